@@ -1,0 +1,114 @@
+# lbd + vrrpd: one non-recursive Makefile. Every entry point lives here.
+#
+#   make deps    install missing Debian packages (skipped when present)
+#   make         build every binary into build/
+#   make run     deps + build + run lbd on config/lbd.cfg with demo backends
+#   make test    deps + unit and integration tests, then again under ASan+UBSan
+#   make bench   lbd against haproxy and nginx (results: docs/benchmarks.md)
+#   make fuzz    build the libFuzzer targets and run each briefly
+#   make clean
+
+CC       ?= gcc
+BUILD    ?= build
+SAN      ?=
+PYTHON   := /usr/bin/python3
+PYTEST   := $(PYTHON) -m pytest
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+            -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -pthread -iquote shared -iquote lbd -fno-strict-aliasing
+LDLIBS   := -lev -lssl -lcrypto -lz -lpcre2-8 -pthread -lm
+
+ifeq ($(SAN),1)
+CFLAGS   += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+            -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=address,undefined
+endif
+
+# Debian packages: build, test peers and benchmark peers.
+DEPS_BUILD := build-essential clang libclang-rt-14-dev pkg-config libev-dev libssl-dev \
+              zlib1g-dev libpcre2-dev libnl-3-dev libnl-route-3-dev libsnmp-dev libcmocka-dev
+DEPS_TEST  := python3 python3-pytest curl socat haproxy iproute2 procps
+DEPS_BENCH := wrk iperf3 nginx-light libnginx-mod-stream
+DEPS       := $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_BENCH)
+
+SHARED_SRC := $(wildcard shared/*.c)
+LBD_SRC    := $(filter-out lbd/main.c,$(wildcard lbd/*.c))
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+
+SHARED_OBJ := $(SHARED_SRC:%.c=$(BUILD)/%.o)
+LBD_OBJ    := $(LBD_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+
+.PHONY: all deps run test check unit integration bench fuzz clean
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/lbd/lbd $(UNIT_BIN)
+
+deps:
+	@missing=""; for p in $(DEPS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' \
+	    || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -q && apt-get install -y -q --no-install-recommends $$missing; \
+	else echo "deps: all present"; fi
+
+Q := $(if $(V),,@)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libshared.a: $(SHARED_OBJ)
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/liblbd.a: $(LBD_OBJ)
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/lbd/lbd: $(BUILD)/lbd/main.o $(BUILD)/liblbd.a $(BUILD)/libshared.a
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/liblbd.a $(BUILD)/libshared.a
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  TEST    $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+run: deps all
+	$(PYTHON) config/demo.py --lbd $(BUILD)/lbd/lbd --config config/lbd.cfg
+
+# One build, its unit programs, then the integration suite on that build.
+check: all
+	@echo "== unit tests ($(BUILD)) =="
+	@rc=0; for t in $(UNIT_BIN); do $$t || rc=1; done; exit $$rc
+	@echo "== integration tests ($(BUILD)) =="
+	LBD_BIN=$(CURDIR)/$(BUILD)/lbd/lbd $(PYTEST) -q -p no:cacheprovider tests/integration
+
+test: deps
+	$(MAKE) check BUILD=build
+	$(MAKE) check BUILD=build-asan SAN=1 CC=clang
+
+bench: deps all
+	$(PYTHON) bench/run.py --lbd $(BUILD)/lbd/lbd --out docs/benchmarks.md
+
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -iquote shared -iquote lbd -fsanitize=fuzzer,address,undefined
+fuzz: deps
+	@mkdir -p $(BUILD)/fuzz
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+	  echo "== $$n =="; \
+	  clang $(FUZZ_CFLAGS) -o $(BUILD)/fuzz/$$n $$f $(SHARED_SRC) $(LBD_SRC) $(LDLIBS) || exit 1; \
+	  mkdir -p $(BUILD)/fuzz/corpus-$$n; \
+	  $(BUILD)/fuzz/$$n -max_total_time=$${FUZZ_SECONDS:-20} -max_len=8192 \
+	    $(BUILD)/fuzz/corpus-$$n tests/fuzz/corpus/$$n 2>&1 | tail -n 3 || exit 1; \
+	done
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,394 @@
+/*
+ * backend.c - server assignment, queues, connects and idle connection
+ * pools (see backend.h).
+ *
+ * Reuse policy ("http-reuse", documented in docs/configuration.md):
+ *  - never:      a server connection serves one request and is closed.
+ *  - safe:       requests after the first of a client connection may use
+ *                any idle connection to the chosen server. The first request
+ *                may too when it is idempotent and has no body: its bytes
+ *                are kept until the server answers, and if the connection
+ *                turns out closed it is sent again on a new one. A request
+ *                that could not be replayed never goes on a reused one.
+ *  - aggressive: the first request may also use connections that already
+ *                served a request; always: any idle connection.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "log.h"
+#include "proxy.h"
+#include "session.h"
+#include "worker.h"
+
+#define container_of(p, type, member) \
+	((type *)(void *)((char *)(p) - offsetof(type, member)))
+
+static struct server *node_srv(struct lb_node *n)
+{
+	return container_of(n, struct server, lb);
+}
+
+static void pendq_push(struct pendq *q, struct pendconn *p)
+{
+	p->next = NULL;
+	p->prev = q->tail;
+	if (q->tail)
+		q->tail->next = p;
+	else
+		q->head = p;
+	q->tail = p;
+	q->len++;
+	if (q->len > q->max)
+		q->max = q->len;
+}
+
+static void pendq_unlink(struct pendq *q, struct pendconn *p)
+{
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		q->head = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	else
+		q->tail = p->prev;
+	q->len--;
+}
+
+/* Queue s on srv (or on the backend when srv is NULL). Caller holds lock. */
+static int backend_enqueue(struct session *s, struct server *srv)
+{
+	struct pendconn *p;
+
+	if (srv && srv->maxqueue && srv->queue.len >= srv->maxqueue)
+		return -1;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -1;
+	p->sess = s;
+	p->srv = srv;
+	p->thread = (int)s->w->id;
+	pendq_push(srv ? &srv->queue : &s->be->queue, p);
+	s->pend = p;
+	return 1;
+}
+
+static void backend_take(struct proxy *be, struct server *srv)
+{
+	srv->lb.cur++;
+	srv->cur_sess = srv->lb.cur;
+	if (srv->cur_sess > srv->max_sess)
+		srv->max_sess = srv->cur_sess;
+	lb_take(&be->lb, &srv->lb);
+	be->beconn++;
+	CNT_ADD(srv->cnt.cum_sess, 1);
+	CNT_ADD(be->be_cnt.cum_sess, 1);
+}
+
+int backend_assign(struct session *s, const void *key, size_t keylen)
+{
+	struct proxy *be = s->be;
+	struct lb_node *n;
+	int full = 0, rc;
+
+	pthread_mutex_lock(&be->lock);
+	if (be->srv_act + be->srv_bck == 0) {
+		pthread_mutex_unlock(&be->lock);
+		return -1;
+	}
+	n = lb_pick(&be->lb, key, keylen, s->prev_srv ? &s->prev_srv->lb : NULL,
+		    &full);
+	if (n && !full) {
+		s->srv = node_srv(n);
+		s->srv_counted = 1;
+		backend_take(be, s->srv);
+		rc = 0;
+	} else if (full) {
+		rc = backend_enqueue(s, n ? node_srv(n) : NULL);
+	} else {
+		rc = -1;
+	}
+	pthread_mutex_unlock(&be->lock);
+	return rc;
+}
+
+/* The next waiting session that srv can serve now, or NULL. Caller holds
+ * the lock. */
+static struct pendconn *backend_next_pending(struct proxy *be, struct server *srv)
+{
+	struct pendconn *p = srv->queue.head;
+
+	if (srv->lb.maxconn && srv->lb.cur >= srv->lb.maxconn)
+		return NULL;
+	if (p) {
+		pendq_unlink(&srv->queue, p);
+		return p;
+	}
+	p = be->queue.head;
+	if (!p || !srv->lb.weight)
+		return NULL;
+	/* a backup only serves the backend queue when no active server can */
+	if (srv->lb.backup && be->srv_act)
+		return NULL;
+	pendq_unlink(&be->queue, p);
+	return p;
+}
+
+void backend_release(struct session *s)
+{
+	struct proxy *be = s->be;
+	struct server *srv = s->srv;
+	struct pendconn *p;
+	struct session *next = NULL;
+
+	if (!be || !srv)
+		return;
+	pthread_mutex_lock(&be->lock);
+	if (!s->srv_counted) {
+		pthread_mutex_unlock(&be->lock);
+		return;
+	}
+	s->srv_counted = 0;
+	srv->lb.cur--;
+	srv->cur_sess = srv->lb.cur;
+	lb_release(&be->lb, &srv->lb);
+	be->beconn--;
+	p = backend_next_pending(be, srv);
+	if (p) {
+		next = p->sess;
+		next->srv = srv;
+		next->srv_counted = 1;
+		next->pend = NULL;
+		backend_take(be, srv);
+		/* woken under the lock: its own thread cannot free it before
+		 * it is on that thread's inbox (see worker.c) */
+		worker_wake_session(next);
+	}
+	pthread_mutex_unlock(&be->lock);
+	free(p);
+}
+
+void backend_unqueue(struct session *s)
+{
+	struct proxy *be = s->be;
+	struct pendconn *p;
+
+	if (!be)
+		return;
+	pthread_mutex_lock(&be->lock);
+	p = s->pend;
+	if (p) {
+		pendq_unlink(p->srv ? &p->srv->queue : &be->queue, p);
+		s->pend = NULL;
+	}
+	pthread_mutex_unlock(&be->lock);
+	free(p);
+}
+
+/* ---- idle pools ---- */
+
+static void idle_unlink(struct idle_conn *c)
+{
+	struct server *srv = c->srv;
+	unsigned t = c->w->id;
+
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		srv->idle[t] = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->next = c->prev = NULL;
+	atomic_fetch_sub(&srv->idle_count, 1);
+}
+
+static void idle_free(struct idle_conn *c)
+{
+	sock_close(c->w->loop, &c->sk);
+	free(c);
+}
+
+/* An idle connection became readable: the server closed it (or sent
+ * something unsolicited). Either way it is not reusable. */
+static void backend_idle_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct idle_conn *c = w->data;
+
+	idle_unlink(c);
+	idle_free(c);
+}
+
+static struct idle_conn *idle_take(struct session *s)
+{
+	struct server *srv = s->srv;
+	struct idle_conn *c = srv->idle[s->w->id];
+	int need_proven = s->first_req && s->be->reuse == PR_REUSE_AGGR;
+
+	if (s->first_req && s->be->reuse == PR_REUSE_SAFE && !s->retryable)
+		return NULL;
+	for (; c; c = c->next)
+		if (!need_proven || c->nreq > 1)
+			break;
+	if (c)
+		idle_unlink(c);
+	return c;
+}
+
+void backend_idle_purge(struct worker *w, int all)
+{
+	ev_tstamp now = ev_now(w->loop);
+
+	for (struct proxy *be = lbd.conf->proxies; be; be = be->next) {
+		if (!(be->cap & PR_CAP_BE))
+			continue;
+		for (struct server *srv = be->servers; srv; srv = srv->next) {
+			struct idle_conn *c = srv->idle[w->id], *n;
+
+			for (; c; c = n) {
+				n = c->next;
+				if (all || now - c->since >= srv->pool_purge_delay / 1000.0) {
+					idle_unlink(c);
+					idle_free(c);
+				}
+			}
+		}
+	}
+}
+
+/* ---- connecting ---- */
+
+static int backend_send_proxy(struct session *s)
+{
+	char line[160], a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	const struct sockaddr_storage *src = &s->cli_addr, *dst = &s->fe_addr;
+	int n, v6 = src->ss_family == AF_INET6;
+	unsigned sp, dp;
+
+	if (v6) {
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)src)->sin6_addr, a, sizeof(a));
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)dst)->sin6_addr, b, sizeof(b));
+		sp = ntohs(((const struct sockaddr_in6 *)src)->sin6_port);
+		dp = ntohs(((const struct sockaddr_in6 *)dst)->sin6_port);
+	} else {
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)src)->sin_addr, a, sizeof(a));
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)dst)->sin_addr, b, sizeof(b));
+		sp = ntohs(((const struct sockaddr_in *)src)->sin_port);
+		dp = ntohs(((const struct sockaddr_in *)dst)->sin_port);
+	}
+	n = snprintf(line, sizeof(line), "PROXY %s %s %s %u %u\r\n",
+		     v6 ? "TCP6" : "TCP4", a, b, sp, dp);
+	/* a fresh socket's send buffer always takes ~100 bytes */
+	return send(s->sc->sk.fd, line, (size_t)n, MSG_NOSIGNAL) == n ? 0 : -1;
+}
+
+int backend_connect(struct session *s)
+{
+	struct server *srv = s->srv;
+	struct idle_conn *c = NULL;
+	struct sockaddr_storage addr;
+	int fd, one = 1;
+
+	if (s->http && s->be->reuse != PR_REUSE_NEVER && !s->srv->send_proxy)
+		c = idle_take(s);
+	if (c) {
+		c->nreq++;
+		s->sc = c;
+		s->reused = 1;
+		session_attach_srv(s);
+		return 0;
+	}
+	addr = srv->addr;
+	if (addr.ss_family == AF_INET && ((struct sockaddr_in *)&addr)->sin_port == 0)
+		((struct sockaddr_in *)&addr)->sin_port =
+			((struct sockaddr_in *)&s->fe_addr)->sin_port;
+	else if (addr.ss_family == AF_INET6 &&
+		 ((struct sockaddr_in6 *)&addr)->sin6_port == 0)
+		((struct sockaddr_in6 *)&addr)->sin6_port =
+			((struct sockaddr_in6 *)&s->fe_addr)->sin6_port;
+	fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (s->be->options & PR_O_SRVKA)
+		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(fd);
+		return -1;
+	}
+	c->srv = srv;
+	c->w = s->w;
+	c->nreq = 1;
+	sock_init(&c->sk, fd, NULL, NULL, NULL);
+	s->sc = c;
+	s->reused = 0;
+	session_attach_srv(s);
+	if (connect(fd, (struct sockaddr *)&addr, srv->addrlen) == 0)
+		return backend_connect_done(s);
+	if (errno == EINPROGRESS)
+		return 1;
+	return -1;
+}
+
+int backend_connect_done(struct session *s)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(s->sc->sk.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err) {
+		errno = err;
+		return -1;
+	}
+	if (s->srv->send_proxy && backend_send_proxy(s) < 0)
+		return -1;
+	return 0;
+}
+
+void backend_conn_failed(struct session *s)
+{
+	if (s->srv)
+		CNT_ADD(s->srv->cnt.failed_conns, 1);
+	if (s->be)
+		CNT_ADD(s->be->be_cnt.failed_conns, 1);
+}
+
+void backend_conn_release(struct session *s, int reusable)
+{
+	struct idle_conn *c = s->sc;
+	struct server *srv = c->srv;
+	struct worker *w = s->w;
+
+	s->sc = NULL;
+	s->srv_connected = 0;
+	if (!reusable || s->be->reuse == PR_REUSE_NEVER || srv->pool_max_conn == 0 ||
+	    (srv->pool_max_conn > 0 &&
+	     atomic_load(&srv->idle_count) >= (unsigned)srv->pool_max_conn) ||
+	    atomic_load(&lbd.stopping)) {
+		idle_free(c);
+		return;
+	}
+	ev_io_stop(w->loop, &c->sk.rio);
+	ev_io_stop(w->loop, &c->sk.wio);
+	ev_set_cb(&c->sk.rio, backend_idle_read_cb);
+	c->sk.rio.data = c;
+	ev_io_start(w->loop, &c->sk.rio);
+	c->since = ev_now(w->loop);
+	c->prev = NULL;
+	c->next = srv->idle[w->id];
+	if (c->next)
+		c->next->prev = c;
+	srv->idle[w->id] = c;
+	atomic_fetch_add(&srv->idle_count, 1);
+}

@@ -1,0 +1,204 @@
+/*
+ * cfg_check.c - validation of a whole parsed configuration and the
+ * derivation of runtime fields (resolved backends, LB tables, log formats,
+ * implicit timeouts), done once before the configuration is used.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "cfg.h"
+#include "logfmt.h"
+#include "proxy.h"
+
+/* descriptors lbd needs beside the two per connection */
+#define FD_RESERVE	100
+
+static void check_backend_ref(struct cfg_ctx *ctx, struct proxy *fe,
+			      const char *name, struct proxy **out,
+			      const char *kw)
+{
+	struct proxy *be = proxy_find(ctx->conf, name, PR_CAP_BE);
+
+	if (!be) {
+		cfg_alert_global(ctx, "Proxy '%s': unable to find required %s: "
+				 "'%s'.", fe->id, kw, name);
+		return;
+	}
+	if (be->mode != fe->mode) {
+		cfg_alert_global(ctx, "%s '%s' (%s:%d) tries to use incompatible "
+				 "backend '%s' (%s:%d) in %s: mode %s vs %s.",
+				 (fe->cap & PR_CAP_BE) ? "listen" : "frontend",
+				 fe->id, fe->file, fe->line, be->id, be->file,
+				 be->line, kw, pr_mode_names[fe->mode],
+				 pr_mode_names[be->mode]);
+		return;
+	}
+	*out = be;
+}
+
+static void check_timeouts(struct cfg_ctx *ctx, struct proxy *px)
+{
+	struct pr_timeouts *t = &px->to;
+	int miss_fe = (px->cap & PR_CAP_FE) && !t->client;
+	int miss_be = (px->cap & PR_CAP_BE) && (!t->connect || !t->server);
+
+	if (miss_fe || miss_be)
+		cfg_warn_global(ctx, "missing timeouts for %s '%s'. While not "
+				"properly invalid, you will certainly encounter "
+				"various problems with such a configuration. To fix "
+				"this, please ensure that all following timeouts are "
+				"set to a non-zero value: %s.",
+				(px->cap == PR_CAP_LISTEN) ? "proxy" :
+				(px->cap & PR_CAP_FE) ? "frontend" : "backend", px->id,
+				px->cap == PR_CAP_LISTEN ? "'client', 'connect', 'server'" :
+				(px->cap & PR_CAP_FE) ? "'client'" : "'connect', 'server'");
+	/* derived values, as HAProxy documents them */
+	if (!t->queue)
+		t->queue = t->connect;
+	if (!t->http_request)
+		t->http_request = t->client;
+	if (!t->http_keep_alive)
+		t->http_keep_alive = t->http_request;
+	if (!t->client_fin)
+		t->client_fin = t->client;
+	if (!t->server_fin)
+		t->server_fin = t->server;
+}
+
+static void check_logs(struct cfg_ctx *ctx, struct proxy *px)
+{
+	const char *fmt = px->logfmt_str;
+	char err[256];
+
+	if (px->log_global) {
+		const struct global *g = &ctx->conf->global;
+
+		for (unsigned i = 0; i < g->nlogs && px->nlogs < LBD_MAX_LOGS; i++)
+			px->logs[px->nlogs++] = g->logs[i];
+	}
+	if (!fmt) {
+		if (px->options & PR_O_HTTPLOG) {
+			if (px->mode != PR_MODE_HTTP) {
+				cfg_warn_global(ctx, "parsing [%s:%d] : 'option httplog' "
+						"not usable with %s '%s' (needs 'mode http'). "
+						"Falling back to 'option tcplog'.", px->file,
+						px->line, (px->cap & PR_CAP_BE) ? "proxy" :
+						"frontend", px->id);
+				fmt = logfmt_tcplog;
+			} else
+				fmt = (px->options & PR_O_HTTPLOG_CLF) ?
+				      logfmt_httplog_clf : logfmt_httplog;
+		} else if (px->options & PR_O_TCPLOG)
+			fmt = logfmt_tcplog;
+		else
+			fmt = logfmt_default;
+	}
+	px->logfmt = logfmt_compile(fmt, err, sizeof(err));
+	if (!px->logfmt)
+		cfg_alert_global(ctx, "proxy '%s': log-format: %s", px->id, err);
+	else if (px->mode != PR_MODE_HTTP && logfmt_uses_http(px->logfmt) &&
+		 px->logfmt_str)
+		cfg_warn_global(ctx, "proxy '%s': log-format uses HTTP variables "
+				"in 'mode tcp'; they will be empty.", px->id);
+}
+
+static int check_servers(struct cfg_ctx *ctx, struct proxy *be)
+{
+	unsigned i = 0;
+
+	be->lb.allbackups = !!(be->options & PR_O_ALLBACKUPS);
+	be->lb.rng = 0x9e3779b97f4a7c15ULL ^ (uint64_t)be->uuid;
+	be->lb.nodes = calloc(be->nservers ? be->nservers : 1, sizeof(*be->lb.nodes));
+	if (!be->lb.nodes)
+		return -1;
+	for (struct server *s = be->servers; s; s = s->next) {
+		for (struct server *o = be->servers; o != s; o = o->next)
+			if (o->puid == s->puid)
+				cfg_alert_global(ctx, "backend '%s': server '%s' has "
+						 "the same id %u as server '%s'.",
+						 be->id, s->id, s->puid, o->id);
+		s->state = (s->flags & SRV_F_DISABLED) ? SRV_ST_MAINT : SRV_ST_UP;
+		s->lb.id = s->puid;
+		s->lb.maxconn = s->maxconn;
+		s->lb.backup = !!(s->flags & SRV_F_BACKUP);
+		be->lb.nodes[i++] = &s->lb;
+	}
+	be->lb.nnodes = i;
+	if ((be->lb.algo == LB_URL_PARAM || be->lb.algo == LB_HDR ||
+	     be->lb.algo == LB_URI) && be->mode != PR_MODE_HTTP)
+		cfg_warn_global(ctx, "backend '%s': 'balance %s' needs 'mode http'; "
+				"falling back to roundrobin.", be->id,
+				lb_algo_names[be->lb.algo]);
+	proxy_srv_recalc(be);
+	return 0;
+}
+
+/* maxconn needs about two descriptors per connection: say so plainly when
+ * the system limit cannot hold it, instead of failing later under load */
+static void check_fd_limit(struct cfg_ctx *ctx)
+{
+	struct global *g = &ctx->conf->global;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (!g->maxconn) {
+		rlim_t avail = rl.rlim_max == RLIM_INFINITY ? 1048576 : rl.rlim_max;
+
+		g->maxconn = avail > FD_RESERVE * 2 ?
+			     (unsigned)((avail - FD_RESERVE) / 2) : 100;
+		if (g->maxconn > 100000)
+			g->maxconn = 100000;
+		return;
+	}
+	if (rl.rlim_max != RLIM_INFINITY &&
+	    (rlim_t)g->maxconn * 2 + FD_RESERVE > rl.rlim_max)
+		cfg_alert_global(ctx, "global 'maxconn %u' needs %u file descriptors "
+				 "but this system allows at most %llu (hard limit). "
+				 "Lower maxconn to %llu or less, or raise the limit "
+				 "(ulimit -n / LimitNOFILE=).", g->maxconn,
+				 g->maxconn * 2 + FD_RESERVE,
+				 (unsigned long long)rl.rlim_max,
+				 (unsigned long long)(rl.rlim_max > FD_RESERVE ?
+						      (rl.rlim_max - FD_RESERVE) / 2 : 0));
+}
+
+int cfg_postparse(struct cfg_ctx *ctx)
+{
+	struct lbd_conf *conf = ctx->conf;
+
+	ctx->file = "";
+	check_fd_limit(ctx);
+	if (conf->global.bufsize <= conf->global.maxrewrite)
+		cfg_alert_global(ctx, "tune.maxrewrite (%u) must be lower than "
+				 "tune.bufsize (%u).", conf->global.maxrewrite,
+				 conf->global.bufsize);
+	for (struct proxy *px = conf->proxies; px; px = px->next) {
+		if (pthread_mutex_init(&px->lock, NULL) != 0)
+			return -1;
+		if (px->cap & PR_CAP_FE) {
+			if (!px->binds)
+				cfg_warn_global(ctx, "parsing [%s:%d] : %s '%s' has no "
+						"'bind' directive. Please declare it as a "
+						"backend if this was intended.", px->file,
+						px->line, px->cap == PR_CAP_LISTEN ? "listen" :
+						"frontend", px->id);
+			if (px->defbe_name)
+				check_backend_ref(ctx, px, px->defbe_name, &px->defbe,
+						  "default_backend");
+			for (struct use_backend *u = px->use_be; u; u = u->next)
+				check_backend_ref(ctx, px, u->name, &u->be, "use_backend");
+			if ((px->cap & PR_CAP_BE) && !px->defbe)
+				px->defbe = px;
+			if (!px->maxconn)
+				px->maxconn = conf->global.maxconn;
+		}
+		check_timeouts(ctx, px);
+		check_logs(ctx, px);
+		if ((px->cap & PR_CAP_BE) && check_servers(ctx, px) < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,882 @@
+/*
+ * cfg_kw.c - keyword tables of the global and proxy sections, with generic
+ * setters (time, integer, size, flag) and the handlers of the keywords that
+ * need more. The tables are also the index of docs/configuration.md.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "cfg_lex.h"
+#include "logfmt.h"
+#include "proxy.h"
+
+#define KW_FIELD(base, kw, type) ((type *)((char *)(base) + (kw)->off))
+
+/* ---- generic setters ---- */
+
+static void *kw_target(struct cfg_ctx *ctx)
+{
+	if (ctx->section == CFG_SEC_GLOBAL)
+		return &ctx->conf->global;
+	return ctx->cur;
+}
+
+static int kw_need_args(struct cfg_ctx *ctx, int argc, char **argv, int n,
+			const char *what)
+{
+	if (argc > n)
+		return 0;
+	cfg_err(ctx, "'%s' expects %s.", argv[0], what);
+	return -1;
+}
+
+static int kw_time(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		   char **argv)
+{
+	char err[128];
+	uint32_t ms;
+
+	if (kw_need_args(ctx, argc, argv, 1, "<time> as an argument") < 0)
+		return 0;
+	if (cfg_parse_time_ms(argv[1], &ms, err, sizeof(err)) < 0) {
+		cfg_err(ctx, "'%s': %s", argv[0], err);
+		return 0;
+	}
+	*KW_FIELD(kw_target(ctx), kw, uint32_t) = ms;
+	return 0;
+}
+
+static int kw_uint(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		   char **argv)
+{
+	char err[128];
+	uint64_t v;
+
+	if (kw_need_args(ctx, argc, argv, 1, "an integer argument") < 0)
+		return 0;
+	if (cfg_parse_uint(argv[1], (uint64_t)kw->min, (uint64_t)kw->max, &v,
+			   err, sizeof(err)) < 0) {
+		cfg_err(ctx, "'%s': %s", argv[0], err);
+		return 0;
+	}
+	*KW_FIELD(kw_target(ctx), kw, unsigned) = (unsigned)v;
+	return 0;
+}
+
+static int kw_size(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		   char **argv)
+{
+	char err[128];
+	uint64_t v;
+
+	if (kw_need_args(ctx, argc, argv, 1, "a size argument") < 0)
+		return 0;
+	if (cfg_parse_size(argv[1], &v, err, sizeof(err)) < 0) {
+		cfg_err(ctx, "'%s': %s", argv[0], err);
+		return 0;
+	}
+	if (v < (uint64_t)kw->min || v > (uint64_t)kw->max) {
+		cfg_err(ctx, "'%s': value %llu is out of range (%lld..%lld).",
+			argv[0], (unsigned long long)v, (long long)kw->min,
+			(long long)kw->max);
+		return 0;
+	}
+	*KW_FIELD(kw_target(ctx), kw, unsigned) = (unsigned)v;
+	return 0;
+}
+
+static int kw_flag(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		   char **argv)
+{
+	if (argc > 1)
+		cfg_err(ctx, "'%s' takes no argument.", argv[0]);
+	*KW_FIELD(kw_target(ctx), kw, int) = (int)kw->max;
+	return 0;
+}
+
+static int kw_str(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		  char **argv)
+{
+	char **dst, *s;
+
+	if (kw_need_args(ctx, argc, argv, 1, "an argument") < 0)
+		return 0;
+	dst = KW_FIELD(kw_target(ctx), kw, char *);
+	s = strdup(argv[1]);
+	if (!s)
+		return -1;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+static int kw_unsupported(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+			  int argc, char **argv)
+{
+	cfg_err(ctx, "'%s' is not supported yet%s%s.", argv[0],
+		kw->note ? ": " : "", kw->note ? kw->note : "");
+	return 0;
+}
+
+static int kw_ignored_warn(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+			   int argc, char **argv)
+{
+	cfg_warn(ctx, "'%s' %s.", argv[0], kw->note);
+	return 0;
+}
+
+static int kw_removed(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+		      int argc, char **argv)
+{
+	cfg_err(ctx, "'%s' %s.", argv[0], kw->note);
+	return 0;
+}
+
+/* ---- global handlers ---- */
+
+static int kw_g_log(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		    char **argv)
+{
+	struct global *g = &ctx->conf->global;
+	char err[256];
+
+	if (kw_need_args(ctx, argc, argv, 1, "<target> and <facility>") < 0)
+		return 0;
+	if (g->nlogs >= LBD_MAX_LOGS) {
+		cfg_err(ctx, "too many 'log' lines (max %d).", LBD_MAX_LOGS);
+		return 0;
+	}
+	if (slog_target_parse(&g->logs[g->nlogs], argc - 1, argv + 1, err,
+			      sizeof(err)) < 0) {
+		cfg_err(ctx, "'log': %s", err);
+		return 0;
+	}
+	g->nlogs++;
+	return 0;
+}
+
+static int kw_g_user(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		     char **argv)
+{
+	struct global *g = &ctx->conf->global;
+
+	if (kw_need_args(ctx, argc, argv, 1, "a name") < 0)
+		return 0;
+	if (strcmp(argv[0], "user") == 0) {
+		struct passwd *pw = getpwnam(argv[1]);
+
+		if (!pw) {
+			cfg_err(ctx, "unknown user '%s'.", argv[1]);
+			return 0;
+		}
+		g->uid = pw->pw_uid;
+		g->uid_set = 1;
+	} else {
+		struct group *gr = getgrnam(argv[1]);
+
+		if (!gr) {
+			cfg_err(ctx, "unknown group '%s'.", argv[1]);
+			return 0;
+		}
+		g->gid = gr->gr_gid;
+		g->gid_set = 1;
+	}
+	return 0;
+}
+
+/* cpu-map [auto:]<thread-set> <cpu-set>: "1/1-4 0-3", "1-4 0-3", "1 0" */
+static int kw_g_cpumap(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		       char **argv)
+{
+	struct global *g = &ctx->conf->global;
+	const char *ts = argv[1];
+	int auto_map = 0;
+	unsigned t0, t1, c0, c1;
+
+	if (kw_need_args(ctx, argc, argv, 2, "<thread-set> <cpu-set>") < 0)
+		return 0;
+	if (strncmp(ts, "auto:", 5) == 0) {
+		auto_map = 1;
+		ts += 5;
+	}
+	if (strncmp(ts, "1/", 2) == 0)
+		ts += 2;
+	else if (strchr(ts, '/')) {
+		cfg_err(ctx, "'cpu-map': only process/group 1 exists (got '%s').", argv[1]);
+		return 0;
+	}
+	if (strcmp(ts, "all") == 0) {
+		t0 = 1;
+		t1 = LBD_MAX_THREADS;
+	} else if (sscanf(ts, "%u-%u", &t0, &t1) != 2) {
+		if (sscanf(ts, "%u", &t0) != 1) {
+			cfg_err(ctx, "'cpu-map': invalid thread set '%s'.", argv[1]);
+			return 0;
+		}
+		t1 = t0;
+	}
+	if (sscanf(argv[2], "%u-%u", &c0, &c1) != 2) {
+		if (sscanf(argv[2], "%u", &c0) != 1) {
+			cfg_err(ctx, "'cpu-map': invalid cpu set '%s'.", argv[2]);
+			return 0;
+		}
+		c1 = c0;
+	}
+	if (t0 < 1 || t1 < t0 || t1 > LBD_MAX_THREADS || c1 < c0 || c1 > 4095) {
+		cfg_err(ctx, "'cpu-map': thread set must be within 1-%d and cpu set "
+			"ordered.", LBD_MAX_THREADS);
+		return 0;
+	}
+	for (unsigned t = t0; t <= t1; t++) {
+		unsigned span = c1 - c0 + 1;
+
+		/* auto: thread i gets cpu c0+i; plain: every thread gets the
+		 * first cpu of the set (a set per thread is not kept) */
+		g->cpu_map[t - 1] = (int)(auto_map ? c0 + (t - t0) % span : c0);
+	}
+	return 0;
+}
+
+static const struct cfg_kw cfg_global_kws[] = {
+	{ "maxconn", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, maxconn), 1, 10000000, NULL },
+	{ "nbthread", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, nbthread), 1, LBD_MAX_THREADS, NULL },
+	{ "daemon", CFG_SEC_GLOBAL, kw_flag, offsetof(struct global, daemon), 0, 1, NULL },
+	{ "pidfile", CFG_SEC_GLOBAL, kw_str, offsetof(struct global, pidfile), 0, 0, NULL },
+	{ "chroot", CFG_SEC_GLOBAL, kw_str, offsetof(struct global, chroot), 0, 0, NULL },
+	{ "user", CFG_SEC_GLOBAL, kw_g_user, 0, 0, 0, NULL },
+	{ "group", CFG_SEC_GLOBAL, kw_g_user, 0, 0, 0, NULL },
+	{ "uid", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, uid), 0, 65535, NULL },
+	{ "gid", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, gid), 0, 65535, NULL },
+	{ "log", CFG_SEC_GLOBAL, kw_g_log, 0, 0, 0, NULL },
+	{ "log-tag", CFG_SEC_GLOBAL, kw_str, offsetof(struct global, log_tag), 0, 0, NULL },
+	{ "log-send-hostname", CFG_SEC_GLOBAL, kw_str, offsetof(struct global, log_send_hostname), 0, 0, NULL },
+	{ "node", CFG_SEC_GLOBAL, kw_str, offsetof(struct global, node), 0, 0, NULL },
+	{ "cpu-map", CFG_SEC_GLOBAL, kw_g_cpumap, 0, 0, 0, NULL },
+	{ "nosplice", CFG_SEC_GLOBAL, kw_flag, offsetof(struct global, nosplice), 0, 1, NULL },
+	{ "hard-stop-after", CFG_SEC_GLOBAL, kw_time, offsetof(struct global, hard_stop_after), 0, 0, NULL },
+	{ "tune.bufsize", CFG_SEC_GLOBAL, kw_size, offsetof(struct global, bufsize), 1024, 16 << 20, NULL },
+	{ "tune.maxrewrite", CFG_SEC_GLOBAL, kw_size, offsetof(struct global, maxrewrite), 0, 1 << 20, NULL },
+	{ "tune.maxaccept", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, maxaccept), 1, 100000, NULL },
+	{ "tune.http.maxhdr", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, http_maxhdr), 1, 1024, NULL },
+	{ "nbproc", CFG_SEC_GLOBAL, kw_removed, 0, 0, 0, "was removed in HAProxy 2.5: use 'nbthread'" },
+	{ "thread-groups", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "lbd runs a single thread group; remove it (nbthread and cpu-map are enough)" },
+	{ "thread-group", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "lbd runs a single thread group; remove it" },
+	{ "numa-cpuset", CFG_SEC_GLOBAL, kw_removed, 0, 0, 0, "is not an HAProxy keyword: bind threads to CPUs with 'cpu-map'" },
+	{ "stats", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "the runtime API arrives with its own issue" },
+	{ "master-worker", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "master-worker mode arrives with reload support" },
+	{ "ssl-default-bind-ciphers", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
+	{ "ssl-default-bind-ciphersuites", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
+	{ "ssl-default-bind-options", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
+	{ "ssl-default-server-ciphers", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
+	{ "ssl-default-server-options", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
+	{ "ssl-engine", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "OpenSSL 3 has no engines; remove it (TLS arrives with its own issue)" },
+	{ "tune.ssl.cachesize", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
+	{ "tune.ssl.lifetime", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
+	{ "tune.ssl.default-dh-param", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
+	{ "tune.buffers.limit", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "lbd allocates buffers per session" },
+	{ "tune.buffers.reserve", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "lbd allocates buffers per session" },
+	{ "ulimit-n", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "lbd derives the limit from maxconn" },
+	{ "description", CFG_SEC_GLOBAL, kw_str, offsetof(struct global, node), 0, 0, NULL },
+	{ NULL, 0, NULL, 0, 0, 0, NULL }
+};
+
+static const struct cfg_kw *kw_lookup(const struct cfg_kw *tab, const char *name)
+{
+	for (; tab->name; tab++)
+		if (strcmp(tab->name, name) == 0)
+			return tab;
+	return NULL;
+}
+
+int cfg_kw_global(struct cfg_ctx *ctx, int argc, char **argv)
+{
+	const struct cfg_kw *kw = kw_lookup(cfg_global_kws, argv[0]);
+
+	if (!kw)
+		return -1;
+	return kw->parse(ctx, kw, argc, argv) < 0 ? -1 : 0;
+}
+
+/* ---- proxy handlers ---- */
+
+static const char *kw_cap_name(unsigned cap)
+{
+	switch (cap) {
+	case PR_CAP_DEF: return "defaults";
+	case PR_CAP_FE: return "frontend";
+	case PR_CAP_BE: return "backend";
+	default: return "listen";
+	}
+}
+
+static int kw_p_mode(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		     char **argv)
+{
+	if (kw_need_args(ctx, argc, argv, 1, "one of 'tcp' or 'http'") < 0)
+		return 0;
+	if (strcmp(argv[1], "tcp") == 0)
+		ctx->cur->mode = PR_MODE_TCP;
+	else if (strcmp(argv[1], "http") == 0)
+		ctx->cur->mode = PR_MODE_HTTP;
+	else if (strcmp(argv[1], "health") == 0)
+		cfg_err(ctx, "'mode health' was removed in HAProxy 2.4: use "
+			"'monitor-uri' in http mode.");
+	else
+		cfg_err(ctx, "unknown proxy mode '%s' (expected 'tcp' or 'http').",
+			argv[1]);
+	return 0;
+}
+
+static int kw_p_defbe(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		      char **argv)
+{
+	if (kw_need_args(ctx, argc, argv, 1, "a backend name") < 0)
+		return 0;
+	if (argc > 2)
+		cfg_err(ctx, "'default_backend' takes exactly one argument.");
+	free(ctx->cur->defbe_name);
+	ctx->cur->defbe_name = strdup(argv[1]);
+	return ctx->cur->defbe_name ? 0 : -1;
+}
+
+static int kw_p_usebe(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		      char **argv)
+{
+	struct use_backend *ub, **pp;
+
+	if (kw_need_args(ctx, argc, argv, 1, "a backend name") < 0)
+		return 0;
+	if (argc > 2) {
+		if (strcmp(argv[2], "if") == 0 || strcmp(argv[2], "unless") == 0)
+			cfg_err(ctx, "'use_backend %s %s ...': conditions (ACLs) "
+				"are not supported yet.", argv[1], argv[2]);
+		else
+			cfg_err(ctx, "'use_backend': unexpected '%s' (expected "
+				"'if' or 'unless').", argv[2]);
+		return 0;
+	}
+	if (strstr(argv[1], "%["))
+		cfg_err(ctx, "'use_backend': dynamic backend names are not "
+			"supported yet.");
+	ub = calloc(1, sizeof(*ub));
+	if (!ub || !(ub->name = strdup(argv[1])) || !(ub->file = strdup(ctx->file))) {
+		if (ub)
+			free(ub->name);
+		free(ub);
+		return -1;
+	}
+	ub->line = ctx->line;
+	for (pp = &ctx->cur->use_be; *pp; pp = &(*pp)->next)
+		;
+	*pp = ub;
+	return 0;
+}
+
+static int kw_p_balance(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+			int argc, char **argv)
+{
+	struct proxy *px = ctx->cur;
+	const char *arg = NULL;
+	char err[256];
+
+	if (kw_need_args(ctx, argc, argv, 1, "an algorithm") < 0)
+		return 0;
+	if (lb_parse_balance(&px->lb, argc - 1, argv + 1, &arg, err,
+			     sizeof(err)) < 0) {
+		cfg_err(ctx, "'balance': %s", err);
+		return 0;
+	}
+	free(px->lb_arg_store);
+	px->lb_arg_store = arg ? strdup(arg) : NULL;
+	px->lb_arg = px->lb_arg_store;
+	return 0;
+}
+
+static int kw_p_hashtype(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+			 int argc, char **argv)
+{
+	if (kw_need_args(ctx, argc, argv, 1, "'map-based' or 'consistent'") < 0)
+		return 0;
+	if (strcmp(argv[1], "map-based") == 0)
+		ctx->cur->lb.hash_type = LB_HASH_MAP_BASED;
+	else if (strcmp(argv[1], "consistent") == 0)
+		ctx->cur->lb.hash_type = LB_HASH_CONSISTENT;
+	else {
+		cfg_err(ctx, "'hash-type': unknown method '%s' (expected "
+			"'map-based' or 'consistent').", argv[1]);
+		return 0;
+	}
+	/* the optional hash function and modifier */
+	if (argc > 2 && strcmp(argv[2], "sdbm") != 0 && strcmp(argv[2], "djb2") != 0 &&
+	    strcmp(argv[2], "wt6") != 0 && strcmp(argv[2], "crc32") != 0 &&
+	    strcmp(argv[2], "none") != 0)
+		cfg_err(ctx, "'hash-type': unknown hash function '%s'.", argv[2]);
+	else if (argc > 2)
+		cfg_warn(ctx, "'hash-type %s %s': lbd uses its own hash function; "
+			 "the function name is ignored.", argv[1], argv[2]);
+	return 0;
+}
+
+/* "timeout <name> <time>": a row per timeout, offset into pr_timeouts. */
+static const struct cfg_kw cfg_timeout_kws[] = {
+	{ "connect", PR_CAP_DEF | PR_CAP_BE, kw_time, offsetof(struct proxy, to.connect), 0, 0, NULL },
+	{ "client", PR_CAP_DEF | PR_CAP_FE, kw_time, offsetof(struct proxy, to.client), 0, 0, NULL },
+	{ "server", PR_CAP_DEF | PR_CAP_BE, kw_time, offsetof(struct proxy, to.server), 0, 0, NULL },
+	{ "tunnel", PR_CAP_DEF | PR_CAP_BE, kw_time, offsetof(struct proxy, to.tunnel), 0, 0, NULL },
+	{ "client-fin", PR_CAP_DEF | PR_CAP_FE, kw_time, offsetof(struct proxy, to.client_fin), 0, 0, NULL },
+	{ "server-fin", PR_CAP_DEF | PR_CAP_BE, kw_time, offsetof(struct proxy, to.server_fin), 0, 0, NULL },
+	{ "http-request", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, kw_time, offsetof(struct proxy, to.http_request), 0, 0, NULL },
+	{ "http-keep-alive", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, kw_time, offsetof(struct proxy, to.http_keep_alive), 0, 0, NULL },
+	{ "queue", PR_CAP_DEF | PR_CAP_BE, kw_time, offsetof(struct proxy, to.queue), 0, 0, NULL },
+	{ "check", PR_CAP_DEF | PR_CAP_BE, kw_time, offsetof(struct proxy, to.check), 0, 0, NULL },
+	{ "tarpit", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, kw_unsupported, 0, 0, 0, "tarpit arrives with http-request rules" },
+	{ NULL, 0, NULL, 0, 0, 0, NULL }
+};
+
+static int kw_p_timeout(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+			int argc, char **argv)
+{
+	const struct cfg_kw *t;
+
+	if (kw_need_args(ctx, argc, argv, 2, "a timeout name and a value") < 0)
+		return 0;
+	/* HAProxy's old aliases */
+	if (strcmp(argv[1], "clitimeout") == 0 || strcmp(argv[1], "srvtimeout") == 0 ||
+	    strcmp(argv[1], "contimeout") == 0) {
+		cfg_err(ctx, "'timeout %s' is a removed alias.", argv[1]);
+		return 0;
+	}
+	t = kw_lookup(cfg_timeout_kws, argv[1]);
+	if (!t) {
+		cfg_err(ctx, "'timeout' supports 'client', 'server', 'connect', "
+			"'check', 'queue', 'http-keep-alive', 'http-request', "
+			"'tunnel', 'tarpit', 'client-fin' and 'server-fin' (got '%s').",
+			argv[1]);
+		return 0;
+	}
+	if (!(t->where & ctx->cur->cap)) {
+		cfg_warn(ctx, "'timeout %s' ignored because %s '%s' has no %s "
+			 "capability.", argv[1], kw_cap_name(ctx->cur->cap),
+			 ctx->cur->id, (t->where & PR_CAP_FE) ? "frontend" : "backend");
+		return 0;
+	}
+	{
+		/* messages name the whole keyword: 'timeout client' */
+		char name[64], *args[3] = { name, argv[2], NULL };
+
+		snprintf(name, sizeof(name), "timeout %s", argv[1]);
+		if (argc > 3)
+			cfg_err(ctx, "'%s' expects exactly one value.", name);
+		return t->parse(ctx, t, 2, args);
+	}
+}
+
+static int kw_p_log(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		    char **argv)
+{
+	struct proxy *px = ctx->cur;
+	char err[256];
+
+	if (kw_need_args(ctx, argc, argv, 1, "'global' or a target") < 0)
+		return 0;
+	if (strcmp(argv[1], "global") == 0) {
+		px->log_global = 1;
+		return 0;
+	}
+	if (px->nlogs >= LBD_MAX_LOGS) {
+		cfg_err(ctx, "too many 'log' lines (max %d).", LBD_MAX_LOGS);
+		return 0;
+	}
+	if (slog_target_parse(&px->logs[px->nlogs], argc - 1, argv + 1, err,
+			      sizeof(err)) < 0) {
+		cfg_err(ctx, "'log': %s", err);
+		return 0;
+	}
+	px->nlogs++;
+	return 0;
+}
+
+static int kw_p_no_log(struct cfg_ctx *ctx)
+{
+	ctx->cur->nlogs = 0;
+	ctx->cur->log_global = 0;
+	return 0;
+}
+
+static int kw_p_logformat(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+			  int argc, char **argv)
+{
+	struct proxy *px = ctx->cur;
+	struct logfmt *lf;
+	char err[256];
+
+	if (kw_need_args(ctx, argc, argv, 1, "a format string") < 0)
+		return 0;
+	if (argc > 2) {
+		cfg_err(ctx, "'log-format' expects one argument: quote the format "
+			"string with double quotes.");
+		return 0;
+	}
+	lf = logfmt_compile(argv[1], err, sizeof(err));
+	if (!lf) {
+		cfg_err(ctx, "'log-format': %s", err);
+		return 0;
+	}
+	logfmt_free(lf);	/* compiled again when the proxy is finalized */
+	free(px->logfmt_str);
+	px->logfmt_str = strdup(argv[1]);
+	return px->logfmt_str ? 0 : -1;
+}
+
+static int kw_p_errorfile(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+			  int argc, char **argv)
+{
+	char err[512];
+	uint64_t code;
+
+	if (kw_need_args(ctx, argc, argv, 2, "<code> and <file>") < 0)
+		return 0;
+	if (cfg_parse_uint(argv[1], 200, 599, &code, err, sizeof(err)) < 0) {
+		cfg_err(ctx, "'errorfile': %s", err);
+		return 0;
+	}
+	if (cfg_errorfile_load(ctx->cur, (int)code, argv[2], err, sizeof(err)) < 0)
+		cfg_err(ctx, "'errorfile %s %s': %s", argv[1], argv[2], err);
+	return 0;
+}
+
+static int kw_p_reuse(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		      char **argv)
+{
+	if (kw_need_args(ctx, argc, argv, 1, "'never', 'safe', 'aggressive' "
+			 "or 'always'") < 0)
+		return 0;
+	for (int i = 0; i < PR_REUSE_COUNT; i++) {
+		if (strcmp(argv[1], pr_reuse_names[i]) == 0) {
+			ctx->cur->reuse = (enum pr_reuse)i;
+			return 0;
+		}
+	}
+	cfg_err(ctx, "'http-reuse' expects 'never', 'safe', 'aggressive' or "
+		"'always' (got '%s').", argv[1]);
+	return 0;
+}
+
+static int kw_p_disabled(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+			 int argc, char **argv)
+{
+	ctx->cur->disabled = strcmp(argv[0], "disabled") == 0;
+	return 0;
+}
+
+static int kw_p_server(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		       char **argv)
+{
+	return cfg_parse_server(ctx, argc, argv, strcmp(argv[0], "default-server") == 0);
+}
+
+static int kw_p_bind(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		     char **argv)
+{
+	return cfg_parse_bind(ctx, argc, argv);
+}
+
+/* ---- "option" ---- */
+
+struct cfg_opt {
+	const char *name;
+	unsigned where;
+	unsigned bit;			/* PR_O_* or 0 for special */
+	int (*parse)(struct cfg_ctx *ctx, int neg, int argc, char **argv);
+	const char *note;		/* not supported yet: why */
+};
+
+static int opt_http_conn(struct cfg_ctx *ctx, int neg, int argc, char **argv)
+{
+	enum pr_http_conn m = PR_HTTP_KAL;
+
+	if (strcmp(argv[1], "http-server-close") == 0)
+		m = PR_HTTP_SCL;
+	else if (strcmp(argv[1], "httpclose") == 0)
+		m = PR_HTTP_CLO;
+	if (neg) {
+		if (ctx->cur->http_conn == m)
+			ctx->cur->http_conn = PR_HTTP_KAL;
+		return 0;
+	}
+	ctx->cur->http_conn = m;
+	return 0;
+}
+
+static int opt_httplog(struct cfg_ctx *ctx, int neg, int argc, char **argv)
+{
+	struct proxy *px = ctx->cur;
+
+	px->options &= ~(PR_O_HTTPLOG | PR_O_HTTPLOG_CLF | PR_O_TCPLOG);
+	if (neg)
+		return 0;
+	px->options |= PR_O_HTTPLOG;
+	if (argc > 2 && strcmp(argv[2], "clf") == 0)
+		px->options |= PR_O_HTTPLOG_CLF;
+	else if (argc > 2)
+		cfg_err(ctx, "'option httplog' accepts only 'clf' (got '%s').", argv[2]);
+	/* an explicit option replaces an inherited log-format */
+	free(px->logfmt_str);
+	px->logfmt_str = NULL;
+	return 0;
+}
+
+static int opt_tcplog(struct cfg_ctx *ctx, int neg, int argc, char **argv)
+{
+	struct proxy *px = ctx->cur;
+
+	px->options &= ~(PR_O_HTTPLOG | PR_O_HTTPLOG_CLF | PR_O_TCPLOG);
+	if (!neg) {
+		px->options |= PR_O_TCPLOG;
+		free(px->logfmt_str);
+		px->logfmt_str = NULL;
+	}
+	return 0;
+}
+
+static int opt_forwardfor(struct cfg_ctx *ctx, int neg, int argc, char **argv)
+{
+	struct proxy *px = ctx->cur;
+
+	if (neg) {
+		px->options &= ~PR_O_FORWARDFOR;
+		return 0;
+	}
+	px->options |= PR_O_FORWARDFOR;
+	for (int i = 2; i < argc; i++) {
+		char **dst = NULL;
+
+		if (strcmp(argv[i], "header") == 0)
+			dst = &px->fwdfor_hdr;
+		else if (strcmp(argv[i], "except") == 0)
+			dst = &px->fwdfor_except;
+		else if (strcmp(argv[i], "if-none") == 0) {
+			cfg_err(ctx, "'option forwardfor if-none' is not supported yet.");
+			continue;
+		} else {
+			cfg_err(ctx, "'option forwardfor' expects 'header <name>', "
+				"'except <network>' or 'if-none' (got '%s').", argv[i]);
+			continue;
+		}
+		if (i + 1 >= argc) {
+			cfg_err(ctx, "'option forwardfor %s' expects a value.", argv[i]);
+			break;
+		}
+		if (dst == &px->fwdfor_except) {
+			cfg_err(ctx, "'option forwardfor except' is not supported yet.");
+			i++;
+			continue;
+		}
+		free(*dst);
+		*dst = strdup(argv[++i]);
+	}
+	return 0;
+}
+
+static int opt_httpchk(struct cfg_ctx *ctx, int neg, int argc, char **argv)
+{
+	/* accepted forms are checked even though checks arrive later, so the
+	 * deprecation the seed triggers is reported as HAProxy 2.6 does */
+	if (argc > 4 && strstr(argv[4], "\r\n"))
+		cfg_warn(ctx, "'option httpchk': hiding headers or body at the end "
+			 "of the version string is deprecated (an error from "
+			 "HAProxy 2.7). Use 'http-check send hdr <name> <value>' "
+			 "instead.");
+	cfg_err(ctx, "'option httpchk' is not supported yet: health checks "
+		"arrive with their own issue.");
+	return 0;
+}
+
+static const struct cfg_opt cfg_options[] = {
+	{ "dontlognull", PR_CAP_DEF | PR_CAP_FE, PR_O_DONTLOGNULL, NULL, NULL },
+	{ "dontlog-normal", PR_CAP_DEF | PR_CAP_FE, PR_O_DONTLOG_NORMAL, NULL, NULL },
+	{ "log-separate-errors", PR_CAP_DEF | PR_CAP_FE, PR_O_LOG_SEPARATE_ERRORS, NULL, NULL },
+	{ "httplog", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, opt_httplog, NULL },
+	{ "tcplog", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, opt_tcplog, NULL },
+	{ "http-keep-alive", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, opt_http_conn, NULL },
+	{ "http-server-close", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, opt_http_conn, NULL },
+	{ "httpclose", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, opt_http_conn, NULL },
+	{ "forwardfor", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, opt_forwardfor, NULL },
+	{ "redispatch", PR_CAP_DEF | PR_CAP_BE, PR_O_REDISPATCH, NULL, NULL },
+	{ "allbackups", PR_CAP_DEF | PR_CAP_BE, PR_O_ALLBACKUPS, NULL, NULL },
+	{ "splice-auto", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, PR_O_SPLICE_AUTO, NULL, NULL },
+	{ "splice-request", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, PR_O_SPLICE_AUTO, NULL, NULL },
+	{ "splice-response", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, PR_O_SPLICE_AUTO, NULL, NULL },
+	{ "nolinger", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, PR_O_NOLINGER, NULL, NULL },
+	{ "clitcpka", PR_CAP_DEF | PR_CAP_FE, PR_O_CLTKA, NULL, NULL },
+	{ "srvtcpka", PR_CAP_DEF | PR_CAP_BE, PR_O_SRVKA, NULL, NULL },
+	{ "tcpka", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, PR_O_CLTKA | PR_O_SRVKA, NULL, NULL },
+	{ "abortonclose", PR_CAP_DEF | PR_CAP_BE, PR_O_ABORTONCLOSE, NULL, NULL },
+	{ "prefer-last-server", PR_CAP_DEF | PR_CAP_BE, PR_O_PREFER_LAST, NULL, NULL },
+	{ "httpchk", PR_CAP_DEF | PR_CAP_BE, 0, opt_httpchk, NULL },
+	{ "tcp-check", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
+	{ "mysql-check", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
+	{ "redis-check", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
+	{ "pgsql-check", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
+	{ "smtpchk", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
+	{ "ldap-check", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
+	{ "ssl-hello-chk", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
+	{ "external-check", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
+	{ "log-health-checks", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
+	{ "http-buffer-request", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, NULL, NULL },
+	{ "http-no-delay", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, NULL, NULL },
+	{ "http-pretend-keepalive", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, NULL, NULL },
+	{ "persist", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "persistence arrives with cookies" },
+	{ "accept-invalid-http-request", PR_CAP_DEF | PR_CAP_FE, 0, NULL, "lbd is always strict" },
+	{ "accept-invalid-http-response", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "lbd is always strict" },
+	{ "http-use-htx", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, NULL, "removed in HAProxy 2.1; remove it" },
+	{ "originalto", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, NULL, NULL },
+	{ "logasap", PR_CAP_DEF | PR_CAP_FE, 0, NULL, NULL },
+	{ "socket-stats", PR_CAP_DEF | PR_CAP_FE, 0, NULL, "arrives with the runtime API" },
+	{ "contstats", PR_CAP_DEF | PR_CAP_FE, 0, NULL, NULL },
+	{ "independent-streams", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, NULL, NULL },
+	{ "transparent", PR_CAP_DEF | PR_CAP_BE, 0, NULL, NULL },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int kw_p_option(struct cfg_ctx *ctx, int neg, int argc, char **argv)
+{
+	const struct cfg_opt *o;
+
+	if (argc < 2) {
+		cfg_err(ctx, "'option' expects an option name.");
+		return 0;
+	}
+	for (o = cfg_options; o->name; o++)
+		if (strcmp(o->name, argv[1]) == 0)
+			break;
+	if (!o->name) {
+		cfg_err(ctx, "unknown option '%s'.", argv[1]);
+		return 0;
+	}
+	if (!(o->where & ctx->cur->cap)) {
+		cfg_warn(ctx, "'option %s' ignored because %s '%s' has no %s "
+			 "capability.", argv[1], kw_cap_name(ctx->cur->cap),
+			 ctx->cur->id, (o->where & PR_CAP_FE) ? "frontend" : "backend");
+		return 0;
+	}
+	if (o->parse)
+		return o->parse(ctx, neg, argc, argv);
+	if (!o->bit) {
+		cfg_err(ctx, "'option %s' is not supported yet%s%s.", argv[1],
+			o->note ? ": " : "", o->note ? o->note : "");
+		return 0;
+	}
+	if (argc > 2)
+		cfg_err(ctx, "'option %s' takes no argument.", argv[1]);
+	if (neg)
+		ctx->cur->options &= ~o->bit;
+	else
+		ctx->cur->options |= o->bit;
+	return 0;
+}
+
+static int kw_p_fullconn(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+			 int argc, char **argv)
+{
+	return kw_uint(ctx, kw, argc, argv);
+}
+
+#define RULES "ACLs and http rules arrive with their own issue"
+#define CHECKS "health checks arrive with their own issue"
+static const struct cfg_kw cfg_proxy_kws[] = {
+	{ "mode", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_mode, 0, 0, 0, NULL },
+	{ "bind", PR_CAP_FE, kw_p_bind, 0, 0, 0, NULL },
+	{ "default_backend", PR_CAP_DEF | PR_CAP_FE, kw_p_defbe, 0, 0, 0, NULL },
+	{ "use_backend", PR_CAP_FE, kw_p_usebe, 0, 0, 0, NULL },
+	{ "server", PR_CAP_BE, kw_p_server, 0, 0, 0, NULL },
+	{ "default-server", PR_CAP_DEF | PR_CAP_BE, kw_p_server, 0, 0, 0, NULL },
+	{ "balance", PR_CAP_DEF | PR_CAP_BE, kw_p_balance, 0, 0, 0, NULL },
+	{ "hash-type", PR_CAP_DEF | PR_CAP_BE, kw_p_hashtype, 0, 0, 0, NULL },
+	{ "timeout", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_timeout, 0, 0, 0, NULL },
+	{ "log", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_log, 0, 0, 0, NULL },
+	{ "log-format", PR_CAP_DEF | PR_CAP_FE, kw_p_logformat, 0, 0, 0, NULL },
+	{ "maxconn", PR_CAP_DEF | PR_CAP_FE, kw_uint, offsetof(struct proxy, maxconn), 0, 10000000, NULL },
+	{ "fullconn", PR_CAP_DEF | PR_CAP_BE, kw_p_fullconn, offsetof(struct proxy, fullconn), 0, 10000000, NULL },
+	{ "retries", PR_CAP_DEF | PR_CAP_BE, kw_uint, offsetof(struct proxy, retries), 0, 100, NULL },
+	{ "http-reuse", PR_CAP_DEF | PR_CAP_BE, kw_p_reuse, 0, 0, 0, NULL },
+	{ "errorfile", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_errorfile, 0, 0, 0, NULL },
+	{ "disabled", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_disabled, 0, 0, 0, NULL },
+	{ "enabled", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_disabled, 0, 0, 0, NULL },
+	{ "id", PR_CAP_LISTEN, kw_uint, offsetof(struct proxy, uuid), 1, 2147483647, NULL },
+	{ "description", PR_CAP_DEF | PR_CAP_LISTEN, kw_ignored_warn, 0, 0, 0, "is only shown by the stats page, which arrives with its own issue" },
+	{ "acl", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
+	{ "http-request", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
+	{ "http-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
+	{ "http-after-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
+	{ "tcp-request", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
+	{ "tcp-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
+	{ "redirect", PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
+	{ "use-server", PR_CAP_BE, kw_unsupported, 0, 0, 0, RULES },
+	{ "stick-table", PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, "stick tables arrive with the rules issue" },
+	{ "stick", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "stick tables arrive with the rules issue" },
+	{ "cookie", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "cookie persistence arrives with the rules issue" },
+	{ "capture", PR_CAP_FE, kw_unsupported, 0, 0, 0, RULES },
+	{ "declare", PR_CAP_FE, kw_unsupported, 0, 0, 0, RULES },
+	{ "compression", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, "compression arrives with the rules issue" },
+	{ "unique-id-format", PR_CAP_DEF | PR_CAP_FE, kw_unsupported, 0, 0, 0, RULES },
+	{ "unique-id-header", PR_CAP_DEF | PR_CAP_FE, kw_unsupported, 0, 0, 0, RULES },
+	{ "monitor-uri", PR_CAP_DEF | PR_CAP_FE, kw_unsupported, 0, 0, 0, NULL },
+	{ "stats", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, "the stats page arrives with the runtime API issue" },
+	{ "http-check", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, CHECKS },
+	{ "tcp-check", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, CHECKS },
+	{ "external-check", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, CHECKS },
+	{ "load-server-state-from-file", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "arrives with reloads" },
+	{ "retry-on", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "only connection failures are retried for now" },
+	{ "errorloc", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, NULL },
+	{ "errorloc302", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, NULL },
+	{ "errorloc303", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, NULL },
+	{ "errorfiles", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, "http-errors sections are not supported yet" },
+	{ "source", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, NULL },
+	{ "dispatch", PR_CAP_BE, kw_unsupported, 0, 0, 0, NULL },
+	{ "rate-limit", PR_CAP_FE, kw_unsupported, 0, 0, 0, NULL },
+	{ "filter", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, NULL },
+	{ "max-keep-alive-queue", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, NULL },
+	{ "email-alert", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, NULL },
+	{ "server-template", PR_CAP_BE, kw_unsupported, 0, 0, 0, NULL },
+	{ "ssl-reuse", PR_CAP_DEF | PR_CAP_LISTEN, kw_removed, 0, 0, 0, "is not an HAProxy keyword: TLS session resumption is on by default; remove it" },
+	{ NULL, 0, NULL, 0, 0, 0, NULL }
+};
+
+int cfg_kw_proxy(struct cfg_ctx *ctx, int argc, char **argv)
+{
+	const struct cfg_kw *kw;
+
+	if (strcmp(argv[0], "option") == 0)
+		return kw_p_option(ctx, 0, argc, argv);
+	if (strcmp(argv[0], "no") == 0 && argc > 1) {
+		if (strcmp(argv[1], "option") == 0)
+			return kw_p_option(ctx, 1, argc - 1, argv + 1);
+		if (strcmp(argv[1], "log") == 0)
+			return kw_p_no_log(ctx);
+		cfg_err(ctx, "'no' only applies to 'option' and 'log' (got '%s').",
+			argv[1]);
+		return 0;
+	}
+	kw = kw_lookup(cfg_proxy_kws, argv[0]);
+	if (!kw)
+		return -1;
+	if (!(kw->where & ctx->cur->cap)) {
+		if (ctx->cur->cap == PR_CAP_DEF)
+			cfg_err(ctx, "'%s' is not allowed in 'defaults' sections.",
+				argv[0]);
+		else
+			cfg_warn(ctx, "'%s' ignored because %s '%s' has no %s "
+				 "capability.", argv[0], kw_cap_name(ctx->cur->cap),
+				 ctx->cur->id,
+				 (kw->where & PR_CAP_FE) ? "frontend" : "backend");
+		return 0;
+	}
+	return kw->parse(ctx, kw, argc, argv) < 0 ? -1 : 0;
+}

@@ -1,0 +1,600 @@
+/*
+ * cfg_srv.c - "server", "default-server" and "bind" lines, addresses and
+ * errorfiles.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "cfg_lex.h"
+#include "proxy.h"
+
+/*
+ * Address forms: "1.2.3.4:80", "*:80", ":80", "[::1]:80", ":::80",
+ * "ipv4@...", "ipv6@...", "name:80" (resolved now, at start-up, never at
+ * run time). A missing port leaves port 0 and *has_port = 0.
+ */
+int cfg_parse_addr(const char *text, void *ssp, unsigned *sslen,
+		   int port_required, int *has_port, char *err, size_t errlen)
+{
+	struct sockaddr_storage *ss = ssp;
+	char host[256];
+	const char *p = text, *port = NULL;
+	int family = AF_UNSPEC;
+	unsigned long pnum = 0;
+
+	memset(ss, 0, sizeof(*ss));
+	if (strncmp(p, "ipv4@", 5) == 0) {
+		family = AF_INET;
+		p += 5;
+	} else if (strncmp(p, "ipv6@", 5) == 0) {
+		family = AF_INET6;
+		p += 5;
+	} else if (strchr(p, '@')) {
+		snprintf(err, errlen, "address family in '%s' is not supported "
+			 "(use ipv4@ or ipv6@)", text);
+		return -1;
+	}
+	if (*p == '[') {
+		const char *end = strchr(p, ']');
+
+		if (!end || (size_t)(end - p - 1) >= sizeof(host)) {
+			snprintf(err, errlen, "invalid address '%s'", text);
+			return -1;
+		}
+		memcpy(host, p + 1, (size_t)(end - p - 1));
+		host[end - p - 1] = '\0';
+		if (end[1] == ':')
+			port = end + 2;
+		else if (end[1]) {
+			snprintf(err, errlen, "invalid address '%s'", text);
+			return -1;
+		}
+	} else {
+		const char *colon = strrchr(p, ':');
+		size_t hl = colon ? (size_t)(colon - p) : strlen(p);
+
+		if (hl >= sizeof(host)) {
+			snprintf(err, errlen, "address too long '%s'", text);
+			return -1;
+		}
+		memcpy(host, p, hl);
+		host[hl] = '\0';
+		if (colon)
+			port = colon + 1;
+	}
+	*has_port = 0;
+	if (port && *port) {
+		char *end;
+
+		if (*port == '+' || *port == '-') {
+			snprintf(err, errlen, "port offsets in '%s' are not supported "
+				 "yet", text);
+			return -1;
+		}
+		errno = 0;
+		pnum = strtoul(port, &end, 10);
+		if (*end == '-') {
+			snprintf(err, errlen, "port ranges in '%s' are not supported "
+				 "yet", text);
+			return -1;
+		}
+		if (errno || *end || pnum > 65535 || end == port) {
+			snprintf(err, errlen, "invalid port '%s'", port);
+			return -1;
+		}
+		*has_port = 1;
+	} else if (port_required) {
+		snprintf(err, errlen, "missing port in '%s'", text);
+		return -1;
+	}
+	if (host[0] == '\0' || strcmp(host, "*") == 0 || strcmp(host, "::") == 0) {
+		if (family == AF_INET6 || strcmp(host, "::") == 0) {
+			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+			s6->sin6_family = AF_INET6;
+			s6->sin6_addr = in6addr_any;
+			s6->sin6_port = htons((uint16_t)pnum);
+			*sslen = sizeof(*s6);
+		} else {
+			struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+			s4->sin_family = AF_INET;
+			s4->sin_addr.s_addr = htonl(INADDR_ANY);
+			s4->sin_port = htons((uint16_t)pnum);
+			*sslen = sizeof(*s4);
+		}
+		return 0;
+	}
+	{
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		if (family != AF_INET6 && inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+			s4->sin_family = AF_INET;
+			s4->sin_port = htons((uint16_t)pnum);
+			*sslen = sizeof(*s4);
+			return 0;
+		}
+		if (family != AF_INET && inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+			s6->sin6_family = AF_INET6;
+			s6->sin6_port = htons((uint16_t)pnum);
+			*sslen = sizeof(*s6);
+			return 0;
+		}
+	}
+	/* a name: resolved once, now, during start-up */
+	{
+		struct addrinfo hints = { .ai_family = family, .ai_socktype = SOCK_STREAM };
+		struct addrinfo *res = NULL;
+		int rc = getaddrinfo(host, NULL, &hints, &res);
+
+		if (rc != 0 || !res) {
+			snprintf(err, errlen, "could not resolve address '%s': %s",
+				 host, rc ? gai_strerror(rc) : "no address");
+			return -1;
+		}
+		memcpy(ss, res->ai_addr, res->ai_addrlen);
+		*sslen = (unsigned)res->ai_addrlen;
+		if (ss->ss_family == AF_INET)
+			((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)pnum);
+		else
+			((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)pnum);
+		freeaddrinfo(res);
+	}
+	return 0;
+}
+
+/* ---- server keywords: a row each, applied to a struct server ---- */
+
+struct srv_kw {
+	const char *name;
+	int nargs;
+	int (*parse)(struct cfg_ctx *ctx, struct server *srv,
+		     const struct srv_kw *kw, char **args);
+	size_t off;
+	int64_t min, max;
+	const char *note;
+};
+
+static int srv_kw_uint(struct cfg_ctx *ctx, struct server *srv,
+		       const struct srv_kw *kw, char **args)
+{
+	char err[128];
+	uint64_t v;
+
+	if (cfg_parse_uint(args[1], (uint64_t)kw->min, (uint64_t)kw->max, &v,
+			   err, sizeof(err)) < 0) {
+		cfg_err(ctx, "'%s' for server '%s': %s", kw->name, srv->id, err);
+		return 0;
+	}
+	*(unsigned *)((char *)srv + kw->off) = (unsigned)v;
+	return 0;
+}
+
+static int srv_kw_time(struct cfg_ctx *ctx, struct server *srv,
+		       const struct srv_kw *kw, char **args)
+{
+	char err[128];
+	uint32_t ms;
+
+	if (cfg_parse_time_ms(args[1], &ms, err, sizeof(err)) < 0) {
+		cfg_err(ctx, "'%s' for server '%s': %s", kw->name, srv->id, err);
+		return 0;
+	}
+	*(uint32_t *)((char *)srv + kw->off) = ms;
+	return 0;
+}
+
+static int srv_kw_flag(struct cfg_ctx *ctx, struct server *srv,
+		       const struct srv_kw *kw, char **args)
+{
+	if (strncmp(args[0], "no-", 3) == 0)
+		srv->flags &= ~(unsigned)kw->max;
+	else
+		srv->flags |= (unsigned)kw->max;
+	return 0;
+}
+
+static int srv_kw_sendproxy(struct cfg_ctx *ctx, struct server *srv,
+			    const struct srv_kw *kw, char **args)
+{
+	srv->send_proxy = strncmp(args[0], "no-", 3) != 0;
+	return 0;
+}
+
+static int srv_kw_poolmax(struct cfg_ctx *ctx, struct server *srv,
+			  const struct srv_kw *kw, char **args)
+{
+	char *end;
+	long v = strtol(args[1], &end, 10);
+
+	if (*end || end == args[1] || v < -1 || v > 1000000) {
+		cfg_err(ctx, "'pool-max-conn' for server '%s' expects -1 or a "
+			"count (got '%s').", srv->id, args[1]);
+		return 0;
+	}
+	srv->pool_max_conn = (int)v;
+	return 0;
+}
+
+static int srv_kw_unsupported(struct cfg_ctx *ctx, struct server *srv,
+			      const struct srv_kw *kw, char **args)
+{
+	cfg_err(ctx, "server '%s': '%s' is not supported yet%s%s.", srv->id,
+		args[0], kw->note ? ": " : "", kw->note ? kw->note : "");
+	return 0;
+}
+
+#define SRV_CHECKS "health checks arrive with their own issue"
+#define SRV_TLS "TLS arrives with its own issue"
+static const struct srv_kw srv_kws[] = {
+	{ "weight", 1, srv_kw_uint, offsetof(struct server, uweight), 0, 256, NULL },
+	{ "maxconn", 1, srv_kw_uint, offsetof(struct server, maxconn), 0, 10000000, NULL },
+	{ "minconn", 1, srv_kw_uint, offsetof(struct server, minconn), 0, 10000000, NULL },
+	{ "maxqueue", 1, srv_kw_uint, offsetof(struct server, maxqueue), 0, 10000000, NULL },
+	{ "id", 1, srv_kw_uint, offsetof(struct server, puid), 1, 2147483647, NULL },
+	{ "backup", 0, srv_kw_flag, 0, 0, SRV_F_BACKUP, NULL },
+	{ "no-backup", 0, srv_kw_flag, 0, 0, SRV_F_BACKUP, NULL },
+	{ "disabled", 0, srv_kw_flag, 0, 0, SRV_F_DISABLED, NULL },
+	{ "enabled", 0, srv_kw_flag, 0, 0, 0, NULL },
+	{ "send-proxy", 0, srv_kw_sendproxy, 0, 0, 0, NULL },
+	{ "no-send-proxy", 0, srv_kw_sendproxy, 0, 0, 0, NULL },
+	{ "pool-max-conn", 1, srv_kw_poolmax, 0, 0, 0, NULL },
+	{ "pool-purge-delay", 1, srv_kw_time, offsetof(struct server, pool_purge_delay), 0, 0, NULL },
+	{ "check", 0, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "inter", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "fastinter", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "downinter", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "rise", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "fall", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "port", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "addr", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "slowstart", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "observe", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "error-limit", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "on-error", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "on-marked-down", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "on-marked-up", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "agent-check", 0, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "agent-port", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "agent-inter", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "check-send-proxy", 0, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "cookie", 1, srv_kw_unsupported, 0, 0, 0, "cookie persistence arrives with the rules issue" },
+	{ "track", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "redir", 1, srv_kw_unsupported, 0, 0, 0, NULL },
+	{ "ssl", 0, srv_kw_unsupported, 0, 0, 0, SRV_TLS },
+	{ "verify", 1, srv_kw_unsupported, 0, 0, 0, SRV_TLS },
+	{ "sni", 1, srv_kw_unsupported, 0, 0, 0, SRV_TLS },
+	{ "ca-file", 1, srv_kw_unsupported, 0, 0, 0, SRV_TLS },
+	{ "crt", 1, srv_kw_unsupported, 0, 0, 0, SRV_TLS },
+	{ "alpn", 1, srv_kw_unsupported, 0, 0, 0, SRV_TLS },
+	{ "check-ssl", 0, srv_kw_unsupported, 0, 0, 0, SRV_TLS },
+	{ "proto", 1, srv_kw_unsupported, 0, 0, 0, "HTTP/2 towards servers is not supported yet" },
+	{ "resolvers", 1, srv_kw_unsupported, 0, 0, 0, "run-time DNS resolution is not supported yet" },
+	{ "init-addr", 1, srv_kw_unsupported, 0, 0, 0, NULL },
+	{ "source", 1, srv_kw_unsupported, 0, 0, 0, NULL },
+	{ NULL, 0, NULL, 0, 0, 0, NULL }
+};
+
+static int srv_apply_args(struct cfg_ctx *ctx, struct server *srv, int argc,
+			  char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		const struct srv_kw *kw;
+
+		for (kw = srv_kws; kw->name; kw++)
+			if (strcmp(kw->name, argv[i]) == 0)
+				break;
+		if (!kw->name) {
+			cfg_err(ctx, "'server %s' unknown keyword '%s'.", srv->id,
+				argv[i]);
+			continue;
+		}
+		if (i + kw->nargs >= argc) {
+			cfg_err(ctx, "'server %s': '%s' expects an argument.",
+				srv->id, argv[i]);
+			return 0;
+		}
+		if (kw->parse(ctx, srv, kw, argv + i) < 0)
+			return -1;
+		i += kw->nargs;
+	}
+	return 0;
+}
+
+static void srv_defaults(struct server *srv)
+{
+	srv->uweight = 1;
+	srv->pool_max_conn = -1;
+	srv->pool_purge_delay = 5000;
+	srv->state = SRV_ST_UP;
+}
+
+int cfg_parse_server(struct cfg_ctx *ctx, int argc, char **argv, int is_default)
+{
+	struct proxy *px = ctx->cur;
+	struct server *srv;
+	char err[256];
+	int has_port;
+	unsigned alen = 0;
+
+	if (is_default) {
+		/* default-server lines accumulate; servers replay them first */
+		struct server tmp;
+
+		memset(&tmp, 0, sizeof(tmp));
+		srv_defaults(&tmp);
+		tmp.id = "default-server";
+		if (srv_apply_args(ctx, &tmp, argc - 1, argv + 1) < 0)
+			return -1;
+		char *joined = NULL;
+		size_t len = px->defsrv_args ? strlen(px->defsrv_args) : 0;
+		for (int i = 1; i < argc; i++)
+			len += strlen(argv[i]) + 1;
+		joined = malloc(len + 1);
+		if (!joined)
+			return -1;
+		joined[0] = '\0';
+		if (px->defsrv_args)
+			strcpy(joined, px->defsrv_args);
+		for (int i = 1; i < argc; i++) {
+			if (joined[0])
+				strcat(joined, "\x1f");
+			strcat(joined, argv[i]);
+		}
+		free(px->defsrv_args);
+		px->defsrv_args = joined;
+		return 0;
+	}
+	if (argc < 3) {
+		cfg_err(ctx, "'server' expects <name> and <addr>[:<port>] as arguments.");
+		return 0;
+	}
+	srv = calloc(1, sizeof(*srv));
+	if (!srv || !(srv->id = strdup(argv[1])) || !(srv->file = strdup(ctx->file))) {
+		if (srv)
+			free(srv->id);
+		free(srv);
+		return -1;
+	}
+	srv->line = ctx->line;
+	srv->be = px;
+	srv_defaults(srv);
+	if (cfg_parse_addr(argv[2], &srv->addr, &alen, 0, &has_port, err,
+			   sizeof(err)) < 0)
+		cfg_err(ctx, "'server %s': %s.", argv[1], err);
+	srv->addrlen = alen;
+	if (px->defsrv_args) {
+		/* replay default-server arguments, split on the unit separator */
+		char *copy = strdup(px->defsrv_args), *words[CFG_MAX_WORDS];
+		int n = 0;
+
+		if (!copy)
+			return -1;
+		for (char *t = strtok(copy, "\x1f"); t && n < CFG_MAX_WORDS;
+		     t = strtok(NULL, "\x1f"))
+			words[n++] = t;
+		srv_apply_args(ctx, srv, n, words);
+		free(copy);
+	}
+	if (srv_apply_args(ctx, srv, argc - 3, argv + 3) < 0)
+		return -1;
+	for (struct server *o = px->servers; o; o = o->next)
+		if (strcmp(o->id, srv->id) == 0)
+			cfg_err(ctx, "backend '%s': server '%s' already declared at "
+				"%s:%d.", px->id, srv->id, o->file, o->line);
+	struct server **pp = &px->servers;
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = srv;
+	px->nservers++;
+	if (!srv->puid)
+		srv->puid = px->nservers;
+	return 0;
+}
+
+/* ---- bind ---- */
+
+static int bind_opt(struct cfg_ctx *ctx, struct bind *b, int argc, char **argv,
+		    int *i)
+{
+	const char *o = argv[*i];
+	char err[128];
+	uint64_t v;
+
+	if (strcmp(o, "v6only") == 0) {
+		b->v6only = 1;
+		return 0;
+	}
+	if (strcmp(o, "transparent") == 0 || strcmp(o, "freebind") == 0) {
+		b->transparent = 1;
+		return 0;
+	}
+	if (strcmp(o, "backlog") == 0 || strcmp(o, "maxconn") == 0 ||
+	    strcmp(o, "name") == 0) {
+		if (*i + 1 >= argc) {
+			cfg_err(ctx, "'bind': '%s' expects an argument.", o);
+			return 0;
+		}
+		(*i)++;
+		if (strcmp(o, "name") == 0) {
+			free(b->name);
+			b->name = strdup(argv[*i]);
+			return b->name ? 0 : -1;
+		}
+		if (cfg_parse_uint(argv[*i], 0, 10000000, &v, err, sizeof(err)) < 0) {
+			cfg_err(ctx, "'bind %s': %s", o, err);
+			return 0;
+		}
+		if (o[0] == 'b')
+			b->backlog = (unsigned)v;
+		else
+			b->maxconn = (unsigned)v;
+		return 0;
+	}
+	static const struct { const char *name; int nargs; } tls[] = {
+		{ "ssl", 0 }, { "crt", 1 }, { "crt-list", 1 }, { "alpn", 1 },
+		{ "npn", 1 }, { "ca-file", 1 }, { "crl-file", 1 }, { "verify", 1 },
+		{ "ciphers", 1 }, { "ciphersuites", 1 }, { "curves", 1 },
+		{ "ecdhe", 1 }, { "ssl-min-ver", 1 }, { "ssl-max-ver", 1 },
+		{ "no-tls-tickets", 0 }, { "prefer-client-ciphers", 0 },
+		{ "strict-sni", 0 }, { NULL, 0 }
+	};
+	for (int k = 0; tls[k].name; k++)
+		if (strcmp(o, tls[k].name) == 0) {
+			cfg_err(ctx, "'bind %s': '%s' is not supported yet: TLS "
+				"arrives with its own issue.", argv[1], o);
+			if (*i + tls[k].nargs < argc)
+				*i += tls[k].nargs;
+			return 0;
+		}
+	if (strcmp(o, "accept-proxy") == 0 || strcmp(o, "process") == 0 ||
+	    strcmp(o, "thread") == 0 || strcmp(o, "interface") == 0 ||
+	    strcmp(o, "tfo") == 0 || strcmp(o, "defer-accept") == 0 ||
+	    strcmp(o, "mss") == 0 || strcmp(o, "namespace") == 0 ||
+	    strcmp(o, "proto") == 0) {
+		cfg_err(ctx, "'bind %s': '%s' is not supported yet.", argv[1], o);
+		return 0;
+	}
+	cfg_err(ctx, "'bind %s': unknown keyword '%s'.", argv[1], o);
+	return 0;
+}
+
+int cfg_parse_bind(struct cfg_ctx *ctx, int argc, char **argv)
+{
+	struct proxy *px = ctx->cur;
+	char *list, *save = NULL, err[256];
+	struct bind *first = NULL;
+
+	if (argc < 2) {
+		cfg_err(ctx, "'bind' expects [addr1]:port1[,...] as an argument.");
+		return 0;
+	}
+	list = strdup(argv[1]);
+	if (!list)
+		return -1;
+	for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		struct bind *b = calloc(1, sizeof(*b));
+		int has_port;
+		unsigned alen = 0;
+
+		if (!b || !(b->text = strdup(t)) || !(b->file = strdup(ctx->file))) {
+			if (b)
+				free(b->text);
+			free(b);
+			free(list);
+			return -1;
+		}
+		b->line = ctx->line;
+		b->fe = px;
+		if (t[0] == '/' || strncmp(t, "unix@", 5) == 0 ||
+		    strncmp(t, "abns@", 5) == 0 || strncmp(t, "fd@", 3) == 0 ||
+		    strncmp(t, "sockpair@", 9) == 0)
+			cfg_err(ctx, "'bind %s': unix, abstract and inherited sockets "
+				"are not supported yet.", t);
+		else if (cfg_parse_addr(t, &b->addr, &alen, 1, &has_port, err,
+					sizeof(err)) < 0)
+			cfg_err(ctx, "'bind %s': %s.", argv[1], err);
+		b->addrlen = alen;
+		struct bind **pp = &px->binds;
+		while (*pp)
+			pp = &(*pp)->next;
+		*pp = b;
+		if (!first)
+			first = b;
+	}
+	free(list);
+	/* options apply to every address of the line */
+	for (int i = 2; i < argc; i++) {
+		struct bind tmp;
+
+		memset(&tmp, 0, sizeof(tmp));
+		if (bind_opt(ctx, &tmp, argc, argv, &i) < 0)
+			return -1;
+		for (struct bind *b = first; b; b = b->next) {
+			b->v6only |= tmp.v6only;
+			b->transparent |= tmp.transparent;
+			if (tmp.backlog)
+				b->backlog = tmp.backlog;
+			if (tmp.maxconn)
+				b->maxconn = tmp.maxconn;
+			if (tmp.name && !b->name)
+				b->name = strdup(tmp.name);
+		}
+		free(tmp.name);
+	}
+	return 0;
+}
+
+/* ---- errorfile ---- */
+
+static int errfile_slot(int status)
+{
+	static const int codes[PR_ERR_COUNT] = { 400, 403, 408, 500, 502, 503, 504, 429 };
+
+	for (int i = 0; i < PR_ERR_COUNT; i++)
+		if (codes[i] == status)
+			return i;
+	return -1;
+}
+
+int cfg_errorfile_load(struct proxy *px, int status, const char *path,
+		       char *err, size_t errlen)
+{
+	int slot = errfile_slot(status);
+	struct stat st;
+	char *data;
+	ssize_t n;
+	int fd;
+
+	if (slot < 0) {
+		snprintf(err, errlen, "status code %d cannot be overridden (use 400, "
+			 "403, 408, 429, 500, 502, 503 or 504)", status);
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > 65536) {
+		snprintf(err, errlen, "not a regular file of at most 64 KiB");
+		close(fd);
+		return -1;
+	}
+	data = malloc((size_t)st.st_size + 1);
+	if (!data) {
+		close(fd);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	n = read(fd, data, (size_t)st.st_size);
+	close(fd);
+	if (n != st.st_size) {
+		free(data);
+		snprintf(err, errlen, "short read");
+		return -1;
+	}
+	data[n] = '\0';
+	if (n < 12 || strncmp(data, "HTTP/1.", 7) != 0) {
+		free(data);
+		snprintf(err, errlen, "the file must hold a full HTTP response "
+			 "(status line, headers, body)");
+		return -1;
+	}
+	free(px->errs[slot].data);
+	px->errs[slot].status = status;
+	px->errs[slot].data = data;
+	px->errs[slot].len = (size_t)n;
+	return 0;
+}

@@ -1,0 +1,86 @@
+/*
+ * errors.c - built-in error pages and errorfile lookup (see errors.h).
+ * The files in config/errors/ carry the same pages for use with "errorfile".
+ */
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "errors.h"
+#include "proxy.h"
+
+
+struct builtin_page {
+	int status;
+	const char *reason;
+	const char *text;
+};
+
+static struct builtin_page builtin[] = {
+	{ 400, "Bad Request", "Your browser sent a request that this proxy could not understand." },
+	{ 403, "Forbidden", "Request forbidden by administrative rules." },
+	{ 408, "Request Time-out", "Your browser did not send a complete request in time." },
+	{ 429, "Too Many Requests", "You have sent too many requests in a given amount of time." },
+	{ 414, "URI Too Long", "The request line is longer than this proxy accepts." },
+	{ 431, "Request Header Fields Too Large", "The request headers are larger than this proxy accepts." },
+	{ 500, "Internal Server Error", "The proxy met an internal error." },
+	{ 501, "Not Implemented", "The request uses a transfer coding this proxy does not implement." },
+	{ 502, "Bad Gateway", "The server returned an invalid or incomplete response." },
+	{ 503, "Service Unavailable", "No server is available to handle this request." },
+	{ 504, "Gateway Time-out", "The server did not respond in time." },
+	{ 505, "HTTP Version Not Supported", "The request uses an HTTP version this proxy does not support." },
+};
+
+static struct errorfile builtin_files[sizeof(builtin) / sizeof(builtin[0])];
+static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+static char builtin_store[sizeof(builtin) / sizeof(builtin[0])][512];
+
+static void errors_build(void)
+{
+	for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++) {
+		const struct builtin_page *p = &builtin[i];
+		char body[256];
+		int bl = snprintf(body, sizeof(body),
+				  "<html><body><h1>%d %s</h1>\n%s\n</body></html>\n",
+				  p->status, p->reason, p->text);
+		int n = snprintf(builtin_store[i], sizeof(builtin_store[i]),
+				 "HTTP/1.1 %d %s\r\ncontent-length: %d\r\n"
+				 "cache-control: no-cache\r\ncontent-type: text/html\r\n"
+				 "connection: close\r\n\r\n%s",
+				 p->status, p->reason, bl, body);
+		builtin_files[i].status = p->status;
+		builtin_files[i].data = builtin_store[i];
+		builtin_files[i].len = (size_t)n;
+	}
+}
+
+static const struct errorfile *proxy_err(const struct proxy *px, int status)
+{
+	if (!px)
+		return NULL;
+	for (int i = 0; i < PR_ERR_COUNT; i++)
+		if (px->errs[i].data && px->errs[i].status == status)
+			return &px->errs[i];
+	return NULL;
+}
+
+const struct errorfile *errors_get(const struct proxy *be,
+				   const struct proxy *fe, int status)
+{
+	const struct errorfile *e = proxy_err(be, status);
+	size_t fallback = 0;
+
+	if (!e)
+		e = proxy_err(fe, status);
+	if (e)
+		return e;
+	pthread_once(&builtin_once, errors_build);
+	for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++) {
+		if (builtin[i].status == status)
+			return &builtin_files[i];
+		if (builtin[i].status == 500)
+			fallback = i;
+	}
+	return &builtin_files[fallback];
+}

@@ -1,0 +1,215 @@
+/*
+ * main.c - lbd's command line and start-up: load and check the
+ * configuration, bind, drop privileges, daemonise, run the workers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "log.h"
+#include "proxy.h"
+#include "worker.h"
+
+#define LBD_VERSION "0.1.0"
+#define MAX_CFG_FILES 64
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"lbd " LBD_VERSION " - load balancer speaking HAProxy's configuration\n"
+		"usage: lbd [-c] [-q] [-d] [-D] [-V] [-p pidfile] -f <file|dir> [-f ...]\n"
+		"  -f <cfg>   configuration file or directory (*.cfg in order); repeatable\n"
+		"  -c         check the configuration and exit (0 valid, 1 invalid)\n"
+		"  -q         quiet: no warnings\n"
+		"  -d         debug: stay in foreground, verbose diagnostics\n"
+		"  -D         daemon mode (as 'daemon' in global)\n"
+		"  -V         verbose\n"
+		"  -p <file>  write the pid to <file>\n"
+		"  -v         print the version and exit\n");
+	exit(1);
+}
+
+static int raise_fd_limit(unsigned maxconn)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)maxconn * 2 + 100;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return -1;
+	if (rl.rlim_cur >= want)
+		return 0;
+	rl.rlim_cur = want <= rl.rlim_max ? want : rl.rlim_max;
+	return setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+static int drop_privileges(const struct global *g)
+{
+	if (g->chroot) {
+		if (chroot(g->chroot) < 0 || chdir("/") < 0) {
+			log_warn("cannot chroot to '%s'", g->chroot);
+			return -1;
+		}
+	}
+	if (g->gid_set || g->uid_set) {
+		if (setgroups(0, NULL) < 0 && errno != EPERM) {
+			log_warn("setgroups");
+			return -1;
+		}
+	}
+	if (g->gid_set && setgid(g->gid) < 0) {
+		log_warn("cannot set gid %u", (unsigned)g->gid);
+		return -1;
+	}
+	if (g->uid_set && setuid(g->uid) < 0) {
+		log_warn("cannot set uid %u", (unsigned)g->uid);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_pidfile(const char *path)
+{
+	char buf[32];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int n;
+
+	if (fd < 0) {
+		log_warn("cannot create pidfile %s", path);
+		return -1;
+	}
+	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (write(fd, buf, (size_t)n) != n) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+static int daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0)
+		return -1;
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	return 0;
+}
+
+static void open_logs(struct lbd_conf *conf)
+{
+	for (unsigned i = 0; i < conf->global.nlogs; i++)
+		if (slog_target_open(&conf->global.logs[i]) < 0)
+			log_warn("cannot open log target %u", i + 1);
+	for (struct proxy *px = conf->proxies; px; px = px->next)
+		for (unsigned i = 0; i < px->nlogs; i++)
+			if (px->logs[i].fd < 0 && slog_target_open(&px->logs[i]) < 0)
+				log_warn("proxy %s: cannot open log target %u", px->id, i + 1);
+}
+
+static void close_logs(struct lbd_conf *conf)
+{
+	/* "log global" copies share the global socket: close each fd once */
+	for (struct proxy *px = conf->proxies; px; px = px->next)
+		for (unsigned i = 0; i < px->nlogs; i++) {
+			int shared = 0;
+
+			for (unsigned j = 0; j < conf->global.nlogs; j++)
+				if (px->logs[i].fd == conf->global.logs[j].fd)
+					shared = 1;
+			if (!shared)
+				slog_target_close(&px->logs[i]);
+		}
+	for (unsigned i = 0; i < conf->global.nlogs; i++)
+		slog_target_close(&conf->global.logs[i]);
+}
+
+int main(int argc, char **argv)
+{
+	char *files[MAX_CFG_FILES];
+	int nfiles = 0, check = 0, quiet = 0, debug = 0, daemon_opt = 0, verbose = 0;
+	const char *pidfile = NULL;
+	struct lbd_conf *conf;
+	int nwarn = 0, opt, rc;
+
+	while ((opt = getopt(argc, argv, "f:cqdDVp:vhW")) != -1) {
+		switch (opt) {
+		case 'f':
+			if (nfiles == MAX_CFG_FILES)
+				fatalx("too many -f options (max %d)", MAX_CFG_FILES);
+			files[nfiles++] = optarg;
+			break;
+		case 'c': check = 1; break;
+		case 'q': quiet = 1; break;
+		case 'd': debug = 1; break;
+		case 'D': daemon_opt = 1; break;
+		case 'V': verbose = 1; break;
+		case 'p': pidfile = optarg; break;
+		case 'v':
+			printf("lbd version " LBD_VERSION "\n");
+			return 0;
+		case 'W':
+			fatalx("-W (master-worker mode) is not supported yet");
+		default:
+			usage();
+		}
+	}
+	if (optind < argc || nfiles == 0)
+		usage();
+	log_init("lbd", debug ? 2 : verbose);
+	conf = cfg_load(files, nfiles, quiet, &nwarn);
+	if (!conf)
+		return 1;
+	if (check) {
+		printf("Configuration file is valid\n");
+		lbd_conf_free(conf);
+		return 0;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	memset(&lbd, 0, sizeof(lbd));
+	lbd.conf = conf;
+	if (gethostname(lbd.hostname, sizeof(lbd.hostname) - 1) < 0)
+		strcpy(lbd.hostname, "localhost");
+	if (raise_fd_limit(conf->global.maxconn) < 0)
+		log_warn("cannot raise the file descriptor limit for maxconn %u",
+			 conf->global.maxconn);
+	if (worker_bind_all() < 0) {
+		lbd_conf_free(conf);
+		return 1;
+	}
+	open_logs(conf);
+	if (drop_privileges(&conf->global) < 0) {
+		lbd_conf_free(conf);
+		return 1;
+	}
+	if ((conf->global.daemon || daemon_opt) && !debug && daemonize() < 0)
+		fatal("daemon");
+	lbd.pid = (unsigned)getpid();
+	if (!pidfile)
+		pidfile = conf->global.pidfile;
+	if (pidfile)
+		write_pidfile(pidfile);
+	rc = worker_run_all();
+	close_logs(conf);
+	lbd_conf_free(conf);
+	return rc;
+}

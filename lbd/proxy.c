@@ -1,0 +1,161 @@
+/*
+ * proxy.c - lifetime of the configuration model: lookups, defaults
+ * inheritance, freeing, and the runtime recount of usable servers.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "logfmt.h"
+#include "proxy.h"
+
+const char *const pr_mode_names[PR_MODE_COUNT] = { "tcp", "http" };
+const char *const pr_reuse_names[PR_REUSE_COUNT] = { "never", "safe",
+	"aggressive", "always" };
+const char *const srv_state_names[SRV_ST_COUNT] = { "UP", "DOWN", "MAINT",
+	"DRAIN" };
+
+struct proxy *proxy_find(const struct lbd_conf *conf, const char *name,
+			 unsigned cap)
+{
+	for (struct proxy *px = conf->proxies; px; px = px->next)
+		if ((px->cap & cap) && strcmp(px->id, name) == 0)
+			return px;
+	return NULL;
+}
+
+struct server *proxy_find_server(const struct proxy *be, const char *name)
+{
+	for (struct server *s = be->servers; s; s = s->next)
+		if (strcmp(s->id, name) == 0)
+			return s;
+	return NULL;
+}
+
+static int dup_str(char **dst, const char *src)
+{
+	if (!src)
+		return 0;
+	*dst = strdup(src);
+	return *dst ? 0 : -1;
+}
+
+int proxy_inherit(struct proxy *px, const struct proxy *def)
+{
+	px->mode = def->mode;
+	px->options = def->options;
+	px->http_conn = def->http_conn;
+	px->reuse = def->reuse;
+	px->to = def->to;
+	px->maxconn = def->maxconn;
+	px->fullconn = def->fullconn;
+	px->retries = def->retries;
+	px->lb = def->lb;
+	px->lb.nodes = NULL;
+	px->lb.nnodes = 0;
+	px->lb.priv = NULL;
+	px->log_global = def->log_global;
+	px->nlogs = def->nlogs;
+	memcpy(px->logs, def->logs, sizeof(px->logs));
+	if (dup_str(&px->lb_arg_store, def->lb_arg_store) < 0 ||
+	    dup_str(&px->logfmt_str, def->logfmt_str) < 0 ||
+	    dup_str(&px->fwdfor_hdr, def->fwdfor_hdr) < 0 ||
+	    dup_str(&px->defsrv_args, def->defsrv_args) < 0)
+		return -1;
+	px->lb_arg = px->lb_arg_store;
+	if (px->cap & PR_CAP_FE && dup_str(&px->defbe_name, def->defbe_name) < 0)
+		return -1;
+	for (int i = 0; i < PR_ERR_COUNT; i++) {
+		if (!def->errs[i].data)
+			continue;
+		px->errs[i] = def->errs[i];
+		px->errs[i].data = malloc(def->errs[i].len + 1);
+		if (!px->errs[i].data)
+			return -1;
+		memcpy(px->errs[i].data, def->errs[i].data, def->errs[i].len + 1);
+	}
+	return 0;
+}
+
+static void server_free(struct server *s)
+{
+	free(s->id);
+	free(s->file);
+	free(s);
+}
+
+void proxy_free(struct proxy *px)
+{
+	if (!px)
+		return;
+	for (struct server *s = px->servers, *n; s; s = n) {
+		n = s->next;
+		server_free(s);
+	}
+	for (struct bind *b = px->binds, *n; b; b = n) {
+		n = b->next;
+		free(b->text);
+		free(b->file);
+		free(b->name);
+		free(b);
+	}
+	for (struct use_backend *u = px->use_be, *n; u; u = n) {
+		n = u->next;
+		free(u->name);
+		free(u->file);
+		free(u);
+	}
+	for (int i = 0; i < PR_ERR_COUNT; i++)
+		free(px->errs[i].data);
+	lb_pool_free(&px->lb);
+	free(px->lb.nodes);
+	logfmt_free(px->logfmt);
+	free(px->logfmt_str);
+	free(px->fwdfor_hdr);
+	free(px->fwdfor_except);
+	free(px->defbe_name);
+	free(px->lb_arg_store);
+	free(px->defsrv_args);
+	free(px->id);
+	free(px->file);
+	free(px);
+}
+
+void lbd_conf_free(struct lbd_conf *conf)
+{
+	if (!conf)
+		return;
+	for (struct proxy *px = conf->proxies, *n; px; px = n) {
+		n = px->next;
+		proxy_free(px);
+	}
+	for (struct proxy *px = conf->defaults, *n; px; px = n) {
+		n = px->next;
+		proxy_free(px);
+	}
+	free(conf->global.pidfile);
+	free(conf->global.chroot);
+	free(conf->global.log_tag);
+	free(conf->global.log_send_hostname);
+	free(conf->global.node);
+	free(conf);
+}
+
+void proxy_srv_recalc(struct proxy *be)
+{
+	unsigned act = 0, bck = 0;
+
+	for (struct server *s = be->servers; s; s = s->next) {
+		int usable = s->state == SRV_ST_UP;
+
+		s->lb.weight = usable ? s->uweight : 0;
+		if (usable && s->uweight) {
+			if (s->flags & SRV_F_BACKUP)
+				bck++;
+			else
+				act++;
+		}
+	}
+	be->srv_act = act;
+	be->srv_bck = bck;
+	lb_pool_build(&be->lb);
+}

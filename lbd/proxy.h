@@ -1,0 +1,265 @@
+/*
+ * proxy.h - the configuration model of lbd: global settings, proxies
+ * (defaults, frontend, backend, listen), their binds and servers, and the
+ * runtime state that hangs off them (counters, queues, idle pools).
+ */
+#ifndef LBD_PROXY_H
+#define LBD_PROXY_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "lb.h"
+#include "syslog.h"
+
+#define LBD_MAX_THREADS	64
+#define LBD_MAX_LOGS	4
+
+struct logfmt;
+struct session;
+struct idle_conn;
+
+enum pr_mode { PR_MODE_TCP, PR_MODE_HTTP, PR_MODE_COUNT };
+extern const char *const pr_mode_names[PR_MODE_COUNT];
+
+enum {
+	PR_CAP_DEF = 1u << 0,
+	PR_CAP_FE  = 1u << 1,
+	PR_CAP_BE  = 1u << 2,
+	PR_CAP_LISTEN = PR_CAP_FE | PR_CAP_BE,
+};
+
+/* HTTP connection handling, "option http-keep-alive|http-server-close|httpclose" */
+enum pr_http_conn { PR_HTTP_KAL, PR_HTTP_SCL, PR_HTTP_CLO };
+
+/* "http-reuse" */
+enum pr_reuse { PR_REUSE_NEVER, PR_REUSE_SAFE, PR_REUSE_AGGR, PR_REUSE_ALWS,
+		PR_REUSE_COUNT };
+extern const char *const pr_reuse_names[PR_REUSE_COUNT];
+
+/* boolean "option" flags */
+enum {
+	PR_O_DONTLOGNULL = 1u << 0,
+	PR_O_HTTPLOG     = 1u << 1,
+	PR_O_TCPLOG      = 1u << 2,
+	PR_O_FORWARDFOR  = 1u << 3,
+	PR_O_REDISPATCH  = 1u << 4,
+	PR_O_ALLBACKUPS  = 1u << 5,
+	PR_O_LOGASAP     = 1u << 6,
+	PR_O_SPLICE_AUTO = 1u << 7,
+	PR_O_TCP_SMART_ACCEPT = 1u << 8,
+	PR_O_DONTLOG_NORMAL = 1u << 9,
+	PR_O_LOG_SEPARATE_ERRORS = 1u << 10,
+	PR_O_ABORTONCLOSE = 1u << 11,
+	PR_O_NOLINGER    = 1u << 12,
+	PR_O_CLTKA       = 1u << 13,	/* clitcpka */
+	PR_O_SRVKA       = 1u << 14,	/* srvtcpka */
+	PR_O_HTTPLOG_CLF = 1u << 15,
+	PR_O_PREFER_LAST = 1u << 16,
+};
+
+struct pr_timeouts {		/* milliseconds, 0 = not set */
+	uint32_t connect, client, server, tunnel, client_fin, server_fin;
+	uint32_t http_request, http_keep_alive, queue, check;
+};
+
+/* Counters are updated from several threads: relaxed atomics. */
+struct pr_counters {
+	atomic_ullong cum_conn, cum_sess, cum_req;
+	atomic_ullong bytes_in, bytes_out;
+	atomic_ullong denied_req, failed_req, failed_conns, failed_resp;
+	atomic_ullong cli_aborts, srv_aborts, retries, redispatches;
+	atomic_ullong http_rsp[6];	/* 1xx..5xx, other */
+	atomic_uint cur_sess, max_sess;
+};
+
+struct bind {
+	struct bind *next;
+	struct proxy *fe;
+	char *file;
+	int line;
+	char *text;			/* "ADDR:PORT" as written */
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	unsigned backlog;
+	unsigned maxconn;		/* 0 = frontend's */
+	int v6only;
+	int transparent;		/* IP_FREEBIND */
+	char *name;
+	int fd[LBD_MAX_THREADS];	/* one listening socket per thread */
+	unsigned nfd;
+};
+
+/* Server administrative/operational state. */
+enum srv_state { SRV_ST_UP, SRV_ST_DOWN, SRV_ST_MAINT, SRV_ST_DRAIN,
+		 SRV_ST_COUNT };
+extern const char *const srv_state_names[SRV_ST_COUNT];
+
+enum {
+	SRV_F_BACKUP   = 1u << 0,
+	SRV_F_DISABLED = 1u << 1,	/* "disabled": MAINT at start */
+};
+
+/* A request or connection waiting for a server slot. */
+struct pendconn {
+	struct pendconn *next, *prev;
+	struct session *sess;
+	struct server *srv;		/* queued on this server, or NULL: backend */
+	int thread;			/* thread owning sess */
+};
+
+struct pendq {
+	struct pendconn *head, *tail;
+	unsigned len, max;
+};
+
+struct server {
+	struct server *next;
+	struct proxy *be;
+	char *id;
+	char *file;
+	int line;
+	uint32_t puid;
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	unsigned uweight;		/* configured weight, 0..256 */
+	unsigned maxconn, minconn, maxqueue;
+	unsigned flags;
+	enum srv_state state;
+	int send_proxy;			/* send-proxy (v1) */
+	int pool_max_conn;		/* -1 unlimited */
+	uint32_t pool_purge_delay;	/* ms */
+
+	/* runtime; lb and cur_sess under be->lock */
+	struct lb_node lb;
+	unsigned cur_sess, max_sess;
+	struct pendq queue;
+	struct pr_counters cnt;
+	atomic_uint idle_count;
+	struct idle_conn *idle[LBD_MAX_THREADS];	/* per-thread idle lists */
+};
+
+struct errorfile {
+	int status;
+	char *data;			/* full HTTP response */
+	size_t len;
+};
+
+#define PR_ERR_COUNT 8	/* 400 403 408 500 502 503 504 + 414/431 share 400 */
+
+struct proxy {
+	struct proxy *next;
+	char *id;
+	char *file;
+	int line;
+	unsigned cap;			/* PR_CAP_* */
+	uint32_t uuid;
+	enum pr_mode mode;
+	unsigned options;		/* PR_O_* */
+	enum pr_http_conn http_conn;
+	enum pr_reuse reuse;
+	struct pr_timeouts to;
+	unsigned maxconn;		/* frontend */
+	unsigned fullconn;
+	unsigned retries;
+	int disabled;
+
+	struct bind *binds;
+	char *defbe_name;		/* default_backend */
+	struct proxy *defbe;
+	struct use_backend *use_be;
+
+	struct server *servers;
+	unsigned nservers;
+	struct lb_pool lb;
+	const char *lb_arg;		/* url_param name / hdr name (points into lb_arg_store) */
+	char *lb_arg_store;
+	char *defsrv_args;		/* default-server words, \x1f-separated */
+
+	struct slog_target logs[LBD_MAX_LOGS];
+	unsigned nlogs;
+	int log_global;			/* "log global" seen */
+	char *logfmt_str;		/* log-format text */
+	struct logfmt *logfmt;
+	char *fwdfor_hdr;		/* option forwardfor header name */
+	char *fwdfor_except;
+
+	struct errorfile errs[PR_ERR_COUNT];
+
+	/* runtime */
+	pthread_mutex_t lock;		/* lb, queue, server cur_sess */
+	struct pendq queue;
+	unsigned beconn;		/* under lock */
+	unsigned served;
+	struct pr_counters fe_cnt, be_cnt;
+	atomic_uint feconn;
+	unsigned srv_act, srv_bck;	/* usable servers */
+	uint64_t last_change;
+};
+
+struct use_backend {
+	struct use_backend *next;
+	char *name;
+	struct proxy *be;
+	char *file;
+	int line;
+};
+
+struct global {
+	unsigned maxconn;
+	unsigned nbthread;
+	int daemon;
+	char *pidfile;
+	char *chroot;
+	uid_t uid;
+	gid_t gid;
+	int uid_set, gid_set;
+	unsigned bufsize;		/* tune.bufsize */
+	unsigned maxrewrite;		/* tune.maxrewrite */
+	unsigned maxaccept;
+	unsigned http_maxhdr;		/* tune.http.maxhdr */
+	uint32_t hard_stop_after;
+	struct slog_target logs[LBD_MAX_LOGS];
+	unsigned nlogs;
+	char *log_tag;
+	char *log_send_hostname;
+	char *node;
+	int cpu_map[LBD_MAX_THREADS];	/* -1 = not pinned */
+	int nosplice;
+};
+
+/* A whole parsed configuration (one generation). */
+struct lbd_conf {
+	struct global global;
+	struct proxy *proxies;		/* frontends, backends, listens; not defaults */
+	struct proxy *defaults;		/* every defaults section, for "from" */
+	unsigned nproxies;
+};
+
+/* Look a proxy up by name with the capability wanted; NULL if none. */
+struct proxy *proxy_find(const struct lbd_conf *conf, const char *name,
+			 unsigned cap);
+
+/* Look a server up by name within a backend; NULL if none. */
+struct server *proxy_find_server(const struct proxy *be, const char *name);
+
+/* Free a whole configuration and everything hanging off it. NULL-safe. */
+void lbd_conf_free(struct lbd_conf *conf);
+
+/* Free one proxy (used for defaults and on errors). NULL-safe. */
+void proxy_free(struct proxy *px);
+
+/* Copy the inheritable settings of a defaults section into px. 0 / -1 (ENOMEM). */
+int proxy_inherit(struct proxy *px, const struct proxy *def);
+
+/* Runtime: recount usable servers and rebuild the LB tables. Caller holds
+ * be->lock. */
+void proxy_srv_recalc(struct proxy *be);
+
+/* Add a value to a counter with relaxed ordering. */
+#define CNT_ADD(c, v) atomic_fetch_add_explicit(&(c), (v), memory_order_relaxed)
+#define CNT_GET(c) atomic_load_explicit(&(c), memory_order_relaxed)
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * sess_log.c - filling the log variables from a session and sending the
+ * line (see sess_log.h).
+ */
+#include <string.h>
+#include <syslog.h>
+
+#include "logfmt.h"
+#include "proxy.h"
+#include "sess_log.h"
+#include "session.h"
+#include "worker.h"
+
+static long ms_between(ev_tstamp from, ev_tstamp to)
+{
+	if (from <= 0 || to <= 0 || to < from)
+		return -1;
+	return (long)((to - from) * 1000.0 + 0.5);
+}
+
+/* HAProxy's timers: Ti idle before the request, TR request head, Tw queue,
+ * Tc connect, Tr response head, Ta active time, Tt total. */
+static void sess_log_timers(const struct session *s, struct logfmt_vars *v,
+			    ev_tstamp now)
+{
+	ev_tstamp end = s->t_end > 0 ? s->t_end : now;
+	ev_tstamp rq = s->t_rq_start > 0 ? s->t_rq_start : s->t_idle;
+
+	v->Th = 0;
+	v->Ti = ms_between(s->t_idle, rq);
+	v->TR = s->t_req > 0 ? ms_between(rq, s->t_req) : -1;
+	v->Tw = -1;
+	if (s->t_conn_start > 0)
+		v->Tw = s->t_queue > 0 ? ms_between(s->t_queue, s->t_conn_start) : 0;
+	v->Tc = s->t_connect > 0 ? ms_between(s->t_conn_start, s->t_connect) : -1;
+	v->Tr = -1;
+	if (s->t_res > 0 && s->t_connect > 0)
+		v->Tr = ms_between(s->t_connect > s->t_req ? s->t_connect : s->t_req, s->t_res);
+	v->Ta = ms_between(rq, end);
+	v->Tt = ms_between(s->t_idle, end);
+	v->Tq = v->TR >= 0 ? v->TR + (v->Ti > 0 ? v->Ti : 0) : -1;
+	v->Td = -1;
+	if (v->Tr >= 0 && s->t_res > 0)
+		v->Td = ms_between(s->t_res, end);
+}
+
+void sess_log(struct session *s)
+{
+	struct proxy *fe = s->fe;
+	struct logfmt_vars v;
+	char line[8192];
+	size_t len;
+	int level = LOG_INFO;
+
+	if (!fe->nlogs || !fe->logfmt)
+		return;
+	if (s->t_end <= 0)
+		s->t_end = ev_now(s->w->loop);
+	logfmt_vars_init(&v);
+	v.cli = s->cli_addr;
+	v.fe = s->fe_addr;
+	if (s->srv) {
+		v.srv = s->srv->addr;
+		v.has_srv = 1;
+	}
+	v.accept_date = s->accept_tv;
+	v.request_date = s->t_req > 0 ? s->req_tv : s->accept_tv;
+	v.frontend = fe->id;
+	v.backend = s->be ? s->be->id : fe->id;
+	v.server = s->srv ? s->srv->id : "<NOSRV>";
+	v.hostname = lbd.hostname;
+	sess_log_timers(s, &v, ev_now(s->w->loop));
+	v.status = s->http ? (s->status ? s->status : -1) : -1;
+	v.bytes_out = s->bytes_out;
+	v.bytes_in = s->bytes_in;
+	v.term_state[0] = s->term[0];
+	v.term_state[1] = s->term[1];
+	v.term_state[2] = '-';
+	v.term_state[3] = '-';
+	v.term_state[4] = '\0';
+	v.actconn = atomic_load(&lbd.actconn);
+	v.feconn = atomic_load(&fe->feconn);
+	v.beconn = s->be ? s->be->beconn : 0;
+	v.srv_conn = s->srv ? s->srv->cur_sess : 0;
+	v.retries = s->conn_retries;
+	v.redispatched = s->redispatched;
+	v.srv_queue = s->srv ? s->srv->queue.len : 0;
+	v.be_queue = s->be ? s->be->queue.len : 0;
+	if (s->reqline) {
+		const char *sp1 = memchr(s->reqline, ' ', s->reqline_len);
+
+		v.request_line = s->reqline;
+		v.request_line_len = s->reqline_len;
+		if (sp1) {
+			const char *uri = sp1 + 1;
+			const char *sp2 = memchr(uri, ' ', s->reqline_len - (size_t)(uri - s->reqline));
+
+			v.method = s->reqline;
+			v.method_len = (size_t)(sp1 - s->reqline);
+			v.uri = uri;
+			v.uri_len = sp2 ? (size_t)(sp2 - uri) : s->reqline_len - (size_t)(uri - s->reqline);
+			v.version = sp2 ? sp2 + 1 : NULL;
+		}
+	}
+	v.pid = lbd.pid;
+	v.req_counter = s->uniq;
+	len = logfmt_render(fe->logfmt, &v, line, sizeof(line));
+	if ((fe->options & PR_O_LOG_SEPARATE_ERRORS) &&
+	    (s->status >= 500 || (s->term[0] != TERM_CAUSE_NONE && s->term[0] != 'L')))
+		level = LOG_ERR;
+	if ((fe->options & PR_O_DONTLOG_NORMAL) && level == LOG_INFO &&
+	    s->term[0] == TERM_CAUSE_NONE && s->status < 500)
+		return;
+	for (unsigned i = 0; i < fe->nlogs; i++)
+		slog_send(&fe->logs[i], level,
+			  lbd.conf->global.log_send_hostname ? lbd.conf->global.log_send_hostname : NULL,
+			  lbd.conf->global.log_tag ? lbd.conf->global.log_tag : "lbd",
+			  lbd.pid, line, len);
+}

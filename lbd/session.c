@@ -1,0 +1,443 @@
+/*
+ * session.c - a client connection from accept to close: socket I/O on both
+ * sides, the channels between them, timeouts, and the one teardown path.
+ * What a byte means (framing, transactions) is decided in stream.c; which server
+ * gets it in backend.c.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "stream.h"
+#include "log.h"
+#include "proxy.h"
+#include "sess_log.h"
+#include "session.h"
+#include "worker.h"
+
+const char *const sess_state_names[SS_STATE_COUNT] = {
+	"req-wait", "queued", "connecting", "forward", "closing"
+};
+
+static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents);
+static void sess_cli_write_cb(struct ev_loop *loop, ev_io *w, int revents);
+static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents);
+static void sess_srv_write_cb(struct ev_loop *loop, ev_io *w, int revents);
+static void sess_timer_cb(struct ev_loop *loop, ev_timer *w, int revents);
+
+void sock_init(struct sock *sk, int fd, void (*rcb)(struct ev_loop *, ev_io *, int),
+	       void (*wcb)(struct ev_loop *, ev_io *, int), void *data)
+{
+	sk->fd = fd;
+	ev_io_init(&sk->rio, rcb, fd, EV_READ);
+	ev_io_init(&sk->wio, wcb, fd, EV_WRITE);
+	sk->rio.data = data;
+	sk->wio.data = data;
+}
+
+void sock_close(struct ev_loop *loop, struct sock *sk)
+{
+	if (sk->fd < 0)
+		return;
+	ev_io_stop(loop, &sk->rio);
+	ev_io_stop(loop, &sk->wio);
+	close(sk->fd);
+	sk->fd = -1;
+}
+
+static void sock_want(struct ev_loop *loop, ev_io *io, int want)
+{
+	if (want && !ev_is_active(io))
+		ev_io_start(loop, io);
+	else if (!want && ev_is_active(io))
+		ev_io_stop(loop, io);
+}
+
+struct session *session_new(struct worker *w, struct bind *b, int fd,
+			    const struct sockaddr_storage *addr)
+{
+	struct session *s = calloc(1, sizeof(*s));
+	struct proxy *fe = b->fe;
+	socklen_t sl = sizeof(s->fe_addr);
+	ev_tstamp now = ev_now(w->loop);
+
+	if (!s) {
+		close(fd);
+		return NULL;
+	}
+	s->w = w;
+	s->fe = fe;
+	s->bind = b;
+	s->http = fe->mode == PR_MODE_HTTP;
+	s->cli_addr = *addr;
+	if (getsockname(fd, (struct sockaddr *)&s->fe_addr, &sl) < 0)
+		memset(&s->fe_addr, 0, sizeof(s->fe_addr));
+	sock_init(&s->cli, fd, sess_cli_read_cb, sess_cli_write_cb, s);
+	ev_timer_init(&s->timer, sess_timer_cb, 0., 0.);
+	s->timer.data = s;
+	gettimeofday(&s->accept_tv, NULL);
+	s->t_accept = now;
+	s->t_idle = now;
+	s->first_req = 1;
+	s->term[0] = TERM_CAUSE_NONE;
+	s->term[1] = TERM_ST_NONE;
+	s->uniq = atomic_fetch_add(&lbd.req_counter, 1);
+	s->state = SS_REQ_WAIT;
+	if (fe->options & PR_O_CLTKA) {
+		int one = 1;
+
+		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	}
+	w->nsess++;
+	s->next_all = w->sessions;
+	if (w->sessions)
+		w->sessions->prev_all = s;
+	w->sessions = s;
+	CNT_ADD(fe->fe_cnt.cum_conn, 1);
+	CNT_ADD(fe->fe_cnt.cum_sess, 1);
+	atomic_fetch_add(&fe->feconn, 1);
+	if (s->http) {
+		s->exp_x = now + fe->to.http_request / 1000.0 * !!fe->to.http_request;
+		s->req.mode = BODY_NONE;
+	} else {
+		s->req.mode = s->res.mode = BODY_TUNNEL;
+		s->req.head_done = s->res.head_done = 1;
+		s->t_req = now;
+		s->req_tv = s->accept_tv;
+		if (stream_start_tcp(s) < 0)
+			return NULL;
+	}
+	session_update(s);
+	return s;
+}
+
+/* ---- deadlines ---- */
+
+static ev_tstamp tmo(ev_tstamp now, uint32_t ms)
+{
+	return ms ? now + ms / 1000.0 : 0.;
+}
+
+static void sess_arm(struct session *s)
+{
+	ev_tstamp next = 0;
+	ev_tstamp d[3] = { s->exp_c, s->exp_s, s->exp_x };
+
+	for (int i = 0; i < 3; i++)
+		if (d[i] > 0 && (next == 0 || d[i] < next))
+			next = d[i];
+	if (next == 0) {
+		ev_timer_stop(s->w->loop, &s->timer);
+		s->armed = 0;
+		return;
+	}
+	/* an armed timer earlier than needed just re-arms when it fires */
+	if (s->armed && ev_is_active(&s->timer) && s->armed <= next)
+		return;
+	ev_timer_stop(s->w->loop, &s->timer);
+	ev_timer_set(&s->timer, next - ev_now(s->w->loop) + 0.0005, 0.);
+	ev_timer_start(s->w->loop, &s->timer);
+	s->armed = next;
+}
+
+static void sess_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct session *s = w->data;
+	ev_tstamp now = ev_now(loop);
+
+	s->armed = 0;
+	if (s->exp_x && now >= s->exp_x) {
+		s->exp_x = 0;
+		stream_phase_timeout(s);
+	} else if (s->exp_s && now >= s->exp_s) {
+		s->exp_s = 0;
+		stream_side_timeout(s, 0);
+	} else if (s->exp_c && now >= s->exp_c) {
+		s->exp_c = 0;
+		stream_side_timeout(s, 1);
+	}
+	if (!s->freeing)
+		session_update(s);
+}
+
+/* ---- socket I/O on channels ---- */
+
+/* Read into c from fd. Returns bytes read, 0 on EOF, -1 when nothing to
+ * read now, -2 on error. limit keeps room free at the end (maxrewrite). */
+static ssize_t chn_recv(struct session *s, struct chn *c, int fd, uint32_t reserve)
+{
+	uint32_t room;
+	ssize_t n;
+
+	if (buf_get(s->w->bufs, &c->b) < 0)
+		return -1;
+	room = buf_room(&c->b);
+	if (room <= reserve)
+		return -1;
+	n = recv(fd, buf_tail(&c->b), room - reserve, 0);
+	if (n > 0) {
+		c->b.data += (uint32_t)n;
+		c->total += (uint64_t)n;
+		return n;
+	}
+	if (n == 0) {
+		c->eof = 1;
+		return 0;
+	}
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return -1;
+	return -2;
+}
+
+/* Send c's forwardable bytes to fd. Returns 0 (possibly partial), -1 on a
+ * broken connection. With retain, sent bytes stay in the buffer (c->keep)
+ * so the request can be sent again on another connection. */
+static int chn_send(struct chn *c, int fd, int retain)
+{
+	while (c->fwd) {
+		ssize_t n = send(fd, c->b.area + c->b.head + c->keep, c->fwd,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		c->fwd -= (uint32_t)n;
+		if (retain)
+			c->keep += (uint32_t)n;
+		else
+			buf_consume(&c->b, (uint32_t)n);
+	}
+	return 0;
+}
+
+/* Drop the bytes retained for a retry: the server answered. */
+void session_req_release_kept(struct session *s)
+{
+	if (s->req.keep) {
+		buf_consume(&s->req.b, s->req.keep);
+		s->req.keep = 0;
+	}
+	s->retryable = 0;
+}
+
+static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct session *s = w->data;
+	uint32_t reserve = 0;
+	ssize_t n;
+
+	if (s->http && !s->req.head_done)
+		reserve = lbd.conf->global.maxrewrite;
+	n = chn_recv(s, &s->req, s->cli.fd, reserve);
+	if (n == -2) {
+		s->req.eof = 1;
+		stream_cli_error(s);
+		return;
+	}
+	if (n > 0) {
+		s->bytes_in += (uint64_t)n;
+		s->exp_c = tmo(ev_now(loop), stream_cli_timeout(s));
+		if (s->state == SS_REQ_WAIT && s->t_rq_start == 0)
+			s->t_rq_start = ev_now(loop);
+	}
+	if (n >= 0)
+		stream_req_data(s);
+	if (!s->freeing)
+		session_update(s);
+}
+
+static void sess_cli_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct session *s = w->data;
+
+	session_update(s);
+}
+
+static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct session *s = w->data;
+	/* room for the head rewrite, as on the request side */
+	uint32_t reserve = (s->http && !s->res.head_done) ?
+			   lbd.conf->global.maxrewrite : 0;
+	ssize_t n = chn_recv(s, &s->res, s->sc->sk.fd, reserve);
+
+	if (n == -2) {
+		s->res.eof = 1;
+		stream_srv_error(s);
+		return;
+	}
+	if (n > 0) {
+		s->bytes_out += (uint64_t)n;
+		s->exp_s = tmo(ev_now(loop), stream_srv_timeout(s));
+		if (!s->res_started) {
+			s->res_started = 1;
+			session_req_release_kept(s);
+		}
+	}
+	if (n >= 0)
+		stream_res_data(s);
+	if (!s->freeing)
+		session_update(s);
+}
+
+static void sess_srv_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct session *s = w->data;
+
+	if (s->state == SS_CONNECTING) {
+		ev_io_stop(loop, w);
+		if (backend_connect_done(s) < 0) {
+			stream_connect_failed(s);
+			return;
+		}
+		stream_connected(s);
+		if (s->freeing)
+			return;
+	}
+	session_update(s);
+}
+
+/* Attach the server connection's watchers to this session. */
+void session_attach_srv(struct session *s)
+{
+	struct idle_conn *c = s->sc;
+
+	ev_io_stop(s->w->loop, &c->sk.rio);
+	ev_io_stop(s->w->loop, &c->sk.wio);
+	ev_set_cb(&c->sk.rio, sess_srv_read_cb);
+	ev_set_cb(&c->sk.wio, sess_srv_write_cb);
+	c->sk.rio.data = s;
+	c->sk.wio.data = s;
+}
+
+/* ---- the update pass ---- */
+
+static int sess_flush(struct session *s)
+{
+	if (s->res.fwd && chn_send(&s->res, s->cli.fd, 0) < 0) {
+		stream_cli_error(s);
+		return -1;
+	}
+	if (s->sc && s->srv_connected && s->req.fwd &&
+	    chn_send(&s->req, s->sc->sk.fd, s->retryable) < 0) {
+		stream_srv_error(s);
+		return -1;
+	}
+	return 0;
+}
+
+void session_update(struct session *s)
+{
+	struct ev_loop *loop = s->w->loop;
+	ev_tstamp now = ev_now(loop);
+	int rd_cli, wr_cli, rd_srv = 0, wr_srv = 0;
+
+	if (s->freeing)
+		return;
+	if (sess_flush(s) < 0)
+		return;
+	if (stream_progress(s) < 0)
+		return;
+
+	rd_cli = stream_want_cli_read(s);
+	wr_cli = s->res.fwd > 0;
+	if (s->sc && s->state != SS_CONNECTING) {
+		rd_srv = stream_want_srv_read(s);
+		wr_srv = s->srv_connected && s->req.fwd > 0;
+	} else if (s->sc) {
+		wr_srv = 1;
+	}
+	sock_want(loop, &s->cli.rio, rd_cli);
+	sock_want(loop, &s->cli.wio, wr_cli);
+	if (s->sc) {
+		sock_want(loop, &s->sc->sk.rio, rd_srv);
+		sock_want(loop, &s->sc->sk.wio, wr_srv);
+	}
+
+	/* inactivity deadlines run only while a side is expected to act */
+	if (rd_cli || wr_cli) {
+		if (!s->exp_c)
+			s->exp_c = tmo(now, stream_cli_timeout(s));
+	} else
+		s->exp_c = 0;
+	if (s->sc && s->state != SS_CONNECTING && (rd_srv || wr_srv)) {
+		if (!s->exp_s)
+			s->exp_s = tmo(now, stream_srv_timeout(s));
+	} else
+		s->exp_s = 0;
+
+	/* an empty buffer holds no memory */
+	if (s->req.b.area && s->req.b.data == 0)
+		buf_put(s->w->bufs, &s->req.b);
+	if (s->res.b.area && s->res.b.data == 0)
+		buf_put(s->w->bufs, &s->res.b);
+	sess_arm(s);
+}
+
+void session_process(struct session *s)
+{
+	if (s->freeing)
+		return;
+	stream_wakeup(s);
+	if (!s->freeing)
+		session_update(s);
+}
+
+/* ---- teardown ---- */
+
+void session_close(struct session *s, char cause, char state)
+{
+	struct worker *w = s->w;
+
+	if (s->freeing)
+		return;
+	if (s->term[0] == TERM_CAUSE_NONE && cause)
+		s->term[0] = cause;
+	if (s->term[1] == TERM_ST_NONE && state)
+		s->term[1] = state;
+	if (!s->logged && stream_should_log(s))
+		sess_log(s);
+	s->logged = 1;
+	backend_unqueue(s);
+	backend_release(s);
+	if (s->sc)
+		backend_conn_release(s, 0);
+	ev_timer_stop(w->loop, &s->timer);
+	if (s->cli.fd >= 0 && (s->fe->options & PR_O_NOLINGER)) {
+		struct linger l = { 1, 0 };
+
+		setsockopt(s->cli.fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	}
+	sock_close(w->loop, &s->cli);
+	buf_put(w->bufs, &s->req.b);
+	buf_put(w->bufs, &s->res.b);
+	atomic_fetch_sub(&s->fe->feconn, 1);
+	atomic_fetch_sub(&lbd.actconn, 1);
+	s->freeing = 1;
+	/* callbacks further up the stack may still look at s */
+	s->next_free = w->freeq;
+	w->freeq = s;
+	if (s->prev_all)
+		s->prev_all->next_all = s->next_all;
+	else
+		w->sessions = s->next_all;
+	if (s->next_all)
+		s->next_all->prev_all = s->prev_all;
+	w->nsess--;
+	worker_session_closed(w);
+}
+
+void session_free(struct session *s)
+{
+	free(s->reqline);
+	free(s);
+}

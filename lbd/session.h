@@ -1,0 +1,178 @@
+/*
+ * session.h - one client connection and what it is proxied to: the two
+ * sides, a channel per direction, timers, and the transaction in progress.
+ *
+ * The data path reads as: listener.c (accept) -> session.c (I/O, timers,
+ * teardown) -> stream.c (modes, framing, transaction flow) -> backend.c (choose
+ * server, queue, connect, reuse) -> session.c (forward) -> sess_log.c.
+ */
+#ifndef LBD_SESSION_H
+#define LBD_SESSION_H
+
+#include <ev.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include "buf.h"
+#include "http1.h"
+
+struct proxy;
+struct server;
+struct bind;
+struct worker;
+struct pendconn;
+
+/* How a channel's message body ends. */
+enum body_mode {
+	BODY_NONE,		/* no body: message ends with its head */
+	BODY_LENGTH,		/* Content-Length bytes */
+	BODY_CHUNKED,		/* chunked, scanned */
+	BODY_CLOSE,		/* until the sender closes (responses only) */
+	BODY_TUNNEL,		/* raw bytes both ways (tcp mode, upgrades) */
+};
+
+/* One direction of traffic: bytes read from one side, sent to the other. */
+struct chn {
+	struct buf b;
+	uint32_t fwd;		/* bytes at b.head+keep ready to send */
+	uint32_t keep;		/* sent bytes retained for a retry */
+	enum body_mode mode;
+	uint64_t left;		/* BODY_LENGTH: bytes still to come */
+	struct http1_chunk ck;
+	unsigned head_done:1;	/* the message head was parsed */
+	unsigned msg_done:1;	/* the whole message is in the buffer */
+	unsigned eof:1;		/* the reading side sent FIN */
+	unsigned shut_sent:1;	/* we shut the writing side */
+	uint64_t total;		/* bytes read in this transaction */
+};
+
+/* A socket with its two watchers. */
+struct sock {
+	int fd;
+	ev_io rio, wio;
+};
+
+/* A server connection: attached to a session, or idle in a server's pool. */
+struct idle_conn {
+	struct sock sk;
+	struct server *srv;
+	struct idle_conn *next, *prev;	/* in the pool */
+	struct worker *w;
+	ev_tstamp since;
+	unsigned nreq;			/* requests served on it */
+	struct sockaddr_storage local;
+};
+
+enum sess_state {
+	SS_REQ_WAIT,		/* waiting for (the rest of) a request head */
+	SS_QUEUED,		/* waiting for a server slot */
+	SS_CONNECTING,		/* connecting to a server */
+	SS_FORWARD,		/* request and response in flight */
+	SS_CLOSING,		/* flushing a final response, then close */
+	SS_STATE_COUNT
+};
+extern const char *const sess_state_names[SS_STATE_COUNT];
+
+/* Termination causes, HAProxy's %ts letters. */
+enum {
+	TERM_CAUSE_NONE = '-',
+	TERM_CLI_ABORT = 'C', TERM_SRV_ABORT = 'S', TERM_PROXY = 'P',
+	TERM_RESOURCE = 'R', TERM_INTERNAL = 'I', TERM_CLI_TO = 'c',
+	TERM_SRV_TO = 's', TERM_KILLED = 'K', TERM_DOWN = 'D',
+	TERM_LOCAL = 'L',
+};
+enum {
+	TERM_ST_NONE = '-', TERM_ST_REQ = 'R', TERM_ST_QUEUE = 'Q',
+	TERM_ST_CONN = 'C', TERM_ST_HDR = 'H', TERM_ST_DATA = 'D',
+	TERM_ST_LAST = 'L', TERM_ST_TARPIT = 'T',
+};
+
+struct session {
+	struct worker *w;
+	struct session *next_q;		/* runq / inbox link */
+	struct session *next_free;	/* freeq link */
+	struct session *next_all, *prev_all;	/* the worker's sessions */
+	unsigned queued:1;		/* on a run queue */
+	unsigned freeing:1;
+	unsigned http:1;		/* frontend in mode http */
+	unsigned srv_counted:1;		/* holds a slot on srv / be */
+	unsigned cli_close:1;		/* close client after this response */
+	unsigned srv_close:1;		/* don't reuse the server connection */
+	unsigned first_req:1;		/* first request of the client connection */
+	unsigned reused:1;		/* request sent on a reused connection */
+	unsigned retryable:1;		/* request can be sent again */
+	unsigned res_started:1;		/* response bytes were received */
+	unsigned req_head_sent:1;
+	unsigned head_req:1;		/* HEAD request */
+	unsigned conn_upgrade:1;	/* request asked for an upgrade */
+	unsigned logged:1;
+	unsigned srv_connected:1;
+	unsigned cli_ver10:1;		/* client spoke HTTP/1.0 */
+	unsigned err_sent:1;
+	enum sess_state state;
+
+	struct proxy *fe, *be;
+	struct bind *bind;
+	struct server *srv;		/* assigned server */
+	struct server *prev_srv;	/* for redispatch */
+	struct pendconn *pend;		/* when queued */
+	unsigned conn_retries;
+	int redispatched;
+
+	struct sock cli;
+	struct idle_conn *sc;		/* server connection, NULL if none */
+	struct sockaddr_storage cli_addr, fe_addr;
+	struct chn req, res;
+
+	/* timers: one ev_timer, deadlines checked when it fires */
+	ev_timer timer;
+	ev_tstamp exp_c, exp_s, exp_x;	/* client, server, phase (0 = off) */
+	ev_tstamp armed;
+
+	/* transaction data kept for the log */
+	struct timeval accept_tv, req_tv;
+	ev_tstamp t_accept;		/* accept */
+	ev_tstamp t_idle;		/* start of the idle time before a request */
+	ev_tstamp t_rq_start;		/* first byte of the request */
+	ev_tstamp t_req;		/* request head complete */
+	ev_tstamp t_queue, t_conn_start, t_connect, t_res, t_end;
+	int status;
+	char term[2];
+	char *reqline;			/* heap copy of the request line */
+	unsigned reqline_len;
+	uint64_t bytes_in, bytes_out;	/* this transaction */
+	unsigned long long uniq;
+};
+
+/* Accept path: create a session for a new client fd. Returns NULL on
+ * failure (fd closed). */
+struct session *session_new(struct worker *w, struct bind *b, int fd,
+			    const struct sockaddr_storage *addr);
+
+/* The single teardown: log if needed, release everything. May defer the
+ * free to the end of the loop iteration. */
+void session_close(struct session *s, char cause, char state);
+
+/* Re-evaluate the session: move data, update watchers and timers. */
+void session_update(struct session *s);
+
+/* Processing after a wake-up from the queue (server assigned) or the run
+ * queue. */
+void session_process(struct session *s);
+
+/* Free a session for good (called from the deferred free queue). */
+void session_free(struct session *s);
+
+/* Point the server connection's watchers at this session's callbacks. */
+void session_attach_srv(struct session *s);
+
+/* The server answered: drop request bytes kept for a retry. */
+void session_req_release_kept(struct session *s);
+
+/* Socket helpers shared with the listener and backend. */
+void sock_init(struct sock *sk, int fd, void (*rcb)(struct ev_loop *, ev_io *, int),
+	       void (*wcb)(struct ev_loop *, ev_io *, int), void *data);
+void sock_close(struct ev_loop *loop, struct sock *sk);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * stream.h - what flows through a session: the HTTP transaction (request
+ * head, backend choice, body framing, response, keep-alive) or the TCP
+ * tunnel, and how each phase ends (timeouts, errors, half-close).
+ * session.c calls these from its I/O callbacks; they return after changing
+ * state and session.c moves the bytes.
+ */
+#ifndef LBD_STREAM_H
+#define LBD_STREAM_H
+
+#include <stdint.h>
+
+struct session;
+
+/* TCP mode: pick the backend and start connecting. -1 if s was closed. */
+int stream_start_tcp(struct session *s);
+
+/* New bytes (or EOF) on the client / server side. */
+void stream_req_data(struct session *s);
+void stream_res_data(struct session *s);
+
+/* Socket errors on either side. */
+void stream_cli_error(struct session *s);
+void stream_srv_error(struct session *s);
+
+/* Connection to the server: established, or failed (retry or 503). */
+void stream_connected(struct session *s);
+void stream_connect_failed(struct session *s);
+
+/* The phase deadline (http-request, keep-alive, queue, connect) expired. */
+void stream_phase_timeout(struct session *s);
+/* A side's inactivity deadline expired (is_cli: client side). */
+void stream_side_timeout(struct session *s, int is_cli);
+
+/* Ends transactions, propagates half-closes, finishes closing sessions.
+ * Returns -1 when s was closed. */
+int stream_progress(struct session *s);
+
+/* Whether each side should be read now. */
+int stream_want_cli_read(struct session *s);
+int stream_want_srv_read(struct session *s);
+
+/* The inactivity timeout (ms) in force for each side. */
+uint32_t stream_cli_timeout(const struct session *s);
+uint32_t stream_srv_timeout(const struct session *s);
+
+/* A queued session got its server (or must re-run). */
+void stream_wakeup(struct session *s);
+
+/* Whether a closing session's last transaction should be logged. */
+int stream_should_log(const struct session *s);
+
+/* Answer the client with an error page and close afterwards. */
+void stream_error(struct session *s, int status, char cause, char state);
+
+#endif

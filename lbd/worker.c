@@ -1,0 +1,482 @@
+/*
+ * worker.c - the threads of lbd: one libev loop each, their listening
+ * sockets (one per thread and bind, SO_REUSEPORT), accepting under the
+ * maxconn limits, waking sessions across threads, and stopping.
+ *
+ * Session wake-ups from other threads go through the owner's inbox (mutex +
+ * ev_async). A closing session is freed only in the owner's prepare pass,
+ * after the inbox is drained, so a wake-up posted before it closed never
+ * points at freed memory.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "buf.h"
+#include "log.h"
+#include "proxy.h"
+#include "session.h"
+#include "worker.h"
+
+struct lbd_env lbd;
+
+struct listener {
+	struct listener *next;
+	struct bind *b;
+	struct worker *w;
+	ev_io io;
+	int fd;
+	int paused;
+};
+
+static __thread struct worker *worker_tls;
+
+struct worker *worker_self(void)
+{
+	return worker_tls;
+}
+
+/* ---- listening sockets ---- */
+
+static int listener_socket(struct bind *b, int reuseport, char *err, size_t errlen)
+{
+	int fd, one = 1;
+
+	fd = socket(b->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create socket (%s)", strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (reuseport)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (b->addr.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &b->v6only, sizeof(b->v6only));
+	if (b->transparent)
+		setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&b->addr, b->addrlen) < 0) {
+		snprintf(err, errlen, "cannot bind socket (%s)", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (listen(fd, b->backlog ? (int)b->backlog : 1024) < 0) {
+		snprintf(err, errlen, "cannot listen to socket (%s)", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Bind every frontend's sockets, one per thread. Returns 0, or -1 after
+ * printing which bind failed. */
+int worker_bind_all(void)
+{
+	unsigned n = lbd.conf->global.nbthread;
+	char err[256];
+	int rc = 0;
+
+	for (struct proxy *px = lbd.conf->proxies; px; px = px->next) {
+		if (!(px->cap & PR_CAP_FE) || px->disabled)
+			continue;
+		for (struct bind *b = px->binds; b; b = b->next) {
+			for (unsigned t = 0; t < n; t++) {
+				int fd = listener_socket(b, n > 1, err, sizeof(err));
+
+				if (fd < 0) {
+					fprintf(stderr, "[ALERT]    (%d) : Starting %s %s: "
+						"%s [%s]\n", (int)getpid(),
+						(px->cap & PR_CAP_BE) ? "proxy" : "frontend",
+						px->id, err, b->text);
+					rc = -1;
+					break;
+				}
+				b->fd[b->nfd++] = fd;
+			}
+		}
+	}
+	return rc;
+}
+
+static int worker_over_limit(const struct bind *b)
+{
+	const struct proxy *fe = b->fe;
+
+	if (atomic_load(&lbd.actconn) >= lbd.conf->global.maxconn)
+		return 1;
+	return fe->maxconn && atomic_load(&fe->feconn) >= fe->maxconn;
+}
+
+static void listener_pause(struct listener *l)
+{
+	if (!l->paused) {
+		ev_io_stop(l->w->loop, &l->io);
+		l->paused = 1;
+	}
+}
+
+static void listener_accept_cb(struct ev_loop *loop, ev_io *io, int revents)
+{
+	struct listener *l = io->data;
+	unsigned max = lbd.conf->global.maxaccept;
+
+	for (unsigned i = 0; i < max; i++) {
+		struct sockaddr_storage addr;
+		socklen_t alen = sizeof(addr);
+		int fd, one = 1;
+
+		if (worker_over_limit(l->b)) {
+			listener_pause(l);
+			return;
+		}
+		fd = accept4(l->fd, (struct sockaddr *)&addr, &alen,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM) {
+				log_warnx("accept: %s; pausing listener", strerror(errno));
+				listener_pause(l);
+			}
+			return;
+		}
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		atomic_fetch_add(&lbd.actconn, 1);
+		session_new(l->w, l->b, fd, &addr);
+	}
+}
+
+static void worker_resume_listeners(struct worker *w)
+{
+	if (w->stopping)
+		return;
+	for (struct listener *l = w->listeners; l; l = l->next) {
+		if (l->paused && !worker_over_limit(l->b)) {
+			l->paused = 0;
+			ev_io_start(w->loop, &l->io);
+		}
+	}
+}
+
+static void worker_close_listeners(struct worker *w)
+{
+	while (w->listeners) {
+		struct listener *l = w->listeners;
+
+		w->listeners = l->next;
+		ev_io_stop(w->loop, &l->io);
+		close(l->fd);
+		free(l);
+	}
+}
+
+static int worker_add_listeners(struct worker *w)
+{
+	for (struct proxy *px = lbd.conf->proxies; px; px = px->next) {
+		if (!(px->cap & PR_CAP_FE) || px->disabled)
+			continue;
+		for (struct bind *b = px->binds; b; b = b->next) {
+			struct listener *l = calloc(1, sizeof(*l));
+
+			if (!l)
+				return -1;
+			l->b = b;
+			l->w = w;
+			l->fd = b->fd[w->id];
+			b->fd[w->id] = -1;
+			ev_io_init(&l->io, listener_accept_cb, l->fd, EV_READ);
+			l->io.data = l;
+			ev_io_start(w->loop, &l->io);
+			l->next = w->listeners;
+			w->listeners = l;
+		}
+	}
+	return 0;
+}
+
+/* ---- run queue, inbox, frees ---- */
+
+void worker_wake_session(struct session *s)
+{
+	struct worker *w = s->w;
+
+	if (w == worker_tls) {
+		if (!s->queued) {
+			s->queued = 1;
+			s->next_q = w->runq;
+			w->runq = s;
+		}
+		return;
+	}
+	pthread_mutex_lock(&w->inbox_lock);
+	if (!s->queued) {
+		s->queued = 1;
+		s->next_q = w->inbox;
+		w->inbox = s;
+	}
+	pthread_mutex_unlock(&w->inbox_lock);
+	ev_async_send(w->loop, &w->wake);
+}
+
+static void worker_run_queues(struct worker *w)
+{
+	struct session *list;
+
+	pthread_mutex_lock(&w->inbox_lock);
+	list = w->inbox;
+	w->inbox = NULL;
+	for (struct session *s = list; s; s = s->next_q)
+		s->queued = 0;
+	pthread_mutex_unlock(&w->inbox_lock);
+	while (list) {
+		struct session *s = list;
+
+		list = s->next_q;
+		session_process(s);
+	}
+	while (w->runq) {
+		struct session *s = w->runq;
+
+		w->runq = s->next_q;
+		s->queued = 0;
+		session_process(s);
+	}
+	while (w->freeq) {
+		struct session *s = w->freeq;
+
+		w->freeq = s->next_free;
+		session_free(s);
+	}
+}
+
+static void worker_prepare_cb(struct ev_loop *loop, ev_prepare *p, int revents)
+{
+	worker_run_queues(p->data);
+}
+
+/* ---- stopping ---- */
+
+static void worker_soft_stop(struct worker *w)
+{
+	struct session *s, *n;
+
+	if (!w->stopping) {
+		uint32_t hsa = lbd.conf->global.hard_stop_after;
+
+		w->stopping = 1;
+		worker_close_listeners(w);
+		if (hsa) {
+			ev_timer_set(&w->hard_stop, hsa / 1000.0, 0.);
+			ev_timer_start(w->loop, &w->hard_stop);
+		}
+	}
+	/* idle keep-alive clients are closed now, busy ones after their
+	 * current response */
+	for (s = w->sessions; s; s = n) {
+		n = s->next_all;
+		if (s->http && s->state == SS_REQ_WAIT && !s->first_req &&
+		    s->req.b.data == 0) {
+			s->logged = 1;
+			session_close(s, 0, 0);
+		} else {
+			s->cli_close = 1;
+		}
+	}
+	backend_idle_purge(w, 1);
+	if (w->nsess == 0)
+		ev_break(w->loop, EVBREAK_ALL);
+}
+
+static void worker_hard_stop(struct worker *w)
+{
+	struct session *s;
+
+	worker_close_listeners(w);
+	while ((s = w->sessions))
+		session_close(s, TERM_KILLED, 0);
+	backend_idle_purge(w, 1);
+	ev_break(w->loop, EVBREAK_ALL);
+}
+
+static void worker_wake_cb(struct ev_loop *loop, ev_async *a, int revents)
+{
+	struct worker *w = a->data;
+	int st = atomic_load(&lbd.stopping);
+
+	if (st == 2)
+		worker_hard_stop(w);
+	else if (st == 1)
+		worker_soft_stop(w);
+}
+
+static void worker_hard_stop_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	log_warnx("hard-stop-after expired: closing %u remaining sessions",
+		  ((struct worker *)t->data)->nsess);
+	atomic_store(&lbd.stopping, 2);
+	worker_hard_stop(t->data);
+}
+
+void worker_stop_all(int hard)
+{
+	atomic_store(&lbd.stopping, hard ? 2 : 1);
+	for (unsigned i = 0; i < lbd.nworkers; i++)
+		ev_async_send(lbd.workers[i].loop, &lbd.workers[i].wake);
+}
+
+void worker_session_closed(struct worker *w)
+{
+	if (w->stopping) {
+		if (w->nsess == 0)
+			ev_break(w->loop, EVBREAK_ALL);
+		return;
+	}
+	worker_resume_listeners(w);
+}
+
+static void worker_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct worker *w = t->data;
+
+	worker_resume_listeners(w);
+	backend_idle_purge(w, 0);
+}
+
+/* ---- threads ---- */
+
+static int worker_init(struct worker *w, unsigned id)
+{
+	const struct global *g = &lbd.conf->global;
+
+	w->id = id;
+	w->loop = id == 0 ? ev_default_loop(EVFLAG_AUTO) : ev_loop_new(EVFLAG_AUTO);
+	if (!w->loop)
+		return -1;
+	pthread_mutex_init(&w->inbox_lock, NULL);
+	w->bufs = buf_pool_new(g->bufsize, 256);
+	w->scratch = malloc(g->bufsize + g->maxrewrite);
+	if (!w->bufs || !w->scratch)
+		return -1;
+	ev_async_init(&w->wake, worker_wake_cb);
+	w->wake.data = w;
+	ev_async_start(w->loop, &w->wake);
+	ev_prepare_init(&w->prep, worker_prepare_cb);
+	w->prep.data = w;
+	ev_prepare_start(w->loop, &w->prep);
+	ev_timer_init(&w->tick, worker_tick_cb, 0.1, 0.1);
+	w->tick.data = w;
+	ev_timer_start(w->loop, &w->tick);
+	ev_unref(w->loop);	/* the tick alone does not keep a loop alive */
+	ev_timer_init(&w->hard_stop, worker_hard_stop_cb, 0., 0.);
+	w->hard_stop.data = w;
+	return worker_add_listeners(w);
+}
+
+static void worker_fini(struct worker *w)
+{
+	worker_run_queues(w);
+	worker_close_listeners(w);
+	if (w->loop) {
+		ev_ref(w->loop);
+		ev_timer_stop(w->loop, &w->tick);
+		ev_timer_stop(w->loop, &w->hard_stop);
+		ev_async_stop(w->loop, &w->wake);
+		ev_prepare_stop(w->loop, &w->prep);
+		if (w->id != 0)
+			ev_loop_destroy(w->loop);
+	}
+	buf_pool_free(w->bufs);
+	free(w->scratch);
+	pthread_mutex_destroy(&w->inbox_lock);
+}
+
+static void worker_pin(struct worker *w)
+{
+	int cpu = lbd.conf->global.cpu_map[w->id];
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set) != 0)
+		log_warnx("thread %u: cpu-map to CPU %d failed", w->id + 1, cpu);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	worker_tls = w;
+	worker_pin(w);
+	/* a soft stop ends the loop once the last session is gone */
+	for (;;) {
+		ev_run(w->loop, 0);
+		if (atomic_load(&lbd.stopping) == 2)
+			break;
+		if (w->stopping && w->nsess == 0)
+			break;
+	}
+	return NULL;
+}
+
+/* Signals arrive on the default loop (thread 1). */
+static void worker_signal_cb(struct ev_loop *loop, ev_signal *sig, int revents)
+{
+	if (sig->signum == SIGUSR1) {
+		log_notice("SIGUSR1 received: stopping listeners, finishing %u "
+			   "sessions", (unsigned)atomic_load(&lbd.actconn));
+		worker_stop_all(0);
+		return;
+	}
+	log_notice("signal %d received: stopping now", sig->signum);
+	worker_stop_all(1);
+}
+
+int worker_run_all(void)
+{
+	unsigned n = lbd.conf->global.nbthread;
+	ev_signal sigs[3];
+	static const int signums[3] = { SIGTERM, SIGINT, SIGUSR1 };
+	int rc = 0;
+
+	lbd.workers = calloc(n, sizeof(*lbd.workers));
+	if (!lbd.workers)
+		return 1;
+	lbd.nworkers = n;
+	for (unsigned i = 0; i < n; i++) {
+		if (worker_init(&lbd.workers[i], i) < 0) {
+			log_warnx("cannot initialise thread %u", i + 1);
+			rc = 1;
+			n = i + 1;
+			goto out;
+		}
+	}
+	for (int i = 0; i < 3; i++) {
+		ev_signal_init(&sigs[i], worker_signal_cb, signums[i]);
+		sigs[i].data = &lbd.workers[0];
+		ev_signal_start(lbd.workers[0].loop, &sigs[i]);
+		ev_unref(lbd.workers[0].loop);
+	}
+	for (unsigned i = 1; i < n; i++)
+		pthread_create(&lbd.workers[i].thread, NULL, worker_main, &lbd.workers[i]);
+	worker_main(&lbd.workers[0]);
+	for (unsigned i = 1; i < n; i++)
+		pthread_join(lbd.workers[i].thread, NULL);
+	for (int i = 0; i < 3; i++) {
+		ev_ref(lbd.workers[0].loop);
+		ev_signal_stop(lbd.workers[0].loop, &sigs[i]);
+	}
+out:
+	for (unsigned i = 0; i < n; i++)
+		worker_fini(&lbd.workers[i]);
+	free(lbd.workers);
+	lbd.workers = NULL;
+	return rc;
+}

@@ -1,0 +1,75 @@
+/*
+ * worker.h - threads: one libev loop per thread, its listeners, its run
+ * queue of sessions to wake, and the process-wide environment.
+ */
+#ifndef LBD_WORKER_H
+#define LBD_WORKER_H
+
+#include <ev.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "proxy.h"
+
+struct session;
+struct listener;
+
+/* Per-thread state. Everything here is touched by its own thread only,
+ * except the inbox (mutex) and the async watcher. */
+struct worker {
+	unsigned id;
+	struct ev_loop *loop;
+	pthread_t thread;
+	ev_async wake;			/* inbox and stop requests */
+	ev_prepare prep;		/* run queue, deferred frees */
+	ev_timer tick;			/* 100 ms: listener resume, idle purge */
+	pthread_mutex_t inbox_lock;
+	struct session *inbox;		/* sessions handed over by other threads */
+	struct session *runq;		/* sessions to process before sleeping */
+	struct session *freeq;		/* sessions to free after callbacks */
+	struct session *sessions;	/* every live session of this thread */
+	ev_timer hard_stop;		/* hard-stop-after */
+	struct listener *listeners;
+	unsigned nsess;
+	int stopping;			/* soft-stop: listeners closed */
+	char *scratch;			/* bufsize + maxrewrite, head rewrites */
+	struct buf_pool *bufs;
+};
+
+/* Process-wide environment, set once in main(). */
+struct lbd_env {
+	struct lbd_conf *conf;
+	struct worker *workers;
+	unsigned nworkers;
+	atomic_uint actconn;		/* all threads */
+	atomic_ullong req_counter;
+	atomic_int stopping;		/* 1 soft stop, 2 hard stop */
+	unsigned pid;
+	char hostname[256];
+	double start_time;
+};
+
+extern struct lbd_env lbd;
+
+/* Create every frontend's listening sockets (one per thread). Returns 0,
+ * or -1 after printing what failed. Called before privileges are dropped. */
+int worker_bind_all(void);
+
+/* Start the listeners of every frontend on every worker thread, run the
+ * loops until stopped. Returns the process exit status. */
+int worker_run_all(void);
+
+/* Queue a session to be processed on its own thread (any thread may call). */
+void worker_wake_session(struct session *s);
+
+/* Ask every worker to stop listening (soft) or to stop at once (hard). */
+void worker_stop_all(int hard);
+
+/* Called when a session ends on this worker: resume paused listeners. */
+void worker_session_closed(struct worker *w);
+
+/* The current worker (thread-local). */
+struct worker *worker_self(void);
+
+#endif

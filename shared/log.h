@@ -1,0 +1,28 @@
+/*
+ * log.h - the daemons' own diagnostics, shaped like err(3): log_warn adds
+ * strerror(errno), log_warnx does not. Goes to stderr until log_to_syslog()
+ * is called by a daemonised process, then to syslog(3).
+ */
+#ifndef SHARED_LOG_H
+#define SHARED_LOG_H
+
+#include <stdarg.h>
+
+#define LOG_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* Set the program tag and verbosity (0 quiet: warnings only, 1 info, 2 debug). */
+void log_init(const char *tag, int verbose);
+/* Send further messages to syslog(3) (LOG_DAEMON) instead of stderr. */
+void log_to_syslog(void);
+int log_verbose(void);
+
+void log_warn(const char *fmt, ...) LOG_PRINTF(1, 2);
+void log_warnx(const char *fmt, ...) LOG_PRINTF(1, 2);
+void log_notice(const char *fmt, ...) LOG_PRINTF(1, 2);
+void log_info(const char *fmt, ...) LOG_PRINTF(1, 2);
+void log_debug(const char *fmt, ...) LOG_PRINTF(1, 2);
+/* Start-up failures and broken invariants only: log and exit(1). */
+void fatal(const char *fmt, ...) LOG_PRINTF(1, 2) __attribute__((noreturn));
+void fatalx(const char *fmt, ...) LOG_PRINTF(1, 2) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,162 @@
+"""Shared fixtures: the real lbd binary on loopback, real backends, and a
+raw client. Every process started here is stopped by its PID, also when a
+test fails; lbd must then exit 0 (under the sanitizer build a leak or an
+error report makes that fail)."""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from backend import Backend, TcpEcho
+
+LBD = os.environ.get("LBD_BIN", os.path.join(os.path.dirname(__file__), "../../build/lbd/lbd"))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_port(port, timeout=5.0, host="127.0.0.1"):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            socket.create_connection((host, port), 0.2).close()
+            return True
+        except OSError:
+            time.sleep(0.02)
+    return False
+
+
+def check_config(text, *extra):
+    """Run lbd -c on a config text; returns (exit code, stderr+stdout)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".cfg", delete=False) as f:
+        f.write(text)
+        path = f.name
+    try:
+        p = subprocess.run([LBD, "-c", "-f", path, *extra], capture_output=True,
+                           text=True, timeout=20)
+        return p.returncode, p.stdout + p.stderr, path
+    finally:
+        os.unlink(path)
+
+
+class Lbd:
+    def __init__(self, cfg_text, ports=(), tmpdir=None):
+        self.dir = tmpdir or tempfile.mkdtemp(prefix="lbd-test-")
+        self.cfg = os.path.join(self.dir, "lbd.cfg")
+        with open(self.cfg, "w") as f:
+            f.write(cfg_text)
+        self.out = open(os.path.join(self.dir, "stdout"), "w+")
+        self.err = open(os.path.join(self.dir, "stderr"), "w+")
+        self.proc = subprocess.Popen([LBD, "-d", "-f", self.cfg], stdout=self.out,
+                                     stderr=self.err)
+        for p in ports:
+            if not wait_port(p):
+                self.stop(check=False)
+                raise RuntimeError("lbd did not listen on %d: %s" % (p, self.stderr()))
+
+    def stderr(self):
+        self.err.flush()
+        with open(self.err.name) as f:
+            return f.read()
+
+    def logs(self, wait_for=0, timeout=3.0):
+        """Traffic log lines (log stdout format raw)."""
+        end = time.time() + timeout
+        while True:
+            with open(self.out.name) as f:
+                lines = [l.rstrip("\n") for l in f if l.strip()]
+            if len(lines) >= wait_for or time.time() > end:
+                return lines
+            time.sleep(0.02)
+
+    def send_signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def stop(self, check=True, sig=signal.SIGTERM):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        rc = self.proc.returncode
+        err = self.stderr()
+        self.out.close()
+        self.err.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        if check:
+            assert "Sanitizer" not in err and "runtime error" not in err, err
+            assert rc == 0, "lbd exited with %r: %s" % (rc, err)
+        return rc
+
+
+@pytest.fixture
+def backends():
+    started = []
+
+    def make(n, prefix="s"):
+        for i in range(n):
+            started.append(Backend("%s%d" % (prefix, i + 1)).start())
+        return started[-n:]
+    yield make
+    for b in started:
+        b.stop()
+
+
+@pytest.fixture
+def echo_server():
+    e = TcpEcho().start()
+    yield e
+    e.stop()
+
+
+@pytest.fixture
+def lbd():
+    running = []
+
+    def start(cfg_text, ports=()):
+        l = Lbd(cfg_text, ports)
+        running.append(l)
+        return l
+    yield start
+    for l in running:
+        l.stop()
+
+
+def raw_http(port, raw, timeout=5.0, read_all=True):
+    """Send raw bytes, return everything received until close or timeout."""
+    s = socket.create_connection(("127.0.0.1", port), timeout)
+    s.sendall(raw)
+    data = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+            if not read_all:
+                break
+    except socket.timeout:
+        pass
+    s.close()
+    return data
+
+
+DEFAULTS = """
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 5s
+    timeout server 5s
+"""
