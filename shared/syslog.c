@@ -506,7 +506,7 @@ size_t slog_format_line_tv(const struct slog_target *t, int level,
 	hl = slog_header(t, level, now, hostname, tag, pid, hdr, sizeof(hdr));
 	if (hl > limit)
 		hl = limit;
-	ml = msg && msglen < limit - hl ? msglen : (msg ? limit - hl : 0);
+	ml = msg ? (msglen < limit - hl ? msglen : limit - hl) : 0;
 	memcpy(buf, hdr, hl);
 	if (ml)
 		memcpy(buf + hl, msg, ml);
@@ -527,12 +527,14 @@ size_t slog_format_line(const struct slog_target *t, int level, time_t now,
 
 /* ---- sockets ---- */
 
-static long long slog_mono_sec(void)
+#define SLOG_REOPEN_MS	1000	/* at most one reconnect a second */
+
+static long long slog_mono_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int slog_target_open(struct slog_target *t)
@@ -577,10 +579,10 @@ static int slog_reopen(struct slog_target *t)
 
 	if (t->kind == SLOG_FD)
 		return slog_target_open(t);
-	now = slog_mono_sec();
+	now = slog_mono_ms();
 	if (now < t->reopen_at)
 		return -1;
-	t->reopen_at = now + 1;
+	t->reopen_at = now + SLOG_REOPEN_MS;
 	return slog_target_open(t);
 }
 
@@ -629,6 +631,6 @@ void slog_send(struct slog_target *t, int level, const char *hostname,
 	    (errno == ECONNREFUSED || errno == ENOENT || errno == ENOTCONN ||
 	     errno == ECONNRESET)) {
 		slog_target_close(t);
-		t->reopen_at = slog_mono_sec() + 1;
+		t->reopen_at = slog_mono_ms() + SLOG_REOPEN_MS;
 	}
 }

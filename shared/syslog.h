@@ -62,7 +62,7 @@ struct slog_target {
 	/* private to syslog.c */
 	int fd_num;		/* SLOG_FD: the descriptor named by the target */
 	int fd_is_socket;	/* SLOG_FD: send with MSG_DONTWAIT|MSG_NOSIGNAL */
-	long long reopen_at;	/* CLOCK_MONOTONIC s: next lazy reconnect */
+	long long reopen_at;	/* CLOCK_MONOTONIC ms: next lazy reconnect */
 };
 
 /*

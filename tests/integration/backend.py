@@ -15,6 +15,9 @@ Request behaviour is chosen by the path:
   /reset           -> closes without answering
   /bad             -> an invalid response
   /hang-body       -> sends half of a Content-Length body then stops
+  /arm-drop        -> answers, and the next request on this connection is
+                      dropped: the connection closes without an answer (as a
+                      server closing an idle connection just as it is reused)
 """
 import asyncio
 import threading
@@ -76,9 +79,15 @@ class Backend:
     # -- protocol --------------------------------------------------------
     async def _handle(self, reader, writer):
         self.conns += 1
+        state = {"drop_next": False}
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
+                if state["drop_next"]:
+                    self.dropped = getattr(self, "dropped", 0) + 1
+                    break
+                if b" /arm-drop " in head.split(b"\r\n", 1)[0]:
+                    state["drop_next"] = True
                 keep = await self._request(head, reader, writer)
                 if not keep:
                     break
