@@ -93,7 +93,8 @@ static void check_logs(struct cfg_ctx *ctx, struct proxy *px)
 		} else if (px->options & PR_O_TCPLOG)
 			fmt = logfmt_tcplog;
 		else
-			fmt = logfmt_default;
+			fmt = px->mode == PR_MODE_HTTP ? logfmt_default :
+			      logfmt_default_tcp;
 	}
 	px->logfmt = logfmt_compile(fmt, err, sizeof(err));
 	if (!px->logfmt)

@@ -70,7 +70,7 @@ void sess_log(struct session *s)
 	v.server = s->srv ? s->srv->id : "<NOSRV>";
 	v.hostname = lbd.hostname;
 	sess_log_timers(s, &v, ev_now(s->w->loop));
-	v.status = s->http ? (s->status ? s->status : -1) : -1;
+	v.status = s->http ? (s->status ? s->status : -1) : 0;
 	v.bytes_out = s->bytes_out;
 	v.bytes_in = s->bytes_in;
 	v.term_state[0] = s->term[0];

@@ -5,6 +5,7 @@
  * gets it in backend.c.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
@@ -88,6 +89,7 @@ struct session *session_new(struct worker *w, struct bind *b, int fd,
 	s->term[1] = TERM_ST_NONE;
 	s->uniq = atomic_fetch_add(&lbd.req_counter, 1);
 	s->state = SS_REQ_WAIT;
+	s->req.pfd[0] = s->req.pfd[1] = s->res.pfd[0] = s->res.pfd[1] = -1;
 	if (fe->options & PR_O_CLTKA) {
 		int one = 1;
 
@@ -219,6 +221,73 @@ static int chn_send(struct chn *c, int fd, int retain)
 	return 0;
 }
 
+/* Tunnels move bytes kernel to kernel with splice(2) once nothing is
+ * buffered (order is kept: buffered bytes always leave first). */
+static int chn_can_splice(const struct session *s, const struct chn *c)
+{
+	return c->mode == BODY_TUNNEL && s->srv_connected && !c->no_splice &&
+	       !lbd.conf->global.nosplice && c->b.data == 0;
+}
+
+/* Like chn_recv, into the channel's pipe. */
+static ssize_t chn_splice_in(struct chn *c, int fd)
+{
+	ssize_t n;
+
+	if (c->pfd[0] < 0 && pipe2(c->pfd, O_NONBLOCK | O_CLOEXEC) < 0) {
+		c->no_splice = 1;
+		return -1;
+	}
+	if (c->pdata >= CHN_PIPE_CAP)
+		return -1;
+	n = splice(fd, NULL, c->pfd[1], NULL, CHN_PIPE_CAP - c->pdata,
+		   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (n > 0) {
+		c->pdata += (uint32_t)n;
+		c->total += (uint64_t)n;
+		return n;
+	}
+	if (n == 0) {
+		c->eof = 1;
+		return 0;
+	}
+	if (errno == EAGAIN || errno == EINTR)
+		return -1;
+	if (errno == EINVAL || errno == ENOSYS) {
+		c->no_splice = 1;	/* fall back to the buffer */
+		return -1;
+	}
+	return -2;
+}
+
+static int chn_splice_out(struct chn *c, int fd)
+{
+	while (c->pdata) {
+		ssize_t n = splice(c->pfd[0], NULL, fd, NULL, c->pdata,
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+
+		if (n < 0) {
+			if (errno == EAGAIN)
+				return 0;
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		c->pdata -= (uint32_t)n;
+	}
+	return 0;
+}
+
+static void chn_close_pipe(struct chn *c)
+{
+	if (c->pfd[0] >= 0) {
+		close(c->pfd[0]);
+		close(c->pfd[1]);
+		c->pfd[0] = c->pfd[1] = -1;
+	}
+	c->pdata = 0;
+}
+
 /* Drop the bytes retained for a retry: the server answered. */
 void session_req_release_kept(struct session *s)
 {
@@ -237,7 +306,10 @@ static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 	if (s->http && !s->req.head_done)
 		reserve = lbd.conf->global.maxrewrite;
-	n = chn_recv(s, &s->req, s->cli.fd, reserve);
+	if (chn_can_splice(s, &s->req))
+		n = chn_splice_in(&s->req, s->cli.fd);
+	else
+		n = chn_recv(s, &s->req, s->cli.fd, reserve);
 	if (n == -2) {
 		s->req.eof = 1;
 		stream_cli_error(s);
@@ -268,7 +340,9 @@ static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	/* room for the head rewrite, as on the request side */
 	uint32_t reserve = (s->http && !s->res.head_done) ?
 			   lbd.conf->global.maxrewrite : 0;
-	ssize_t n = chn_recv(s, &s->res, s->sc->sk.fd, reserve);
+	ssize_t n = chn_can_splice(s, &s->res) ?
+		    chn_splice_in(&s->res, s->sc->sk.fd) :
+		    chn_recv(s, &s->res, s->sc->sk.fd, reserve);
 
 	if (n == -2) {
 		s->res.eof = 1;
@@ -321,16 +395,32 @@ void session_attach_srv(struct session *s)
 
 /* ---- the update pass ---- */
 
+/* Send what can be sent; progress on a side restarts its inactivity
+ * timeout. Returns -1 when s was closed. */
 static int sess_flush(struct session *s)
 {
-	if (s->res.fwd && chn_send(&s->res, s->cli.fd, 0) < 0) {
-		stream_cli_error(s);
-		return -1;
+	ev_tstamp now = ev_now(s->w->loop);
+	uint32_t before;
+
+	if (s->res.fwd || s->res.pdata) {
+		before = s->res.fwd + s->res.pdata;
+		if (chn_send(&s->res, s->cli.fd, 0) < 0 ||
+		    (s->res.fwd == 0 && chn_splice_out(&s->res, s->cli.fd) < 0)) {
+			stream_cli_error(s);
+			return -1;
+		}
+		if (s->res.fwd + s->res.pdata != before)
+			s->exp_c = tmo(now, stream_cli_timeout(s));
 	}
-	if (s->sc && s->srv_connected && s->req.fwd &&
-	    chn_send(&s->req, s->sc->sk.fd, s->retryable) < 0) {
-		stream_srv_error(s);
-		return -1;
+	if (s->sc && s->srv_connected && (s->req.fwd || s->req.pdata)) {
+		before = s->req.fwd + s->req.pdata;
+		if (chn_send(&s->req, s->sc->sk.fd, s->retryable) < 0 ||
+		    (s->req.fwd == 0 && chn_splice_out(&s->req, s->sc->sk.fd) < 0)) {
+			stream_srv_error(s);
+			return -1;
+		}
+		if (s->req.fwd + s->req.pdata != before)
+			s->exp_s = tmo(now, stream_srv_timeout(s));
 	}
 	return 0;
 }
@@ -349,10 +439,10 @@ void session_update(struct session *s)
 		return;
 
 	rd_cli = stream_want_cli_read(s);
-	wr_cli = s->res.fwd > 0;
+	wr_cli = s->res.fwd > 0 || s->res.pdata > 0;
 	if (s->sc && s->state != SS_CONNECTING) {
 		rd_srv = stream_want_srv_read(s);
-		wr_srv = s->srv_connected && s->req.fwd > 0;
+		wr_srv = s->srv_connected && (s->req.fwd > 0 || s->req.pdata > 0);
 	} else if (s->sc) {
 		wr_srv = 1;
 	}
@@ -404,11 +494,13 @@ void session_close(struct session *s, char cause, char state)
 		s->term[0] = cause;
 	if (s->term[1] == TERM_ST_NONE && state)
 		s->term[1] = state;
+	/* counters in the log line no longer include this session's slot,
+	 * as with HAProxy */
+	backend_unqueue(s);
+	backend_release(s);
 	if (!s->logged && stream_should_log(s))
 		sess_log(s);
 	s->logged = 1;
-	backend_unqueue(s);
-	backend_release(s);
 	if (s->sc)
 		backend_conn_release(s, 0);
 	ev_timer_stop(w->loop, &s->timer);
@@ -420,6 +512,8 @@ void session_close(struct session *s, char cause, char state)
 	sock_close(w->loop, &s->cli);
 	buf_put(w->bufs, &s->req.b);
 	buf_put(w->bufs, &s->res.b);
+	chn_close_pipe(&s->req);
+	chn_close_pipe(&s->res);
 	atomic_fetch_sub(&s->fe->feconn, 1);
 	atomic_fetch_sub(&lbd.actconn, 1);
 	s->freeing = 1;

@@ -44,8 +44,13 @@ struct chn {
 	unsigned msg_done:1;	/* the whole message is in the buffer */
 	unsigned eof:1;		/* the reading side sent FIN */
 	unsigned shut_sent:1;	/* we shut the writing side */
+	unsigned no_splice:1;	/* the kernel refused splice on these fds */
 	uint64_t total;		/* bytes read in this transaction */
+	int pfd[2];		/* tunnel: kernel pipe for splice(2), -1 if none */
+	uint32_t pdata;		/* bytes waiting in the pipe */
 };
+
+#define CHN_PIPE_CAP	65536	/* what a pipe holds by default */
 
 /* A socket with its two watchers. */
 struct sock {

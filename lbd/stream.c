@@ -456,7 +456,10 @@ static void stream_parse_request(struct session *s)
 		     lbd.conf->global.http_maxhdr : LBD_MAX_HDRS;
 	if (c->b.data == 0) {
 		if (c->eof) {
-			/* nothing more will come: a silent close */
+			/* nothing more will come. A keep-alive connection closed
+			 * between requests is normal and not logged. */
+			if (!s->first_req)
+				s->logged = 1;
 			session_close(s, s->first_req ? TERM_CLI_ABORT : 0,
 				      s->first_req ? TERM_ST_REQ : 0);
 		}
@@ -769,7 +772,7 @@ int stream_want_cli_read(struct session *s)
 	struct chn *c = &s->req;
 	uint32_t reserve = (s->http && !c->head_done) ? lbd.conf->global.maxrewrite : 0;
 
-	if (c->eof)
+	if (c->eof || c->pdata >= CHN_PIPE_CAP)
 		return 0;
 	if (c->b.area && c->b.size - c->b.data <= reserve)
 		return 0;
@@ -790,7 +793,7 @@ int stream_want_srv_read(struct session *s)
 
 	uint32_t reserve = (s->http && !c->head_done) ? lbd.conf->global.maxrewrite : 0;
 
-	if (!s->srv_connected || c->eof || c->msg_done)
+	if (!s->srv_connected || c->eof || c->msg_done || c->pdata >= CHN_PIPE_CAP)
 		return 0;
 	return !c->b.area || c->b.size - c->b.data > reserve;
 }
@@ -810,12 +813,12 @@ static int stream_tunnel_progress(struct session *s)
 
 	if (!s->srv_connected)
 		return 0;
-	if (q->eof && q->fwd == 0 && !q->shut_sent) {
+	if (q->eof && q->fwd == 0 && q->pdata == 0 && !q->shut_sent) {
 		shutdown(s->sc->sk.fd, SHUT_WR);
 		q->shut_sent = 1;
 		s->exp_c = s->exp_s = 0;	/* restart with the fin timeouts */
 	}
-	if (r->eof && r->fwd == 0 && !r->shut_sent) {
+	if (r->eof && r->fwd == 0 && r->pdata == 0 && !r->shut_sent) {
 		shutdown(s->cli.fd, SHUT_WR);
 		r->shut_sent = 1;
 		s->exp_c = s->exp_s = 0;
@@ -869,6 +872,9 @@ static void stream_txn_reset(struct session *s)
 	s->conn_upgrade = s->logged = s->err_sent = 0;
 	s->srv_close = 0;
 	s->status = 0;
+	free(s->reqline);
+	s->reqline = NULL;
+	s->reqline_len = 0;
 	s->term[0] = TERM_CAUSE_NONE;
 	s->term[1] = TERM_ST_NONE;
 	s->bytes_in = s->bytes_out = 0;
@@ -887,10 +893,10 @@ static void stream_txn_end(struct session *s)
 		    s->res.b.data == 0 && s->req.msg_done;
 
 	s->t_end = now_of(s);
+	backend_release(s);
 	if (stream_should_log(s))
 		sess_log(s);
 	s->logged = 1;
-	backend_release(s);
 	if (s->sc)
 		backend_conn_release(s, reuse);
 	s->srv_connected = 0;

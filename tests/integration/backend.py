@@ -20,6 +20,8 @@ Request behaviour is chosen by the path:
                       server closing an idle connection just as it is reused)
 """
 import asyncio
+import socket
+import struct
 import threading
 
 
@@ -185,6 +187,26 @@ class Backend:
             writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"h" * 50)
             await writer.drain()
             await asyncio.sleep(3600)
+        elif kind == "rst":
+            sock = writer.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            writer.transport.abort()
+            return False
+        elif kind == "trunc-body":
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + b"t" * 50)
+            await writer.drain()
+            return False
+        elif kind == "interim":
+            writer.write(b"HTTP/1.1 %d Interim\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                         % int(parts[1]))
+            await writer.drain()
+            await asyncio.sleep(0.05)
+            simple(200, self.name.encode())
+        elif kind == "slow-head":
+            writer.write(b"HTTP/1.1 200 OK\r\n")
+            await writer.drain()
+            await asyncio.sleep(int(parts[1]) / 1000.0)
+            writer.write(b"Content-Length: 2\r\n\r\nok")
         elif kind == "continue":
             writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
             simple(200, self.name.encode())
