@@ -105,7 +105,9 @@ fuzz: deps
 	  clang $(FUZZ_CFLAGS) -o $(BUILD)/fuzz/$$n $$f $(SHARED_SRC) $(LBD_SRC) $(LDLIBS) || exit 1; \
 	  mkdir -p $(BUILD)/fuzz/corpus-$$n; \
 	  $(BUILD)/fuzz/$$n -max_total_time=$${FUZZ_SECONDS:-20} -max_len=8192 \
-	    $(BUILD)/fuzz/corpus-$$n tests/fuzz/corpus/$$n 2>&1 | tail -n 3 || exit 1; \
+	    -close_fd_mask=2 $(BUILD)/fuzz/corpus-$$n tests/fuzz/corpus/$$n \
+	    > $(BUILD)/fuzz/$$n.log 2>&1; rc=$$?; tail -n 2 $(BUILD)/fuzz/$$n.log; \
+	  [ $$rc -eq 0 ] || { echo "$$n failed: see $(BUILD)/fuzz/$$n.log"; exit 1; }; \
 	done
 
 clean:

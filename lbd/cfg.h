@@ -68,6 +68,10 @@ int cfg_kw_proxy(struct cfg_ctx *ctx, int argc, char **argv);
 int cfg_parse_server(struct cfg_ctx *ctx, int argc, char **argv, int is_default);
 int cfg_parse_bind(struct cfg_ctx *ctx, int argc, char **argv);
 
+/* Whether server and bind names may be resolved (at start-up, never at run
+ * time). The config fuzzer turns it off so that no input causes DNS. */
+extern int cfg_resolve_names;
+
 /* Parse "addr:port" (literal or resolved at start-up); port_required says
  * whether a missing port is an error. 0 or -1 with message in err. */
 int cfg_parse_addr(const char *text, void *ss, unsigned *sslen,

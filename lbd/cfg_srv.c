@@ -18,6 +18,8 @@
 #include "cfg_lex.h"
 #include "proxy.h"
 
+int cfg_resolve_names = 1;
+
 /*
  * Address forms: "1.2.3.4:80", "*:80", ":80", "[::1]:80", ":::80",
  * "ipv4@...", "ipv6@...", "name:80" (resolved now, at start-up, never at
@@ -133,6 +135,11 @@ int cfg_parse_addr(const char *text, void *ssp, unsigned *sslen,
 		}
 	}
 	/* a name: resolved once, now, during start-up */
+	if (!cfg_resolve_names) {
+		snprintf(err, errlen, "'%s' is not an IP address (name resolution "
+			 "is disabled)", host);
+		return -1;
+	}
 	{
 		struct addrinfo hints = { .ai_family = family, .ai_socktype = SOCK_STREAM };
 		struct addrinfo *res = NULL;
