@@ -150,6 +150,35 @@ def proc_rss_kb(pid):
     return None
 
 
+def proc_tcp_conns_to(pid, ports):
+    """Established TCP connections owned by pid whose remote port is in
+    ports (matches the process's socket inodes against /proc/net/tcp)."""
+    inodes = set()
+    try:
+        for fd in os.listdir("/proc/%d/fd" % pid):
+            try:
+                t = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+            except OSError:
+                continue
+            if t.startswith("socket:["):
+                inodes.add(t[8:-1])
+    except OSError:
+        return None
+    n = 0
+    for f in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(f) as fh:
+                next(fh)
+                for line in fh:
+                    parts = line.split()
+                    if (parts[3] == "01" and parts[9] in inodes
+                            and int(parts[2].rsplit(":", 1)[1], 16) in ports):
+                        n += 1
+        except OSError:
+            pass
+    return n
+
+
 def median(xs):
     xs = [x for x in xs if x is not None]
     return statistics.median(xs) if xs else None
@@ -761,7 +790,8 @@ class Bench:
             res.update({
                 "rss0_kb": rss0, "rss1_kb": rss1, "open": len(socks), "fails": fails,
                 "closed_by_proxy": closed, "reuse_fail": reuse_fail,
-                "backend_conns_held": st1["active"] - 1,
+                "backend_conns_held": proc_tcp_conns_to(
+                    px.pid, {self.b_backends.b1, self.b_backends.b2}),
                 "backend_accepts": st1["accepts"] - st0["accepts"] - 1,
             })
             if not px.alive():
@@ -944,6 +974,12 @@ UNITS = {"ka-small": "req/s", "close-small": "req/s", "ka-64k": "req/s",
          "tcp-bulk": "Gbit/s", "idle-mem": "bytes/conn"}
 
 
+def efficiency(res):
+    if "failed" in res:
+        return None
+    return res.get("req_per_cpu_s", res.get("gbit_per_cpu_s"))
+
+
 def summarize(bench):
     """Median ratios per scenario: {key: (lbd/haproxy, lbd/nginx)}."""
     out = {}
@@ -1007,6 +1043,33 @@ def write_report(bench, path):
             scr = " / ".join(fmt_f(median([r.get("srv_conn_per_req") for r in rs[k]
                                            if "failed" not in r]), 4) for k in PROXIES)
             w("| %s | %s | %s | %s | %s | %s |" % (SCENARIOS[key][0], *p99, eff, scr))
+        w("")
+    eff_keys = [k for k in ("ka-small", "close-small", "ka-64k", "tcp-bulk") if k in summ]
+    if eff_keys:
+        w("Proxy CPU efficiency (work done per CPU-second the proxy process used; the "
+          "proxy is not always the saturated party on 2 shared cores, so this is the "
+          "fairest per-proxy cost figure). Median of per-round ratios:")
+        w("")
+        w("| scenario | unit | lbd | haproxy | nginx | lbd/haproxy | lbd/nginx |")
+        w("|---|---|---:|---:|---:|---:|---:|")
+        for key in eff_keys:
+            rs = bench.results[key]
+            n = len(rs["lbd"])
+            e = {k: [efficiency(rs[k][i]) for i in range(n)] for k in PROXIES}
+            w("| %s | %s | %s | %s | %s | %s | %s |" % (
+                SCENARIOS[key][0], "Gbit per CPU-s" if key == "tcp-bulk" else "req per CPU-s",
+                *[fmt_f(median(e[k]), 2 if key == "tcp-bulk" else 0) for k in PROXIES],
+                fmt_ratio(median([ratio(e["lbd"][i], e["haproxy"][i]) for i in range(n)])),
+                fmt_ratio(median([ratio(e["lbd"][i], e["nginx"][i]) for i in range(n)]))))
+        w("")
+    if "close-small" in summ:
+        w("Note on *one request per connection*: lbd's `http-reuse safe` lets the first "
+          "request of a client connection use an idle server connection when the request "
+          "is idempotent and has no body (it is replayed on a new connection if the reused "
+          "one turns out closed; see lbd/backend.c). HAProxy 2.6's `safe` always sends the "
+          "first request of a session over its own new server connection, hence its ~1 "
+          "server connection per request here. Part of the throughput gap in this scenario "
+          "is that policy difference, not raw speed.")
         w("")
     if bench.problems:
         w("**Problems seen during this run** (details in [Problems](#problems)): %d." % len(
@@ -1085,7 +1148,8 @@ def write_report(bench, path):
       "open; after 1 s VmRSS is read again. Value = (RSS after - RSS before) / connections. "
       "This is user-space memory only (kernel socket buffers are not in RSS), and it "
       "includes whatever the proxy keeps per client (for example idle server connections "
-      "it holds: the number of backend connections open at that moment is listed). "
+      "it holds: the number of server connections the proxy process has open at that moment, "
+      "counted from its socket inodes in /proc, is listed). "
       "The harness then checks that none of the connections was closed by the proxy and "
       "that 20 of them can serve a second request." % a.idle_conns)
     w("")
@@ -1161,7 +1225,7 @@ def write_report(bench, path):
             w("| idle connections open / failed | %s | %s | %s |" % tuple(
                 "%s / %s" % (fmt_f(median([r["open"] for r in ok[k]]), 0),
                              sum(r["fails"] for r in ok[k])) for k in PROXIES))
-            w("| backend connections held while idle (median) | %s | %s | %s |" % tuple(
+            w("| server connections held by the proxy while idle (median) | %s | %s | %s |" % tuple(
                 fmt_f(median([r["backend_conns_held"] for r in ok[k]]), 0) for k in PROXIES))
             w("| backend connections opened for the %d first requests (median) | %s | %s | %s |" % (
                 a.idle_conns, *tuple(fmt_f(median([r["backend_accepts"] for r in ok[k]]), 0)

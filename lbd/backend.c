@@ -95,6 +95,25 @@ static void backend_take(struct proxy *be, struct server *srv)
 	CNT_ADD(be->be_cnt.cum_sess, 1);
 }
 
+/* With minconn, a server's limit grows from minconn to maxconn as the
+ * backend's load approaches fullconn (HAProxy's dynamic maxconn). Caller
+ * holds the lock. */
+static void backend_dyn_maxconn(struct proxy *be)
+{
+	for (struct server *s = be->servers; s; s = s->next) {
+		unsigned v = s->maxconn;
+
+		if (s->minconn && s->maxconn && be->beconn < be->fullconn) {
+			v = (unsigned)((uint64_t)s->maxconn * be->beconn / be->fullconn);
+			if (v < s->minconn)
+				v = s->minconn;
+			if (v > s->maxconn)
+				v = s->maxconn;
+		}
+		s->lb.maxconn = v;
+	}
+}
+
 int backend_assign(struct session *s, const void *key, size_t keylen)
 {
 	struct proxy *be = s->be;
@@ -102,7 +121,9 @@ int backend_assign(struct session *s, const void *key, size_t keylen)
 	int full = 0, rc;
 
 	pthread_mutex_lock(&be->lock);
-	if (be->srv_act + be->srv_bck == 0) {
+	if (be->has_minconn)
+		backend_dyn_maxconn(be);
+	if (be->disabled || be->srv_act + be->srv_bck == 0) {
 		pthread_mutex_unlock(&be->lock);
 		return -1;
 	}
@@ -163,6 +184,8 @@ void backend_release(struct session *s)
 	srv->cur_sess = srv->lb.cur;
 	lb_release(&be->lb, &srv->lb);
 	be->beconn--;
+	if (be->has_minconn)
+		backend_dyn_maxconn(be);
 	p = backend_next_pending(be, srv);
 	if (p) {
 		next = p->sess;

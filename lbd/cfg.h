@@ -8,6 +8,7 @@
 #define LBD_CFG_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 struct lbd_conf;
@@ -80,6 +81,11 @@ int cfg_parse_addr(const char *text, void *ss, unsigned *sslen,
 /* Errorfile loading shared by defaults inheritance: builtin pages. */
 int cfg_errorfile_load(struct proxy *px, int status, const char *path,
 		       char *err, size_t errlen);
+
+/* Print every keyword with its section and status, one per line
+ * ("section<TAB>keyword<TAB>supported|not-supported-yet|refused"). */
+void cfg_kw_dump(FILE *out);
+void cfg_srv_kw_dump(FILE *out);
 
 /* Validate cross references and fill runtime fields after all files. */
 int cfg_postparse(struct cfg_ctx *ctx);

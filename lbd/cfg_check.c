@@ -123,6 +123,13 @@ static int check_servers(struct cfg_ctx *ctx, struct proxy *be)
 		s->state = (s->flags & SRV_F_DISABLED) ? SRV_ST_MAINT : SRV_ST_UP;
 		s->lb.id = s->puid;
 		s->lb.maxconn = s->maxconn;
+		if (s->minconn) {
+			be->has_minconn = 1;
+			if (s->maxconn && s->minconn > s->maxconn)
+				cfg_alert_global(ctx, "backend '%s': server '%s' has "
+						 "minconn %u above maxconn %u.", be->id,
+						 s->id, s->minconn, s->maxconn);
+		}
 		s->lb.backup = !!(s->flags & SRV_F_BACKUP);
 		be->lb.nodes[i++] = &s->lb;
 	}
@@ -166,6 +173,27 @@ static void check_fd_limit(struct cfg_ctx *ctx)
 						      (rl.rlim_max - FD_RESERVE) / 2 : 0));
 }
 
+/* fullconn defaults to 10% of the maxconn of the frontends that can use
+ * the backend, as HAProxy documents */
+static void check_fullconn(struct lbd_conf *conf, struct proxy *be)
+{
+	unsigned long long sum = 0;
+
+	if (be->fullconn)
+		return;
+	for (struct proxy *fe = conf->proxies; fe; fe = fe->next) {
+		int uses = fe->defbe == be;
+
+		for (struct use_backend *u = fe->use_be; u; u = u->next)
+			uses |= u->be == be;
+		if (uses)
+			sum += fe->maxconn;
+	}
+	if (!sum)
+		sum = conf->global.maxconn;
+	be->fullconn = sum / 10 ? (unsigned)(sum / 10) : 1;
+}
+
 int cfg_postparse(struct cfg_ctx *ctx)
 {
 	struct lbd_conf *conf = ctx->conf;
@@ -201,5 +229,8 @@ int cfg_postparse(struct cfg_ctx *ctx)
 		if ((px->cap & PR_CAP_BE) && check_servers(ctx, px) < 0)
 			return -1;
 	}
+	for (struct proxy *px = conf->proxies; px; px = px->next)
+		if (px->cap & PR_CAP_BE)
+			check_fullconn(conf, px);
 	return 0;
 }

@@ -717,8 +717,8 @@ static const struct cfg_opt cfg_options[] = {
 	{ "clitcpka", PR_CAP_DEF | PR_CAP_FE, PR_O_CLTKA, NULL, NULL },
 	{ "srvtcpka", PR_CAP_DEF | PR_CAP_BE, PR_O_SRVKA, NULL, NULL },
 	{ "tcpka", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, PR_O_CLTKA | PR_O_SRVKA, NULL, NULL },
-	{ "abortonclose", PR_CAP_DEF | PR_CAP_BE, PR_O_ABORTONCLOSE, NULL, NULL },
-	{ "prefer-last-server", PR_CAP_DEF | PR_CAP_BE, PR_O_PREFER_LAST, NULL, NULL },
+	{ "abortonclose", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "lbd does not watch clients while their request waits" },
+	{ "prefer-last-server", PR_CAP_DEF | PR_CAP_BE, 0, NULL, NULL },
 	{ "httpchk", PR_CAP_DEF | PR_CAP_BE, 0, opt_httpchk, NULL },
 	{ "tcp-check", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
 	{ "mysql-check", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
@@ -879,4 +879,29 @@ int cfg_kw_proxy(struct cfg_ctx *ctx, int argc, char **argv)
 		return 0;
 	}
 	return kw->parse(ctx, kw, argc, argv) < 0 ? -1 : 0;
+}
+
+/* ---- keyword listing (lbd -K), the index of docs/configuration.md ---- */
+
+static const char *kw_status(const struct cfg_kw *kw)
+{
+	if (kw->parse == kw_unsupported)
+		return "not-supported-yet";
+	if (kw->parse == kw_removed)
+		return "refused";
+	return "supported";
+}
+
+void cfg_kw_dump(FILE *out)
+{
+	for (const struct cfg_kw *kw = cfg_global_kws; kw->name; kw++)
+		fprintf(out, "global\t%s\t%s\n", kw->name, kw_status(kw));
+	for (const struct cfg_kw *kw = cfg_proxy_kws; kw->name; kw++)
+		fprintf(out, "proxy\t%s\t%s\n", kw->name, kw_status(kw));
+	for (const struct cfg_kw *kw = cfg_timeout_kws; kw->name; kw++)
+		fprintf(out, "proxy\ttimeout %s\t%s\n", kw->name, kw_status(kw));
+	for (const struct cfg_opt *o = cfg_options; o->name; o++)
+		fprintf(out, "proxy\toption %s\t%s\n", o->name,
+			(o->bit || o->parse) ? "supported" : "not-supported-yet");
+	cfg_srv_kw_dump(out);
 }

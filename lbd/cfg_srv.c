@@ -412,69 +412,113 @@ int cfg_parse_server(struct cfg_ctx *ctx, int argc, char **argv, int is_default)
 
 /* ---- bind ---- */
 
+/* bind options: nargs, what they set (by kind), or why they are refused */
+enum bind_kind { BK_V6ONLY, BK_FREEBIND, BK_BACKLOG, BK_MAXCONN, BK_NAME,
+		 BK_REFUSED };
+
+struct bind_kw {
+	const char *name;
+	int nargs;
+	enum bind_kind kind;
+	const char *note;		/* refused: why */
+};
+
+#define BIND_TLS "TLS arrives with its own issue"
+static const struct bind_kw bind_kws[] = {
+	{ "v6only", 0, BK_V6ONLY, NULL },
+	{ "transparent", 0, BK_FREEBIND, NULL },
+	{ "freebind", 0, BK_FREEBIND, NULL },
+	{ "backlog", 1, BK_BACKLOG, NULL },
+	{ "maxconn", 1, BK_MAXCONN, NULL },
+	{ "name", 1, BK_NAME, NULL },
+	{ "ssl", 0, BK_REFUSED, BIND_TLS },
+	{ "crt", 1, BK_REFUSED, BIND_TLS },
+	{ "crt-list", 1, BK_REFUSED, BIND_TLS },
+	{ "alpn", 1, BK_REFUSED, BIND_TLS },
+	{ "npn", 1, BK_REFUSED, BIND_TLS },
+	{ "ca-file", 1, BK_REFUSED, BIND_TLS },
+	{ "crl-file", 1, BK_REFUSED, BIND_TLS },
+	{ "verify", 1, BK_REFUSED, BIND_TLS },
+	{ "ciphers", 1, BK_REFUSED, BIND_TLS },
+	{ "ciphersuites", 1, BK_REFUSED, BIND_TLS },
+	{ "curves", 1, BK_REFUSED, BIND_TLS },
+	{ "ecdhe", 1, BK_REFUSED, BIND_TLS },
+	{ "ssl-min-ver", 1, BK_REFUSED, BIND_TLS },
+	{ "ssl-max-ver", 1, BK_REFUSED, BIND_TLS },
+	{ "no-tls-tickets", 0, BK_REFUSED, BIND_TLS },
+	{ "prefer-client-ciphers", 0, BK_REFUSED, BIND_TLS },
+	{ "strict-sni", 0, BK_REFUSED, BIND_TLS },
+	{ "accept-proxy", 0, BK_REFUSED, "the PROXY protocol on binds is not built yet" },
+	{ "process", 1, BK_REFUSED, "lbd has one process; use 'thread'" },
+	{ "thread", 1, BK_REFUSED, "every thread listens on every bind" },
+	{ "interface", 1, BK_REFUSED, "binding to an interface is not built yet" },
+	{ "tfo", 0, BK_REFUSED, "TCP fast open is not built yet" },
+	{ "defer-accept", 0, BK_REFUSED, "TCP_DEFER_ACCEPT is not built yet" },
+	{ "mss", 1, BK_REFUSED, "setting the MSS is not built yet" },
+	{ "namespace", 1, BK_REFUSED, "network namespaces on binds are not built yet" },
+	{ "proto", 1, BK_REFUSED, "HTTP/2 is not built yet" },
+	{ NULL, 0, BK_REFUSED, NULL }
+};
+
 static int bind_opt(struct cfg_ctx *ctx, struct bind *b, int argc, char **argv,
 		    int *i)
 {
+	const struct bind_kw *kw;
 	const char *o = argv[*i];
 	char err[128];
 	uint64_t v;
 
-	if (strcmp(o, "v6only") == 0) {
+	for (kw = bind_kws; kw->name; kw++)
+		if (strcmp(kw->name, o) == 0)
+			break;
+	if (!kw->name) {
+		cfg_err(ctx, "'bind %s': unknown keyword '%s'.", argv[1], o);
+		return 0;
+	}
+	if (*i + kw->nargs >= argc) {
+		cfg_err(ctx, "'bind %s': '%s' expects an argument.", argv[1], o);
+		return 0;
+	}
+	*i += kw->nargs;
+	switch (kw->kind) {
+	case BK_V6ONLY:
 		b->v6only = 1;
 		return 0;
-	}
-	if (strcmp(o, "transparent") == 0 || strcmp(o, "freebind") == 0) {
+	case BK_FREEBIND:
 		b->transparent = 1;
 		return 0;
-	}
-	if (strcmp(o, "backlog") == 0 || strcmp(o, "maxconn") == 0 ||
-	    strcmp(o, "name") == 0) {
-		if (*i + 1 >= argc) {
-			cfg_err(ctx, "'bind': '%s' expects an argument.", o);
-			return 0;
-		}
-		(*i)++;
-		if (strcmp(o, "name") == 0) {
-			free(b->name);
-			b->name = strdup(argv[*i]);
-			return b->name ? 0 : -1;
-		}
+	case BK_NAME:
+		free(b->name);
+		b->name = strdup(argv[*i]);
+		return b->name ? 0 : -1;
+	case BK_BACKLOG:
+	case BK_MAXCONN:
 		if (cfg_parse_uint(argv[*i], 0, 10000000, &v, err, sizeof(err)) < 0) {
-			cfg_err(ctx, "'bind %s': %s", o, err);
+			cfg_err(ctx, "'bind %s': '%s': %s", argv[1], o, err);
 			return 0;
 		}
-		if (o[0] == 'b')
+		if (kw->kind == BK_BACKLOG)
 			b->backlog = (unsigned)v;
 		else
 			b->maxconn = (unsigned)v;
 		return 0;
-	}
-	static const struct { const char *name; int nargs; } tls[] = {
-		{ "ssl", 0 }, { "crt", 1 }, { "crt-list", 1 }, { "alpn", 1 },
-		{ "npn", 1 }, { "ca-file", 1 }, { "crl-file", 1 }, { "verify", 1 },
-		{ "ciphers", 1 }, { "ciphersuites", 1 }, { "curves", 1 },
-		{ "ecdhe", 1 }, { "ssl-min-ver", 1 }, { "ssl-max-ver", 1 },
-		{ "no-tls-tickets", 0 }, { "prefer-client-ciphers", 0 },
-		{ "strict-sni", 0 }, { NULL, 0 }
-	};
-	for (int k = 0; tls[k].name; k++)
-		if (strcmp(o, tls[k].name) == 0) {
-			cfg_err(ctx, "'bind %s': '%s' is not supported yet: TLS "
-				"arrives with its own issue.", argv[1], o);
-			if (*i + tls[k].nargs < argc)
-				*i += tls[k].nargs;
-			return 0;
-		}
-	if (strcmp(o, "accept-proxy") == 0 || strcmp(o, "process") == 0 ||
-	    strcmp(o, "thread") == 0 || strcmp(o, "interface") == 0 ||
-	    strcmp(o, "tfo") == 0 || strcmp(o, "defer-accept") == 0 ||
-	    strcmp(o, "mss") == 0 || strcmp(o, "namespace") == 0 ||
-	    strcmp(o, "proto") == 0) {
-		cfg_err(ctx, "'bind %s': '%s' is not supported yet.", argv[1], o);
+	case BK_REFUSED:
+		cfg_err(ctx, "'bind %s': '%s' is not supported yet: %s.", argv[1],
+			o, kw->note);
 		return 0;
 	}
-	cfg_err(ctx, "'bind %s': unknown keyword '%s'.", argv[1], o);
 	return 0;
+}
+
+void cfg_srv_kw_dump(FILE *out)
+{
+	for (const struct srv_kw *kw = srv_kws; kw->name; kw++)
+		fprintf(out, "server\t%s\t%s\n", kw->name,
+			kw->parse == srv_kw_unsupported ? "not-supported-yet" :
+			"supported");
+	for (const struct bind_kw *kw = bind_kws; kw->name; kw++)
+		fprintf(out, "bind\t%s\t%s\n", kw->name,
+			kw->note ? "not-supported-yet" : "supported");
 }
 
 int cfg_parse_bind(struct cfg_ctx *ctx, int argc, char **argv)

@@ -33,7 +33,8 @@ static void usage(void)
 		"  -D         daemon mode (as 'daemon' in global)\n"
 		"  -V         verbose\n"
 		"  -p <file>  write the pid to <file>\n"
-		"  -v         print the version and exit\n");
+		"  -v         print the version and exit\n"
+		"  -K         list every configuration keyword and its status\n");
 	exit(1);
 }
 
@@ -151,7 +152,7 @@ int main(int argc, char **argv)
 	struct lbd_conf *conf;
 	int nwarn = 0, opt, rc;
 
-	while ((opt = getopt(argc, argv, "f:cqdDVp:vhW")) != -1) {
+	while ((opt = getopt(argc, argv, "f:cqdDVp:vhWK")) != -1) {
 		switch (opt) {
 		case 'f':
 			if (nfiles == MAX_CFG_FILES)
@@ -166,6 +167,9 @@ int main(int argc, char **argv)
 		case 'p': pidfile = optarg; break;
 		case 'v':
 			printf("lbd version " LBD_VERSION "\n");
+			return 0;
+		case 'K':
+			cfg_kw_dump(stdout);
 			return 0;
 		case 'W':
 			fatalx("-W (master-worker mode) is not supported yet");

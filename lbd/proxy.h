@@ -85,6 +85,7 @@ struct bind {
 	socklen_t addrlen;
 	unsigned backlog;
 	unsigned maxconn;		/* 0 = frontend's */
+	atomic_uint curconn;		/* sessions accepted on it */
 	int v6only;
 	int transparent;		/* IP_FREEBIND */
 	char *name;
@@ -162,7 +163,8 @@ struct proxy {
 	enum pr_reuse reuse;
 	struct pr_timeouts to;
 	unsigned maxconn;		/* frontend */
-	unsigned fullconn;
+	unsigned fullconn;		/* load at which servers reach maxconn */
+	int has_minconn;		/* a server uses minconn: dynamic limits */
 	unsigned retries;
 	int disabled;
 

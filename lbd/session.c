@@ -96,6 +96,7 @@ struct session *session_new(struct worker *w, struct bind *b, int fd,
 		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
 	}
 	w->nsess++;
+	atomic_fetch_add(&b->curconn, 1);
 	s->next_all = w->sessions;
 	if (w->sessions)
 		w->sessions->prev_all = s;
@@ -515,6 +516,7 @@ void session_close(struct session *s, char cause, char state)
 	chn_close_pipe(&s->req);
 	chn_close_pipe(&s->res);
 	atomic_fetch_sub(&s->fe->feconn, 1);
+	atomic_fetch_sub(&s->bind->curconn, 1);
 	atomic_fetch_sub(&lbd.actconn, 1);
 	s->freeing = 1;
 	/* callbacks further up the stack may still look at s */

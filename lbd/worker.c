@@ -111,6 +111,8 @@ static int worker_over_limit(const struct bind *b)
 
 	if (atomic_load(&lbd.actconn) >= lbd.conf->global.maxconn)
 		return 1;
+	if (b->maxconn && atomic_load(&((struct bind *)b)->curconn) >= b->maxconn)
+		return 1;
 	return fe->maxconn && atomic_load(&fe->feconn) >= fe->maxconn;
 }
 

@@ -275,3 +275,49 @@ def test_nbthread_serves_on_every_thread(lbd, backends):
     lbd(cfg(port, bs, extra_glob="    nbthread 2\n"), [port])
     seen = spread(port, 40)
     assert sum(seen.values()) == 40 and set(seen) == {"s1", "s2"}
+
+
+@pytest.mark.parametrize("fullconn,expect_max", [(100, 1), (1, 3)])
+def test_minconn_grows_with_backend_load_up_to_maxconn(lbd, backends, fullconn, expect_max):
+    """minconn/maxconn/fullconn: under a light backend load (relative to
+    fullconn) a server gets only minconn concurrent requests, the rest wait
+    in the queue; once the load reaches fullconn it gets maxconn."""
+    (b,) = backends(1)
+    port = free_port()
+    lbd(cfg(port, [b], extra_be="    fullconn %d\n    timeout queue 5s\n" % fullconn,
+            opts={"s1": "minconn 1 maxconn 3"}), [port])
+    out = []
+
+    def one():
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        c.request("GET", "/sleep/300")
+        out.append(c.getresponse().status)
+    ts = [threading.Thread(target=one) for _ in range(3)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert out == [200] * 3
+    assert b.max_active == expect_max
+
+
+def test_bind_maxconn_limits_concurrent_clients(lbd, backends):
+    (b,) = backends(1)
+    port = free_port()
+    text = cfg(port, [b]).replace("    bind 127.0.0.1:%d\n" % port,
+                                  "    bind 127.0.0.1:%d maxconn 1\n" % port)
+    lbd(text, [port])
+    first = socket.create_connection(("127.0.0.1", port), 5)
+    first.sendall(b"GET /name HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert first.recv(4096).endswith(b"s1")
+    # the second client is accepted by the kernel but not served while the
+    # first keeps its connection
+    second = socket.create_connection(("127.0.0.1", port), 5)
+    second.sendall(b"GET /name HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    second.settimeout(0.5)
+    with pytest.raises(socket.timeout):
+        second.recv(4096)
+    first.close()
+    second.settimeout(5)
+    assert second.recv(4096).endswith(b"s1")
+    second.close()
