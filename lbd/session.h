@@ -115,6 +115,7 @@ struct session {
 	unsigned srv_connected:1;
 	unsigned cli_ver10:1;		/* client spoke HTTP/1.0 */
 	unsigned err_sent:1;
+	unsigned rq_armed:1;		/* http-request deadline set for this request */
 	enum sess_state state;
 
 	struct proxy *fe, *be;

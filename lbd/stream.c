@@ -465,8 +465,13 @@ static void stream_parse_request(struct session *s)
 		}
 		return;
 	}
-	if (s->req.total && s->exp_x == 0 && s->fe->to.http_request)
-		s->exp_x = now_of(s) + s->fe->to.http_request / 1000.0;
+	/* the first request's deadline runs from the accept; a keep-alive
+	 * request's from its first byte, replacing http-keep-alive */
+	if (!s->first_req && !s->rq_armed) {
+		s->rq_armed = 1;
+		s->exp_x = s->fe->to.http_request ?
+			   s->t_rq_start + s->fe->to.http_request / 1000.0 : 0;
+	}
 	rc = http1_parse_request(c->b.area + c->b.head, c->b.data, &m);
 	if (rc == 0) {
 		if (c->eof) {
@@ -729,6 +734,13 @@ void stream_phase_timeout(struct session *s)
 void stream_side_timeout(struct session *s, int is_cli)
 {
 	if (is_cli) {
+		if (s->http && s->state == SS_REQ_WAIT && !s->first_req &&
+		    s->req.b.data == 0) {
+			/* an idle keep-alive client: close without a word */
+			s->logged = 1;
+			session_close(s, 0, 0);
+			return;
+		}
 		if (s->http && s->state == SS_REQ_WAIT) {
 			stream_error(s, 408, TERM_CLI_TO, TERM_ST_REQ);
 			return;
@@ -869,7 +881,7 @@ static void stream_txn_reset(struct session *s)
 	s->conn_retries = 0;
 	s->redispatched = 0;
 	s->reused = s->retryable = s->res_started = s->head_req = 0;
-	s->conn_upgrade = s->logged = s->err_sent = 0;
+	s->conn_upgrade = s->logged = s->err_sent = s->rq_armed = 0;
 	s->srv_close = 0;
 	s->status = 0;
 	free(s->reqline);
@@ -880,6 +892,8 @@ static void stream_txn_reset(struct session *s)
 	s->bytes_in = s->bytes_out = 0;
 	s->t_idle = now_of(s);
 	s->t_rq_start = s->t_req = s->t_queue = s->t_conn_start = 0;
+	if (left)
+		s->t_rq_start = now_of(s);	/* a pipelined request is here */
 	s->t_connect = s->t_res = s->t_end = 0;
 	gettimeofday(&s->accept_tv, NULL);
 	s->exp_x = s->fe->to.http_keep_alive ?
