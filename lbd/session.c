@@ -22,7 +22,7 @@
 #include "worker.h"
 
 const char *const sess_state_names[SS_STATE_COUNT] = {
-	"req-wait", "queued", "connecting", "forward", "closing"
+	"req-wait", "queued", "connecting", "retry-wait", "forward", "closing"
 };
 
 static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents);
@@ -347,7 +347,9 @@ static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 	if (n == -2) {
 		s->res.eof = 1;
-		stream_srv_error(s);
+		stream_srv_error(s);	/* may retry elsewhere: update below */
+		if (!s->freeing)
+			session_update(s);
 		return;
 	}
 	if (n > 0) {
@@ -372,6 +374,8 @@ static void sess_srv_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 		ev_io_stop(loop, w);
 		if (backend_connect_done(s) < 0) {
 			stream_connect_failed(s);
+			if (!s->freeing)
+				session_update(s);	/* new deadline to arm */
 			return;
 		}
 		stream_connected(s);

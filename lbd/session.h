@@ -73,6 +73,7 @@ enum sess_state {
 	SS_REQ_WAIT,		/* waiting for (the rest of) a request head */
 	SS_QUEUED,		/* waiting for a server slot */
 	SS_CONNECTING,		/* connecting to a server */
+	SS_RETRY_WAIT,		/* turn-around before retrying a refused connect */
 	SS_FORWARD,		/* request and response in flight */
 	SS_CLOSING,		/* flushing a final response, then close */
 	SS_STATE_COUNT

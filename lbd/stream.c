@@ -272,7 +272,12 @@ void stream_connect_failed(struct session *s)
 			stream_assign_and_connect(s, NULL, 0);
 			return;
 		}
-		stream_connect(s);
+		/* as HAProxy: a turn-around of min(timeout connect, 1s) before
+		 * trying the same server again, so a refusing server is not
+		 * hammered */
+		s->state = SS_RETRY_WAIT;
+		s->exp_x = now_of(s) + (be->to.connect && be->to.connect < 1000 ?
+					be->to.connect / 1000.0 : 1.0);
 		return;
 	}
 	stream_error(s, 503, TERM_SRV_ABORT, TERM_ST_CONN);
@@ -460,6 +465,8 @@ static void stream_parse_request(struct session *s)
 			 * between requests is normal and not logged. */
 			if (!s->first_req)
 				s->logged = 1;
+			else
+				s->status = 400;	/* what HAProxy logs for it */
 			session_close(s, s->first_req ? TERM_CLI_ABORT : 0,
 				      s->first_req ? TERM_ST_REQ : 0);
 		}
@@ -684,7 +691,8 @@ void stream_cli_error(struct session *s)
 	session_close(s, TERM_CLI_ABORT,
 		      s->state == SS_REQ_WAIT ? TERM_ST_REQ :
 		      s->state == SS_QUEUED ? TERM_ST_QUEUE :
-		      s->state == SS_CONNECTING ? TERM_ST_CONN : TERM_ST_DATA);
+		      (s->state == SS_CONNECTING || s->state == SS_RETRY_WAIT) ?
+		      TERM_ST_CONN : TERM_ST_DATA);
 }
 
 void stream_srv_error(struct session *s)
@@ -722,6 +730,9 @@ void stream_phase_timeout(struct session *s)
 		stream_connect_failed(s);
 		if (!s->freeing && s->term[0] == TERM_SRV_ABORT)
 			s->term[0] = TERM_SRV_TO;
+		return;
+	case SS_RETRY_WAIT:
+		stream_connect(s);
 		return;
 	case SS_CLOSING:
 		session_close(s, 0, 0);
