@@ -18,17 +18,17 @@ struct builtin_page {
 };
 
 static struct builtin_page builtin[] = {
-	{ 400, "Bad Request", "Your browser sent a request that this proxy could not understand." },
-	{ 403, "Forbidden", "Request forbidden by administrative rules." },
-	{ 408, "Request Time-out", "Your browser did not send a complete request in time." },
-	{ 429, "Too Many Requests", "You have sent too many requests in a given amount of time." },
+	{ 400, "Bad Request", "lbd could not understand this request." },
+	{ 403, "Forbidden", "This request is not allowed by the proxy's rules." },
+	{ 408, "Request Time-out", "The request did not arrive completely in the allowed time." },
 	{ 414, "URI Too Long", "The request line is longer than this proxy accepts." },
+	{ 429, "Too Many Requests", "Too many requests came from this client; retry later." },
 	{ 431, "Request Header Fields Too Large", "The request headers are larger than this proxy accepts." },
 	{ 500, "Internal Server Error", "The proxy met an internal error." },
 	{ 501, "Not Implemented", "The request uses a transfer coding this proxy does not implement." },
-	{ 502, "Bad Gateway", "The server returned an invalid or incomplete response." },
-	{ 503, "Service Unavailable", "No server is available to handle this request." },
-	{ 504, "Gateway Time-out", "The server did not respond in time." },
+	{ 502, "Bad Gateway", "The server sent a broken or incomplete answer." },
+	{ 503, "Service Unavailable", "No server can take this request right now." },
+	{ 504, "Gateway Time-out", "The server took too long to answer." },
 	{ 505, "HTTP Version Not Supported", "The request uses an HTTP version this proxy does not support." },
 };
 

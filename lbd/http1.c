@@ -892,6 +892,7 @@ static const char *scan_data(struct http1_chunk *c, const char *p,
 	size_t n = c->remaining < avail ? (size_t)c->remaining : avail;
 
 	c->remaining -= n;
+	c->payload += n;
 	if (c->remaining == 0)
 		c->state = CH_DATA_CR;
 	return p + n;

@@ -104,6 +104,7 @@ int http1_parse_response(const char *buf, size_t len, struct http1_msg *msg);
 struct http1_chunk {
 	int state;			/* private */
 	uint64_t remaining;		/* bytes left in the current chunk data */
+	uint64_t payload;		/* data bytes seen so far (no framing) */
 	size_t line_len;		/* private: bytes of the current size/trailer line */
 	size_t trailer_bytes;		/* private: total trailer size */
 	const char *err_msg;

@@ -20,6 +20,39 @@ void hhead_start_line(const char *buf, const struct http1_msg *msg,
 	*len = (size_t)(end - start);
 }
 
+size_t hhead_log_size(const char *buf, const struct http1_msg *msg)
+{
+	size_t off, len, n;
+	const char *sp1, *sp2;
+
+	hhead_start_line(buf, msg, &off, &len);
+	/* "HTTP/1.1 200 OK": version, code and reason as separate parts */
+	sp1 = memchr(buf + off, ' ', len);
+	sp2 = sp1 ? memchr(sp1 + 1, ' ', len - (size_t)(sp1 + 1 - (buf + off))) : NULL;
+	n = 20 + (sp1 ? (size_t)(sp1 - (buf + off)) : len);
+	if (sp1)
+		n += sp2 ? (size_t)(sp2 - sp1 - 1) + (len - (size_t)(sp2 + 1 - (buf + off))) :
+		     len - (size_t)(sp1 + 1 - (buf + off));
+	for (size_t i = 0; i < msg->nhdrs; i++) {
+		const struct http1_hdr *h = &msg->hdrs[i];
+
+		if (!http1_name_eq(h->name, h->name_len, "connection"))
+			n += h->name_len + h->value_len;
+	}
+	return n + 1;
+}
+
+size_t hhead_log_size_page(const char *data, size_t len)
+{
+	struct http1_hdr hdrs[32];
+	struct http1_msg m = { .hdrs = hdrs, .max_hdrs = 32 };
+	int n = http1_parse_response(data, len, &m);
+
+	if (n <= 0)
+		return len;
+	return hhead_log_size(data, &m) + (len - (size_t)n);
+}
+
 struct hhead_out {
 	char *p, *end;
 	int full;

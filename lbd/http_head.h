@@ -31,6 +31,16 @@ struct hhead_opts {
 int hhead_build(const char *buf, const struct http1_msg *msg,
 		const struct hhead_opts *o, char *out, size_t outlen);
 
+/*
+ * The size HAProxy's %B counts for a response head: its internal form
+ * (20 + version + code + reason, name + value of each header but the
+ * "connection" ones, 1 for the end of headers), not the wire bytes.
+ */
+size_t hhead_log_size(const char *buf, const struct http1_msg *msg);
+
+/* The same for a whole canned response (an error page): head + body. */
+size_t hhead_log_size_page(const char *data, size_t len);
+
 /* Offset and length of the start line (without its line end) in buf. */
 void hhead_start_line(const char *buf, const struct http1_msg *msg,
 		      size_t *off, size_t *len);

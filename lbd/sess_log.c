@@ -71,7 +71,14 @@ void sess_log(struct session *s)
 	v.hostname = lbd.hostname;
 	sess_log_timers(s, &v, ev_now(s->w->loop));
 	v.status = s->http ? (s->status ? s->status : -1) : 0;
+	/* HTTP: HAProxy's count of the response (head in its internal form,
+	 * body without chunk framing, +1 for a chunked end) */
 	v.bytes_out = s->bytes_out;
+	if (s->http && s->res.mode != BODY_TUNNEL && !s->err_sent)
+		v.bytes_out = s->log_bytes + s->res.payload +
+			      (s->res.mode == BODY_CHUNKED && s->res.msg_done);
+	else if (s->http && s->err_sent)
+		v.bytes_out = s->log_bytes;
 	v.bytes_in = s->bytes_in;
 	v.term_state[0] = s->term[0];
 	v.term_state[1] = s->term[1];

@@ -46,6 +46,7 @@ struct chn {
 	unsigned shut_sent:1;	/* we shut the writing side */
 	unsigned no_splice:1;	/* the kernel refused splice on these fds */
 	uint64_t total;		/* bytes read in this transaction */
+	uint64_t payload;	/* body bytes forwarded (no chunk framing) */
 	int pfd[2];		/* tunnel: kernel pipe for splice(2), -1 if none */
 	uint32_t pdata;		/* bytes waiting in the pipe */
 };
@@ -149,6 +150,7 @@ struct session {
 	char *reqline;			/* heap copy of the request line */
 	unsigned reqline_len;
 	uint64_t bytes_in, bytes_out;	/* this transaction */
+	uint64_t log_bytes;		/* %B in http mode: HAProxy's count */
 	unsigned long long uniq;
 };
 

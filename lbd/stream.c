@@ -53,6 +53,7 @@ static int chn_advance(struct chn *c)
 			take = (uint32_t)c->left;
 		c->fwd += take;
 		c->left -= take;
+		c->payload += take;
 		if (c->left == 0)
 			c->msg_done = 1;
 		break;
@@ -68,6 +69,7 @@ static int chn_advance(struct chn *c)
 		if (n < 0)
 			return -1;
 		c->fwd += (uint32_t)n;
+		c->payload = c->ck.payload;
 		if (done)
 			c->msg_done = 1;
 		break;
@@ -75,6 +77,7 @@ static int chn_advance(struct chn *c)
 	case BODY_CLOSE:
 	case BODY_TUNNEL:
 		c->fwd += avail;
+		c->payload += avail;
 		if (c->eof && c->mode == BODY_CLOSE)
 			c->msg_done = 1;
 		break;
@@ -91,6 +94,7 @@ static void chn_reset(struct chn *c)
 	c->head_done = 0;
 	c->msg_done = 0;
 	c->total = 0;
+	c->payload = 0;
 }
 
 /* Replace the head bytes [off, off+old) of c's buffer with new ones. */
@@ -153,6 +157,9 @@ void stream_error(struct session *s, int status, char cause, char state)
 	s->res.msg_done = 1;
 	s->res.head_done = 1;
 	s->bytes_out += s->res.fwd;
+	/* HAProxy counts its pages like responses, except those answering a
+	 * request it could not parse (0) */
+	s->log_bytes = state == TERM_ST_REQ ? 0 : hhead_log_size_page(e->data, e->len);
 	s->err_sent = 1;
 	s->cli_close = 1;
 	s->state = SS_CLOSING;
@@ -555,6 +562,7 @@ static void stream_http_response(struct session *s, struct http1_msg *m)
 	struct hhead_opts o = { 0 };
 	int len;
 
+	s->log_bytes += hhead_log_size(buf, m);
 	if (m->status < 200 && m->status != 101) {
 		/* interim response: forward as is, parse what follows */
 		c->fwd += (uint32_t)m->head_len;
@@ -900,7 +908,7 @@ static void stream_txn_reset(struct session *s)
 	s->reqline_len = 0;
 	s->term[0] = TERM_CAUSE_NONE;
 	s->term[1] = TERM_ST_NONE;
-	s->bytes_in = s->bytes_out = 0;
+	s->bytes_in = s->bytes_out = s->log_bytes = 0;
 	s->t_idle = now_of(s);
 	s->t_rq_start = s->t_req = s->t_queue = s->t_conn_start = 0;
 	if (left)

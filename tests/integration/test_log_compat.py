@@ -106,6 +106,7 @@ class SideBySide:
         self.hports = [free_port() for _ in range(nports)]
         self.lports = [free_port() for _ in range(nports)]
         self.hap = self.lbd = None
+
         def fmt(ports):
             text = template
             for i, p in enumerate(ports):
@@ -116,11 +117,12 @@ class SideBySide:
             # Only the first port is probed: both bind every listener before
             # serving, and a probe of a dead-server frontend would log late.
             self.lbd = Lbd(fmt(self.lports), [self.lports[0]])
-        except Exception:
+            warn = [l for l in self.hap.stderr().splitlines()
+                    if "WARNING" in l or "ALERT" in l]
+            assert not warn, "the shared config makes HAProxy warn: %s" % warn
+        except BaseException:
             self.stop(check=False)
             raise
-        warn = [l for l in self.hap.stderr().splitlines() if "WARNING" in l or "ALERT" in l]
-        assert not warn, "the shared config makes HAProxy warn: %s" % warn
         # The readiness probe is one connection without data: wait for its
         # line (unless dontlognull) so it is not taken for a scenario's.
         n = 1 if probe_logged else 0
@@ -505,24 +507,31 @@ def _bytes(h, l, what):
     return "%%B differs: HAProxy 2.6 logs %s, lbd logs %s (%s)" % (h, l, what)
 
 
-HTTP_BYTES_DIFF = {
-    "get-200": _bytes(60, 53, "lbd: raw server response without the connection header"),
-    "post-body": _bytes(82, 79, "lbd: raw server response"),
-    "404": _bytes(58, 51, "lbd: raw server response"),
-    "503-no-server": _bytes(217, 233, "lbd: bytes sent, incl. 'connection: close'"),
-    "chunked": _bytes(99, 111, "lbd counts the chunk framing, HAProxy does not"),
-    "http-1.0": _bytes(60, 77, "lbd: raw server response, with the server's "
-                       "'Connection: keep-alive' header"),
-    "keep-alive-3": _bytes("59/60/61", "52/53/54", "lbd: raw server responses"),
-    "504-server-timeout": _bytes(198, 215, "lbd: bytes sent of its own 504 page"),
-    "invalid-request": _bytes(0, 236, "lbd counts the 400 page it sent"),
-}
+HTTP_BYTES_DIFF = {}
+# Pages lbd writes itself have lbd's own wording, so their %B is HAProxy's
+# formula applied to the page lbd sent, not HAProxy's number.
+OWN_PAGES = {"503-no-server", "504-server-timeout"}
+
+
+def htx_size(resp):
+    """HAProxy 2.6's %B for a response: 20 + version + code + reason, name +
+    value of each header but `connection`, 1 for the end of headers, body."""
+    head, body = resp.split(b"\r\n\r\n", 1)
+    lines = head.split(b"\r\n")
+    version, code, reason = lines[0].split(b" ", 2)
+    n = 20 + len(version) + len(code) + len(reason)
+    for l in lines[1:]:
+        name, value = l.split(b":", 1)
+        if name.strip().lower() != b"connection":
+            n += len(name.strip()) + len(value.strip())
+    return n + 1 + len(body)
 TCP_BYTES_DIFF = {}
-# other single fields known to differ: (scenario, field) -> reason
-HTTP_FIELD_DIFF = {
-    ("empty-connection", "ST"): "a connection closed before any request (CR--, "
-    "\"<BADREQ>\"): HAProxy 2.6 logs status 400, lbd logs -1",
-}
+# Other fields known to differ, (scenario, field) -> reason: the field is
+# left out of test_*_line_matches_haproxy and asserted alone in a strict
+# xfail test_*_known_field_difference. None today: the status of an empty
+# connection (HAProxy 400, lbd -1) and the retry turn-around on a refused
+# connect (HAProxy Tt 605, lbd 201) were fixed while this file was written.
+HTTP_FIELD_DIFF = {}
 TCP_FIELD_DIFF = {}
 
 
@@ -546,30 +555,19 @@ def test_http_line_matches_haproxy(http_traffic, name):
                     "the 504 should take about `timeout server`%s" % ctx
 
 
-@pytest.mark.parametrize("name,field", [
-    pytest.param(n, k, marks=xfail(r), id="%s-%s" % (n, k))
-    for (n, k), r in sorted(HTTP_FIELD_DIFF.items())] or [
-    pytest.param(None, None, marks=pytest.mark.skip(reason="no known field difference"))])
-def test_http_known_field_difference(http_traffic, name, field):
-    runs = scenario_runs(http_traffic, name)
-    h_lines, l_lines = both_lines(runs)
-    for hl, ll in zip(h_lines, l_lines):
-        h = parse(hl, HTTP_RE, HTTP_TIMERS)
-        l = parse(ll, HTTP_RE, HTTP_TIMERS)
-        assert l[field] == h[field], "field %s: haproxy %r, lbd %r%s" % (
-            field, h[field], l[field], show(h_lines, l_lines))
-
-
 @pytest.mark.parametrize("name", params(list(HTTP_SCENARIOS), HTTP_BYTES_DIFF))
 def test_http_bytes_match_haproxy(http_traffic, name):
     runs = scenario_runs(http_traffic, name)
     h_lines, l_lines = both_lines(runs)
     assert len(h_lines) == len(l_lines) and h_lines, show(h_lines, l_lines)
-    for hl, ll in zip(h_lines, l_lines):
+    for i, (hl, ll) in enumerate(zip(h_lines, l_lines)):
         h = parse(hl, HTTP_RE, HTTP_TIMERS)
         l = parse(ll, HTTP_RE, HTTP_TIMERS)
-        assert l["B"] == h["B"], "%%B: haproxy %s, lbd %s%s" % (h["B"], l["B"],
-                                                                show(h_lines, l_lines))
+        want = h["B"]
+        if name in OWN_PAGES:
+            want = str(htx_size(runs[1]["info"]["resp"][i]))
+        assert l["B"] == want, "%%B: expected %s, lbd %s%s" % (want, l["B"],
+                                                               show(h_lines, l_lines))
 
 
 def test_http_responses_reach_the_client_alike(http_traffic):
@@ -646,10 +644,6 @@ def test_tcp_echo_exchange_reaches_the_client_alike(tcp_traffic):
         assert lrun["info"]["resp"] == hrun["info"]["resp"], name
 
 
-@pytest.mark.xfail(reason="a refused server connection: HAProxy 2.6 waits min(timeout connect, "
-                   "1s) before each of the 3 retries, Tt=~605ms with timeout connect 200ms; "
-                   "lbd's line has Tt=~201ms (one `timeout connect` in all, rc=3 both)",
-                   strict=True)
 def test_tcp_dead_server_waits_between_retries(tcp_traffic):
     """HAProxy applies a turn-around of min(timeout connect, 1s) before each
     retry of a refused connection, so with `retries 3` the line's Tt is at
@@ -680,3 +674,32 @@ def test_tcp_dontlognull_skips_the_empty_connection_only():
         if pair:
             pair.stop()
         e.stop()
+
+
+# --------------------------------------------------------------------------
+# Fields known to differ (see HTTP_FIELD_DIFF / TCP_FIELD_DIFF)
+# --------------------------------------------------------------------------
+def _known_field(traffic, name, field, regex, timers):
+    h_lines, l_lines = both_lines(scenario_runs(traffic, name))
+    assert len(h_lines) == len(l_lines) and h_lines, show(h_lines, l_lines)
+    for hl, ll in zip(h_lines, l_lines):
+        h = parse(hl, regex, timers)
+        l = parse(ll, regex, timers)
+        assert l[field] == h[field], "field %s: haproxy %r, lbd %r%s" % (
+            field, h[field], l[field], show(h_lines, l_lines))
+
+
+def _known(diffs):
+    return [pytest.param(n, k, marks=xfail(r), id="%s-%s" % (n, k))
+            for (n, k), r in sorted(diffs.items())]
+
+
+if HTTP_FIELD_DIFF:
+    @pytest.mark.parametrize("name,field", _known(HTTP_FIELD_DIFF))
+    def test_http_known_field_difference(http_traffic, name, field):
+        _known_field(http_traffic, name, field, HTTP_RE, HTTP_TIMERS)
+
+if TCP_FIELD_DIFF:
+    @pytest.mark.parametrize("name,field", _known(TCP_FIELD_DIFF))
+    def test_tcp_known_field_difference(tcp_traffic, name, field):
+        _known_field(tcp_traffic, name, field, TCP_RE, TCP_TIMERS)
