@@ -300,7 +300,9 @@ int cfg_kw_global(struct cfg_ctx *ctx, int argc, char **argv)
 
 	if (!kw)
 		return -1;
-	return kw->parse(ctx, kw, argc, argv) < 0 ? -1 : 0;
+	if (kw->parse(ctx, kw, argc, argv) < 0)
+		cfg_err(ctx, "'%s': out of memory.", argv[0]);
+	return 0;
 }
 
 /* ---- proxy handlers ---- */
@@ -878,7 +880,9 @@ int cfg_kw_proxy(struct cfg_ctx *ctx, int argc, char **argv)
 				 (kw->where & PR_CAP_FE) ? "frontend" : "backend");
 		return 0;
 	}
-	return kw->parse(ctx, kw, argc, argv) < 0 ? -1 : 0;
+	if (kw->parse(ctx, kw, argc, argv) < 0)
+		cfg_err(ctx, "'%s': out of memory.", argv[0]);
+	return 0;
 }
 
 /* ---- keyword listing (lbd -K), the index of docs/configuration.md ---- */

@@ -47,17 +47,13 @@ enum {
 	PR_O_FORWARDFOR  = 1u << 3,
 	PR_O_REDISPATCH  = 1u << 4,
 	PR_O_ALLBACKUPS  = 1u << 5,
-	PR_O_LOGASAP     = 1u << 6,
 	PR_O_SPLICE_AUTO = 1u << 7,
-	PR_O_TCP_SMART_ACCEPT = 1u << 8,
 	PR_O_DONTLOG_NORMAL = 1u << 9,
 	PR_O_LOG_SEPARATE_ERRORS = 1u << 10,
-	PR_O_ABORTONCLOSE = 1u << 11,
 	PR_O_NOLINGER    = 1u << 12,
 	PR_O_CLTKA       = 1u << 13,	/* clitcpka */
 	PR_O_SRVKA       = 1u << 14,	/* srvtcpka */
 	PR_O_HTTPLOG_CLF = 1u << 15,
-	PR_O_PREFER_LAST = 1u << 16,
 };
 
 struct pr_timeouts {		/* milliseconds, 0 = not set */
