@@ -27,6 +27,7 @@ import json
 import os
 import re
 import select
+import shlex
 import shutil
 import signal
 import socket
@@ -66,6 +67,8 @@ def _sig_to_interrupt(signum, frame):
 
 def which_or_die(tool, path=None):
     p = path if path else shutil.which(tool)
+    if tool == "lbd" and (not p or not os.access(p, os.X_OK)):
+        raise BenchError("lbd binary not found at %s: build it first with `make`" % path)
     if not p or not os.path.isfile(p) or not os.access(p, os.X_OK):
         raise BenchError("required tool '%s' not found%s (Debian package: %s; `make deps` "
                          "installs it)" % (tool, " at " + path if path else " in PATH",
@@ -676,7 +679,7 @@ class Bench:
         wall = time.time() - t0
         cpu1 = px.cpu() if px.alive() else None
         st1 = be.stub()
-        res = {"cmd": " ".join(cmd), "wall": wall}
+        res = {"cmd": shlex.join(cmd), "wall": wall}
         res.update(parse_wrk(out))
         res["rc"] = rc
         res["backend_accepts"] = st1["accepts"] - st0["accepts"] - 1
@@ -707,7 +710,7 @@ class Bench:
         rc, out = self.procs.run("iperf3 client", cmd, timeout=a.duration + 30, cpus=self.aux_cpus)
         cpu1 = px.cpu() if px.alive() else None
         be.stop_iperf()
-        res = {"cmd": " ".join(cmd), "rc": rc}
+        res = {"cmd": shlex.join(cmd), "rc": rc}
         try:
             j = json.loads(out)
             if "error" in j:
@@ -843,8 +846,8 @@ class Bench:
             self.sanity_check(self.proxies[k])
 
         scen = [s for s in SCENARIO_ORDER if s in a.scenarios]
-        est = a.rounds * 3 * (sum(a.duration + 1.5 for s in scen if s != "idle-mem")
-                              + (4 + a.idle_conns / 1500 if "idle-mem" in scen else 0))
+        est = a.rounds * 3 * (sum(a.duration + 0.7 for s in scen if s != "idle-mem")
+                              + (2.5 + a.idle_conns / 1000 if "idle-mem" in scen else 0))
         print("lbd bench: %d round(s), %d s per run, scenarios %s; estimated %.0f s"
               % (a.rounds, a.duration, ", ".join(scen), est), flush=True)
         # warm-up (not recorded)
@@ -1029,20 +1032,18 @@ def write_report(bench, path):
     w("")
     wrk_keys = [k for k in ("ka-small", "close-small", "ka-64k") if k in summ]
     if wrk_keys:
-        w("Median p99 latency (wrk `--latency`), proxy CPU efficiency and server connections "
-          "per request:")
+        w("Median p99 latency (wrk `--latency`) and server connections per request "
+          "(new backend connections / requests the backends served):")
         w("")
-        w("| scenario | p99 lbd | p99 haproxy | p99 nginx | req per proxy CPU-s lbd / haproxy / nginx "
+        w("| scenario | p99 lbd | p99 haproxy | p99 nginx "
           "| server conns per request lbd / haproxy / nginx |")
-        w("|---|---:|---:|---:|---:|---:|")
+        w("|---|---:|---:|---:|---:|")
         for key in wrk_keys:
             rs = bench.results[key]
             p99 = [fmt_ms(median([r.get("p99") for r in rs[k] if "failed" not in r])) for k in PROXIES]
-            eff = " / ".join("%s" % fmt_f(median([r.get("req_per_cpu_s") for r in rs[k]
-                                                   if "failed" not in r]), 0) for k in PROXIES)
             scr = " / ".join(fmt_f(median([r.get("srv_conn_per_req") for r in rs[k]
                                            if "failed" not in r]), 4) for k in PROXIES)
-            w("| %s | %s | %s | %s | %s | %s |" % (SCENARIOS[key][0], *p99, eff, scr))
+            w("| %s | %s | %s | %s | %s |" % (SCENARIOS[key][0], *p99, scr))
         w("")
     eff_keys = [k for k in ("ka-small", "close-small", "ka-64k", "tcp-bulk") if k in summ]
     if eff_keys:
@@ -1108,6 +1109,9 @@ def write_report(bench, path):
       "`proxy_set_header Connection \"\"`, and a `stream {}` server for TCP. Both sides' "
       "`keepalive_requests` are raised so that nginx, like HAProxy, never closes a "
       "keep-alive connection after 1000 requests; buffers are left at their defaults. "
+      "With 50 concurrent client connections and `keepalive 32`, nginx closes server "
+      "connections beyond the 32 it may keep idle, which shows in its server connections "
+      "per request. "
       "The configurations are listed at the end.")
     if a.pin == "split":
         w("- **CPU placement** (`--pin split`): the machine has %s CPUs shared by the load "
@@ -1342,6 +1346,7 @@ def main():
     if not 1 <= a.connections <= 2000:
         ap.error("--connections must be 1..2000")
 
+    signal.signal(signal.SIGINT, _sig_to_interrupt)
     signal.signal(signal.SIGTERM, _sig_to_interrupt)
     signal.signal(signal.SIGHUP, _sig_to_interrupt)
     bench = Bench(a)

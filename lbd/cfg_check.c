@@ -61,10 +61,6 @@ static void check_timeouts(struct cfg_ctx *ctx, struct proxy *px)
 		t->http_request = t->client;
 	if (!t->http_keep_alive)
 		t->http_keep_alive = t->http_request;
-	if (!t->client_fin)
-		t->client_fin = t->client;
-	if (!t->server_fin)
-		t->server_fin = t->server;
 }
 
 static void check_logs(struct cfg_ctx *ctx, struct proxy *px)

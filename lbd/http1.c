@@ -189,10 +189,12 @@ static int parse_version(struct pctx *x, const char **pp)
 	minor = p[7] - '0';
 	if (major >= 2)
 		return fail(x, p + 5, 505, "HTTP version not supported");
-	if (major != 1 || minor > 1)
+	if (major != 1)
 		return fail(x, p + 5, 400, "invalid HTTP version");
+	/* RFC 9110 section 2.5: a higher minor version is handled as the
+	 * highest we implement, 1.1 */
 	x->msg->version_major = major;
-	x->msg->version_minor = minor;
+	x->msg->version_minor = minor > 1 ? 1 : minor;
 	*pp = p + 8;
 	return P_OK;
 }
@@ -290,7 +292,7 @@ static int parse_field_line(struct pctx *x, const char **pp)
 	if (colon == name)
 		return fail(x, colon, 400, "empty field name");
 	if (msg->nhdrs == msg->max_hdrs)
-		return fail(x, name, 431, "too many header fields");
+		return fail(x, name, 400, "too many header fields");	/* as HAProxy */
 
 	v = span(colon + 1, end, CC_OWS);
 	p = span(v, end, CC_FVAL);

@@ -79,9 +79,10 @@ struct http1_msg {
  * "5, 5" counts as one), TE whose final coding is not chunked or that
  * names chunked twice (400; 501 when a coding is unknown: known are chunked,
  * gzip, deflate, compress, x-gzip, x-compress), TE in an HTTP/1.0 request,
- * more headers than max_hdrs (431), missing or repeated Host in HTTP/1.1
- * (repeated Host in 1.0 too), versions other than 1.0/1.1 (505 for 2.x+,
- * 400 for anything else, HTTP/1.2 and HTTP/0.9 included). Header semantics
+ * more headers than max_hdrs (400, as HAProxy), missing or repeated Host
+ * in HTTP/1.1 (repeated Host in 1.0 too), major versions other than 1 (505
+ * for 2.x+, 400 for 0.9 and garbage); 1.2 and above are read as 1.1 (RFC
+ * 9110 section 2.5). Header semantics
  * are checked only once the head is complete, so a prefix of a valid head
  * always returns 0. Leading empty lines (CRLF) before the request line are
  * skipped as RFC 9112 section 2.2 allows; head_len includes them.

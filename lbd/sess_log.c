@@ -32,6 +32,8 @@ static void sess_log_timers(const struct session *s, struct logfmt_vars *v,
 	v->Tw = -1;
 	if (s->t_conn_start > 0)
 		v->Tw = s->t_queue > 0 ? ms_between(s->t_queue, s->t_conn_start) : 0;
+	else if (s->t_queue > 0)
+		v->Tw = ms_between(s->t_queue, end);	/* left the queue unserved */
 	v->Tc = s->t_connect > 0 ? ms_between(s->t_conn_start, s->t_connect) : -1;
 	v->Tr = -1;
 	if (s->t_res > 0 && s->t_connect > 0)

@@ -154,15 +154,16 @@ static void sess_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	ev_tstamp now = ev_now(loop);
 
 	s->armed = 0;
+	/* when both sides expire together the client is blamed, as HAProxy */
 	if (s->exp_x && now >= s->exp_x) {
 		s->exp_x = 0;
 		stream_phase_timeout(s);
-	} else if (s->exp_s && now >= s->exp_s) {
-		s->exp_s = 0;
-		stream_side_timeout(s, 0);
 	} else if (s->exp_c && now >= s->exp_c) {
 		s->exp_c = 0;
 		stream_side_timeout(s, 1);
+	} else if (s->exp_s && now >= s->exp_s) {
+		s->exp_s = 0;
+		stream_side_timeout(s, 0);
 	}
 	if (!s->freeing)
 		session_update(s);
@@ -202,9 +203,12 @@ static ssize_t chn_recv(struct session *s, struct chn *c, int fd, uint32_t reser
  * so the request can be sent again on another connection. */
 static int chn_send(struct chn *c, int fd, int retain)
 {
+	/* more of a known-length body follows: let the kernel fill segments */
+	int more = c->mode == BODY_LENGTH && c->left > 0 ? MSG_MORE : 0;
+
 	while (c->fwd) {
 		ssize_t n = send(fd, c->b.area + c->b.head + c->keep, c->fwd,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
+				 MSG_NOSIGNAL | MSG_DONTWAIT | more);
 
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -459,7 +463,7 @@ void session_update(struct session *s)
 	}
 
 	/* inactivity deadlines run only while a side is expected to act */
-	if (rd_cli || wr_cli) {
+	if (rd_cli == STREAM_READ_TIMED || wr_cli) {
 		if (!s->exp_c)
 			s->exp_c = tmo(now, stream_cli_timeout(s));
 	} else

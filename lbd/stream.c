@@ -26,6 +26,7 @@
 #define LBD_MAX_HDRS	1024	/* upper bound of tune.http.maxhdr */
 
 static void stream_txn_end(struct session *s);
+static void stream_connect_retry(struct session *s, int pause);
 static int stream_assign_and_connect(struct session *s, const void *key,
 				     size_t keylen);
 
@@ -156,6 +157,11 @@ void stream_error(struct session *s, int status, char cause, char state)
 	}
 	s->res.msg_done = 1;
 	s->res.head_done = 1;
+	/* what the client sent is not needed any more: drop it so reading
+	 * can go on until its close (no RST under the error page) */
+	s->req.b.data = 0;
+	s->req.b.head = 0;
+	s->req.fwd = s->req.keep = 0;
 	s->bytes_out += s->res.fwd;
 	/* HAProxy counts its pages like responses, except those answering a
 	 * request it could not parse (0) */
@@ -260,6 +266,13 @@ void stream_connected(struct session *s)
 
 void stream_connect_failed(struct session *s)
 {
+	stream_connect_retry(s, 1);
+}
+
+/* A connect failed (refused: pause before the retry) or timed out (retry
+ * at once, the time is already spent), as HAProxy does. */
+static void stream_connect_retry(struct session *s, int pause)
+{
 	struct proxy *be = s->be;
 
 	backend_conn_failed(s);
@@ -282,6 +295,10 @@ void stream_connect_failed(struct session *s)
 		/* as HAProxy: a turn-around of min(timeout connect, 1s) before
 		 * trying the same server again, so a refusing server is not
 		 * hammered */
+		if (!pause) {
+			stream_connect(s);
+			return;
+		}
 		s->state = SS_RETRY_WAIT;
 		s->exp_x = now_of(s) + (be->to.connect && be->to.connect < 1000 ?
 					be->to.connect / 1000.0 : 1.0);
@@ -449,7 +466,13 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 	s->retryable = c->mode == BODY_NONE &&
 		       http1_method_idempotent(m->method, m->method_len);
 	if (chn_advance(c) < 0) {
-		stream_error(s, 400, TERM_CLI_ABORT, TERM_ST_DATA);
+		/* a bad chunk arriving with the head: the request as a whole
+		 * is invalid, logged as HAProxy does (no backend, <BADREQ>) */
+		s->be = NULL;
+		free(s->reqline);
+		s->reqline = NULL;
+		CNT_ADD(s->fe->fe_cnt.failed_req, 1);
+		stream_error(s, 400, TERM_PROXY, TERM_ST_REQ);
 		return;
 	}
 	stream_assign_and_connect(s, key, keylen);
@@ -528,7 +551,12 @@ void stream_req_data(struct session *s)
 		return;
 	}
 	if (chn_advance(c) < 0) {
-		stream_error(s, 400, TERM_CLI_ABORT, TERM_ST_DATA);
+		/* a bad chunk later in the body: "PH" as HAProxy logs it */
+		CNT_ADD(s->fe->fe_cnt.failed_req, 1);
+		if (s->res.head_done)
+			session_close(s, TERM_PROXY, TERM_ST_DATA);
+		else
+			stream_error(s, 400, TERM_PROXY, TERM_ST_HDR);
 		return;
 	}
 	if (c->eof && !c->msg_done && c->mode != BODY_TUNNEL) {
@@ -735,7 +763,7 @@ void stream_phase_timeout(struct session *s)
 		stream_error(s, 503, TERM_SRV_TO, TERM_ST_QUEUE);
 		return;
 	case SS_CONNECTING:
-		stream_connect_failed(s);
+		stream_connect_retry(s, 0);
 		if (!s->freeing && s->term[0] == TERM_SRV_ABORT)
 			s->term[0] = TERM_SRV_TO;
 		return;
@@ -778,7 +806,7 @@ uint32_t stream_cli_timeout(const struct session *s)
 {
 	const struct pr_timeouts *t = &s->fe->to;
 
-	if (s->req.shut_sent || s->res.shut_sent)
+	if ((s->req.shut_sent || s->res.shut_sent) && t->client_fin)
 		return t->client_fin;
 	if (!s->http && s->srv_connected && s->be && s->be->to.tunnel)
 		return s->be->to.tunnel;
@@ -791,7 +819,7 @@ uint32_t stream_srv_timeout(const struct session *s)
 {
 	const struct pr_timeouts *t = &s->be->to;
 
-	if (s->req.shut_sent || s->res.shut_sent)
+	if ((s->req.shut_sent || s->res.shut_sent) && t->server_fin)
 		return t->server_fin;
 	if ((!s->http || s->res.mode == BODY_TUNNEL) && t->tunnel)
 		return t->tunnel;
@@ -801,21 +829,26 @@ uint32_t stream_srv_timeout(const struct session *s)
 int stream_want_cli_read(struct session *s)
 {
 	struct chn *c = &s->req;
-	uint32_t reserve = (s->http && !c->head_done) ? lbd.conf->global.maxrewrite : 0;
+	/* a head still to parse (this one or a pipelined next one) needs
+	 * room for its rewrite */
+	uint32_t reserve = (s->http && (!c->head_done || c->msg_done)) ?
+			   lbd.conf->global.maxrewrite : 0;
 
+	if (s->state == SS_CLOSING)	/* drain after the error page: no RST */
+		return !c->eof && s->res.fwd == 0 ? STREAM_READ_TIMED : 0;
 	if (c->eof || c->pdata >= CHN_PIPE_CAP)
 		return 0;
 	if (c->b.area && c->b.size - c->b.data <= reserve)
 		return 0;
-	switch (s->state) {
-	case SS_REQ_WAIT:
-		return 1;
-	case SS_CLOSING:
-		/* drain once the error page is out, so close sends no RST */
-		return s->res.fwd == 0;
-	default:
-		return c->mode == BODY_TUNNEL || (c->head_done && !c->msg_done);
-	}
+	/* the request, its body, or a tunnel: the client must act, so its
+	 * timeout runs */
+	if (s->state == SS_REQ_WAIT || c->mode == BODY_TUNNEL ||
+	    (c->head_done && !c->msg_done))
+		return STREAM_READ_TIMED;
+	/* otherwise read ahead (pipelined requests, an early EOF) without a
+	 * timeout; keeping the watcher on also spares an epoll_ctl per
+	 * request */
+	return STREAM_READ_AHEAD;
 }
 
 int stream_want_srv_read(struct session *s)
@@ -933,7 +966,7 @@ static void stream_txn_end(struct session *s)
 	if (s->sc)
 		backend_conn_release(s, reuse);
 	s->srv_connected = 0;
-	if (s->cli_close || s->req.eof) {
+	if (s->cli_close || (s->req.eof && s->req.b.data == 0)) {
 		session_close(s, 0, 0);
 		return;
 	}

@@ -36,7 +36,9 @@ void stream_side_timeout(struct session *s, int is_cli);
  * Returns -1 when s was closed. */
 int stream_progress(struct session *s);
 
-/* Whether each side should be read now. */
+/* Whether each side should be read now: 0 no, STREAM_READ_TIMED yes and
+ * the side's inactivity timeout runs, STREAM_READ_AHEAD yes without it. */
+enum { STREAM_READ_TIMED = 1, STREAM_READ_AHEAD = 2 };
 int stream_want_cli_read(struct session *s);
 int stream_want_srv_read(struct session *s);
 

@@ -18,6 +18,10 @@ Request behaviour is chosen by the path:
   /arm-drop        -> answers, and the next request on this connection is
                       dropped: the connection closes without an answer (as a
                       server closing an idle connection just as it is reused)
+  /rst             -> aborts the connection with a TCP RST, no answer
+  /trunc-body      -> sends half of a Content-Length body then closes
+  /interim/N       -> an interim N (1xx) response with a Link header, then 200
+  /slow-head/MS    -> sends the status line, the rest of the head MS later
 """
 import asyncio
 import socket
