@@ -78,8 +78,8 @@ static int backend_enqueue(struct session *s, struct server *srv)
 	p->sess = s;
 	p->srv = srv;
 	p->thread = (int)s->w->id;
-	pendq_push(srv ? &srv->queue : &s->be->queue, p);
-	s->pend = p;
+	pendq_push(srv ? &srv->queue : &s->t->be->queue, p);
+	s->t->pend = p;
 	return 1;
 }
 
@@ -116,7 +116,7 @@ static void backend_dyn_maxconn(struct proxy *be)
 
 int backend_assign(struct session *s, const void *key, size_t keylen)
 {
-	struct proxy *be = s->be;
+	struct proxy *be = s->t->be;
 	struct lb_node *n;
 	int full = 0, rc;
 
@@ -127,12 +127,12 @@ int backend_assign(struct session *s, const void *key, size_t keylen)
 		pthread_mutex_unlock(&be->lock);
 		return -1;
 	}
-	n = lb_pick(&be->lb, key, keylen, s->prev_srv ? &s->prev_srv->lb : NULL,
+	n = lb_pick(&be->lb, key, keylen, s->t->prev_srv ? &s->t->prev_srv->lb : NULL,
 		    &full);
 	if (n && !full) {
-		s->srv = node_srv(n);
-		s->srv_counted = 1;
-		backend_take(be, s->srv);
+		s->t->srv = node_srv(n);
+		s->t->srv_counted = 1;
+		backend_take(be, s->t->srv);
 		rc = 0;
 	} else if (full) {
 		rc = backend_enqueue(s, n ? node_srv(n) : NULL);
@@ -167,19 +167,19 @@ static struct pendconn *backend_next_pending(struct proxy *be, struct server *sr
 
 void backend_release(struct session *s)
 {
-	struct proxy *be = s->be;
-	struct server *srv = s->srv;
+	struct proxy *be = s->t->be;
+	struct server *srv = s->t->srv;
 	struct pendconn *p;
 	struct session *next = NULL;
 
 	if (!be || !srv)
 		return;
 	pthread_mutex_lock(&be->lock);
-	if (!s->srv_counted) {
+	if (!s->t->srv_counted) {
 		pthread_mutex_unlock(&be->lock);
 		return;
 	}
-	s->srv_counted = 0;
+	s->t->srv_counted = 0;
 	srv->lb.cur--;
 	srv->cur_sess = srv->lb.cur;
 	lb_release(&be->lb, &srv->lb);
@@ -189,9 +189,9 @@ void backend_release(struct session *s)
 	p = backend_next_pending(be, srv);
 	if (p) {
 		next = p->sess;
-		next->srv = srv;
-		next->srv_counted = 1;
-		next->pend = NULL;
+		next->t->srv = srv;
+		next->t->srv_counted = 1;
+		next->t->pend = NULL;
 		backend_take(be, srv);
 		/* woken under the lock: its own thread cannot free it before
 		 * it is on that thread's inbox (see worker.c) */
@@ -203,16 +203,16 @@ void backend_release(struct session *s)
 
 void backend_unqueue(struct session *s)
 {
-	struct proxy *be = s->be;
+	struct proxy *be = s->t->be;
 	struct pendconn *p;
 
 	if (!be)
 		return;
 	pthread_mutex_lock(&be->lock);
-	p = s->pend;
+	p = s->t->pend;
 	if (p) {
 		pendq_unlink(p->srv ? &p->srv->queue : &be->queue, p);
-		s->pend = NULL;
+		s->t->pend = NULL;
 	}
 	pthread_mutex_unlock(&be->lock);
 	free(p);
@@ -253,11 +253,11 @@ static void backend_idle_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 static struct idle_conn *idle_take(struct session *s)
 {
-	struct server *srv = s->srv;
+	struct server *srv = s->t->srv;
 	struct idle_conn *c = srv->idle[s->w->id];
-	int need_proven = s->first_req && s->be->reuse == PR_REUSE_AGGR;
+	int need_proven = s->first_req && s->t->be->reuse == PR_REUSE_AGGR;
 
-	if (s->first_req && s->be->reuse == PR_REUSE_SAFE && !s->retryable)
+	if (s->first_req && s->t->be->reuse == PR_REUSE_SAFE && !s->t->retryable)
 		return NULL;
 	for (; c; c = c->next)
 		if (!need_proven || c->nreq > 1)
@@ -293,56 +293,55 @@ void backend_idle_purge(struct worker *w, int all)
 static int backend_send_proxy(struct session *s)
 {
 	char line[160], a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
-	const struct sockaddr_storage *src = &s->cli_addr, *dst = &s->fe_addr;
-	int n, v6 = src->ss_family == AF_INET6;
+	const union sess_addr *src = &s->cli_addr, *dst = &s->fe_addr;
+	int n, v6 = src->sa.sa_family == AF_INET6;
 	unsigned sp, dp;
 
 	if (v6) {
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)src)->sin6_addr, a, sizeof(a));
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)dst)->sin6_addr, b, sizeof(b));
-		sp = ntohs(((const struct sockaddr_in6 *)src)->sin6_port);
-		dp = ntohs(((const struct sockaddr_in6 *)dst)->sin6_port);
+		inet_ntop(AF_INET6, &src->in6.sin6_addr, a, sizeof(a));
+		inet_ntop(AF_INET6, &dst->in6.sin6_addr, b, sizeof(b));
+		sp = ntohs(src->in6.sin6_port);
+		dp = ntohs(dst->in6.sin6_port);
 	} else {
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)src)->sin_addr, a, sizeof(a));
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)dst)->sin_addr, b, sizeof(b));
-		sp = ntohs(((const struct sockaddr_in *)src)->sin_port);
-		dp = ntohs(((const struct sockaddr_in *)dst)->sin_port);
+		inet_ntop(AF_INET, &src->in4.sin_addr, a, sizeof(a));
+		inet_ntop(AF_INET, &dst->in4.sin_addr, b, sizeof(b));
+		sp = ntohs(src->in4.sin_port);
+		dp = ntohs(dst->in4.sin_port);
 	}
 	n = snprintf(line, sizeof(line), "PROXY %s %s %s %u %u\r\n",
 		     v6 ? "TCP6" : "TCP4", a, b, sp, dp);
 	/* a fresh socket's send buffer always takes ~100 bytes */
-	return send(s->sc->sk.fd, line, (size_t)n, MSG_NOSIGNAL) == n ? 0 : -1;
+	return send(s->t->sc->sk.fd, line, (size_t)n, MSG_NOSIGNAL) == n ? 0 : -1;
 }
 
 int backend_connect(struct session *s)
 {
-	struct server *srv = s->srv;
+	struct server *srv = s->t->srv;
 	struct idle_conn *c = NULL;
 	struct sockaddr_storage addr;
 	int fd, one = 1;
 
-	if (s->http && s->be->reuse != PR_REUSE_NEVER && !s->srv->send_proxy)
+	if (s->http && s->t->be->reuse != PR_REUSE_NEVER && !s->t->srv->send_proxy)
 		c = idle_take(s);
 	if (c) {
 		c->nreq++;
-		s->sc = c;
-		s->reused = 1;
+		s->t->sc = c;
+		s->t->reused = 1;
 		session_attach_srv(s);
 		return 0;
 	}
 	addr = srv->addr;
+	/* a server without a port takes the one the client connected to */
 	if (addr.ss_family == AF_INET && ((struct sockaddr_in *)&addr)->sin_port == 0)
-		((struct sockaddr_in *)&addr)->sin_port =
-			((struct sockaddr_in *)&s->fe_addr)->sin_port;
+		((struct sockaddr_in *)&addr)->sin_port = s->fe_addr.in4.sin_port;
 	else if (addr.ss_family == AF_INET6 &&
 		 ((struct sockaddr_in6 *)&addr)->sin6_port == 0)
-		((struct sockaddr_in6 *)&addr)->sin6_port =
-			((struct sockaddr_in6 *)&s->fe_addr)->sin6_port;
+		((struct sockaddr_in6 *)&addr)->sin6_port = s->fe_addr.in6.sin6_port;
 	fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (s->be->options & PR_O_SRVKA)
+	if (s->t->be->options & PR_O_SRVKA)
 		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
 	c = calloc(1, sizeof(*c));
 	if (!c) {
@@ -353,8 +352,8 @@ int backend_connect(struct session *s)
 	c->w = s->w;
 	c->nreq = 1;
 	sock_init(&c->sk, fd, NULL, NULL, NULL);
-	s->sc = c;
-	s->reused = 0;
+	s->t->sc = c;
+	s->t->reused = 0;
 	session_attach_srv(s);
 	if (connect(fd, (struct sockaddr *)&addr, srv->addrlen) == 0)
 		return backend_connect_done(s);
@@ -368,34 +367,34 @@ int backend_connect_done(struct session *s)
 	int err = 0;
 	socklen_t len = sizeof(err);
 
-	if (getsockopt(s->sc->sk.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+	if (getsockopt(s->t->sc->sk.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
 	if (err) {
 		errno = err;
 		return -1;
 	}
-	if (s->srv->send_proxy && backend_send_proxy(s) < 0)
+	if (s->t->srv->send_proxy && backend_send_proxy(s) < 0)
 		return -1;
 	return 0;
 }
 
 void backend_conn_failed(struct session *s)
 {
-	if (s->srv)
-		CNT_ADD(s->srv->cnt.failed_conns, 1);
-	if (s->be)
-		CNT_ADD(s->be->be_cnt.failed_conns, 1);
+	if (s->t->srv)
+		CNT_ADD(s->t->srv->cnt.failed_conns, 1);
+	if (s->t->be)
+		CNT_ADD(s->t->be->be_cnt.failed_conns, 1);
 }
 
 void backend_conn_release(struct session *s, int reusable)
 {
-	struct idle_conn *c = s->sc;
+	struct idle_conn *c = s->t->sc;
 	struct server *srv = c->srv;
 	struct worker *w = s->w;
 
-	s->sc = NULL;
-	s->srv_connected = 0;
-	if (!reusable || s->be->reuse == PR_REUSE_NEVER || srv->pool_max_conn == 0 ||
+	s->t->sc = NULL;
+	s->t->srv_connected = 0;
+	if (!reusable || s->t->be->reuse == PR_REUSE_NEVER || srv->pool_max_conn == 0 ||
 	    (srv->pool_max_conn > 0 &&
 	     atomic_load(&srv->idle_count) >= (unsigned)srv->pool_max_conn) ||
 	    atomic_load(&lbd.stopping)) {

@@ -23,27 +23,27 @@ static long ms_between(ev_tstamp from, ev_tstamp to)
 static void sess_log_timers(const struct session *s, struct logfmt_vars *v,
 			    ev_tstamp now)
 {
-	ev_tstamp end = s->t_end > 0 ? s->t_end : now;
-	ev_tstamp rq = s->t_rq_start > 0 ? s->t_rq_start : s->t_idle;
+	ev_tstamp end = s->t->t_end > 0 ? s->t->t_end : now;
+	ev_tstamp rq = s->t->t_rq_start > 0 ? s->t->t_rq_start : s->t_idle;
 
 	v->Th = 0;
 	v->Ti = ms_between(s->t_idle, rq);
-	v->TR = s->t_req > 0 ? ms_between(rq, s->t_req) : -1;
+	v->TR = s->t->t_req > 0 ? ms_between(rq, s->t->t_req) : -1;
 	v->Tw = -1;
-	if (s->t_conn_start > 0)
-		v->Tw = s->t_queue > 0 ? ms_between(s->t_queue, s->t_conn_start) : 0;
-	else if (s->t_queue > 0)
-		v->Tw = ms_between(s->t_queue, end);	/* left the queue unserved */
-	v->Tc = s->t_connect > 0 ? ms_between(s->t_conn_start, s->t_connect) : -1;
+	if (s->t->t_conn_start > 0)
+		v->Tw = s->t->t_queue > 0 ? ms_between(s->t->t_queue, s->t->t_conn_start) : 0;
+	else if (s->t->t_queue > 0)
+		v->Tw = ms_between(s->t->t_queue, end);	/* left the queue unserved */
+	v->Tc = s->t->t_connect > 0 ? ms_between(s->t->t_conn_start, s->t->t_connect) : -1;
 	v->Tr = -1;
-	if (s->t_res > 0 && s->t_connect > 0)
-		v->Tr = ms_between(s->t_connect > s->t_req ? s->t_connect : s->t_req, s->t_res);
+	if (s->t->t_res > 0 && s->t->t_connect > 0)
+		v->Tr = ms_between(s->t->t_connect > s->t->t_req ? s->t->t_connect : s->t->t_req, s->t->t_res);
 	v->Ta = ms_between(rq, end);
 	v->Tt = ms_between(s->t_idle, end);
 	v->Tq = v->TR >= 0 ? v->TR + (v->Ti > 0 ? v->Ti : 0) : -1;
 	v->Td = -1;
-	if (v->Tr >= 0 && s->t_res > 0)
-		v->Td = ms_between(s->t_res, end);
+	if (v->Tr >= 0 && s->t->t_res > 0)
+		v->Td = ms_between(s->t->t_res, end);
 }
 
 void sess_log(struct session *s)
@@ -56,69 +56,69 @@ void sess_log(struct session *s)
 
 	if (!fe->nlogs || !fe->logfmt)
 		return;
-	if (s->t_end <= 0)
-		s->t_end = ev_now(s->w->loop);
+	if (s->t->t_end <= 0)
+		s->t->t_end = ev_now(s->w->loop);
 	logfmt_vars_init(&v);
-	v.cli = s->cli_addr;
-	v.fe = s->fe_addr;
-	if (s->srv) {
-		v.srv = s->srv->addr;
+	memcpy(&v.cli, &s->cli_addr, sizeof(s->cli_addr));
+	memcpy(&v.fe, &s->fe_addr, sizeof(s->fe_addr));
+	if (s->t->srv) {
+		v.srv = s->t->srv->addr;
 		v.has_srv = 1;
 	}
 	v.accept_date = s->accept_tv;
-	v.request_date = s->t_req > 0 ? s->req_tv : s->accept_tv;
+	v.request_date = s->t->t_req > 0 ? s->t->req_tv : s->accept_tv;
 	v.frontend = fe->id;
-	v.backend = s->be ? s->be->id : fe->id;
-	v.server = s->srv ? s->srv->id : "<NOSRV>";
+	v.backend = s->t->be ? s->t->be->id : fe->id;
+	v.server = s->t->srv ? s->t->srv->id : "<NOSRV>";
 	v.hostname = lbd.hostname;
 	sess_log_timers(s, &v, ev_now(s->w->loop));
-	v.status = s->http ? (s->status ? s->status : -1) : 0;
+	v.status = s->http ? (s->t->status ? s->t->status : -1) : 0;
 	/* HTTP: HAProxy's count of the response (head in its internal form,
 	 * body without chunk framing, +1 for a chunked end) */
-	v.bytes_out = s->bytes_out;
-	if (s->http && s->res.mode != BODY_TUNNEL && !s->err_sent)
-		v.bytes_out = s->log_bytes + s->res.payload +
-			      (s->res.mode == BODY_CHUNKED && s->res.msg_done);
-	else if (s->http && s->err_sent)
-		v.bytes_out = s->log_bytes;
-	v.bytes_in = s->bytes_in;
-	v.term_state[0] = s->term[0];
-	v.term_state[1] = s->term[1];
+	v.bytes_out = s->t->bytes_out;
+	if (s->http && s->t->res.mode != BODY_TUNNEL && !s->t->err_sent)
+		v.bytes_out = s->t->log_bytes + s->t->res.payload +
+			      (s->t->res.mode == BODY_CHUNKED && s->t->res.msg_done);
+	else if (s->http && s->t->err_sent)
+		v.bytes_out = s->t->log_bytes;
+	v.bytes_in = s->t->bytes_in;
+	v.term_state[0] = s->t->term[0];
+	v.term_state[1] = s->t->term[1];
 	v.term_state[2] = '-';
 	v.term_state[3] = '-';
 	v.term_state[4] = '\0';
 	v.actconn = atomic_load(&lbd.actconn);
 	v.feconn = atomic_load(&fe->feconn);
-	v.beconn = s->be ? s->be->beconn : 0;
-	v.srv_conn = s->srv ? s->srv->cur_sess : 0;
-	v.retries = s->conn_retries;
-	v.redispatched = s->redispatched;
-	v.srv_queue = s->srv ? s->srv->queue.len : 0;
-	v.be_queue = s->be ? s->be->queue.len : 0;
-	if (s->reqline) {
-		const char *sp1 = memchr(s->reqline, ' ', s->reqline_len);
+	v.beconn = s->t->be ? s->t->be->beconn : 0;
+	v.srv_conn = s->t->srv ? s->t->srv->cur_sess : 0;
+	v.retries = s->t->conn_retries;
+	v.redispatched = s->t->redispatched;
+	v.srv_queue = s->t->srv ? s->t->srv->queue.len : 0;
+	v.be_queue = s->t->be ? s->t->be->queue.len : 0;
+	if (s->t->reqline) {
+		const char *sp1 = memchr(s->t->reqline, ' ', s->t->reqline_len);
 
-		v.request_line = s->reqline;
-		v.request_line_len = s->reqline_len;
+		v.request_line = s->t->reqline;
+		v.request_line_len = s->t->reqline_len;
 		if (sp1) {
 			const char *uri = sp1 + 1;
-			const char *sp2 = memchr(uri, ' ', s->reqline_len - (size_t)(uri - s->reqline));
+			const char *sp2 = memchr(uri, ' ', s->t->reqline_len - (size_t)(uri - s->t->reqline));
 
-			v.method = s->reqline;
-			v.method_len = (size_t)(sp1 - s->reqline);
+			v.method = s->t->reqline;
+			v.method_len = (size_t)(sp1 - s->t->reqline);
 			v.uri = uri;
-			v.uri_len = sp2 ? (size_t)(sp2 - uri) : s->reqline_len - (size_t)(uri - s->reqline);
+			v.uri_len = sp2 ? (size_t)(sp2 - uri) : s->t->reqline_len - (size_t)(uri - s->t->reqline);
 			v.version = sp2 ? sp2 + 1 : NULL;
 		}
 	}
 	v.pid = lbd.pid;
-	v.req_counter = s->uniq;
+	v.req_counter = s->t->uniq;
 	len = logfmt_render(fe->logfmt, &v, line, sizeof(line));
 	if ((fe->options & PR_O_LOG_SEPARATE_ERRORS) &&
-	    (s->status >= 500 || (s->term[0] != TERM_CAUSE_NONE && s->term[0] != 'L')))
+	    (s->t->status >= 500 || (s->t->term[0] != TERM_CAUSE_NONE && s->t->term[0] != 'L')))
 		level = LOG_ERR;
 	if ((fe->options & PR_O_DONTLOG_NORMAL) && level == LOG_INFO &&
-	    s->term[0] == TERM_CAUSE_NONE && s->status < 500)
+	    s->t->term[0] == TERM_CAUSE_NONE && s->t->status < 500)
 		return;
 	for (unsigned i = 0; i < fe->nlogs; i++)
 		slog_send(&fe->logs[i], level,

@@ -30,6 +30,7 @@ static void sess_cli_write_cb(struct ev_loop *loop, ev_io *w, int revents);
 static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents);
 static void sess_srv_write_cb(struct ev_loop *loop, ev_io *w, int revents);
 static void sess_timer_cb(struct ev_loop *loop, ev_timer *w, int revents);
+static void chn_close_pipe(struct chn *c);
 
 void sock_init(struct sock *sk, int fd, void (*rcb)(struct ev_loop *, ev_io *, int),
 	       void (*wcb)(struct ev_loop *, ev_io *, int), void *data)
@@ -75,8 +76,8 @@ struct session *session_new(struct worker *w, struct bind *b, int fd,
 	s->fe = fe;
 	s->bind = b;
 	s->http = fe->mode == PR_MODE_HTTP;
-	s->cli_addr = *addr;
-	if (getsockname(fd, (struct sockaddr *)&s->fe_addr, &sl) < 0)
+	memcpy(&s->cli_addr, addr, sizeof(s->cli_addr));
+	if (getsockname(fd, &s->fe_addr.sa, &sl) < 0)
 		memset(&s->fe_addr, 0, sizeof(s->fe_addr));
 	sock_init(&s->cli, fd, sess_cli_read_cb, sess_cli_write_cb, s);
 	ev_timer_init(&s->timer, sess_timer_cb, 0., 0.);
@@ -85,11 +86,12 @@ struct session *session_new(struct worker *w, struct bind *b, int fd,
 	s->t_accept = now;
 	s->t_idle = now;
 	s->first_req = 1;
-	s->term[0] = TERM_CAUSE_NONE;
-	s->term[1] = TERM_ST_NONE;
-	s->uniq = atomic_fetch_add(&lbd.req_counter, 1);
 	s->state = SS_REQ_WAIT;
-	s->req.pfd[0] = s->req.pfd[1] = s->res.pfd[0] = s->res.pfd[1] = -1;
+	if (session_txn_new(s) < 0) {
+		close(fd);
+		free(s);
+		return NULL;
+	}
 	if (fe->options & PR_O_CLTKA) {
 		int one = 1;
 
@@ -106,17 +108,59 @@ struct session *session_new(struct worker *w, struct bind *b, int fd,
 	atomic_fetch_add(&fe->feconn, 1);
 	if (s->http) {
 		s->exp_x = now + fe->to.http_request / 1000.0 * !!fe->to.http_request;
-		s->req.mode = BODY_NONE;
+		s->t->req.mode = BODY_NONE;
 	} else {
-		s->req.mode = s->res.mode = BODY_TUNNEL;
-		s->req.head_done = s->res.head_done = 1;
-		s->t_req = now;
-		s->req_tv = s->accept_tv;
+		s->t->req.mode = s->t->res.mode = BODY_TUNNEL;
+		s->t->req.head_done = s->t->res.head_done = 1;
+		s->t->t_req = now;
+		s->t->req_tv = s->accept_tv;
 		if (stream_start_tcp(s) < 0)
 			return NULL;
 	}
 	session_update(s);
 	return s;
+}
+
+/* ---- transactions ---- */
+
+int session_txn_new(struct session *s)
+{
+	struct txn *t;
+
+	if (s->t)
+		return 0;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -1;
+	t->term[0] = TERM_CAUSE_NONE;
+	t->term[1] = TERM_ST_NONE;
+	t->uniq = atomic_fetch_add(&lbd.req_counter, 1);
+	t->req.pfd[0] = t->req.pfd[1] = t->res.pfd[0] = t->res.pfd[1] = -1;
+	t->req.b = s->pending;
+	t->req.eof = s->cli_eof;
+	memset(&s->pending, 0, sizeof(s->pending));
+	s->t = t;
+	return 0;
+}
+
+void session_txn_free(struct session *s)
+{
+	struct txn *t = s->t;
+
+	if (!t)
+		return;
+	/* pipelined bytes wait for the next transaction, or go back */
+	s->cli_eof = t->req.eof;
+	if (t->req.b.data)
+		s->pending = t->req.b;
+	else
+		buf_put(s->w->bufs, &t->req.b);
+	buf_put(s->w->bufs, &t->res.b);
+	chn_close_pipe(&t->req);
+	chn_close_pipe(&t->res);
+	free(t->reqline);
+	free(t);
+	s->t = NULL;
 }
 
 /* ---- deadlines ---- */
@@ -230,7 +274,7 @@ static int chn_send(struct chn *c, int fd, int retain)
  * buffered (order is kept: buffered bytes always leave first). */
 static int chn_can_splice(const struct session *s, const struct chn *c)
 {
-	return c->mode == BODY_TUNNEL && s->srv_connected && !c->no_splice &&
+	return c->mode == BODY_TUNNEL && s->t->srv_connected && !c->no_splice &&
 	       !lbd.conf->global.nosplice && c->b.data == 0;
 }
 
@@ -296,11 +340,11 @@ static void chn_close_pipe(struct chn *c)
 /* Drop the bytes retained for a retry: the server answered. */
 void session_req_release_kept(struct session *s)
 {
-	if (s->req.keep) {
-		buf_consume(&s->req.b, s->req.keep);
-		s->req.keep = 0;
+	if (s->t->req.keep) {
+		buf_consume(&s->t->req.b, s->t->req.keep);
+		s->t->req.keep = 0;
 	}
-	s->retryable = 0;
+	s->t->retryable = 0;
 }
 
 static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -309,22 +353,28 @@ static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	uint32_t reserve = 0;
 	ssize_t n;
 
-	if (s->http && !s->req.head_done)
+	/* a keep-alive connection gets its next transaction with its first
+	 * bytes */
+	if (session_txn_new(s) < 0) {
+		session_close(s, TERM_RESOURCE, TERM_ST_REQ);
+		return;
+	}
+	if (s->http && (!s->t->req.head_done || s->t->req.msg_done))
 		reserve = lbd.conf->global.maxrewrite;
-	if (chn_can_splice(s, &s->req))
-		n = chn_splice_in(&s->req, s->cli.fd);
+	if (chn_can_splice(s, &s->t->req))
+		n = chn_splice_in(&s->t->req, s->cli.fd);
 	else
-		n = chn_recv(s, &s->req, s->cli.fd, reserve);
+		n = chn_recv(s, &s->t->req, s->cli.fd, reserve);
 	if (n == -2) {
-		s->req.eof = 1;
+		s->t->req.eof = 1;
 		stream_cli_error(s);
 		return;
 	}
 	if (n > 0) {
-		s->bytes_in += (uint64_t)n;
+		s->t->bytes_in += (uint64_t)n;
 		s->exp_c = tmo(ev_now(loop), stream_cli_timeout(s));
-		if (s->state == SS_REQ_WAIT && s->t_rq_start == 0)
-			s->t_rq_start = ev_now(loop);
+		if (s->state == SS_REQ_WAIT && s->t->t_rq_start == 0)
+			s->t->t_rq_start = ev_now(loop);
 	}
 	if (n >= 0)
 		stream_req_data(s);
@@ -343,24 +393,24 @@ static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct session *s = w->data;
 	/* room for the head rewrite, as on the request side */
-	uint32_t reserve = (s->http && !s->res.head_done) ?
+	uint32_t reserve = (s->http && !s->t->res.head_done) ?
 			   lbd.conf->global.maxrewrite : 0;
-	ssize_t n = chn_can_splice(s, &s->res) ?
-		    chn_splice_in(&s->res, s->sc->sk.fd) :
-		    chn_recv(s, &s->res, s->sc->sk.fd, reserve);
+	ssize_t n = chn_can_splice(s, &s->t->res) ?
+		    chn_splice_in(&s->t->res, s->t->sc->sk.fd) :
+		    chn_recv(s, &s->t->res, s->t->sc->sk.fd, reserve);
 
 	if (n == -2) {
-		s->res.eof = 1;
+		s->t->res.eof = 1;
 		stream_srv_error(s);	/* may retry elsewhere: update below */
 		if (!s->freeing)
 			session_update(s);
 		return;
 	}
 	if (n > 0) {
-		s->bytes_out += (uint64_t)n;
+		s->t->bytes_out += (uint64_t)n;
 		s->exp_s = tmo(ev_now(loop), stream_srv_timeout(s));
-		if (!s->res_started) {
-			s->res_started = 1;
+		if (!s->t->res_started) {
+			s->t->res_started = 1;
 			session_req_release_kept(s);
 		}
 	}
@@ -392,7 +442,7 @@ static void sess_srv_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 /* Attach the server connection's watchers to this session. */
 void session_attach_srv(struct session *s)
 {
-	struct idle_conn *c = s->sc;
+	struct idle_conn *c = s->t->sc;
 
 	ev_io_stop(s->w->loop, &c->sk.rio);
 	ev_io_stop(s->w->loop, &c->sk.wio);
@@ -411,24 +461,26 @@ static int sess_flush(struct session *s)
 	ev_tstamp now = ev_now(s->w->loop);
 	uint32_t before;
 
-	if (s->res.fwd || s->res.pdata) {
-		before = s->res.fwd + s->res.pdata;
-		if (chn_send(&s->res, s->cli.fd, 0) < 0 ||
-		    (s->res.fwd == 0 && chn_splice_out(&s->res, s->cli.fd) < 0)) {
+	if (!s->t)
+		return 0;
+	if (s->t->res.fwd || s->t->res.pdata) {
+		before = s->t->res.fwd + s->t->res.pdata;
+		if (chn_send(&s->t->res, s->cli.fd, 0) < 0 ||
+		    (s->t->res.fwd == 0 && chn_splice_out(&s->t->res, s->cli.fd) < 0)) {
 			stream_cli_error(s);
 			return -1;
 		}
-		if (s->res.fwd + s->res.pdata != before)
+		if (s->t->res.fwd + s->t->res.pdata != before)
 			s->exp_c = tmo(now, stream_cli_timeout(s));
 	}
-	if (s->sc && s->srv_connected && (s->req.fwd || s->req.pdata)) {
-		before = s->req.fwd + s->req.pdata;
-		if (chn_send(&s->req, s->sc->sk.fd, s->retryable) < 0 ||
-		    (s->req.fwd == 0 && chn_splice_out(&s->req, s->sc->sk.fd) < 0)) {
-			stream_srv_error(s);
-			return -1;
+	if (s->t->sc && s->t->srv_connected && (s->t->req.fwd || s->t->req.pdata)) {
+		before = s->t->req.fwd + s->t->req.pdata;
+		if (chn_send(&s->t->req, s->t->sc->sk.fd, s->t->retryable) < 0 ||
+		    (s->t->req.fwd == 0 && chn_splice_out(&s->t->req, s->t->sc->sk.fd) < 0)) {
+			stream_srv_error(s);	/* may retry on a new connection */
+			return s->freeing ? -1 : 0;
 		}
-		if (s->req.fwd + s->req.pdata != before)
+		if (s->t->req.fwd + s->t->req.pdata != before)
 			s->exp_s = tmo(now, stream_srv_timeout(s));
 	}
 	return 0;
@@ -439,6 +491,8 @@ void session_update(struct session *s)
 	struct ev_loop *loop = s->w->loop;
 	ev_tstamp now = ev_now(loop);
 	int rd_cli, wr_cli, rd_srv = 0, wr_srv = 0;
+	struct idle_conn *sc;
+	struct txn *t;
 
 	if (s->freeing)
 		return;
@@ -446,20 +500,22 @@ void session_update(struct session *s)
 		return;
 	if (stream_progress(s) < 0)
 		return;
+	t = s->t;	/* may have ended (keep-alive) or started (pipelining) */
 
 	rd_cli = stream_want_cli_read(s);
-	wr_cli = s->res.fwd > 0 || s->res.pdata > 0;
-	if (s->sc && s->state != SS_CONNECTING) {
+	wr_cli = t && (t->res.fwd > 0 || t->res.pdata > 0);
+	sc = t ? t->sc : NULL;
+	if (sc && s->state != SS_CONNECTING) {
 		rd_srv = stream_want_srv_read(s);
-		wr_srv = s->srv_connected && (s->req.fwd > 0 || s->req.pdata > 0);
-	} else if (s->sc) {
+		wr_srv = t->srv_connected && (t->req.fwd > 0 || t->req.pdata > 0);
+	} else if (sc) {
 		wr_srv = 1;
 	}
 	sock_want(loop, &s->cli.rio, rd_cli);
 	sock_want(loop, &s->cli.wio, wr_cli);
-	if (s->sc) {
-		sock_want(loop, &s->sc->sk.rio, rd_srv);
-		sock_want(loop, &s->sc->sk.wio, wr_srv);
+	if (sc) {
+		sock_want(loop, &sc->sk.rio, rd_srv);
+		sock_want(loop, &sc->sk.wio, wr_srv);
 	}
 
 	/* inactivity deadlines run only while a side is expected to act */
@@ -468,17 +524,17 @@ void session_update(struct session *s)
 			s->exp_c = tmo(now, stream_cli_timeout(s));
 	} else
 		s->exp_c = 0;
-	if (s->sc && s->state != SS_CONNECTING && (rd_srv || wr_srv)) {
+	if (sc && s->state != SS_CONNECTING && (rd_srv || wr_srv)) {
 		if (!s->exp_s)
 			s->exp_s = tmo(now, stream_srv_timeout(s));
 	} else
 		s->exp_s = 0;
 
 	/* an empty buffer holds no memory */
-	if (s->req.b.area && s->req.b.data == 0)
-		buf_put(s->w->bufs, &s->req.b);
-	if (s->res.b.area && s->res.b.data == 0)
-		buf_put(s->w->bufs, &s->res.b);
+	if (t && t->req.b.area && t->req.b.data == 0)
+		buf_put(s->w->bufs, &t->req.b);
+	if (t && t->res.b.area && t->res.b.data == 0)
+		buf_put(s->w->bufs, &t->res.b);
 	sess_arm(s);
 }
 
@@ -497,21 +553,30 @@ void session_close(struct session *s, char cause, char state)
 {
 	struct worker *w = s->w;
 
+	struct txn *t = s->t;
+
 	if (s->freeing)
 		return;
-	if (s->term[0] == TERM_CAUSE_NONE && cause)
-		s->term[0] = cause;
-	if (s->term[1] == TERM_ST_NONE && state)
-		s->term[1] = state;
-	/* counters in the log line no longer include this session's slot,
-	 * as with HAProxy */
-	backend_unqueue(s);
-	backend_release(s);
-	if (!s->logged && stream_should_log(s))
-		sess_log(s);
-	s->logged = 1;
-	if (s->sc)
-		backend_conn_release(s, 0);
+	if (t) {
+		if (t->term[0] == TERM_CAUSE_NONE && cause)
+			t->term[0] = cause;
+		if (t->term[1] == TERM_ST_NONE && state)
+			t->term[1] = state;
+		/* counters in the log line no longer include this session's
+		 * slot, as with HAProxy */
+		backend_unqueue(s);
+		backend_release(s);
+		if (!t->logged && stream_should_log(s))
+			sess_log(s);
+		t->logged = 1;
+		if (t->sc)
+			backend_conn_release(s, 0);
+		buf_put(w->bufs, &t->req.b);
+		buf_put(w->bufs, &t->res.b);
+		chn_close_pipe(&t->req);
+		chn_close_pipe(&t->res);
+	}
+	buf_put(w->bufs, &s->pending);
 	ev_timer_stop(w->loop, &s->timer);
 	if (s->cli.fd >= 0 && (s->fe->options & PR_O_NOLINGER)) {
 		struct linger l = { 1, 0 };
@@ -519,10 +584,6 @@ void session_close(struct session *s, char cause, char state)
 		setsockopt(s->cli.fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
 	}
 	sock_close(w->loop, &s->cli);
-	buf_put(w->bufs, &s->req.b);
-	buf_put(w->bufs, &s->res.b);
-	chn_close_pipe(&s->req);
-	chn_close_pipe(&s->res);
 	atomic_fetch_sub(&s->fe->feconn, 1);
 	atomic_fetch_sub(&s->bind->curconn, 1);
 	atomic_fetch_sub(&lbd.actconn, 1);
@@ -542,6 +603,11 @@ void session_close(struct session *s, char cause, char state)
 
 void session_free(struct session *s)
 {
-	free(s->reqline);
+	/* the transaction outlives session_close: callbacks up the stack
+	 * may still read it until the end of the loop iteration */
+	if (s->t) {
+		free(s->t->reqline);
+		free(s->t);
+	}
 	free(s);
 }

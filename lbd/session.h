@@ -11,6 +11,7 @@
 
 #include <ev.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -95,22 +96,32 @@ enum {
 	TERM_ST_LAST = 'L', TERM_ST_TARPIT = 'T',
 };
 
-struct session {
-	struct worker *w;
-	struct session *next_q;		/* runq / inbox link */
-	struct session *next_free;	/* freeq link */
-	struct session *next_all, *prev_all;	/* the worker's sessions */
-	unsigned queued:1;		/* on a run queue */
-	unsigned freeing:1;
-	unsigned http:1;		/* frontend in mode http */
+/* A client or server address, kept compact (no sockaddr_storage). */
+union sess_addr {
+	struct sockaddr sa;
+	struct sockaddr_in in4;
+	struct sockaddr_in6 in6;
+};
+
+/*
+ * One request and its response (HTTP), or the whole connection (TCP):
+ * everything that exists only while something is in flight. An idle
+ * keep-alive connection has none, so it costs only its struct session.
+ */
+struct txn {
+	struct chn req, res;
+	struct proxy *be;
+	struct server *srv;		/* assigned server */
+	struct server *prev_srv;	/* for redispatch */
+	struct pendconn *pend;		/* when queued */
+	struct idle_conn *sc;		/* server connection, NULL if none */
+	unsigned conn_retries;
+	int redispatched;
 	unsigned srv_counted:1;		/* holds a slot on srv / be */
-	unsigned cli_close:1;		/* close client after this response */
 	unsigned srv_close:1;		/* don't reuse the server connection */
-	unsigned first_req:1;		/* first request of the client connection */
 	unsigned reused:1;		/* request sent on a reused connection */
 	unsigned retryable:1;		/* request can be sent again */
 	unsigned res_started:1;		/* response bytes were received */
-	unsigned req_head_sent:1;
 	unsigned head_req:1;		/* HEAD request */
 	unsigned conn_upgrade:1;	/* request asked for an upgrade */
 	unsigned logged:1;
@@ -118,40 +129,48 @@ struct session {
 	unsigned cli_ver10:1;		/* client spoke HTTP/1.0 */
 	unsigned err_sent:1;
 	unsigned rq_armed:1;		/* http-request deadline set for this request */
+	int status;
+	char term[2];
+
+	/* kept for the log */
+	struct timeval req_tv;
+	ev_tstamp t_rq_start;		/* first byte of the request */
+	ev_tstamp t_req;		/* request head complete */
+	ev_tstamp t_queue, t_conn_start, t_connect, t_res, t_end;
+	char *reqline;			/* heap copy of the request line */
+	unsigned reqline_len;
+	uint64_t bytes_in, bytes_out;
+	uint64_t log_bytes;		/* %B in http mode: HAProxy's count */
+	unsigned long long uniq;	/* request counter (%rt) */
+};
+
+struct session {
+	struct worker *w;
+	struct session *next_q;		/* runq / inbox link */
+	struct session *next_free;	/* freeq link */
+	struct session *next_all, *prev_all;	/* the worker's sessions */
+	struct txn *t;			/* NULL between keep-alive requests */
+	struct proxy *fe;
+	struct bind *bind;
+	unsigned queued:1;		/* on a run queue */
+	unsigned freeing:1;
+	unsigned http:1;		/* frontend in mode http */
+	unsigned cli_close:1;		/* close client after this response */
+	unsigned first_req:1;		/* first request of the client connection */
+	unsigned cli_eof:1;		/* the client shut its side (kept across txns) */
 	enum sess_state state;
 
-	struct proxy *fe, *be;
-	struct bind *bind;
-	struct server *srv;		/* assigned server */
-	struct server *prev_srv;	/* for redispatch */
-	struct pendconn *pend;		/* when queued */
-	unsigned conn_retries;
-	int redispatched;
-
 	struct sock cli;
-	struct idle_conn *sc;		/* server connection, NULL if none */
-	struct sockaddr_storage cli_addr, fe_addr;
-	struct chn req, res;
+	union sess_addr cli_addr, fe_addr;
+	struct buf pending;		/* client bytes kept between transactions */
 
 	/* timers: one ev_timer, deadlines checked when it fires */
 	ev_timer timer;
 	ev_tstamp exp_c, exp_s, exp_x;	/* client, server, phase (0 = off) */
 	ev_tstamp armed;
-
-	/* transaction data kept for the log */
-	struct timeval accept_tv, req_tv;
+	struct timeval accept_tv;
 	ev_tstamp t_accept;		/* accept */
 	ev_tstamp t_idle;		/* start of the idle time before a request */
-	ev_tstamp t_rq_start;		/* first byte of the request */
-	ev_tstamp t_req;		/* request head complete */
-	ev_tstamp t_queue, t_conn_start, t_connect, t_res, t_end;
-	int status;
-	char term[2];
-	char *reqline;			/* heap copy of the request line */
-	unsigned reqline_len;
-	uint64_t bytes_in, bytes_out;	/* this transaction */
-	uint64_t log_bytes;		/* %B in http mode: HAProxy's count */
-	unsigned long long uniq;
 };
 
 /* Accept path: create a session for a new client fd. Returns NULL on
@@ -172,6 +191,13 @@ void session_process(struct session *s);
 
 /* Free a session for good (called from the deferred free queue). */
 void session_free(struct session *s);
+
+/* Give s a transaction if it has none (taking the bytes kept between
+ * transactions). 0, or -1 when memory is short. */
+int session_txn_new(struct session *s);
+
+/* End s's transaction: keep unread client bytes in s->pending, free it. */
+void session_txn_free(struct session *s);
 
 /* Point the server connection's watchers at this session's callbacks. */
 void session_attach_srv(struct session *s);

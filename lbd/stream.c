@@ -123,56 +123,67 @@ static int chn_replace_head(struct chn *c, uint32_t off, uint32_t old,
 
 void stream_error(struct session *s, int status, char cause, char state)
 {
-	const struct errorfile *e = errors_get(s->be ? s->be : s->fe, s->fe, status);
+	const struct errorfile *e = errors_get(s->t->be ? s->t->be : s->fe, s->fe, status);
 
 	if (s->freeing)
 		return;
-	if (s->term[0] == TERM_CAUSE_NONE)
-		s->term[0] = cause;
-	if (s->term[1] == TERM_ST_NONE)
-		s->term[1] = state;
-	s->status = status;
+	if (s->t->term[0] == TERM_CAUSE_NONE)
+		s->t->term[0] = cause;
+	if (s->t->term[1] == TERM_ST_NONE)
+		s->t->term[1] = state;
+	s->t->status = status;
 	backend_unqueue(s);
 	backend_release(s);
-	if (s->sc)
+	if (s->t->sc)
 		backend_conn_release(s, 0);
 	if (!s->http) {
 		session_close(s, 0, 0);
 		return;
 	}
 	CNT_ADD(s->fe->fe_cnt.http_rsp[status / 100], 1);
-	chn_reset(&s->res);
-	s->res.b.data = 0;
-	s->res.b.head = 0;
-	if (buf_get(s->w->bufs, &s->res.b) < 0) {
+	chn_reset(&s->t->res);
+	s->t->res.b.data = 0;
+	s->t->res.b.head = 0;
+	if (buf_get(s->w->bufs, &s->t->res.b) < 0) {
 		session_close(s, 0, 0);
 		return;
 	}
 	{
-		uint32_t n = e->len < s->res.b.size ? (uint32_t)e->len : s->res.b.size;
+		uint32_t n = e->len < s->t->res.b.size ? (uint32_t)e->len : s->t->res.b.size;
 
-		memcpy(s->res.b.area, e->data, n);
-		s->res.b.data = n;
-		s->res.fwd = n;
+		memcpy(s->t->res.b.area, e->data, n);
+		s->t->res.b.data = n;
+		s->t->res.fwd = n;
 	}
-	s->res.msg_done = 1;
-	s->res.head_done = 1;
+	s->t->res.msg_done = 1;
+	s->t->res.head_done = 1;
 	/* what the client sent is not needed any more: drop it so reading
 	 * can go on until its close (no RST under the error page) */
-	s->req.b.data = 0;
-	s->req.b.head = 0;
-	s->req.fwd = s->req.keep = 0;
-	s->bytes_out += s->res.fwd;
+	s->t->req.b.data = 0;
+	s->t->req.b.head = 0;
+	s->t->req.fwd = s->t->req.keep = 0;
+	s->t->bytes_out += s->t->res.fwd;
 	/* HAProxy counts its pages like responses, except those answering a
 	 * request it could not parse (0) */
-	s->log_bytes = state == TERM_ST_REQ ? 0 : hhead_log_size_page(e->data, e->len);
-	s->err_sent = 1;
+	s->t->log_bytes = state == TERM_ST_REQ ? 0 : hhead_log_size_page(e->data, e->len);
+	s->t->err_sent = 1;
 	s->cli_close = 1;
 	s->state = SS_CLOSING;
 	s->exp_x = now_of(s) + LINGER_TIME + (s->fe->to.client ? s->fe->to.client / 1000.0 : 5.0);
 }
 
 /* ---- TCP mode ---- */
+
+/* The client address bytes "balance source" hashes. */
+static const void *stream_src_key(const union sess_addr *a, size_t *len)
+{
+	if (a->sa.sa_family == AF_INET6) {
+		*len = sizeof(a->in6.sin6_addr);
+		return &a->in6.sin6_addr;
+	}
+	*len = sizeof(a->in4.sin_addr);
+	return &a->in4.sin_addr;
+}
 
 static struct proxy *stream_pick_backend(struct session *s)
 {
@@ -185,20 +196,17 @@ static struct proxy *stream_pick_backend(struct session *s)
 
 int stream_start_tcp(struct session *s)
 {
-	s->be = stream_pick_backend(s);
-	if (!s->be) {
+	s->t->be = stream_pick_backend(s);
+	if (!s->t->be) {
 		session_close(s, TERM_PROXY, TERM_ST_REQ);
 		return -1;
 	}
-	CNT_ADD(s->be->be_cnt.cum_conn, 1);
-	if (s->be->lb.algo == LB_SOURCE) {
-		const struct sockaddr_storage *a = &s->cli_addr;
+	CNT_ADD(s->t->be->be_cnt.cum_conn, 1);
+	if (s->t->be->lb.algo == LB_SOURCE) {
+		size_t len;
+		const void *key = stream_src_key(&s->cli_addr, &len);
 
-		if (a->ss_family == AF_INET)
-			return stream_assign_and_connect(s,
-				&((const struct sockaddr_in *)a)->sin_addr, 4);
-		return stream_assign_and_connect(s,
-			&((const struct sockaddr_in6 *)a)->sin6_addr, 16);
+		return stream_assign_and_connect(s, key, len);
 	}
 	return stream_assign_and_connect(s, NULL, 0);
 }
@@ -209,8 +217,8 @@ static int stream_connect(struct session *s)
 {
 	int rc;
 
-	if (s->t_conn_start == 0)
-		s->t_conn_start = now_of(s);
+	if (s->t->t_conn_start == 0)
+		s->t->t_conn_start = now_of(s);
 	rc = backend_connect(s);
 
 	if (rc < 0) {
@@ -219,7 +227,7 @@ static int stream_connect(struct session *s)
 	}
 	if (rc == 1) {
 		s->state = SS_CONNECTING;
-		s->exp_x = s->be->to.connect ? now_of(s) + s->be->to.connect / 1000.0 : 0;
+		s->exp_x = s->t->be->to.connect ? now_of(s) + s->t->be->to.connect / 1000.0 : 0;
 		return 0;
 	}
 	stream_connected(s);
@@ -240,8 +248,8 @@ static int stream_assign_and_connect(struct session *s, const void *key,
 	}
 	if (rc == 1) {
 		s->state = SS_QUEUED;
-		s->t_queue = now_of(s);
-		s->exp_x = s->be->to.queue ? now_of(s) + s->be->to.queue / 1000.0 : 0;
+		s->t->t_queue = now_of(s);
+		s->exp_x = s->t->be->to.queue ? now_of(s) + s->t->be->to.queue / 1000.0 : 0;
 		return 0;
 	}
 	return stream_connect(s);
@@ -249,7 +257,7 @@ static int stream_assign_and_connect(struct session *s, const void *key,
 
 void stream_wakeup(struct session *s)
 {
-	if (s->state != SS_QUEUED || !s->srv)
+	if (s->state != SS_QUEUED || !s->t->srv)
 		return;
 	s->exp_x = 0;
 	stream_connect(s);
@@ -257,11 +265,11 @@ void stream_wakeup(struct session *s)
 
 void stream_connected(struct session *s)
 {
-	s->srv_connected = 1;
+	s->t->srv_connected = 1;
 	s->state = SS_FORWARD;
 	s->exp_x = 0;
 	s->exp_c = s->exp_s = 0;	/* tunnel timeouts may apply from now */
-	s->t_connect = now_of(s);
+	s->t->t_connect = now_of(s);
 }
 
 void stream_connect_failed(struct session *s)
@@ -273,21 +281,21 @@ void stream_connect_failed(struct session *s)
  * at once, the time is already spent), as HAProxy does. */
 static void stream_connect_retry(struct session *s, int pause)
 {
-	struct proxy *be = s->be;
+	struct proxy *be = s->t->be;
 
 	backend_conn_failed(s);
-	if (s->sc)
+	if (s->t->sc)
 		backend_conn_release(s, 0);
-	s->srv_connected = 0;
-	if (s->conn_retries < be->retries) {
-		s->conn_retries++;
+	s->t->srv_connected = 0;
+	if (s->t->conn_retries < be->retries) {
+		s->t->conn_retries++;
 		CNT_ADD(be->be_cnt.retries, 1);
 		/* the last retry goes elsewhere with option redispatch */
-		if ((be->options & PR_O_REDISPATCH) && s->conn_retries == be->retries &&
+		if ((be->options & PR_O_REDISPATCH) && s->t->conn_retries == be->retries &&
 		    be->nservers > 1) {
-			s->prev_srv = s->srv;
+			s->t->prev_srv = s->t->srv;
 			backend_release(s);
-			s->redispatched = 1;
+			s->t->redispatched = 1;
 			CNT_ADD(be->be_cnt.redispatches, 1);
 			stream_assign_and_connect(s, NULL, 0);
 			return;
@@ -312,17 +320,11 @@ static void stream_connect_retry(struct session *s, int pause)
 static const void *stream_hash_key(struct session *s, const char *buf,
 				   const struct http1_msg *m, size_t *len)
 {
-	const struct sockaddr_storage *a = &s->cli_addr;
-	const struct proxy *be = s->be;
+	const struct proxy *be = s->t->be;
 
 	switch (be->lb.algo) {
 	case LB_SOURCE:
-		if (a->ss_family == AF_INET) {
-			*len = 4;
-			return &((const struct sockaddr_in *)a)->sin_addr;
-		}
-		*len = 16;
-		return &((const struct sockaddr_in6 *)a)->sin6_addr;
+		return stream_src_key(&s->cli_addr, len);
 	case LB_URI:
 		*len = m->uri_len;
 		return m->uri;
@@ -364,25 +366,23 @@ static void stream_save_reqline(struct session *s, const char *buf,
 	size_t off, len;
 
 	hhead_start_line(buf, m, &off, &len);
-	free(s->reqline);
-	s->reqline = malloc(len + 1);
-	if (!s->reqline) {
-		s->reqline_len = 0;
+	free(s->t->reqline);
+	s->t->reqline = malloc(len + 1);
+	if (!s->t->reqline) {
+		s->t->reqline_len = 0;
 		return;
 	}
-	memcpy(s->reqline, buf + off, len);
-	s->reqline[len] = '\0';
-	s->reqline_len = (unsigned)len;
+	memcpy(s->t->reqline, buf + off, len);
+	s->t->reqline[len] = '\0';
+	s->t->reqline_len = (unsigned)len;
 }
 
-static void stream_addr_str(const struct sockaddr_storage *a, char *out, size_t len)
+static void stream_addr_str(const union sess_addr *a, char *out, size_t len)
 {
-	if (a->ss_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)a)->sin6_addr, out,
-			  (socklen_t)len);
+	if (a->sa.sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &a->in6.sin6_addr, out, (socklen_t)len);
 	else
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)a)->sin_addr, out,
-			  (socklen_t)len);
+		inet_ntop(AF_INET, &a->in4.sin_addr, out, (socklen_t)len);
 }
 
 /* Decide the connection semantics of the request. */
@@ -390,25 +390,25 @@ static enum hhead_conn stream_req_conn(struct session *s, const struct http1_msg
 {
 	enum pr_http_conn mode = s->fe->http_conn;
 
-	if (s->be && s->be->http_conn > mode)
-		mode = s->be->http_conn;
+	if (s->t->be && s->t->be->http_conn > mode)
+		mode = s->t->be->http_conn;
 	if ((m->flags & HTTP1_F_CONN_CLOSE) ||
 	    (m->version_minor == 0 && !(m->flags & HTTP1_F_CONN_KA)) ||
 	    mode == PR_HTTP_CLO)
 		s->cli_close = 1;
-	s->srv_close = mode != PR_HTTP_KAL;
+	s->t->srv_close = mode != PR_HTTP_KAL;
 	if ((m->flags & HTTP1_F_CONN_UPGRADE) && http1_hdr_find(m, "upgrade", &(size_t){0})) {
-		s->conn_upgrade = 1;
+		s->t->conn_upgrade = 1;
 		return HHEAD_CONN_UPGRADE;
 	}
-	if (s->srv_close)
+	if (s->t->srv_close)
 		return HHEAD_CONN_CLOSE;
 	return m->version_minor == 0 ? HHEAD_CONN_KEEPALIVE : HHEAD_CONN_NONE;
 }
 
 static void stream_http_request(struct session *s, struct http1_msg *m)
 {
-	struct chn *c = &s->req;
+	struct chn *c = &s->t->req;
 	const char *buf = c->b.area + c->b.head;
 	struct hhead_opts o = { 0 };
 	char xff[INET6_ADDRSTRLEN], keybuf[256];
@@ -416,24 +416,24 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 	size_t keylen = 0;
 	int len;
 
-	s->t_req = now_of(s);
-	gettimeofday(&s->req_tv, NULL);
+	s->t->t_req = now_of(s);
+	gettimeofday(&s->t->req_tv, NULL);
 	CNT_ADD(s->fe->fe_cnt.cum_req, 1);
 	stream_save_reqline(s, buf, m);
-	s->head_req = m->method_len == 4 && memcmp(m->method, "HEAD", 4) == 0;
-	s->cli_ver10 = m->version_minor == 0;
-	s->be = stream_pick_backend(s);
-	if (!s->be) {
+	s->t->head_req = m->method_len == 4 && memcmp(m->method, "HEAD", 4) == 0;
+	s->t->cli_ver10 = m->version_minor == 0;
+	s->t->be = stream_pick_backend(s);
+	if (!s->t->be) {
 		stream_error(s, 503, TERM_PROXY, TERM_ST_REQ);
 		return;
 	}
 	if (s->first_req)
-		CNT_ADD(s->be->be_cnt.cum_conn, 1);
-	CNT_ADD(s->be->be_cnt.cum_req, 1);
+		CNT_ADD(s->t->be->be_cnt.cum_conn, 1);
+	CNT_ADD(s->t->be->be_cnt.cum_req, 1);
 	o.conn = stream_req_conn(s, m);
-	if ((s->fe->options | s->be->options) & PR_O_FORWARDFOR) {
+	if ((s->fe->options | s->t->be->options) & PR_O_FORWARDFOR) {
 		stream_addr_str(&s->cli_addr, xff, sizeof(xff));
-		o.xff_name = s->be->fwdfor_hdr ? s->be->fwdfor_hdr :
+		o.xff_name = s->t->be->fwdfor_hdr ? s->t->be->fwdfor_hdr :
 			     s->fe->fwdfor_hdr ? s->fe->fwdfor_hdr : "X-Forwarded-For";
 		o.xff_value = xff;
 	}
@@ -463,14 +463,14 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 	} else {
 		c->mode = BODY_NONE;
 	}
-	s->retryable = c->mode == BODY_NONE &&
+	s->t->retryable = c->mode == BODY_NONE &&
 		       http1_method_idempotent(m->method, m->method_len);
 	if (chn_advance(c) < 0) {
 		/* a bad chunk arriving with the head: the request as a whole
 		 * is invalid, logged as HAProxy does (no backend, <BADREQ>) */
-		s->be = NULL;
-		free(s->reqline);
-		s->reqline = NULL;
+		s->t->be = NULL;
+		free(s->t->reqline);
+		s->t->reqline = NULL;
 		CNT_ADD(s->fe->fe_cnt.failed_req, 1);
 		stream_error(s, 400, TERM_PROXY, TERM_ST_REQ);
 		return;
@@ -480,7 +480,7 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 
 static void stream_parse_request(struct session *s)
 {
-	struct chn *c = &s->req;
+	struct chn *c = &s->t->req;
 	struct http1_hdr hdrs[LBD_MAX_HDRS];
 	struct http1_msg m;
 	int rc;
@@ -494,9 +494,9 @@ static void stream_parse_request(struct session *s)
 			/* nothing more will come. A keep-alive connection closed
 			 * between requests is normal and not logged. */
 			if (!s->first_req)
-				s->logged = 1;
+				s->t->logged = 1;
 			else
-				s->status = 400;	/* what HAProxy logs for it */
+				s->t->status = 400;	/* what HAProxy logs for it */
 			session_close(s, s->first_req ? TERM_CLI_ABORT : 0,
 				      s->first_req ? TERM_ST_REQ : 0);
 		}
@@ -504,10 +504,10 @@ static void stream_parse_request(struct session *s)
 	}
 	/* the first request's deadline runs from the accept; a keep-alive
 	 * request's from its first byte, replacing http-keep-alive */
-	if (!s->first_req && !s->rq_armed) {
-		s->rq_armed = 1;
+	if (!s->first_req && !s->t->rq_armed) {
+		s->t->rq_armed = 1;
 		s->exp_x = s->fe->to.http_request ?
-			   s->t_rq_start + s->fe->to.http_request / 1000.0 : 0;
+			   s->t->t_rq_start + s->fe->to.http_request / 1000.0 : 0;
 	}
 	rc = http1_parse_request(c->b.area + c->b.head, c->b.data, &m);
 	if (rc == 0) {
@@ -533,7 +533,7 @@ static void stream_parse_request(struct session *s)
 
 void stream_req_data(struct session *s)
 {
-	struct chn *c = &s->req;
+	struct chn *c = &s->t->req;
 
 	if (s->state == SS_CLOSING) {
 		/* draining after an error: discard */
@@ -553,7 +553,7 @@ void stream_req_data(struct session *s)
 	if (chn_advance(c) < 0) {
 		/* a bad chunk later in the body: "PH" as HAProxy logs it */
 		CNT_ADD(s->fe->fe_cnt.failed_req, 1);
-		if (s->res.head_done)
+		if (s->t->res.head_done)
 			session_close(s, TERM_PROXY, TERM_ST_DATA);
 		else
 			stream_error(s, 400, TERM_PROXY, TERM_ST_HDR);
@@ -572,37 +572,37 @@ static enum hhead_conn stream_res_conn(struct session *s, const struct http1_msg
 {
 	if ((m->flags & HTTP1_F_CONN_CLOSE) ||
 	    (m->version_minor == 0 && !(m->flags & HTTP1_F_CONN_KA)))
-		s->srv_close = 1;
-	if (m->status == 101 && s->conn_upgrade)
+		s->t->srv_close = 1;
+	if (m->status == 101 && s->t->conn_upgrade)
 		return HHEAD_CONN_UPGRADE;
-	if (s->res.mode == BODY_CLOSE || !s->req.msg_done)
+	if (s->t->res.mode == BODY_CLOSE || !s->t->req.msg_done)
 		s->cli_close = 1;
 	if (s->cli_close)
 		return HHEAD_CONN_CLOSE;
-	return s->cli_ver10 ? HHEAD_CONN_KEEPALIVE : HHEAD_CONN_NONE;
+	return s->t->cli_ver10 ? HHEAD_CONN_KEEPALIVE : HHEAD_CONN_NONE;
 }
 
 static void stream_http_response(struct session *s, struct http1_msg *m)
 {
-	struct chn *c = &s->res;
+	struct chn *c = &s->t->res;
 	uint32_t off = c->fwd;
 	const char *buf = c->b.area + c->b.head + off;
 	struct hhead_opts o = { 0 };
 	int len;
 
-	s->log_bytes += hhead_log_size(buf, m);
+	s->t->log_bytes += hhead_log_size(buf, m);
 	if (m->status < 200 && m->status != 101) {
 		/* interim response: forward as is, parse what follows */
 		c->fwd += (uint32_t)m->head_len;
 		return;
 	}
-	s->status = m->status;
-	s->t_res = now_of(s);
-	CNT_ADD(s->be->be_cnt.http_rsp[m->status / 100 <= 5 ? m->status / 100 : 0], 1);
+	s->t->status = m->status;
+	s->t->t_res = now_of(s);
+	CNT_ADD(s->t->be->be_cnt.http_rsp[m->status / 100 <= 5 ? m->status / 100 : 0], 1);
 	CNT_ADD(s->fe->fe_cnt.http_rsp[m->status / 100 <= 5 ? m->status / 100 : 0], 1);
-	if (m->status == 101 && s->conn_upgrade)
+	if (m->status == 101 && s->t->conn_upgrade)
 		c->mode = BODY_TUNNEL;
-	else if (s->head_req || m->status == 204 || m->status == 304)
+	else if (s->t->head_req || m->status == 204 || m->status == 304)
 		c->mode = BODY_NONE;
 	else if (m->flags & HTTP1_F_CHUNKED) {
 		c->mode = BODY_CHUNKED;
@@ -623,9 +623,9 @@ static void stream_http_response(struct session *s, struct http1_msg *m)
 	c->fwd += (uint32_t)len;
 	c->head_done = 1;
 	if (c->mode == BODY_TUNNEL) {
-		s->req.mode = BODY_TUNNEL;
-		s->req.msg_done = 0;
-		chn_advance(&s->req);
+		s->t->req.mode = BODY_TUNNEL;
+		s->t->req.msg_done = 0;
+		chn_advance(&s->t->req);
 	}
 }
 
@@ -633,23 +633,23 @@ static void stream_retry_fresh(struct session *s)
 {
 	/* the reused connection died before answering: send the request
 	 * again on a new one, it was kept for that */
-	s->req.fwd += s->req.keep;
-	s->req.keep = 0;
-	s->req.eof = 0;
+	s->t->req.fwd += s->t->req.keep;
+	s->t->req.keep = 0;
+	s->t->req.eof = 0;
 	backend_conn_release(s, 0);
-	s->srv_connected = 0;
-	s->reused = 0;
-	s->res.eof = 0;
-	s->res.b.data = 0;
-	s->res.b.head = 0;
-	s->retryable = 0;
+	s->t->srv_connected = 0;
+	s->t->reused = 0;
+	s->t->res.eof = 0;
+	s->t->res.b.data = 0;
+	s->t->res.b.head = 0;
+	s->t->retryable = 0;
 	s->first_req = 0;
 	stream_connect(s);
 }
 
 static void stream_parse_response(struct session *s)
 {
-	struct chn *c = &s->res;
+	struct chn *c = &s->t->res;
 	struct http1_hdr hdrs[LBD_MAX_HDRS];
 	struct http1_msg m;
 	int rc;
@@ -662,14 +662,14 @@ static void stream_parse_response(struct session *s)
 					  c->b.data - c->fwd, &m);
 		if (rc == 0) {
 			if (c->b.data + lbd.conf->global.maxrewrite >= c->b.size) {
-				CNT_ADD(s->be->be_cnt.failed_resp, 1);
+				CNT_ADD(s->t->be->be_cnt.failed_resp, 1);
 				stream_error(s, 502, TERM_PROXY, TERM_ST_HDR);
 			}
 			return;
 		}
 		if (rc < 0) {
-			CNT_ADD(s->be->be_cnt.failed_resp, 1);
-			log_debug("%s: invalid response from server: %s", s->be->id,
+			CNT_ADD(s->t->be->be_cnt.failed_resp, 1);
+			log_debug("%s: invalid response from server: %s", s->t->be->id,
 				  m.err_msg ? m.err_msg : "?");
 			stream_error(s, 502, TERM_PROXY, TERM_ST_HDR);
 			return;
@@ -682,7 +682,7 @@ static void stream_parse_response(struct session *s)
 
 void stream_res_data(struct session *s)
 {
-	struct chn *c = &s->res;
+	struct chn *c = &s->t->res;
 
 	if (s->http && !c->head_done) {
 		stream_parse_response(s);
@@ -690,28 +690,28 @@ void stream_res_data(struct session *s)
 			return;
 		if (!c->head_done) {
 			if (c->eof) {
-				if (c->b.data == 0 && s->reused && s->req.keep) {
+				if (c->b.data == 0 && s->t->reused && s->t->req.keep) {
 					stream_retry_fresh(s);
 					return;
 				}
-				CNT_ADD(s->be->be_cnt.failed_resp, 1);
+				CNT_ADD(s->t->be->be_cnt.failed_resp, 1);
 				stream_error(s, 502, TERM_SRV_ABORT, TERM_ST_HDR);
 			}
 			return;
 		}
 	}
 	if (chn_advance(c) < 0) {
-		CNT_ADD(s->be->be_cnt.failed_resp, 1);
+		CNT_ADD(s->t->be->be_cnt.failed_resp, 1);
 		session_close(s, TERM_SRV_ABORT, TERM_ST_DATA);
 		return;
 	}
 	if (c->eof && !c->msg_done && c->mode != BODY_TUNNEL) {
 		/* truncated response: the client sees the connection close */
-		CNT_ADD(s->be->be_cnt.srv_aborts, 1);
+		CNT_ADD(s->t->be->be_cnt.srv_aborts, 1);
 		s->cli_close = 1;
-		s->srv_close = 1;
-		s->term[0] = TERM_SRV_ABORT;
-		s->term[1] = TERM_ST_DATA;
+		s->t->srv_close = 1;
+		s->t->term[0] = TERM_SRV_ABORT;
+		s->t->term[1] = TERM_ST_DATA;
 		if (c->fwd == 0)
 			session_close(s, 0, 0);
 		else
@@ -733,16 +733,16 @@ void stream_cli_error(struct session *s)
 
 void stream_srv_error(struct session *s)
 {
-	if (!s->res_started && s->reused && s->req.keep) {
+	if (!s->t->res_started && s->t->reused && s->t->req.keep) {
 		stream_retry_fresh(s);
 		return;
 	}
-	if (s->http && !s->res.head_done) {
-		CNT_ADD(s->be->be_cnt.failed_resp, 1);
+	if (s->http && !s->t->res.head_done) {
+		CNT_ADD(s->t->be->be_cnt.failed_resp, 1);
 		stream_error(s, 502, TERM_SRV_ABORT, TERM_ST_HDR);
 		return;
 	}
-	CNT_ADD(s->be->be_cnt.srv_aborts, 1);
+	CNT_ADD(s->t->be->be_cnt.srv_aborts, 1);
 	session_close(s, TERM_SRV_ABORT, TERM_ST_DATA);
 }
 
@@ -750,9 +750,10 @@ void stream_phase_timeout(struct session *s)
 {
 	switch (s->state) {
 	case SS_REQ_WAIT:
-		if (s->req.b.data == 0 && !s->first_req) {
+		if ((!s->t || s->t->req.b.data == 0) && !s->first_req) {
 			/* keep-alive timeout: nothing to log */
-			s->logged = 1;
+			if (s->t)
+				s->t->logged = 1;
 			session_close(s, 0, 0);
 			return;
 		}
@@ -764,8 +765,8 @@ void stream_phase_timeout(struct session *s)
 		return;
 	case SS_CONNECTING:
 		stream_connect_retry(s, 0);
-		if (!s->freeing && s->term[0] == TERM_SRV_ABORT)
-			s->term[0] = TERM_SRV_TO;
+		if (!s->freeing && s->t->term[0] == TERM_SRV_ABORT)
+			s->t->term[0] = TERM_SRV_TO;
 		return;
 	case SS_RETRY_WAIT:
 		stream_connect(s);
@@ -782,9 +783,10 @@ void stream_side_timeout(struct session *s, int is_cli)
 {
 	if (is_cli) {
 		if (s->http && s->state == SS_REQ_WAIT && !s->first_req &&
-		    s->req.b.data == 0) {
+		    (!s->t || s->t->req.b.data == 0)) {
 			/* an idle keep-alive client: close without a word */
-			s->logged = 1;
+			if (s->t)
+				s->t->logged = 1;
 			session_close(s, 0, 0);
 			return;
 		}
@@ -795,7 +797,7 @@ void stream_side_timeout(struct session *s, int is_cli)
 		session_close(s, TERM_CLI_TO, TERM_ST_DATA);
 		return;
 	}
-	if (s->http && !s->res.head_done) {
+	if (s->http && !s->t->res.head_done) {
 		stream_error(s, 504, TERM_SRV_TO, TERM_ST_HDR);
 		return;
 	}
@@ -806,36 +808,43 @@ uint32_t stream_cli_timeout(const struct session *s)
 {
 	const struct pr_timeouts *t = &s->fe->to;
 
-	if ((s->req.shut_sent || s->res.shut_sent) && t->client_fin)
+	if (!s->t)
+		return t->client;
+	if ((s->t->req.shut_sent || s->t->res.shut_sent) && t->client_fin)
 		return t->client_fin;
-	if (!s->http && s->srv_connected && s->be && s->be->to.tunnel)
-		return s->be->to.tunnel;
-	if (s->http && s->res.mode == BODY_TUNNEL && s->be && s->be->to.tunnel)
-		return s->be->to.tunnel;
+	if (!s->http && s->t->srv_connected && s->t->be && s->t->be->to.tunnel)
+		return s->t->be->to.tunnel;
+	if (s->http && s->t->res.mode == BODY_TUNNEL && s->t->be && s->t->be->to.tunnel)
+		return s->t->be->to.tunnel;
 	return t->client;
 }
 
 uint32_t stream_srv_timeout(const struct session *s)
 {
-	const struct pr_timeouts *t = &s->be->to;
+	const struct pr_timeouts *t = &s->t->be->to;
 
-	if ((s->req.shut_sent || s->res.shut_sent) && t->server_fin)
+	if ((s->t->req.shut_sent || s->t->res.shut_sent) && t->server_fin)
 		return t->server_fin;
-	if ((!s->http || s->res.mode == BODY_TUNNEL) && t->tunnel)
+	if ((!s->http || s->t->res.mode == BODY_TUNNEL) && t->tunnel)
 		return t->tunnel;
 	return t->server;
 }
 
 int stream_want_cli_read(struct session *s)
 {
-	struct chn *c = &s->req;
+	struct chn *c;
+	uint32_t reserve;
+
+	if (!s->t)	/* idle keep-alive: wait for the next request */
+		return s->cli_eof ? 0 : STREAM_READ_TIMED;
+	c = &s->t->req;
 	/* a head still to parse (this one or a pipelined next one) needs
 	 * room for its rewrite */
-	uint32_t reserve = (s->http && (!c->head_done || c->msg_done)) ?
-			   lbd.conf->global.maxrewrite : 0;
+	reserve = (s->http && (!c->head_done || c->msg_done)) ?
+		  lbd.conf->global.maxrewrite : 0;
 
 	if (s->state == SS_CLOSING)	/* drain after the error page: no RST */
-		return !c->eof && s->res.fwd == 0 ? STREAM_READ_TIMED : 0;
+		return !c->eof && s->t->res.fwd == 0 ? STREAM_READ_TIMED : 0;
 	if (c->eof || c->pdata >= CHN_PIPE_CAP)
 		return 0;
 	if (c->b.area && c->b.size - c->b.data <= reserve)
@@ -853,18 +862,18 @@ int stream_want_cli_read(struct session *s)
 
 int stream_want_srv_read(struct session *s)
 {
-	struct chn *c = &s->res;
+	struct chn *c = &s->t->res;
 
 	uint32_t reserve = (s->http && !c->head_done) ? lbd.conf->global.maxrewrite : 0;
 
-	if (!s->srv_connected || c->eof || c->msg_done || c->pdata >= CHN_PIPE_CAP)
+	if (!s->t->srv_connected || c->eof || c->msg_done || c->pdata >= CHN_PIPE_CAP)
 		return 0;
 	return !c->b.area || c->b.size - c->b.data > reserve;
 }
 
 int stream_should_log(const struct session *s)
 {
-	if ((s->fe->options & PR_O_DONTLOGNULL) && s->bytes_in == 0)
+	if ((s->fe->options & PR_O_DONTLOGNULL) && s->t->bytes_in == 0)
 		return 0;
 	return 1;
 }
@@ -873,12 +882,12 @@ int stream_should_log(const struct session *s)
 
 static int stream_tunnel_progress(struct session *s)
 {
-	struct chn *q = &s->req, *r = &s->res;
+	struct chn *q = &s->t->req, *r = &s->t->res;
 
-	if (!s->srv_connected)
+	if (!s->t->srv_connected)
 		return 0;
 	if (q->eof && q->fwd == 0 && q->pdata == 0 && !q->shut_sent) {
-		shutdown(s->sc->sk.fd, SHUT_WR);
+		shutdown(s->t->sc->sk.fd, SHUT_WR);
 		q->shut_sent = 1;
 		s->exp_c = s->exp_s = 0;	/* restart with the fin timeouts */
 	}
@@ -896,81 +905,70 @@ static int stream_tunnel_progress(struct session *s)
 
 int stream_progress(struct session *s)
 {
+	if (!s->t)
+		return 0;
 	if (s->state == SS_CLOSING) {
-		if (s->res.fwd == 0 && !s->res.shut_sent) {
+		if (s->t->res.fwd == 0 && !s->t->res.shut_sent) {
 			shutdown(s->cli.fd, SHUT_WR);
-			s->res.shut_sent = 1;
+			s->t->res.shut_sent = 1;
 		}
-		if (s->req.eof) {
+		if (s->t->req.eof) {
 			session_close(s, 0, 0);
 			return -1;
 		}
 		return 0;
 	}
-	if (!s->http || s->res.mode == BODY_TUNNEL)
+	if (!s->http || s->t->res.mode == BODY_TUNNEL)
 		return stream_tunnel_progress(s);
-	if (s->state == SS_FORWARD && s->req.msg_done && s->res.msg_done &&
-	    s->res.fwd == 0 && s->req.fwd == 0) {
+	if (s->state == SS_FORWARD && s->t->req.msg_done && s->t->res.msg_done &&
+	    s->t->res.fwd == 0 && s->t->req.fwd == 0) {
 		stream_txn_end(s);
 		return s->freeing ? -1 : 0;
 	}
 	return 0;
 }
 
+/* Back to waiting for a request; the transaction is gone, so an idle
+ * keep-alive connection holds nothing but its session. */
 static void stream_txn_reset(struct session *s)
 {
-	struct chn *q = &s->req;
-	uint32_t left = q->b.data;
+	ev_tstamp now = now_of(s);
 
-	chn_reset(q);
-	chn_reset(&s->res);
-	q->b.data = left;
+	session_txn_free(s);
 	s->state = SS_REQ_WAIT;
 	s->first_req = 0;
-	s->srv = NULL;
-	s->be = NULL;
-	s->prev_srv = NULL;
-	s->conn_retries = 0;
-	s->redispatched = 0;
-	s->reused = s->retryable = s->res_started = s->head_req = 0;
-	s->conn_upgrade = s->logged = s->err_sent = s->rq_armed = 0;
-	s->srv_close = 0;
-	s->status = 0;
-	free(s->reqline);
-	s->reqline = NULL;
-	s->reqline_len = 0;
-	s->term[0] = TERM_CAUSE_NONE;
-	s->term[1] = TERM_ST_NONE;
-	s->bytes_in = s->bytes_out = s->log_bytes = 0;
-	s->t_idle = now_of(s);
-	s->t_rq_start = s->t_req = s->t_queue = s->t_conn_start = 0;
-	if (left)
-		s->t_rq_start = now_of(s);	/* a pipelined request is here */
-	s->t_connect = s->t_res = s->t_end = 0;
+	s->t_idle = now;
 	gettimeofday(&s->accept_tv, NULL);
 	s->exp_x = s->fe->to.http_keep_alive ?
-		   now_of(s) + s->fe->to.http_keep_alive / 1000.0 : 0;
+		   now + s->fe->to.http_keep_alive / 1000.0 : 0;
 	s->exp_s = 0;
+	if (!s->pending.data)
+		return;
+	/* a pipelined request is already here */
+	if (session_txn_new(s) < 0) {
+		session_close(s, TERM_RESOURCE, TERM_ST_REQ);
+		return;
+	}
+	s->t->t_rq_start = now;
+	stream_parse_request(s);
 }
 
 static void stream_txn_end(struct session *s)
 {
-	int reuse = !s->srv_close && s->res.mode != BODY_CLOSE && !s->res.eof &&
-		    s->res.b.data == 0 && s->req.msg_done;
+	int reuse = !s->t->srv_close && s->t->res.mode != BODY_CLOSE && !s->t->res.eof &&
+		    s->t->res.b.data == 0 && s->t->req.msg_done;
 
-	s->t_end = now_of(s);
+	s->t->t_end = now_of(s);
 	backend_release(s);
 	if (stream_should_log(s))
 		sess_log(s);
-	s->logged = 1;
-	if (s->sc)
+	s->t->logged = 1;
+	if (s->t->sc)
 		backend_conn_release(s, reuse);
-	s->srv_connected = 0;
-	if (s->cli_close || (s->req.eof && s->req.b.data == 0)) {
+	s->t->srv_connected = 0;
+	if (s->cli_close || (s->t->req.eof && s->t->req.b.data == 0)) {
 		session_close(s, 0, 0);
 		return;
 	}
 	stream_txn_reset(s);
-	if (s->req.b.data)
-		stream_parse_request(s);	/* a pipelined request is waiting */
 }

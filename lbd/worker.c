@@ -283,8 +283,9 @@ static void worker_soft_stop(struct worker *w)
 	for (s = w->sessions; s; s = n) {
 		n = s->next_all;
 		if (s->http && s->state == SS_REQ_WAIT && !s->first_req &&
-		    s->req.b.data == 0) {
-			s->logged = 1;
+		    (!s->t || s->t->req.b.data == 0)) {
+			if (s->t)
+				s->t->logged = 1;
 			session_close(s, 0, 0);
 		} else {
 			s->cli_close = 1;

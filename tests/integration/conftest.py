@@ -60,9 +60,10 @@ class Lbd:
         self.proc = subprocess.Popen([LBD, "-d", "-f", self.cfg], stdout=self.out,
                                      stderr=self.err)
         for p in ports:
-            if not wait_port(p):
+            if not wait_port(p, timeout=15.0):
+                err = self.stderr()
                 self.stop(check=False)
-                raise RuntimeError("lbd did not listen on %d: %s" % (p, self.stderr()))
+                raise RuntimeError("lbd did not listen on %d: %s" % (p, err))
 
     def stderr(self):
         self.err.flush()
