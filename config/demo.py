@@ -30,7 +30,7 @@ def main():
 lbd is running with %s (Ctrl-C to stop). Try:
     curl -s http://127.0.0.1:8080/name        # web1, web1, web2 ... (weights 2:1)
     curl -s http://127.0.0.1:8080/chunked/3/5 # a chunked response passes through
-    printf 'hello' | socat - TCP:127.0.0.1:8081   # mode tcp listener (leastconn)
+    printf 'GET /name HTTP/1.0\\r\\n\\r\\n' | socat - TCP:127.0.0.1:8081  # through the mode tcp listener
 Stats: the runtime API and stats page are not built yet; each request's
 httplog line is printed below.
 """ % args.config, flush=True)
