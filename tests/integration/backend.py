@@ -29,27 +29,25 @@ import struct
 import threading
 
 
-class Backend:
-    def __init__(self, name, port=0, host="127.0.0.1"):
-        self.name = name
-        self.host = host
+class LoopServer:
+    """An asyncio TCP server running in its own thread; subclasses give
+    handle(reader, writer). Stopped with stop(), which cancels every task."""
+
+    host = "127.0.0.1"
+
+    def __init__(self, port=0):
         self.port = port
         self.conns = 0
-        self.requests = 0
-        self.active = 0
-        self.max_active = 0
-        self.paths = []
         self._loop = None
         self._server = None
         self._thread = None
         self._ready = threading.Event()
 
-    # -- lifecycle -------------------------------------------------------
     def start(self):
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
         if not self._ready.wait(5):
-            raise RuntimeError("backend did not start")
+            raise RuntimeError("%s did not start" % type(self).__name__)
         return self
 
     def _run(self):
@@ -58,7 +56,7 @@ class Backend:
 
         async def main():
             self._server = await asyncio.start_server(
-                self._handle, self.host, self.port, reuse_address=True)
+                self.handle, self.host, self.port, reuse_address=True)
             self.port = self._server.sockets[0].getsockname()[1]
             self._ready.set()
             async with self._server:
@@ -82,8 +80,19 @@ class Backend:
     def addr(self):
         return "%s:%d" % (self.host, self.port)
 
+
+class Backend(LoopServer):
+    def __init__(self, name, port=0, host="127.0.0.1"):
+        super().__init__(port)
+        self.name = name
+        self.host = host
+        self.requests = 0
+        self.active = 0
+        self.max_active = 0
+        self.paths = []
+
     # -- protocol --------------------------------------------------------
-    async def _handle(self, reader, writer):
+    async def handle(self, reader, writer):
         self.conns += 1
         state = {"drop_next": False}
         try:
@@ -220,65 +229,27 @@ class Backend:
         return not close
 
 
-class TcpEcho:
+class TcpEcho(LoopServer):
     """A TCP server that echoes, and on EOF from the peer sends 'BYE' and
     half-closes itself, so tests can observe half-close propagation."""
 
     def __init__(self, name="echo"):
+        super().__init__()
         self.name = name
-        self.port = 0
-        self.conns = 0
-        self._ready = threading.Event()
-        self._loop = None
-        self._server = None
 
-    def start(self):
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-        self._ready.wait(5)
-        return self
-
-    def _run(self):
-        self._loop = asyncio.new_event_loop()
-
-        async def handle(reader, writer):
-            self.conns += 1
-            try:
-                while True:
-                    data = await reader.read(65536)
-                    if not data:
-                        writer.write(b"BYE")
-                        await writer.drain()
-                        writer.write_eof()
-                        break
-                    writer.write(data)
-                    await writer.drain()
-            except (ConnectionError, asyncio.CancelledError):
-                pass
-            finally:
-                writer.close()
-
-        async def main():
-            self._server = await asyncio.start_server(handle, "127.0.0.1", 0)
-            self.port = self._server.sockets[0].getsockname()[1]
-            self._ready.set()
-            async with self._server:
-                await self._server.serve_forever()
-
+    async def handle(self, reader, writer):
+        self.conns += 1
         try:
-            self._loop.run_until_complete(main())
-        except (asyncio.CancelledError, RuntimeError):
+            while True:
+                data = await reader.read(65536)
+                if not data:
+                    writer.write(b"BYE")
+                    await writer.drain()
+                    writer.write_eof()
+                    break
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, asyncio.CancelledError):
             pass
-
-    def stop(self):
-        if self._loop and self._server:
-            def _close():
-                self._server.close()
-                for t in asyncio.all_tasks(self._loop):
-                    t.cancel()
-            self._loop.call_soon_threadsafe(_close)
-            self._thread.join(5)
-
-    @property
-    def addr(self):
-        return "127.0.0.1:%d" % self.port
+        finally:
+            writer.close()

@@ -49,21 +49,26 @@ def check_config(text, *extra):
         os.unlink(path)
 
 
-class Lbd:
-    def __init__(self, cfg_text, ports=(), tmpdir=None):
-        self.dir = tmpdir or tempfile.mkdtemp(prefix="lbd-test-")
-        self.cfg = os.path.join(self.dir, "lbd.cfg")
+class Daemon:
+    """A proxy process in the foreground, its config in a temp dir, stdout
+    and stderr in files; stopped by its PID."""
+
+    name = "daemon"
+
+    def __init__(self, argv, cfg_text, ports=()):
+        self.dir = tempfile.mkdtemp(prefix="%s-test-" % self.name)
+        self.cfg = os.path.join(self.dir, "%s.cfg" % self.name)
         with open(self.cfg, "w") as f:
             f.write(cfg_text)
         self.out = open(os.path.join(self.dir, "stdout"), "w+")
         self.err = open(os.path.join(self.dir, "stderr"), "w+")
-        self.proc = subprocess.Popen([LBD, "-d", "-f", self.cfg], stdout=self.out,
+        self.proc = subprocess.Popen(argv + ["-f", self.cfg], stdout=self.out,
                                      stderr=self.err)
         for p in ports:
             if not wait_port(p, timeout=15.0):
                 err = self.stderr()
                 self.stop(check=False)
-                raise RuntimeError("lbd did not listen on %d: %s" % (p, err))
+                raise RuntimeError("%s did not listen on %d: %s" % (self.name, p, err))
 
     def stderr(self):
         self.err.flush()
@@ -97,9 +102,24 @@ class Lbd:
         self.err.close()
         shutil.rmtree(self.dir, ignore_errors=True)
         if check:
-            assert "Sanitizer" not in err and "runtime error" not in err, err
-            assert rc == 0, "lbd exited with %r: %s" % (rc, err)
+            self.check_exit(rc, err)
         return rc
+
+    def check_exit(self, rc, err):
+        pass
+
+
+class Lbd(Daemon):
+    """The lbd under test; it must exit 0 without a sanitizer report."""
+
+    name = "lbd"
+
+    def __init__(self, cfg_text, ports=()):
+        super().__init__([LBD, "-d"], cfg_text, ports)
+
+    def check_exit(self, rc, err):
+        assert "Sanitizer" not in err and "runtime error" not in err, err
+        assert rc == 0, "lbd exited with %r: %s" % (rc, err)
 
 
 @pytest.fixture
@@ -152,6 +172,30 @@ def raw_http(port, raw, timeout=5.0, read_all=True):
         pass
     s.close()
     return data
+
+
+def proxy_cfg(port, server_addr, mode="http", glob="", dflt="", be="", srv_opts=""):
+    """One frontend on 127.0.0.1:port to one backend with server s1, logging
+    to stdout (raw), 5s timeouts; extra lines for each section."""
+    return """global
+    maxconn 100
+%s
+defaults
+    mode %s
+    timeout connect 5s
+    timeout client 5s
+    timeout server 5s
+    log stdout format raw local0
+    option %s
+%s
+frontend fe
+    bind 127.0.0.1:%d
+    default_backend be
+backend be
+%s
+    server s1 %s %s
+""" % (glob, mode, "httplog" if mode == "http" else "tcplog", dflt, port, be,
+       server_addr, srv_opts)
 
 
 DEFAULTS = """

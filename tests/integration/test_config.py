@@ -1,7 +1,6 @@
 """lbd -c: HAProxy's configuration language, errors with file:line, and
 warnings where HAProxy gives them."""
 import os
-import re
 import shutil
 import subprocess
 import tempfile

@@ -16,29 +16,14 @@ import time
 
 import pytest
 
-from conftest import free_port
+from conftest import free_port, proxy_cfg
 
 # ---------------------------------------------------------------- helpers
 
 
 def cfg(port, server, glob="", dflt="", srv_opts=""):
-    return """global
-    tune.bufsize 4096
-%s
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 5s
-    timeout server 5s
-    log stdout format raw local0
-    option httplog
-%s
-frontend fe
-    bind 127.0.0.1:%d
-    default_backend be
-backend be
-    server s1 %s %s
-""" % (glob, dflt, port, server.addr, srv_opts)
+    return proxy_cfg(port, server.addr, "http", glob="    tune.bufsize 4096\n" + glob,
+                     dflt=dflt, srv_opts=srv_opts)
 
 
 class Exchange:

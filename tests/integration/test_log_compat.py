@@ -26,17 +26,13 @@ failure that asks for the marker to go.
 import datetime
 import os
 import re
-import shutil
-import signal
 import socket
-import subprocess
-import tempfile
 import time
 
 import pytest
 
 from backend import Backend, TcpEcho
-from conftest import Lbd, free_port, wait_port
+from conftest import Daemon, Lbd, free_port
 
 HAPROXY = os.environ.get("HAPROXY_BIN", "/usr/sbin/haproxy")
 
@@ -56,46 +52,11 @@ DEAD_RETRIES = 3       # HAProxy's default `retries`
 # --------------------------------------------------------------------------
 # HAProxy, run like lbd: foreground, logs on stdout, stopped by its PID.
 # --------------------------------------------------------------------------
-class Haproxy:
+class Haproxy(Daemon):
+    name = "haproxy"
+
     def __init__(self, cfg_text, port):
-        self.dir = tempfile.mkdtemp(prefix="haproxy-test-")
-        self.cfg = os.path.join(self.dir, "haproxy.cfg")
-        with open(self.cfg, "w") as f:
-            f.write(cfg_text)
-        self.out = open(os.path.join(self.dir, "stdout"), "w+")
-        self.err = open(os.path.join(self.dir, "stderr"), "w+")
-        self.proc = subprocess.Popen([HAPROXY, "-db", "-f", self.cfg],
-                                     stdout=self.out, stderr=self.err)
-        if not wait_port(port):
-            err = self.stderr()
-            self.stop()
-            raise RuntimeError("haproxy did not listen on %d: %s" % (port, err))
-
-    def stderr(self):
-        self.err.flush()
-        with open(self.err.name) as f:
-            return f.read()
-
-    def logs(self, wait_for=0, timeout=3.0):
-        end = time.time() + timeout
-        while True:
-            with open(self.out.name) as f:
-                lines = [l.rstrip("\n") for l in f if l.strip()]
-            if len(lines) >= wait_for or time.time() > end:
-                return lines
-            time.sleep(0.02)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self.out.close()
-        self.err.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        super().__init__([HAPROXY, "-db"], cfg_text, [port])
 
 
 class SideBySide:

@@ -98,9 +98,9 @@ def test_server_timeout_closes_idle_tunnel(lbd, echo_server):
 
 def test_tunnel_timeout_overrides_client_and_server(lbd, echo_server):
     port = free_port()
-    l = lbd(cfg(port, echo_server, "    timeout tunnel 1500ms")
-            .replace("timeout server 5s", "timeout server 200ms")
-            .replace("timeout client 5s", "timeout client 200ms"), [port])
+    lbd(cfg(port, echo_server, "    timeout tunnel 1500ms")
+        .replace("timeout server 5s", "timeout server 200ms")
+        .replace("timeout client 5s", "timeout client 200ms"), [port])
     s = socket.create_connection(("127.0.0.1", port), 5)
     s.sendall(b"x")
     recv_until(s, 1)

@@ -13,48 +13,17 @@ import time
 
 import pytest
 
-from conftest import free_port
+from conftest import free_port, proxy_cfg
 
 # ---------------------------------------------------------------- helpers
 
 
 def http_cfg(port, server_addr, dflt="", srv_opts="", be=""):
-    return """global
-    maxconn 100
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 5s
-    timeout server 5s
-    log stdout format raw local0
-    option httplog
-%s
-frontend fe
-    bind 127.0.0.1:%d
-    default_backend be
-backend be
-%s
-    server s1 %s %s
-""" % (dflt, port, be, server_addr, srv_opts)
+    return proxy_cfg(port, server_addr, "http", dflt=dflt, be=be, srv_opts=srv_opts)
 
 
 def tcp_cfg(port, server_addr, dflt=""):
-    return """global
-    maxconn 100
-defaults
-    mode tcp
-    timeout connect 5s
-    timeout client 5s
-    timeout server 5s
-    log stdout format raw local0
-    option tcplog
-%s
-frontend fe
-    bind 127.0.0.1:%d
-    default_backend be
-backend be
-    server s1 %s
-""" % (dflt, port, server_addr)
+    return proxy_cfg(port, server_addr, "tcp", dflt=dflt)
 
 
 def read_to_eof(s):
@@ -459,8 +428,8 @@ def test_connect_timeout_is_retried(lbd, unaccepting_server):
 
 def test_connect_timeout_retries_without_turnaround(lbd, unaccepting_server):
     port = free_port()
-    l = lbd(http_cfg(port, unaccepting_server, "    timeout connect 400ms\n    retries 2"),
-            [port])
+    lbd(http_cfg(port, unaccepting_server, "    timeout connect 400ms\n    retries 2"),
+        [port])
     data, cport, elapsed, err = exchange(port, [b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"])
     complete_error_page(data, 503)
     assert elapsed < 1.7, elapsed
