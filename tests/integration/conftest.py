@@ -55,7 +55,7 @@ class Daemon:
 
     name = "daemon"
 
-    def __init__(self, argv, cfg_text, ports=()):
+    def __init__(self, argv, cfg_text, ports=(), env=None):
         self.dir = tempfile.mkdtemp(prefix="%s-test-" % self.name)
         self.cfg = os.path.join(self.dir, "%s.cfg" % self.name)
         with open(self.cfg, "w") as f:
@@ -63,7 +63,8 @@ class Daemon:
         self.out = open(os.path.join(self.dir, "stdout"), "w+")
         self.err = open(os.path.join(self.dir, "stderr"), "w+")
         self.proc = subprocess.Popen(argv + ["-f", self.cfg], stdout=self.out,
-                                     stderr=self.err)
+                                     stderr=self.err,
+                                     env=dict(os.environ, **(env or {})))
         for p in ports:
             if not wait_port(p, timeout=15.0):
                 err = self.stderr()
@@ -114,8 +115,8 @@ class Lbd(Daemon):
 
     name = "lbd"
 
-    def __init__(self, cfg_text, ports=()):
-        super().__init__([LBD, "-d"], cfg_text, ports)
+    def __init__(self, cfg_text, ports=(), env=None):
+        super().__init__([LBD, "-d"], cfg_text, ports, env)
 
     def check_exit(self, rc, err):
         assert "Sanitizer" not in err and "runtime error" not in err, err
@@ -146,8 +147,8 @@ def echo_server():
 def lbd():
     running = []
 
-    def start(cfg_text, ports=()):
-        l = Lbd(cfg_text, ports)
+    def start(cfg_text, ports=(), env=None):
+        l = Lbd(cfg_text, ports, env)
         running.append(l)
         return l
     yield start
