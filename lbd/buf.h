@@ -37,11 +37,13 @@ static inline char *buf_tail(struct buf *b)
 	return b->area + b->head + b->data;
 }
 
-/* Contiguous room after the data, moving the data to the start first when
- * that gains room. */
+/* Contiguous room after the data. The data moves to the start first when
+ * less than half the buffer is left after it, so the room returned is
+ * never much below the free space callers see as size - data (which
+ * decides whether they wait for reading at all). */
 static inline uint32_t buf_room(struct buf *b)
 {
-	if (b->head && b->head + b->data == b->size) {
+	if (b->head && b->size - b->head - b->data < b->size / 2) {
 		memmove(b->area, b->area + b->head, b->data);
 		b->head = 0;
 	}

@@ -222,6 +222,13 @@ int cfg_postparse(struct cfg_ctx *ctx)
 		}
 		check_timeouts(ctx, px);
 		check_logs(ctx, px);
+		/* an error page is sent from one buffer, as with HAProxy */
+		for (int i = 0; i < PR_ERR_COUNT; i++)
+			if (px->errs[i].data && px->errs[i].len > conf->global.bufsize)
+				cfg_alert_global(ctx, "proxy '%s': errorfile for %d is %zu "
+						 "bytes, more than tune.bufsize (%u).", px->id,
+						 px->errs[i].status, px->errs[i].len,
+						 conf->global.bufsize);
 		if ((px->cap & PR_CAP_BE) && check_servers(ctx, px) < 0)
 			return -1;
 	}

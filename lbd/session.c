@@ -30,7 +30,7 @@ static void sess_cli_write_cb(struct ev_loop *loop, ev_io *w, int revents);
 static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents);
 static void sess_srv_write_cb(struct ev_loop *loop, ev_io *w, int revents);
 static void sess_timer_cb(struct ev_loop *loop, ev_timer *w, int revents);
-static void chn_close_pipe(struct chn *c);
+static void chn_close_pipe(struct worker *w, struct chn *c);
 
 void sock_init(struct sock *sk, int fd, void (*rcb)(struct ev_loop *, ev_io *, int),
 	       void (*wcb)(struct ev_loop *, ev_io *, int), void *data)
@@ -156,8 +156,8 @@ void session_txn_free(struct session *s)
 	else
 		buf_put(s->w->bufs, &t->req.b);
 	buf_put(s->w->bufs, &t->res.b);
-	chn_close_pipe(&t->req);
-	chn_close_pipe(&t->res);
+	chn_close_pipe(s->w, &t->req);
+	chn_close_pipe(s->w, &t->res);
 	free(t->reqline);
 	free(t);
 	s->t = NULL;
@@ -270,30 +270,44 @@ static int chn_send(struct chn *c, int fd, int retain)
 	return 0;
 }
 
-/* Tunnels move bytes kernel to kernel with splice(2) once nothing is
- * buffered (order is kept: buffered bytes always leave first). */
+/* Tunnels, and bodies of known length larger than a buffer, move kernel
+ * to kernel with splice(2) once nothing is buffered (buffered bytes always
+ * leave first, so order is kept). */
+#define CHN_SPLICE_MIN	16384
+
 static int chn_can_splice(const struct session *s, const struct chn *c)
 {
-	return c->mode == BODY_TUNNEL && s->t->srv_connected && !c->no_splice &&
-	       !lbd.conf->global.nosplice && c->b.data == 0;
+	if (c->no_splice || lbd.conf->global.nosplice || c->b.data ||
+	    !s->t->srv_connected)
+		return 0;
+	return c->mode == BODY_TUNNEL ||
+	       (c->mode == BODY_LENGTH && c->head_done && c->left >= CHN_SPLICE_MIN);
 }
 
-/* Like chn_recv, into the channel's pipe. */
-static ssize_t chn_splice_in(struct chn *c, int fd)
+/* Like chn_recv, into the channel's pipe; never past the message end. */
+static ssize_t chn_splice_in(struct worker *w, struct chn *c, int fd)
 {
+	size_t max = CHN_PIPE_CAP - c->pdata;
 	ssize_t n;
 
-	if (c->pfd[0] < 0 && pipe2(c->pfd, O_NONBLOCK | O_CLOEXEC) < 0) {
+	if (c->pfd[0] < 0 && worker_pipe_get(w, c->pfd) < 0) {
 		c->no_splice = 1;
 		return -1;
 	}
-	if (c->pdata >= CHN_PIPE_CAP)
+	if (c->mode == BODY_LENGTH && c->left < max)
+		max = (size_t)c->left;
+	if (max == 0)
 		return -1;
-	n = splice(fd, NULL, c->pfd[1], NULL, CHN_PIPE_CAP - c->pdata,
-		   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	n = splice(fd, NULL, c->pfd[1], NULL, max, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	if (n > 0) {
 		c->pdata += (uint32_t)n;
 		c->total += (uint64_t)n;
+		c->payload += (uint64_t)n;
+		if (c->mode == BODY_LENGTH) {
+			c->left -= (uint64_t)n;
+			if (c->left == 0)
+				c->msg_done = 1;
+		}
 		return n;
 	}
 	if (n == 0) {
@@ -311,9 +325,11 @@ static ssize_t chn_splice_in(struct chn *c, int fd)
 
 static int chn_splice_out(struct chn *c, int fd)
 {
+	unsigned more = c->mode == BODY_LENGTH && c->left ? SPLICE_F_MORE : 0;
+
 	while (c->pdata) {
 		ssize_t n = splice(c->pfd[0], NULL, fd, NULL, c->pdata,
-				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK | more);
 
 		if (n < 0) {
 			if (errno == EAGAIN)
@@ -327,11 +343,17 @@ static int chn_splice_out(struct chn *c, int fd)
 	return 0;
 }
 
-static void chn_close_pipe(struct chn *c)
+/* An empty pipe goes back to the worker's pool; one still holding bytes
+ * (an aborted transfer) is closed. */
+static void chn_close_pipe(struct worker *w, struct chn *c)
 {
 	if (c->pfd[0] >= 0) {
-		close(c->pfd[0]);
-		close(c->pfd[1]);
+		if (c->pdata == 0)
+			worker_pipe_put(w, c->pfd);
+		else {
+			close(c->pfd[0]);
+			close(c->pfd[1]);
+		}
 		c->pfd[0] = c->pfd[1] = -1;
 	}
 	c->pdata = 0;
@@ -362,7 +384,7 @@ static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	if (s->http && (!s->t->req.head_done || s->t->req.msg_done))
 		reserve = lbd.conf->global.maxrewrite;
 	if (chn_can_splice(s, &s->t->req))
-		n = chn_splice_in(&s->t->req, s->cli.fd);
+		n = chn_splice_in(s->w, &s->t->req, s->cli.fd);
 	else
 		n = chn_recv(s, &s->t->req, s->cli.fd, reserve);
 	if (n == -2) {
@@ -396,7 +418,7 @@ static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	uint32_t reserve = (s->http && !s->t->res.head_done) ?
 			   lbd.conf->global.maxrewrite : 0;
 	ssize_t n = chn_can_splice(s, &s->t->res) ?
-		    chn_splice_in(&s->t->res, s->t->sc->sk.fd) :
+		    chn_splice_in(s->w, &s->t->res, s->t->sc->sk.fd) :
 		    chn_recv(s, &s->t->res, s->t->sc->sk.fd, reserve);
 
 	if (n == -2) {
@@ -573,8 +595,8 @@ void session_close(struct session *s, char cause, char state)
 			backend_conn_release(s, 0);
 		buf_put(w->bufs, &t->req.b);
 		buf_put(w->bufs, &t->res.b);
-		chn_close_pipe(&t->req);
-		chn_close_pipe(&t->res);
+		chn_close_pipe(w, &t->req);
+		chn_close_pipe(w, &t->res);
 	}
 	buf_put(w->bufs, &s->pending);
 	ev_timer_stop(w->loop, &s->timer);

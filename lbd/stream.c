@@ -712,7 +712,7 @@ void stream_res_data(struct session *s)
 		s->t->srv_close = 1;
 		s->t->term[0] = TERM_SRV_ABORT;
 		s->t->term[1] = TERM_ST_DATA;
-		if (c->fwd == 0)
+		if (c->fwd == 0 && c->pdata == 0)
 			session_close(s, 0, 0);
 		else
 			c->msg_done = 1;	/* flush what came, then close */
@@ -921,7 +921,8 @@ int stream_progress(struct session *s)
 	if (!s->http || s->t->res.mode == BODY_TUNNEL)
 		return stream_tunnel_progress(s);
 	if (s->state == SS_FORWARD && s->t->req.msg_done && s->t->res.msg_done &&
-	    s->t->res.fwd == 0 && s->t->req.fwd == 0) {
+	    s->t->res.fwd == 0 && s->t->req.fwd == 0 &&
+	    s->t->res.pdata == 0 && s->t->req.pdata == 0) {
 		stream_txn_end(s);
 		return s->freeing ? -1 : 0;
 	}

@@ -9,6 +9,7 @@
  * points at freed memory.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
@@ -200,6 +201,31 @@ static int worker_add_listeners(struct worker *w)
 		}
 	}
 	return 0;
+}
+
+/* ---- pipes for splice(2) ---- */
+
+int worker_pipe_get(struct worker *w, int fds[2])
+{
+	if (w->npipes) {
+		w->npipes--;
+		fds[0] = w->pipes[w->npipes][0];
+		fds[1] = w->pipes[w->npipes][1];
+		return 0;
+	}
+	return pipe2(fds, O_NONBLOCK | O_CLOEXEC);
+}
+
+void worker_pipe_put(struct worker *w, const int fds[2])
+{
+	if (w->npipes < WORKER_PIPES && !w->stopping) {
+		w->pipes[w->npipes][0] = fds[0];
+		w->pipes[w->npipes][1] = fds[1];
+		w->npipes++;
+		return;
+	}
+	close(fds[0]);
+	close(fds[1]);
 }
 
 /* ---- run queue, inbox, frees ---- */
@@ -396,6 +422,11 @@ static void worker_fini(struct worker *w)
 	}
 	buf_pool_free(w->bufs);
 	free(w->scratch);
+	while (w->npipes) {
+		w->npipes--;
+		close(w->pipes[w->npipes][0]);
+		close(w->pipes[w->npipes][1]);
+	}
 	pthread_mutex_destroy(&w->inbox_lock);
 }
 

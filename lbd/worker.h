@@ -15,6 +15,8 @@
 struct session;
 struct listener;
 
+#define WORKER_PIPES	64	/* free pipes a thread keeps */
+
 /* Per-thread state. Everything here is touched by its own thread only,
  * except the inbox (mutex) and the async watcher. */
 struct worker {
@@ -34,6 +36,8 @@ struct worker {
 	unsigned nsess;
 	int stopping;			/* soft-stop: listeners closed */
 	char *scratch;			/* bufsize + maxrewrite, head rewrites */
+	int pipes[WORKER_PIPES][2];	/* empty pipes kept for splice(2) */
+	unsigned npipes;
 	struct buf_pool *bufs;
 };
 
@@ -68,6 +72,13 @@ void worker_stop_all(int hard);
 
 /* Called when a session ends on this worker: resume paused listeners. */
 void worker_session_closed(struct worker *w);
+
+/* A pipe for splice(2): from the pool or new. 0, or -1 (errno set). */
+int worker_pipe_get(struct worker *w, int fds[2]);
+
+/* Give back an empty pipe (kept for reuse, or closed when the pool is
+ * full). */
+void worker_pipe_put(struct worker *w, const int fds[2]);
 
 /* The current worker (thread-local). */
 struct worker *worker_self(void);
