@@ -17,7 +17,8 @@ PYTEST   := $(PYTHON) -m pytest
 WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -pthread -iquote shared -iquote lbd -fno-strict-aliasing
+CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -pthread -iquote shared -iquote lbd -iquote vrrpd \
+            -fno-strict-aliasing
 LDLIBS   := -lev -lssl -lcrypto -lz -lpcre2-8 -pthread -lm
 
 ifeq ($(SAN),1)
@@ -35,11 +36,13 @@ DEPS       := $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_BENCH)
 
 SHARED_SRC := $(wildcard shared/*.c)
 LBD_SRC    := $(filter-out lbd/main.c,$(wildcard lbd/*.c))
+VRRPD_SRC  := $(filter-out vrrpd/main.c,$(wildcard vrrpd/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
 
 SHARED_OBJ := $(SHARED_SRC:%.c=$(BUILD)/%.o)
 LBD_OBJ    := $(LBD_SRC:%.c=$(BUILD)/%.o)
+VRRPD_OBJ  := $(VRRPD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
 .PHONY: all deps run test check unit integration bench fuzz clean
@@ -71,11 +74,16 @@ $(BUILD)/libshared.a: $(SHARED_OBJ)
 $(BUILD)/liblbd.a: $(LBD_OBJ)
 	$(Q)$(AR) rcs $@ $^
 
+# vrrpd's modules, linked by the unit tests until the daemon itself exists
+$(BUILD)/libvrrpd.a: $(VRRPD_OBJ)
+	@mkdir -p $(dir $@)
+	$(Q)$(AR) rcs $@ $^
+
 $(BUILD)/lbd/lbd: $(BUILD)/lbd/main.o $(BUILD)/liblbd.a $(BUILD)/libshared.a
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/liblbd.a $(BUILD)/libshared.a
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/liblbd.a $(BUILD)/libvrrpd.a $(BUILD)/libshared.a
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  TEST    $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
@@ -97,12 +105,14 @@ test: deps
 bench: deps all
 	$(PYTHON) bench/run.py --lbd $(BUILD)/lbd/lbd --out docs/benchmarks.md
 
-FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -iquote shared -iquote lbd -fsanitize=fuzzer,address,undefined
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -iquote shared -iquote lbd -iquote vrrpd \
+               -fsanitize=fuzzer,address,undefined
 fuzz: deps
 	@mkdir -p $(BUILD)/fuzz
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "== $$n =="; \
-	  clang $(FUZZ_CFLAGS) -o $(BUILD)/fuzz/$$n $$f $(SHARED_SRC) $(LBD_SRC) $(LDLIBS) || exit 1; \
+	  clang $(FUZZ_CFLAGS) -o $(BUILD)/fuzz/$$n $$f $(SHARED_SRC) $(LBD_SRC) $(VRRPD_SRC) \
+	    $(LDLIBS) || exit 1; \
 	  mkdir -p $(BUILD)/fuzz/corpus-$$n; \
 	  $(BUILD)/fuzz/$$n -max_total_time=$${FUZZ_SECONDS:-20} -max_len=8192 \
 	    -close_fd_mask=2 $(BUILD)/fuzz/corpus-$$n tests/fuzz/corpus/$$n \
