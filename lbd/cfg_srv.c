@@ -25,21 +25,18 @@ int cfg_resolve_names = 1;
  * "ipv4@...", "ipv6@...", "name:80" (resolved now, at start-up, never at
  * run time). A missing port leaves port 0 and *has_port = 0.
  */
-int cfg_parse_addr(const char *text, void *ssp, unsigned *sslen,
-		   int port_required, int *has_port, char *err, size_t errlen)
+/* Split "host:port" / "[v6]:port" (after an optional ipv4@/ipv6@) into
+ * host and port text. */
+static int addr_split(const char *text, char *host, size_t hostlen,
+		      const char **port, int *family, char *err, size_t errlen)
 {
-	struct sockaddr_storage *ss = ssp;
-	char host[256];
-	const char *p = text, *port = NULL;
-	int family = AF_UNSPEC;
-	unsigned long pnum = 0;
+	const char *p = text;
+	size_t hl;
 
-	memset(ss, 0, sizeof(*ss));
-	if (strncmp(p, "ipv4@", 5) == 0) {
-		family = AF_INET;
-		p += 5;
-	} else if (strncmp(p, "ipv6@", 5) == 0) {
-		family = AF_INET6;
+	*family = AF_UNSPEC;
+	*port = NULL;
+	if (strncmp(p, "ipv4@", 5) == 0 || strncmp(p, "ipv6@", 5) == 0) {
+		*family = p[3] == '4' ? AF_INET : AF_INET6;
 		p += 5;
 	} else if (strchr(p, '@')) {
 		snprintf(err, errlen, "address family in '%s' is not supported "
@@ -49,116 +46,140 @@ int cfg_parse_addr(const char *text, void *ssp, unsigned *sslen,
 	if (*p == '[') {
 		const char *end = strchr(p, ']');
 
-		if (!end || (size_t)(end - p - 1) >= sizeof(host)) {
+		if (!end || (end[1] && end[1] != ':')) {
 			snprintf(err, errlen, "invalid address '%s'", text);
 			return -1;
 		}
-		memcpy(host, p + 1, (size_t)(end - p - 1));
-		host[end - p - 1] = '\0';
+		hl = (size_t)(end - p - 1);
+		p++;
 		if (end[1] == ':')
-			port = end + 2;
-		else if (end[1]) {
-			snprintf(err, errlen, "invalid address '%s'", text);
-			return -1;
-		}
+			*port = end + 2;
 	} else {
 		const char *colon = strrchr(p, ':');
-		size_t hl = colon ? (size_t)(colon - p) : strlen(p);
 
-		if (hl >= sizeof(host)) {
-			snprintf(err, errlen, "address too long '%s'", text);
-			return -1;
-		}
-		memcpy(host, p, hl);
-		host[hl] = '\0';
+		hl = colon ? (size_t)(colon - p) : strlen(p);
 		if (colon)
-			port = colon + 1;
+			*port = colon + 1;
 	}
-	*has_port = 0;
-	if (port && *port) {
-		char *end;
+	if (hl >= hostlen) {
+		snprintf(err, errlen, "address too long '%s'", text);
+		return -1;
+	}
+	memcpy(host, p, hl);
+	host[hl] = '\0';
+	return 0;
+}
 
-		if (*port == '+' || *port == '-') {
-			snprintf(err, errlen, "port offsets in '%s' are not supported "
-				 "yet", text);
-			return -1;
-		}
-		errno = 0;
-		pnum = strtoul(port, &end, 10);
-		if (*end == '-') {
-			snprintf(err, errlen, "port ranges in '%s' are not supported "
-				 "yet", text);
-			return -1;
-		}
-		if (errno || *end || pnum > 65535 || end == port) {
-			snprintf(err, errlen, "invalid port '%s'", port);
-			return -1;
-		}
-		*has_port = 1;
-	} else if (port_required) {
+static int addr_port(const char *text, const char *port, int required,
+		     unsigned long *pnum, int *has_port, char *err, size_t errlen)
+{
+	char *end;
+
+	*has_port = 0;
+	*pnum = 0;
+	if (!port || !*port) {
+		if (!required)
+			return 0;
 		snprintf(err, errlen, "missing port in '%s'", text);
 		return -1;
 	}
-	if (host[0] == '\0' || strcmp(host, "*") == 0 || strcmp(host, "::") == 0) {
-		if (family == AF_INET6 || strcmp(host, "::") == 0) {
-			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-			s6->sin6_family = AF_INET6;
-			s6->sin6_addr = in6addr_any;
-			s6->sin6_port = htons((uint16_t)pnum);
-			*sslen = sizeof(*s6);
-		} else {
-			struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-			s4->sin_family = AF_INET;
-			s4->sin_addr.s_addr = htonl(INADDR_ANY);
-			s4->sin_port = htons((uint16_t)pnum);
-			*sslen = sizeof(*s4);
-		}
-		return 0;
+	if (*port == '+' || *port == '-') {
+		snprintf(err, errlen, "port offsets in '%s' are not supported yet", text);
+		return -1;
 	}
-	{
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-		if (family != AF_INET6 && inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
-			s4->sin_family = AF_INET;
-			s4->sin_port = htons((uint16_t)pnum);
-			*sslen = sizeof(*s4);
-			return 0;
-		}
-		if (family != AF_INET && inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
-			s6->sin6_family = AF_INET6;
-			s6->sin6_port = htons((uint16_t)pnum);
-			*sslen = sizeof(*s6);
-			return 0;
-		}
+	errno = 0;
+	*pnum = strtoul(port, &end, 10);
+	if (*end == '-') {
+		snprintf(err, errlen, "port ranges in '%s' are not supported yet", text);
+		return -1;
 	}
-	/* a name: resolved once, now, during start-up */
+	if (errno || *end || *pnum > 65535 || end == port) {
+		snprintf(err, errlen, "invalid port '%s'", port);
+		return -1;
+	}
+	*has_port = 1;
+	return 0;
+}
+
+/* A literal address (or a wildcard) into ss: 1 done, 0 not a literal. */
+static int addr_literal(const char *host, int family, uint16_t port,
+			struct sockaddr_storage *ss, unsigned *sslen)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	int any = host[0] == '\0' || strcmp(host, "*") == 0 || strcmp(host, "::") == 0;
+
+	if (any && (family == AF_INET6 || strcmp(host, "::") == 0)) {
+		s6->sin6_addr = in6addr_any;
+		goto v6;
+	}
+	if (any) {
+		s4->sin_addr.s_addr = htonl(INADDR_ANY);
+		goto v4;
+	}
+	if (family != AF_INET6 && inet_pton(AF_INET, host, &s4->sin_addr) == 1)
+		goto v4;
+	if (family != AF_INET && inet_pton(AF_INET6, host, &s6->sin6_addr) == 1)
+		goto v6;
+	return 0;
+v4:
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons(port);
+	*sslen = sizeof(*s4);
+	return 1;
+v6:
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons(port);
+	*sslen = sizeof(*s6);
+	return 1;
+}
+
+/* A name, resolved once, now, during start-up (never at run time). */
+static int addr_resolve(const char *host, int family, uint16_t port,
+			struct sockaddr_storage *ss, unsigned *sslen,
+			char *err, size_t errlen)
+{
+	struct addrinfo hints = { .ai_family = family, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res = NULL;
+	int rc;
+
 	if (!cfg_resolve_names) {
 		snprintf(err, errlen, "'%s' is not an IP address (name resolution "
 			 "is disabled)", host);
 		return -1;
 	}
-	{
-		struct addrinfo hints = { .ai_family = family, .ai_socktype = SOCK_STREAM };
-		struct addrinfo *res = NULL;
-		int rc = getaddrinfo(host, NULL, &hints, &res);
-
-		if (rc != 0 || !res) {
-			snprintf(err, errlen, "could not resolve address '%s': %s",
-				 host, rc ? gai_strerror(rc) : "no address");
-			return -1;
-		}
-		memcpy(ss, res->ai_addr, res->ai_addrlen);
-		*sslen = (unsigned)res->ai_addrlen;
-		if (ss->ss_family == AF_INET)
-			((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)pnum);
-		else
-			((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)pnum);
-		freeaddrinfo(res);
+	rc = getaddrinfo(host, NULL, &hints, &res);
+	if (rc != 0 || !res) {
+		snprintf(err, errlen, "could not resolve address '%s': %s", host,
+			 rc ? gai_strerror(rc) : "no address");
+		return -1;
 	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*sslen = (unsigned)res->ai_addrlen;
+	if (ss->ss_family == AF_INET)
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	freeaddrinfo(res);
 	return 0;
+}
+
+int cfg_parse_addr(const char *text, void *ssp, unsigned *sslen,
+		   int port_required, int *has_port, char *err, size_t errlen)
+{
+	struct sockaddr_storage *ss = ssp;
+	const char *port;
+	unsigned long pnum;
+	char host[256];
+	int family;
+
+	memset(ss, 0, sizeof(*ss));
+	if (addr_split(text, host, sizeof(host), &port, &family, err, errlen) < 0 ||
+	    addr_port(text, port, port_required, &pnum, has_port, err, errlen) < 0)
+		return -1;
+	if (addr_literal(host, family, (uint16_t)pnum, ss, sslen))
+		return 0;
+	return addr_resolve(host, family, (uint16_t)pnum, ss, sslen, err, errlen);
 }
 
 /* ---- server keywords: a row each, applied to a struct server ---- */
