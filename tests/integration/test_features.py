@@ -146,3 +146,24 @@ def test_user_group_and_chroot_are_applied(lbd, backends):
     assert raw_http(port, b"GET /name HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
                     ).endswith(b"s1")
     os.rmdir(jail)
+
+
+def test_global_maxconn_holds_extra_clients_across_frontends(lbd, backends):
+    (b,) = backends(1)
+    port, port2 = free_port(), free_port()
+    text = cfg(port, [b]).replace("    maxconn 200\n", "    maxconn 1\n")
+    text += "frontend fe2\n    bind 127.0.0.1:%d\n    default_backend be\n" % port2
+    lbd(text, [port])
+    first = socket.create_connection(("127.0.0.1", port), 5)
+    first.sendall(b"GET /name HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert first.recv(4096).endswith(b"s1")
+    # another frontend shares the process-wide limit
+    second = socket.create_connection(("127.0.0.1", port2), 5)
+    second.sendall(b"GET /name HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    second.settimeout(0.5)
+    with pytest.raises(socket.timeout):
+        second.recv(4096)
+    first.close()
+    second.settimeout(5)
+    assert second.recv(4096).endswith(b"s1")
+    second.close()
