@@ -165,12 +165,27 @@ static struct pendconn *backend_next_pending(struct proxy *be, struct server *sr
 	return p;
 }
 
+/* Give srv's slot to the queued p and wake its session. Caller holds the
+ * lock; the wake-up happens under it, so the session's own thread cannot
+ * free it before it is on that thread's inbox (see worker.c). */
+static void backend_hand_over(struct proxy *be, struct server *srv,
+			      struct pendconn *p)
+{
+	struct session *next = p->sess;
+
+	next->t->srv = srv;
+	next->t->srv_counted = 1;
+	next->t->pend = NULL;
+	backend_take(be, srv);
+	worker_wake_session(next);
+	free(p);
+}
+
 void backend_release(struct session *s)
 {
 	struct proxy *be = s->t->be;
 	struct server *srv = s->t->srv;
 	struct pendconn *p;
-	struct session *next = NULL;
 
 	if (!be || !srv)
 		return;
@@ -187,18 +202,60 @@ void backend_release(struct session *s)
 	if (be->has_minconn)
 		backend_dyn_maxconn(be);
 	p = backend_next_pending(be, srv);
-	if (p) {
-		next = p->sess;
-		next->t->srv = srv;
-		next->t->srv_counted = 1;
-		next->t->pend = NULL;
-		backend_take(be, srv);
-		/* woken under the lock: its own thread cannot free it before
-		 * it is on that thread's inbox (see worker.c) */
-		worker_wake_session(next);
-	}
+	if (p)
+		backend_hand_over(be, srv, p);
 	pthread_mutex_unlock(&be->lock);
-	free(p);
+}
+
+/* Serve queued requests with every server that has room. Caller holds the
+ * lock. Returns how many were served. */
+static unsigned backend_dispatch(struct proxy *be)
+{
+	unsigned n = 0;
+
+	for (struct server *s = be->servers; s; s = s->next) {
+		struct pendconn *p;
+
+		if (!s->lb.weight)
+			continue;
+		while ((p = backend_next_pending(be, s))) {
+			backend_hand_over(be, s, p);
+			n++;
+		}
+	}
+	return n;
+}
+
+void backend_server_state(struct server *srv, enum srv_state st,
+			  struct backend_change *ch)
+{
+	struct proxy *be = srv->be;
+	struct pendconn *p;
+
+	memset(ch, 0, sizeof(*ch));
+	pthread_mutex_lock(&be->lock);
+	if (srv->state == st) {
+		pthread_mutex_unlock(&be->lock);
+		return;
+	}
+	ch->changed = 1;
+	srv->state = st;
+	proxy_srv_recalc(be);
+	ch->active = srv->cur_sess;
+	if (st != SRV_ST_UP) {
+		/* its queue goes to the backend's, to be served elsewhere */
+		while ((p = srv->queue.head)) {
+			pendq_unlink(&srv->queue, p);
+			p->srv = NULL;
+			pendq_push(&be->queue, p);
+			ch->requeued++;
+		}
+	}
+	backend_dispatch(be);
+	ch->act = be->srv_act;
+	ch->bck = be->srv_bck;
+	ch->queued = be->queue.len;
+	pthread_mutex_unlock(&be->lock);
 }
 
 void backend_unqueue(struct session *s)

@@ -49,6 +49,24 @@ void backend_conn_release(struct session *s, int reusable);
  * of this worker's when all != 0. */
 void backend_idle_purge(struct worker *w, int all);
 
+/* What a server state change did, for its log line. */
+struct backend_change {
+	int changed;
+	unsigned act, bck;		/* usable servers after the change */
+	unsigned active;		/* sessions on the server */
+	unsigned requeued;		/* its queued requests moved to the backend */
+	unsigned queued;		/* requests still waiting in the backend */
+};
+
+/*
+ * Set a server's state: balancing tables are rebuilt at once, a server
+ * leaving takes its queue to the backend's, and queued requests are served
+ * by servers with room. Takes the backend's lock.
+ */
+enum srv_state;
+void backend_server_state(struct server *srv, enum srv_state st,
+			  struct backend_change *ch);
+
 /* Mark a server connection attempt's failure in the counters. */
 void backend_conn_failed(struct session *s);
 

@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 
 #include "cfg.h"
+#include "check.h"
 #include "logfmt.h"
 #include "proxy.h"
 
@@ -117,6 +118,14 @@ static int check_servers(struct cfg_ctx *ctx, struct proxy *be)
 						 "the same id %u as server '%s'.",
 						 be->id, s->id, s->puid, o->id);
 		s->state = (s->flags & SRV_F_DISABLED) ? SRV_ST_MAINT : SRV_ST_UP;
+		/* fastinter and downinter default to inter, as HAProxy */
+		if (!s->fastinter)
+			s->fastinter = s->inter;
+		if (!s->downinter)
+			s->downinter = s->inter;
+		if (!s->inter)
+			cfg_alert_global(ctx, "backend '%s': server '%s' has 'inter 0'.",
+					 be->id, s->id);
 		s->lb.id = s->puid;
 		s->lb.maxconn = s->maxconn;
 		if (s->minconn) {
@@ -130,6 +139,8 @@ static int check_servers(struct cfg_ctx *ctx, struct proxy *be)
 		be->lb.nodes[i++] = &s->lb;
 	}
 	be->lb.nnodes = i;
+	if (chk_cfg_finish(ctx, be) < 0)
+		return 0;
 	if ((be->lb.algo == LB_URL_PARAM || be->lb.algo == LB_HDR ||
 	     be->lb.algo == LB_URI) && be->mode != PR_MODE_HTTP)
 		cfg_warn_global(ctx, "backend '%s': 'balance %s' needs 'mode http'; "

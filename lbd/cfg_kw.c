@@ -13,6 +13,7 @@
 
 #include "cfg.h"
 #include "cfg_lex.h"
+#include "check.h"
 #include "logfmt.h"
 #include "proxy.h"
 
@@ -259,6 +260,7 @@ static const struct cfg_kw cfg_global_kws[] = {
 	{ "node", CFG_SEC_GLOBAL, kw_str, offsetof(struct global, node), 0, 0, NULL },
 	{ "cpu-map", CFG_SEC_GLOBAL, kw_g_cpumap, 0, 0, 0, NULL },
 	{ "nosplice", CFG_SEC_GLOBAL, kw_flag, offsetof(struct global, nosplice), 0, 1, NULL },
+	{ "spread-checks", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, spread_checks), 0, 50, NULL },
 	{ "hard-stop-after", CFG_SEC_GLOBAL, kw_time, offsetof(struct global, hard_stop_after), 0, 0, NULL },
 	{ "tune.bufsize", CFG_SEC_GLOBAL, kw_size, offsetof(struct global, bufsize), 1024, 16 << 20, NULL },
 	{ "tune.maxrewrite", CFG_SEC_GLOBAL, kw_size, offsetof(struct global, maxrewrite), 0, 1 << 20, NULL },
@@ -688,16 +690,11 @@ static int opt_forwardfor(struct cfg_ctx *ctx, int neg, int argc, char **argv)
 
 static int opt_httpchk(struct cfg_ctx *ctx, int neg, int argc, char **argv)
 {
-	/* accepted forms are checked even though checks arrive later, so the
-	 * deprecation the seed triggers is reported as HAProxy 2.6 does */
-	if (argc > 4 && strstr(argv[4], "\r\n"))
-		cfg_warn(ctx, "'option httpchk': hiding headers or body at the end "
-			 "of the version string is deprecated (an error from "
-			 "HAProxy 2.7). Use 'http-check send hdr <name> <value>' "
-			 "instead.");
-	cfg_err(ctx, "'option httpchk' is not supported yet: health checks "
-		"arrive with their own issue.");
-	return 0;
+	if (neg) {
+		ctx->cur->check_kind = PR_CHK_TCP;
+		return 0;
+	}
+	return chk_cfg_httpchk(ctx, ctx->cur, argc, argv);
 }
 
 static const struct cfg_opt cfg_options[] = {
@@ -784,6 +781,12 @@ static int kw_p_option(struct cfg_ctx *ctx, int neg, int argc, char **argv)
 	return 0;
 }
 
+static int kw_p_http_check(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+			   int argc, char **argv)
+{
+	return chk_cfg_http_check(ctx, ctx->cur, argc, argv);
+}
+
 static int kw_p_fullconn(struct cfg_ctx *ctx, const struct cfg_kw *kw,
 			 int argc, char **argv)
 {
@@ -831,7 +834,7 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "unique-id-header", PR_CAP_DEF | PR_CAP_FE, kw_unsupported, 0, 0, 0, RULES },
 	{ "monitor-uri", PR_CAP_DEF | PR_CAP_FE, kw_unsupported, 0, 0, 0, NULL },
 	{ "stats", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, "the stats page arrives with the runtime API issue" },
-	{ "http-check", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, CHECKS },
+	{ "http-check", PR_CAP_DEF | PR_CAP_BE, kw_p_http_check, 0, 0, 0, NULL },
 	{ "tcp-check", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, CHECKS },
 	{ "external-check", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, CHECKS },
 	{ "load-server-state-from-file", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "arrives with reloads" },

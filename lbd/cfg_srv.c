@@ -255,6 +255,29 @@ static int srv_kw_poolmax(struct cfg_ctx *ctx, struct server *srv,
 	return 0;
 }
 
+static int srv_kw_check(struct cfg_ctx *ctx, struct server *srv,
+			const struct srv_kw *kw, char **args)
+{
+	srv->do_check = strcmp(args[0], "check") == 0;
+	return 0;
+}
+
+static int srv_kw_addr(struct cfg_ctx *ctx, struct server *srv,
+		       const struct srv_kw *kw, char **args)
+{
+	char err[256];
+	unsigned len = 0;
+	int has_port;
+
+	if (cfg_parse_addr(args[1], &srv->check_addr, &len, 0, &has_port, err,
+			   sizeof(err)) < 0) {
+		cfg_err(ctx, "'server %s' addr: %s.", srv->id, err);
+		return 0;
+	}
+	srv->check_addrlen = len;
+	return 0;
+}
+
 static int srv_kw_unsupported(struct cfg_ctx *ctx, struct server *srv,
 			      const struct srv_kw *kw, char **args)
 {
@@ -279,14 +302,15 @@ static const struct srv_kw srv_kws[] = {
 	{ "no-send-proxy", 0, srv_kw_sendproxy, 0, 0, 0, NULL },
 	{ "pool-max-conn", 1, srv_kw_poolmax, 0, 0, 0, NULL },
 	{ "pool-purge-delay", 1, srv_kw_time, offsetof(struct server, pool_purge_delay), 0, 0, NULL },
-	{ "check", 0, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
-	{ "inter", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
-	{ "fastinter", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
-	{ "downinter", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
-	{ "rise", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
-	{ "fall", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
-	{ "port", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
-	{ "addr", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "check", 0, srv_kw_check, 0, 0, 0, NULL },
+	{ "no-check", 0, srv_kw_check, 0, 0, 0, NULL },
+	{ "inter", 1, srv_kw_time, offsetof(struct server, inter), 0, 0, NULL },
+	{ "fastinter", 1, srv_kw_time, offsetof(struct server, fastinter), 0, 0, NULL },
+	{ "downinter", 1, srv_kw_time, offsetof(struct server, downinter), 0, 0, NULL },
+	{ "rise", 1, srv_kw_uint, offsetof(struct server, rise), 1, 1000, NULL },
+	{ "fall", 1, srv_kw_uint, offsetof(struct server, fall), 1, 1000, NULL },
+	{ "port", 1, srv_kw_uint, offsetof(struct server, check_port), 1, 65535, NULL },
+	{ "addr", 1, srv_kw_addr, 0, 0, 0, NULL },
 	{ "slowstart", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
 	{ "observe", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
 	{ "error-limit", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
@@ -343,6 +367,9 @@ static int srv_apply_args(struct cfg_ctx *ctx, struct server *srv, int argc,
 static void srv_defaults(struct server *srv)
 {
 	srv->uweight = 1;
+	srv->inter = 2000;
+	srv->rise = 2;
+	srv->fall = 3;
 	srv->pool_max_conn = -1;
 	srv->pool_purge_delay = 5000;
 	srv->state = SRV_ST_UP;

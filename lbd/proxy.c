@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "logfmt.h"
 #include "proxy.h"
 
@@ -62,6 +63,9 @@ int proxy_inherit(struct proxy *px, const struct proxy *def)
 	    dup_str(&px->defsrv_args, def->defsrv_args) < 0)
 		return -1;
 	px->lb_arg = px->lb_arg_store;
+	px->check_kind = def->check_kind;
+	if (chk_http_dup(&px->httpchk, def->httpchk) < 0)
+		return -1;
 	if (px->cap & PR_CAP_FE && dup_str(&px->defbe_name, def->defbe_name) < 0)
 		return -1;
 	for (int i = 0; i < PR_ERR_COUNT; i++) {
@@ -109,6 +113,7 @@ void proxy_free(struct proxy *px)
 	lb_pool_free(&px->lb);
 	free(px->lb.nodes);
 	logfmt_free(px->logfmt);
+	chk_http_free(px->httpchk);
 	free(px->logfmt_str);
 	free(px->fwdfor_hdr);
 	free(px->fwdfor_except);

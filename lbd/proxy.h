@@ -20,6 +20,11 @@
 struct logfmt;
 struct session;
 struct idle_conn;
+struct check;
+struct chk_http;
+
+/* What a backend's health checks do. */
+enum { PR_CHK_TCP, PR_CHK_HTTP };
 
 enum pr_mode { PR_MODE_TCP, PR_MODE_HTTP, PR_MODE_COUNT };
 extern const char *const pr_mode_names[PR_MODE_COUNT];
@@ -129,6 +134,15 @@ struct server {
 	int pool_max_conn;		/* -1 unlimited */
 	uint32_t pool_purge_delay;	/* ms */
 
+	/* health checks (check.c) */
+	int do_check;
+	uint32_t inter, fastinter, downinter;	/* ms */
+	unsigned rise, fall;
+	unsigned check_port;		/* 0: the server's port */
+	struct sockaddr_storage check_addr;
+	socklen_t check_addrlen;	/* 0: the server's address */
+	struct check *check;
+
 	/* runtime; lb and cur_sess under be->lock */
 	struct lb_node lb;
 	unsigned cur_sess, max_sess;
@@ -185,6 +199,8 @@ struct proxy {
 	char *fwdfor_except;
 
 	struct errorfile errs[PR_ERR_COUNT];
+	int check_kind;			/* PR_CHK_* */
+	struct chk_http *httpchk;	/* option httpchk / http-check */
 
 	/* runtime */
 	pthread_mutex_t lock;		/* lb, queue, server cur_sess */
@@ -226,6 +242,7 @@ struct global {
 	char *node;
 	int cpu_map[LBD_MAX_THREADS];	/* -1 = not pinned */
 	int nosplice;
+	unsigned spread_checks;		/* percent of jitter on check intervals */
 };
 
 /* A whole parsed configuration (one generation). */

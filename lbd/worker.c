@@ -21,6 +21,7 @@
 
 #include "backend.h"
 #include "buf.h"
+#include "check.h"
 #include "log.h"
 #include "proxy.h"
 #include "session.h"
@@ -498,6 +499,12 @@ int worker_run_all(void)
 		ev_signal_start(lbd.workers[0].loop, &sigs[i]);
 		ev_unref(lbd.workers[0].loop);
 	}
+	/* health checks live on the first thread */
+	if (check_start_all(&lbd.workers[0]) < 0) {
+		log_warnx("cannot start the health checks");
+		rc = 1;
+		goto out;
+	}
 	for (unsigned i = 1; i < n; i++)
 		pthread_create(&lbd.workers[i].thread, NULL, worker_main, &lbd.workers[i]);
 	worker_main(&lbd.workers[0]);
@@ -508,6 +515,7 @@ int worker_run_all(void)
 		ev_signal_stop(lbd.workers[0].loop, &sigs[i]);
 	}
 out:
+	check_stop_all(&lbd.workers[0]);
 	for (unsigned i = 0; i < n; i++)
 		worker_fini(&lbd.workers[i]);
 	free(lbd.workers);

@@ -125,7 +125,12 @@ def test_nbthread_with_cpu_map(lbd, backends):
     (b,) = backends(1)
     port = free_port()
     l = lbd(cfg(port, b, "    nbthread 2\n    cpu-map auto:1/1-2 0-1\n"), [port])
-    threads = os.listdir("/proc/%d/task" % l.proc.pid)
+    # the kernel accepts on the sockets before the threads run: wait
+    for _ in range(100):
+        threads = os.listdir("/proc/%d/task" % l.proc.pid)
+        if len(threads) == 2:
+            break
+        time.sleep(0.02)
     assert len(threads) == 2
     for i in range(20):
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)

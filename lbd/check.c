@@ -1,0 +1,769 @@
+/*
+ * check.c - health checks (see check.h). Each checked server has one check
+ * object living on the first worker's loop: a timer for the next run and
+ * the deadline of the current one, a socket while running. A run connects
+ * (to "addr"/"port" when set), and for HTTP checks sends the request and
+ * reads the response up to a buffer, then judges it. "rise" successes in a
+ * row bring a DOWN server UP, "fall" failures in a row take an UP one DOWN.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "backend.h"
+#include "cfg.h"
+#include "check.h"
+#include "http1.h"
+#include "log.h"
+#include "proxy.h"
+#include "worker.h"
+
+const char *const chk_status_names[CHK_ST_COUNT] = {
+	"UNK", "L4OK", "L4TOUT", "L4CON", "L7OK", "L7TOUT", "L7RSP", "L7STS",
+	"SOCKERR",
+};
+const char *const chk_status_desc[CHK_ST_COUNT] = {
+	"Unknown", "Layer4 check passed", "Layer4 timeout",
+	"Layer4 connection problem", "Layer7 check passed", "Layer7 timeout",
+	"Layer7 invalid response", "Layer7 wrong status", "Socket error",
+};
+
+#define CHK_RESP_MAX	16384	/* response bytes kept for judging */
+
+enum chk_phase { CHK_IDLE, CHK_CONNECTING, CHK_SENDING, CHK_READING };
+
+struct check {
+	struct check *next;
+	struct server *srv;
+	struct worker *w;
+	ev_timer timer;
+	ev_io io;
+	int fd;
+	enum chk_phase phase;
+	ev_tstamp start;
+	char *req;			/* HTTP request, built once */
+	size_t reqlen, sent;
+	char *resp;
+	size_t resplen;
+	unsigned succ, fail;		/* consecutive results */
+	enum chk_status status;		/* last result */
+	int code;
+	char info[160];
+	long duration;
+};
+
+static struct check *check_list;	/* all checks, owned by worker 0 */
+
+/* ---- configuration ---- */
+
+static char *xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static struct chk_http *chk_http_get(struct proxy *px)
+{
+	if (!px->httpchk)
+		px->httpchk = calloc(1, sizeof(*px->httpchk));
+	return px->httpchk;
+}
+
+static int chk_set(char **dst, const char *v)
+{
+	char *s = strdup(v);
+
+	if (!s)
+		return -1;
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+int chk_cfg_httpchk(struct cfg_ctx *ctx, struct proxy *px, int argc, char **argv)
+{
+	struct chk_http *h = chk_http_get(px);
+	const char *meth = "OPTIONS", *uri = "/", *ver = "HTTP/1.0";
+
+	if (!h)
+		return -1;
+	/* argv: option httpchk [<uri>] | [<method> <uri> [<version>]] */
+	if (argc == 3)
+		uri = argv[2];
+	else if (argc >= 4) {
+		meth = argv[2];
+		uri = argv[3];
+		if (argc >= 5)
+			ver = argv[4];
+	}
+	if (argc > 5)
+		cfg_err(ctx, "'option httpchk' takes at most <method> <uri> <version>.");
+	if (strpbrk(ver, "\r\n"))
+		cfg_warn(ctx, "'option httpchk': hiding headers or body at the end "
+			 "of the version string is deprecated (an error from "
+			 "HAProxy 2.7). Use 'http-check send hdr <name> <value>' "
+			 "instead.");
+	if (!http1_is_token(meth, strlen(meth)))
+		cfg_err(ctx, "'option httpchk': invalid method '%s'.", meth);
+	px->check_kind = PR_CHK_HTTP;
+	if (chk_set(&h->method, meth) < 0 || chk_set(&h->uri, uri) < 0 ||
+	    chk_set(&h->version, ver) < 0)
+		return -1;
+	return 0;
+}
+
+static int chk_cfg_send(struct cfg_ctx *ctx, struct chk_http *h, int argc, char **argv)
+{
+	if (h->send_set) {
+		cfg_err(ctx, "'http-check send': several send/expect steps are not "
+			"supported yet; use one 'http-check send' and one "
+			"'http-check expect'.");
+		return 0;
+	}
+	h->send_set = 1;
+	for (int i = 2; i < argc; i++) {
+		const char *k = argv[i];
+		int last = i + 1 >= argc;
+		char **dst = NULL;
+
+		if (strcmp(k, "meth") == 0)
+			dst = &h->method;
+		else if (strcmp(k, "uri") == 0)
+			dst = &h->uri;
+		else if (strcmp(k, "ver") == 0)
+			dst = &h->version;
+		else if (strcmp(k, "body") == 0)
+			dst = &h->body;
+		else if (strcmp(k, "hdr") == 0) {
+			struct chk_hdr *n;
+
+			if (i + 2 >= argc) {
+				cfg_err(ctx, "'http-check send hdr' expects <name> <value>.");
+				return 0;
+			}
+			n = realloc(h->hdrs, (h->nhdrs + 1) * sizeof(*n));
+			if (!n)
+				return -1;
+			h->hdrs = n;
+			n[h->nhdrs].name = strdup(argv[i + 1]);
+			n[h->nhdrs].value = strdup(argv[i + 2]);
+			h->nhdrs++;
+			if (!n[h->nhdrs - 1].name || !n[h->nhdrs - 1].value)
+				return -1;
+			i += 2;
+			continue;
+		} else {
+			cfg_err(ctx, "'http-check send': '%s' is not supported (expected "
+				"meth, uri, ver, hdr or body).", k);
+			return 0;
+		}
+		if (last) {
+			cfg_err(ctx, "'http-check send %s' expects a value.", k);
+			return 0;
+		}
+		if (chk_set(dst, argv[++i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int chk_cfg_expect(struct cfg_ctx *ctx, struct chk_http *h, int argc, char **argv)
+{
+	static const struct { const char *name; enum chk_expect_kind kind; } kinds[] = {
+		{ "status", CHK_EXP_STATUS }, { "rstatus", CHK_EXP_RSTATUS },
+		{ "string", CHK_EXP_STRING }, { "rstring", CHK_EXP_RSTRING },
+	};
+	int i = 2;
+
+	if (h->expect_set) {
+		cfg_err(ctx, "'http-check expect': several expect steps are not "
+			"supported yet.");
+		return 0;
+	}
+	h->expect_set = 1;
+	if (i < argc && strcmp(argv[i], "!") == 0) {
+		h->expect_not = 1;
+		i++;
+	}
+	if (i + 1 >= argc) {
+		cfg_err(ctx, "'http-check expect' expects [!] <match> <pattern>.");
+		return 0;
+	}
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (strcmp(argv[i], kinds[k].name) == 0)
+			h->expect = kinds[k].kind;
+	if (h->expect == CHK_EXP_NONE) {
+		cfg_err(ctx, "'http-check expect %s' is not supported yet (supported: "
+			"status, rstatus, string, rstring).", argv[i]);
+		return 0;
+	}
+	if (i + 2 < argc)
+		cfg_err(ctx, "'http-check expect': options after the pattern are not "
+			"supported yet.");
+	return chk_set(&h->pattern, argv[i + 1]);
+}
+
+int chk_cfg_http_check(struct cfg_ctx *ctx, struct proxy *px, int argc, char **argv)
+{
+	struct chk_http *h;
+
+	if (argc < 2) {
+		cfg_err(ctx, "'http-check' expects 'send', 'expect' or 'connect'.");
+		return 0;
+	}
+	h = chk_http_get(px);
+	if (!h)
+		return -1;
+	if (strcmp(argv[1], "send") == 0)
+		return chk_cfg_send(ctx, h, argc, argv);
+	if (strcmp(argv[1], "expect") == 0)
+		return chk_cfg_expect(ctx, h, argc, argv);
+	if (strcmp(argv[1], "connect") == 0 && argc == 2)
+		return 0;	/* the default first step */
+	cfg_err(ctx, "'http-check %s%s' is not supported yet.", argv[1],
+		argc > 2 && strcmp(argv[1], "connect") == 0 ? " <options>" : "");
+	return 0;
+}
+
+int chk_http_dup(struct chk_http **dst, const struct chk_http *src)
+{
+	struct chk_http *h;
+
+	*dst = NULL;
+	if (!src)
+		return 0;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return -1;
+	*dst = h;
+	h->method = xstrdup(src->method);
+	h->uri = xstrdup(src->uri);
+	h->version = xstrdup(src->version);
+	h->body = xstrdup(src->body);
+	h->pattern = xstrdup(src->pattern);
+	h->expect = src->expect;
+	h->expect_not = src->expect_not;
+	h->send_set = src->send_set;
+	h->expect_set = src->expect_set;
+	if (src->nhdrs) {
+		h->hdrs = calloc(src->nhdrs, sizeof(*h->hdrs));
+		if (!h->hdrs)
+			return -1;
+		h->nhdrs = src->nhdrs;
+		for (unsigned i = 0; i < src->nhdrs; i++) {
+			h->hdrs[i].name = xstrdup(src->hdrs[i].name);
+			h->hdrs[i].value = xstrdup(src->hdrs[i].value);
+		}
+	}
+	return 0;
+}
+
+void chk_http_free(struct chk_http *h)
+{
+	if (!h)
+		return;
+	for (unsigned i = 0; i < h->nhdrs; i++) {
+		free(h->hdrs[i].name);
+		free(h->hdrs[i].value);
+	}
+	free(h->hdrs);
+	free(h->method);
+	free(h->uri);
+	free(h->version);
+	free(h->body);
+	free(h->pattern);
+	if (h->regex)
+		pcre2_code_free(h->regex);
+	free(h);
+}
+
+int chk_cfg_finish(struct cfg_ctx *ctx, struct proxy *be)
+{
+	struct chk_http *h = be->httpchk;
+	int errcode;
+	PCRE2_SIZE erroff;
+
+	if (!h)
+		return 0;
+	if (be->check_kind != PR_CHK_HTTP) {
+		cfg_warn_global(ctx, "backend '%s': 'http-check' rules without 'option "
+				"httpchk' are ignored by HAProxy; lbd runs HTTP checks "
+				"for them.", be->id);
+		be->check_kind = PR_CHK_HTTP;
+	}
+	if (!h->method && !(h->method = strdup("OPTIONS")))
+		return -1;
+	if (!h->uri && !(h->uri = strdup("/")))
+		return -1;
+	if (!h->version && !(h->version = strdup("HTTP/1.0")))
+		return -1;
+	if (h->expect == CHK_EXP_RSTATUS || h->expect == CHK_EXP_RSTRING) {
+		h->regex = pcre2_compile((PCRE2_SPTR)h->pattern, PCRE2_ZERO_TERMINATED,
+					 0, &errcode, &erroff, NULL);
+		if (!h->regex) {
+			PCRE2_UCHAR msg[128];
+
+			pcre2_get_error_message(errcode, msg, sizeof(msg));
+			cfg_alert_global(ctx, "backend '%s': 'http-check expect': bad "
+					 "regex '%s' at offset %zu: %s.", be->id,
+					 h->pattern, (size_t)erroff, (char *)msg);
+			return -1;
+		}
+		pcre2_jit_compile(h->regex, PCRE2_JIT_COMPLETE);
+	}
+	return 0;
+}
+
+/* ---- the transitions ---- */
+
+static void check_log(struct server *srv, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void check_log(struct server *srv, int level, const char *fmt, ...)
+{
+	struct proxy *be = srv->be;
+	char line[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	if (level <= 3)
+		log_warnx("%s", line);
+	else
+		log_notice("%s", line);
+	for (unsigned i = 0; i < be->nlogs; i++)
+		slog_send(&be->logs[i], level, lbd.conf->global.log_send_hostname,
+			  lbd.conf->global.log_tag ? lbd.conf->global.log_tag : "lbd",
+			  lbd.pid, line, (size_t)n);
+}
+
+void check_server_set_up(struct server *srv, int up, const char *reason)
+{
+	struct proxy *be = srv->be;
+	struct backend_change ch;
+
+	backend_server_state(srv, up ? SRV_ST_UP : SRV_ST_DOWN, &ch);
+	if (!ch.changed)
+		return;
+	if (up)
+		check_log(srv, 5, "Server %s/%s is UP, reason: %s. %u active and %u "
+			  "backup servers online. %u sessions requeued, %u total in "
+			  "queue.", be->id, srv->id, reason, ch.act, ch.bck,
+			  ch.requeued, ch.queued);
+	else
+		check_log(srv, 1, "Server %s/%s is DOWN, reason: %s. %u active and %u "
+			  "backup servers left. %u sessions active, %u requeued, %u "
+			  "remaining in queue.", be->id, srv->id, reason, ch.act,
+			  ch.bck, ch.active, ch.requeued, ch.queued);
+	if (!up && ch.act + ch.bck == 0)
+		check_log(srv, 0, "backend %s has no server available!", be->id);
+}
+
+/* The reason text of a transition, as HAProxy writes it. */
+static void check_reason(const struct check *c, char *out, size_t len)
+{
+	int n = snprintf(out, len, "%s", chk_status_desc[c->status]);
+
+	if (c->code && n >= 0 && (size_t)n < len)
+		n += snprintf(out + n, len - (size_t)n, ", code: %d", c->code);
+	if (c->info[0] && n >= 0 && (size_t)n < len)
+		n += snprintf(out + n, len - (size_t)n, ", info: \"%s\"", c->info);
+	if (n >= 0 && (size_t)n < len)
+		snprintf(out + n, len - (size_t)n, ", check duration: %ldms",
+			 c->duration);
+}
+
+static int check_passed(enum chk_status st)
+{
+	return st == CHK_ST_L4OK || st == CHK_ST_L7OK;
+}
+
+/* A verdict: count it, move the server when rise/fall is reached. */
+static void check_result(struct check *c)
+{
+	struct server *srv = c->srv;
+	char reason[320];
+
+	if (check_passed(c->status)) {
+		c->fail = 0;
+		c->succ++;
+		if (srv->state == SRV_ST_DOWN && c->succ >= srv->rise) {
+			check_reason(c, reason, sizeof(reason));
+			check_server_set_up(srv, 1, reason);
+		}
+	} else {
+		c->succ = 0;
+		c->fail++;
+		if (srv->state == SRV_ST_UP && c->fail >= srv->fall) {
+			check_reason(c, reason, sizeof(reason));
+			check_server_set_up(srv, 0, reason);
+		}
+	}
+}
+
+/* ---- running a check ---- */
+
+static void check_io_cb(struct ev_loop *loop, ev_io *io, int revents);
+static void check_timer_cb(struct ev_loop *loop, ev_timer *t, int revents);
+
+/* The wait before the next run: inter when stable, fastinter while going
+ * up or down, downinter when down; +/- spread-checks percent. */
+static double check_next_delay(const struct check *c)
+{
+	const struct server *srv = c->srv;
+	uint32_t ms = srv->inter;
+	unsigned spread = lbd.conf->global.spread_checks;
+
+	if (srv->state == SRV_ST_DOWN)
+		ms = c->succ ? srv->fastinter : srv->downinter;
+	else if (c->fail)
+		ms = srv->fastinter;
+	if (spread && ms) {
+		long span = (long)ms * (long)spread / 100;
+
+		if (span)
+			ms = (uint32_t)((long)ms - span + rand() % (2 * span + 1));
+	}
+	return ms / 1000.0;
+}
+
+static void check_finish(struct check *c, enum chk_status st, int code,
+			 const char *info)
+{
+	struct ev_loop *loop = c->w->loop;
+
+	if (c->fd >= 0) {
+		ev_io_stop(loop, &c->io);
+		close(c->fd);
+		c->fd = -1;
+	}
+	c->status = st;
+	c->code = code;
+	snprintf(c->info, sizeof(c->info), "%s", info ? info : "");
+	c->duration = (long)((ev_now(loop) - c->start) * 1000.0 + 0.5);
+	c->phase = CHK_IDLE;
+	c->resplen = 0;
+	c->sent = 0;
+	check_result(c);
+	ev_timer_stop(loop, &c->timer);
+	ev_timer_set(&c->timer, check_next_delay(c), 0.);
+	ev_timer_start(loop, &c->timer);
+}
+
+/* "http-check expect status": a comma list of codes and ranges
+ * ("200", "200,301-302"). */
+static int chk_status_match(const char *pattern, int status)
+{
+	const char *p = pattern;
+
+	while (*p) {
+		char *end;
+		long lo = strtol(p, &end, 10), hi = lo;
+
+		if (end == p)
+			return 0;
+		if (*end == '-') {
+			p = end + 1;
+			hi = strtol(p, &end, 10);
+			if (end == p)
+				return 0;
+		}
+		if (status >= lo && status <= hi)
+			return 1;
+		p = *end == ',' ? end + 1 : end;
+		if (*end && *end != ',')
+			return 0;
+	}
+	return 0;
+}
+
+/* Judge an HTTP response; returns 1 when a decision was made. */
+static int check_http_judge(struct check *c, int complete)
+{
+	const struct chk_http *h = c->srv->be->httpchk;
+	struct http1_hdr hdrs[64];
+	struct http1_msg m = { .hdrs = hdrs, .max_hdrs = 64 };
+	int rc = http1_parse_response(c->resp, c->resplen, &m), ok;
+	char status[4], reason[64];
+	const char *body;
+	size_t bodylen;
+
+	if (rc == 0 && !complete)
+		return 0;
+	if (rc <= 0) {
+		check_finish(c, CHK_ST_L7RSP, 0, rc == 0 ? "truncated response" :
+			     "invalid response");
+		return 1;
+	}
+	body = c->resp + rc;
+	bodylen = c->resplen - (size_t)rc;
+	/* string matches need the whole body: its length or the close */
+	if (!complete && (h->expect == CHK_EXP_STRING || h->expect == CHK_EXP_RSTRING) &&
+	    (!(m.flags & HTTP1_F_HAS_CL) || bodylen < m.content_length))
+		return 0;
+	snprintf(status, sizeof(status), "%d", m.status);
+	snprintf(reason, sizeof(reason), "%.*s", (int)m.reason_len, m.reason);
+	switch (h->expect) {
+	case CHK_EXP_NONE:
+		ok = m.status >= 200 && m.status < 400;
+		break;
+	case CHK_EXP_STATUS:
+		ok = chk_status_match(h->pattern, m.status);
+		break;
+	case CHK_EXP_STRING:
+		ok = memmem(body, bodylen, h->pattern, strlen(h->pattern)) != NULL;
+		break;
+	default: {
+		pcre2_match_data *md = pcre2_match_data_create_from_pattern(h->regex, NULL);
+		const char *subj = h->expect == CHK_EXP_RSTATUS ? status : body;
+		size_t sl = h->expect == CHK_EXP_RSTATUS ? strlen(status) : bodylen;
+
+		ok = md && pcre2_match(h->regex, (PCRE2_SPTR)subj, sl, 0, 0, md, NULL) >= 0;
+		pcre2_match_data_free(md);
+	}
+	}
+	if (h->expect_not)
+		ok = !ok;
+	if (ok)
+		check_finish(c, CHK_ST_L7OK, m.status, reason);
+	else if (h->expect == CHK_EXP_STRING || h->expect == CHK_EXP_RSTRING)
+		check_finish(c, CHK_ST_L7RSP, m.status, "content did not match the "
+			     "expected string");
+	else
+		check_finish(c, CHK_ST_L7STS, m.status, reason);
+	return 1;
+}
+
+static void check_read(struct check *c)
+{
+	ssize_t n;
+
+	if (c->resplen == CHK_RESP_MAX) {
+		check_http_judge(c, 1);
+		return;
+	}
+	n = recv(c->fd, c->resp + c->resplen, CHK_RESP_MAX - c->resplen, 0);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		check_finish(c, c->resplen ? CHK_ST_L7RSP : CHK_ST_SOCKERR, 0,
+			     strerror(errno));
+		return;
+	}
+	c->resplen += (size_t)n;
+	check_http_judge(c, n == 0 || c->resplen == CHK_RESP_MAX);
+}
+
+static void check_connected(struct check *c)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err) {
+		check_finish(c, CHK_ST_L4CON, 0, strerror(err));
+		return;
+	}
+	if (c->srv->be->check_kind != PR_CHK_HTTP) {
+		check_finish(c, CHK_ST_L4OK, 0, NULL);
+		return;
+	}
+	c->phase = CHK_SENDING;
+}
+
+static void check_io_cb(struct ev_loop *loop, ev_io *io, int revents)
+{
+	struct check *c = io->data;
+
+	if (c->phase == CHK_CONNECTING) {
+		check_connected(c);
+		if (c->phase != CHK_SENDING)
+			return;
+	}
+	if (c->phase == CHK_SENDING) {
+		ssize_t n = send(c->fd, c->req + c->sent, c->reqlen - c->sent,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			check_finish(c, CHK_ST_SOCKERR, 0, strerror(errno));
+			return;
+		}
+		if (n > 0)
+			c->sent += (size_t)n;
+		if (c->sent < c->reqlen)
+			return;
+		c->phase = CHK_READING;
+		ev_io_stop(loop, &c->io);
+		ev_io_set(&c->io, c->fd, EV_READ);
+		ev_io_start(loop, &c->io);
+		return;
+	}
+	if (c->phase == CHK_READING)
+		check_read(c);
+}
+
+static void check_launch(struct check *c)
+{
+	struct server *srv = c->srv;
+	struct ev_loop *loop = c->w->loop;
+	struct sockaddr_storage addr = srv->check_addrlen ? srv->check_addr : srv->addr;
+	socklen_t alen = srv->check_addrlen ? srv->check_addrlen : srv->addrlen;
+	uint16_t port = (uint16_t)srv->check_port;
+	uint32_t tmo = srv->be->to.check ? srv->be->to.check : srv->inter;
+	int one = 1;
+
+	if (srv->be->to.connect && srv->be->to.connect < tmo)
+		tmo = srv->be->to.connect + (srv->be->to.check ? srv->be->to.check : 0);
+	if (port) {
+		if (addr.ss_family == AF_INET)
+			((struct sockaddr_in *)&addr)->sin_port = htons(port);
+		else
+			((struct sockaddr_in6 *)&addr)->sin6_port = htons(port);
+	}
+	c->start = ev_now(loop);
+	c->fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0) {
+		check_finish(c, CHK_ST_SOCKERR, 0, strerror(errno));
+		return;
+	}
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* a deadline for the whole run */
+	ev_timer_stop(loop, &c->timer);
+	ev_timer_set(&c->timer, (tmo ? tmo : 2000) / 1000.0, 0.);
+	ev_timer_start(loop, &c->timer);
+	c->phase = CHK_CONNECTING;
+	if (connect(c->fd, (struct sockaddr *)&addr, alen) < 0 && errno != EINPROGRESS) {
+		check_finish(c, CHK_ST_L4CON, 0, strerror(errno));
+		return;
+	}
+	ev_io_set(&c->io, c->fd, EV_WRITE);
+	ev_io_start(loop, &c->io);
+}
+
+static void check_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct check *c = t->data;
+
+	switch (c->phase) {
+	case CHK_IDLE:
+		check_launch(c);
+		return;
+	case CHK_CONNECTING:
+		check_finish(c, CHK_ST_L4TOUT, 0, NULL);
+		return;
+	case CHK_SENDING:
+	case CHK_READING:
+		if (c->phase == CHK_READING && c->resplen && check_http_judge(c, 1))
+			return;
+		check_finish(c, CHK_ST_L7TOUT, 0, NULL);
+		return;
+	}
+}
+
+/* The HTTP request of a check, built once from the backend's settings. */
+static int check_build_request(struct check *c)
+{
+	const struct chk_http *h = c->srv->be->httpchk;
+	size_t cap = 256 + strlen(h->method) + strlen(h->uri) + strlen(h->version) +
+		     (h->body ? strlen(h->body) : 0);
+	int n, has_conn = 0;
+	char *p;
+
+	for (unsigned i = 0; i < h->nhdrs; i++) {
+		cap += strlen(h->hdrs[i].name) + strlen(h->hdrs[i].value) + 4;
+		has_conn |= strcasecmp(h->hdrs[i].name, "connection") == 0;
+	}
+	c->req = p = malloc(cap);
+	if (!p)
+		return -1;
+	n = sprintf(p, "%s %s %s\r\n", h->method, h->uri, h->version);
+	for (unsigned i = 0; i < h->nhdrs; i++)
+		n += sprintf(p + n, "%s: %s\r\n", h->hdrs[i].name, h->hdrs[i].value);
+	/* one request per connection: say so to HTTP/1.1 servers */
+	if (!has_conn && strncmp(h->version, "HTTP/1.1", 8) == 0)
+		n += sprintf(p + n, "Connection: close\r\n");
+	if (h->body)
+		n += sprintf(p + n, "Content-Length: %zu\r\n", strlen(h->body));
+	n += sprintf(p + n, "\r\n%s", h->body ? h->body : "");
+	c->reqlen = (size_t)n;
+	return 0;
+}
+
+int check_start_all(struct worker *w)
+{
+	unsigned total = 0, i = 0;
+
+	for (struct proxy *be = lbd.conf->proxies; be; be = be->next)
+		for (struct server *s = be->servers; s && (be->cap & PR_CAP_BE); s = s->next)
+			total += s->do_check;
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	for (struct proxy *be = lbd.conf->proxies; be; be = be->next) {
+		if (!(be->cap & PR_CAP_BE))
+			continue;
+		for (struct server *s = be->servers; s; s = s->next) {
+			struct check *c;
+
+			if (!s->do_check)
+				continue;
+			c = calloc(1, sizeof(*c));
+			if (!c)
+				return -1;
+			c->srv = s;
+			c->w = w;
+			c->fd = -1;
+			c->resp = malloc(CHK_RESP_MAX);
+			if (!c->resp || (be->check_kind == PR_CHK_HTTP &&
+					 check_build_request(c) < 0)) {
+				free(c->resp);
+				free(c);
+				return -1;
+			}
+			ev_init(&c->io, check_io_cb);
+			c->io.data = c;
+			/* the first runs are spread over one interval */
+			ev_timer_init(&c->timer, check_timer_cb,
+				      (double)s->inter * i / total / 1000.0 + 0.001, 0.);
+			c->timer.data = c;
+			ev_timer_start(w->loop, &c->timer);
+			c->next = check_list;
+			check_list = c;
+			s->check = c;
+			i++;
+		}
+	}
+	return 0;
+}
+
+void check_stop_all(struct worker *w)
+{
+	while (check_list) {
+		struct check *c = check_list;
+
+		check_list = c->next;
+		ev_timer_stop(w->loop, &c->timer);
+		if (c->fd >= 0) {
+			ev_io_stop(w->loop, &c->io);
+			close(c->fd);
+		}
+		c->srv->check = NULL;
+		free(c->req);
+		free(c->resp);
+		free(c);
+	}
+}

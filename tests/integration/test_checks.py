@@ -1,0 +1,182 @@
+"""Health checks through the real lbd against real servers that die, come
+back, answer a wrong status or body, or hang: servers go DOWN after `fall`
+failures and UP after `rise` successes, with HAProxy's log lines, and the
+traffic follows (backups take over and hand back)."""
+import http.client
+import re
+import time
+
+from backend import Backend
+from conftest import free_port
+
+
+def cfg(port, servers, check="", srv_opts="check inter 100 rise 2 fall 2", extra_be=""):
+    text = """global
+    maxconn 100
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+    timeout check 500ms
+    log stdout format raw local0
+frontend fe
+    bind 127.0.0.1:%d
+    default_backend be
+backend be
+%s%s""" % (port, check, extra_be)
+    for name, addr, opts in servers:
+        text += "    server %s %s %s %s\n" % (name, addr, srv_opts, opts)
+    return text
+
+
+def wait_log(l, pattern, timeout=5.0):
+    rx = re.compile(pattern)
+    end = time.time() + timeout
+    while time.time() < end:
+        for line in l.logs():
+            if rx.search(line):
+                return line
+        time.sleep(0.05)
+    raise AssertionError("no log line matching %r in %r" % (pattern, l.logs()))
+
+
+def who(port, n=6, path="/name"):
+    seen = set()
+    for _ in range(n):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        c.request("GET", path)
+        r = c.getresponse()
+        r.read()
+        seen.add((r.status, r.getheader("X-Server")))
+        c.close()
+    return seen
+
+
+def test_tcp_check_marks_dead_server_down_and_traffic_avoids_it(lbd, backends):
+    (b,) = backends(1)
+    port = free_port()
+    dead = "127.0.0.1:%d" % free_port()
+    l = lbd(cfg(port, [("s1", b.addr, ""), ("s2", dead, "")]), [port])
+    line = wait_log(l, r"Server be/s2 is DOWN")
+    assert re.search(r"^Server be/s2 is DOWN, reason: Layer4 connection problem, "
+                     r"info: \"Connection refused\", check duration: \d+ms\. 1 active "
+                     r"and 0 backup servers left\. 0 sessions active, 0 requeued, "
+                     r"0 remaining in queue\.$", line), line
+    assert who(port) == {(200, "s1")}
+
+
+def test_http_check_wrong_status_then_recovery(lbd):
+    p1 = free_port()
+    bad = Backend("s1", port=p1).start()
+    port = free_port()
+    l = lbd(cfg(port, [("s1", bad.addr, "")], check="    option httpchk GET /status/503\n"),
+            [port])
+    line = wait_log(l, r"Server be/s1 is DOWN")
+    assert "reason: Layer7 wrong status, code: 503" in line
+    assert "0 active and 0 backup servers left" in line
+    wait_log(l, r"^backend be has no server available!$")
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    c.request("GET", "/name")
+    assert c.getresponse().status == 503
+    bad.stop()
+
+
+def test_server_comes_back_after_rise_successes(lbd):
+    p1 = free_port()
+    port = free_port()
+    l = lbd(cfg(port, [("s1", "127.0.0.1:%d" % p1, "")],
+                check="    option httpchk GET /name\n"), [port])
+    wait_log(l, r"Server be/s1 is DOWN")
+    b = Backend("s1", port=p1).start()
+    try:
+        line = wait_log(l, r"Server be/s1 is UP")
+        assert re.search(r"^Server be/s1 is UP, reason: Layer7 check passed, code: 200, "
+                         r"info: \"X\", check duration: \d+ms\. 1 active and 0 backup "
+                         r"servers online\. 0 sessions requeued, 0 total in queue\.$",
+                         line), line
+        assert who(port, 2) == {(200, "s1")}
+    finally:
+        b.stop()
+
+
+def test_expect_string_checks_the_body(lbd, backends):
+    (b,) = backends(1)
+    port = free_port()
+    l = lbd(cfg(port, [("s1", b.addr, "")],
+                check="    option httpchk GET /name\n    http-check expect string nope\n"),
+            [port])
+    line = wait_log(l, r"Server be/s1 is DOWN")
+    assert "Layer7 invalid response" in line
+
+
+def test_expect_rstatus_and_negation(lbd, backends):
+    (b,) = backends(1)
+    port = free_port()
+    l = lbd(cfg(port, [("s1", b.addr, "")],
+                check="    option httpchk GET /status/404\n"
+                      "    http-check expect ! rstatus ^4\n"), [port])
+    wait_log(l, r"Server be/s1 is DOWN")
+
+
+def test_hanging_server_times_out(lbd, backends):
+    (b,) = backends(1)
+    port = free_port()
+    l = lbd(cfg(port, [("s1", b.addr, "")], check="    option httpchk GET /nothing\n"),
+            [port])
+    line = wait_log(l, r"Server be/s1 is DOWN")
+    assert "reason: Layer7 timeout" in line
+
+
+def test_backup_takes_over_and_hands_back(lbd):
+    pa, pb = free_port(), free_port()
+    act = Backend("active", port=pa).start()
+    bck = Backend("backup", port=pb).start()
+    port = free_port()
+    l = lbd(cfg(port, [("active", act.addr, ""), ("backup", bck.addr, "backup")],
+                check="    option httpchk GET /name\n"), [port])
+    try:
+        assert who(port, 3) == {(200, "active")}
+        act.stop()
+        wait_log(l, r"Server be/active is DOWN.* 0 active and 1 backup servers left")
+        assert who(port, 3) == {(200, "backup")}
+        act = Backend("active", port=pa).start()
+        wait_log(l, r"Server be/active is UP")
+        assert who(port, 3) == {(200, "active")}
+    finally:
+        act.stop()
+        bck.stop()
+
+
+def test_check_port_and_addr(lbd, backends):
+    """'port' sends the check elsewhere than the traffic: a server whose
+    check port is dead goes DOWN although its traffic port works."""
+    (b,) = backends(1)
+    port = free_port()
+    l = lbd(cfg(port, [("s1", b.addr, "port %d" % free_port())]), [port])
+    wait_log(l, r"Server be/s1 is DOWN.*Layer4 connection problem")
+
+
+def test_http_check_send_headers_reach_the_server(lbd, backends):
+    (b,) = backends(1)
+    port = free_port()
+    l = lbd(cfg(port, [("s1", b.addr, "")],
+                check="    option httpchk\n"
+                      "    http-check send meth GET uri /headers ver HTTP/1.1 hdr Host "
+                      "checks.example\n    http-check expect string checks.example\n"),
+            [port])
+    time.sleep(0.6)
+    assert not [x for x in l.logs() if "is DOWN" in x]
+    assert "/headers" in b.paths
+
+
+def test_legacy_httpchk_with_hidden_headers_works(lbd, backends):
+    """The seed's form: headers hidden in the version string (deprecated)."""
+    (b,) = backends(1)
+    port = free_port()
+    l = lbd(cfg(port, [("s1", b.addr, "")],
+                check="    option httpchk GET /headers HTTP/1.1\\r\\nHost:\\ example.com\n"
+                      "    http-check expect string example.com\n"), [port])
+    time.sleep(0.6)
+    assert not [x for x in l.logs() if "is DOWN" in x]
+    assert "/headers" in b.paths
