@@ -378,7 +378,8 @@ int backend_connect(struct session *s)
 	struct sockaddr_storage addr;
 	int fd, one = 1;
 
-	if (s->http && s->t->be->reuse != PR_REUSE_NEVER && !s->t->srv->send_proxy)
+	if (s->http && s->t->be->reuse != PR_REUSE_NEVER && !s->t->srv->send_proxy &&
+	    !s->t->no_reuse)
 		c = idle_take(s);
 	if (c) {
 		c->nreq++;

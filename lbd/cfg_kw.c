@@ -688,6 +688,28 @@ static int opt_forwardfor(struct cfg_ctx *ctx, int neg, int argc, char **argv)
 	return 0;
 }
 
+static int opt_redispatch(struct cfg_ctx *ctx, int neg, int argc, char **argv)
+{
+	char *end;
+	long v;
+
+	if (neg) {
+		ctx->cur->options &= ~PR_O_REDISPATCH;
+		return 0;
+	}
+	ctx->cur->options |= PR_O_REDISPATCH;
+	ctx->cur->redispatch_every = -1;
+	if (argc < 3)
+		return 0;
+	v = strtol(argv[2], &end, 10);
+	if (*end || end == argv[2] || v == 0 || v < -100 || v > 100)
+		cfg_err(ctx, "'option redispatch' expects a non-zero interval between "
+			"-100 and 100 (got '%s').", argv[2]);
+	else
+		ctx->cur->redispatch_every = (int)v;
+	return 0;
+}
+
 static int opt_httpchk(struct cfg_ctx *ctx, int neg, int argc, char **argv)
 {
 	if (neg) {
@@ -707,7 +729,7 @@ static const struct cfg_opt cfg_options[] = {
 	{ "http-server-close", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, opt_http_conn, NULL },
 	{ "httpclose", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, opt_http_conn, NULL },
 	{ "forwardfor", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, opt_forwardfor, NULL },
-	{ "redispatch", PR_CAP_DEF | PR_CAP_BE, PR_O_REDISPATCH, NULL, NULL },
+	{ "redispatch", PR_CAP_DEF | PR_CAP_BE, 0, opt_redispatch, NULL },
 	{ "allbackups", PR_CAP_DEF | PR_CAP_BE, PR_O_ALLBACKUPS, NULL, NULL },
 	{ "splice-auto", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, PR_O_SPLICE_AUTO, NULL, NULL },
 	{ "splice-request", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, PR_O_SPLICE_AUTO, NULL, NULL },
@@ -781,6 +803,44 @@ static int kw_p_option(struct cfg_ctx *ctx, int neg, int argc, char **argv)
 	return 0;
 }
 
+static int kw_p_retry_on(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+			 int argc, char **argv)
+{
+	static const struct { const char *name; unsigned bits; } conds[] = {
+		{ "none", 0 }, { "conn-failure", PR_RETRY_CONN_FAILURE },
+		{ "empty-response", PR_RETRY_EMPTY_RESPONSE },
+		{ "junk-response", PR_RETRY_JUNK_RESPONSE },
+		{ "response-timeout", PR_RETRY_RESP_TIMEOUT },
+		{ "0rtt-rejected", PR_RETRY_0RTT_REJECTED },
+		{ "404", PR_RETRY_404 }, { "408", PR_RETRY_408 }, { "425", PR_RETRY_425 },
+		{ "500", PR_RETRY_500 }, { "501", PR_RETRY_501 }, { "502", PR_RETRY_502 },
+		{ "503", PR_RETRY_503 }, { "504", PR_RETRY_504 },
+		{ "all-retryable-errors", PR_RETRY_CONN_FAILURE | PR_RETRY_EMPTY_RESPONSE |
+		  PR_RETRY_JUNK_RESPONSE | PR_RETRY_RESP_TIMEOUT | PR_RETRY_0RTT_REJECTED |
+		  PR_RETRY_500 | PR_RETRY_502 | PR_RETRY_503 | PR_RETRY_504 },
+	};
+	unsigned bits = 0;
+
+	if (kw_need_args(ctx, argc, argv, 1, "at least one condition") < 0)
+		return 0;
+	for (int i = 1; i < argc; i++) {
+		size_t k;
+
+		for (k = 0; k < sizeof(conds) / sizeof(conds[0]); k++)
+			if (strcmp(argv[i], conds[k].name) == 0)
+				break;
+		if (k == sizeof(conds) / sizeof(conds[0])) {
+			cfg_err(ctx, "'retry-on': unknown condition '%s'.", argv[i]);
+			return 0;
+		}
+		if (strcmp(argv[i], "none") == 0 && argc > 2)
+			cfg_err(ctx, "'retry-on': 'none' cannot be combined.");
+		bits |= conds[k].bits;
+	}
+	ctx->cur->retry_on = bits;
+	return 0;
+}
+
 static int kw_p_http_check(struct cfg_ctx *ctx, const struct cfg_kw *kw,
 			   int argc, char **argv)
 {
@@ -838,7 +898,7 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "tcp-check", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, CHECKS },
 	{ "external-check", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, CHECKS },
 	{ "load-server-state-from-file", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "arrives with reloads" },
-	{ "retry-on", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "only connection failures are retried for now" },
+	{ "retry-on", PR_CAP_DEF | PR_CAP_BE, kw_p_retry_on, 0, 0, 0, NULL },
 	{ "errorloc", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, NULL },
 	{ "errorloc302", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, NULL },
 	{ "errorloc303", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, NULL },

@@ -184,6 +184,8 @@ static struct proxy *cfg_proxy_new(struct cfg_ctx *ctx, unsigned cap,
 	px->line = ctx->line;
 	px->mode = PR_MODE_TCP;
 	px->retries = 3;
+	px->retry_on = PR_RETRY_CONN_FAILURE;
+	px->redispatch_every = -1;
 	px->reuse = PR_REUSE_SAFE;
 	px->http_conn = PR_HTTP_KAL;
 	px->lb.algo = LB_ROUNDROBIN;

@@ -50,6 +50,8 @@ int proxy_inherit(struct proxy *px, const struct proxy *def)
 	px->maxconn = def->maxconn;
 	px->fullconn = def->fullconn;
 	px->retries = def->retries;
+	px->retry_on = def->retry_on;
+	px->redispatch_every = def->redispatch_every;
 	px->lb = def->lb;
 	px->lb.nodes = NULL;
 	px->lb.nnodes = 0;

@@ -36,6 +36,18 @@ enum {
 	PR_CAP_LISTEN = PR_CAP_FE | PR_CAP_BE,
 };
 
+/* "retry-on" conditions */
+enum {
+	PR_RETRY_CONN_FAILURE   = 1u << 0,
+	PR_RETRY_EMPTY_RESPONSE = 1u << 1,
+	PR_RETRY_JUNK_RESPONSE  = 1u << 2,
+	PR_RETRY_RESP_TIMEOUT   = 1u << 3,
+	PR_RETRY_0RTT_REJECTED  = 1u << 4,
+	PR_RETRY_404 = 1u << 5, PR_RETRY_408 = 1u << 6, PR_RETRY_425 = 1u << 7,
+	PR_RETRY_500 = 1u << 8, PR_RETRY_501 = 1u << 9, PR_RETRY_502 = 1u << 10,
+	PR_RETRY_503 = 1u << 11, PR_RETRY_504 = 1u << 12,
+};
+
 /* HTTP connection handling, "option http-keep-alive|http-server-close|httpclose" */
 enum pr_http_conn { PR_HTTP_KAL, PR_HTTP_SCL, PR_HTTP_CLO };
 
@@ -176,6 +188,9 @@ struct proxy {
 	unsigned fullconn;		/* load at which servers reach maxconn */
 	int has_minconn;		/* a server uses minconn: dynamic limits */
 	unsigned retries;
+	unsigned retry_on;		/* PR_RETRY_* */
+	int redispatch_every;		/* option redispatch <n>: >0 every nth retry,
+					 * <0 the nth before the last (default -1) */
 	int disabled;
 
 	struct bind *binds;

@@ -431,10 +431,7 @@ static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	if (n > 0) {
 		s->t->bytes_out += (uint64_t)n;
 		s->exp_s = tmo(ev_now(loop), stream_srv_timeout(s));
-		if (!s->t->res_started) {
-			s->t->res_started = 1;
-			session_req_release_kept(s);
-		}
+		s->t->res_started = 1;
 	}
 	if (n >= 0)
 		stream_res_data(s);

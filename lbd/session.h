@@ -129,6 +129,7 @@ struct txn {
 	unsigned cli_ver10:1;		/* client spoke HTTP/1.0 */
 	unsigned err_sent:1;
 	unsigned rq_armed:1;		/* http-request deadline set for this request */
+	unsigned no_reuse:1;		/* retrying: use a new server connection */
 	int status;
 	char term[2];
 

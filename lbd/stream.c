@@ -27,6 +27,7 @@
 
 static void stream_txn_end(struct session *s);
 static void stream_connect_retry(struct session *s, int pause);
+static int stream_l7_retry(struct session *s, unsigned why);
 static int stream_assign_and_connect(struct session *s, const void *key,
 				     size_t keylen);
 
@@ -277,6 +278,46 @@ void stream_connect_failed(struct session *s)
 	stream_connect_retry(s, 1);
 }
 
+/* The "retry-on" flag of a response status, 0 if none applies. */
+static unsigned stream_status_retry_flag(int status)
+{
+	switch (status) {
+	case 404: return PR_RETRY_404;
+	case 408: return PR_RETRY_408;
+	case 425: return PR_RETRY_425;
+	case 500: return PR_RETRY_500;
+	case 501: return PR_RETRY_501;
+	case 502: return PR_RETRY_502;
+	case 503: return PR_RETRY_503;
+	case 504: return PR_RETRY_504;
+	default: return 0;
+	}
+}
+
+/* Whether this retry goes to another server: "option redispatch <n>",
+ * every nth retry (n > 0) or the nth before the last (n < 0, default -1). */
+static int stream_redispatch_now(const struct session *s)
+{
+	const struct proxy *be = s->t->be;
+	int n = be->redispatch_every, r = (int)s->t->conn_retries;
+
+	if (!(be->options & PR_O_REDISPATCH) || be->nservers < 2)
+		return 0;
+	if (n > 0)
+		return r % n == 0;
+	return r == (int)be->retries + n + 1;
+}
+
+static void stream_redispatch(struct session *s)
+{
+	s->t->prev_srv = s->t->srv;
+	backend_release(s);
+	s->t->srv = NULL;
+	s->t->redispatched = 1;
+	CNT_ADD(s->t->be->be_cnt.redispatches, 1);
+	stream_assign_and_connect(s, NULL, 0);
+}
+
 /* A connect failed (refused: pause before the retry) or timed out (retry
  * at once, the time is already spent), as HAProxy does. */
 static void stream_connect_retry(struct session *s, int pause)
@@ -287,17 +328,11 @@ static void stream_connect_retry(struct session *s, int pause)
 	if (s->t->sc)
 		backend_conn_release(s, 0);
 	s->t->srv_connected = 0;
-	if (s->t->conn_retries < be->retries) {
+	if ((be->retry_on & PR_RETRY_CONN_FAILURE) && s->t->conn_retries < be->retries) {
 		s->t->conn_retries++;
 		CNT_ADD(be->be_cnt.retries, 1);
-		/* the last retry goes elsewhere with option redispatch */
-		if ((be->options & PR_O_REDISPATCH) && s->t->conn_retries == be->retries &&
-		    be->nservers > 1) {
-			s->t->prev_srv = s->t->srv;
-			backend_release(s);
-			s->t->redispatched = 1;
-			CNT_ADD(be->be_cnt.redispatches, 1);
-			stream_assign_and_connect(s, NULL, 0);
+		if (stream_redispatch_now(s)) {
+			stream_redispatch(s);
 			return;
 		}
 		/* as HAProxy: a turn-around of min(timeout connect, 1s) before
@@ -596,6 +631,9 @@ static void stream_http_response(struct session *s, struct http1_msg *m)
 		c->fwd += (uint32_t)m->head_len;
 		return;
 	}
+	if (stream_l7_retry(s, stream_status_retry_flag(m->status)))
+		return;
+	session_req_release_kept(s);	/* the answer is final: no retry now */
 	s->t->status = m->status;
 	s->t->t_res = now_of(s);
 	CNT_ADD(s->t->be->be_cnt.http_rsp[m->status / 100 <= 5 ? m->status / 100 : 0], 1);
@@ -629,22 +667,46 @@ static void stream_http_response(struct session *s, struct http1_msg *m)
 	}
 }
 
-static void stream_retry_fresh(struct session *s)
+/*
+ * The server failed the request before its response head (why: a
+ * PR_RETRY_* condition). When the request can be replayed (idempotent, no
+ * body, its bytes kept) it is sent again on a new connection, elsewhere
+ * when a redispatch is due: at once and without counting a retry when a
+ * reused idle connection turned out closed (lbd's own reuse must never
+ * cost a request), else as "retry-on" and "retries" allow. Returns 1 when
+ * the request is on its way again.
+ */
+static int stream_l7_retry(struct session *s, unsigned why)
 {
-	/* the reused connection died before answering: send the request
-	 * again on a new one, it was kept for that */
-	s->t->req.fwd += s->t->req.keep;
-	s->t->req.keep = 0;
-	s->t->req.eof = 0;
+	struct txn *t = s->t;
+	struct proxy *be = t->be;
+	int free_retry = t->reused && why == PR_RETRY_EMPTY_RESPONSE;
+
+	if (!s->http || !t->retryable || t->res.head_done)
+		return 0;
+	if (!free_retry) {
+		if (!(be->retry_on & why) || t->conn_retries >= be->retries)
+			return 0;
+		t->conn_retries++;
+		CNT_ADD(be->be_cnt.retries, 1);
+	}
+	t->req.fwd += t->req.keep;	/* the whole request, from the start */
+	t->req.keep = 0;
 	backend_conn_release(s, 0);
-	s->t->srv_connected = 0;
-	s->t->reused = 0;
-	s->t->res.eof = 0;
-	s->t->res.b.data = 0;
-	s->t->res.b.head = 0;
-	s->t->retryable = 0;
-	s->first_req = 0;
-	stream_connect(s);
+	t->srv_connected = 0;
+	t->reused = 0;
+	t->no_reuse = 1;
+	chn_reset(&t->res);
+	t->res.eof = 0;
+	t->res.b.data = 0;
+	t->res.b.head = 0;
+	t->res_started = 0;
+	t->log_bytes = 0;
+	if (!free_retry && stream_redispatch_now(s))
+		stream_redispatch(s);
+	else
+		stream_connect(s);
+	return 1;
 }
 
 static void stream_parse_response(struct session *s)
@@ -668,6 +730,8 @@ static void stream_parse_response(struct session *s)
 			return;
 		}
 		if (rc < 0) {
+			if (stream_l7_retry(s, PR_RETRY_JUNK_RESPONSE))
+				return;
 			CNT_ADD(s->t->be->be_cnt.failed_resp, 1);
 			log_debug("%s: invalid response from server: %s", s->t->be->id,
 				  m.err_msg ? m.err_msg : "?");
@@ -690,10 +754,9 @@ void stream_res_data(struct session *s)
 			return;
 		if (!c->head_done) {
 			if (c->eof) {
-				if (c->b.data == 0 && s->t->reused && s->t->req.keep) {
-					stream_retry_fresh(s);
+				if (stream_l7_retry(s, c->b.data ? PR_RETRY_JUNK_RESPONSE :
+						    PR_RETRY_EMPTY_RESPONSE))
 					return;
-				}
 				CNT_ADD(s->t->be->be_cnt.failed_resp, 1);
 				stream_error(s, 502, TERM_SRV_ABORT, TERM_ST_HDR);
 			}
@@ -733,10 +796,9 @@ void stream_cli_error(struct session *s)
 
 void stream_srv_error(struct session *s)
 {
-	if (!s->t->res_started && s->t->reused && s->t->req.keep) {
-		stream_retry_fresh(s);
+	if (stream_l7_retry(s, s->t->res.b.data ? PR_RETRY_JUNK_RESPONSE :
+			    PR_RETRY_EMPTY_RESPONSE))
 		return;
-	}
 	if (s->http && !s->t->res.head_done) {
 		CNT_ADD(s->t->be->be_cnt.failed_resp, 1);
 		stream_error(s, 502, TERM_SRV_ABORT, TERM_ST_HDR);
@@ -798,6 +860,8 @@ void stream_side_timeout(struct session *s, int is_cli)
 		return;
 	}
 	if (s->http && !s->t->res.head_done) {
+		if (stream_l7_retry(s, PR_RETRY_RESP_TIMEOUT))
+			return;
 		stream_error(s, 504, TERM_SRV_TO, TERM_ST_HDR);
 		return;
 	}

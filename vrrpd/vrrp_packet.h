@@ -130,7 +130,11 @@ struct vrrp_pkt_params {
 					 * number of seconds, 100..25500 */
 	size_t naddr;			/* v3 1..255; v2 0..255 */
 	const void *addrs;		/* naddr packed addresses of the family
-					 * (struct in_addr / in6_addr arrays) */
+					 * (struct in_addr / in6_addr arrays);
+					 * IPv6: the first should be the link-
+					 * local one (RFC 5798 5.2.9), which
+					 * neither build nor parse enforces:
+					 * keepalived sends without it */
 	enum vrrp_pkt_auth auth_type;	/* v2: NONE or PASS; v3: NONE */
 	const void *auth_data;		/* v2: 0..8 bytes, zero-padded to 8 */
 	size_t auth_len;		/* v3: 0 */
@@ -200,7 +204,8 @@ ssize_t vrrp_pkt_build(uint8_t *buf, size_t len,
  * configuration and is the caller's: VRID configured, not the address
  * owner, interval equal to the configured one (v2), auth type and
  * password equal to the configured ones (v2), address list
- * (vrrp_pkt_addrs_match).
+ * (vrrp_pkt_addrs_match; RFC 5798 keeps a mismatched advert only when its
+ * priority is 255).
  * Returns 0, or -1 with out->err set and a one-line reason in errmsg
  * (errlen bytes, may be NULL/0), for debug-level logging. */
 int vrrp_pkt_parse(const uint8_t *buf, size_t len,

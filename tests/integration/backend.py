@@ -15,6 +15,8 @@ Request behaviour is chosen by the path:
   /reset           -> closes without answering
   /bad             -> an invalid response
   /hang-body       -> sends half of a Content-Length body then stops
+  /fail-on/NAME    -> 503 from the server called NAME, 200 from the others
+  /reset-on/NAME   -> the server called NAME closes without answering
   /arm-drop        -> answers, and the next request on this connection is
                       dropped: the connection closes without an answer (as a
                       server closing an idle connection just as it is reused)
@@ -184,6 +186,10 @@ class Backend(LoopServer):
             return False
         elif kind == "status":
             simple(int(parts[1]), b"")
+        elif kind == "fail-on":
+            simple(503 if parts[1] == self.name else 200, self.name.encode())
+        elif kind == "reset-on" and parts[1] == self.name:
+            return False
         elif kind == "echo":
             simple(200, body, b"X-Body-Len: %d\r\n" % len(body))
         elif kind == "headers":

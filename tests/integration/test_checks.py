@@ -180,3 +180,94 @@ def test_legacy_httpchk_with_hidden_headers_works(lbd, backends):
     time.sleep(0.6)
     assert not [x for x in l.logs() if "is DOWN" in x]
     assert "/headers" in b.paths
+
+
+def retry_cfg(port, servers, extra):
+    return cfg(port, [(n, a, "") for n, a in servers], extra_be=extra, srv_opts="")
+
+
+def test_retry_on_503_redispatches_to_the_other_server(lbd, backends):
+    bs = backends(2)
+    port = free_port()
+    lbd(retry_cfg(port, [(b.name, b.addr) for b in bs],
+                  "    retry-on 503\n    retries 2\n    option redispatch 1\n"), [port])
+    for _ in range(6):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        c.request("GET", "/fail-on/s1")
+        r = c.getresponse()
+        assert (r.status, r.read()) == (200, b"s2")
+
+
+def test_empty_response_retried_only_for_replayable_requests(lbd, backends):
+    bs = backends(2)
+    port = free_port()
+    lbd(retry_cfg(port, [(b.name, b.addr) for b in bs],
+                  "    retry-on empty-response\n    option redispatch 1\n"), [port])
+    for _ in range(4):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        c.request("GET", "/reset-on/s1")
+        assert c.getresponse().status == 200
+    # a POST is never replayed: the one that lands on s1 gets a 502
+    statuses = []
+    for _ in range(4):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        c.request("POST", "/reset-on/s1", body=b"x")
+        statuses.append(c.getresponse().status)
+    assert sorted(statuses) == [200, 200, 502, 502]
+
+
+def test_retry_on_none_disables_connection_retries(lbd, backends):
+    (b,) = backends(1)
+    port = free_port()
+    dead = "127.0.0.1:%d" % free_port()
+    l = lbd(retry_cfg(port, [("dead", dead), ("s1", b.addr)], "    retry-on none\n"), [port])
+    statuses = set()
+    for _ in range(4):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        c.request("GET", "/name")
+        statuses.add(c.getresponse().status)
+    assert statuses == {200, 503}
+    del l
+
+
+def test_killing_one_of_two_servers_under_load_loses_no_request(lbd):
+    """A bounded load loop (about 3 s, a few hundred requests on 4 client
+    threads); one server is stopped in the middle. With checks, retries and
+    redispatch no request fails."""
+    import threading
+    pa, pb = free_port(), free_port()
+    a = Backend("a", port=pa).start()
+    b = Backend("b", port=pb).start()
+    port = free_port()
+    lbd(cfg(port, [("a", a.addr, ""), ("b", b.addr, "")],
+            check="    option httpchk GET /name\n",
+            extra_be="    retries 3\n    option redispatch\n"
+                     "    retry-on all-retryable-errors\n"), [port])
+    failures, done = [], []
+    stop_at = time.time() + 3.0
+
+    def loop():
+        n = 0
+        while time.time() < stop_at and n < 400:
+            n += 1
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                c.request("GET", "/sleep/5")
+                r = c.getresponse()
+                r.read()
+                if r.status != 200:
+                    failures.append(r.status)
+                c.close()
+            except OSError as e:
+                failures.append(repr(e))
+        done.append(n)
+    ts = [threading.Thread(target=loop) for _ in range(4)]
+    for t in ts:
+        t.start()
+    time.sleep(1.0)
+    a.stop()            # the server process goes away mid-traffic
+    for t in ts:
+        t.join(30)
+    b.stop()
+    assert sum(done) > 100
+    assert failures == []
