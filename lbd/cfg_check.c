@@ -10,6 +10,7 @@
 
 #include "cfg.h"
 #include "check.h"
+#include "check_tcp.h"
 #include "logfmt.h"
 #include "proxy.h"
 
@@ -139,8 +140,11 @@ static int check_servers(struct cfg_ctx *ctx, struct proxy *be)
 		be->lb.nodes[i++] = &s->lb;
 	}
 	be->lb.nnodes = i;
-	if (chk_cfg_finish(ctx, be) < 0)
+	if (chk_cfg_finish(ctx, be) < 0 || tcpchk_finish(ctx, be) < 0)
 		return 0;
+	if (be->tcpchk && be->check_kind != PR_CHK_TCPCHK)
+		cfg_warn_global(ctx, "backend '%s': 'tcp-check' rules without 'option "
+				"tcp-check' are not used.", be->id);
 	if ((be->lb.algo == LB_URL_PARAM || be->lb.algo == LB_HDR ||
 	     be->lb.algo == LB_URI) && be->mode != PR_MODE_HTTP)
 		cfg_warn_global(ctx, "backend '%s': 'balance %s' needs 'mode http'; "

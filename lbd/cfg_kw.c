@@ -14,6 +14,7 @@
 #include "cfg.h"
 #include "cfg_lex.h"
 #include "check.h"
+#include "check_tcp.h"
 #include "logfmt.h"
 #include "proxy.h"
 
@@ -710,6 +711,14 @@ static int opt_redispatch(struct cfg_ctx *ctx, int neg, int argc, char **argv)
 	return 0;
 }
 
+static int opt_tcp_check(struct cfg_ctx *ctx, int neg, int argc, char **argv)
+{
+	if (argc > 2)
+		cfg_err(ctx, "'option tcp-check' takes no argument.");
+	ctx->cur->check_kind = neg ? PR_CHK_TCP : PR_CHK_TCPCHK;
+	return 0;
+}
+
 static int opt_httpchk(struct cfg_ctx *ctx, int neg, int argc, char **argv)
 {
 	if (neg) {
@@ -741,7 +750,7 @@ static const struct cfg_opt cfg_options[] = {
 	{ "abortonclose", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "lbd does not watch clients while their request waits" },
 	{ "prefer-last-server", PR_CAP_DEF | PR_CAP_BE, 0, NULL, NULL },
 	{ "httpchk", PR_CAP_DEF | PR_CAP_BE, 0, opt_httpchk, NULL },
-	{ "tcp-check", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
+	{ "tcp-check", PR_CAP_DEF | PR_CAP_BE, 0, opt_tcp_check, NULL },
 	{ "mysql-check", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
 	{ "redis-check", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
 	{ "pgsql-check", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
@@ -841,6 +850,12 @@ static int kw_p_retry_on(struct cfg_ctx *ctx, const struct cfg_kw *kw,
 	return 0;
 }
 
+static int kw_p_tcp_check(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+			  int argc, char **argv)
+{
+	return tcpchk_cfg_rule(ctx, ctx->cur, argc, argv);
+}
+
 static int kw_p_http_check(struct cfg_ctx *ctx, const struct cfg_kw *kw,
 			   int argc, char **argv)
 {
@@ -895,7 +910,7 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "monitor-uri", PR_CAP_DEF | PR_CAP_FE, kw_unsupported, 0, 0, 0, NULL },
 	{ "stats", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, "the stats page arrives with the runtime API issue" },
 	{ "http-check", PR_CAP_DEF | PR_CAP_BE, kw_p_http_check, 0, 0, 0, NULL },
-	{ "tcp-check", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, CHECKS },
+	{ "tcp-check", PR_CAP_DEF | PR_CAP_BE, kw_p_tcp_check, 0, 0, 0, NULL },
 	{ "external-check", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, CHECKS },
 	{ "load-server-state-from-file", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "arrives with reloads" },
 	{ "retry-on", PR_CAP_DEF | PR_CAP_BE, kw_p_retry_on, 0, 0, 0, NULL },

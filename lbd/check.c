@@ -23,6 +23,7 @@
 #include "backend.h"
 #include "cfg.h"
 #include "check.h"
+#include "check_tcp.h"
 #include "http1.h"
 #include "log.h"
 #include "proxy.h"
@@ -52,9 +53,13 @@ struct check {
 	enum chk_phase phase;
 	ev_tstamp start;
 	char *req;			/* HTTP request, built once */
-	size_t reqlen, sent;
+	size_t reqlen;
+	char *out;			/* bytes to send in this run */
+	size_t outlen, outsent;
 	char *resp;
 	size_t resplen;
+	unsigned step;			/* tcp-check: next rule */
+	int eof, l7;
 	unsigned succ, fail;		/* consecutive results */
 	enum chk_status status;		/* last result */
 	int code;
@@ -458,7 +463,6 @@ static void check_finish(struct check *c, enum chk_status st, int code,
 	c->duration = (long)((ev_now(loop) - c->start) * 1000.0 + 0.5);
 	c->phase = CHK_IDLE;
 	c->resplen = 0;
-	c->sent = 0;
 	check_result(c);
 	ev_timer_stop(loop, &c->timer);
 	ev_timer_set(&c->timer, check_next_delay(c), 0.);
@@ -569,6 +573,47 @@ static void check_read(struct check *c)
 	check_http_judge(c, n == 0 || c->resplen == CHK_RESP_MAX);
 }
 
+static void check_tcp_run(struct check *c);
+
+static void check_io_want(struct check *c, int events)
+{
+	struct ev_loop *loop = c->w->loop;
+
+	ev_io_stop(loop, &c->io);
+	ev_io_set(&c->io, c->fd, events);
+	ev_io_start(loop, &c->io);
+}
+
+/* Open the check's connection: to "addr"/"port" when set, the server's
+ * address otherwise; port overrides both (tcp-check connect port). */
+static void check_open(struct check *c, unsigned port)
+{
+	struct server *srv = c->srv;
+	struct sockaddr_storage addr = srv->check_addrlen ? srv->check_addr : srv->addr;
+	socklen_t alen = srv->check_addrlen ? srv->check_addrlen : srv->addrlen;
+	int one = 1;
+
+	if (!port)
+		port = srv->check_port;
+	if (port && addr.ss_family == AF_INET)
+		((struct sockaddr_in *)&addr)->sin_port = htons((uint16_t)port);
+	else if (port)
+		((struct sockaddr_in6 *)&addr)->sin6_port = htons((uint16_t)port);
+	c->fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0) {
+		check_finish(c, CHK_ST_SOCKERR, 0, strerror(errno));
+		return;
+	}
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->phase = CHK_CONNECTING;
+	if (connect(c->fd, (struct sockaddr *)&addr, alen) < 0 && errno != EINPROGRESS) {
+		check_finish(c, CHK_ST_L4CON, 0, strerror(errno));
+		return;
+	}
+	ev_io_set(&c->io, c->fd, EV_WRITE);
+	ev_io_start(c->w->loop, &c->io);
+}
+
 static void check_connected(struct check *c)
 {
 	int err = 0;
@@ -580,80 +625,183 @@ static void check_connected(struct check *c)
 		check_finish(c, CHK_ST_L4CON, 0, strerror(err));
 		return;
 	}
-	if (c->srv->be->check_kind != PR_CHK_HTTP) {
+	switch (c->srv->be->check_kind) {
+	case PR_CHK_HTTP:
+		c->phase = CHK_SENDING;	/* the request was queued at launch */
+		return;
+	case PR_CHK_TCPCHK:
+		check_tcp_run(c);
+		return;
+	default:
 		check_finish(c, CHK_ST_L4OK, 0, NULL);
+	}
+}
+
+/* ---- tcp-check: the rules, one after the other ---- */
+
+static void check_tcp_fail(struct check *c, const struct tcpchk_rule *r,
+			   enum chk_status st, const char *what)
+{
+	char info[160];
+
+	snprintf(info, sizeof(info), "TCPCHK %s at step %u%s%s", what, r->line,
+		 r->comment ? " comment: " : "", r->comment ? r->comment : "");
+	check_finish(c, st, 0, info);
+}
+
+/* Run rules from c->step until one must wait for the network. */
+static void check_tcp_run(struct check *c)
+{
+	const struct tcpchk *t = c->srv->be->tcpchk;
+	unsigned n = t ? t->n : 0;
+
+	while (c->step < n) {
+		const struct tcpchk_rule *r = &t->rules[c->step];
+		int rc;
+
+		switch (r->kind) {
+		case TCPCHK_CONNECT:
+			if (c->fd >= 0) {
+				ev_io_stop(c->w->loop, &c->io);
+				close(c->fd);
+				c->fd = -1;
+			}
+			c->resplen = c->outlen = c->outsent = 0;
+			c->eof = 0;
+			c->step++;
+			check_open(c, r->port);
+			return;
+		case TCPCHK_SEND:
+			if (c->outlen + r->len > CHK_RESP_MAX) {
+				check_tcp_fail(c, r, CHK_ST_SOCKERR, "send too large");
+				return;
+			}
+			memcpy(c->out + c->outlen, r->data, r->len);
+			c->outlen += r->len;
+			break;
+		case TCPCHK_COMMENT:
+			break;
+		case TCPCHK_EXPECT:
+			if (c->outsent < c->outlen) {
+				c->phase = CHK_SENDING;
+				check_io_want(c, EV_WRITE);
+				return;
+			}
+			rc = tcpchk_expect(r, c->resp, c->resplen,
+					   c->eof || c->resplen == CHK_RESP_MAX);
+			if (rc == 0) {
+				c->phase = CHK_READING;
+				check_io_want(c, EV_READ);
+				return;
+			}
+			if (rc < 0) {
+				check_tcp_fail(c, r, CHK_ST_L7RSP, "did not match content");
+				return;
+			}
+			c->l7 = 1;
+			c->resplen = 0;	/* the next expect looks at what follows */
+			break;
+		}
+		c->step++;
+	}
+	if (c->outsent < c->outlen) {
+		c->phase = CHK_SENDING;
+		check_io_want(c, EV_WRITE);
 		return;
 	}
-	c->phase = CHK_SENDING;
+	check_finish(c, c->l7 ? CHK_ST_L7OK : CHK_ST_L4OK, 0,
+		     c->l7 ? "(tcp-check)" : NULL);
+}
+
+static void check_send(struct check *c)
+{
+	ssize_t n = send(c->fd, c->out + c->outsent, c->outlen - c->outsent,
+			 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+	if (n < 0 && errno != EAGAIN && errno != EINTR) {
+		check_finish(c, CHK_ST_SOCKERR, 0, strerror(errno));
+		return;
+	}
+	if (n > 0)
+		c->outsent += (size_t)n;
+	if (c->outsent < c->outlen)
+		return;
+	if (c->srv->be->check_kind == PR_CHK_TCPCHK) {
+		check_tcp_run(c);
+		return;
+	}
+	c->phase = CHK_READING;
+	check_io_want(c, EV_READ);
+}
+
+static void check_tcp_read(struct check *c)
+{
+	ssize_t n = recv(c->fd, c->resp + c->resplen, CHK_RESP_MAX - c->resplen, 0);
+
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		c->eof = 1;
+	} else if (n == 0)
+		c->eof = 1;
+	else
+		c->resplen += (size_t)n;
+	check_tcp_run(c);
 }
 
 static void check_io_cb(struct ev_loop *loop, ev_io *io, int revents)
 {
 	struct check *c = io->data;
 
-	if (c->phase == CHK_CONNECTING) {
+	switch (c->phase) {
+	case CHK_CONNECTING:
 		check_connected(c);
-		if (c->phase != CHK_SENDING)
-			return;
-	}
-	if (c->phase == CHK_SENDING) {
-		ssize_t n = send(c->fd, c->req + c->sent, c->reqlen - c->sent,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
-
-		if (n < 0 && errno != EAGAIN && errno != EINTR) {
-			check_finish(c, CHK_ST_SOCKERR, 0, strerror(errno));
-			return;
-		}
-		if (n > 0)
-			c->sent += (size_t)n;
-		if (c->sent < c->reqlen)
-			return;
-		c->phase = CHK_READING;
-		ev_io_stop(loop, &c->io);
-		ev_io_set(&c->io, c->fd, EV_READ);
-		ev_io_start(loop, &c->io);
+		if (c->phase == CHK_SENDING && c->srv->be->check_kind == PR_CHK_HTTP)
+			check_send(c);
+		return;
+	case CHK_SENDING:
+		check_send(c);
+		return;
+	case CHK_READING:
+		if (c->srv->be->check_kind == PR_CHK_TCPCHK)
+			check_tcp_read(c);
+		else
+			check_read(c);
+		return;
+	default:
 		return;
 	}
-	if (c->phase == CHK_READING)
-		check_read(c);
 }
 
 static void check_launch(struct check *c)
 {
 	struct server *srv = c->srv;
 	struct ev_loop *loop = c->w->loop;
-	struct sockaddr_storage addr = srv->check_addrlen ? srv->check_addr : srv->addr;
-	socklen_t alen = srv->check_addrlen ? srv->check_addrlen : srv->addrlen;
-	uint16_t port = (uint16_t)srv->check_port;
+	const struct tcpchk *t = srv->be->tcpchk;
 	uint32_t tmo = srv->be->to.check ? srv->be->to.check : srv->inter;
-	int one = 1;
 
 	if (srv->be->to.connect && srv->be->to.connect < tmo)
 		tmo = srv->be->to.connect + (srv->be->to.check ? srv->be->to.check : 0);
-	if (port) {
-		if (addr.ss_family == AF_INET)
-			((struct sockaddr_in *)&addr)->sin_port = htons(port);
-		else
-			((struct sockaddr_in6 *)&addr)->sin6_port = htons(port);
-	}
 	c->start = ev_now(loop);
-	c->fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (c->fd < 0) {
-		check_finish(c, CHK_ST_SOCKERR, 0, strerror(errno));
-		return;
-	}
-	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->step = 0;
+	c->resplen = c->outsent = 0;
+	c->outlen = 0;
+	c->eof = c->l7 = 0;
 	/* a deadline for the whole run */
 	ev_timer_stop(loop, &c->timer);
 	ev_timer_set(&c->timer, (tmo ? tmo : 2000) / 1000.0, 0.);
 	ev_timer_start(loop, &c->timer);
-	c->phase = CHK_CONNECTING;
-	if (connect(c->fd, (struct sockaddr *)&addr, alen) < 0 && errno != EINPROGRESS) {
-		check_finish(c, CHK_ST_L4CON, 0, strerror(errno));
+	if (srv->be->check_kind == PR_CHK_HTTP) {
+		memcpy(c->out, c->req, c->reqlen);
+		c->outlen = c->reqlen;
+	}
+	/* tcp-check rules open their own connection when they start with one */
+	if (srv->be->check_kind == PR_CHK_TCPCHK && t && t->n &&
+	    t->rules[0].kind == TCPCHK_CONNECT) {
+		check_tcp_run(c);
 		return;
 	}
-	ev_io_set(&c->io, c->fd, EV_WRITE);
-	ev_io_start(loop, &c->io);
+	check_open(c, 0);
 }
 
 static void check_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
@@ -669,6 +817,16 @@ static void check_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 		return;
 	case CHK_SENDING:
 	case CHK_READING:
+		if (c->srv->be->check_kind == PR_CHK_TCPCHK) {
+			const struct tcpchk *tc = c->srv->be->tcpchk;
+
+			if (tc && c->step < tc->n)
+				check_tcp_fail(c, &tc->rules[c->step], CHK_ST_L7TOUT,
+					       "timeout waiting for content");
+			else
+				check_finish(c, CHK_ST_L7TOUT, 0, NULL);
+			return;
+		}
 		if (c->phase == CHK_READING && c->resplen && check_http_judge(c, 1))
 			return;
 		check_finish(c, CHK_ST_L7TOUT, 0, NULL);
@@ -688,6 +846,11 @@ static int check_build_request(struct check *c)
 	for (unsigned i = 0; i < h->nhdrs; i++) {
 		cap += strlen(h->hdrs[i].name) + strlen(h->hdrs[i].value) + 4;
 		has_conn |= strcasecmp(h->hdrs[i].name, "connection") == 0;
+	}
+	if (cap > CHK_RESP_MAX) {
+		log_warnx("backend %s: the HTTP check request is larger than %d bytes",
+			  c->srv->be->id, CHK_RESP_MAX);
+		return -1;
 	}
 	c->req = p = malloc(cap);
 	if (!p)
@@ -728,9 +891,11 @@ int check_start_all(struct worker *w)
 			c->w = w;
 			c->fd = -1;
 			c->resp = malloc(CHK_RESP_MAX);
-			if (!c->resp || (be->check_kind == PR_CHK_HTTP &&
-					 check_build_request(c) < 0)) {
+			c->out = malloc(CHK_RESP_MAX);
+			if (!c->resp || !c->out || (be->check_kind == PR_CHK_HTTP &&
+						    check_build_request(c) < 0)) {
 				free(c->resp);
+				free(c->out);
 				free(c);
 				return -1;
 			}
@@ -763,6 +928,7 @@ void check_stop_all(struct worker *w)
 		}
 		c->srv->check = NULL;
 		free(c->req);
+		free(c->out);
 		free(c->resp);
 		free(c);
 	}

@@ -103,7 +103,7 @@ int chk_proto_mysql_check(const char *buf, size_t len, int with_user,
 /*
  * Build a protocol 3.0 StartupMessage carrying only "user". Returns -1 for
  * an empty user, one over CHK_PROTO_PGSQL_USER_MAX bytes or with control
- * characters. At most 85 bytes.
+ * characters. At most 78 bytes.
  */
 ssize_t chk_proto_pgsql_build(char *out, size_t outlen, const char *user);
 

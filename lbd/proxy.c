@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "check_tcp.h"
 #include "logfmt.h"
 #include "proxy.h"
 
@@ -66,7 +67,8 @@ int proxy_inherit(struct proxy *px, const struct proxy *def)
 		return -1;
 	px->lb_arg = px->lb_arg_store;
 	px->check_kind = def->check_kind;
-	if (chk_http_dup(&px->httpchk, def->httpchk) < 0)
+	if (chk_http_dup(&px->httpchk, def->httpchk) < 0 ||
+	    tcpchk_dup(&px->tcpchk, def->tcpchk) < 0)
 		return -1;
 	if (px->cap & PR_CAP_FE && dup_str(&px->defbe_name, def->defbe_name) < 0)
 		return -1;
@@ -116,6 +118,7 @@ void proxy_free(struct proxy *px)
 	free(px->lb.nodes);
 	logfmt_free(px->logfmt);
 	chk_http_free(px->httpchk);
+	tcpchk_free(px->tcpchk);
 	free(px->logfmt_str);
 	free(px->fwdfor_hdr);
 	free(px->fwdfor_except);

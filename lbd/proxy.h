@@ -22,9 +22,10 @@ struct session;
 struct idle_conn;
 struct check;
 struct chk_http;
+struct tcpchk;
 
 /* What a backend's health checks do. */
-enum { PR_CHK_TCP, PR_CHK_HTTP };
+enum { PR_CHK_TCP, PR_CHK_HTTP, PR_CHK_TCPCHK };
 
 enum pr_mode { PR_MODE_TCP, PR_MODE_HTTP, PR_MODE_COUNT };
 extern const char *const pr_mode_names[PR_MODE_COUNT];
@@ -216,6 +217,7 @@ struct proxy {
 	struct errorfile errs[PR_ERR_COUNT];
 	int check_kind;			/* PR_CHK_* */
 	struct chk_http *httpchk;	/* option httpchk / http-check */
+	struct tcpchk *tcpchk;		/* tcp-check rules */
 
 	/* runtime */
 	pthread_mutex_t lock;		/* lb, queue, server cur_sess */

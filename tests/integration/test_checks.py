@@ -271,3 +271,106 @@ def test_killing_one_of_two_servers_under_load_loses_no_request(lbd):
     b.stop()
     assert sum(done) > 100
     assert failures == []
+
+
+def tcp_cfg(port, servers, rules):
+    text = """global
+    maxconn 100
+defaults
+    mode tcp
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+    timeout check 500ms
+    log stdout format raw local0
+frontend fe
+    bind 127.0.0.1:%d
+    default_backend be
+backend be
+    option tcp-check
+%s""" % (port, rules)
+    for name, addr in servers:
+        text += "    server %s %s check inter 100 rise 2 fall 2\n" % (name, addr)
+    return text
+
+
+SEED_REDIS = """    tcp-check send PING\\r\\n
+    tcp-check expect string +PONG
+"""
+
+
+def test_seed_redis_recipe_against_real_redis(lbd):
+    """03-layer4-tcp.cfg's Redis check, against Debian's redis-server."""
+    import shutil
+    import subprocess
+    redis = shutil.which("redis-server")
+    if not redis:
+        import pytest
+        pytest.skip("redis-server is not installed")
+    rport = free_port()
+    proc = subprocess.Popen([redis, "--port", str(rport), "--bind", "127.0.0.1",
+                             "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        port = free_port()
+        l = lbd(tcp_cfg(port, [("redis1", "127.0.0.1:%d" % rport)], SEED_REDIS), [port])
+        time.sleep(0.8)
+        assert not [x for x in l.logs() if "is DOWN" in x], l.logs()
+        proc.terminate()
+        proc.wait(10)
+        line = wait_log(l, r"Server be/redis1 is DOWN")
+        assert "reason: Layer4 connection problem" in line
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
+
+
+def test_tcp_check_content_mismatch_names_the_step(lbd):
+    import socket
+    import threading
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(16)
+    stop = []
+
+    def answer():
+        srv.settimeout(0.2)
+        while not stop:
+            try:
+                c, _ = srv.accept()
+            except OSError:
+                continue
+            try:
+                c.settimeout(1)
+                c.recv(100)
+                c.sendall(b"-ERR not ready\r\n")
+            except OSError:
+                pass
+            c.close()
+    t = threading.Thread(target=answer, daemon=True)
+    t.start()
+    try:
+        port = free_port()
+        l = lbd(tcp_cfg(port, [("r1", "127.0.0.1:%d" % srv.getsockname()[1])],
+                        "    tcp-check send PING\\r\\n\n    tcp-check comment ping\n"
+                        "    tcp-check expect string +PONG\n"), [port])
+        line = wait_log(l, r"Server be/r1 is DOWN")
+        assert 'reason: Layer7 invalid response, info: "TCPCHK did not match content ' \
+               'at step 3 comment: ping"' in line, line
+    finally:
+        stop.append(1)
+        t.join(2)
+        srv.close()
+
+
+def test_tcp_check_binary_send_and_expect(lbd, echo_server):
+    """send-binary / expect binary (the seed's MySQL recipe shape) against
+    an echo server: the bytes come back, so the check passes."""
+    port = free_port()
+    l = lbd(tcp_cfg(port, [("e1", echo_server.addr)],
+                    "    tcp-check connect\n    tcp-check send-binary 4d000000\n"
+                    "    tcp-check expect binary 4d00\n"
+                    "    tcp-check expect ! rbinary ^FF\n"), [port])
+    time.sleep(0.8)
+    assert not [x for x in l.logs() if "is DOWN" in x], l.logs()
