@@ -62,7 +62,7 @@ static const uint8_t pclass[256] = {
 	CLASS_ROW(0xc0), CLASS_ROW(0xd0), CLASS_ROW(0xe0), CLASS_ROW(0xf0),
 };
 
-#define QUOTE_MAX	96	/* server bytes quoted in a message */
+#define QUOTE_MAX	160	/* server bytes quoted in a message */
 
 /* ---- common helpers --------------------------------------------------- */
 
@@ -397,10 +397,10 @@ static int pgsql_error(const uint8_t *f, size_t n, size_t used,
 		i = (size_t)(end - f) + 1;
 	}
 	return proto_verdict(res, CHK_PROTO_ST_L7STS, -1, used, msg, msglen,
-			     "PostgreSQL error %s %s %s",
-			     sev ? proto_quote(qs, sev, sev_len) : "",
-			     code ? proto_quote(qc, code, code_len) : "",
-			     text ? proto_quote(qm, text, text_len) : "");
+			     "PostgreSQL error%s%s%s%s%s%s",
+			     sev ? " " : "", sev ? proto_quote(qs, sev, sev_len) : "",
+			     code ? " " : "", code ? proto_quote(qc, code, code_len) : "",
+			     text ? " " : "", text ? proto_quote(qm, text, text_len) : "");
 }
 
 int chk_proto_pgsql_check(const char *buf, size_t len,
@@ -709,9 +709,11 @@ int chk_proto_ldap_check(const char *buf, size_t len,
 	rc = ber_elem(p, len, &m);
 	if (rc == 0)
 		return proto_need_more(res, msg, msglen);
-	if (rc < 0)
-		return proto_verdict(res, CHK_PROTO_ST_L7RSP, -1, len < 6 ? len : 6,
-				     msg, msglen, "bad BER length");
+	if (rc < 0)	/* decided from the length octets alone */
+		return proto_verdict(res, CHK_PROTO_ST_L7RSP, -1,
+				     (p[1] == 0x80 || p[1] > 0x84) ? 2 :
+				     2 + (size_t)(p[1] & 0x7f), msg, msglen,
+				     "bad BER length");
 	q = m.val;
 	end = m.val + m.len;
 	if (ber_elem(q, (size_t)(end - q), &id) != 1 ||

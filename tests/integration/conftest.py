@@ -199,6 +199,27 @@ backend be
        server_addr, srv_opts)
 
 
+def assert_second_client_waits(port, port2=None, body=b"s1"):
+    """A connection limit of one: a first client keeps its keep-alive
+    connection; a second one (on port2, or the same port) is accepted by the
+    kernel but not served until the first closes."""
+    first = socket.create_connection(("127.0.0.1", port), 5)
+    first.sendall(b"GET /name HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert first.recv(4096).endswith(body)
+    second = socket.create_connection(("127.0.0.1", port2 or port), 5)
+    second.sendall(b"GET /name HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    second.settimeout(0.5)
+    try:
+        early = second.recv(4096)
+    except socket.timeout:
+        early = None
+    assert early is None, "the second client was served at once: %r" % early
+    first.close()
+    second.settimeout(5)
+    assert second.recv(4096).endswith(body)
+    second.close()
+
+
 DEFAULTS = """
 defaults
     mode http

@@ -3,13 +3,12 @@ weights, backup servers, maxconn queueing, and server connection reuse
 (counted on the backends)."""
 import collections
 import http.client
-import socket
 import threading
 import time
 
 import pytest
 
-from conftest import DEFAULTS, free_port, raw_http
+from conftest import DEFAULTS, assert_second_client_waits, free_port, raw_http
 
 
 def cfg(port, servers, balance="roundrobin", extra_be="", extra_glob="", opts=None):
@@ -307,17 +306,4 @@ def test_bind_maxconn_limits_concurrent_clients(lbd, backends):
     text = cfg(port, [b]).replace("    bind 127.0.0.1:%d\n" % port,
                                   "    bind 127.0.0.1:%d maxconn 1\n" % port)
     lbd(text, [port])
-    first = socket.create_connection(("127.0.0.1", port), 5)
-    first.sendall(b"GET /name HTTP/1.1\r\nHost: x\r\n\r\n")
-    assert first.recv(4096).endswith(b"s1")
-    # the second client is accepted by the kernel but not served while the
-    # first keeps its connection
-    second = socket.create_connection(("127.0.0.1", port), 5)
-    second.sendall(b"GET /name HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-    second.settimeout(0.5)
-    with pytest.raises(socket.timeout):
-        second.recv(4096)
-    first.close()
-    second.settimeout(5)
-    assert second.recv(4096).endswith(b"s1")
-    second.close()
+    assert_second_client_waits(port)

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import DEFAULTS, free_port, raw_http
+from conftest import DEFAULTS, assert_second_client_waits, free_port, raw_http
 
 
 def cfg(port, servers, fe="", be="", glob="", dflt=""):
@@ -75,18 +75,7 @@ def test_frontend_maxconn_holds_extra_clients(lbd, backends):
     (b,) = backends(1)
     port = free_port()
     lbd(cfg(port, [b], fe="    maxconn 1\n"), [port])
-    first = socket.create_connection(("127.0.0.1", port), 5)
-    first.sendall(b"GET /name HTTP/1.1\r\nHost: x\r\n\r\n")
-    assert first.recv(4096).endswith(b"s1")
-    second = socket.create_connection(("127.0.0.1", port), 5)
-    second.sendall(b"GET /name HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-    second.settimeout(0.5)
-    with pytest.raises(socket.timeout):
-        second.recv(4096)
-    first.close()
-    second.settimeout(5)
-    assert second.recv(4096).endswith(b"s1")
-    second.close()
+    assert_second_client_waits(port)
 
 
 def test_errorfile_replaces_builtin_page(lbd):
@@ -154,16 +143,5 @@ def test_global_maxconn_holds_extra_clients_across_frontends(lbd, backends):
     text = cfg(port, [b]).replace("    maxconn 200\n", "    maxconn 1\n")
     text += "frontend fe2\n    bind 127.0.0.1:%d\n    default_backend be\n" % port2
     lbd(text, [port])
-    first = socket.create_connection(("127.0.0.1", port), 5)
-    first.sendall(b"GET /name HTTP/1.1\r\nHost: x\r\n\r\n")
-    assert first.recv(4096).endswith(b"s1")
     # another frontend shares the process-wide limit
-    second = socket.create_connection(("127.0.0.1", port2), 5)
-    second.sendall(b"GET /name HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-    second.settimeout(0.5)
-    with pytest.raises(socket.timeout):
-        second.recv(4096)
-    first.close()
-    second.settimeout(5)
-    assert second.recv(4096).endswith(b"s1")
-    second.close()
+    assert_second_client_waits(port, port2)

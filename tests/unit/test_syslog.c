@@ -141,8 +141,8 @@ static void test_parse_target_forms(void **state)
 	assert_udp(&t, "127.0.0.1", 514);
 	parse_ok(&t, "127.0.0.1: local0");
 	assert_udp(&t, "127.0.0.1", 514);
-	parse_ok(&t, "10.1.2.3:20514 local0");
-	assert_udp(&t, "10.1.2.3", 20514);
+	parse_ok(&t, "192.0.2.3:20514 local0");
+	assert_udp(&t, "192.0.2.3", 20514);
 	parse_ok(&t, "0.0.0.0 local0");
 	assert_udp(&t, "0.0.0.0", 514);
 	parse_ok(&t, "udp@192.0.2.1:1 local0");
