@@ -711,6 +711,62 @@ static int opt_redispatch(struct cfg_ctx *ctx, int neg, int argc, char **argv)
 	return 0;
 }
 
+/* option redis-check | ldap-check | ssl-hello-chk | mysql-check [user U
+ * [post-41|pre-41]] | pgsql-check user U | smtpchk [HELO|EHLO <domain>] */
+static int opt_named_check(struct cfg_ctx *ctx, int neg, int argc, char **argv)
+{
+	static const struct { const char *name; enum pr_chk_proto p; } names[] = {
+		{ "redis-check", PR_PROTO_REDIS }, { "mysql-check", PR_PROTO_MYSQL },
+		{ "pgsql-check", PR_PROTO_PGSQL }, { "smtpchk", PR_PROTO_SMTP },
+		{ "ldap-check", PR_PROTO_LDAP }, { "ssl-hello-chk", PR_PROTO_SSL_HELLO },
+	};
+	struct proxy *px = ctx->cur;
+	size_t k;
+
+	if (neg) {
+		px->check_kind = PR_CHK_TCP;
+		return 0;
+	}
+	for (k = 0; strcmp(names[k].name, argv[1]) != 0; k++)
+		;
+	px->check_kind = PR_CHK_PROTO;
+	px->chk_proto = names[k].p;
+	switch (names[k].p) {
+	case PR_PROTO_MYSQL:
+	case PR_PROTO_PGSQL:
+		if (argc >= 4 && strcmp(argv[2], "user") == 0) {
+			free(px->chk_user);
+			if (!(px->chk_user = strdup(argv[3])))
+				return -1;
+			if (argc == 5 && names[k].p == PR_PROTO_MYSQL &&
+			    (strcmp(argv[4], "post-41") == 0 || strcmp(argv[4], "pre-41") == 0))
+				px->chk_mysql_pre41 = argv[4][1] == 'r';
+			else if (argc > 4)
+				cfg_err(ctx, "'option %s': unexpected '%s'.", argv[1], argv[4]);
+		} else if (argc > 2 || names[k].p == PR_PROTO_PGSQL)
+			cfg_err(ctx, "'option %s' expects 'user <username>'%s.", argv[1],
+				names[k].p == PR_PROTO_MYSQL ? " or nothing" : "");
+		return 0;
+	case PR_PROTO_SMTP:
+		if (argc == 2)
+			return 0;
+		if (argc != 4) {
+			cfg_err(ctx, "'option smtpchk' expects nothing or '<hello> <domain>'.");
+			return 0;
+		}
+		if (strcmp(argv[2], "HELO") != 0 && strcmp(argv[2], "EHLO") != 0)
+			cfg_warn(ctx, "'option smtpchk %s': not HELO or EHLO, so HELO is "
+				 "sent, as HAProxy does.", argv[2]);
+		px->chk_smtp_ehlo = strcmp(argv[2], "EHLO") == 0;
+		free(px->chk_domain);
+		return (px->chk_domain = strdup(argv[3])) ? 0 : -1;
+	default:
+		if (argc > 2)
+			cfg_err(ctx, "'option %s' takes no argument.", argv[1]);
+		return 0;
+	}
+}
+
 static int opt_tcp_check(struct cfg_ctx *ctx, int neg, int argc, char **argv)
 {
 	if (argc > 2)
@@ -751,12 +807,12 @@ static const struct cfg_opt cfg_options[] = {
 	{ "prefer-last-server", PR_CAP_DEF | PR_CAP_BE, 0, NULL, NULL },
 	{ "httpchk", PR_CAP_DEF | PR_CAP_BE, 0, opt_httpchk, NULL },
 	{ "tcp-check", PR_CAP_DEF | PR_CAP_BE, 0, opt_tcp_check, NULL },
-	{ "mysql-check", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
-	{ "redis-check", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
-	{ "pgsql-check", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
-	{ "smtpchk", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
-	{ "ldap-check", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
-	{ "ssl-hello-chk", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
+	{ "mysql-check", PR_CAP_DEF | PR_CAP_BE, 0, opt_named_check, NULL },
+	{ "redis-check", PR_CAP_DEF | PR_CAP_BE, 0, opt_named_check, NULL },
+	{ "pgsql-check", PR_CAP_DEF | PR_CAP_BE, 0, opt_named_check, NULL },
+	{ "smtpchk", PR_CAP_DEF | PR_CAP_BE, 0, opt_named_check, NULL },
+	{ "ldap-check", PR_CAP_DEF | PR_CAP_BE, 0, opt_named_check, NULL },
+	{ "ssl-hello-chk", PR_CAP_DEF | PR_CAP_BE, 0, opt_named_check, NULL },
 	{ "external-check", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
 	{ "log-health-checks", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
 	{ "http-buffer-request", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, NULL, NULL },

@@ -24,6 +24,7 @@
 #include "cfg.h"
 #include "check.h"
 #include "check_tcp.h"
+#include "chk_proto.h"
 #include "http1.h"
 #include "log.h"
 #include "proxy.h"
@@ -31,12 +32,13 @@
 
 const char *const chk_status_names[CHK_ST_COUNT] = {
 	"UNK", "L4OK", "L4TOUT", "L4CON", "L7OK", "L7TOUT", "L7RSP", "L7STS",
-	"SOCKERR",
+	"SOCKERR", "L6OK", "L6RSP",
 };
 const char *const chk_status_desc[CHK_ST_COUNT] = {
 	"Unknown", "Layer4 check passed", "Layer4 timeout",
 	"Layer4 connection problem", "Layer7 check passed", "Layer7 timeout",
 	"Layer7 invalid response", "Layer7 wrong status", "Socket error",
+	"Layer6 check passed", "Layer6 invalid response",
 };
 
 #define CHK_RESP_MAX	16384	/* response bytes kept for judging */
@@ -60,6 +62,8 @@ struct check {
 	size_t resplen;
 	unsigned step;			/* tcp-check: next rule */
 	int eof, l7;
+	int smtp_greeted;		/* smtpchk: greeting judged, hello sent */
+	size_t smtp_off;		/* where the hello's reply starts */
 	unsigned succ, fail;		/* consecutive results */
 	enum chk_status status;		/* last result */
 	int code;
@@ -395,7 +399,7 @@ static void check_reason(const struct check *c, char *out, size_t len)
 
 static int check_passed(enum chk_status st)
 {
-	return st == CHK_ST_L4OK || st == CHK_ST_L7OK;
+	return st == CHK_ST_L4OK || st == CHK_ST_L7OK || st == CHK_ST_L6OK;
 }
 
 /* A verdict: count it, move the server when rise/fall is reached. */
@@ -425,6 +429,7 @@ static void check_result(struct check *c)
 
 static void check_io_cb(struct ev_loop *loop, ev_io *io, int revents);
 static void check_timer_cb(struct ev_loop *loop, ev_timer *t, int revents);
+static void check_io_want(struct check *c, int events);
 
 /* The wait before the next run: inter when stable, fastinter while going
  * up or down, downinter when down; +/- spread-checks percent. */
@@ -553,12 +558,76 @@ static int check_http_judge(struct check *c, int complete)
 	return 1;
 }
 
+/* Judge a named check's response (option redis-check ...); returns 1 when
+ * a decision was made (or the SMTP hello is on its way). */
+static int check_proto_judge(struct check *c, int complete)
+{
+	static const enum chk_status map[CHK_PROTO_ST_COUNT] = {
+		[CHK_PROTO_ST_NONE] = CHK_ST_L7RSP,
+		[CHK_PROTO_ST_L6OK] = CHK_ST_L6OK, [CHK_PROTO_ST_L6RSP] = CHK_ST_L6RSP,
+		[CHK_PROTO_ST_L7OK] = CHK_ST_L7OK, [CHK_PROTO_ST_L7RSP] = CHK_ST_L7RSP,
+		[CHK_PROTO_ST_L7STS] = CHK_ST_L7STS,
+	};
+	const struct proxy *be = c->srv->be;
+	struct chk_proto_res res = { 0 };
+	const char *buf = c->resp + c->smtp_off;
+	size_t len = c->resplen - c->smtp_off;
+	char msg[128] = "";
+	int rc;
+
+	switch (be->chk_proto) {
+	case PR_PROTO_REDIS:
+		rc = chk_proto_redis_check(buf, len, &res, msg, sizeof(msg));
+		break;
+	case PR_PROTO_MYSQL:
+		rc = chk_proto_mysql_check(buf, len, be->chk_user != NULL, &res, msg,
+					   sizeof(msg));
+		break;
+	case PR_PROTO_PGSQL:
+		rc = chk_proto_pgsql_check(buf, len, &res, msg, sizeof(msg));
+		break;
+	case PR_PROTO_SMTP:
+		rc = chk_proto_smtp_check(buf, len, &res, msg, sizeof(msg));
+		break;
+	case PR_PROTO_LDAP:
+		rc = chk_proto_ldap_check(buf, len, &res, msg, sizeof(msg));
+		break;
+	default:
+		rc = chk_proto_ssl_hello_check(buf, len, &res, msg, sizeof(msg));
+	}
+	if (rc == CHK_PROTO_NEED_MORE) {
+		if (!complete)
+			return 0;
+		check_finish(c, len ? CHK_ST_L7RSP : CHK_ST_SOCKERR, 0,
+			     len ? "incomplete response" : "connection closed");
+		return 1;
+	}
+	if (rc == CHK_PROTO_OK && be->chk_proto == PR_PROTO_SMTP && !c->smtp_greeted) {
+		/* the greeting passed: say hello, judge the reply after it */
+		c->smtp_greeted = 1;
+		c->smtp_off += res.len;
+		memcpy(c->out, c->req, c->reqlen);
+		c->outlen = c->reqlen;
+		c->outsent = 0;
+		c->phase = CHK_SENDING;
+		check_io_want(c, EV_WRITE);
+		return 1;
+	}
+	check_finish(c, map[res.status], res.code > 0 ? res.code : 0, msg);
+	return 1;
+}
+
 static void check_read(struct check *c)
 {
 	ssize_t n;
 
+	int proto = c->srv->be->check_kind == PR_CHK_PROTO;
+
 	if (c->resplen == CHK_RESP_MAX) {
-		check_http_judge(c, 1);
+		if (proto)
+			check_proto_judge(c, 1);
+		else
+			check_http_judge(c, 1);
 		return;
 	}
 	n = recv(c->fd, c->resp + c->resplen, CHK_RESP_MAX - c->resplen, 0);
@@ -570,7 +639,10 @@ static void check_read(struct check *c)
 		return;
 	}
 	c->resplen += (size_t)n;
-	check_http_judge(c, n == 0 || c->resplen == CHK_RESP_MAX);
+	if (proto)
+		check_proto_judge(c, n == 0 || c->resplen == CHK_RESP_MAX);
+	else
+		check_http_judge(c, n == 0 || c->resplen == CHK_RESP_MAX);
 }
 
 static void check_tcp_run(struct check *c);
@@ -631,6 +703,18 @@ static void check_connected(struct check *c)
 		return;
 	case PR_CHK_TCPCHK:
 		check_tcp_run(c);
+		return;
+	case PR_CHK_PROTO:
+		/* SMTP and MySQL without a user speak only after the server */
+		if (c->srv->be->chk_proto != PR_PROTO_SMTP && c->reqlen) {
+			memcpy(c->out, c->req, c->reqlen);
+			c->outlen = c->reqlen;
+			c->phase = CHK_SENDING;
+			check_io_want(c, EV_WRITE);
+			return;
+		}
+		c->phase = CHK_READING;
+		check_io_want(c, EV_READ);
 		return;
 	default:
 		check_finish(c, CHK_ST_L4OK, 0, NULL);
@@ -787,6 +871,8 @@ static void check_launch(struct check *c)
 	c->resplen = c->outsent = 0;
 	c->outlen = 0;
 	c->eof = c->l7 = 0;
+	c->smtp_greeted = 0;
+	c->smtp_off = 0;
 	/* a deadline for the whole run */
 	ev_timer_stop(loop, &c->timer);
 	ev_timer_set(&c->timer, (tmo ? tmo : 2000) / 1000.0, 0.);
@@ -827,7 +913,9 @@ static void check_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 				check_finish(c, CHK_ST_L7TOUT, 0, NULL);
 			return;
 		}
-		if (c->phase == CHK_READING && c->resplen && check_http_judge(c, 1))
+		if (c->phase == CHK_READING && c->resplen &&
+		    (c->srv->be->check_kind == PR_CHK_PROTO ? check_proto_judge(c, 1) :
+		     check_http_judge(c, 1)))
 			return;
 		check_finish(c, CHK_ST_L7TOUT, 0, NULL);
 		return;
@@ -868,6 +956,47 @@ static int check_build_request(struct check *c)
 	return 0;
 }
 
+/* The request of a named check, built once. */
+static int check_build_proto(struct check *c)
+{
+	const struct proxy *be = c->srv->be;
+	ssize_t n;
+
+	c->req = malloc(1024);
+	if (!c->req)
+		return -1;
+	switch (be->chk_proto) {
+	case PR_PROTO_REDIS:
+		n = chk_proto_redis_build(c->req, 1024);
+		break;
+	case PR_PROTO_MYSQL:
+		n = chk_proto_mysql_build(c->req, 1024, be->chk_user,
+					  be->chk_mysql_pre41 ? CHK_PROTO_MYSQL_PRE41 :
+					  CHK_PROTO_MYSQL_POST41);
+		break;
+	case PR_PROTO_PGSQL:
+		n = chk_proto_pgsql_build(c->req, 1024, be->chk_user);
+		break;
+	case PR_PROTO_SMTP:
+		n = chk_proto_smtp_build_hello(c->req, 1024, be->chk_smtp_ehlo ?
+					       CHK_PROTO_SMTP_EHLO : CHK_PROTO_SMTP_HELO,
+					       be->chk_domain ? be->chk_domain : "localhost");
+		break;
+	case PR_PROTO_LDAP:
+		n = chk_proto_ldap_build(c->req, 1024);
+		break;
+	default:
+		n = chk_proto_ssl_hello_build(c->req, 1024, NULL);
+	}
+	if (n < 0) {
+		log_warnx("backend %s: the check request cannot be built (check "
+			  "the user or domain)", be->id);
+		return -1;
+	}
+	c->reqlen = (size_t)n;
+	return 0;
+}
+
 int check_start_all(struct worker *w)
 {
 	unsigned total = 0, i = 0;
@@ -893,7 +1022,8 @@ int check_start_all(struct worker *w)
 			c->resp = malloc(CHK_RESP_MAX);
 			c->out = malloc(CHK_RESP_MAX);
 			if (!c->resp || !c->out || (be->check_kind == PR_CHK_HTTP &&
-						    check_build_request(c) < 0)) {
+						    check_build_request(c) < 0) ||
+			    (be->check_kind == PR_CHK_PROTO && check_build_proto(c) < 0)) {
 				free(c->resp);
 				free(c->out);
 				free(c);

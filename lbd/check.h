@@ -22,6 +22,7 @@ enum chk_status {
 	CHK_ST_L4OK, CHK_ST_L4TOUT, CHK_ST_L4CON,
 	CHK_ST_L7OK, CHK_ST_L7TOUT, CHK_ST_L7RSP, CHK_ST_L7STS,
 	CHK_ST_SOCKERR,
+	CHK_ST_L6OK, CHK_ST_L6RSP,
 	CHK_ST_COUNT
 };
 extern const char *const chk_status_names[CHK_ST_COUNT];	/* "L4OK" ... */

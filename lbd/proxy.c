@@ -67,6 +67,12 @@ int proxy_inherit(struct proxy *px, const struct proxy *def)
 		return -1;
 	px->lb_arg = px->lb_arg_store;
 	px->check_kind = def->check_kind;
+	px->chk_proto = def->chk_proto;
+	px->chk_mysql_pre41 = def->chk_mysql_pre41;
+	px->chk_smtp_ehlo = def->chk_smtp_ehlo;
+	if (dup_str(&px->chk_user, def->chk_user) < 0 ||
+	    dup_str(&px->chk_domain, def->chk_domain) < 0)
+		return -1;
 	if (chk_http_dup(&px->httpchk, def->httpchk) < 0 ||
 	    tcpchk_dup(&px->tcpchk, def->tcpchk) < 0)
 		return -1;
@@ -119,6 +125,8 @@ void proxy_free(struct proxy *px)
 	logfmt_free(px->logfmt);
 	chk_http_free(px->httpchk);
 	tcpchk_free(px->tcpchk);
+	free(px->chk_user);
+	free(px->chk_domain);
 	free(px->logfmt_str);
 	free(px->fwdfor_hdr);
 	free(px->fwdfor_except);

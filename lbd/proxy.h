@@ -25,7 +25,11 @@ struct chk_http;
 struct tcpchk;
 
 /* What a backend's health checks do. */
-enum { PR_CHK_TCP, PR_CHK_HTTP, PR_CHK_TCPCHK };
+enum { PR_CHK_TCP, PR_CHK_HTTP, PR_CHK_TCPCHK, PR_CHK_PROTO };
+
+/* The named checks (option redis-check ...), PR_CHK_PROTO. */
+enum pr_chk_proto { PR_PROTO_REDIS, PR_PROTO_MYSQL, PR_PROTO_PGSQL,
+		    PR_PROTO_SMTP, PR_PROTO_LDAP, PR_PROTO_SSL_HELLO };
 
 enum pr_mode { PR_MODE_TCP, PR_MODE_HTTP, PR_MODE_COUNT };
 extern const char *const pr_mode_names[PR_MODE_COUNT];
@@ -218,6 +222,11 @@ struct proxy {
 	int check_kind;			/* PR_CHK_* */
 	struct chk_http *httpchk;	/* option httpchk / http-check */
 	struct tcpchk *tcpchk;		/* tcp-check rules */
+	enum pr_chk_proto chk_proto;	/* named check */
+	char *chk_user;			/* mysql-check / pgsql-check user */
+	int chk_mysql_pre41;
+	int chk_smtp_ehlo;		/* smtpchk EHLO (else HELO) */
+	char *chk_domain;		/* smtpchk domain */
 
 	/* runtime */
 	pthread_mutex_t lock;		/* lb, queue, server cur_sess */

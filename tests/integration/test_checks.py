@@ -374,3 +374,92 @@ def test_tcp_check_binary_send_and_expect(lbd, echo_server):
                     "    tcp-check expect ! rbinary ^FF\n"), [port])
     time.sleep(0.8)
     assert not [x for x in l.logs() if "is DOWN" in x], l.logs()
+
+
+def named_cfg(port, addr, option):
+    return tcp_cfg(port, [("n1", addr)], "").replace("    option tcp-check\n",
+                                                      "    %s\n" % option)
+
+
+def test_redis_check_against_real_redis(lbd):
+    import shutil
+    import subprocess
+    redis = shutil.which("redis-server")
+    if not redis:
+        import pytest
+        pytest.skip("redis-server is not installed")
+    rport = free_port()
+    proc = subprocess.Popen([redis, "--port", str(rport), "--bind", "127.0.0.1",
+                             "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        port = free_port()
+        l = lbd(named_cfg(port, "127.0.0.1:%d" % rport, "option redis-check"), [port])
+        time.sleep(0.8)
+        assert not [x for x in l.logs() if "is DOWN" in x], l.logs()
+        proc.terminate()
+        proc.wait(10)
+        wait_log(l, r"Server be/n1 is DOWN, reason: Layer4 connection problem")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
+
+
+class FakeSmtp:
+    """Answers each connection with a greeting, then one reply to HELO."""
+
+    def __init__(self, greeting, reply):
+        import socket
+        import threading
+        self.greeting, self.reply = greeting, reply
+        self.hellos = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.stop_flag = []
+        self.t = threading.Thread(target=self.run, daemon=True)
+        self.t.start()
+
+    def run(self):
+        while not self.stop_flag:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                continue
+            try:
+                c.settimeout(1)
+                c.sendall(self.greeting)
+                self.hellos.append(c.recv(512))
+                c.sendall(self.reply)
+            except OSError:
+                pass
+            c.close()
+
+    @property
+    def addr(self):
+        return "127.0.0.1:%d" % self.sock.getsockname()[1]
+
+    def stop(self):
+        self.stop_flag.append(1)
+        self.t.join(2)
+        self.sock.close()
+
+
+def test_smtpchk_says_hello_and_judges_replies(lbd):
+    good = FakeSmtp(b"220 mx ready\r\n", b"250 hello\r\n")
+    bad = FakeSmtp(b"554 go away\r\n", b"")
+    try:
+        port = free_port()
+        text = named_cfg(port, good.addr, "option smtpchk EHLO lbd.example")
+        text += "    server n2 %s check inter 100 rise 2 fall 2\n" % bad.addr
+        l = lbd(text, [port])
+        line = wait_log(l, r"Server be/n2 is DOWN")
+        assert "reason: Layer7 wrong status, code: 554" in line, line
+        time.sleep(0.3)
+        assert not [x for x in l.logs() if "be/n1 is DOWN" in x]
+        assert b"EHLO lbd.example\r\n" in good.hellos
+    finally:
+        good.stop()
+        bad.stop()
