@@ -226,6 +226,22 @@ static unsigned backend_dispatch(struct proxy *be)
 	return n;
 }
 
+void backend_server_tune(struct server *srv, int weight_pct, long maxconn)
+{
+	struct proxy *be = srv->be;
+
+	pthread_mutex_lock(&be->lock);
+	if (weight_pct >= 0)
+		srv->agent_pct = (unsigned)weight_pct;
+	if (maxconn >= 0) {
+		srv->maxconn = (unsigned)maxconn;
+		srv->lb.maxconn = (unsigned)maxconn;
+	}
+	proxy_srv_recalc(be);
+	backend_dispatch(be);	/* a higher limit may serve queued requests */
+	pthread_mutex_unlock(&be->lock);
+}
+
 void backend_server_state(struct server *srv, enum srv_state st,
 			  struct backend_change *ch)
 {

@@ -67,6 +67,10 @@ enum srv_state;
 void backend_server_state(struct server *srv, enum srv_state st,
 			  struct backend_change *ch);
 
+/* Change a server's weight (percent of its configured weight; -1 keeps
+ * it) and maxconn (-1 keeps it), as an agent asks. Takes the lock. */
+void backend_server_tune(struct server *srv, int weight_pct, long maxconn);
+
 /* Mark a server connection attempt's failure in the counters. */
 void backend_conn_failed(struct session *s);
 

@@ -124,6 +124,11 @@ static int check_servers(struct cfg_ctx *ctx, struct proxy *be)
 			s->fastinter = s->inter;
 		if (!s->downinter)
 			s->downinter = s->inter;
+		if (!s->agent_inter)
+			s->agent_inter = s->inter;
+		if (s->agent_check && !s->agent_port)
+			cfg_alert_global(ctx, "backend '%s': server '%s' has 'agent-check' "
+					 "without 'agent-port'.", be->id, s->id);
 		if (!s->inter)
 			cfg_alert_global(ctx, "backend '%s': server '%s' has 'inter 0'.",
 					 be->id, s->id);

@@ -262,6 +262,29 @@ static int srv_kw_check(struct cfg_ctx *ctx, struct server *srv,
 	return 0;
 }
 
+static int srv_kw_agent(struct cfg_ctx *ctx, struct server *srv,
+			const struct srv_kw *kw, char **args)
+{
+	char err[256];
+	unsigned len = 0;
+	int has_port;
+
+	if (strcmp(args[0], "agent-send") == 0) {
+		free(srv->agent_send);
+		srv->agent_send = strdup(args[1]);
+		return srv->agent_send ? 0 : -1;
+	}
+	if (strcmp(args[0], "agent-addr") == 0) {
+		if (cfg_parse_addr(args[1], &srv->agent_addr, &len, 0, &has_port, err,
+				   sizeof(err)) < 0)
+			cfg_err(ctx, "'server %s' agent-addr: %s.", srv->id, err);
+		srv->agent_addrlen = len;
+		return 0;
+	}
+	srv->agent_check = strcmp(args[0], "agent-check") == 0;
+	return 0;
+}
+
 static int srv_kw_addr(struct cfg_ctx *ctx, struct server *srv,
 		       const struct srv_kw *kw, char **args)
 {
@@ -317,9 +340,12 @@ static const struct srv_kw srv_kws[] = {
 	{ "on-error", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
 	{ "on-marked-down", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
 	{ "on-marked-up", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
-	{ "agent-check", 0, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
-	{ "agent-port", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
-	{ "agent-inter", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "agent-check", 0, srv_kw_agent, 0, 0, 0, NULL },
+	{ "no-agent-check", 0, srv_kw_agent, 0, 0, 0, NULL },
+	{ "agent-port", 1, srv_kw_uint, offsetof(struct server, agent_port), 1, 65535, NULL },
+	{ "agent-inter", 1, srv_kw_time, offsetof(struct server, agent_inter), 0, 0, NULL },
+	{ "agent-send", 1, srv_kw_agent, 0, 0, 0, NULL },
+	{ "agent-addr", 1, srv_kw_agent, 0, 0, 0, NULL },
 	{ "check-send-proxy", 0, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
 	{ "cookie", 1, srv_kw_unsupported, 0, 0, 0, "cookie persistence arrives with the rules issue" },
 	{ "track", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
@@ -370,6 +396,7 @@ static void srv_defaults(struct server *srv)
 	srv->inter = 2000;
 	srv->rise = 2;
 	srv->fall = 3;
+	srv->agent_pct = 100;
 	srv->pool_max_conn = -1;
 	srv->pool_purge_delay = 5000;
 	srv->state = SRV_ST_UP;
@@ -390,8 +417,11 @@ int cfg_parse_server(struct cfg_ctx *ctx, int argc, char **argv, int is_default)
 		memset(&tmp, 0, sizeof(tmp));
 		srv_defaults(&tmp);
 		tmp.id = "default-server";
-		if (srv_apply_args(ctx, &tmp, argc - 1, argv + 1) < 0)
+		if (srv_apply_args(ctx, &tmp, argc - 1, argv + 1) < 0) {
+			free(tmp.agent_send);
 			return -1;
+		}
+		free(tmp.agent_send);	/* only validated here, replayed per server */
 		char *joined = NULL;
 		size_t len = px->defsrv_args ? strlen(px->defsrv_args) : 0;
 		for (int i = 1; i < argc; i++)

@@ -24,6 +24,7 @@
 #include "cfg.h"
 #include "check.h"
 #include "check_tcp.h"
+#include "chk_agent.h"
 #include "chk_proto.h"
 #include "http1.h"
 #include "log.h"
@@ -62,6 +63,7 @@ struct check {
 	size_t resplen;
 	unsigned step;			/* tcp-check: next rule */
 	int eof, l7;
+	int agent;			/* an agent check, not a health check */
 	int smtp_greeted;		/* smtpchk: greeting judged, hello sent */
 	size_t smtp_off;		/* where the hello's reply starts */
 	unsigned succ, fail;		/* consecutive results */
@@ -363,13 +365,27 @@ static void check_log(struct server *srv, int level, const char *fmt, ...)
 
 void check_server_set_up(struct server *srv, int up, const char *reason)
 {
+	check_server_set_state(srv, up ? SRV_ST_UP : SRV_ST_DOWN, reason);
+}
+
+void check_server_set_state(struct server *srv, enum srv_state st,
+			    const char *reason)
+{
 	struct proxy *be = srv->be;
 	struct backend_change ch;
+	int up = st == SRV_ST_UP;
 
-	backend_server_state(srv, up ? SRV_ST_UP : SRV_ST_DOWN, &ch);
+	backend_server_state(srv, st, &ch);
 	if (!ch.changed)
 		return;
-	if (up)
+	if (st == SRV_ST_DRAIN || st == SRV_ST_MAINT)
+		check_log(srv, 5, "Server %s/%s is %s, reason: %s. %u active and %u "
+			  "backup servers left. %u sessions active, %u requeued, %u "
+			  "remaining in queue.", be->id, srv->id,
+			  st == SRV_ST_DRAIN ? "draining (no new traffic)" :
+			  "in maintenance", reason, ch.act, ch.bck, ch.active,
+			  ch.requeued, ch.queued);
+	else if (up)
 		check_log(srv, 5, "Server %s/%s is UP, reason: %s. %u active and %u "
 			  "backup servers online. %u sessions requeued, %u total in "
 			  "queue.", be->id, srv->id, reason, ch.act, ch.bck,
@@ -439,7 +455,9 @@ static double check_next_delay(const struct check *c)
 	uint32_t ms = srv->inter;
 	unsigned spread = lbd.conf->global.spread_checks;
 
-	if (srv->state == SRV_ST_DOWN)
+	if (c->agent)
+		ms = srv->agent_inter;
+	else if (srv->state == SRV_ST_DOWN)
 		ms = c->succ ? srv->fastinter : srv->downinter;
 	else if (c->fail)
 		ms = srv->fastinter;
@@ -468,7 +486,8 @@ static void check_finish(struct check *c, enum chk_status st, int code,
 	c->duration = (long)((ev_now(loop) - c->start) * 1000.0 + 0.5);
 	c->phase = CHK_IDLE;
 	c->resplen = 0;
-	check_result(c);
+	if (!c->agent)		/* an agent's silence says nothing of health */
+		check_result(c);
 	ev_timer_stop(loop, &c->timer);
 	ev_timer_set(&c->timer, check_next_delay(c), 0.);
 	ev_timer_start(loop, &c->timer);
@@ -558,6 +577,53 @@ static int check_http_judge(struct check *c, int complete)
 	return 1;
 }
 
+/* Apply an agent's reply: weight, maxconn, drain/maint/ready, up/down. */
+static void check_agent_apply(struct check *c, const struct chk_agent_reply *r)
+{
+	struct server *srv = c->srv;
+	char reason[160];
+
+	snprintf(reason, sizeof(reason), "agent reports \"%.*s\"",
+		 (int)(r->line_len < 100 ? r->line_len : 100), c->resp);
+	if (r->flags & (CHK_AGENT_F_WEIGHT | CHK_AGENT_F_MAXCONN))
+		backend_server_tune(srv, (r->flags & CHK_AGENT_F_WEIGHT) ?
+				    (int)(r->weight_pct > 100000 ? 100000 : r->weight_pct) : -1,
+				    (r->flags & CHK_AGENT_F_MAXCONN) ? (long)r->maxconn : -1);
+	if (r->flags & CHK_AGENT_F_ADMIN) {
+		if (r->admin == CHK_AGENT_DRAIN)
+			check_server_set_state(srv, SRV_ST_DRAIN, reason);
+		else if (r->admin == CHK_AGENT_MAINT)
+			check_server_set_state(srv, SRV_ST_MAINT, reason);
+		else if (srv->state == SRV_ST_DRAIN || srv->state == SRV_ST_MAINT)
+			check_server_set_state(srv, SRV_ST_UP, reason);
+	}
+	if (r->flags & CHK_AGENT_F_OPER) {
+		if (r->oper == CHK_AGENT_UP && srv->state == SRV_ST_DOWN)
+			check_server_set_state(srv, SRV_ST_UP, reason);
+		else if (r->oper != CHK_AGENT_UP && srv->state == SRV_ST_UP)
+			check_server_set_state(srv, SRV_ST_DOWN, reason);
+	}
+}
+
+/* An agent's reply is one line; an incomplete or invalid one changes
+ * nothing. Returns 1 when the run is over. */
+static int check_agent_judge(struct check *c, int complete)
+{
+	struct chk_agent_reply r;
+	char err[128];
+	ssize_t n = chk_agent_parse(c->resp, c->resplen, 512, &r, err, sizeof(err));
+
+	if (n == 0 && !complete)
+		return 0;
+	if (n > 0)
+		check_agent_apply(c, &r);
+	else
+		log_debug("agent of %s/%s: %s", c->srv->be->id, c->srv->id,
+			  n < 0 ? err : "incomplete line");
+	check_finish(c, n > 0 ? CHK_ST_L7OK : CHK_ST_L7RSP, 0, NULL);
+	return 1;
+}
+
 /* Judge a named check's response (option redis-check ...); returns 1 when
  * a decision was made (or the SMTP hello is on its way). */
 static int check_proto_judge(struct check *c, int complete)
@@ -619,10 +685,18 @@ static int check_proto_judge(struct check *c, int complete)
 
 static void check_read(struct check *c)
 {
+	int proto = c->srv->be->check_kind == PR_CHK_PROTO;
 	ssize_t n;
 
-	int proto = c->srv->be->check_kind == PR_CHK_PROTO;
-
+	if (c->agent) {
+		n = recv(c->fd, c->resp + c->resplen, CHK_RESP_MAX - c->resplen, 0);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n > 0)
+			c->resplen += (size_t)n;
+		check_agent_judge(c, n <= 0 || c->resplen == CHK_RESP_MAX);
+		return;
+	}
 	if (c->resplen == CHK_RESP_MAX) {
 		if (proto)
 			check_proto_judge(c, 1);
@@ -665,6 +739,12 @@ static void check_open(struct check *c, unsigned port)
 	socklen_t alen = srv->check_addrlen ? srv->check_addrlen : srv->addrlen;
 	int one = 1;
 
+	if (c->agent && srv->agent_addrlen) {
+		addr = srv->agent_addr;
+		alen = srv->agent_addrlen;
+	}
+	if (c->agent)
+		port = srv->agent_port;
 	if (!port)
 		port = srv->check_port;
 	if (port && addr.ss_family == AF_INET)
@@ -695,6 +775,11 @@ static void check_connected(struct check *c)
 		err = errno;
 	if (err) {
 		check_finish(c, CHK_ST_L4CON, 0, strerror(err));
+		return;
+	}
+	if (c->agent) {
+		c->phase = c->outlen ? CHK_SENDING : CHK_READING;
+		check_io_want(c, c->outlen ? EV_WRITE : EV_READ);
 		return;
 	}
 	switch (c->srv->be->check_kind) {
@@ -877,6 +962,16 @@ static void check_launch(struct check *c)
 	ev_timer_stop(loop, &c->timer);
 	ev_timer_set(&c->timer, (tmo ? tmo : 2000) / 1000.0, 0.);
 	ev_timer_start(loop, &c->timer);
+	if (c->agent) {
+		if (srv->agent_send) {
+			size_t n = strlen(srv->agent_send);
+
+			c->outlen = n < CHK_RESP_MAX ? n : CHK_RESP_MAX;
+			memcpy(c->out, srv->agent_send, c->outlen);
+		}
+		check_open(c, 0);
+		return;
+	}
 	if (srv->be->check_kind == PR_CHK_HTTP) {
 		memcpy(c->out, c->req, c->reqlen);
 		c->outlen = c->reqlen;
@@ -903,6 +998,11 @@ static void check_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 		return;
 	case CHK_SENDING:
 	case CHK_READING:
+		if (c->agent) {
+			if (!c->resplen || !check_agent_judge(c, 1))
+				check_finish(c, CHK_ST_L7TOUT, 0, NULL);
+			return;
+		}
 		if (c->srv->be->check_kind == PR_CHK_TCPCHK) {
 			const struct tcpchk *tc = c->srv->be->tcpchk;
 
@@ -997,49 +1097,64 @@ static int check_build_proto(struct check *c)
 	return 0;
 }
 
+static struct check *check_new(struct worker *w, struct server *s, int agent,
+			       double first)
+{
+	struct proxy *be = s->be;
+	struct check *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->srv = s;
+	c->w = w;
+	c->fd = -1;
+	c->agent = agent;
+	c->resp = malloc(CHK_RESP_MAX);
+	c->out = malloc(CHK_RESP_MAX);
+	if (!c->resp || !c->out ||
+	    (!agent && be->check_kind == PR_CHK_HTTP && check_build_request(c) < 0) ||
+	    (!agent && be->check_kind == PR_CHK_PROTO && check_build_proto(c) < 0)) {
+		free(c->req);
+		free(c->resp);
+		free(c->out);
+		free(c);
+		return NULL;
+	}
+	ev_init(&c->io, check_io_cb);
+	c->io.data = c;
+	ev_timer_init(&c->timer, check_timer_cb, first, 0.);
+	c->timer.data = c;
+	ev_timer_start(w->loop, &c->timer);
+	c->next = check_list;
+	check_list = c;
+	return c;
+}
+
 int check_start_all(struct worker *w)
 {
 	unsigned total = 0, i = 0;
 
 	for (struct proxy *be = lbd.conf->proxies; be; be = be->next)
 		for (struct server *s = be->servers; s && (be->cap & PR_CAP_BE); s = s->next)
-			total += s->do_check;
+			total += s->do_check + s->agent_check;
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	for (struct proxy *be = lbd.conf->proxies; be; be = be->next) {
 		if (!(be->cap & PR_CAP_BE))
 			continue;
 		for (struct server *s = be->servers; s; s = s->next) {
-			struct check *c;
-
-			if (!s->do_check)
-				continue;
-			c = calloc(1, sizeof(*c));
-			if (!c)
-				return -1;
-			c->srv = s;
-			c->w = w;
-			c->fd = -1;
-			c->resp = malloc(CHK_RESP_MAX);
-			c->out = malloc(CHK_RESP_MAX);
-			if (!c->resp || !c->out || (be->check_kind == PR_CHK_HTTP &&
-						    check_build_request(c) < 0) ||
-			    (be->check_kind == PR_CHK_PROTO && check_build_proto(c) < 0)) {
-				free(c->resp);
-				free(c->out);
-				free(c);
-				return -1;
-			}
-			ev_init(&c->io, check_io_cb);
-			c->io.data = c;
 			/* the first runs are spread over one interval */
-			ev_timer_init(&c->timer, check_timer_cb,
-				      (double)s->inter * i / total / 1000.0 + 0.001, 0.);
-			c->timer.data = c;
-			ev_timer_start(w->loop, &c->timer);
-			c->next = check_list;
-			check_list = c;
-			s->check = c;
-			i++;
+			if (s->do_check) {
+				s->check = check_new(w, s, 0, (double)s->inter * i++ / total /
+						     1000.0 + 0.001);
+				if (!s->check)
+					return -1;
+			}
+			if (s->agent_check) {
+				s->agent = check_new(w, s, 1, (double)s->agent_inter * i++ /
+						     total / 1000.0 + 0.001);
+				if (!s->agent)
+					return -1;
+			}
 		}
 	}
 	return 0;
@@ -1056,7 +1171,10 @@ void check_stop_all(struct worker *w)
 			ev_io_stop(w->loop, &c->io);
 			close(c->fd);
 		}
-		c->srv->check = NULL;
+		if (c->agent)
+			c->srv->agent = NULL;
+		else
+			c->srv->check = NULL;
 		free(c->req);
 		free(c->out);
 		free(c->resp);

@@ -79,4 +79,9 @@ void check_stop_all(struct worker *w);
  */
 void check_server_set_up(struct server *srv, int up, const char *reason);
 
+/* The same for any state: UP, DOWN, DRAIN (no new traffic) or MAINT. */
+enum srv_state;
+void check_server_set_state(struct server *srv, enum srv_state st,
+			    const char *reason);
+
 #endif

@@ -92,6 +92,7 @@ int proxy_inherit(struct proxy *px, const struct proxy *def)
 
 static void server_free(struct server *s)
 {
+	free(s->agent_send);
 	free(s->id);
 	free(s->file);
 	free(s);
@@ -164,8 +165,9 @@ void proxy_srv_recalc(struct proxy *be)
 
 	for (struct server *s = be->servers; s; s = s->next) {
 		int usable = s->state == SRV_ST_UP;
+		unsigned w = (unsigned)((unsigned long long)s->uweight * s->agent_pct / 100);
 
-		s->lb.weight = usable ? s->uweight : 0;
+		s->lb.weight = usable ? (w > 256 ? 256 : w) : 0;
 		if (usable && s->uweight) {
 			if (s->flags & SRV_F_BACKUP)
 				bck++;

@@ -159,6 +159,14 @@ struct server {
 	struct sockaddr_storage check_addr;
 	socklen_t check_addrlen;	/* 0: the server's address */
 	struct check *check;
+	int agent_check;		/* agent-check */
+	unsigned agent_port;
+	uint32_t agent_inter;		/* ms, 0: inter */
+	char *agent_send;
+	struct sockaddr_storage agent_addr;
+	socklen_t agent_addrlen;	/* 0: the check address */
+	unsigned agent_pct;		/* weight percent set by the agent (100) */
+	struct check *agent;
 
 	/* runtime; lb and cur_sess under be->lock */
 	struct lb_node lb;

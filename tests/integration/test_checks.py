@@ -463,3 +463,75 @@ def test_smtpchk_says_hello_and_judges_replies(lbd):
     finally:
         good.stop()
         bad.stop()
+
+
+class Agent:
+    """An agent-check server: answers every connection with self.line."""
+
+    def __init__(self, line):
+        import socket
+        import threading
+        self.line = line
+        self.received = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.stop_flag = []
+        self.t = threading.Thread(target=self.run, daemon=True)
+        self.t.start()
+
+    def run(self):
+        while not self.stop_flag:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                continue
+            try:
+                c.settimeout(0.3)
+                try:
+                    self.received.append(c.recv(100))
+                except OSError:
+                    pass
+                c.sendall(self.line)
+            except OSError:
+                pass
+            c.close()
+
+    @property
+    def port(self):
+        return self.sock.getsockname()[1]
+
+    def stop(self):
+        self.stop_flag.append(1)
+        self.t.join(2)
+        self.sock.close()
+
+
+def test_agent_check_weight_drain_and_down(lbd, backends):
+    bs = backends(2)
+    agent = Agent(b"25%\n")
+    port = free_port()
+    try:
+        l = lbd(cfg(port, [("s1", bs[0].addr, "weight 100 agent-check agent-port %d "
+                            "agent-inter 100 agent-send hello\\n" % agent.port),
+                           ("s2", bs[1].addr, "weight 100")], srv_opts=""), [port])
+        time.sleep(0.5)
+        assert agent.received and agent.received[-1] == b"hello\n"
+        counts = {"s1": 0, "s2": 0}
+        for _ in range(50):
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            c.request("GET", "/name")
+            counts[c.getresponse().read().decode()] += 1
+        assert counts == {"s1": 10, "s2": 40}     # 25 : 100
+        agent.line = b"drain\n"
+        wait_log(l, r"Server be/s1 is draining")
+        assert who(port, 4) == {(200, "s2")}
+        agent.line = b"ready 100%\n"
+        wait_log(l, r"Server be/s1 is UP, reason: agent reports")
+        agent.line = b"down #maintenance window\n"
+        line = wait_log(l, r"Server be/s1 is DOWN, reason: agent reports")
+        assert "maintenance window" in line
+        assert who(port, 4) == {(200, "s2")}
+    finally:
+        agent.stop()
