@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ctab.h"
 #include "chk_agent.h"
 
 const char *const chk_agent_admin_names[CHK_AGENT_ADMIN_COUNT] = {
@@ -47,20 +48,8 @@ enum {
 	 (IS_CTL(c) ? AC_CTL : 0) | \
 	 ((!IS_SEP(c) && !IS_EOL(c) && !IS_CTL(c) && (c) != '#') ? AC_WORD : 0) | \
 	 (((c) == ' ' || (c) == '\t') ? AC_BLANK : 0))
-#define CLASS_ROW(b) \
-	CLASS_OF((b) + 0x0), CLASS_OF((b) + 0x1), CLASS_OF((b) + 0x2), \
-	CLASS_OF((b) + 0x3), CLASS_OF((b) + 0x4), CLASS_OF((b) + 0x5), \
-	CLASS_OF((b) + 0x6), CLASS_OF((b) + 0x7), CLASS_OF((b) + 0x8), \
-	CLASS_OF((b) + 0x9), CLASS_OF((b) + 0xa), CLASS_OF((b) + 0xb), \
-	CLASS_OF((b) + 0xc), CLASS_OF((b) + 0xd), CLASS_OF((b) + 0xe), \
-	CLASS_OF((b) + 0xf)
 
-static const uint8_t aclass[256] = {
-	CLASS_ROW(0x00), CLASS_ROW(0x10), CLASS_ROW(0x20), CLASS_ROW(0x30),
-	CLASS_ROW(0x40), CLASS_ROW(0x50), CLASS_ROW(0x60), CLASS_ROW(0x70),
-	CLASS_ROW(0x80), CLASS_ROW(0x90), CLASS_ROW(0xa0), CLASS_ROW(0xb0),
-	CLASS_ROW(0xc0), CLASS_ROW(0xd0), CLASS_ROW(0xe0), CLASS_ROW(0xf0),
-};
+static const uint8_t aclass[256] = CTAB_256(CLASS_OF);
 
 /* The words without an argument. */
 static const struct agent_kw {

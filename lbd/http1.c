@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "ctab.h"
 #include "http1.h"
 
 /* Character classes, one bit each (RFC 9110 section 5.6.2, RFC 9112 3.2). */
@@ -43,20 +44,8 @@ enum {
 	 (IS_HEX(c) ? CC_HEX : 0) | \
 	 (IS_DIGIT(c) ? CC_DIGIT : 0) | \
 	 (IS_OWS(c) ? CC_OWS : 0))
-#define CLASS_ROW(b) \
-	CLASS_OF((b) + 0x0), CLASS_OF((b) + 0x1), CLASS_OF((b) + 0x2), \
-	CLASS_OF((b) + 0x3), CLASS_OF((b) + 0x4), CLASS_OF((b) + 0x5), \
-	CLASS_OF((b) + 0x6), CLASS_OF((b) + 0x7), CLASS_OF((b) + 0x8), \
-	CLASS_OF((b) + 0x9), CLASS_OF((b) + 0xa), CLASS_OF((b) + 0xb), \
-	CLASS_OF((b) + 0xc), CLASS_OF((b) + 0xd), CLASS_OF((b) + 0xe), \
-	CLASS_OF((b) + 0xf)
 
-static const uint8_t cclass[256] = {
-	CLASS_ROW(0x00), CLASS_ROW(0x10), CLASS_ROW(0x20), CLASS_ROW(0x30),
-	CLASS_ROW(0x40), CLASS_ROW(0x50), CLASS_ROW(0x60), CLASS_ROW(0x70),
-	CLASS_ROW(0x80), CLASS_ROW(0x90), CLASS_ROW(0xa0), CLASS_ROW(0xb0),
-	CLASS_ROW(0xc0), CLASS_ROW(0xd0), CLASS_ROW(0xe0), CLASS_ROW(0xf0),
-};
+static const uint8_t cclass[256] = CTAB_256(CLASS_OF);
 
 static inline int is_class(char c, unsigned mask)
 {

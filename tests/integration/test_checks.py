@@ -406,14 +406,13 @@ def test_redis_check_against_real_redis(lbd):
             proc.wait(5)
 
 
-class FakeSmtp:
-    """Answers each connection with a greeting, then one reply to HELO."""
+class TinyServer:
+    """A threaded one-exchange-per-connection TCP server on loopback:
+    exchange(conn) talks to each client, then the connection is closed."""
 
-    def __init__(self, greeting, reply):
+    def __init__(self):
         import socket
         import threading
-        self.greeting, self.reply = greeting, reply
-        self.hellos = []
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
@@ -429,22 +428,38 @@ class FakeSmtp:
             except OSError:
                 continue
             try:
-                c.settimeout(1)
-                c.sendall(self.greeting)
-                self.hellos.append(c.recv(512))
-                c.sendall(self.reply)
+                c.settimeout(0.5)
+                self.exchange(c)
             except OSError:
                 pass
             c.close()
 
     @property
+    def port(self):
+        return self.sock.getsockname()[1]
+
+    @property
     def addr(self):
-        return "127.0.0.1:%d" % self.sock.getsockname()[1]
+        return "127.0.0.1:%d" % self.port
 
     def stop(self):
         self.stop_flag.append(1)
         self.t.join(2)
         self.sock.close()
+
+
+class FakeSmtp(TinyServer):
+    """A greeting, then one reply to the client's HELO/EHLO."""
+
+    def __init__(self, greeting, reply):
+        self.greeting, self.reply = greeting, reply
+        self.hellos = []
+        super().__init__()
+
+    def exchange(self, c):
+        c.sendall(self.greeting)
+        self.hellos.append(c.recv(512))
+        c.sendall(self.reply)
 
 
 def test_smtpchk_says_hello_and_judges_replies(lbd):
@@ -465,47 +480,20 @@ def test_smtpchk_says_hello_and_judges_replies(lbd):
         bad.stop()
 
 
-class Agent:
-    """An agent-check server: answers every connection with self.line."""
+class Agent(TinyServer):
+    """An agent-check server: reads what lbd sends, answers self.line."""
 
     def __init__(self, line):
-        import socket
-        import threading
         self.line = line
         self.received = []
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.stop_flag = []
-        self.t = threading.Thread(target=self.run, daemon=True)
-        self.t.start()
+        super().__init__()
 
-    def run(self):
-        while not self.stop_flag:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                continue
-            try:
-                c.settimeout(0.3)
-                try:
-                    self.received.append(c.recv(100))
-                except OSError:
-                    pass
-                c.sendall(self.line)
-            except OSError:
-                pass
-            c.close()
-
-    @property
-    def port(self):
-        return self.sock.getsockname()[1]
-
-    def stop(self):
-        self.stop_flag.append(1)
-        self.t.join(2)
-        self.sock.close()
+    def exchange(self, c):
+        try:
+            self.received.append(c.recv(100))
+        except OSError:
+            pass
+        c.sendall(self.line)
 
 
 def test_agent_check_weight_drain_and_down(lbd, backends):
