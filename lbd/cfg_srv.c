@@ -258,7 +258,10 @@ static int srv_kw_poolmax(struct cfg_ctx *ctx, struct server *srv,
 static int srv_kw_check(struct cfg_ctx *ctx, struct server *srv,
 			const struct srv_kw *kw, char **args)
 {
-	srv->do_check = strcmp(args[0], "check") == 0;
+	if (strcmp(args[0], "check-send-proxy") == 0)
+		srv->check_send_proxy = 1;
+	else
+		srv->do_check = strcmp(args[0], "check") == 0;
 	return 0;
 }
 
@@ -346,7 +349,7 @@ static const struct srv_kw srv_kws[] = {
 	{ "agent-inter", 1, srv_kw_time, offsetof(struct server, agent_inter), 0, 0, NULL },
 	{ "agent-send", 1, srv_kw_agent, 0, 0, 0, NULL },
 	{ "agent-addr", 1, srv_kw_agent, 0, 0, 0, NULL },
-	{ "check-send-proxy", 0, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "check-send-proxy", 0, srv_kw_check, 0, 0, 0, NULL },
 	{ "cookie", 1, srv_kw_unsupported, 0, 0, 0, "cookie persistence arrives with the rules issue" },
 	{ "track", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
 	{ "redir", 1, srv_kw_unsupported, 0, 0, 0, NULL },

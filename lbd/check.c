@@ -6,6 +6,7 @@
  * reads the response up to a buffer, then judges it. "rise" successes in a
  * row bring a DOWN server UP, "fall" failures in a row take an UP one DOWN.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <netinet/in.h>
@@ -766,6 +767,32 @@ static void check_open(struct check *c, unsigned port)
 	ev_io_start(c->w->loop, &c->io);
 }
 
+/* The PROXY protocol v1 line of the check's own connection, for servers
+ * that expect one (send-proxy, check-send-proxy). 0 or -1. */
+static int check_send_proxy_line(struct check *c)
+{
+	struct sockaddr_storage src, dst;
+	socklen_t sl = sizeof(src), dl = sizeof(dst);
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], line[160];
+	int v6, n;
+
+	if (getsockname(c->fd, (struct sockaddr *)&src, &sl) < 0 ||
+	    getpeername(c->fd, (struct sockaddr *)&dst, &dl) < 0)
+		return -1;
+	v6 = src.ss_family == AF_INET6;
+	inet_ntop(src.ss_family, v6 ? (void *)&((struct sockaddr_in6 *)&src)->sin6_addr :
+		  (void *)&((struct sockaddr_in *)&src)->sin_addr, a, sizeof(a));
+	inet_ntop(dst.ss_family, v6 ? (void *)&((struct sockaddr_in6 *)&dst)->sin6_addr :
+		  (void *)&((struct sockaddr_in *)&dst)->sin_addr, b, sizeof(b));
+	n = snprintf(line, sizeof(line), "PROXY %s %s %s %u %u\r\n", v6 ? "TCP6" : "TCP4",
+		     a, b, ntohs(v6 ? ((struct sockaddr_in6 *)&src)->sin6_port :
+				 ((struct sockaddr_in *)&src)->sin_port),
+		     ntohs(v6 ? ((struct sockaddr_in6 *)&dst)->sin6_port :
+			   ((struct sockaddr_in *)&dst)->sin_port));
+	/* a fresh connection's send buffer takes this at once */
+	return send(c->fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) == n ? 0 : -1;
+}
+
 static void check_connected(struct check *c)
 {
 	int err = 0;
@@ -775,6 +802,11 @@ static void check_connected(struct check *c)
 		err = errno;
 	if (err) {
 		check_finish(c, CHK_ST_L4CON, 0, strerror(err));
+		return;
+	}
+	if (!c->agent && (c->srv->send_proxy || c->srv->check_send_proxy) &&
+	    check_send_proxy_line(c) < 0) {
+		check_finish(c, CHK_ST_SOCKERR, 0, "cannot send the PROXY line");
 		return;
 	}
 	if (c->agent) {

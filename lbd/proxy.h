@@ -148,6 +148,7 @@ struct server {
 	unsigned flags;
 	enum srv_state state;
 	int send_proxy;			/* send-proxy (v1) */
+	int check_send_proxy;		/* check-send-proxy */
 	int pool_max_conn;		/* -1 unlimited */
 	uint32_t pool_purge_delay;	/* ms */
 

@@ -523,3 +523,30 @@ def test_agent_check_weight_drain_and_down(lbd, backends):
         assert who(port, 4) == {(200, "s2")}
     finally:
         agent.stop()
+
+
+class Recorder(TinyServer):
+    """Keeps what each client sent first."""
+
+    def __init__(self):
+        self.received = []
+        super().__init__()
+
+    def exchange(self, c):
+        self.received.append(c.recv(200))
+
+
+def test_check_send_proxy_sends_a_proxy_line(lbd):
+    rec = Recorder()
+    port = free_port()
+    try:
+        lbd(cfg(port, [("s1", rec.addr, "check-send-proxy")]), [port])
+        for _ in range(50):
+            if rec.received:
+                break
+            time.sleep(0.05)
+        assert rec.received, "no health check reached the server"
+        assert re.match(rb"^PROXY TCP4 127\.0\.0\.1 127\.0\.0\.1 \d+ %d\r\n$" % rec.port,
+                        rec.received[0]), rec.received[0]
+    finally:
+        rec.stop()
