@@ -35,6 +35,22 @@ def spread(port, n, path="/name", conn_close=True, headers=None):
     return seen
 
 
+def concurrent_statuses(port, n, path="/sleep/300"):
+    """n clients at once, one request each; their statuses."""
+    out = []
+
+    def one():
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        c.request("GET", path)
+        out.append(c.getresponse().status)
+    ts = [threading.Thread(target=one) for _ in range(n)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return out
+
+
 def test_roundrobin_follows_weights(lbd, backends):
     bs = backends(3)
     port = free_port()
@@ -179,18 +195,7 @@ def test_maxconn_queues_and_serves_in_turn(lbd, backends):
     (b,) = backends(1)
     port = free_port()
     lbd(cfg(port, [b], extra_be="    timeout queue 5s\n", opts={"s1": "maxconn 2"}), [port])
-    out = []
-
-    def one():
-        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        c.request("GET", "/sleep/300")
-        out.append(c.getresponse().status)
-    ts = [threading.Thread(target=one) for _ in range(6)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
-    assert out == [200] * 6
+    assert concurrent_statuses(port, 6) == [200] * 6
     assert b.max_active == 2          # never more than maxconn at the server
 
 
@@ -285,18 +290,7 @@ def test_minconn_grows_with_backend_load_up_to_maxconn(lbd, backends, fullconn, 
     port = free_port()
     lbd(cfg(port, [b], extra_be="    fullconn %d\n    timeout queue 5s\n" % fullconn,
             opts={"s1": "minconn 1 maxconn 3"}), [port])
-    out = []
-
-    def one():
-        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        c.request("GET", "/sleep/300")
-        out.append(c.getresponse().status)
-    ts = [threading.Thread(target=one) for _ in range(3)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
-    assert out == [200] * 3
+    assert concurrent_statuses(port, 3) == [200] * 3
     assert b.max_active == expect_max
 
 

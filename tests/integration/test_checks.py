@@ -4,7 +4,11 @@ failures and UP after `rise` successes, with HAProxy's log lines, and the
 traffic follows (backups take over and hand back)."""
 import http.client
 import re
+import shutil
+import subprocess
 import time
+
+import pytest
 
 from backend import Backend
 from conftest import free_port
@@ -299,31 +303,33 @@ SEED_REDIS = """    tcp-check send PING\\r\\n
 """
 
 
-def test_seed_redis_recipe_against_real_redis(lbd):
-    """03-layer4-tcp.cfg's Redis check, against Debian's redis-server."""
-    import shutil
-    import subprocess
+@pytest.fixture
+def redis_server():
+    """Debian's redis-server on a free loopback port, stopped by its PID."""
     redis = shutil.which("redis-server")
     if not redis:
-        import pytest
         pytest.skip("redis-server is not installed")
     rport = free_port()
     proc = subprocess.Popen([redis, "--port", str(rport), "--bind", "127.0.0.1",
                              "--save", "", "--appendonly", "no"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        port = free_port()
-        l = lbd(tcp_cfg(port, [("redis1", "127.0.0.1:%d" % rport)], SEED_REDIS), [port])
-        time.sleep(0.8)
-        assert not [x for x in l.logs() if "is DOWN" in x], l.logs()
-        proc.terminate()
-        proc.wait(10)
-        line = wait_log(l, r"Server be/redis1 is DOWN")
-        assert "reason: Layer4 connection problem" in line
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(5)
+    yield proc, "127.0.0.1:%d" % rport
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait(5)
+
+
+def test_seed_redis_recipe_against_real_redis(lbd, redis_server):
+    """03-layer4-tcp.cfg's Redis check, against Debian's redis-server."""
+    proc, raddr = redis_server
+    port = free_port()
+    l = lbd(tcp_cfg(port, [("redis1", raddr)], SEED_REDIS), [port])
+    time.sleep(0.8)
+    assert not [x for x in l.logs() if "is DOWN" in x], l.logs()
+    proc.terminate()
+    proc.wait(10)
+    line = wait_log(l, r"Server be/redis1 is DOWN")
+    assert "reason: Layer4 connection problem" in line
 
 
 def test_tcp_check_content_mismatch_names_the_step(lbd):
@@ -381,29 +387,15 @@ def named_cfg(port, addr, option):
                                                       "    %s\n" % option)
 
 
-def test_redis_check_against_real_redis(lbd):
-    import shutil
-    import subprocess
-    redis = shutil.which("redis-server")
-    if not redis:
-        import pytest
-        pytest.skip("redis-server is not installed")
-    rport = free_port()
-    proc = subprocess.Popen([redis, "--port", str(rport), "--bind", "127.0.0.1",
-                             "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        port = free_port()
-        l = lbd(named_cfg(port, "127.0.0.1:%d" % rport, "option redis-check"), [port])
-        time.sleep(0.8)
-        assert not [x for x in l.logs() if "is DOWN" in x], l.logs()
-        proc.terminate()
-        proc.wait(10)
-        wait_log(l, r"Server be/n1 is DOWN, reason: Layer4 connection problem")
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(5)
+def test_redis_check_against_real_redis(lbd, redis_server):
+    proc, raddr = redis_server
+    port = free_port()
+    l = lbd(named_cfg(port, raddr, "option redis-check"), [port])
+    time.sleep(0.8)
+    assert not [x for x in l.logs() if "is DOWN" in x], l.logs()
+    proc.terminate()
+    proc.wait(10)
+    wait_log(l, r"Server be/n1 is DOWN, reason: Layer4 connection problem")
 
 
 class TinyServer:
