@@ -76,16 +76,24 @@ static int drop_privileges(const struct global *g)
 	return 0;
 }
 
-static int write_pidfile(const char *path)
+/* The pidfile is opened before privileges are dropped (its directory is
+ * usually root's) and written once the final pid is known. */
+static int open_pidfile(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		log_warn("cannot create pidfile %s", path);
+	return fd;
+}
+
+static int write_pidfile(int fd)
 {
 	char buf[32];
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	int n;
 
-	if (fd < 0) {
-		log_warn("cannot create pidfile %s", path);
+	if (fd < 0)
 		return -1;
-	}
 	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 	if (write(fd, buf, (size_t)n) != n) {
 		close(fd);
@@ -94,15 +102,33 @@ static int write_pidfile(const char *path)
 	return close(fd);
 }
 
-static int daemonize(void)
+/* Fork into the background. The parent returns to its caller only once
+ * the child has written the pidfile, so a script that runs "lbd -D" and
+ * then reads the pidfile never races; it exits 1 if the child died
+ * before getting there. */
+static int daemonize(int *ready_fd)
 {
-	pid_t pid = fork();
+	int p[2];
+	pid_t pid;
 	int fd;
 
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
 	if (pid < 0)
 		return -1;
-	if (pid > 0)
-		_exit(0);
+	if (pid > 0) {
+		char c;
+		ssize_t n;
+
+		close(p[1]);
+		do
+			n = read(p[0], &c, 1);
+		while (n < 0 && errno == EINTR);
+		_exit(n == 1 ? 0 : 1);
+	}
+	close(p[0]);
+	*ready_fd = p[1];
 	if (setsid() < 0)
 		return -1;
 	fd = open("/dev/null", O_RDWR);
@@ -114,6 +140,15 @@ static int daemonize(void)
 			close(fd);
 	}
 	return 0;
+}
+
+static void daemon_ready(int ready_fd)
+{
+	if (ready_fd < 0)
+		return;
+	if (write(ready_fd, "1", 1) != 1)
+		log_warn("cannot notify the parent process");
+	close(ready_fd);
 }
 
 static void open_logs(struct lbd_conf *conf)
@@ -150,7 +185,7 @@ int main(int argc, char **argv)
 	int nfiles = 0, check = 0, quiet = 0, debug = 0, daemon_opt = 0, verbose = 0;
 	const char *pidfile = NULL;
 	struct lbd_conf *conf;
-	int nwarn = 0, opt, rc;
+	int nwarn = 0, opt, rc, pid_fd = -1, ready_fd = -1;
 
 	while ((opt = getopt(argc, argv, "f:cqdDVp:vhWK")) != -1) {
 		switch (opt) {
@@ -201,17 +236,20 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	open_logs(conf);
+	if (!pidfile)
+		pidfile = conf->global.pidfile;
+	if (pidfile)
+		pid_fd = open_pidfile(pidfile);
 	if (drop_privileges(&conf->global) < 0) {
 		lbd_conf_free(conf);
 		return 1;
 	}
-	if ((conf->global.daemon || daemon_opt) && !debug && daemonize() < 0)
+	if ((conf->global.daemon || daemon_opt) && !debug &&
+	    daemonize(&ready_fd) < 0)
 		fatal("daemon");
 	lbd.pid = (unsigned)getpid();
-	if (!pidfile)
-		pidfile = conf->global.pidfile;
-	if (pidfile)
-		write_pidfile(pidfile);
+	write_pidfile(pid_fd);
+	daemon_ready(ready_fd);
 	rc = worker_run_all();
 	close_logs(conf);
 	lbd_conf_free(conf);
