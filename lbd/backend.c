@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -83,6 +84,24 @@ static int backend_enqueue(struct session *s, struct server *srv)
 	return 1;
 }
 
+/* A session (a request in HTTP) goes to srv: HAProxy's stot, lbtot,
+ * req_tot, rate and lastsess. */
+static void backend_count_session(struct proxy *be, struct server *srv)
+{
+	unsigned long long now = (unsigned long long)time(NULL);
+
+	CNT_ADD(srv->cnt, cum_sess, 1);
+	CNT_ADD(srv->cnt, cum_lbconn, 1);
+	CNT_RATE(srv->cnt, sess_rate);
+	atomic_store_explicit(&srv->cnt[lbd_tid].last_sess, now, memory_order_relaxed);
+	CNT_ADD(be->be_cnt, cum_sess, 1);
+	CNT_ADD(be->be_cnt, cum_lbconn, 1);
+	CNT_RATE(be->be_cnt, sess_rate);
+	atomic_store_explicit(&be->be_cnt[lbd_tid].last_sess, now, memory_order_relaxed);
+	if (be->mode == PR_MODE_HTTP)
+		CNT_ADD(srv->cnt, cum_req, 1);
+}
+
 static void backend_take(struct proxy *be, struct server *srv)
 {
 	srv->lb.cur++;
@@ -91,8 +110,9 @@ static void backend_take(struct proxy *be, struct server *srv)
 		srv->max_sess = srv->cur_sess;
 	lb_take(&be->lb, &srv->lb);
 	be->beconn++;
-	CNT_ADD(srv->cnt.cum_sess, 1);
-	CNT_ADD(be->be_cnt.cum_sess, 1);
+	if (be->beconn > be->be_max)
+		be->be_max = be->beconn;
+	backend_count_session(be, srv);
 }
 
 /* With minconn, a server's limit grows from minconn to maxconn as the
@@ -455,9 +475,9 @@ int backend_connect_done(struct session *s)
 void backend_conn_failed(struct session *s)
 {
 	if (s->t->srv)
-		CNT_ADD(s->t->srv->cnt.failed_conns, 1);
+		CNT_ADD(s->t->srv->cnt, failed_conns, 1);
 	if (s->t->be)
-		CNT_ADD(s->t->be->be_cnt.failed_conns, 1);
+		CNT_ADD(s->t->be->be_cnt, failed_conns, 1);
 }
 
 void backend_conn_release(struct session *s, int reusable)

@@ -457,6 +457,9 @@ struct lbd_conf *cfg_load(char *const *paths, int npaths, int quiet, int *nwarn)
 	}
 	if (rc == 0 && ctx.nerr == 0)
 		cfg_postparse(&ctx);
+	if (rc == 0 && ctx.nerr == 0 &&
+	    proxy_counters_alloc(conf, conf->global.nbthread) < 0)
+		rc = -1;
 	if (nwarn)
 		*nwarn = ctx.nwarn;
 	if (rc < 0 || ctx.nerr) {

@@ -93,6 +93,7 @@ int proxy_inherit(struct proxy *px, const struct proxy *def)
 static void server_free(struct server *s)
 {
 	free(s->agent_send);
+	cnt_free(s->cnt);
 	free(s->id);
 	free(s->file);
 	free(s);
@@ -134,6 +135,8 @@ void proxy_free(struct proxy *px)
 	free(px->defbe_name);
 	free(px->lb_arg_store);
 	free(px->defsrv_args);
+	cnt_free(px->fe_cnt);
+	cnt_free(px->be_cnt);
 	free(px->id);
 	free(px->file);
 	free(px);
@@ -157,6 +160,20 @@ void lbd_conf_free(struct lbd_conf *conf)
 	free(conf->global.log_send_hostname);
 	free(conf->global.node);
 	free(conf);
+}
+
+int proxy_counters_alloc(struct lbd_conf *conf, unsigned n)
+{
+	for (struct proxy *px = conf->proxies; px; px = px->next) {
+		if (!px->fe_cnt && !(px->fe_cnt = cnt_alloc(n)))
+			return -1;
+		if (!px->be_cnt && !(px->be_cnt = cnt_alloc(n)))
+			return -1;
+		for (struct server *s = px->servers; s; s = s->next)
+			if (!s->cnt && !(s->cnt = cnt_alloc(n)))
+				return -1;
+	}
+	return 0;
 }
 
 void proxy_srv_recalc(struct proxy *be)

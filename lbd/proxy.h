@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "counters.h"
 #include "lb.h"
 #include "syslog.h"
 
@@ -81,16 +82,6 @@ enum {
 struct pr_timeouts {		/* milliseconds, 0 = not set */
 	uint32_t connect, client, server, tunnel, client_fin, server_fin;
 	uint32_t http_request, http_keep_alive, queue, check;
-};
-
-/* Counters are updated from several threads: relaxed atomics. */
-struct pr_counters {
-	atomic_ullong cum_conn, cum_sess, cum_req;
-	atomic_ullong bytes_in, bytes_out;
-	atomic_ullong denied_req, failed_req, failed_conns, failed_resp;
-	atomic_ullong cli_aborts, srv_aborts, retries, redispatches;
-	atomic_ullong http_rsp[6];	/* 1xx..5xx, other */
-	atomic_uint cur_sess, max_sess;
 };
 
 struct bind {
@@ -173,7 +164,12 @@ struct server {
 	struct lb_node lb;
 	unsigned cur_sess, max_sess;
 	struct pendq queue;
-	struct pr_counters cnt;
+	struct pr_counters *cnt;	/* one block per thread */
+	uint64_t last_change;		/* wall-clock seconds of the last state change */
+	uint64_t down_since;		/* wall-clock seconds it went DOWN, 0 if not down */
+	uint64_t downtime;		/* seconds spent DOWN before down_since */
+	atomic_ullong chk_fail;		/* failed checks */
+	atomic_ullong chk_down;		/* UP -> DOWN transitions */
 	atomic_uint idle_count;
 	struct idle_conn *idle[LBD_MAX_THREADS];	/* per-thread idle lists */
 };
@@ -242,8 +238,11 @@ struct proxy {
 	struct pendq queue;
 	unsigned beconn;		/* under lock */
 	unsigned served;
-	struct pr_counters fe_cnt, be_cnt;
-	atomic_uint feconn;
+	struct pr_counters *fe_cnt, *be_cnt;	/* one block per thread each */
+	atomic_uint feconn, fe_max;	/* frontend sessions now / highest */
+	unsigned be_max;		/* highest beconn (under lock) */
+	uint64_t down_since, downtime;	/* backend without servers (seconds) */
+	atomic_ullong chk_down;		/* backend went without servers */
 	unsigned srv_act, srv_bck;	/* usable servers */
 	uint64_t last_change;
 };
@@ -308,8 +307,8 @@ int proxy_inherit(struct proxy *px, const struct proxy *def);
  * be->lock. */
 void proxy_srv_recalc(struct proxy *be);
 
-/* Add a value to a counter with relaxed ordering. */
-#define CNT_ADD(c, v) atomic_fetch_add_explicit(&(c), (v), memory_order_relaxed)
-#define CNT_GET(c) atomic_load_explicit(&(c), memory_order_relaxed)
+/* Allocate the per-thread counters of every proxy and server for n
+ * threads. 0 or -1 (ENOMEM). */
+int proxy_counters_alloc(struct lbd_conf *conf, unsigned n);
 
 #endif

@@ -20,8 +20,8 @@ static long ms_between(ev_tstamp from, ev_tstamp to)
 
 /* HAProxy's timers: Ti idle before the request, TR request head, Tw queue,
  * Tc connect, Tr response head, Ta active time, Tt total. */
-static void sess_log_timers(const struct session *s, struct logfmt_vars *v,
-			    ev_tstamp now)
+void sess_log_timers(const struct session *s, struct logfmt_vars *v,
+		     ev_tstamp now)
 {
 	ev_tstamp end = s->t->t_end > 0 ? s->t->t_end : now;
 	ev_tstamp rq = s->t->t_rq_start > 0 ? s->t->t_rq_start : s->t_idle;

@@ -5,7 +5,15 @@
 #ifndef LBD_SESS_LOG_H
 #define LBD_SESS_LOG_H
 
+#include <ev.h>
+
 struct session;
+struct logfmt_vars;
+
+/* HAProxy's timers of s's transaction (Ti, TR, Tw, Tc, Tr, Td, Ta, Tt, in
+ * ms, -1 when not reached) into v, "now" ending what is still running. */
+void sess_log_timers(const struct session *s, struct logfmt_vars *v,
+		     ev_tstamp now);
 
 /* Emit the log line of s's current transaction (or connection). */
 void sess_log(struct session *s);

@@ -103,9 +103,11 @@ struct session *session_new(struct worker *w, struct bind *b, int fd,
 	if (w->sessions)
 		w->sessions->prev_all = s;
 	w->sessions = s;
-	CNT_ADD(fe->fe_cnt.cum_conn, 1);
-	CNT_ADD(fe->fe_cnt.cum_sess, 1);
-	atomic_fetch_add(&fe->feconn, 1);
+	CNT_ADD(fe->fe_cnt, cum_conn, 1);
+	CNT_ADD(fe->fe_cnt, cum_sess, 1);
+	CNT_RATE(fe->fe_cnt, conn_rate);
+	CNT_RATE(fe->fe_cnt, sess_rate);
+	cnt_max(&fe->fe_max, atomic_fetch_add(&fe->feconn, 1) + 1);
 	if (s->http) {
 		s->exp_x = now + fe->to.http_request / 1000.0 * !!fe->to.http_request;
 		s->t->req.mode = BODY_NONE;
@@ -394,6 +396,7 @@ static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	}
 	if (n > 0) {
 		s->t->bytes_in += (uint64_t)n;
+		stream_count_bytes(s, (uint64_t)n, 0);
 		s->exp_c = tmo(ev_now(loop), stream_cli_timeout(s));
 		if (s->state == SS_REQ_WAIT && s->t->t_rq_start == 0)
 			s->t->t_rq_start = ev_now(loop);
@@ -430,6 +433,7 @@ static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	}
 	if (n > 0) {
 		s->t->bytes_out += (uint64_t)n;
+		stream_count_bytes(s, (uint64_t)n, 1);
 		s->exp_s = tmo(ev_now(loop), stream_srv_timeout(s));
 		s->t->res_started = 1;
 	}
@@ -585,9 +589,7 @@ void session_close(struct session *s, char cause, char state)
 		 * slot, as with HAProxy */
 		backend_unqueue(s);
 		backend_release(s);
-		if (!t->logged && stream_should_log(s))
-			sess_log(s);
-		t->logged = 1;
+		stream_txn_done(s);
 		if (t->sc)
 			backend_conn_release(s, 0);
 		buf_put(w->bufs, &t->req.b);

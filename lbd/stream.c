@@ -16,6 +16,7 @@
 #include "http1.h"
 #include "http_head.h"
 #include "log.h"
+#include "logfmt.h"
 #include "proxy.h"
 #include "sess_log.h"
 #include "session.h"
@@ -24,6 +25,14 @@
 
 #define LINGER_TIME	1.0	/* seconds to drain a client after an error */
 #define LBD_MAX_HDRS	1024	/* upper bound of tune.http.maxhdr */
+
+/* Count an event on the backend and the server of s. */
+#define STREAM_BE_SRV_ADD(s, field) do {				\
+		if ((s)->t->be)						\
+			CNT_ADD((s)->t->be->be_cnt, field, 1);		\
+		if ((s)->t->srv)					\
+			CNT_ADD((s)->t->srv->cnt, field, 1);		\
+	} while (0)
 
 static void stream_txn_end(struct session *s);
 static void stream_connect_retry(struct session *s, int pause);
@@ -141,7 +150,6 @@ void stream_error(struct session *s, int status, char cause, char state)
 		session_close(s, 0, 0);
 		return;
 	}
-	CNT_ADD(s->fe->fe_cnt.http_rsp[status / 100], 1);
 	chn_reset(&s->t->res);
 	s->t->res.b.data = 0;
 	s->t->res.b.head = 0;
@@ -164,6 +172,7 @@ void stream_error(struct session *s, int status, char cause, char state)
 	s->t->req.b.head = 0;
 	s->t->req.fwd = s->t->req.keep = 0;
 	s->t->bytes_out += s->t->res.fwd;
+	CNT_ADD(s->fe->fe_cnt, bytes_out, s->t->res.fwd);
 	/* HAProxy counts its pages like responses, except those answering a
 	 * request it could not parse (0) */
 	s->t->log_bytes = state == TERM_ST_REQ ? 0 : hhead_log_size_page(e->data, e->len);
@@ -171,6 +180,64 @@ void stream_error(struct session *s, int status, char cause, char state)
 	s->cli_close = 1;
 	s->state = SS_CLOSING;
 	s->exp_x = now_of(s) + LINGER_TIME + (s->fe->to.client ? s->fe->to.client / 1000.0 : 5.0);
+}
+
+/* ---- statistics ---- */
+
+
+void stream_count_bytes(struct session *s, uint64_t n, int to_cli)
+{
+	struct txn *t = s->t;
+
+	if (to_cli) {
+		CNT_ADD(s->fe->fe_cnt, bytes_out, n);
+		if (t->be)
+			CNT_ADD(t->be->be_cnt, bytes_out, n);
+		if (t->srv)
+			CNT_ADD(t->srv->cnt, bytes_out, n);
+	} else {
+		CNT_ADD(s->fe->fe_cnt, bytes_in, n);
+		if (t->be)
+			CNT_ADD(t->be->be_cnt, bytes_in, n);
+		if (t->srv)
+			CNT_ADD(t->srv->cnt, bytes_in, n);
+	}
+}
+
+/* The times of a transaction that reached a server, into the sliding
+ * averages of its backend and server (qtime, ctime, rtime, ttime). */
+static void stream_count_times(struct session *s)
+{
+	struct logfmt_vars v;
+	long vals[CNT_T_COUNT];
+
+	if (!s->t->be || !s->t->srv || s->t->t_conn_start <= 0)
+		return;
+	sess_log_timers(s, &v, now_of(s));
+	vals[CNT_T_QUEUE] = v.Tw;
+	vals[CNT_T_CONNECT] = v.Tc;
+	vals[CNT_T_RESPONSE] = v.Tr;
+	vals[CNT_T_TOTAL] = v.Ta;
+	for (int i = 0; i < CNT_T_COUNT; i++) {
+		if (vals[i] < 0)
+			continue;
+		CNT_TIME(s->t->be->be_cnt, i, (unsigned)vals[i]);
+		CNT_TIME(s->t->srv->cnt, i, (unsigned)vals[i]);
+	}
+}
+
+void stream_txn_done(struct session *s)
+{
+	struct txn *t = s->t;
+
+	if (t->logged)
+		return;
+	if (s->http && t->status > 0)
+		CNT_ADD(s->fe->fe_cnt, http_rsp[t->status / 100 <= 5 ? t->status / 100 : 0], 1);
+	stream_count_times(s);
+	if (stream_should_log(s))
+		sess_log(s);
+	t->logged = 1;
 }
 
 /* ---- TCP mode ---- */
@@ -202,7 +269,7 @@ int stream_start_tcp(struct session *s)
 		session_close(s, TERM_PROXY, TERM_ST_REQ);
 		return -1;
 	}
-	CNT_ADD(s->t->be->be_cnt.cum_conn, 1);
+	CNT_ADD(s->t->be->be_cnt, cum_conn, 1);
 	if (s->t->be->lb.algo == LB_SOURCE) {
 		size_t len;
 		const void *key = stream_src_key(&s->cli_addr, &len);
@@ -314,7 +381,9 @@ static void stream_redispatch(struct session *s)
 	backend_release(s);
 	s->t->srv = NULL;
 	s->t->redispatched = 1;
-	CNT_ADD(s->t->be->be_cnt.redispatches, 1);
+	CNT_ADD(s->t->be->be_cnt, redispatches, 1);
+	if (s->t->prev_srv)
+		CNT_ADD(s->t->prev_srv->cnt, redispatches, 1);
 	stream_assign_and_connect(s, NULL, 0);
 }
 
@@ -330,7 +399,9 @@ static void stream_connect_retry(struct session *s, int pause)
 	s->t->srv_connected = 0;
 	if ((be->retry_on & PR_RETRY_CONN_FAILURE) && s->t->conn_retries < be->retries) {
 		s->t->conn_retries++;
-		CNT_ADD(be->be_cnt.retries, 1);
+		CNT_ADD(be->be_cnt, retries, 1);
+		if (s->t->srv)
+			CNT_ADD(s->t->srv->cnt, retries, 1);
 		if (stream_redispatch_now(s)) {
 			stream_redispatch(s);
 			return;
@@ -453,7 +524,8 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 
 	s->t->t_req = now_of(s);
 	gettimeofday(&s->t->req_tv, NULL);
-	CNT_ADD(s->fe->fe_cnt.cum_req, 1);
+	CNT_ADD(s->fe->fe_cnt, cum_req, 1);
+	CNT_RATE(s->fe->fe_cnt, req_rate);
 	stream_save_reqline(s, buf, m);
 	s->t->head_req = m->method_len == 4 && memcmp(m->method, "HEAD", 4) == 0;
 	s->t->cli_ver10 = m->version_minor == 0;
@@ -463,8 +535,8 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 		return;
 	}
 	if (s->first_req)
-		CNT_ADD(s->t->be->be_cnt.cum_conn, 1);
-	CNT_ADD(s->t->be->be_cnt.cum_req, 1);
+		CNT_ADD(s->t->be->be_cnt, cum_conn, 1);
+	CNT_ADD(s->t->be->be_cnt, cum_req, 1);
 	o.conn = stream_req_conn(s, m);
 	if ((s->fe->options | s->t->be->options) & PR_O_FORWARDFOR) {
 		stream_addr_str(&s->cli_addr, xff, sizeof(xff));
@@ -506,7 +578,7 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 		s->t->be = NULL;
 		free(s->t->reqline);
 		s->t->reqline = NULL;
-		CNT_ADD(s->fe->fe_cnt.failed_req, 1);
+		CNT_ADD(s->fe->fe_cnt, failed_req, 1);
 		stream_error(s, 400, TERM_PROXY, TERM_ST_REQ);
 		return;
 	}
@@ -549,14 +621,14 @@ static void stream_parse_request(struct session *s)
 		if (c->eof) {
 			stream_error(s, 400, TERM_CLI_ABORT, TERM_ST_REQ);
 		} else if (c->b.data + lbd.conf->global.maxrewrite >= c->b.size) {
-			CNT_ADD(s->fe->fe_cnt.failed_req, 1);
+			CNT_ADD(s->fe->fe_cnt, failed_req, 1);
 			stream_error(s, m.err_status ? m.err_status : 400,
 				     TERM_PROXY, TERM_ST_REQ);
 		}
 		return;
 	}
 	if (rc < 0) {
-		CNT_ADD(s->fe->fe_cnt.failed_req, 1);
+		CNT_ADD(s->fe->fe_cnt, failed_req, 1);
 		log_debug("%s: invalid request from client: %s at offset %zu",
 			  s->fe->id, m.err_msg ? m.err_msg : "?", m.err_pos);
 		stream_error(s, m.err_status ? m.err_status : 400, TERM_PROXY,
@@ -587,7 +659,7 @@ void stream_req_data(struct session *s)
 	}
 	if (chn_advance(c) < 0) {
 		/* a bad chunk later in the body: "PH" as HAProxy logs it */
-		CNT_ADD(s->fe->fe_cnt.failed_req, 1);
+		CNT_ADD(s->fe->fe_cnt, failed_req, 1);
 		if (s->t->res.head_done)
 			session_close(s, TERM_PROXY, TERM_ST_DATA);
 		else
@@ -596,7 +668,7 @@ void stream_req_data(struct session *s)
 	}
 	if (c->eof && !c->msg_done && c->mode != BODY_TUNNEL) {
 		/* the client gave up in the middle of its request body */
-		CNT_ADD(s->fe->fe_cnt.cli_aborts, 1);
+		STREAM_BE_SRV_ADD(s, cli_aborts);
 		session_close(s, TERM_CLI_ABORT, TERM_ST_DATA);
 	}
 }
@@ -636,8 +708,13 @@ static void stream_http_response(struct session *s, struct http1_msg *m)
 	session_req_release_kept(s);	/* the answer is final: no retry now */
 	s->t->status = m->status;
 	s->t->t_res = now_of(s);
-	CNT_ADD(s->t->be->be_cnt.http_rsp[m->status / 100 <= 5 ? m->status / 100 : 0], 1);
-	CNT_ADD(s->fe->fe_cnt.http_rsp[m->status / 100 <= 5 ? m->status / 100 : 0], 1);
+	{
+		unsigned k = m->status / 100 <= 5 ? (unsigned)m->status / 100 : 0;
+
+		CNT_ADD(s->t->be->be_cnt, http_rsp[k], 1);
+		if (s->t->srv)
+			CNT_ADD(s->t->srv->cnt, http_rsp[k], 1);
+	}
 	if (m->status == 101 && s->t->conn_upgrade)
 		c->mode = BODY_TUNNEL;
 	else if (s->t->head_req || m->status == 204 || m->status == 304)
@@ -688,7 +765,9 @@ static int stream_l7_retry(struct session *s, unsigned why)
 		if (!(be->retry_on & why) || t->conn_retries >= be->retries)
 			return 0;
 		t->conn_retries++;
-		CNT_ADD(be->be_cnt.retries, 1);
+		CNT_ADD(be->be_cnt, retries, 1);
+		if (s->t->srv)
+			CNT_ADD(s->t->srv->cnt, retries, 1);
 	}
 	t->req.fwd += t->req.keep;	/* the whole request, from the start */
 	t->req.keep = 0;
@@ -724,7 +803,7 @@ static void stream_parse_response(struct session *s)
 					  c->b.data - c->fwd, &m);
 		if (rc == 0) {
 			if (c->b.data + lbd.conf->global.maxrewrite >= c->b.size) {
-				CNT_ADD(s->t->be->be_cnt.failed_resp, 1);
+				STREAM_BE_SRV_ADD(s, failed_resp);
 				stream_error(s, 502, TERM_PROXY, TERM_ST_HDR);
 			}
 			return;
@@ -732,7 +811,7 @@ static void stream_parse_response(struct session *s)
 		if (rc < 0) {
 			if (stream_l7_retry(s, PR_RETRY_JUNK_RESPONSE))
 				return;
-			CNT_ADD(s->t->be->be_cnt.failed_resp, 1);
+			STREAM_BE_SRV_ADD(s, failed_resp);
 			log_debug("%s: invalid response from server: %s", s->t->be->id,
 				  m.err_msg ? m.err_msg : "?");
 			stream_error(s, 502, TERM_PROXY, TERM_ST_HDR);
@@ -757,20 +836,20 @@ void stream_res_data(struct session *s)
 				if (stream_l7_retry(s, c->b.data ? PR_RETRY_JUNK_RESPONSE :
 						    PR_RETRY_EMPTY_RESPONSE))
 					return;
-				CNT_ADD(s->t->be->be_cnt.failed_resp, 1);
+				STREAM_BE_SRV_ADD(s, failed_resp);
 				stream_error(s, 502, TERM_SRV_ABORT, TERM_ST_HDR);
 			}
 			return;
 		}
 	}
 	if (chn_advance(c) < 0) {
-		CNT_ADD(s->t->be->be_cnt.failed_resp, 1);
+		STREAM_BE_SRV_ADD(s, failed_resp);
 		session_close(s, TERM_SRV_ABORT, TERM_ST_DATA);
 		return;
 	}
 	if (c->eof && !c->msg_done && c->mode != BODY_TUNNEL) {
 		/* truncated response: the client sees the connection close */
-		CNT_ADD(s->t->be->be_cnt.srv_aborts, 1);
+		STREAM_BE_SRV_ADD(s, srv_aborts);
 		s->cli_close = 1;
 		s->t->srv_close = 1;
 		s->t->term[0] = TERM_SRV_ABORT;
@@ -786,7 +865,7 @@ void stream_res_data(struct session *s)
 
 void stream_cli_error(struct session *s)
 {
-	CNT_ADD(s->fe->fe_cnt.cli_aborts, 1);
+	STREAM_BE_SRV_ADD(s, cli_aborts);
 	session_close(s, TERM_CLI_ABORT,
 		      s->state == SS_REQ_WAIT ? TERM_ST_REQ :
 		      s->state == SS_QUEUED ? TERM_ST_QUEUE :
@@ -800,11 +879,11 @@ void stream_srv_error(struct session *s)
 			    PR_RETRY_EMPTY_RESPONSE))
 		return;
 	if (s->http && !s->t->res.head_done) {
-		CNT_ADD(s->t->be->be_cnt.failed_resp, 1);
+		STREAM_BE_SRV_ADD(s, failed_resp);
 		stream_error(s, 502, TERM_SRV_ABORT, TERM_ST_HDR);
 		return;
 	}
-	CNT_ADD(s->t->be->be_cnt.srv_aborts, 1);
+	STREAM_BE_SRV_ADD(s, srv_aborts);
 	session_close(s, TERM_SRV_ABORT, TERM_ST_DATA);
 }
 
@@ -819,7 +898,7 @@ void stream_phase_timeout(struct session *s)
 			session_close(s, 0, 0);
 			return;
 		}
-		CNT_ADD(s->fe->fe_cnt.failed_req, 1);
+		CNT_ADD(s->fe->fe_cnt, failed_req, 1);
 		stream_error(s, 408, TERM_CLI_TO, TERM_ST_REQ);
 		return;
 	case SS_QUEUED:
@@ -1025,9 +1104,7 @@ static void stream_txn_end(struct session *s)
 
 	s->t->t_end = now_of(s);
 	backend_release(s);
-	if (stream_should_log(s))
-		sess_log(s);
-	s->t->logged = 1;
+	stream_txn_done(s);
 	if (s->t->sc)
 		backend_conn_release(s, reuse);
 	s->t->srv_connected = 0;

@@ -52,6 +52,13 @@ void stream_wakeup(struct session *s);
 /* Whether a closing session's last transaction should be logged. */
 int stream_should_log(const struct session *s);
 
+/* Count bytes moved for s: from the client (to_cli 0) or from the server
+ * towards the client (1), on its frontend, backend and server. */
+void stream_count_bytes(struct session *s, uint64_t n, int to_cli);
+
+/* The transaction of s is over: account it (statistics) and log it, once. */
+void stream_txn_done(struct session *s);
+
 /* Answer the client with an error page and close afterwards. */
 void stream_error(struct session *s, int status, char cause, char state);
 

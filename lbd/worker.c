@@ -449,6 +449,7 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 
 	worker_tls = w;
+	lbd_tid = w->id;
 	worker_pin(w);
 	/* a soft stop ends the loop once the last session is gone */
 	for (;;) {
