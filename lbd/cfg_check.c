@@ -118,7 +118,9 @@ static int check_servers(struct cfg_ctx *ctx, struct proxy *be)
 				cfg_alert_global(ctx, "backend '%s': server '%s' has "
 						 "the same id %u as server '%s'.",
 						 be->id, s->id, s->puid, o->id);
-		s->state = (s->flags & SRV_F_DISABLED) ? SRV_ST_MAINT : SRV_ST_UP;
+		s->admin = (s->flags & SRV_F_DISABLED) ? SRV_ADMF_CMAINT : 0;
+		s->oper_up = 1;
+		s->state = s->admin ? SRV_ST_MAINT : SRV_ST_UP;
 		/* fastinter and downinter default to inter, as HAProxy */
 		if (!s->fastinter)
 			s->fastinter = s->inter;

@@ -403,6 +403,7 @@ static void srv_defaults(struct server *srv)
 	srv->pool_max_conn = -1;
 	srv->pool_purge_delay = 5000;
 	srv->state = SRV_ST_UP;
+	srv->oper_up = 1;
 }
 
 int cfg_parse_server(struct cfg_ctx *ctx, int argc, char **argv, int is_default)

@@ -30,6 +30,7 @@
 #include "http1.h"
 #include "log.h"
 #include "proxy.h"
+#include "server.h"
 #include "worker.h"
 
 const char *const chk_status_names[CHK_ST_COUNT] = {
@@ -337,67 +338,9 @@ int chk_cfg_finish(struct cfg_ctx *ctx, struct proxy *be)
 
 /* ---- the transitions ---- */
 
-static void check_log(struct server *srv, int level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void check_log(struct server *srv, int level, const char *fmt, ...)
-{
-	struct proxy *be = srv->be;
-	char line[1024];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(line))
-		n = sizeof(line) - 1;
-	if (level <= 3)
-		log_warnx("%s", line);
-	else
-		log_notice("%s", line);
-	for (unsigned i = 0; i < be->nlogs; i++)
-		slog_send(&be->logs[i], level, lbd.conf->global.log_send_hostname,
-			  lbd.conf->global.log_tag ? lbd.conf->global.log_tag : "lbd",
-			  lbd.pid, line, (size_t)n);
-}
-
 void check_server_set_up(struct server *srv, int up, const char *reason)
 {
-	check_server_set_state(srv, up ? SRV_ST_UP : SRV_ST_DOWN, reason);
-}
-
-void check_server_set_state(struct server *srv, enum srv_state st,
-			    const char *reason)
-{
-	struct proxy *be = srv->be;
-	struct backend_change ch;
-	int up = st == SRV_ST_UP;
-
-	backend_server_state(srv, st, &ch);
-	if (!ch.changed)
-		return;
-	if (st == SRV_ST_DRAIN || st == SRV_ST_MAINT)
-		check_log(srv, 5, "Server %s/%s is %s, reason: %s. %u active and %u "
-			  "backup servers left. %u sessions active, %u requeued, %u "
-			  "remaining in queue.", be->id, srv->id,
-			  st == SRV_ST_DRAIN ? "draining (no new traffic)" :
-			  "in maintenance", reason, ch.act, ch.bck, ch.active,
-			  ch.requeued, ch.queued);
-	else if (up)
-		check_log(srv, 5, "Server %s/%s is UP, reason: %s. %u active and %u "
-			  "backup servers online. %u sessions requeued, %u total in "
-			  "queue.", be->id, srv->id, reason, ch.act, ch.bck,
-			  ch.requeued, ch.queued);
-	else
-		check_log(srv, 1, "Server %s/%s is DOWN, reason: %s. %u active and %u "
-			  "backup servers left. %u sessions active, %u requeued, %u "
-			  "remaining in queue.", be->id, srv->id, reason, ch.act,
-			  ch.bck, ch.active, ch.requeued, ch.queued);
-	if (!up && ch.act + ch.bck == 0)
-		check_log(srv, 0, "backend %s has no server available!", be->id);
+	srv_set_oper(srv, up, reason);
 }
 
 /* The reason text of a transition, as HAProxy writes it. */
@@ -428,14 +371,14 @@ static void check_result(struct check *c)
 	if (check_passed(c->status)) {
 		c->fail = 0;
 		c->succ++;
-		if (srv->state == SRV_ST_DOWN && c->succ >= srv->rise) {
+		if (!srv->oper_up && c->succ >= srv->rise) {
 			check_reason(c, reason, sizeof(reason));
 			check_server_set_up(srv, 1, reason);
 		}
 	} else {
 		c->succ = 0;
 		c->fail++;
-		if (srv->state == SRV_ST_UP && c->fail >= srv->fall) {
+		if (srv->oper_up && c->fail >= srv->fall) {
 			check_reason(c, reason, sizeof(reason));
 			check_server_set_up(srv, 0, reason);
 		}
@@ -458,7 +401,7 @@ static double check_next_delay(const struct check *c)
 
 	if (c->agent)
 		ms = srv->agent_inter;
-	else if (srv->state == SRV_ST_DOWN)
+	else if (!srv->oper_up)
 		ms = c->succ ? srv->fastinter : srv->downinter;
 	else if (c->fail)
 		ms = srv->fastinter;
@@ -592,18 +535,14 @@ static void check_agent_apply(struct check *c, const struct chk_agent_reply *r)
 				    (r->flags & CHK_AGENT_F_MAXCONN) ? (long)r->maxconn : -1);
 	if (r->flags & CHK_AGENT_F_ADMIN) {
 		if (r->admin == CHK_AGENT_DRAIN)
-			check_server_set_state(srv, SRV_ST_DRAIN, reason);
+			srv_set_admin(srv, SRV_ADMF_FDRAIN, 1, reason);
 		else if (r->admin == CHK_AGENT_MAINT)
-			check_server_set_state(srv, SRV_ST_MAINT, reason);
-		else if (srv->state == SRV_ST_DRAIN || srv->state == SRV_ST_MAINT)
-			check_server_set_state(srv, SRV_ST_UP, reason);
+			srv_set_admin(srv, SRV_ADMF_FMAINT, 1, reason);
+		else
+			srv_set_admin(srv, SRV_ADMF_FMAINT | SRV_ADMF_FDRAIN, 0, reason);
 	}
-	if (r->flags & CHK_AGENT_F_OPER) {
-		if (r->oper == CHK_AGENT_UP && srv->state == SRV_ST_DOWN)
-			check_server_set_state(srv, SRV_ST_UP, reason);
-		else if (r->oper != CHK_AGENT_UP && srv->state == SRV_ST_UP)
-			check_server_set_state(srv, SRV_ST_DOWN, reason);
-	}
+	if (r->flags & CHK_AGENT_F_OPER)
+		srv_set_oper(srv, r->oper == CHK_AGENT_UP, reason);
 }
 
 /* An agent's reply is one line; an incomplete or invalid one changes

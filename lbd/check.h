@@ -72,16 +72,7 @@ int check_start_all(struct worker *w);
 /* Stop and free every check (at exit, on w's thread). */
 void check_stop_all(struct worker *w);
 
-/*
- * Mark a server up or down (a check's verdict, later the runtime API):
- * updates balancing, moves or serves queued requests, logs the transition
- * with its reason in HAProxy's wording. Takes be->lock.
- */
+/* Mark a server up or down (a check's verdict): see srv_set_oper(). */
 void check_server_set_up(struct server *srv, int up, const char *reason);
-
-/* The same for any state: UP, DOWN, DRAIN (no new traffic) or MAINT. */
-enum srv_state;
-void check_server_set_state(struct server *srv, enum srv_state st,
-			    const char *reason);
 
 #endif

@@ -110,6 +110,16 @@ extern const char *const srv_state_names[SRV_ST_COUNT];
 enum {
 	SRV_F_BACKUP   = 1u << 0,
 	SRV_F_DISABLED = 1u << 1,	/* "disabled": MAINT at start */
+	SRV_F_DYNAMIC  = 1u << 2,	/* added at run time ("add server") */
+};
+
+/* Administrative state bits (HAProxy's values, as "show servers state"
+ * prints them). */
+enum {
+	SRV_ADMF_FMAINT = 0x01,		/* forced maintenance (CLI, agent) */
+	SRV_ADMF_CMAINT = 0x04,		/* "disabled" in the configuration */
+	SRV_ADMF_FDRAIN = 0x08,		/* forced drain (CLI, agent) */
+	SRV_ADMF_MAINT  = SRV_ADMF_FMAINT | SRV_ADMF_CMAINT,
 };
 
 /* A request or connection waiting for a server slot. */
@@ -137,7 +147,9 @@ struct server {
 	unsigned uweight;		/* configured weight, 0..256 */
 	unsigned maxconn, minconn, maxqueue;
 	unsigned flags;
-	enum srv_state state;
+	enum srv_state state;		/* effective: from admin and oper_up */
+	unsigned admin;			/* SRV_ADMF_* */
+	int oper_up;			/* the checks' verdict (1 without checks) */
 	int send_proxy;			/* send-proxy (v1) */
 	int check_send_proxy;		/* check-send-proxy */
 	int pool_max_conn;		/* -1 unlimited */

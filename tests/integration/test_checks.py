@@ -505,10 +505,10 @@ def test_agent_check_weight_drain_and_down(lbd, backends):
             counts[c.getresponse().read().decode()] += 1
         assert counts == {"s1": 10, "s2": 40}     # 25 : 100
         agent.line = b"drain\n"
-        wait_log(l, r"Server be/s1 is draining")
+        wait_log(l, r"Server be/s1 enters drain state \(agent reports \"drain\"\)")
         assert who(port, 4) == {(200, "s2")}
         agent.line = b"ready 100%\n"
-        wait_log(l, r"Server be/s1 is UP, reason: agent reports")
+        wait_log(l, r"Server be/s1 is UP \(leaving forced drain\)")
         agent.line = b"down #maintenance window\n"
         line = wait_log(l, r"Server be/s1 is DOWN, reason: agent reports")
         assert "maintenance window" in line
