@@ -251,14 +251,28 @@ void backend_server_tune(struct server *srv, int weight_pct, long maxconn)
 	struct proxy *be = srv->be;
 
 	pthread_mutex_lock(&be->lock);
-	if (weight_pct >= 0)
-		srv->agent_pct = (unsigned)weight_pct;
+	if (weight_pct >= 0) {
+		unsigned long long w = (unsigned long long)srv->iweight * (unsigned)weight_pct / 100;
+
+		srv->uweight = w > 256 ? 256 : (unsigned)w;
+	}
 	if (maxconn >= 0) {
 		srv->maxconn = (unsigned)maxconn;
 		srv->lb.maxconn = (unsigned)maxconn;
 	}
 	proxy_srv_recalc(be);
 	backend_dispatch(be);	/* a higher limit may serve queued requests */
+	pthread_mutex_unlock(&be->lock);
+}
+
+void backend_server_weight(struct server *srv, unsigned weight)
+{
+	struct proxy *be = srv->be;
+
+	pthread_mutex_lock(&be->lock);
+	srv->uweight = weight > 256 ? 256 : weight;
+	proxy_srv_recalc(be);
+	backend_dispatch(be);
 	pthread_mutex_unlock(&be->lock);
 }
 

@@ -67,9 +67,12 @@ enum srv_state;
 void backend_server_state(struct server *srv, enum srv_state st,
 			  struct backend_change *ch);
 
-/* Change a server's weight (percent of its configured weight; -1 keeps
+/* Change a server's weight (percent of its initial weight; -1 keeps
  * it) and maxconn (-1 keeps it), as an agent asks. Takes the lock. */
 void backend_server_tune(struct server *srv, int weight_pct, long maxconn);
+
+/* Set a server's current weight (0..256; "set weight"). Takes the lock. */
+void backend_server_weight(struct server *srv, unsigned weight);
 
 /* Mark a server connection attempt's failure in the counters. */
 void backend_conn_failed(struct session *s);

@@ -120,6 +120,7 @@ static int check_servers(struct cfg_ctx *ctx, struct proxy *be)
 						 be->id, s->id, s->puid, o->id);
 		s->admin = (s->flags & SRV_F_DISABLED) ? SRV_ADMF_CMAINT : 0;
 		s->oper_up = 1;
+		s->iweight = s->uweight;
 		s->state = s->admin ? SRV_ST_MAINT : SRV_ST_UP;
 		/* fastinter and downinter default to inter, as HAProxy */
 		if (!s->fastinter)

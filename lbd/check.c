@@ -66,6 +66,8 @@ struct check {
 	unsigned step;			/* tcp-check: next rule */
 	int eof, l7;
 	int agent;			/* an agent check, not a health check */
+	int disabled;			/* "disable health|agent" */
+	int ran;			/* a verdict exists */
 	int smtp_greeted;		/* smtpchk: greeting judged, hello sent */
 	size_t smtp_off;		/* where the hello's reply starts */
 	unsigned succ, fail;		/* consecutive results */
@@ -430,6 +432,9 @@ static void check_finish(struct check *c, enum chk_status st, int code,
 	c->duration = (long)((ev_now(loop) - c->start) * 1000.0 + 0.5);
 	c->phase = CHK_IDLE;
 	c->resplen = 0;
+	c->ran = 1;
+	if (!c->agent && !check_passed(st))
+		atomic_fetch_add(&c->srv->chk_fail, 1);
 	if (!c->agent)		/* an agent's silence says nothing of health */
 		check_result(c);
 	ev_timer_stop(loop, &c->timer);
@@ -920,6 +925,11 @@ static void check_launch(struct check *c)
 	const struct tcpchk *t = srv->be->tcpchk;
 	uint32_t tmo = srv->be->to.check ? srv->be->to.check : srv->inter;
 
+	if (c->disabled) {	/* "disable health|agent": keep the rhythm only */
+		ev_timer_set(&c->timer, check_next_delay(c), 0.);
+		ev_timer_start(loop, &c->timer);
+		return;
+	}
 	if (srv->be->to.connect && srv->be->to.connect < tmo)
 		tmo = srv->be->to.connect + (srv->be->to.check ? srv->be->to.check : 0);
 	c->start = ev_now(loop);
@@ -1151,4 +1161,46 @@ void check_stop_all(struct worker *w)
 		free(c->resp);
 		free(c);
 	}
+}
+
+/* ---- what the runtime API reads and changes ---- */
+
+int check_view(const struct server *srv, int agent, struct check_view *v)
+{
+	const struct check *c = agent ? srv->agent : srv->check;
+
+	memset(v, 0, sizeof(*v));
+	v->rise = srv->rise;
+	v->fall = srv->fall;
+	if (!c)
+		return 0;
+	v->configured = 1;
+	v->enabled = !c->disabled;
+	v->ran = c->ran;
+	v->running = c->phase != CHK_IDLE;
+	v->status = c->ran ? c->status : CHK_ST_UNKNOWN;
+	v->code = c->code;
+	v->duration = c->ran ? c->duration : -1;
+	v->info = c->info;
+	if (agent) {
+		v->health = v->rise = v->fall = 1;
+		return 1;
+	}
+	if (srv->oper_up)
+		v->health = srv->rise + srv->fall - 1 - (c->fail < srv->fall ? c->fail : srv->fall - 1);
+	else
+		v->health = c->succ < srv->rise ? c->succ : srv->rise - 1;
+	v->succ = c->succ;
+	v->fail = c->fail;
+	return 1;
+}
+
+int check_set_enabled(struct server *srv, int agent, int on)
+{
+	struct check *c = agent ? srv->agent : srv->check;
+
+	if (!c)
+		return -1;
+	c->disabled = !on;
+	return 0;
 }

@@ -75,4 +75,22 @@ void check_stop_all(struct worker *w);
 /* Mark a server up or down (a check's verdict): see srv_set_oper(). */
 void check_server_set_up(struct server *srv, int up, const char *reason);
 
+/* What "show stat" and "show servers state" show of a server's check
+ * (agent 0) or agent check (agent 1). */
+struct check_view {
+	int configured, enabled, running, ran;
+	enum chk_status status;
+	int code;
+	long duration;			/* ms, -1 before the first verdict */
+	const char *info;
+	unsigned health, rise, fall;	/* HAProxy's health counter */
+	unsigned succ, fail;		/* consecutive results */
+};
+
+/* Fill v; returns 1 if the server has such a check, else 0. Worker 0. */
+int check_view(const struct server *srv, int agent, struct check_view *v);
+
+/* "enable|disable health|agent": 0, or -1 when the server has none. */
+int check_set_enabled(struct server *srv, int agent, int on);
+
 #endif

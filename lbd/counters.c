@@ -57,6 +57,8 @@ void cnt_swrate_add(struct swrate *s, unsigned v)
 		sum = sum - sum / SWRATE_N + v;
 	}
 	atomic_store_explicit(&s->sum, sum, memory_order_relaxed);
+	if (v > atomic_load_explicit(&s->max, memory_order_relaxed))
+		atomic_store_explicit(&s->max, v, memory_order_relaxed);
 }
 
 unsigned long long cnt_sum(const struct pr_counters *arr, unsigned n, size_t off)
@@ -110,6 +112,21 @@ unsigned cnt_time_avg(const struct pr_counters *arr, unsigned n, int which)
 		cnt += atomic_load_explicit(&arr[i].times[which].n, memory_order_relaxed);
 	}
 	return cnt ? (unsigned)(sum / cnt) : 0;
+}
+
+unsigned cnt_time_max(const struct pr_counters *arr, unsigned n, int which)
+{
+	unsigned m = 0;
+
+	if (!arr)
+		return 0;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned v = atomic_load_explicit(&arr[i].times[which].max,
+						  memory_order_relaxed);
+		if (v > m)
+			m = v;
+	}
+	return m;
 }
 
 unsigned long long cnt_last(const struct pr_counters *arr, unsigned n)

@@ -28,6 +28,7 @@ struct freq_ctr {
 struct swrate {
 	atomic_ullong sum;		/* avg * SWRATE_N once warm */
 	atomic_uint n;			/* samples so far, up to SWRATE_N */
+	atomic_uint max;		/* the highest sample */
 };
 
 enum { CNT_T_QUEUE, CNT_T_CONNECT, CNT_T_RESPONSE, CNT_T_TOTAL, CNT_T_COUNT };
@@ -81,6 +82,9 @@ unsigned cnt_rate(const struct pr_counters *arr, unsigned n, size_t off);
 
 /* The average of a time over n blocks, weighted by their sample counts. */
 unsigned cnt_time_avg(const struct pr_counters *arr, unsigned n, int which);
+
+/* The highest sample of a time over n blocks. */
+unsigned cnt_time_max(const struct pr_counters *arr, unsigned n, int which);
 
 /* The latest last_sess over n blocks (0: never). */
 unsigned long long cnt_last(const struct pr_counters *arr, unsigned n);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cfg.h"
@@ -18,7 +19,7 @@
 #include "proxy.h"
 #include "worker.h"
 
-#define LBD_VERSION "0.1.0"
+#include "version.h"
 #define MAX_CFG_FILES 64
 
 static void usage(void)
@@ -226,6 +227,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	memset(&lbd, 0, sizeof(lbd));
 	lbd.conf = conf;
+	lbd.start_time = (double)time(NULL);
 	if (gethostname(lbd.hostname, sizeof(lbd.hostname) - 1) < 0)
 		strcpy(lbd.hostname, "localhost");
 	if (raise_fd_limit(conf->global.maxconn) < 0)

@@ -144,7 +144,8 @@ struct server {
 	uint32_t puid;
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
-	unsigned uweight;		/* configured weight, 0..256 */
+	unsigned uweight;		/* current weight, 0..256 (agent, "set weight") */
+	unsigned iweight;		/* initial weight, as configured */
 	unsigned maxconn, minconn, maxqueue;
 	unsigned flags;
 	enum srv_state state;		/* effective: from admin and oper_up */
@@ -182,6 +183,7 @@ struct server {
 	uint64_t downtime;		/* seconds spent DOWN before down_since */
 	atomic_ullong chk_fail;		/* failed checks */
 	atomic_ullong chk_down;		/* UP -> DOWN transitions */
+	atomic_uint rate_max;		/* highest session rate seen */
 	atomic_uint idle_count;
 	struct idle_conn *idle[LBD_MAX_THREADS];	/* per-thread idle lists */
 };
@@ -255,6 +257,8 @@ struct proxy {
 	unsigned be_max;		/* highest beconn (under lock) */
 	uint64_t down_since, downtime;	/* backend without servers (seconds) */
 	atomic_ullong chk_down;		/* backend went without servers */
+	atomic_uint rate_max[4];	/* STATS_RATE_*: highest rates seen */
+	atomic_int paused;		/* "disable frontend": not accepting */
 	unsigned srv_act, srv_bck;	/* usable servers */
 	uint64_t last_change;
 };
@@ -290,6 +294,9 @@ struct global {
 	int nosplice;
 	unsigned spread_checks;		/* percent of jitter on check intervals */
 };
+
+/* The rates whose maxima the stats sampler keeps (proxy rate_max[]). */
+enum { STATS_RATE_SESS, STATS_RATE_CONN, STATS_RATE_REQ, STATS_RATE_BE_SESS };
 
 /* A whole parsed configuration (one generation). */
 struct lbd_conf {

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "proxy.h"
 #include "session.h"
+#include "stats.h"
 #include "worker.h"
 
 struct lbd_env lbd;
@@ -111,6 +112,8 @@ static int worker_over_limit(const struct bind *b)
 {
 	const struct proxy *fe = b->fe;
 
+	if (atomic_load(&fe->paused))
+		return 1;
 	if (atomic_load(&lbd.actconn) >= lbd.conf->global.maxconn)
 		return 1;
 	if (b->maxconn && atomic_load(&((struct bind *)b)->curconn) >= b->maxconn)
@@ -166,6 +169,17 @@ static void worker_resume_listeners(struct worker *w)
 			ev_io_start(w->loop, &l->io);
 		}
 	}
+}
+
+/* Listeners follow their frontend's pause ("disable frontend") at once. */
+static void worker_sync_listeners(struct worker *w)
+{
+	if (w->stopping)
+		return;
+	for (struct listener *l = w->listeners; l; l = l->next)
+		if (!l->paused && atomic_load(&l->b->fe->paused))
+			listener_pause(l);
+	worker_resume_listeners(w);
 }
 
 static void worker_close_listeners(struct worker *w)
@@ -343,6 +357,14 @@ static void worker_wake_cb(struct ev_loop *loop, ev_async *a, int revents)
 		worker_hard_stop(w);
 	else if (st == 1)
 		worker_soft_stop(w);
+	else
+		worker_sync_listeners(w);
+}
+
+void worker_kick_all(void)
+{
+	for (unsigned i = 0; i < lbd.nworkers; i++)
+		ev_async_send(lbd.workers[i].loop, &lbd.workers[i].wake);
 }
 
 static void worker_hard_stop_cb(struct ev_loop *loop, ev_timer *t, int revents)
@@ -376,6 +398,8 @@ static void worker_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 
 	worker_resume_listeners(w);
 	backend_idle_purge(w, 0);
+	if (w->id == 0)
+		stats_sample_rates();
 }
 
 /* ---- threads ---- */

@@ -51,7 +51,8 @@ struct lbd_env {
 	atomic_int stopping;		/* 1 soft stop, 2 hard stop */
 	unsigned pid;
 	char hostname[256];
-	double start_time;
+	double start_time;		/* wall clock, seconds */
+	atomic_uint max_conn_rate;	/* highest process-wide connection rate */
 };
 
 extern struct lbd_env lbd;
@@ -69,6 +70,9 @@ void worker_wake_session(struct session *s);
 
 /* Ask every worker to stop listening (soft) or to stop at once (hard). */
 void worker_stop_all(int hard);
+
+/* Wake every worker to re-read shared settings (frontend pauses). */
+void worker_kick_all(void);
 
 /* Called when a session ends on this worker: resume paused listeners. */
 void worker_session_closed(struct worker *w);
