@@ -395,6 +395,18 @@ void backend_idle_purge(struct worker *w, int all)
 	}
 }
 
+void backend_idle_purge_server(struct worker *w, void *srv_arg)
+{
+	struct server *srv = srv_arg;
+	struct idle_conn *c, *n;
+
+	for (c = srv->idle[w->id]; c; c = n) {
+		n = c->next;
+		idle_unlink(c);
+		idle_free(c);
+	}
+}
+
 /* ---- connecting ---- */
 
 static int backend_send_proxy(struct session *s)

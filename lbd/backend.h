@@ -71,6 +71,10 @@ void backend_server_state(struct server *srv, enum srv_state st,
  * it) and maxconn (-1 keeps it), as an agent asks. Takes the lock. */
 void backend_server_tune(struct server *srv, int weight_pct, long maxconn);
 
+/* Close w's idle connections to one server (after its address changed);
+ * runs on w's thread (worker_call). */
+void backend_idle_purge_server(struct worker *w, void *srv);
+
 /* Set a server's current weight (0..256; "set weight"). Takes the lock. */
 void backend_server_weight(struct server *srv, unsigned weight);
 

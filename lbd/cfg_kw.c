@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cfg.h"
+#include "cli.h"
 #include "cfg_lex.h"
 #include "check.h"
 #include "check_tcp.h"
@@ -192,6 +193,13 @@ static int kw_g_user(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 	return 0;
 }
 
+/* stats socket|timeout|maxconn: the runtime API (cli.c) */
+static int kw_g_stats(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		      char **argv)
+{
+	return cli_cfg_stats(ctx, argc, argv);
+}
+
 /* cpu-map [auto:]<thread-set> <cpu-set>: "1/1-4 0-3", "1-4 0-3", "1 0" */
 static int kw_g_cpumap(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 		       char **argv)
@@ -271,7 +279,7 @@ static const struct cfg_kw cfg_global_kws[] = {
 	{ "thread-groups", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "lbd runs a single thread group; remove it (nbthread and cpu-map are enough)" },
 	{ "thread-group", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "lbd runs a single thread group; remove it" },
 	{ "numa-cpuset", CFG_SEC_GLOBAL, kw_removed, 0, 0, 0, "is not an HAProxy keyword: bind threads to CPUs with 'cpu-map'" },
-	{ "stats", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "the runtime API arrives with its own issue" },
+	{ "stats", CFG_SEC_GLOBAL, kw_g_stats, 0, 0, 0, NULL },
 	{ "master-worker", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "master-worker mode arrives with reload support" },
 	{ "ssl-default-bind-ciphers", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
 	{ "ssl-default-bind-ciphersuites", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },

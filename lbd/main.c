@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "cli.h"
 #include "log.h"
 #include "proxy.h"
 #include "worker.h"
@@ -233,7 +234,8 @@ int main(int argc, char **argv)
 	if (raise_fd_limit(conf->global.maxconn) < 0)
 		log_warn("cannot raise the file descriptor limit for maxconn %u",
 			 conf->global.maxconn);
-	if (worker_bind_all() < 0) {
+	lbd.hard_maxconn = conf->global.maxconn;
+	if (worker_bind_all() < 0 || cli_bind_all(conf) < 0) {
 		lbd_conf_free(conf);
 		return 1;
 	}

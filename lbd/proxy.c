@@ -8,6 +8,7 @@
 #include "check.h"
 #include "check_tcp.h"
 #include "logfmt.h"
+#include "cli.h"
 #include "proxy.h"
 
 const char *const pr_mode_names[PR_MODE_COUNT] = { "tcp", "http" };
@@ -159,6 +160,7 @@ void lbd_conf_free(struct lbd_conf *conf)
 	free(conf->global.log_tag);
 	free(conf->global.log_send_hostname);
 	free(conf->global.node);
+	cli_cfg_free(conf->global.cli);
 	free(conf);
 }
 

@@ -24,6 +24,7 @@ struct idle_conn;
 struct check;
 struct chk_http;
 struct tcpchk;
+struct cli_listener;
 
 /* What a backend's health checks do. */
 enum { PR_CHK_TCP, PR_CHK_HTTP, PR_CHK_TCPCHK, PR_CHK_PROTO };
@@ -293,6 +294,9 @@ struct global {
 	int cpu_map[LBD_MAX_THREADS];	/* -1 = not pinned */
 	int nosplice;
 	unsigned spread_checks;		/* percent of jitter on check intervals */
+	struct cli_listener *cli;	/* "stats socket" lines */
+	uint32_t cli_timeout;		/* "stats timeout", ms (0: 10 s) */
+	unsigned cli_maxconn;		/* "stats maxconn" (0: 10) */
 };
 
 /* The rates whose maxima the stats sampler keeps (proxy rate_max[]). */

@@ -433,7 +433,6 @@ static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	}
 	if (n > 0) {
 		s->t->bytes_out += (uint64_t)n;
-		stream_count_bytes(s, (uint64_t)n, 1);
 		s->exp_s = tmo(ev_now(loop), stream_srv_timeout(s));
 		s->t->res_started = 1;
 	}
@@ -493,8 +492,10 @@ static int sess_flush(struct session *s)
 			stream_cli_error(s);
 			return -1;
 		}
-		if (s->t->res.fwd + s->t->res.pdata != before)
+		if (s->t->res.fwd + s->t->res.pdata != before) {
+			stream_count_bytes(s, before - s->t->res.fwd - s->t->res.pdata, 1);
 			s->exp_c = tmo(now, stream_cli_timeout(s));
+		}
 	}
 	if (s->t->sc && s->t->srv_connected && (s->t->req.fwd || s->t->req.pdata)) {
 		before = s->t->req.fwd + s->t->req.pdata;
@@ -503,8 +504,10 @@ static int sess_flush(struct session *s)
 			stream_srv_error(s);	/* may retry on a new connection */
 			return s->freeing ? -1 : 0;
 		}
-		if (s->t->req.fwd + s->t->req.pdata != before)
+		if (s->t->req.fwd + s->t->req.pdata != before) {
+			stream_count_bytes(s, before - s->t->req.fwd - s->t->req.pdata, 2);
 			s->exp_s = tmo(now, stream_srv_timeout(s));
+		}
 	}
 	return 0;
 }

@@ -172,7 +172,6 @@ void stream_error(struct session *s, int status, char cause, char state)
 	s->t->req.b.head = 0;
 	s->t->req.fwd = s->t->req.keep = 0;
 	s->t->bytes_out += s->t->res.fwd;
-	CNT_ADD(s->fe->fe_cnt, bytes_out, s->t->res.fwd);
 	/* HAProxy counts its pages like responses, except those answering a
 	 * request it could not parse (0) */
 	s->t->log_bytes = state == TERM_ST_REQ ? 0 : hhead_log_size_page(e->data, e->len);
@@ -185,18 +184,22 @@ void stream_error(struct session *s, int status, char cause, char state)
 /* ---- statistics ---- */
 
 
-void stream_count_bytes(struct session *s, uint64_t n, int to_cli)
+void stream_count_bytes(struct session *s, uint64_t n, int dir)
 {
 	struct txn *t = s->t;
 
-	if (to_cli) {
+	switch (dir) {
+	case 0:		/* from the client */
+		CNT_ADD(s->fe->fe_cnt, bytes_in, n);
+		break;
+	case 1:		/* to the client */
 		CNT_ADD(s->fe->fe_cnt, bytes_out, n);
 		if (t->be)
 			CNT_ADD(t->be->be_cnt, bytes_out, n);
 		if (t->srv)
 			CNT_ADD(t->srv->cnt, bytes_out, n);
-	} else {
-		CNT_ADD(s->fe->fe_cnt, bytes_in, n);
+		break;
+	default:	/* to the server */
 		if (t->be)
 			CNT_ADD(t->be->be_cnt, bytes_in, n);
 		if (t->srv)
@@ -232,7 +235,9 @@ void stream_txn_done(struct session *s)
 
 	if (t->logged)
 		return;
-	if (s->http && t->status > 0)
+	/* a response that went out: lbd's own page or the server's (not the
+	 * status the log gives a client that left without asking anything) */
+	if (s->http && t->status > 0 && (t->err_sent || t->t_res > 0))
 		CNT_ADD(s->fe->fe_cnt, http_rsp[t->status / 100 <= 5 ? t->status / 100 : 0], 1);
 	stream_count_times(s);
 	if (stream_should_log(s))

@@ -52,9 +52,10 @@ void stream_wakeup(struct session *s);
 /* Whether a closing session's last transaction should be logged. */
 int stream_should_log(const struct session *s);
 
-/* Count bytes moved for s: from the client (to_cli 0) or from the server
- * towards the client (1), on its frontend, backend and server. */
-void stream_count_bytes(struct session *s, uint64_t n, int to_cli);
+/* Count bytes moved for s: read from the client (dir 0: frontend's bin),
+ * sent to the client (1: bout of the frontend, backend and server), sent
+ * to the server (2: bin of the backend and server). */
+void stream_count_bytes(struct session *s, uint64_t n, int dir);
 
 /* The transaction of s is over: account it (statistics) and log it, once. */
 void stream_txn_done(struct session *s);

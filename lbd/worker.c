@@ -22,6 +22,7 @@
 #include "backend.h"
 #include "buf.h"
 #include "check.h"
+#include "cli.h"
 #include "log.h"
 #include "proxy.h"
 #include "session.h"
@@ -267,16 +268,47 @@ void worker_wake_session(struct session *s)
 	ev_async_send(w->loop, &w->wake);
 }
 
+int worker_call(struct worker *w, void (*fn)(struct worker *, void *), void *arg)
+{
+	struct wcall *c = malloc(sizeof(*c));
+
+	if (!c)
+		return -1;
+	c->fn = fn;
+	c->arg = arg;
+	c->next = NULL;
+	pthread_mutex_lock(&w->inbox_lock);
+	/* in order: append */
+	if (w->calls_tail)
+		w->calls_tail->next = c;
+	else
+		w->calls = c;
+	w->calls_tail = c;
+	pthread_mutex_unlock(&w->inbox_lock);
+	ev_async_send(w->loop, &w->wake);
+	return 0;
+}
+
 static void worker_run_queues(struct worker *w)
 {
 	struct session *list;
+	struct wcall *calls;
 
 	pthread_mutex_lock(&w->inbox_lock);
 	list = w->inbox;
 	w->inbox = NULL;
+	calls = w->calls;
+	w->calls = w->calls_tail = NULL;
 	for (struct session *s = list; s; s = s->next_q)
 		s->queued = 0;
 	pthread_mutex_unlock(&w->inbox_lock);
+	while (calls) {
+		struct wcall *c = calls;
+
+		calls = c->next;
+		c->fn(w, c->arg);
+		free(c);
+	}
 	while (list) {
 		struct session *s = list;
 
@@ -314,6 +346,8 @@ static void worker_soft_stop(struct worker *w)
 
 		w->stopping = 1;
 		worker_close_listeners(w);
+		if (w->id == 0)
+			cli_stop();
 		if (hsa) {
 			ev_timer_set(&w->hard_stop, hsa / 1000.0, 0.);
 			ev_timer_start(w->loop, &w->hard_stop);
@@ -342,6 +376,8 @@ static void worker_hard_stop(struct worker *w)
 	struct session *s;
 
 	worker_close_listeners(w);
+	if (w->id == 0)
+		cli_stop();
 	while ((s = w->sessions))
 		session_close(s, TERM_KILLED, 0);
 	backend_idle_purge(w, 1);
@@ -452,6 +488,12 @@ static void worker_fini(struct worker *w)
 		close(w->pipes[w->npipes][0]);
 		close(w->pipes[w->npipes][1]);
 	}
+	while (w->calls) {		/* never run: the loop is gone */
+		struct wcall *c = w->calls;
+
+		w->calls = c->next;
+		free(c);
+	}
 	pthread_mutex_destroy(&w->inbox_lock);
 }
 
@@ -530,6 +572,12 @@ int worker_run_all(void)
 		rc = 1;
 		goto out;
 	}
+	/* and so does the runtime API */
+	if (cli_start(&lbd.workers[0]) < 0) {
+		log_warnx("cannot start the stats sockets");
+		rc = 1;
+		goto out;
+	}
 	for (unsigned i = 1; i < n; i++)
 		pthread_create(&lbd.workers[i].thread, NULL, worker_main, &lbd.workers[i]);
 	worker_main(&lbd.workers[0]);
@@ -540,6 +588,7 @@ int worker_run_all(void)
 		ev_signal_stop(lbd.workers[0].loop, &sigs[i]);
 	}
 out:
+	cli_stop();
 	check_stop_all(&lbd.workers[0]);
 	for (unsigned i = 0; i < n; i++)
 		worker_fini(&lbd.workers[i]);

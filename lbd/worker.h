@@ -14,8 +14,16 @@
 
 struct session;
 struct listener;
+struct worker;
 
 #define WORKER_PIPES	64	/* free pipes a thread keeps */
+
+/* A function to run on a given worker's thread. */
+struct wcall {
+	struct wcall *next;
+	void (*fn)(struct worker *w, void *arg);
+	void *arg;
+};
 
 /* Per-thread state. Everything here is touched by its own thread only,
  * except the inbox (mutex) and the async watcher. */
@@ -28,6 +36,7 @@ struct worker {
 	ev_timer tick;			/* 100 ms: listener resume, idle purge */
 	pthread_mutex_t inbox_lock;
 	struct session *inbox;		/* sessions handed over by other threads */
+	struct wcall *calls, *calls_tail;	/* functions to run here (inbox_lock) */
 	struct session *runq;		/* sessions to process before sleeping */
 	struct session *freeq;		/* sessions to free after callbacks */
 	struct session *sessions;	/* every live session of this thread */
@@ -53,6 +62,7 @@ struct lbd_env {
 	char hostname[256];
 	double start_time;		/* wall clock, seconds */
 	atomic_uint max_conn_rate;	/* highest process-wide connection rate */
+	unsigned hard_maxconn;		/* maxconn at start: "set maxconn global" bound */
 };
 
 extern struct lbd_env lbd;
@@ -70,6 +80,10 @@ void worker_wake_session(struct session *s);
 
 /* Ask every worker to stop listening (soft) or to stop at once (hard). */
 void worker_stop_all(int hard);
+
+/* Run fn(w, arg) on w's thread, soon (calls keep their order). 0, or -1
+ * when memory is short. Any thread may call. */
+int worker_call(struct worker *w, void (*fn)(struct worker *w, void *arg), void *arg);
 
 /* Wake every worker to re-read shared settings (frontend pauses). */
 void worker_kick_all(void);
