@@ -494,9 +494,22 @@ static void cli_process(struct cli_conn *c)
 	cli_flush(c);
 }
 
+static void cli_read(struct cli_conn *c);
+
+/* A connection closed during a callback is freed at its end. */
 static void cli_read_cb(struct ev_loop *loop, ev_io *io, int revents)
 {
 	struct cli_conn *c = io->data;
+
+	c->refs++;
+	cli_read(c);
+	if (--c->refs == 0 && c->dead)
+		cli_conn_free(c);
+}
+
+static void cli_read(struct cli_conn *c)
+{
+	struct ev_loop *loop = cli_w->loop;
 	ssize_t n;
 
 	n = recv(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen, 0);
