@@ -13,6 +13,7 @@
 
 #include "cfg.h"
 #include "cli.h"
+#include "service.h"
 #include "cfg_lex.h"
 #include "check.h"
 #include "check_tcp.h"
@@ -581,6 +582,19 @@ static int kw_p_reuse(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 	return 0;
 }
 
+/* stats enable|uri|... and http-request use-service (service.c) */
+static int kw_p_stats(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		      char **argv)
+{
+	return svc_cfg_stats(ctx, argc, argv);
+}
+
+static int kw_p_http_request(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+			     int argc, char **argv)
+{
+	return svc_cfg_http_request(ctx, argc, argv);
+}
+
 static int kw_p_disabled(struct cfg_ctx *ctx, const struct cfg_kw *kw,
 			 int argc, char **argv)
 {
@@ -956,7 +970,7 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "id", PR_CAP_LISTEN, kw_uint, offsetof(struct proxy, uuid), 1, 2147483647, NULL },
 	{ "description", PR_CAP_DEF | PR_CAP_LISTEN, kw_ignored_warn, 0, 0, 0, "is only shown by the stats page, which arrives with its own issue" },
 	{ "acl", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
-	{ "http-request", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
+	{ "http-request", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_http_request, 0, 0, 0, "only use-service prometheus-exporter until ACLs and rules arrive" },
 	{ "http-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
 	{ "http-after-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
 	{ "tcp-request", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
@@ -972,7 +986,7 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "unique-id-format", PR_CAP_DEF | PR_CAP_FE, kw_unsupported, 0, 0, 0, RULES },
 	{ "unique-id-header", PR_CAP_DEF | PR_CAP_FE, kw_unsupported, 0, 0, 0, RULES },
 	{ "monitor-uri", PR_CAP_DEF | PR_CAP_FE, kw_unsupported, 0, 0, 0, NULL },
-	{ "stats", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, "the stats page arrives with the runtime API issue" },
+	{ "stats", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_stats, 0, 0, 0, "not in defaults; stats admin takes TRUE, FALSE or LOCALHOST until ACLs arrive" },
 	{ "http-check", PR_CAP_DEF | PR_CAP_BE, kw_p_http_check, 0, 0, 0, NULL },
 	{ "tcp-check", PR_CAP_DEF | PR_CAP_BE, kw_p_tcp_check, 0, 0, 0, NULL },
 	{ "external-check", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, CHECKS },
@@ -1035,7 +1049,8 @@ static const char *kw_status(const struct cfg_kw *kw)
 		return "not-supported-yet";
 	if (kw->parse == kw_removed)
 		return "refused";
-	return "supported";
+	/* a note on a supported keyword says which forms are not there yet */
+	return kw->note && kw->parse != kw_ignored_warn ? "partial" : "supported";
 }
 
 void cfg_kw_dump(FILE *out)

@@ -1463,6 +1463,16 @@ static int cmd_shutdown_session(struct cli_ctx *x, int argc, char **argv)
 	return cli_gather_start(x, GATHER_KILL_SESS, 0, id, NULL);
 }
 
+void cli_shutdown_server_sessions(struct server *sv)
+{
+	int level = CLI_LVL_ADMIN, interactive = 0;
+	struct sbuf out = { 0 };
+	struct cli_ctx x = { NULL, &level, &interactive, &out };
+
+	cli_gather_start(&x, GATHER_KILL_SRV, 0, 0, sv);
+	sbuf_free(&out);
+}
+
 static void cmd_shutdown_sessions_server(struct cli_ctx *x, int argc, char **argv)
 {
 	struct server *sv = cli_find_server(x, argc > 3 ? argv[3] : NULL);

@@ -10,6 +10,7 @@
 #include "logfmt.h"
 #include "cli.h"
 #include "proxy.h"
+#include "service.h"
 
 const char *const pr_mode_names[PR_MODE_COUNT] = { "tcp", "http" };
 const char *const pr_reuse_names[PR_REUSE_COUNT] = { "never", "safe",
@@ -136,6 +137,7 @@ void proxy_free(struct proxy *px)
 	free(px->defbe_name);
 	free(px->lb_arg_store);
 	free(px->defsrv_args);
+	svc_conf_free(px->svc);
 	cnt_free(px->fe_cnt);
 	cnt_free(px->be_cnt);
 	free(px->id);

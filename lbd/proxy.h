@@ -25,6 +25,7 @@ struct check;
 struct chk_http;
 struct tcpchk;
 struct cli_listener;
+struct svc_conf;
 
 /* What a backend's health checks do. */
 enum { PR_CHK_TCP, PR_CHK_HTTP, PR_CHK_TCPCHK, PR_CHK_PROTO };
@@ -239,6 +240,7 @@ struct proxy {
 	char *fwdfor_except;
 
 	struct errorfile errs[PR_ERR_COUNT];
+	struct svc_conf *svc;		/* stats page, use-service rules */
 	int check_kind;			/* PR_CHK_* */
 	struct chk_http *httpchk;	/* option httpchk / http-check */
 	struct tcpchk *tcpchk;		/* tcp-check rules */

@@ -69,7 +69,8 @@ void sess_log(struct session *s)
 	v.request_date = s->t->t_req > 0 ? s->t->req_tv : s->accept_tv;
 	v.frontend = fe->id;
 	v.backend = s->t->be ? s->t->be->id : fe->id;
-	v.server = s->t->srv ? s->t->srv->id : "<NOSRV>";
+	v.server = s->t->srv ? s->t->srv->id : s->t->srv_label ? s->t->srv_label :
+		   "<NOSRV>";
 	v.hostname = lbd.hostname;
 	sess_log_timers(s, &v, ev_now(s->w->loop));
 	v.status = s->http ? (s->t->status ? s->t->status : -1) : 0;

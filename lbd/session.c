@@ -18,11 +18,13 @@
 #include "log.h"
 #include "proxy.h"
 #include "sess_log.h"
+#include "service.h"
 #include "session.h"
 #include "worker.h"
 
 const char *const sess_state_names[SS_STATE_COUNT] = {
-	"req-wait", "queued", "connecting", "retry-wait", "forward", "closing"
+	"req-wait", "queued", "connecting", "retry-wait", "forward", "closing",
+	"service"
 };
 
 static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents);
@@ -151,6 +153,7 @@ void session_txn_free(struct session *s)
 
 	if (!t)
 		return;
+	svc_release(s);
 	/* pipelined bytes wait for the next transaction, or go back */
 	s->cli_eof = t->req.eof;
 	if (t->req.b.data)
@@ -592,6 +595,7 @@ void session_close(struct session *s, char cause, char state)
 		 * slot, as with HAProxy */
 		backend_unqueue(s);
 		backend_release(s);
+		svc_release(s);
 		stream_txn_done(s);
 		if (t->sc)
 			backend_conn_release(s, 0);

@@ -78,6 +78,7 @@ enum sess_state {
 	SS_RETRY_WAIT,		/* turn-around before retrying a refused connect */
 	SS_FORWARD,		/* request and response in flight */
 	SS_CLOSING,		/* flushing a final response, then close */
+	SS_SERVICE,		/* answered by lbd itself (stats, exporter) */
 	SS_STATE_COUNT
 };
 extern const char *const sess_state_names[SS_STATE_COUNT];
@@ -97,6 +98,8 @@ enum {
 };
 
 /* A client or server address, kept compact (no sockaddr_storage). */
+struct svc_req;
+
 union sess_addr {
 	struct sockaddr sa;
 	struct sockaddr_in in4;
@@ -115,6 +118,8 @@ struct txn {
 	struct server *prev_srv;	/* for redispatch */
 	struct pendconn *pend;		/* when queued */
 	struct idle_conn *sc;		/* server connection, NULL if none */
+	struct svc_req *svc;		/* a service answers (stats page, exporter) */
+	const char *srv_label;		/* the log's server name then: <STATS> ... */
 	unsigned conn_retries;
 	int redispatched;
 	unsigned srv_counted:1;		/* holds a slot on srv / be */

@@ -731,36 +731,8 @@ void stats_sample_rates(void)
 
 /* ---- show info ---- */
 
-struct info_field {
-	const char *name;
-	const char *tags;
-	enum ff_type type;
-};
 
-enum {
-	INF_NAME, INF_VERSION, INF_RELEASE_DATE, INF_NBTHREAD, INF_NBPROC,
-	INF_PROCESS_NUM, INF_PID, INF_UPTIME, INF_UPTIME_SEC, INF_MEMMAX_MB,
-	INF_POOL_ALLOC_MB, INF_POOL_USED_MB, INF_POOL_FAILED, INF_ULIMIT_N,
-	INF_MAXSOCK, INF_MAXCONN, INF_HARD_MAXCONN, INF_CURR_CONN, INF_CUM_CONN,
-	INF_CUM_REQ, INF_MAX_SSL_CONNS, INF_CURR_SSL_CONNS, INF_CUM_SSL_CONNS,
-	INF_MAXPIPES, INF_PIPES_USED, INF_PIPES_FREE, INF_CONN_RATE,
-	INF_CONN_RATE_LIMIT, INF_MAX_CONN_RATE, INF_SESS_RATE,
-	INF_SESS_RATE_LIMIT, INF_MAX_SESS_RATE, INF_SSL_RATE, INF_SSL_RATE_LIMIT,
-	INF_MAX_SSL_RATE, INF_SSL_FRONTEND_KEY_RATE, INF_SSL_FRONTEND_MAX_KEY_RATE,
-	INF_SSL_FRONTEND_SESSION_REUSE_PCT, INF_SSL_BACKEND_KEY_RATE,
-	INF_SSL_BACKEND_MAX_KEY_RATE, INF_SSL_CACHE_LOOKUPS, INF_SSL_CACHE_MISSES,
-	INF_COMPRESS_BPS_IN, INF_COMPRESS_BPS_OUT, INF_COMPRESS_BPS_RATE_LIM,
-	INF_ZLIB_MEM_USAGE, INF_MAX_ZLIB_MEM_USAGE, INF_TASKS, INF_RUN_QUEUE,
-	INF_IDLE_PCT, INF_NODE, INF_DESCRIPTION, INF_STOPPING, INF_JOBS,
-	INF_UNSTOPPABLE_JOBS, INF_LISTENERS, INF_ACTIVE_PEERS,
-	INF_CONNECTED_PEERS, INF_DROPPED_LOGS, INF_BUSY_POLLING,
-	INF_FAILED_RESOLUTIONS, INF_TOTAL_BYTES_OUT, INF_TOTAL_SPLICED_BYTES_OUT,
-	INF_BYTES_OUT_RATE, INF_DEBUG_COMMANDS_ISSUED, INF_CUM_LOG_MSGS,
-	INF_BUILD_INFO, INF_MEMMAX_BYTES, INF_POOL_ALLOC_BYTES,
-	INF_POOL_USED_BYTES, INF_START_TIME_SEC, INF_TAINTED, INF_COUNT
-};
-
-static const struct info_field info_fields[INF_COUNT] = {
+const struct info_field info_fields[INF_COUNT] = {
 	{ "Name", "POS", FF_STR }, { "Version", "POS", FF_STR },
 	{ "Release_date", "POS", FF_STR }, { "Nbthread", "CGS", FF_U32 },
 	{ "Nbproc", "CGS", FF_U32 }, { "Process_num", "KGP", FF_U32 },
@@ -802,21 +774,21 @@ static const struct info_field info_fields[INF_COUNT] = {
 	{ "Tainted", "SGP", FF_STR },
 };
 
-int stats_info(struct sbuf *out, int fmt)
+void stats_info_fill(struct stats_info *si)
 {
-	struct field f[INF_COUNT];
-	char uptime[64], node[256];
+	struct field *f = si->f;
+	char *uptime = si->uptime, *node = si->node;
 	unsigned long long up = 0, cum_conn = 0, cum_req = 0, bytes_out = 0;
 	unsigned sess_rate = 0, conn_rate = 0, listeners = 0, n = nthr();
 	struct rlimit rl = { 0, 0 };
 	double now = (double)time(NULL);
 
-	memset(f, 0, sizeof(f));
+	memset(f, 0, sizeof(si->f));
 	if (now > lbd.start_time)
 		up = (unsigned long long)(now - lbd.start_time);
-	snprintf(uptime, sizeof(uptime), "%llud %lluh%02llum%02llus", up / 86400,
+	snprintf(uptime, sizeof(si->uptime), "%llud %lluh%02llum%02llus", up / 86400,
 		 up / 3600 % 24, up / 60 % 60, up % 60);
-	snprintf(node, sizeof(node), "%s", lbd.conf->global.node ?
+	snprintf(node, sizeof(si->node), "%s", lbd.conf->global.node ?
 		 lbd.conf->global.node : lbd.hostname);
 	for (struct proxy *px = lbd.conf->proxies; px; px = px->next) {
 		if (!(px->cap & PR_CAP_FE))
@@ -875,6 +847,14 @@ int stats_info(struct sbuf *out, int fmt)
 	f_u64(&f[INF_POOL_USED_BYTES], 0);
 	f_u32(&f[INF_START_TIME_SEC], (uint32_t)lbd.start_time);
 	f_str(&f[INF_TAINTED], "0");
+}
+
+int stats_info(struct sbuf *out, int fmt)
+{
+	struct stats_info si;
+	const struct field *f = si.f;
+
+	stats_info_fill(&si);
 	if (fmt == STATS_FMT_JSON)
 		sbuf_puts(out, "[");
 	for (int i = 0, first = 1; i < INF_COUNT; i++) {

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "logfmt.h"
 #include "proxy.h"
+#include "service.h"
 #include "sess_log.h"
 #include "session.h"
 #include "stream.h"
@@ -532,6 +533,8 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 	CNT_ADD(s->fe->fe_cnt, cum_req, 1);
 	CNT_RATE(s->fe->fe_cnt, req_rate);
 	stream_save_reqline(s, buf, m);
+	if (s->fe->svc && svc_take(s, m, buf))
+		return;
 	s->t->head_req = m->method_len == 4 && memcmp(m->method, "HEAD", 4) == 0;
 	s->t->cli_ver10 = m->version_minor == 0;
 	s->t->be = stream_pick_backend(s);
@@ -660,6 +663,10 @@ void stream_req_data(struct session *s)
 	if (s->http && !c->head_done) {
 		if (s->state == SS_REQ_WAIT)
 			stream_parse_request(s);
+		return;
+	}
+	if (s->state == SS_SERVICE) {
+		svc_req_data(s);
 		return;
 	}
 	if (chn_advance(c) < 0) {
@@ -1066,6 +1073,8 @@ int stream_progress(struct session *s)
 		}
 		return 0;
 	}
+	if (s->state == SS_SERVICE && svc_progress(s) < 0)
+		return -1;
 	if (!s->http || s->t->res.mode == BODY_TUNNEL)
 		return stream_tunnel_progress(s);
 	if (s->state == SS_FORWARD && s->t->req.msg_done && s->t->res.msg_done &&
