@@ -1406,6 +1406,10 @@ static int cli_gather_start(struct cli_ctx *x, int kind, int all, uintptr_t id,
 	g->srv = srv;
 	g->pending = lbd.nworkers;
 	g->c = kind == GATHER_KILL_SRV ? NULL : x->c;
+	if (!g->pending) {		/* no worker runs (tests, fuzzing) */
+		cli_gather_free(g);
+		return 0;
+	}
 	if (g->c)
 		g->c->refs++;
 	for (unsigned i = 0; i < lbd.nworkers; i++)
