@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 struct lbd_conf;
+struct sbuf;
 struct proxy;
 
 /* Where and what is being parsed; passed to every keyword handler. */
@@ -24,6 +25,7 @@ struct cfg_ctx {
 	struct proxy *last_def;		/* defaults for proxies declared next */
 	int nerr, nwarn;
 	int quiet;			/* -q: no warnings printed */
+	struct sbuf *capture;		/* messages go here instead (runtime API) */
 };
 
 enum {

@@ -13,6 +13,7 @@
 #include "check_tcp.h"
 #include "logfmt.h"
 #include "proxy.h"
+#include "server.h"
 
 /* descriptors lbd needs beside the two per connection */
 #define FD_RESERVE	100
@@ -118,25 +119,13 @@ static int check_servers(struct cfg_ctx *ctx, struct proxy *be)
 				cfg_alert_global(ctx, "backend '%s': server '%s' has "
 						 "the same id %u as server '%s'.",
 						 be->id, s->id, s->puid, o->id);
-		s->admin = (s->flags & SRV_F_DISABLED) ? SRV_ADMF_CMAINT : 0;
-		s->oper_up = 1;
-		s->iweight = s->uweight;
-		s->state = s->admin ? SRV_ST_MAINT : SRV_ST_UP;
-		/* fastinter and downinter default to inter, as HAProxy */
-		if (!s->fastinter)
-			s->fastinter = s->inter;
-		if (!s->downinter)
-			s->downinter = s->inter;
-		if (!s->agent_inter)
-			s->agent_inter = s->inter;
+		srv_init(s);
 		if (s->agent_check && !s->agent_port)
 			cfg_alert_global(ctx, "backend '%s': server '%s' has 'agent-check' "
 					 "without 'agent-port'.", be->id, s->id);
 		if (!s->inter)
 			cfg_alert_global(ctx, "backend '%s': server '%s' has 'inter 0'.",
 					 be->id, s->id);
-		s->lb.id = s->puid;
-		s->lb.maxconn = s->maxconn;
 		if (s->minconn) {
 			be->has_minconn = 1;
 			if (s->maxconn && s->minconn > s->maxconn)
@@ -144,7 +133,6 @@ static int check_servers(struct cfg_ctx *ctx, struct proxy *be)
 						 "minconn %u above maxconn %u.", be->id,
 						 s->id, s->minconn, s->maxconn);
 		}
-		s->lb.backup = !!(s->flags & SRV_F_BACKUP);
 		be->lb.nodes[i++] = &s->lb;
 	}
 	be->lb.nnodes = i;

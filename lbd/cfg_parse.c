@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "sbuf.h"
 #include "cfg_lex.h"
 #include "proxy.h"
 
@@ -23,6 +24,10 @@ static void cfg_vmsg(struct cfg_ctx *ctx, const char *label, int pos,
 	char msg[1024];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (ctx->capture) {
+		sbuf_printf(ctx->capture, "%s\n", msg);
+		return;
+	}
 	/* HAProxy's layout, so that existing log scrapers keep working */
 	if (pos)
 		fprintf(stderr, "%-10s (%d) : config : parsing [%s:%d] : %s\n",

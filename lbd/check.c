@@ -1204,3 +1204,41 @@ int check_set_enabled(struct server *srv, int agent, int on)
 	c->disabled = !on;
 	return 0;
 }
+
+/* ---- servers added and removed at run time (worker 0) ---- */
+
+int check_add_server(struct server *s)
+{
+	struct worker *w = &lbd.workers[0];
+
+	if (s->do_check && !(s->check = check_new(w, s, 0, 0.001)))
+		return -1;
+	if (s->agent_check && !(s->agent = check_new(w, s, 1, 0.002)))
+		return -1;
+	return 0;
+}
+
+void check_del_server(struct server *s)
+{
+	struct worker *w = &lbd.workers[0];
+
+	for (struct check **pp = &check_list; *pp;) {
+		struct check *c = *pp;
+
+		if (c->srv != s) {
+			pp = &c->next;
+			continue;
+		}
+		*pp = c->next;
+		ev_timer_stop(w->loop, &c->timer);
+		if (c->fd >= 0) {
+			ev_io_stop(w->loop, &c->io);
+			close(c->fd);
+		}
+		free(c->req);
+		free(c->out);
+		free(c->resp);
+		free(c);
+	}
+	s->check = s->agent = NULL;
+}

@@ -75,6 +75,11 @@ void check_stop_all(struct worker *w);
 /* Mark a server up or down (a check's verdict): see srv_set_oper(). */
 void check_server_set_up(struct server *srv, int up, const char *reason);
 
+/* Start the checks of a server added at run time / stop and free those of
+ * a server being removed. Worker 0. check_add_server: 0 or -1 (ENOMEM). */
+int check_add_server(struct server *s);
+void check_del_server(struct server *s);
+
 /* What "show stat" and "show servers state" show of a server's check
  * (agent 0) or agent check (agent 1). */
 struct check_view {

@@ -25,6 +25,7 @@
 
 #include "backend.h"
 #include "cfg.h"
+#include "lb.h"
 #include "cfg_lex.h"
 #include "check.h"
 #include "cli.h"
@@ -1246,6 +1247,184 @@ static void cmd_show_errors(struct cli_ctx *x, int argc, char **argv)
 	    ts.tv_nsec / 1000000, 0u);
 }
 
+/* ---- dynamic servers ---- */
+
+static void cmd_add_server(struct cli_ctx *x, int argc, char **argv)
+{
+	const char *arg = argc > 2 ? argv[2] : NULL;
+	const char *slash = arg ? strchr(arg, '/') : NULL;
+	char be_name[256], *words[CLI_MAX_ARGS];
+	struct proxy *be, tmp;
+	struct server *srv, *o, **tail;
+	struct lb_node **nodes;
+	struct sbuf errs = { 0 };
+	struct cfg_ctx ctx;
+	uint32_t id = 0;
+	int n = 0, rc, resolve = cfg_resolve_names;
+
+	if (!slash || slash == arg || !slash[1] || (size_t)(slash - arg) >= sizeof(be_name)) {
+		OUT(x, "Require 'backend/server'.\n");
+		return;
+	}
+	memcpy(be_name, arg, (size_t)(slash - arg));
+	be_name[slash - arg] = '\0';
+	be = proxy_find(lbd.conf, be_name, PR_CAP_BE);
+	if (!be) {
+		OUT(x, "No such backend.\n");
+		return;
+	}
+	if (proxy_find_server(be, slash + 1)) {
+		OUT(x, "Already exists a server with the same name in backend.\n");
+		return;
+	}
+	if (argc < 4) {
+		OUT(x, "'server' expects <name> and <addr>[:<port>] as arguments.\n");
+		return;
+	}
+	/* parse as a "server" line of its own (default-server does not apply
+	 * to dynamic servers, as with HAProxy), names never resolved here */
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.id = be->id;
+	tmp.mode = be->mode;
+	tmp.cap = PR_CAP_BE;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.file = "CLI";
+	ctx.line = 1;
+	ctx.conf = lbd.conf;
+	ctx.section = PR_CAP_BE;
+	ctx.cur = &tmp;
+	ctx.quiet = 1;
+	ctx.capture = &errs;
+	words[n++] = "server";
+	words[n++] = (char *)slash + 1;
+	for (int i = 3; i < argc && n < CLI_MAX_ARGS; i++)
+		words[n++] = argv[i];
+	cfg_resolve_names = 0;
+	rc = cfg_parse_server(&ctx, n, words, 0);
+	cfg_resolve_names = resolve;
+	srv = tmp.servers;
+	if (rc < 0 || ctx.nerr || !srv) {
+		OUT(x, "%s", errs.len ? errs.d : "Out of memory.\n");
+		sbuf_free(&errs);
+		while (srv) {
+			o = srv->next;
+			proxy_server_free(srv);
+			srv = o;
+		}
+		return;
+	}
+	sbuf_free(&errs);
+	srv->be = be;
+	srv->flags |= SRV_F_DYNAMIC;
+	for (o = be->servers; o; o = o->next)
+		if (o->puid > id)
+			id = o->puid;
+	srv->puid = id + 1;
+	srv_init(srv);
+	srv->admin |= SRV_ADMF_FMAINT;	/* enabled by "enable server" */
+	srv->state = SRV_ST_MAINT;
+	srv->cnt = cnt_alloc(lbd.conf->global.nbthread);
+	if (!srv->cnt) {
+		proxy_server_free(srv);
+		OUT(x, "Out of memory.\n");
+		return;
+	}
+	pthread_mutex_lock(&be->lock);
+	nodes = realloc(be->lb.nodes, (be->lb.nnodes + 1) * sizeof(*nodes));
+	if (!nodes) {
+		pthread_mutex_unlock(&be->lock);
+		proxy_server_free(srv);
+		OUT(x, "Out of memory.\n");
+		return;
+	}
+	be->lb.nodes = nodes;
+	nodes[be->lb.nnodes++] = &srv->lb;
+	for (tail = &be->servers; *tail; tail = &(*tail)->next)
+		;
+	*tail = srv;
+	be->nservers++;
+	proxy_srv_recalc(be);
+	pthread_mutex_unlock(&be->lock);
+	if (check_add_server(srv) < 0)
+		OUT(x, "Checks could not be started (out of memory).\n");
+	srv_log(srv, 5, "CLI : 'server %s/%s' : New server registered.", be->id, srv->id);
+	OUT(x, "New server registered.\n");
+}
+
+struct cli_del {
+	struct server *srv;
+	atomic_uint pending;
+};
+
+/* On each worker: drop its idle connections to the server; the last one
+ * frees the server. */
+static void cli_del_run(struct worker *w, void *arg)
+{
+	struct cli_del *d = arg;
+
+	backend_idle_purge_server(w, d->srv);
+	if (atomic_fetch_sub(&d->pending, 1) == 1) {
+		proxy_server_free(d->srv);
+		free(d);
+	}
+}
+
+static void cmd_del_server(struct cli_ctx *x, int argc, char **argv)
+{
+	struct server *sv = cli_find_server(x, argc > 2 ? argv[2] : NULL);
+	struct proxy *be;
+	struct cli_del *d;
+	size_t i, j;
+
+	if (!sv)
+		return;
+	be = sv->be;
+	if (!(sv->admin & SRV_ADMF_MAINT)) {
+		OUT(x, "Only servers in maintenance mode can be deleted.\n");
+		return;
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		OUT(x, "Out of memory.\n");
+		return;
+	}
+	pthread_mutex_lock(&be->lock);
+	if (sv->cur_sess || sv->queue.len) {
+		pthread_mutex_unlock(&be->lock);
+		free(d);
+		OUT(x, "Server still has connections attached to it, cannot remove it.\n");
+		return;
+	}
+	for (struct server **pp = &be->servers; *pp; pp = &(*pp)->next)
+		if (*pp == sv) {
+			*pp = sv->next;
+			break;
+		}
+	for (i = j = 0; i < be->lb.nnodes; i++)
+		if (be->lb.nodes[i] != &sv->lb)
+			be->lb.nodes[j++] = be->lb.nodes[i];
+	be->lb.nnodes = j;
+	be->nservers--;
+	proxy_srv_recalc(be);
+	pthread_mutex_unlock(&be->lock);
+	check_del_server(sv);
+	srv_log(sv, 5, "Server %s/%s deleted.", be->id, sv->id);
+	d->srv = sv;
+	atomic_store(&d->pending, lbd.nworkers);
+	if (!lbd.nworkers) {
+		proxy_server_free(sv);
+		free(d);
+	} else {
+		for (unsigned k = 0; k < lbd.nworkers; k++)
+			if (worker_call(&lbd.workers[k], cli_del_run, d) < 0)
+				/* never freed then: a thread may still hold
+				 * idle connections to it */
+				log_warnx("del server: out of memory, %s/%s is "
+					  "not freed", be->id, sv->id);
+	}
+	OUT(x, "Server deleted.\n");
+}
+
 /* ---- commands on every thread ---- */
 
 enum { GATHER_SHOW_SESS, GATHER_KILL_SESS, GATHER_KILL_SRV };
@@ -1496,7 +1675,9 @@ struct cli_cmd {
 };
 
 static const struct cli_cmd cli_cmds[] = {
+	{ { "add", "server" }, "add server <bk>/<srv>", "create a new server", CLI_LVL_ADMIN, cmd_add_server, NULL },
 	{ { "clear", "counters" }, "clear counters [all]", "clear max statistics counters (or all counters)", CLI_LVL_OPER, cmd_clear_counters, NULL },
+	{ { "del", "server" }, "del server <bk>/<srv>", "remove a dynamically added server", CLI_LVL_ADMIN, cmd_del_server, NULL },
 	{ { "disable", "agent" }, "disable agent <bk>/<srv>", "disable agent checks", CLI_LVL_ADMIN, cmd_health_agent, NULL },
 	{ { "disable", "frontend" }, "disable frontend <frontend>", "temporarily disable specific frontend", CLI_LVL_ADMIN, cmd_frontend, NULL },
 	{ { "disable", "health" }, "disable health <bk>/<srv>", "disable health checks", CLI_LVL_ADMIN, cmd_health_agent, NULL },

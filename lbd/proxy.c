@@ -92,7 +92,7 @@ int proxy_inherit(struct proxy *px, const struct proxy *def)
 	return 0;
 }
 
-static void server_free(struct server *s)
+void proxy_server_free(struct server *s)
 {
 	free(s->agent_send);
 	cnt_free(s->cnt);
@@ -107,7 +107,7 @@ void proxy_free(struct proxy *px)
 		return;
 	for (struct server *s = px->servers, *n; s; s = n) {
 		n = s->next;
-		server_free(s);
+		proxy_server_free(s);
 	}
 	for (struct bind *b = px->binds, *n; b; b = n) {
 		n = b->next;

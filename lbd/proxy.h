@@ -322,6 +322,9 @@ struct server *proxy_find_server(const struct proxy *be, const char *name);
 /* Free a whole configuration and everything hanging off it. NULL-safe. */
 void lbd_conf_free(struct lbd_conf *conf);
 
+/* Free one server (not linked anywhere any more). */
+void proxy_server_free(struct server *s);
+
 /* Free one proxy (used for defaults and on errors). NULL-safe. */
 void proxy_free(struct proxy *px);
 

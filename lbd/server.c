@@ -149,3 +149,21 @@ void srv_set_admin(struct server *srv, unsigned bits, int on, const char *reason
 		return;
 	srv_apply(srv, old, "forced", reason);
 }
+
+void srv_init(struct server *s)
+{
+	s->admin = (s->flags & SRV_F_DISABLED) ? SRV_ADMF_CMAINT : 0;
+	s->oper_up = 1;
+	s->iweight = s->uweight;
+	s->state = s->admin ? SRV_ST_MAINT : SRV_ST_UP;
+	/* fastinter and downinter default to inter, as HAProxy */
+	if (!s->fastinter)
+		s->fastinter = s->inter;
+	if (!s->downinter)
+		s->downinter = s->inter;
+	if (!s->agent_inter)
+		s->agent_inter = s->inter;
+	s->lb.id = s->puid;
+	s->lb.maxconn = s->maxconn;
+	s->lb.backup = !!(s->flags & SRV_F_BACKUP);
+}

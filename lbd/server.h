@@ -23,6 +23,10 @@ void srv_set_admin(struct server *srv, unsigned bits, int on, const char *reason
 void srv_log(struct server *srv, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The runtime fields of a parsed server: state from "disabled", initial
+ * weight, check intervals' defaults, balancing node. */
+void srv_init(struct server *s);
+
 /* Seconds spent DOWN so far (closed periods and the current one). */
 unsigned long long srv_downtime(const struct server *srv);
 

@@ -545,3 +545,45 @@ def test_health_disable_keeps_state_and_servers_state_fields(lbd, backends, sock
     assert cli(sock, "disable server be/s2; show servers state be").count(" s2 ") == 1
     line = [x for x in cli(sock, "show servers state be").splitlines() if " s2 " in x][0]
     assert line.split()[6] == "1"
+
+
+def test_add_and_del_server_at_run_time(lbd, backends, sockdir):
+    b1, b2 = backends(2)
+    port = free_port()
+    l = lbd(cfg(sockdir, port, [("s1", b1.addr, "")], glob="    nbthread 2"), [port])
+    sock = os.path.join(sockdir, "admin.sock")
+    assert cli(sock, "add server be/s2 %s weight 3 check inter 100" % b2.addr) == \
+        "New server registered.\n\n"
+    assert cli(sock, "add server be/s2 %s" % b2.addr) == \
+        "Already exists a server with the same name in backend.\n\n"
+    assert cli(sock, "add server be/s3") == \
+        "'server' expects <name> and <addr>[:<port>] as arguments.\n\n"
+    out = cli(sock, "add server be/s3 no-such-host.invalid:80")
+    assert "not an IP address" in out        # never resolved at run time
+    assert "unknown keyword 'frobnicate'" in cli(sock, "add server be/s3 %s frobnicate" % b2.addr)
+    # a new server starts in maintenance, as with HAProxy
+    assert stat_dict(sock, "be", "s2")["status"] == "MAINT"
+    assert {get(port)[1] for _ in range(4)} == {b"s1"}
+    assert cli(sock, "enable server be/s2") == "\n"
+    assert wait_for(lambda: stat_dict(sock, "be", "s2")["status"] == "UP")
+    seen = [get(port)[1] for _ in range(40)]
+    assert seen.count(b"s2") == 30 and seen.count(b"s1") == 10
+    # the first server leaves for good: only once in maintenance and idle
+    assert cli(sock, "del server be/s1") == \
+        "Only servers in maintenance mode can be deleted.\n\n"
+    assert cli(sock, "disable server be/s1; del server be/s1") == "\nServer deleted.\n\n"
+    assert ("be", "s1") not in csv_rows(cli(sock, "show stat"))
+    assert {get(port)[1] for _ in range(6)} == {b"s2"}
+    assert cli(sock, "get weight be/s1") == "No such server.\n\n"
+    # a server with a session attached cannot go
+    hold = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    hold.request("GET", "/sleep/1500")
+    time.sleep(0.3)
+    assert cli(sock, "disable server be/s2; del server be/s2") == \
+        "\nServer still has connections attached to it, cannot remove it.\n\n"
+    assert hold.getresponse().read() == b"s2"
+    hold.close()
+    assert wait_for(lambda: stat_dict(sock, "be", "s2")["scur"] == "0")
+    assert cli(sock, "del server be/s2") == "Server deleted.\n\n"
+    assert get(port)[0] == 503
+    assert wait_for(lambda: any("New server registered" in x for x in l.logs()))
