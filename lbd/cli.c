@@ -28,6 +28,7 @@
 #include "lb.h"
 #include "cfg_lex.h"
 #include "check.h"
+#include "errsnap.h"
 #include "cli.h"
 #include "log.h"
 #include "proxy.h"
@@ -1236,15 +1237,13 @@ static void cmd_clear_counters(struct cli_ctx *x, int argc, char **argv)
 
 static void cmd_show_errors(struct cli_ctx *x, int argc, char **argv)
 {
-	char date[64];
-	struct timespec ts;
-	struct tm tm;
+	const char *px = argc > 2 ? argv[2] : NULL, *what = argc > 3 ? argv[3] : NULL;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	localtime_r(&ts.tv_sec, &tm);
-	strftime(date, sizeof(date), "%d/%b/%Y:%H:%M:%S", &tm);
-	OUT(x, "Total events captured on [%s.%03ld] : %u\n", date,
-	    ts.tv_nsec / 1000000, 0u);
+	if (px && (strcmp(px, "request") == 0 || strcmp(px, "response") == 0)) {
+		what = px;
+		px = NULL;
+	}
+	errsnap_show(x->out, px, what);
 }
 
 /* ---- dynamic servers ---- */

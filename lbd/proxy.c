@@ -9,6 +9,7 @@
 #include "check_tcp.h"
 #include "logfmt.h"
 #include "cli.h"
+#include "errsnap.h"
 #include "proxy.h"
 #include "service.h"
 
@@ -138,6 +139,7 @@ void proxy_free(struct proxy *px)
 	free(px->lb_arg_store);
 	free(px->defsrv_args);
 	svc_conf_free(px->svc);
+	errsnap_free(px);
 	cnt_free(px->fe_cnt);
 	cnt_free(px->be_cnt);
 	free(px->id);

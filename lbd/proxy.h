@@ -26,6 +26,7 @@ struct chk_http;
 struct tcpchk;
 struct cli_listener;
 struct svc_conf;
+struct errsnap;
 
 /* What a backend's health checks do. */
 enum { PR_CHK_TCP, PR_CHK_HTTP, PR_CHK_TCPCHK, PR_CHK_PROTO };
@@ -241,6 +242,7 @@ struct proxy {
 
 	struct errorfile errs[PR_ERR_COUNT];
 	struct svc_conf *svc;		/* stats page, use-service rules */
+	struct errsnap *err_req, *err_res;	/* last invalid messages (errsnap.c) */
 	int check_kind;			/* PR_CHK_* */
 	struct chk_http *httpchk;	/* option httpchk / http-check */
 	struct tcpchk *tcpchk;		/* tcp-check rules */

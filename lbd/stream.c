@@ -13,6 +13,7 @@
 
 #include "backend.h"
 #include "errors.h"
+#include "errsnap.h"
 #include "http1.h"
 #include "http_head.h"
 #include "log.h"
@@ -630,6 +631,9 @@ static void stream_parse_request(struct session *s)
 			stream_error(s, 400, TERM_CLI_ABORT, TERM_ST_REQ);
 		} else if (c->b.data + lbd.conf->global.maxrewrite >= c->b.size) {
 			CNT_ADD(s->fe->fe_cnt, failed_req, 1);
+			errsnap_capture(s, 0, c->b.area + c->b.head, c->b.data,
+					c->b.data, m.err_status == 414 ?
+					"request line too long" : "headers too large");
 			stream_error(s, m.err_status ? m.err_status : 400,
 				     TERM_PROXY, TERM_ST_REQ);
 		}
@@ -639,6 +643,8 @@ static void stream_parse_request(struct session *s)
 		CNT_ADD(s->fe->fe_cnt, failed_req, 1);
 		log_debug("%s: invalid request from client: %s at offset %zu",
 			  s->fe->id, m.err_msg ? m.err_msg : "?", m.err_pos);
+		errsnap_capture(s, 0, c->b.area + c->b.head, c->b.data, m.err_pos,
+				m.err_msg);
 		stream_error(s, m.err_status ? m.err_status : 400, TERM_PROXY,
 			     TERM_ST_REQ);
 		return;
@@ -826,6 +832,8 @@ static void stream_parse_response(struct session *s)
 			STREAM_BE_SRV_ADD(s, failed_resp);
 			log_debug("%s: invalid response from server: %s", s->t->be->id,
 				  m.err_msg ? m.err_msg : "?");
+			errsnap_capture(s, 1, c->b.area + c->b.head + c->fwd,
+					c->b.data - c->fwd, m.err_pos, m.err_msg);
 			stream_error(s, 502, TERM_PROXY, TERM_ST_HDR);
 			return;
 		}

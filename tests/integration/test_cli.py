@@ -587,3 +587,24 @@ def test_add_and_del_server_at_run_time(lbd, backends, sockdir):
     assert cli(sock, "del server be/s2") == "Server deleted.\n\n"
     assert get(port)[0] == 503
     assert wait_for(lambda: any("New server registered" in x for x in l.logs()))
+
+
+def test_show_errors_captures_the_last_invalid_request_and_response(lbd, backends, sockdir):
+    (b,) = backends(1)
+    port = free_port()
+    lbd(cfg(sockdir, port, [("s1", b.addr, "")]), [port])
+    sock = os.path.join(sockdir, "admin.sock")
+    out = cli(sock, "show errors")
+    assert re.match(r"Total events captured on \[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d\.\d{3}\] : 0\n\n$", out)
+    raw_http(port, b"GET /a b HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert raw_http(port, b"GET /bad HTTP/1.1\r\nHost: x\r\n\r\n").startswith(b"HTTP/1.1 502")
+    out = cli(sock, "show errors")
+    assert " : 2\n" in out.splitlines()[0] + "\n"
+    assert re.search(r"\] frontend fe \(#\d+\): invalid request\n  backend <NONE> \(#-1\), "
+                     r"server <NONE> \(#-1\), event #\d+, src 127\.0\.0\.1:\d+\n", out)
+    assert "  00000  GET /a b HTTP/1.1\\r\\n\n" in out
+    assert re.search(r"\] backend be \(#\d+\): invalid response\n  frontend fe \(#\d+\), "
+                     r"server s1 \(#1\)", out)
+    only = cli(sock, "show errors fe request")
+    assert "invalid request" in only and "invalid response" not in only
+    assert cli(sock, "show errors nope") == "No such proxy.\n\n"
