@@ -235,7 +235,8 @@ int main(int argc, char **argv)
 		log_warn("cannot raise the file descriptor limit for maxconn %u",
 			 conf->global.maxconn);
 	lbd.hard_maxconn = conf->global.maxconn;
-	if (worker_bind_all() < 0 || cli_bind_all(conf) < 0) {
+	/* the stats sockets first: once a frontend port answers, they exist */
+	if (cli_bind_all(conf) < 0 || worker_bind_all() < 0) {
 		lbd_conf_free(conf);
 		return 1;
 	}
