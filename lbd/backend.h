@@ -71,6 +71,10 @@ void backend_server_state(struct server *srv, enum srv_state st,
  * it) and maxconn (-1 keeps it), as an agent asks. Takes the lock. */
 void backend_server_tune(struct server *srv, int weight_pct, long maxconn);
 
+/* Set a server's slow-start share (percent, 100: none): its weight in the
+ * dynamic algorithms and its maxconn follow. Takes the lock. */
+void backend_server_ramp(struct server *srv, unsigned pct);
+
 /* Mark a server connection attempt's failure in the counters. */
 void backend_conn_failed(struct session *s);
 

@@ -30,6 +30,9 @@
 #include "http1.h"
 #include "log.h"
 #include "proxy.h"
+#include "session.h"
+#include "slowstart.h"
+#include "srv_sess.h"
 #include "worker.h"
 
 const char *const chk_status_names[CHK_ST_COUNT] = {
@@ -364,6 +367,21 @@ static void check_log(struct server *srv, int level, const char *fmt, ...)
 			  lbd.pid, line, (size_t)n);
 }
 
+/* on-marked-down shutdown-sessions: a DOWN server's sessions are cut;
+ * on-marked-up shutdown-backup-sessions: an active server back UP with a
+ * weight cuts the backups' sessions. */
+static void check_shutdown_sessions(struct server *srv, enum srv_state st)
+{
+	if (st == SRV_ST_DOWN && srv->on_marked_down == SRV_ON_SHUTDOWN_SESSIONS)
+		srv_sess_shutdown(srv, TERM_DOWN);
+	if (st != SRV_ST_UP || srv->on_marked_up != SRV_ON_SHUTDOWN_BACKUP_SESSIONS ||
+	    (srv->flags & SRV_F_BACKUP) || !srv->uweight || !srv->agent_pct)
+		return;
+	for (struct server *b = srv->be->servers; b; b = b->next)
+		if (b->flags & SRV_F_BACKUP)
+			srv_sess_shutdown(b, TERM_UP);
+}
+
 void check_server_set_up(struct server *srv, int up, const char *reason)
 {
 	check_server_set_state(srv, up ? SRV_ST_UP : SRV_ST_DOWN, reason);
@@ -376,9 +394,15 @@ void check_server_set_state(struct server *srv, enum srv_state st,
 	struct backend_change ch;
 	int up = st == SRV_ST_UP;
 
+	/* back from a failure or maintenance (not from a drain): ramp up */
+	if (up && (srv->state == SRV_ST_DOWN || srv->state == SRV_ST_MAINT) &&
+	    slowstart_begin(srv) < 0)
+		log_warnx("%s/%s: no memory for its slow start", be->id, srv->id);
 	backend_server_state(srv, st, &ch);
 	if (!ch.changed)
 		return;
+	if (st == SRV_ST_DOWN || st == SRV_ST_MAINT)
+		slowstart_stop(srv);
 	if (st == SRV_ST_DRAIN || st == SRV_ST_MAINT)
 		check_log(srv, 5, "Server %s/%s is %s, reason: %s. %u active and %u "
 			  "backup servers left. %u sessions active, %u requeued, %u "
@@ -398,6 +422,7 @@ void check_server_set_state(struct server *srv, enum srv_state st,
 			  ch.bck, ch.active, ch.requeued, ch.queued);
 	if (!up && ch.act + ch.bck == 0)
 		check_log(srv, 0, "backend %s has no server available!", be->id);
+	check_shutdown_sessions(srv, st);
 }
 
 /* The reason text of a transition, as HAProxy writes it. */
@@ -1194,6 +1219,9 @@ int check_start_all(struct worker *w)
 
 void check_stop_all(struct worker *w)
 {
+	for (struct proxy *be = lbd.conf->proxies; be; be = be->next)
+		for (struct server *s = be->servers; s; s = s->next)
+			slowstart_stop(s);
 	while (check_list) {
 		struct check *c = check_list;
 

@@ -15,6 +15,8 @@ const char *const pr_reuse_names[PR_REUSE_COUNT] = { "never", "safe",
 	"aggressive", "always" };
 const char *const srv_state_names[SRV_ST_COUNT] = { "UP", "DOWN", "MAINT",
 	"DRAIN" };
+const char *const srv_on_error_names[SRV_ONERR_COUNT] = { "fastinter",
+	"fail-check", "sudden-death", "mark-down" };
 
 struct proxy *proxy_find(const struct lbd_conf *conf, const char *name,
 			 unsigned cap)
@@ -159,13 +161,35 @@ void lbd_conf_free(struct lbd_conf *conf)
 	free(conf);
 }
 
+/* Weights of the static algorithms are fixed in their tables: HAProxy's
+ * slowstart does not ramp them (static-rr, map-based hashing). */
+static int proxy_lb_dynamic(const struct proxy *be)
+{
+	switch (be->lb.algo) {
+	case LB_STATIC_RR:
+		return 0;
+	case LB_SOURCE:
+	case LB_URI:
+	case LB_URL_PARAM:
+	case LB_HDR:
+		return be->lb.hash_type == LB_HASH_CONSISTENT;
+	default:
+		return 1;
+	}
+}
+
 void proxy_srv_recalc(struct proxy *be)
 {
 	unsigned act = 0, bck = 0;
+	int dynamic = proxy_lb_dynamic(be);
 
 	for (struct server *s = be->servers; s; s = s->next) {
 		int usable = s->state == SRV_ST_UP;
 		unsigned w = (unsigned)((unsigned long long)s->uweight * s->agent_pct / 100);
+
+		/* slow start: a share of the weight, rounded up, never 0 */
+		if (dynamic && s->ss_pct < 100 && w)
+			w = (w * s->ss_pct + 99) / 100;
 
 		s->lb.weight = usable ? (w > 256 ? 256 : w) : 0;
 		if (usable && s->uweight) {

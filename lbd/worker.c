@@ -253,16 +253,44 @@ void worker_wake_session(struct session *s)
 	ev_async_send(w->loop, &w->wake);
 }
 
+int worker_post(struct worker *w, void (*fn)(struct worker *w, void *arg),
+		void *arg)
+{
+	struct worker_msg *m = calloc(1, sizeof(*m)), **pp;
+
+	if (!m)
+		return -1;
+	m->fn = fn;
+	m->arg = arg;
+	pthread_mutex_lock(&w->inbox_lock);
+	for (pp = &w->msgs; *pp; pp = &(*pp)->next)
+		;
+	*pp = m;
+	pthread_mutex_unlock(&w->inbox_lock);
+	ev_async_send(w->loop, &w->wake);
+	return 0;
+}
+
 static void worker_run_queues(struct worker *w)
 {
+	struct worker_msg *msgs;
 	struct session *list;
 
 	pthread_mutex_lock(&w->inbox_lock);
 	list = w->inbox;
 	w->inbox = NULL;
+	msgs = w->msgs;
+	w->msgs = NULL;
 	for (struct session *s = list; s; s = s->next_q)
 		s->queued = 0;
 	pthread_mutex_unlock(&w->inbox_lock);
+	while (msgs) {
+		struct worker_msg *m = msgs;
+
+		msgs = m->next;
+		m->fn(w, m->arg);
+		free(m);
+	}
 	while (list) {
 		struct session *s = list;
 

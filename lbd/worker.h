@@ -14,8 +14,16 @@
 
 struct session;
 struct listener;
+struct worker;
 
 #define WORKER_PIPES	64	/* free pipes a thread keeps */
+
+/* A function to run on a worker's thread (worker_post). */
+struct worker_msg {
+	struct worker_msg *next;
+	void (*fn)(struct worker *w, void *arg);
+	void *arg;
+};
 
 /* Per-thread state. Everything here is touched by its own thread only,
  * except the inbox (mutex) and the async watcher. */
@@ -28,6 +36,7 @@ struct worker {
 	ev_timer tick;			/* 100 ms: listener resume, idle purge */
 	pthread_mutex_t inbox_lock;
 	struct session *inbox;		/* sessions handed over by other threads */
+	struct worker_msg *msgs;	/* functions posted by other threads */
 	struct session *runq;		/* sessions to process before sleeping */
 	struct session *freeq;		/* sessions to free after callbacks */
 	struct session *sessions;	/* every live session of this thread */
@@ -66,6 +75,12 @@ int worker_run_all(void);
 
 /* Queue a session to be processed on its own thread (any thread may call). */
 void worker_wake_session(struct session *s);
+
+/* Run fn(w, arg) on w's thread in its next loop pass, before its sessions
+ * are woken (any thread may call; messages run in the order posted).
+ * 0, or -1 (ENOMEM: fn will not run). */
+int worker_post(struct worker *w, void (*fn)(struct worker *w, void *arg),
+		void *arg);
 
 /* Ask every worker to stop listening (soft) or to stop at once (hard). */
 void worker_stop_all(int hard);
