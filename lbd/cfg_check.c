@@ -132,6 +132,13 @@ static int check_servers(struct cfg_ctx *ctx, struct proxy *be)
 		if (!s->inter)
 			cfg_alert_global(ctx, "backend '%s': server '%s' has 'inter 0'.",
 					 be->id, s->id);
+		if (s->observe && !s->do_check)
+			cfg_warn_global(ctx, "backend '%s': server '%s': 'observe' is "
+					"ignored without 'check'.", be->id, s->id);
+		if (s->observe == SRV_OBS_LAYER7 && be->mode != PR_MODE_HTTP)
+			cfg_warn_global(ctx, "backend '%s': server '%s': 'observe "
+					"layer7' sees only connections in 'mode tcp'.",
+					be->id, s->id);
 		s->lb.id = s->puid;
 		s->lb.maxconn = s->maxconn;
 		if (s->minconn) {

@@ -37,13 +37,13 @@
 
 const char *const chk_status_names[CHK_ST_COUNT] = {
 	"UNK", "L4OK", "L4TOUT", "L4CON", "L7OK", "L7TOUT", "L7RSP", "L7STS",
-	"SOCKERR", "L6OK", "L6RSP",
+	"SOCKERR", "L6OK", "L6RSP", "HANA",
 };
 const char *const chk_status_desc[CHK_ST_COUNT] = {
 	"Unknown", "Layer4 check passed", "Layer4 timeout",
 	"Layer4 connection problem", "Layer7 check passed", "Layer7 timeout",
 	"Layer7 invalid response", "Layer7 wrong status", "Socket error",
-	"Layer6 check passed", "Layer6 invalid response",
+	"Layer6 check passed", "Layer6 invalid response", "Health analyze",
 };
 
 #define CHK_RESP_MAX	16384	/* response bytes kept for judging */
@@ -434,7 +434,7 @@ static void check_reason(const struct check *c, char *out, size_t len)
 		n += snprintf(out + n, len - (size_t)n, ", code: %d", c->code);
 	if (c->info[0] && n >= 0 && (size_t)n < len)
 		n += snprintf(out + n, len - (size_t)n, ", info: \"%s\"", c->info);
-	if (n >= 0 && (size_t)n < len)
+	if (n >= 0 && (size_t)n < len && c->status != CHK_ST_HANA)
 		snprintf(out + n, len - (size_t)n, ", check duration: %ldms",
 			 c->duration);
 }
@@ -465,6 +465,58 @@ static void check_result(struct check *c)
 			check_server_set_up(srv, 0, reason);
 		}
 	}
+}
+
+/* Run the check again after at most ms: "force fastinter". */
+static void check_hurry(struct check *c, uint32_t ms)
+{
+	struct ev_loop *loop = c->w->loop;
+
+	if (c->phase != CHK_IDLE || ev_timer_remaining(loop, &c->timer) <= ms / 1000.0)
+		return;
+	ev_timer_stop(loop, &c->timer);
+	ev_timer_set(&c->timer, ms / 1000.0, 0.);
+	ev_timer_start(loop, &c->timer);
+}
+
+void check_observe_trip(struct server *srv, unsigned count, const char *last)
+{
+	struct check *c = srv->check;
+	char reason[320];
+
+	if (!c)
+		return;
+	c->status = CHK_ST_HANA;
+	c->code = 0;
+	c->duration = 0;
+	snprintf(c->info, sizeof(c->info), "Detected %u consecutive errors, last "
+		 "one was: %s", count, last);
+	switch (srv->on_error) {
+	case SRV_ONERR_FASTINTER:
+		break;
+	case SRV_ONERR_FAIL_CHECK:
+		check_result(c);
+		break;
+	case SRV_ONERR_SUDDEN_DEATH:
+		/* one more failure takes it down */
+		c->succ = 0;
+		if (c->fail + 1 < srv->fall)
+			c->fail = srv->fall - 1;
+		else
+			check_result(c);
+		break;
+	case SRV_ONERR_MARK_DOWN:
+		c->succ = 0;
+		c->fail = srv->fall;
+		if (srv->state == SRV_ST_UP) {
+			check_reason(c, reason, sizeof(reason));
+			check_server_set_up(srv, 0, reason);
+		}
+		break;
+	default:
+		break;
+	}
+	check_hurry(c, srv->fastinter);
 }
 
 /* ---- running a check ---- */

@@ -23,6 +23,7 @@ enum chk_status {
 	CHK_ST_L7OK, CHK_ST_L7TOUT, CHK_ST_L7RSP, CHK_ST_L7STS,
 	CHK_ST_SOCKERR,
 	CHK_ST_L6OK, CHK_ST_L6RSP,
+	CHK_ST_HANA,			/* health analyze: observed traffic errors */
 	CHK_ST_COUNT
 };
 extern const char *const chk_status_names[CHK_ST_COUNT];	/* "L4OK" ... */
@@ -78,6 +79,13 @@ void check_stop_all(struct worker *w);
  * with its reason in HAProxy's wording. Takes be->lock.
  */
 void check_server_set_up(struct server *srv, int up, const char *reason);
+
+/*
+ * error-limit consecutive traffic errors were seen on srv (observe): apply
+ * its on-error action (fastinter, fail-check, sudden-death, mark-down) to
+ * its check; count and last describe them for the log. First worker only.
+ */
+void check_observe_trip(struct server *srv, unsigned count, const char *last);
 
 /* The same for any state: UP, DOWN, DRAIN (no new traffic) or MAINT. */
 enum srv_state;

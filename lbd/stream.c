@@ -16,6 +16,7 @@
 #include "http1.h"
 #include "http_head.h"
 #include "log.h"
+#include "observe.h"
 #include "proxy.h"
 #include "sess_log.h"
 #include "session.h"
@@ -266,6 +267,7 @@ void stream_wakeup(struct session *s)
 
 void stream_connected(struct session *s)
 {
+	observe_report(s->t->srv, OBS_CONN_OK, 0);
 	s->t->srv_connected = 1;
 	s->state = SS_FORWARD;
 	s->exp_x = 0;
@@ -325,6 +327,7 @@ static void stream_connect_retry(struct session *s, int pause)
 	struct proxy *be = s->t->be;
 
 	backend_conn_failed(s);
+	observe_report(s->t->srv, pause ? OBS_CONN_ERR : OBS_CONN_TIMEOUT, 0);
 	if (s->t->sc)
 		backend_conn_release(s, 0);
 	s->t->srv_connected = 0;
@@ -631,6 +634,7 @@ static void stream_http_response(struct session *s, struct http1_msg *m)
 		c->fwd += (uint32_t)m->head_len;
 		return;
 	}
+	observe_report(s->t->srv, OBS_HTTP_STATUS, m->status);
 	if (stream_l7_retry(s, stream_status_retry_flag(m->status)))
 		return;
 	session_req_release_kept(s);	/* the answer is final: no retry now */
@@ -730,6 +734,7 @@ static void stream_parse_response(struct session *s)
 			return;
 		}
 		if (rc < 0) {
+			observe_report(s->t->srv, OBS_HTTP_INVALID, 0);
 			if (stream_l7_retry(s, PR_RETRY_JUNK_RESPONSE))
 				return;
 			CNT_ADD(s->t->be->be_cnt.failed_resp, 1);
@@ -754,6 +759,8 @@ void stream_res_data(struct session *s)
 			return;
 		if (!c->head_done) {
 			if (c->eof) {
+				if (!s->t->reused)	/* not the server's fault */
+					observe_report(s->t->srv, OBS_HTTP_ABORT, 0);
 				if (stream_l7_retry(s, c->b.data ? PR_RETRY_JUNK_RESPONSE :
 						    PR_RETRY_EMPTY_RESPONSE))
 					return;
@@ -796,6 +803,8 @@ void stream_cli_error(struct session *s)
 
 void stream_srv_error(struct session *s)
 {
+	if (s->http && !s->t->res.head_done && !s->t->reused)
+		observe_report(s->t->srv, OBS_HTTP_ABORT, 0);
 	if (stream_l7_retry(s, s->t->res.b.data ? PR_RETRY_JUNK_RESPONSE :
 			    PR_RETRY_EMPTY_RESPONSE))
 		return;
@@ -860,6 +869,7 @@ void stream_side_timeout(struct session *s, int is_cli)
 		return;
 	}
 	if (s->http && !s->t->res.head_done) {
+		observe_report(s->t->srv, OBS_HTTP_TIMEOUT, 0);
 		if (stream_l7_retry(s, PR_RETRY_RESP_TIMEOUT))
 			return;
 		stream_error(s, 504, TERM_SRV_TO, TERM_ST_HDR);

@@ -224,3 +224,79 @@ def test_on_marked_up_shutdown_backup_sessions_cuts_the_backups(lbd):
         chk.close()
         act.stop()
         bck.stop()
+
+
+def get(port, path):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    c.request("GET", path)
+    r = c.getresponse()
+    r.read()
+    c.close()
+    return r.status
+
+
+def test_observe_layer7_errors_mark_the_server_down(lbd, backends):
+    """Three 500s in a row from live traffic (error-limit 3, on-error
+    mark-down) take a server whose checks pass DOWN at once, in HAProxy's
+    words; its checks then bring it back."""
+    (s1,) = backends(1)
+    port = free_port()
+    l = lbd(cfg(port, [("s1", s1.addr, "observe layer7 error-limit 3 on-error mark-down")],
+                check="    option httpchk GET /name\n"), [port])
+    for _ in range(3):
+        assert get(port, "/status/500") == 500
+    line = wait_log(l, r"Server be/s1 is DOWN")
+    assert 'reason: Health analyze, info: "Detected 3 consecutive errors, last one ' \
+           'was: Wrong http response". 0 active and 0 backup servers left.' in line, line
+    wait_log(l, r"Server be/s1 is UP")
+
+
+def test_observe_layer7_good_answers_clear_the_count(lbd, backends):
+    """501, 505 and 4xx are not errors; any good answer restarts the count."""
+    (s1,) = backends(1)
+    port = free_port()
+    l = lbd(cfg(port, [("s1", s1.addr, "observe layer7 error-limit 3 on-error mark-down")],
+                check="    option httpchk GET /name\n"), [port])
+    for path in ["/status/500", "/status/503", "/status/404", "/status/500",
+                 "/status/502", "/status/501", "/status/505", "/status/500",
+                 "/name", "/status/504", "/status/500"]:
+        get(port, path)
+    time.sleep(0.5)
+    assert not [x for x in l.logs() if "is DOWN" in x], l.logs()
+
+
+def test_observe_layer4_from_default_server_counts_connect_errors(lbd):
+    """default-server carries observe/error-limit/on-error: connections to
+    a closed traffic port fail while the checks (to another port) pass;
+    the second failure in a row marks the server down."""
+    chk = CheckPort().open()
+    dead = "127.0.0.1:%d" % free_port()
+    port = free_port()
+    try:
+        l = lbd(cfg(port, [("s1", dead, "port %d" % chk.port)],
+                    extra_be="    retries 0\n    default-server observe layer4 "
+                             "error-limit 2 on-error mark-down\n"), [port])
+        time.sleep(0.3)
+        assert not [x for x in l.logs() if "is DOWN" in x], l.logs()
+        assert get(port, "/name") == 503
+        assert get(port, "/name") == 503
+        line = wait_log(l, r"Server be/s1 is DOWN")
+        assert "last one was: Connection error" in line, line
+    finally:
+        chk.close()
+
+
+def test_observe_fail_check_counts_as_one_failed_check(lbd, backends):
+    """on-error fail-check (the default) is one failed check: with fall 1
+    the server goes down; the error count is per server."""
+    (s1,) = backends(1)
+    port = free_port()
+    l = lbd(cfg(port, [("s1", s1.addr, "observe layer7 error-limit 2")],
+                check="    option httpchk GET /name\n",
+                srv_opts="check inter 100 rise 2 fall 1"), [port])
+    get(port, "/status/503")
+    time.sleep(0.3)
+    assert not [x for x in l.logs() if "is DOWN" in x], l.logs()
+    get(port, "/status/503")
+    line = wait_log(l, r"Server be/s1 is DOWN")
+    assert "Health analyze" in line and "last one was: Wrong http response" in line
