@@ -11,6 +11,7 @@
 #include "cfg.h"
 #include "check.h"
 #include "check_tcp.h"
+#include "extcheck.h"
 #include "logfmt.h"
 #include "proxy.h"
 
@@ -152,7 +153,8 @@ static int check_servers(struct cfg_ctx *ctx, struct proxy *be)
 		be->lb.nodes[i++] = &s->lb;
 	}
 	be->lb.nnodes = i;
-	if (chk_cfg_finish(ctx, be) < 0 || tcpchk_finish(ctx, be) < 0)
+	if (chk_cfg_finish(ctx, be) < 0 || tcpchk_finish(ctx, be) < 0 ||
+	    extchk_cfg_finish(ctx, be) < 0)
 		return 0;
 	if (be->tcpchk && be->check_kind != PR_CHK_TCPCHK)
 		cfg_warn_global(ctx, "backend '%s': 'tcp-check' rules without 'option "

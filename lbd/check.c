@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +29,7 @@
 #include "check_tcp.h"
 #include "chk_agent.h"
 #include "chk_proto.h"
+#include "extcheck.h"
 #include "http1.h"
 #include "log.h"
 #include "proxy.h"
@@ -37,18 +40,20 @@
 
 const char *const chk_status_names[CHK_ST_COUNT] = {
 	"UNK", "L4OK", "L4TOUT", "L4CON", "L7OK", "L7TOUT", "L7RSP", "L7STS",
-	"SOCKERR", "L6OK", "L6RSP", "HANA",
+	"SOCKERR", "L6OK", "L6RSP", "HANA", "PROCERR", "PROCTOUT", "PROCOK",
 };
 const char *const chk_status_desc[CHK_ST_COUNT] = {
 	"Unknown", "Layer4 check passed", "Layer4 timeout",
 	"Layer4 connection problem", "Layer7 check passed", "Layer7 timeout",
 	"Layer7 invalid response", "Layer7 wrong status", "Socket error",
 	"Layer6 check passed", "Layer6 invalid response", "Health analyze",
+	"External check error", "External check timeout", "External check passed",
 };
 
 #define CHK_RESP_MAX	16384	/* response bytes kept for judging */
 
-enum chk_phase { CHK_IDLE, CHK_CONNECTING, CHK_SENDING, CHK_READING };
+enum chk_phase { CHK_IDLE, CHK_CONNECTING, CHK_SENDING, CHK_READING,
+		 CHK_EXTERNAL };
 
 struct check {
 	struct check *next;
@@ -57,6 +62,8 @@ struct check {
 	ev_timer timer;
 	ev_io io;
 	int fd;
+	ev_child child;			/* external check: the command's exit */
+	pid_t pid;			/* external check running, 0 if none */
 	enum chk_phase phase;
 	ev_tstamp start;
 	char *req;			/* HTTP request, built once */
@@ -441,7 +448,8 @@ static void check_reason(const struct check *c, char *out, size_t len)
 
 static int check_passed(enum chk_status st)
 {
-	return st == CHK_ST_L4OK || st == CHK_ST_L7OK || st == CHK_ST_L6OK;
+	return st == CHK_ST_L4OK || st == CHK_ST_L7OK || st == CHK_ST_L6OK ||
+	       st == CHK_ST_PROCOK;
 }
 
 /* A verdict: count it, move the server when rise/fall is reached. */
@@ -1051,6 +1059,51 @@ static void check_io_cb(struct ev_loop *loop, ev_io *io, int revents)
 	}
 }
 
+/* The external command ended: exit status 0 passes. */
+static void check_child_cb(struct ev_loop *loop, ev_child *w, int revents)
+{
+	struct check *c = w->data;
+	int st = w->rstatus;
+	char info[64] = "";
+
+	ev_child_stop(loop, w);
+	c->pid = 0;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		check_finish(c, CHK_ST_PROCOK, 0, NULL);
+		return;
+	}
+	if (WIFSIGNALED(st))
+		snprintf(info, sizeof(info), "killed by signal %d", WTERMSIG(st));
+	check_finish(c, CHK_ST_PROCERR, WIFEXITED(st) ? WEXITSTATUS(st) : 0, info);
+}
+
+/* Stop a running external command and everything it started: its pid
+ * is its process group. libev reaps it. */
+static void check_external_kill(struct check *c)
+{
+	if (!c->pid)
+		return;
+	ev_child_stop(c->w->loop, &c->child);
+	kill(-c->pid, SIGKILL);
+	c->pid = 0;
+}
+
+static void check_external_run(struct check *c)
+{
+	char err[256];
+	pid_t pid = extchk_spawn(c->srv, err, sizeof(err));
+
+	if (pid < 0) {
+		check_finish(c, CHK_ST_PROCERR, 0, err);
+		return;
+	}
+	c->pid = pid;
+	c->phase = CHK_EXTERNAL;
+	/* the default loop: SIGCHLD is only watched there */
+	ev_child_set(&c->child, pid, 0);
+	ev_child_start(c->w->loop, &c->child);
+}
+
 static void check_launch(struct check *c)
 {
 	struct server *srv = c->srv;
@@ -1058,7 +1111,8 @@ static void check_launch(struct check *c)
 	const struct tcpchk *t = srv->be->tcpchk;
 	uint32_t tmo = srv->be->to.check ? srv->be->to.check : srv->inter;
 
-	if (srv->be->to.connect && srv->be->to.connect < tmo)
+	if (srv->be->to.connect && srv->be->to.connect < tmo &&
+	    srv->be->check_kind != PR_CHK_EXTERNAL)
 		tmo = srv->be->to.connect + (srv->be->to.check ? srv->be->to.check : 0);
 	c->start = ev_now(loop);
 	c->step = 0;
@@ -1079,6 +1133,10 @@ static void check_launch(struct check *c)
 			memcpy(c->out, srv->agent_send, c->outlen);
 		}
 		check_open(c, 0);
+		return;
+	}
+	if (srv->be->check_kind == PR_CHK_EXTERNAL) {
+		check_external_run(c);
 		return;
 	}
 	if (srv->be->check_kind == PR_CHK_HTTP) {
@@ -1104,6 +1162,10 @@ static void check_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 		return;
 	case CHK_CONNECTING:
 		check_finish(c, CHK_ST_L4TOUT, 0, NULL);
+		return;
+	case CHK_EXTERNAL:
+		check_external_kill(c);
+		check_finish(c, CHK_ST_PROCTOUT, 0, NULL);
 		return;
 	case CHK_SENDING:
 	case CHK_READING:
@@ -1231,6 +1293,8 @@ static struct check *check_new(struct worker *w, struct server *s, int agent,
 	}
 	ev_init(&c->io, check_io_cb);
 	c->io.data = c;
+	ev_init(&c->child, check_child_cb);
+	c->child.data = c;
 	ev_timer_init(&c->timer, check_timer_cb, first, 0.);
 	c->timer.data = c;
 	ev_timer_start(w->loop, &c->timer);
@@ -1282,6 +1346,13 @@ void check_stop_all(struct worker *w)
 		if (c->fd >= 0) {
 			ev_io_stop(w->loop, &c->io);
 			close(c->fd);
+		}
+		if (c->pid) {
+			pid_t pid = c->pid;
+
+			/* at exit only: SIGKILL makes the wait short */
+			check_external_kill(c);
+			waitpid(pid, NULL, 0);
 		}
 		if (c->agent)
 			c->srv->agent = NULL;

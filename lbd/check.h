@@ -24,6 +24,7 @@ enum chk_status {
 	CHK_ST_SOCKERR,
 	CHK_ST_L6OK, CHK_ST_L6RSP,
 	CHK_ST_HANA,			/* health analyze: observed traffic errors */
+	CHK_ST_PROCERR, CHK_ST_PROCTOUT, CHK_ST_PROCOK,	/* external checks */
 	CHK_ST_COUNT
 };
 extern const char *const chk_status_names[CHK_ST_COUNT];	/* "L4OK" ... */

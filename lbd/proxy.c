@@ -73,7 +73,9 @@ int proxy_inherit(struct proxy *px, const struct proxy *def)
 	px->chk_mysql_pre41 = def->chk_mysql_pre41;
 	px->chk_smtp_ehlo = def->chk_smtp_ehlo;
 	if (dup_str(&px->chk_user, def->chk_user) < 0 ||
-	    dup_str(&px->chk_domain, def->chk_domain) < 0)
+	    dup_str(&px->chk_domain, def->chk_domain) < 0 ||
+	    dup_str(&px->extchk_cmd, def->extchk_cmd) < 0 ||
+	    dup_str(&px->extchk_path, def->extchk_path) < 0)
 		return -1;
 	if (chk_http_dup(&px->httpchk, def->httpchk) < 0 ||
 	    tcpchk_dup(&px->tcpchk, def->tcpchk) < 0)
@@ -130,6 +132,8 @@ void proxy_free(struct proxy *px)
 	tcpchk_free(px->tcpchk);
 	free(px->chk_user);
 	free(px->chk_domain);
+	free(px->extchk_cmd);
+	free(px->extchk_path);
 	free(px->logfmt_str);
 	free(px->fwdfor_hdr);
 	free(px->fwdfor_except);

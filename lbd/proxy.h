@@ -26,7 +26,7 @@ struct tcpchk;
 struct srv_ramp;
 
 /* What a backend's health checks do. */
-enum { PR_CHK_TCP, PR_CHK_HTTP, PR_CHK_TCPCHK, PR_CHK_PROTO };
+enum { PR_CHK_TCP, PR_CHK_HTTP, PR_CHK_TCPCHK, PR_CHK_PROTO, PR_CHK_EXTERNAL };
 
 /* The named checks (option redis-check ...), PR_CHK_PROTO. */
 enum pr_chk_proto { PR_PROTO_REDIS, PR_PROTO_MYSQL, PR_PROTO_PGSQL,
@@ -260,6 +260,8 @@ struct proxy {
 	int chk_mysql_pre41;
 	int chk_smtp_ehlo;		/* smtpchk EHLO (else HELO) */
 	char *chk_domain;		/* smtpchk domain */
+	char *extchk_cmd;		/* external-check command */
+	char *extchk_path;		/* external-check path (PATH), NULL: "" */
 
 	/* runtime */
 	pthread_mutex_t lock;		/* lb, queue, server cur_sess */
@@ -302,6 +304,8 @@ struct global {
 	int cpu_map[LBD_MAX_THREADS];	/* -1 = not pinned */
 	int nosplice;
 	unsigned spread_checks;		/* percent of jitter on check intervals */
+	int external_check;		/* external-check: 1, 2 with preserve-env */
+	int insecure_fork_wanted;
 };
 
 /* A whole parsed configuration (one generation). */
