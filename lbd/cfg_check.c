@@ -10,6 +10,7 @@
 
 #include "cfg.h"
 #include "check.h"
+#include "check_http.h"
 #include "check_tcp.h"
 #include "extcheck.h"
 #include "logfmt.h"

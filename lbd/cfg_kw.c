@@ -14,6 +14,7 @@
 #include "cfg.h"
 #include "cfg_lex.h"
 #include "check.h"
+#include "check_http.h"
 #include "check_tcp.h"
 #include "extcheck.h"
 #include "logfmt.h"

@@ -1,6 +1,7 @@
 /*
  * check.h - health checks and the server lifecycle they drive: TCP connect
- * checks and HTTP checks (option httpchk, http-check send/expect), run in
+ * checks, rule lists (tcp-check, and HTTP checks: check_http.h), named
+ * checks, agents and external commands, run in
  * the first worker's event loop, never blocking, spread in time; rise/fall
  * turn results into UP/DOWN transitions, logged in HAProxy's wording, and
  * the backend's balancing and queues follow at once.
@@ -14,7 +15,6 @@
 struct proxy;
 struct server;
 struct worker;
-struct cfg_ctx;
 
 /* Results, HAProxy's check status names. */
 enum chk_status {
@@ -29,43 +29,6 @@ enum chk_status {
 };
 extern const char *const chk_status_names[CHK_ST_COUNT];	/* "L4OK" ... */
 extern const char *const chk_status_desc[CHK_ST_COUNT];	/* "Layer4 check passed" ... */
-
-enum chk_expect_kind { CHK_EXP_NONE, CHK_EXP_STATUS, CHK_EXP_RSTATUS,
-		       CHK_EXP_STRING, CHK_EXP_RSTRING };
-
-struct chk_hdr {
-	char *name, *value;
-};
-
-/* A backend's HTTP check: what is sent and what is expected. */
-struct chk_http {
-	char *method, *uri, *version;	/* version may carry legacy hidden headers */
-	struct chk_hdr *hdrs;
-	unsigned nhdrs;
-	char *body;
-	enum chk_expect_kind expect;
-	int expect_not;			/* "expect !" */
-	char *pattern;
-	void *regex;			/* pcre2_code for rstatus/rstring */
-	int send_set, expect_set;	/* http-check lines seen (one each) */
-};
-
-/* Parse "option httpchk [<method>] [<uri>] [<version>]" (argv[0] = "option").
- * 0, or -1 (ENOMEM). Errors are reported through ctx. */
-int chk_cfg_httpchk(struct cfg_ctx *ctx, struct proxy *px, int argc, char **argv);
-
-/* Parse "http-check ..." (argv[0] = "http-check"). 0 or -1 (ENOMEM). */
-int chk_cfg_http_check(struct cfg_ctx *ctx, struct proxy *px, int argc, char **argv);
-
-/* Copy a defaults section's HTTP check into px. 0 or -1 (ENOMEM). */
-int chk_http_dup(struct chk_http **dst, const struct chk_http *src);
-
-/* Free an HTTP check configuration (NULL-safe). */
-void chk_http_free(struct chk_http *h);
-
-/* Validate and compile (regexes) once the whole configuration is read.
- * Returns 0 or -1 with the error reported through ctx. */
-int chk_cfg_finish(struct cfg_ctx *ctx, struct proxy *be);
 
 /* Start the checks of every server with "check" on worker w (the first).
  * Returns 0 or -1 (ENOMEM). */

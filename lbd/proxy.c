@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "check_http.h"
 #include "check_tcp.h"
 #include "logfmt.h"
 #include "proxy.h"
