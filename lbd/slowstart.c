@@ -41,7 +41,7 @@ static void slowstart_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 
 	backend_server_ramp(r->srv, pct);
 	if (pct >= 100)
-		slowstart_stop(r->srv);
+		slowstart_stop(r->srv);	/* done: nothing more to set */
 }
 
 int slowstart_begin(struct server *srv)
@@ -80,4 +80,8 @@ void slowstart_stop(struct server *srv)
 	ev_timer_stop(lbd.workers[0].loop, &r->t);
 	srv->ramp = NULL;
 	free(r);
+	/* a ramp cut short (the server left) must not leave a reduced share
+	 * for a return without one (from a drain) */
+	if (srv->ss_pct < 100)
+		backend_server_ramp(srv, 100);
 }

@@ -19,7 +19,8 @@ struct server;
  * server then comes up at full weight). */
 int slowstart_begin(struct server *srv);
 
-/* Stop srv's ramp, if any (it went down, or at exit). */
+/* Stop srv's ramp, if any (it went down, or at exit): its share is back
+ * to 100%. */
 void slowstart_stop(struct server *srv);
 
 /* The share at elapsed ms into a ramp of period ms: 5..100 (pure). */

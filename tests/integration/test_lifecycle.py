@@ -300,3 +300,47 @@ def test_observe_fail_check_counts_as_one_failed_check(lbd, backends):
     get(port, "/status/503")
     line = wait_log(l, r"Server be/s1 is DOWN")
     assert "Health analyze" in line and "last one was: Wrong http response" in line
+
+
+def test_observe_sudden_death_leaves_one_failure_to_go(lbd, backends):
+    """on-error sudden-death: with fall 1000, the failed check after the
+    errors takes the server down (without it, 1000 in a row would be
+    needed: 100 s at inter 100)."""
+    (s1,) = backends(1)
+    chk = CheckPort().open()
+    port = free_port()
+    try:
+        l = lbd(cfg(port, [("s1", s1.addr, "port %d observe layer7 error-limit 2 "
+                            "on-error sudden-death" % chk.port)],
+                    srv_opts="check inter 100 rise 1 fall 1000"), [port])
+        time.sleep(0.3)
+        chk.close()             # checks fail from now on, one per 100 ms
+        get(port, "/status/500")
+        get(port, "/status/500")
+        line = wait_log(l, r"Server be/s1 is DOWN")
+        assert "Layer4 connection problem" in line, line
+    finally:
+        chk.close()
+
+
+def test_observe_fastinter_runs_the_next_check_soon(lbd, backends):
+    """on-error fastinter: with inter 60s, the check after the errors runs
+    within fastinter instead of a minute later."""
+    s1, chk = backends(2)
+    port = free_port()
+    lbd(cfg(port, [("s1", s1.addr, "port %d observe layer7 error-limit 2 "
+                    "on-error fastinter" % chk.port)],
+            check="    option httpchk GET /name\n",
+            srv_opts="check inter 60s fastinter 100 rise 1 fall 3"), [port])
+    for _ in range(50):          # the first check, at start-up
+        if chk.requests:
+            break
+        time.sleep(0.05)
+    assert chk.requests == 1
+    get(port, "/status/503")
+    get(port, "/status/503")
+    for _ in range(50):
+        if chk.requests > 1:
+            break
+        time.sleep(0.05)
+    assert chk.requests == 2
