@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <strings.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -134,7 +135,105 @@ static int chk_cfg_send(struct cfg_ctx *ctx, struct chk_http *h, int argc, char 
 	return 0;
 }
 
-/* http-check expect [!] status|rstatus|string|rstring <pattern> */
+struct chk_hdr_match *chk_hdr_match_dup(const struct chk_hdr_match *m)
+{
+	struct chk_hdr_match *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return NULL;
+	*d = *m;
+	d->name_re = d->value_re = NULL;
+	d->name = xstrdup(m->name);
+	d->value = xstrdup(m->value);
+	if (!d->name || (m->value && !d->value)) {
+		chk_hdr_match_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void chk_hdr_match_free(struct chk_hdr_match *m)
+{
+	if (!m)
+		return;
+	free(m->name);
+	free(m->value);
+	if (m->name_re)
+		pcre2_code_free(m->name_re);
+	if (m->value_re)
+		pcre2_code_free(m->value_re);
+	free(m);
+}
+
+/* [-m <meth>] <pattern> at argv[*i]: 0, or -1 reported */
+static int chk_cfg_hm(struct cfg_ctx *ctx, int argc, char **argv, int *i,
+		      enum chk_hm *meth, char **pattern)
+{
+	static const char *const meths[] = { "str", "beg", "end", "sub", "reg" };
+
+	*meth = CHK_HM_STR;
+	if (*i + 1 < argc && strcmp(argv[*i], "-m") == 0) {
+		size_t k;
+
+		for (k = 0; k < sizeof(meths) / sizeof(meths[0]); k++)
+			if (strcmp(argv[*i + 1], meths[k]) == 0)
+				break;
+		if (k == sizeof(meths) / sizeof(meths[0])) {
+			cfg_err(ctx, "'http-check expect hdr': '-m %s' is not a matching "
+				"method (str, beg, end, sub or reg).", argv[*i + 1]);
+			return -1;
+		}
+		*meth = (enum chk_hm)k;
+		*i += 2;
+	}
+	if (*i >= argc) {
+		cfg_err(ctx, "'http-check expect hdr' expects a pattern after '%s'.",
+			argv[*i - 1]);
+		return -1;
+	}
+	*pattern = strdup(argv[(*i)++]);
+	return 0;
+}
+
+/* hdr|fhdr name [-m M] <name> [value [-m M] <value>], from argv[i] */
+static int chk_cfg_expect_hdr(struct cfg_ctx *ctx, struct tcpchk_rule *r, int argc,
+			      char **argv, int i)
+{
+	struct chk_hdr_match *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return -1;
+	r->hdrm = m;
+	r->match = TCPCHK_M_HTTP_HDR;
+	m->full = argv[i][0] == 'f';
+	i++;
+	if (i >= argc || strcmp(argv[i], "name") != 0) {
+		cfg_err(ctx, "'http-check expect %s' expects 'name [-m <meth>] <name>'%s.",
+			argv[i - 1], i < argc && strcmp(argv[i], "name-lf") == 0 ?
+			" ('name-lf' is not supported yet)" : "");
+		return 0;
+	}
+	i++;
+	if (chk_cfg_hm(ctx, argc, argv, &i, &m->name_m, &m->name) < 0)
+		return 0;
+	if (!m->name)
+		return -1;
+	if (i < argc && strcmp(argv[i], "value") == 0) {
+		i++;
+		if (chk_cfg_hm(ctx, argc, argv, &i, &m->value_m, &m->value) < 0)
+			return 0;
+		if (!m->value)
+			return -1;
+	}
+	if (i < argc)
+		cfg_err(ctx, "'http-check expect %s': unexpected '%s'%s.", m->full ?
+			"fhdr" : "hdr", argv[i], strcmp(argv[i], "value-lf") == 0 ?
+			" ('value-lf' is not supported yet)" : "");
+	return 0;
+}
+
+/* http-check expect [!] status|rstatus|string|rstring <pattern>
+ *                   [!] hdr|fhdr name ... */
 static int chk_cfg_expect(struct cfg_ctx *ctx, struct chk_http *h, int argc, char **argv)
 {
 	static const struct { const char *name; enum tcpchk_match m; } kinds[] = {
@@ -153,12 +252,19 @@ static int chk_cfg_expect(struct cfg_ctx *ctx, struct chk_http *h, int argc, cha
 		cfg_err(ctx, "'http-check expect' expects [!] <match> <pattern>.");
 		return 0;
 	}
+	if (strcmp(argv[i], "hdr") == 0 || strcmp(argv[i], "fhdr") == 0) {
+		r = tcpchk_add(&h->rules, TCPCHK_EXPECT);
+		if (!r)
+			return -1;
+		r->inverse = inverse;
+		return chk_cfg_expect_hdr(ctx, r, argc, argv, i);
+	}
 	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
 		if (strcmp(argv[i], kinds[k].name) == 0)
 			break;
 	if (k == sizeof(kinds) / sizeof(kinds[0])) {
 		cfg_err(ctx, "'http-check expect %s' is not supported yet (supported: "
-			"status, rstatus, string, rstring).", argv[i]);
+			"status, rstatus, string, rstring, hdr, fhdr).", argv[i]);
 		return 0;
 	}
 	if (i + 2 < argc)
@@ -273,6 +379,37 @@ static int chk_http_send_follows(const struct tcpchk *t, unsigned i)
 	return 0;
 }
 
+static void *chk_re_compile(struct cfg_ctx *ctx, struct proxy *be,
+			    const char *pattern, uint32_t opts)
+{
+	PCRE2_SIZE erroff;
+	pcre2_code *re;
+	int errcode;
+
+	re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts, &errcode,
+			   &erroff, NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[128];
+
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		cfg_alert_global(ctx, "backend '%s': http-check expect hdr: bad regex "
+				 "'%s': %s.", be->id, pattern, (char *)msg);
+	}
+	return re;
+}
+
+static int chk_hm_compile(struct cfg_ctx *ctx, struct proxy *be,
+			  struct chk_hdr_match *m)
+{
+	if (m->name_m == CHK_HM_REG && !m->name_re &&
+	    !(m->name_re = chk_re_compile(ctx, be, m->name, PCRE2_CASELESS)))
+		return -1;
+	if (m->value && m->value_m == CHK_HM_REG && !m->value_re &&
+	    !(m->value_re = chk_re_compile(ctx, be, m->value, 0)))
+		return -1;
+	return 0;
+}
+
 int chk_cfg_finish(struct cfg_ctx *ctx, struct proxy *be)
 {
 	struct chk_http *h = be->httpchk;
@@ -314,10 +451,14 @@ int chk_cfg_finish(struct cfg_ctx *ctx, struct proxy *be)
 		r->match = TCPCHK_M_HTTP_DEFAULT;
 	}
 	t = h->rules;
-	for (unsigned i = 0; i < t->n; i++)
-		if (t->rules[i].kind == TCPCHK_SEND && t->rules[i].http &&
-		    chk_http_build(h, &t->rules[i], chk_http_send_follows(t, i)) < 0)
+	for (unsigned i = 0; i < t->n; i++) {
+		r = &t->rules[i];
+		if (r->kind == TCPCHK_SEND && r->http &&
+		    chk_http_build(h, r, chk_http_send_follows(t, i)) < 0)
 			return -1;
+		if (r->hdrm && chk_hm_compile(ctx, be, r->hdrm) < 0)
+			return -1;
+	}
 	return tcpchk_compile(ctx, be, t, "http-check");
 }
 
@@ -361,13 +502,74 @@ static int chk_http_body_done(const struct http1_msg *m, const char *body,
 	return 0;
 }
 
-static int chk_regex_match(const struct tcpchk_rule *r, const char *s, size_t len)
+static int chk_re_match(void *re, const char *s, size_t len)
 {
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(r->regex, NULL);
-	int ok = md && pcre2_match(r->regex, (PCRE2_SPTR)s, len, 0, 0, md, NULL) >= 0;
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	int ok = md && pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL) >= 0;
 
 	pcre2_match_data_free(md);
 	return ok;
+}
+
+/* One text against a pattern by method; nocase for header names. */
+static int chk_hm_one(enum chk_hm meth, const char *pat, void *re, const char *s,
+		      size_t len, int nocase)
+{
+	size_t pl = strlen(pat);
+	int (*cmp)(const char *, const char *, size_t) = nocase ? strncasecmp : strncmp;
+
+	switch (meth) {
+	case CHK_HM_STR:
+		return len == pl && cmp(s, pat, pl) == 0;
+	case CHK_HM_BEG:
+		return len >= pl && cmp(s, pat, pl) == 0;
+	case CHK_HM_END:
+		return len >= pl && cmp(s + len - pl, pat, pl) == 0;
+	case CHK_HM_SUB:
+		for (size_t i = 0; i + pl <= len; i++)
+			if (cmp(s + i, pat, pl) == 0)
+				return 1;
+		return 0;
+	default:
+		return chk_re_match(re, s, len);
+	}
+}
+
+/* A header value: whole (fhdr), or each comma-separated element (hdr). */
+static int chk_hm_value(const struct chk_hdr_match *m, const char *v, size_t len)
+{
+	const char *end = v + len;
+
+	if (m->full)
+		return chk_hm_one(m->value_m, m->value, m->value_re, v, len, 0);
+	while (v <= end) {
+		const char *comma = memchr(v, ',', (size_t)(end - v));
+		const char *e = comma ? comma : end, *b = v;
+
+		while (b < e && (*b == ' ' || *b == '\t'))
+			b++;
+		while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (chk_hm_one(m->value_m, m->value, m->value_re, b, (size_t)(e - b), 0))
+			return 1;
+		if (!comma)
+			break;
+		v = comma + 1;
+	}
+	return 0;
+}
+
+static int chk_hm_match(const struct chk_hdr_match *m, const struct http1_msg *msg)
+{
+	for (size_t i = 0; i < msg->nhdrs; i++) {
+		const struct http1_hdr *h = &msg->hdrs[i];
+
+		if (!chk_hm_one(m->name_m, m->name, m->name_re, h->name, h->name_len, 1))
+			continue;
+		if (!m->value || chk_hm_value(m, h->value, h->value_len))
+			return 1;
+	}
+	return 0;
 }
 
 int chk_http_expect(const struct tcpchk_rule *r, const char *buf, size_t len,
@@ -407,13 +609,16 @@ int chk_http_expect(const struct tcpchk_rule *r, const char *buf, size_t len,
 		ok = chk_status_match(r->data, m.status);
 		break;
 	case TCPCHK_M_HTTP_RSTATUS:
-		ok = chk_regex_match(r, status, strlen(status));
+		ok = chk_re_match(r->regex, status, strlen(status));
 		break;
 	case TCPCHK_M_HTTP_STRING:
 		ok = memmem(body, bodylen, r->data, r->len) != NULL;
 		break;
 	case TCPCHK_M_HTTP_RSTRING:
-		ok = chk_regex_match(r, body, bodylen);
+		ok = chk_re_match(r->regex, body, bodylen);
+		break;
+	case TCPCHK_M_HTTP_HDR:
+		ok = chk_hm_match(r->hdrm, &m);
 		break;
 	default:
 		ok = m.status >= 200 && m.status < 400;
@@ -425,6 +630,9 @@ int chk_http_expect(const struct tcpchk_rule *r, const char *buf, size_t len,
 	if (on_body)
 		snprintf(v->info, sizeof(v->info), "content did not match the expected "
 			 "string");
+	else if (r->match == TCPCHK_M_HTTP_HDR)
+		snprintf(v->info, sizeof(v->info), "header %s did not match",
+			 r->hdrm->name);
 	else
 		v->wrong_status = 1;
 	return -1;

@@ -24,6 +24,20 @@ struct chk_http {
 	struct tcpchk *rules;		/* http-check rules */
 };
 
+/* "http-check expect hdr|fhdr name [-m M] <name> [value [-m M] <value>]":
+ * M is str (default), beg, end, sub or reg; names match without case. */
+enum chk_hm { CHK_HM_STR, CHK_HM_BEG, CHK_HM_END, CHK_HM_SUB, CHK_HM_REG };
+struct chk_hdr_match {
+	char *name, *value;		/* value NULL: the header's presence */
+	enum chk_hm name_m, value_m;
+	void *name_re, *value_re;	/* pcre2_code for reg */
+	int full;			/* fhdr: the whole value, commas included */
+};
+
+/* Copy (regexes not copied: compiled at finish) or free a header match. */
+struct chk_hdr_match *chk_hdr_match_dup(const struct chk_hdr_match *m);
+void chk_hdr_match_free(struct chk_hdr_match *m);
+
 /* Parse "option httpchk [<method>] [<uri>] [<version>]" (argv[0] = "option").
  * 0, or -1 (ENOMEM). Errors are reported through ctx. */
 int chk_cfg_httpchk(struct cfg_ctx *ctx, struct proxy *px, int argc, char **argv);

@@ -218,6 +218,9 @@ int tcpchk_dup(struct tcpchk **dst, const struct tcpchk *src)
 		r->data = r->comment = r->meth = r->uri = r->ver = r->body = NULL;
 		r->hdrs = NULL;
 		r->nhdrs = 0;
+		r->hdrm = NULL;
+		if (o->hdrm && !(r->hdrm = chk_hdr_match_dup(o->hdrm)))
+			return -1;
 		/* text patterns are C strings too: keep the terminator */
 		if (o->data && !(r->data = malloc(r->len + 1)))
 			return -1;
@@ -258,6 +261,7 @@ void tcpchk_free(struct tcpchk *t)
 			free(r->hdrs[k].value);
 		}
 		free(r->hdrs);
+		chk_hdr_match_free(r->hdrm);
 		if (r->regex)
 			pcre2_code_free(r->regex);
 	}

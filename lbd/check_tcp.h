@@ -20,7 +20,10 @@ enum tcpchk_match { TCPCHK_M_STRING, TCPCHK_M_RSTRING, TCPCHK_M_BINARY,
 		    /* http-check expect: on the response (check_http.c) */
 		    TCPCHK_M_HTTP_STATUS, TCPCHK_M_HTTP_RSTATUS,
 		    TCPCHK_M_HTTP_STRING, TCPCHK_M_HTTP_RSTRING,
+		    TCPCHK_M_HTTP_HDR,		/* hdr / fhdr: see hdrm */
 		    TCPCHK_M_HTTP_DEFAULT };	/* no expect: 2xx and 3xx pass */
+
+struct chk_hdr_match;
 
 /* An HTTP header to send. */
 struct chk_hdr {
@@ -43,6 +46,7 @@ struct tcpchk_rule {
 	char *meth, *uri, *ver, *body;
 	struct chk_hdr *hdrs;
 	unsigned nhdrs;
+	struct chk_hdr_match *hdrm;	/* http-check expect hdr|fhdr */
 };
 
 struct tcpchk {

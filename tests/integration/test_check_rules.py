@@ -9,7 +9,7 @@ from conftest import check_config, free_port
 from test_checks import cfg, tcp_cfg, wait_log
 
 
-def no_down(l, wait=0.8):
+def no_down(l, wait=1.5):
     time.sleep(wait)
     assert not [x for x in l.logs() if "is DOWN" in x], l.logs()
 
@@ -101,10 +101,37 @@ def test_unsupported_http_check_forms_are_refused():
                         "supported yet"),
                        ("http-check connect ssl", "'http-check connect ssl' is not "
                         "supported yet"),
-                       ("http-check expect hdr name x", "'http-check expect hdr' is "
-                        "not supported yet"),
+                       ("http-check expect min-recv 10 status 200", "'http-check "
+                        "expect min-recv' is not supported yet"),
+                       ("http-check expect hdr name-lf x", "'name-lf' is not "
+                        "supported yet"),
                        ("http-check send uri-lf /x", "'http-check send uri-lf' is not "
                         "supported yet")]:
         rc, out, _ = check_config("backend be\n    option httpchk\n    %s\n"
                                   "    server s1 127.0.0.1:1 check\n" % line)
         assert rc != 0 and what in out and ".cfg:3]" in out, (line, out)
+
+
+def test_expect_hdr_and_fhdr_on_response_headers(lbd, backends):
+    """The test backends answer with "X-Server: <name>"."""
+    (s1,) = backends(1)
+    port = free_port()
+    l = lbd(cfg(port, [("s1", s1.addr, "")],
+                check="    option httpchk GET /name\n"
+                      "    http-check send\n"
+                      "    http-check expect hdr name x-server value s1\n"
+                      "    http-check connect\n"
+                      "    http-check send\n"
+                      "    http-check expect fhdr name -m reg ^x-serv value -m beg s\n"
+                      "    http-check connect\n"
+                      "    http-check send\n"
+                      "    http-check expect ! hdr name x-nothing-like-this\n"), [port])
+    no_down(l)
+    assert s1.requests >= 6
+    port2 = free_port()
+    l2 = lbd(cfg(port2, [("s1", s1.addr, "")],
+                 check="    option httpchk GET /name\n"
+                       "    http-check expect hdr name X-Server value -m sub zz\n"), [port2])
+    line = wait_log(l2, r"Server be/s1 is DOWN")
+    assert 'reason: Layer7 invalid response, code: 200, info: "header X-Server did not ' \
+           'match"' in line, line

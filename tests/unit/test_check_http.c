@@ -112,6 +112,50 @@ static void test_invalid_and_truncated(void **state)
 	assert_false(v.wrong_status);
 }
 
+static int judge_hdr(int full, const char *name, enum chk_hm nm, const char *value,
+		     enum chk_hm vm, const char *resp)
+{
+	struct chk_hdr_match hm = { .name = (char *)name, .value = (char *)value,
+				    .name_m = nm, .value_m = vm, .full = full };
+	struct tcpchk_rule r;
+	struct tcpchk_verdict v;
+	struct guard_buf g;
+	size_t len = strlen(resp);
+	char *buf;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = TCPCHK_EXPECT;
+	r.match = TCPCHK_M_HTTP_HDR;
+	r.hdrm = &hm;
+	buf = guard_copy(&g, resp, len);
+	assert_non_null(buf);
+	rc = chk_http_expect(&r, buf, len, 0, &v);
+	guard_free(&g);
+	return rc;
+}
+
+#define HDRS "HTTP/1.1 200 OK\r\nX-State: ready, warm\r\nContent-Length: 0\r\n\r\n"
+
+static void test_header_matches(void **state)
+{
+	(void)state;
+	/* presence, names without case */
+	assert_int_equal(judge_hdr(0, "x-state", CHK_HM_STR, NULL, 0, HDRS), 1);
+	assert_int_equal(judge_hdr(0, "X-Other", CHK_HM_STR, NULL, 0, HDRS), -1);
+	assert_int_equal(judge_hdr(0, "x-st", CHK_HM_BEG, NULL, 0, HDRS), 1);
+	assert_int_equal(judge_hdr(0, "STATE", CHK_HM_END, NULL, 0, HDRS), 1);
+	assert_int_equal(judge_hdr(0, "-sta", CHK_HM_SUB, NULL, 0, HDRS), 1);
+	/* hdr: each comma-separated value; fhdr: the whole value */
+	assert_int_equal(judge_hdr(0, "X-State", CHK_HM_STR, "warm", CHK_HM_STR, HDRS), 1);
+	assert_int_equal(judge_hdr(1, "X-State", CHK_HM_STR, "warm", CHK_HM_STR, HDRS), -1);
+	assert_int_equal(judge_hdr(1, "X-State", CHK_HM_STR, "ready, warm", CHK_HM_STR,
+				   HDRS), 1);
+	assert_int_equal(judge_hdr(0, "X-State", CHK_HM_STR, "rea", CHK_HM_BEG, HDRS), 1);
+	assert_int_equal(judge_hdr(0, "X-State", CHK_HM_STR, "Ready", CHK_HM_STR, HDRS), -1);
+	assert_int_equal(judge_hdr(0, "X-State", CHK_HM_STR, "cold", CHK_HM_SUB, HDRS), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_default_passes_2xx_and_3xx),
 		cmocka_unit_test(test_body_is_read_whole),
 		cmocka_unit_test(test_invalid_and_truncated),
+		cmocka_unit_test(test_header_matches),
 	};
 	return cmocka_run_group_tests_name("check_http", tests, NULL, NULL);
 }
