@@ -12,10 +12,11 @@
 #include "proxy.h"
 #include "worker.h"
 
+/* HAProxy's words, as they end its "Detected N consecutive errors" line */
 const char *const obs_event_names[OBS_EVENT_COUNT] = {
-	"Connection succeeded", "Connection error", "Connection timeout",
-	"Wrong http response", "Invalid http response", "Broken pipe or read error",
-	"Read timeout",
+	"L4 successful connection", "L4 unsuccessful connection",
+	"L4 unsuccessful connection", "Wrong http response",
+	"Invalid http response", "Read error (http)", "Read timeout (http)",
 };
 
 /* What a tripped server needs: the trip is handled on the checks' thread. */

@@ -281,7 +281,7 @@ def test_observe_layer4_from_default_server_counts_connect_errors(lbd):
         assert get(port, "/name") == 503
         assert get(port, "/name") == 503
         line = wait_log(l, r"Server be/s1 is DOWN")
-        assert "last one was: Connection error" in line, line
+        assert "last one was: L4 unsuccessful connection" in line, line
     finally:
         chk.close()
 
@@ -344,3 +344,20 @@ def test_observe_fastinter_runs_the_next_check_soon(lbd, backends):
             break
         time.sleep(0.05)
     assert chk.requests == 2
+
+
+@pytest.mark.parametrize("path,status,what", [
+    ("/nothing", 504, "Read timeout (http)"),
+    ("/bad", 502, "Invalid http response"),
+    ("/reset", 502, "Read error (http)"),
+])
+def test_observe_layer7_counts_timeouts_and_broken_responses(lbd, backends, path,
+                                                             status, what):
+    (s1,) = backends(1)
+    port = free_port()
+    l = lbd(cfg(port, [("s1", s1.addr, "observe layer7 error-limit 1 on-error mark-down")],
+                check="    option httpchk GET /name\n",
+                extra_be="    timeout server 300ms\n    retries 0\n"), [port])
+    assert get(port, path) == status
+    line = wait_log(l, r"Server be/s1 is DOWN")
+    assert "last one was: %s" % what in line, line
