@@ -89,11 +89,16 @@ def wait_file(path, timeout=5.0):
     raise AssertionError("%s never appeared" % path)
 
 
-def test_exit_status_moves_the_server_down_and_up(lbd, backends, script):
+@pytest.mark.parametrize("nbthread", [1, 3])
+def test_exit_status_moves_the_server_down_and_up(lbd, backends, script, nbthread):
+    """With several threads, SIGCHLD may reach any of them: the exit is
+    still seen by the checks' loop."""
     d, path = script
     (b,) = backends(1)
     port = free_port()
-    l = lbd(ext_cfg(port, [("s1", b.addr, "")], path), [port])
+    l = lbd(ext_cfg(port, [("s1", b.addr, "")], path,
+                    glob="    external-check\n    insecure-fork-wanted\n"
+                         "    nbthread %d\n" % nbthread), [port])
     wait_file(os.path.join(d, "env.s1"))
     time.sleep(0.5)
     assert not [x for x in l.logs() if "is DOWN" in x], l.logs()
