@@ -138,9 +138,9 @@ static int check_servers(struct cfg_ctx *ctx, struct proxy *be)
 			cfg_warn_global(ctx, "backend '%s': server '%s': 'observe' is "
 					"ignored without 'check'.", be->id, s->id);
 		if (s->observe == SRV_OBS_LAYER7 && be->mode != PR_MODE_HTTP)
-			cfg_warn_global(ctx, "backend '%s': server '%s': 'observe "
-					"layer7' sees only connections in 'mode tcp'.",
-					be->id, s->id);
+			cfg_alert_global(ctx, "backend '%s': server '%s': 'observe "
+					 "layer7' is only allowed in 'mode http' backends "
+					 "(use 'observe layer4').", be->id, s->id);
 		s->lb.id = s->puid;
 		s->lb.maxconn = s->maxconn;
 		if (s->minconn) {
