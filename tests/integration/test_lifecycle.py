@@ -64,6 +64,49 @@ def test_slowstart_ramps_the_share_of_a_returning_server(lbd, backends):
         s2.stop()
 
 
+def concurrent_names(port, n, path):
+    """n clients at once, one request each; which server answered them."""
+    import threading
+    out = []
+
+    def one():
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        c.request("GET", path)
+        out.append(c.getresponse().read().decode())
+        c.close()
+    ts = [threading.Thread(target=one) for _ in range(n)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(60)
+    return out
+
+
+def test_slowstart_with_leastconn_weighs_the_load(lbd, backends):
+    """leastconn compares load per unit of weight: right after s2 comes
+    back with slowstart 20s, 20 concurrent slow requests mostly go to s1
+    (without slowstart they would split evenly)."""
+    (s1,) = backends(1)
+    p2 = free_port()
+    port = free_port()
+    l = lbd(cfg(port, [("s1", s1.addr, "weight 100"),
+                       ("s2", "127.0.0.1:%d" % p2, "weight 100 slowstart 20s")],
+                check="    balance leastconn\n    option httpchk GET /name\n",
+                srv_opts="check inter 100 rise 1 fall 1"), [port])
+    wait_log(l, r"Server be/s2 is DOWN")
+    t0 = time.time()
+    s2 = Backend("s2", port=p2).start()
+    try:
+        wait_log(l, r"Server be/s2 is UP")
+        names = concurrent_names(port, 20, "/sleep/2000")
+        # s2's share of weight is at most this when the last request left
+        pct = min(1.0, 0.05 + 0.95 * (time.time() - t0) / 20.0)
+        assert len(names) == 20
+        assert names.count("s2") <= math.ceil(20 * pct / (1 + pct)) + 1, (names, pct)
+    finally:
+        s2.stop()
+
+
 def test_slowstart_has_no_effect_with_static_rr(lbd, backends):
     """static-rr weights are fixed: a returning server gets its full share
     at once, as HAProxy documents."""
