@@ -1,5 +1,6 @@
 /*
- * check_tcp.c - "tcp-check" rules (see check_tcp.h).
+ * check_tcp.c - check rule lists: "tcp-check" rules, the list operations
+ * "http-check" shares, and expect matching (see check_tcp.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
