@@ -31,7 +31,8 @@ endif
 DEPS_BUILD := build-essential clang libclang-rt-14-dev pkg-config libev-dev libssl-dev \
               zlib1g-dev libpcre2-dev libnl-3-dev libnl-route-3-dev libsnmp-dev libcmocka-dev
 DEPS_TEST  := python3 python3-pytest curl socat haproxy iproute2 procps redis-server \
-              util-linux prometheus chromium chromium-driver python3-selenium
+              util-linux prometheus chromium chromium-driver python3-selenium \
+              mariadb-server
 DEPS_BENCH := wrk iperf3 nginx-light libnginx-mod-stream
 DEPS       := $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_BENCH)
 

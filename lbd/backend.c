@@ -29,6 +29,7 @@
 #include "log.h"
 #include "proxy.h"
 #include "session.h"
+#include "srv_sess.h"
 #include "worker.h"
 
 #define container_of(p, type, member) \
@@ -115,6 +116,16 @@ static void backend_take(struct proxy *be, struct server *srv)
 	backend_count_session(be, srv);
 }
 
+/* A server's connection limit during its slow start: its share of v, at
+ * least 1, as HAProxy grows it from 1 to 100%. */
+static unsigned backend_ss_limit(const struct server *s, unsigned v)
+{
+	if (!v || s->ss_pct >= 100)
+		return v;
+	v = (unsigned)((uint64_t)v * s->ss_pct / 100);
+	return v ? v : 1;
+}
+
 /* With minconn, a server's limit grows from minconn to maxconn as the
  * backend's load approaches fullconn (HAProxy's dynamic maxconn). Caller
  * holds the lock. */
@@ -130,7 +141,7 @@ static void backend_dyn_maxconn(struct proxy *be)
 			if (v > s->maxconn)
 				v = s->maxconn;
 		}
-		s->lb.maxconn = v;
+		s->lb.maxconn = backend_ss_limit(s, v);
 	}
 }
 
@@ -258,7 +269,7 @@ void backend_server_tune(struct server *srv, int weight_pct, long maxconn)
 	}
 	if (maxconn >= 0) {
 		srv->maxconn = (unsigned)maxconn;
-		srv->lb.maxconn = (unsigned)maxconn;
+		srv->lb.maxconn = backend_ss_limit(srv, (unsigned)maxconn);
 	}
 	proxy_srv_recalc(be);
 	backend_dispatch(be);	/* a higher limit may serve queued requests */
@@ -271,6 +282,21 @@ void backend_server_weight(struct server *srv, unsigned weight)
 
 	pthread_mutex_lock(&be->lock);
 	srv->uweight = weight > 256 ? 256 : weight;
+	proxy_srv_recalc(be);
+	backend_dispatch(be);
+	pthread_mutex_unlock(&be->lock);
+}
+
+void backend_server_ramp(struct server *srv, unsigned pct)
+{
+	struct proxy *be = srv->be;
+
+	pthread_mutex_lock(&be->lock);
+	srv->ss_pct = pct;
+	if (be->has_minconn)
+		backend_dyn_maxconn(be);
+	else
+		srv->lb.maxconn = backend_ss_limit(srv, srv->maxconn);
 	proxy_srv_recalc(be);
 	backend_dispatch(be);
 	pthread_mutex_unlock(&be->lock);
@@ -448,6 +474,7 @@ int backend_connect(struct session *s)
 		s->t->sc = c;
 		s->t->reused = 1;
 		session_attach_srv(s);
+		srv_sess_link(s, srv);
 		return 0;
 	}
 	addr = srv->addr;
@@ -475,6 +502,7 @@ int backend_connect(struct session *s)
 	s->t->sc = c;
 	s->t->reused = 0;
 	session_attach_srv(s);
+	srv_sess_link(s, srv);
 	if (connect(fd, (struct sockaddr *)&addr, srv->addrlen) == 0)
 		return backend_connect_done(s);
 	if (errno == EINPROGRESS)
@@ -514,6 +542,7 @@ void backend_conn_release(struct session *s, int reusable)
 
 	s->t->sc = NULL;
 	s->t->srv_connected = 0;
+	srv_sess_unlink(s);
 	if (!reusable || s->t->be->reuse == PR_REUSE_NEVER || srv->pool_max_conn == 0 ||
 	    (srv->pool_max_conn > 0 &&
 	     atomic_load(&srv->idle_count) >= (unsigned)srv->pool_max_conn) ||

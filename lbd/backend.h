@@ -77,6 +77,9 @@ void backend_idle_purge_server(struct worker *w, void *srv);
 
 /* Set a server's current weight (0..256; "set weight"). Takes the lock. */
 void backend_server_weight(struct server *srv, unsigned weight);
+/* Set a server's slow-start share (percent, 100: none): its weight in the
+ * dynamic algorithms and its maxconn follow. Takes the lock. */
+void backend_server_ramp(struct server *srv, unsigned pct);
 
 /* Mark a server connection attempt's failure in the counters. */
 void backend_conn_failed(struct session *s);

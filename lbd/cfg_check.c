@@ -10,7 +10,9 @@
 
 #include "cfg.h"
 #include "check.h"
+#include "check_http.h"
 #include "check_tcp.h"
+#include "extcheck.h"
 #include "logfmt.h"
 #include "proxy.h"
 #include "server.h"
@@ -126,6 +128,13 @@ static int check_servers(struct cfg_ctx *ctx, struct proxy *be)
 		if (!s->inter)
 			cfg_alert_global(ctx, "backend '%s': server '%s' has 'inter 0'.",
 					 be->id, s->id);
+		if (s->observe && !s->do_check)
+			cfg_warn_global(ctx, "backend '%s': server '%s': 'observe' is "
+					"ignored without 'check'.", be->id, s->id);
+		if (s->observe == SRV_OBS_LAYER7 && be->mode != PR_MODE_HTTP)
+			cfg_alert_global(ctx, "backend '%s': server '%s': 'observe "
+					 "layer7' is only allowed in 'mode http' backends "
+					 "(use 'observe layer4').", be->id, s->id);
 		if (s->minconn) {
 			be->has_minconn = 1;
 			if (s->maxconn && s->minconn > s->maxconn)
@@ -136,7 +145,8 @@ static int check_servers(struct cfg_ctx *ctx, struct proxy *be)
 		be->lb.nodes[i++] = &s->lb;
 	}
 	be->lb.nnodes = i;
-	if (chk_cfg_finish(ctx, be) < 0 || tcpchk_finish(ctx, be) < 0)
+	if (chk_cfg_finish(ctx, be) < 0 || tcpchk_finish(ctx, be) < 0 ||
+	    extchk_cfg_finish(ctx, be) < 0)
 		return 0;
 	if (be->tcpchk && be->check_kind != PR_CHK_TCPCHK)
 		cfg_warn_global(ctx, "backend '%s': 'tcp-check' rules without 'option "

@@ -16,7 +16,9 @@
 #include "service.h"
 #include "cfg_lex.h"
 #include "check.h"
+#include "check_http.h"
 #include "check_tcp.h"
+#include "extcheck.h"
 #include "logfmt.h"
 #include "proxy.h"
 
@@ -254,6 +256,18 @@ static int kw_g_cpumap(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 	return 0;
 }
 
+/* external-check [preserve-env] */
+static int kw_g_extcheck(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+			 char **argv)
+{
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "preserve-env") != 0)) {
+		cfg_err(ctx, "'external-check' takes nothing or 'preserve-env'.");
+		return 0;
+	}
+	ctx->conf->global.external_check = argc == 2 ? 2 : 1;
+	return 0;
+}
+
 static const struct cfg_kw cfg_global_kws[] = {
 	{ "maxconn", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, maxconn), 1, 10000000, NULL },
 	{ "nbthread", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, nbthread), 1, LBD_MAX_THREADS, NULL },
@@ -295,6 +309,8 @@ static const struct cfg_kw cfg_global_kws[] = {
 	{ "tune.buffers.reserve", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "lbd allocates buffers per session" },
 	{ "ulimit-n", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "lbd derives the limit from maxconn" },
 	{ "description", CFG_SEC_GLOBAL, kw_str, offsetof(struct global, node), 0, 0, NULL },
+	{ "external-check", CFG_SEC_GLOBAL, kw_g_extcheck, 0, 0, 0, NULL },
+	{ "insecure-fork-wanted", CFG_SEC_GLOBAL, kw_flag, offsetof(struct global, insecure_fork_wanted), 0, 1, NULL },
 	{ NULL, 0, NULL, 0, 0, 0, NULL }
 };
 
@@ -806,6 +822,14 @@ static int opt_httpchk(struct cfg_ctx *ctx, int neg, int argc, char **argv)
 	return chk_cfg_httpchk(ctx, ctx->cur, argc, argv);
 }
 
+static int opt_external_check(struct cfg_ctx *ctx, int neg, int argc, char **argv)
+{
+	if (argc > 2)
+		cfg_err(ctx, "'option external-check' takes no argument.");
+	ctx->cur->check_kind = neg ? PR_CHK_TCP : PR_CHK_EXTERNAL;
+	return 0;
+}
+
 static const struct cfg_opt cfg_options[] = {
 	{ "dontlognull", PR_CAP_DEF | PR_CAP_FE, PR_O_DONTLOGNULL, NULL, NULL },
 	{ "dontlog-normal", PR_CAP_DEF | PR_CAP_FE, PR_O_DONTLOG_NORMAL, NULL, NULL },
@@ -835,7 +859,7 @@ static const struct cfg_opt cfg_options[] = {
 	{ "smtpchk", PR_CAP_DEF | PR_CAP_BE, 0, opt_named_check, NULL },
 	{ "ldap-check", PR_CAP_DEF | PR_CAP_BE, 0, opt_named_check, NULL },
 	{ "ssl-hello-chk", PR_CAP_DEF | PR_CAP_BE, 0, opt_named_check, NULL },
-	{ "external-check", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
+	{ "external-check", PR_CAP_DEF | PR_CAP_BE, 0, opt_external_check, NULL },
 	{ "log-health-checks", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "health checks arrive with their own issue" },
 	{ "http-buffer-request", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, NULL, NULL },
 	{ "http-no-delay", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, NULL, NULL },
@@ -940,6 +964,12 @@ static int kw_p_http_check(struct cfg_ctx *ctx, const struct cfg_kw *kw,
 	return chk_cfg_http_check(ctx, ctx->cur, argc, argv);
 }
 
+static int kw_p_extcheck(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+			 int argc, char **argv)
+{
+	return extchk_cfg(ctx, ctx->cur, argc, argv);
+}
+
 static int kw_p_fullconn(struct cfg_ctx *ctx, const struct cfg_kw *kw,
 			 int argc, char **argv)
 {
@@ -989,7 +1019,7 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "stats", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_stats, 0, 0, 0, "not in defaults; stats admin takes TRUE, FALSE or LOCALHOST until ACLs arrive" },
 	{ "http-check", PR_CAP_DEF | PR_CAP_BE, kw_p_http_check, 0, 0, 0, NULL },
 	{ "tcp-check", PR_CAP_DEF | PR_CAP_BE, kw_p_tcp_check, 0, 0, 0, NULL },
-	{ "external-check", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, CHECKS },
+	{ "external-check", PR_CAP_DEF | PR_CAP_BE, kw_p_extcheck, 0, 0, 0, NULL },
 	{ "load-server-state-from-file", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "arrives with reloads" },
 	{ "retry-on", PR_CAP_DEF | PR_CAP_BE, kw_p_retry_on, 0, 0, 0, NULL },
 	{ "errorloc", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, NULL },

@@ -304,6 +304,47 @@ static int srv_kw_addr(struct cfg_ctx *ctx, struct server *srv,
 	return 0;
 }
 
+static int srv_kw_onmarked(struct cfg_ctx *ctx, struct server *srv,
+			   const struct srv_kw *kw, char **args)
+{
+	int down = strcmp(args[0], "on-marked-down") == 0;
+	const char *want = down ? "shutdown-sessions" : "shutdown-backup-sessions";
+
+	if (strcmp(args[1], want) != 0) {
+		cfg_err(ctx, "'server %s': '%s' expects '%s' (got '%s').", srv->id,
+			args[0], want, args[1]);
+		return 0;
+	}
+	if (down)
+		srv->on_marked_down = SRV_ON_SHUTDOWN_SESSIONS;
+	else
+		srv->on_marked_up = SRV_ON_SHUTDOWN_BACKUP_SESSIONS;
+	return 0;
+}
+
+static int srv_kw_observe(struct cfg_ctx *ctx, struct server *srv,
+			  const struct srv_kw *kw, char **args)
+{
+	if (strcmp(args[0], "observe") == 0) {
+		if (strcmp(args[1], "layer4") == 0)
+			srv->observe = SRV_OBS_LAYER4;
+		else if (strcmp(args[1], "layer7") == 0)
+			srv->observe = SRV_OBS_LAYER7;
+		else
+			cfg_err(ctx, "'server %s': 'observe' expects 'layer4' or "
+				"'layer7' (got '%s').", srv->id, args[1]);
+		return 0;
+	}
+	for (int i = 0; i < SRV_ONERR_COUNT; i++)
+		if (strcmp(args[1], srv_on_error_names[i]) == 0) {
+			srv->on_error = (enum srv_on_error)i;
+			return 0;
+		}
+	cfg_err(ctx, "'server %s': 'on-error' expects 'fastinter', 'fail-check', "
+		"'sudden-death' or 'mark-down' (got '%s').", srv->id, args[1]);
+	return 0;
+}
+
 static int srv_kw_unsupported(struct cfg_ctx *ctx, struct server *srv,
 			      const struct srv_kw *kw, char **args)
 {
@@ -337,12 +378,12 @@ static const struct srv_kw srv_kws[] = {
 	{ "fall", 1, srv_kw_uint, offsetof(struct server, fall), 1, 1000, NULL },
 	{ "port", 1, srv_kw_uint, offsetof(struct server, check_port), 1, 65535, NULL },
 	{ "addr", 1, srv_kw_addr, 0, 0, 0, NULL },
-	{ "slowstart", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
-	{ "observe", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
-	{ "error-limit", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
-	{ "on-error", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
-	{ "on-marked-down", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
-	{ "on-marked-up", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
+	{ "slowstart", 1, srv_kw_time, offsetof(struct server, slowstart), 0, 0, NULL },
+	{ "observe", 1, srv_kw_observe, 0, 0, 0, NULL },
+	{ "error-limit", 1, srv_kw_uint, offsetof(struct server, error_limit), 1, 1000000, NULL },
+	{ "on-error", 1, srv_kw_observe, 0, 0, 0, NULL },
+	{ "on-marked-down", 1, srv_kw_onmarked, 0, 0, 0, NULL },
+	{ "on-marked-up", 1, srv_kw_onmarked, 0, 0, 0, NULL },
 	{ "agent-check", 0, srv_kw_agent, 0, 0, 0, NULL },
 	{ "no-agent-check", 0, srv_kw_agent, 0, 0, 0, NULL },
 	{ "agent-port", 1, srv_kw_uint, offsetof(struct server, agent_port), 1, 65535, NULL },
@@ -400,6 +441,9 @@ static void srv_defaults(struct server *srv)
 	srv->rise = 2;
 	srv->fall = 3;
 	srv->agent_pct = 100;
+	srv->ss_pct = 100;
+	srv->error_limit = 10;
+	srv->on_error = SRV_ONERR_FAIL_CHECK;
 	srv->pool_max_conn = -1;
 	srv->pool_purge_delay = 5000;
 	srv->state = SRV_ST_UP;

@@ -14,39 +14,45 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 
 #include "backend.h"
 #include "cfg.h"
 #include "check.h"
+#include "check_http.h"
 #include "check_tcp.h"
 #include "chk_agent.h"
 #include "chk_proto.h"
+#include "extcheck.h"
 #include "http1.h"
 #include "log.h"
 #include "proxy.h"
 #include "server.h"
+#include "session.h"
+#include "slowstart.h"
+#include "srv_sess.h"
 #include "worker.h"
 
 const char *const chk_status_names[CHK_ST_COUNT] = {
 	"UNK", "L4OK", "L4TOUT", "L4CON", "L7OK", "L7TOUT", "L7RSP", "L7STS",
-	"SOCKERR", "L6OK", "L6RSP",
+	"SOCKERR", "L6OK", "L6RSP", "HANA", "PROCERR", "PROCTOUT", "PROCOK",
 };
 const char *const chk_status_desc[CHK_ST_COUNT] = {
 	"Unknown", "Layer4 check passed", "Layer4 timeout",
 	"Layer4 connection problem", "Layer7 check passed", "Layer7 timeout",
 	"Layer7 invalid response", "Layer7 wrong status", "Socket error",
-	"Layer6 check passed", "Layer6 invalid response",
+	"Layer6 check passed", "Layer6 invalid response", "Health analyze",
+	"External check error", "External check timeout", "External check passed",
 };
 
 #define CHK_RESP_MAX	16384	/* response bytes kept for judging */
 
-enum chk_phase { CHK_IDLE, CHK_CONNECTING, CHK_SENDING, CHK_READING };
+enum chk_phase { CHK_IDLE, CHK_CONNECTING, CHK_SENDING, CHK_READING,
+		 CHK_EXTERNAL };
 
 struct check {
 	struct check *next;
@@ -55,6 +61,8 @@ struct check {
 	ev_timer timer;
 	ev_io io;
 	int fd;
+	ev_child child;			/* external check: the command's exit */
+	pid_t pid;			/* external check running, 0 if none */
 	enum chk_phase phase;
 	ev_tstamp start;
 	char *req;			/* HTTP request, built once */
@@ -79,265 +87,6 @@ struct check {
 
 static struct check *check_list;	/* all checks, owned by worker 0 */
 
-/* ---- configuration ---- */
-
-static char *xstrdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
-static struct chk_http *chk_http_get(struct proxy *px)
-{
-	if (!px->httpchk)
-		px->httpchk = calloc(1, sizeof(*px->httpchk));
-	return px->httpchk;
-}
-
-static int chk_set(char **dst, const char *v)
-{
-	char *s = strdup(v);
-
-	if (!s)
-		return -1;
-	free(*dst);
-	*dst = s;
-	return 0;
-}
-
-int chk_cfg_httpchk(struct cfg_ctx *ctx, struct proxy *px, int argc, char **argv)
-{
-	struct chk_http *h = chk_http_get(px);
-	const char *meth = "OPTIONS", *uri = "/", *ver = "HTTP/1.0";
-
-	if (!h)
-		return -1;
-	/* argv: option httpchk [<uri>] | [<method> <uri> [<version>]] */
-	if (argc == 3)
-		uri = argv[2];
-	else if (argc >= 4) {
-		meth = argv[2];
-		uri = argv[3];
-		if (argc >= 5)
-			ver = argv[4];
-	}
-	if (argc > 5)
-		cfg_err(ctx, "'option httpchk' takes at most <method> <uri> <version>.");
-	if (strpbrk(ver, "\r\n"))
-		cfg_warn(ctx, "'option httpchk': hiding headers or body at the end "
-			 "of the version string is deprecated (an error from "
-			 "HAProxy 2.7). Use 'http-check send hdr <name> <value>' "
-			 "instead.");
-	if (!http1_is_token(meth, strlen(meth)))
-		cfg_err(ctx, "'option httpchk': invalid method '%s'.", meth);
-	px->check_kind = PR_CHK_HTTP;
-	if (chk_set(&h->method, meth) < 0 || chk_set(&h->uri, uri) < 0 ||
-	    chk_set(&h->version, ver) < 0)
-		return -1;
-	return 0;
-}
-
-static int chk_cfg_send(struct cfg_ctx *ctx, struct chk_http *h, int argc, char **argv)
-{
-	if (h->send_set) {
-		cfg_err(ctx, "'http-check send': several send/expect steps are not "
-			"supported yet; use one 'http-check send' and one "
-			"'http-check expect'.");
-		return 0;
-	}
-	h->send_set = 1;
-	for (int i = 2; i < argc; i++) {
-		const char *k = argv[i];
-		int last = i + 1 >= argc;
-		char **dst = NULL;
-
-		if (strcmp(k, "meth") == 0)
-			dst = &h->method;
-		else if (strcmp(k, "uri") == 0)
-			dst = &h->uri;
-		else if (strcmp(k, "ver") == 0)
-			dst = &h->version;
-		else if (strcmp(k, "body") == 0)
-			dst = &h->body;
-		else if (strcmp(k, "hdr") == 0) {
-			struct chk_hdr *n;
-
-			if (i + 2 >= argc) {
-				cfg_err(ctx, "'http-check send hdr' expects <name> <value>.");
-				return 0;
-			}
-			n = realloc(h->hdrs, (h->nhdrs + 1) * sizeof(*n));
-			if (!n)
-				return -1;
-			h->hdrs = n;
-			n[h->nhdrs].name = strdup(argv[i + 1]);
-			n[h->nhdrs].value = strdup(argv[i + 2]);
-			h->nhdrs++;
-			if (!n[h->nhdrs - 1].name || !n[h->nhdrs - 1].value)
-				return -1;
-			i += 2;
-			continue;
-		} else {
-			cfg_err(ctx, "'http-check send': '%s' is not supported (expected "
-				"meth, uri, ver, hdr or body).", k);
-			return 0;
-		}
-		if (last) {
-			cfg_err(ctx, "'http-check send %s' expects a value.", k);
-			return 0;
-		}
-		if (chk_set(dst, argv[++i]) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int chk_cfg_expect(struct cfg_ctx *ctx, struct chk_http *h, int argc, char **argv)
-{
-	static const struct { const char *name; enum chk_expect_kind kind; } kinds[] = {
-		{ "status", CHK_EXP_STATUS }, { "rstatus", CHK_EXP_RSTATUS },
-		{ "string", CHK_EXP_STRING }, { "rstring", CHK_EXP_RSTRING },
-	};
-	int i = 2;
-
-	if (h->expect_set) {
-		cfg_err(ctx, "'http-check expect': several expect steps are not "
-			"supported yet.");
-		return 0;
-	}
-	h->expect_set = 1;
-	if (i < argc && strcmp(argv[i], "!") == 0) {
-		h->expect_not = 1;
-		i++;
-	}
-	if (i + 1 >= argc) {
-		cfg_err(ctx, "'http-check expect' expects [!] <match> <pattern>.");
-		return 0;
-	}
-	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
-		if (strcmp(argv[i], kinds[k].name) == 0)
-			h->expect = kinds[k].kind;
-	if (h->expect == CHK_EXP_NONE) {
-		cfg_err(ctx, "'http-check expect %s' is not supported yet (supported: "
-			"status, rstatus, string, rstring).", argv[i]);
-		return 0;
-	}
-	if (i + 2 < argc)
-		cfg_err(ctx, "'http-check expect': options after the pattern are not "
-			"supported yet.");
-	return chk_set(&h->pattern, argv[i + 1]);
-}
-
-int chk_cfg_http_check(struct cfg_ctx *ctx, struct proxy *px, int argc, char **argv)
-{
-	struct chk_http *h;
-
-	if (argc < 2) {
-		cfg_err(ctx, "'http-check' expects 'send', 'expect' or 'connect'.");
-		return 0;
-	}
-	h = chk_http_get(px);
-	if (!h)
-		return -1;
-	if (strcmp(argv[1], "send") == 0)
-		return chk_cfg_send(ctx, h, argc, argv);
-	if (strcmp(argv[1], "expect") == 0)
-		return chk_cfg_expect(ctx, h, argc, argv);
-	if (strcmp(argv[1], "connect") == 0 && argc == 2)
-		return 0;	/* the default first step */
-	cfg_err(ctx, "'http-check %s%s' is not supported yet.", argv[1],
-		argc > 2 && strcmp(argv[1], "connect") == 0 ? " <options>" : "");
-	return 0;
-}
-
-int chk_http_dup(struct chk_http **dst, const struct chk_http *src)
-{
-	struct chk_http *h;
-
-	*dst = NULL;
-	if (!src)
-		return 0;
-	h = calloc(1, sizeof(*h));
-	if (!h)
-		return -1;
-	*dst = h;
-	h->method = xstrdup(src->method);
-	h->uri = xstrdup(src->uri);
-	h->version = xstrdup(src->version);
-	h->body = xstrdup(src->body);
-	h->pattern = xstrdup(src->pattern);
-	h->expect = src->expect;
-	h->expect_not = src->expect_not;
-	h->send_set = src->send_set;
-	h->expect_set = src->expect_set;
-	if (src->nhdrs) {
-		h->hdrs = calloc(src->nhdrs, sizeof(*h->hdrs));
-		if (!h->hdrs)
-			return -1;
-		h->nhdrs = src->nhdrs;
-		for (unsigned i = 0; i < src->nhdrs; i++) {
-			h->hdrs[i].name = xstrdup(src->hdrs[i].name);
-			h->hdrs[i].value = xstrdup(src->hdrs[i].value);
-		}
-	}
-	return 0;
-}
-
-void chk_http_free(struct chk_http *h)
-{
-	if (!h)
-		return;
-	for (unsigned i = 0; i < h->nhdrs; i++) {
-		free(h->hdrs[i].name);
-		free(h->hdrs[i].value);
-	}
-	free(h->hdrs);
-	free(h->method);
-	free(h->uri);
-	free(h->version);
-	free(h->body);
-	free(h->pattern);
-	if (h->regex)
-		pcre2_code_free(h->regex);
-	free(h);
-}
-
-int chk_cfg_finish(struct cfg_ctx *ctx, struct proxy *be)
-{
-	struct chk_http *h = be->httpchk;
-	int errcode;
-	PCRE2_SIZE erroff;
-
-	if (!h)
-		return 0;
-	if (be->check_kind != PR_CHK_HTTP) {
-		cfg_warn_global(ctx, "backend '%s': 'http-check' rules without 'option "
-				"httpchk' are ignored by HAProxy; lbd runs HTTP checks "
-				"for them.", be->id);
-		be->check_kind = PR_CHK_HTTP;
-	}
-	if (!h->method && !(h->method = strdup("OPTIONS")))
-		return -1;
-	if (!h->uri && !(h->uri = strdup("/")))
-		return -1;
-	if (!h->version && !(h->version = strdup("HTTP/1.0")))
-		return -1;
-	if (h->expect == CHK_EXP_RSTATUS || h->expect == CHK_EXP_RSTRING) {
-		h->regex = pcre2_compile((PCRE2_SPTR)h->pattern, PCRE2_ZERO_TERMINATED,
-					 0, &errcode, &erroff, NULL);
-		if (!h->regex) {
-			PCRE2_UCHAR msg[128];
-
-			pcre2_get_error_message(errcode, msg, sizeof(msg));
-			cfg_alert_global(ctx, "backend '%s': 'http-check expect': bad "
-					 "regex '%s' at offset %zu: %s.", be->id,
-					 h->pattern, (size_t)erroff, (char *)msg);
-			return -1;
-		}
-		pcre2_jit_compile(h->regex, PCRE2_JIT_COMPLETE);
-	}
-	return 0;
-}
-
 /* ---- the transitions ---- */
 
 void check_server_set_up(struct server *srv, int up, const char *reason)
@@ -354,14 +103,15 @@ static void check_reason(const struct check *c, char *out, size_t len)
 		n += snprintf(out + n, len - (size_t)n, ", code: %d", c->code);
 	if (c->info[0] && n >= 0 && (size_t)n < len)
 		n += snprintf(out + n, len - (size_t)n, ", info: \"%s\"", c->info);
-	if (n >= 0 && (size_t)n < len)
+	if (n >= 0 && (size_t)n < len && c->status != CHK_ST_HANA)
 		snprintf(out + n, len - (size_t)n, ", check duration: %ldms",
 			 c->duration);
 }
 
 static int check_passed(enum chk_status st)
 {
-	return st == CHK_ST_L4OK || st == CHK_ST_L7OK || st == CHK_ST_L6OK;
+	return st == CHK_ST_L4OK || st == CHK_ST_L7OK || st == CHK_ST_L6OK ||
+	       st == CHK_ST_PROCOK;
 }
 
 /* A verdict: count it, move the server when rise/fall is reached. */
@@ -385,6 +135,58 @@ static void check_result(struct check *c)
 			check_server_set_up(srv, 0, reason);
 		}
 	}
+}
+
+/* Run the check again after at most ms: "force fastinter". */
+static void check_hurry(struct check *c, uint32_t ms)
+{
+	struct ev_loop *loop = c->w->loop;
+
+	if (c->phase != CHK_IDLE || ev_timer_remaining(loop, &c->timer) <= ms / 1000.0)
+		return;
+	ev_timer_stop(loop, &c->timer);
+	ev_timer_set(&c->timer, ms / 1000.0, 0.);
+	ev_timer_start(loop, &c->timer);
+}
+
+void check_observe_trip(struct server *srv, unsigned count, const char *last)
+{
+	struct check *c = srv->check;
+	char reason[320];
+
+	if (!c)
+		return;
+	c->status = CHK_ST_HANA;
+	c->code = 0;
+	c->duration = 0;
+	snprintf(c->info, sizeof(c->info), "Detected %u consecutive errors, last "
+		 "one was: %s", count, last);
+	switch (srv->on_error) {
+	case SRV_ONERR_FASTINTER:
+		break;
+	case SRV_ONERR_FAIL_CHECK:
+		check_result(c);
+		break;
+	case SRV_ONERR_SUDDEN_DEATH:
+		/* one more failure takes it down */
+		c->succ = 0;
+		if (c->fail + 1 < srv->fall)
+			c->fail = srv->fall - 1;
+		else
+			check_result(c);
+		break;
+	case SRV_ONERR_MARK_DOWN:
+		c->succ = 0;
+		c->fail = srv->fall;
+		if (srv->oper_up) {
+			check_reason(c, reason, sizeof(reason));
+			check_server_set_up(srv, 0, reason);
+		}
+		break;
+	default:
+		break;
+	}
+	check_hurry(c, srv->fastinter);
 }
 
 /* ---- running a check ---- */
@@ -440,90 +242,6 @@ static void check_finish(struct check *c, enum chk_status st, int code,
 	ev_timer_stop(loop, &c->timer);
 	ev_timer_set(&c->timer, check_next_delay(c), 0.);
 	ev_timer_start(loop, &c->timer);
-}
-
-/* "http-check expect status": a comma list of codes and ranges
- * ("200", "200,301-302"). */
-static int chk_status_match(const char *pattern, int status)
-{
-	const char *p = pattern;
-
-	while (*p) {
-		char *end;
-		long lo = strtol(p, &end, 10), hi = lo;
-
-		if (end == p)
-			return 0;
-		if (*end == '-') {
-			p = end + 1;
-			hi = strtol(p, &end, 10);
-			if (end == p)
-				return 0;
-		}
-		if (status >= lo && status <= hi)
-			return 1;
-		p = *end == ',' ? end + 1 : end;
-		if (*end && *end != ',')
-			return 0;
-	}
-	return 0;
-}
-
-/* Judge an HTTP response; returns 1 when a decision was made. */
-static int check_http_judge(struct check *c, int complete)
-{
-	const struct chk_http *h = c->srv->be->httpchk;
-	struct http1_hdr hdrs[64];
-	struct http1_msg m = { .hdrs = hdrs, .max_hdrs = 64 };
-	int rc = http1_parse_response(c->resp, c->resplen, &m), ok;
-	char status[4], reason[64];
-	const char *body;
-	size_t bodylen;
-
-	if (rc == 0 && !complete)
-		return 0;
-	if (rc <= 0) {
-		check_finish(c, CHK_ST_L7RSP, 0, rc == 0 ? "truncated response" :
-			     "invalid response");
-		return 1;
-	}
-	body = c->resp + rc;
-	bodylen = c->resplen - (size_t)rc;
-	/* string matches need the whole body: its length or the close */
-	if (!complete && (h->expect == CHK_EXP_STRING || h->expect == CHK_EXP_RSTRING) &&
-	    (!(m.flags & HTTP1_F_HAS_CL) || bodylen < m.content_length))
-		return 0;
-	snprintf(status, sizeof(status), "%d", m.status);
-	snprintf(reason, sizeof(reason), "%.*s", (int)m.reason_len, m.reason);
-	switch (h->expect) {
-	case CHK_EXP_NONE:
-		ok = m.status >= 200 && m.status < 400;
-		break;
-	case CHK_EXP_STATUS:
-		ok = chk_status_match(h->pattern, m.status);
-		break;
-	case CHK_EXP_STRING:
-		ok = memmem(body, bodylen, h->pattern, strlen(h->pattern)) != NULL;
-		break;
-	default: {
-		pcre2_match_data *md = pcre2_match_data_create_from_pattern(h->regex, NULL);
-		const char *subj = h->expect == CHK_EXP_RSTATUS ? status : body;
-		size_t sl = h->expect == CHK_EXP_RSTATUS ? strlen(status) : bodylen;
-
-		ok = md && pcre2_match(h->regex, (PCRE2_SPTR)subj, sl, 0, 0, md, NULL) >= 0;
-		pcre2_match_data_free(md);
-	}
-	}
-	if (h->expect_not)
-		ok = !ok;
-	if (ok)
-		check_finish(c, CHK_ST_L7OK, m.status, reason);
-	else if (h->expect == CHK_EXP_STRING || h->expect == CHK_EXP_RSTRING)
-		check_finish(c, CHK_ST_L7RSP, m.status, "content did not match the "
-			     "expected string");
-	else
-		check_finish(c, CHK_ST_L7STS, m.status, reason);
-	return 1;
 }
 
 /* Apply an agent's reply: weight, maxconn, drain/maint/ready, up/down. */
@@ -628,9 +346,9 @@ static int check_proto_judge(struct check *c, int complete)
 	return 1;
 }
 
+/* Reading for agents and named checks. */
 static void check_read(struct check *c)
 {
-	int proto = c->srv->be->check_kind == PR_CHK_PROTO;
 	ssize_t n;
 
 	if (c->agent) {
@@ -643,10 +361,7 @@ static void check_read(struct check *c)
 		return;
 	}
 	if (c->resplen == CHK_RESP_MAX) {
-		if (proto)
-			check_proto_judge(c, 1);
-		else
-			check_http_judge(c, 1);
+		check_proto_judge(c, 1);
 		return;
 	}
 	n = recv(c->fd, c->resp + c->resplen, CHK_RESP_MAX - c->resplen, 0);
@@ -658,10 +373,28 @@ static void check_read(struct check *c)
 		return;
 	}
 	c->resplen += (size_t)n;
-	if (proto)
-		check_proto_judge(c, n == 0 || c->resplen == CHK_RESP_MAX);
-	else
-		check_http_judge(c, n == 0 || c->resplen == CHK_RESP_MAX);
+	check_proto_judge(c, n == 0 || c->resplen == CHK_RESP_MAX);
+}
+
+/* The rule list the check runs: tcp-check or http-check rules, or NULL. */
+static const struct tcpchk *check_rules(const struct check *c)
+{
+	const struct proxy *be = c->srv->be;
+
+	if (c->agent)
+		return NULL;
+	if (be->check_kind == PR_CHK_TCPCHK)
+		return be->tcpchk;
+	if (be->check_kind == PR_CHK_HTTP)
+		return be->httpchk ? be->httpchk->rules : NULL;
+	return NULL;
+}
+
+static int check_by_rules(const struct check *c)
+{
+	int k = c->srv->be->check_kind;
+
+	return !c->agent && (k == PR_CHK_TCPCHK || k == PR_CHK_HTTP);
 }
 
 static void check_tcp_run(struct check *c);
@@ -760,8 +493,6 @@ static void check_connected(struct check *c)
 	}
 	switch (c->srv->be->check_kind) {
 	case PR_CHK_HTTP:
-		c->phase = CHK_SENDING;	/* the request was queued at launch */
-		return;
 	case PR_CHK_TCPCHK:
 		check_tcp_run(c);
 		return;
@@ -794,11 +525,24 @@ static void check_tcp_fail(struct check *c, const struct tcpchk_rule *r,
 	check_finish(c, st, 0, info);
 }
 
+/* An expect rule failed: HTTP ones say the status and reason, tcp-check
+ * ones name their step. */
+static void check_expect_fail(struct check *c, const struct tcpchk_rule *r,
+			      const struct tcpchk_verdict *v)
+{
+	if (r->match < TCPCHK_M_HTTP_STATUS)
+		check_tcp_fail(c, r, CHK_ST_L7RSP, "did not match content");
+	else
+		check_finish(c, v->wrong_status ? CHK_ST_L7STS : CHK_ST_L7RSP, v->code,
+			     v->info);
+}
+
 /* Run rules from c->step until one must wait for the network. */
 static void check_tcp_run(struct check *c)
 {
-	const struct tcpchk *t = c->srv->be->tcpchk;
+	const struct tcpchk *t = check_rules(c);
 	unsigned n = t ? t->n : 0;
+	struct tcpchk_verdict v = { 0 };
 
 	while (c->step < n) {
 		const struct tcpchk_rule *r = &t->rules[c->step];
@@ -833,16 +577,19 @@ static void check_tcp_run(struct check *c)
 				return;
 			}
 			rc = tcpchk_expect(r, c->resp, c->resplen,
-					   c->eof || c->resplen == CHK_RESP_MAX);
+					   c->eof || c->resplen == CHK_RESP_MAX, &v);
 			if (rc == 0) {
 				c->phase = CHK_READING;
 				check_io_want(c, EV_READ);
 				return;
 			}
 			if (rc < 0) {
-				check_tcp_fail(c, r, CHK_ST_L7RSP, "did not match content");
+				check_expect_fail(c, r, &v);
 				return;
 			}
+			/* the last HTTP answer is the one the log shows */
+			c->code = v.code;
+			snprintf(c->info, sizeof(c->info), "%s", v.info);
 			c->l7 = 1;
 			c->resplen = 0;	/* the next expect looks at what follows */
 			break;
@@ -852,6 +599,13 @@ static void check_tcp_run(struct check *c)
 	if (c->outsent < c->outlen) {
 		c->phase = CHK_SENDING;
 		check_io_want(c, EV_WRITE);
+		return;
+	}
+	if (c->srv->be->check_kind == PR_CHK_HTTP) {
+		char info[sizeof(c->info)];
+
+		snprintf(info, sizeof(info), "%s", c->info);
+		check_finish(c, CHK_ST_L7OK, c->code, info);
 		return;
 	}
 	check_finish(c, c->l7 ? CHK_ST_L7OK : CHK_ST_L4OK, 0,
@@ -871,7 +625,7 @@ static void check_send(struct check *c)
 		c->outsent += (size_t)n;
 	if (c->outsent < c->outlen)
 		return;
-	if (c->srv->be->check_kind == PR_CHK_TCPCHK) {
+	if (check_by_rules(c)) {
 		check_tcp_run(c);
 		return;
 	}
@@ -901,14 +655,12 @@ static void check_io_cb(struct ev_loop *loop, ev_io *io, int revents)
 	switch (c->phase) {
 	case CHK_CONNECTING:
 		check_connected(c);
-		if (c->phase == CHK_SENDING && c->srv->be->check_kind == PR_CHK_HTTP)
-			check_send(c);
 		return;
 	case CHK_SENDING:
 		check_send(c);
 		return;
 	case CHK_READING:
-		if (c->srv->be->check_kind == PR_CHK_TCPCHK)
+		if (check_by_rules(c))
 			check_tcp_read(c);
 		else
 			check_read(c);
@@ -918,11 +670,56 @@ static void check_io_cb(struct ev_loop *loop, ev_io *io, int revents)
 	}
 }
 
+/* The external command ended: exit status 0 passes. */
+static void check_child_cb(struct ev_loop *loop, ev_child *w, int revents)
+{
+	struct check *c = w->data;
+	int st = w->rstatus;
+	char info[64] = "";
+
+	ev_child_stop(loop, w);
+	c->pid = 0;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		check_finish(c, CHK_ST_PROCOK, 0, NULL);
+		return;
+	}
+	if (WIFSIGNALED(st))
+		snprintf(info, sizeof(info), "killed by signal %d", WTERMSIG(st));
+	check_finish(c, CHK_ST_PROCERR, WIFEXITED(st) ? WEXITSTATUS(st) : 0, info);
+}
+
+/* Stop a running external command and everything it started: its pid
+ * is its process group. libev reaps it. */
+static void check_external_kill(struct check *c)
+{
+	if (!c->pid)
+		return;
+	ev_child_stop(c->w->loop, &c->child);
+	kill(-c->pid, SIGKILL);
+	c->pid = 0;
+}
+
+static void check_external_run(struct check *c)
+{
+	char err[256];
+	pid_t pid = extchk_spawn(c->srv, err, sizeof(err));
+
+	if (pid < 0) {
+		check_finish(c, CHK_ST_PROCERR, 0, err);
+		return;
+	}
+	c->pid = pid;
+	c->phase = CHK_EXTERNAL;
+	/* the default loop: SIGCHLD is only watched there */
+	ev_child_set(&c->child, pid, 0);
+	ev_child_start(c->w->loop, &c->child);
+}
+
 static void check_launch(struct check *c)
 {
 	struct server *srv = c->srv;
 	struct ev_loop *loop = c->w->loop;
-	const struct tcpchk *t = srv->be->tcpchk;
+	const struct tcpchk *t = check_rules(c);
 	uint32_t tmo = srv->be->to.check ? srv->be->to.check : srv->inter;
 
 	if (c->disabled) {	/* "disable health|agent": keep the rhythm only */
@@ -930,7 +727,8 @@ static void check_launch(struct check *c)
 		ev_timer_start(loop, &c->timer);
 		return;
 	}
-	if (srv->be->to.connect && srv->be->to.connect < tmo)
+	if (srv->be->to.connect && srv->be->to.connect < tmo &&
+	    srv->be->check_kind != PR_CHK_EXTERNAL)
 		tmo = srv->be->to.connect + (srv->be->to.check ? srv->be->to.check : 0);
 	c->start = ev_now(loop);
 	c->step = 0;
@@ -953,13 +751,12 @@ static void check_launch(struct check *c)
 		check_open(c, 0);
 		return;
 	}
-	if (srv->be->check_kind == PR_CHK_HTTP) {
-		memcpy(c->out, c->req, c->reqlen);
-		c->outlen = c->reqlen;
+	if (srv->be->check_kind == PR_CHK_EXTERNAL) {
+		check_external_run(c);
+		return;
 	}
-	/* tcp-check rules open their own connection when they start with one */
-	if (srv->be->check_kind == PR_CHK_TCPCHK && t && t->n &&
-	    t->rules[0].kind == TCPCHK_CONNECT) {
+	/* rule lists open their own connection when they start with one */
+	if (t && t->n && t->rules[0].kind == TCPCHK_CONNECT) {
 		check_tcp_run(c);
 		return;
 	}
@@ -977,6 +774,10 @@ static void check_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	case CHK_CONNECTING:
 		check_finish(c, CHK_ST_L4TOUT, 0, NULL);
 		return;
+	case CHK_EXTERNAL:
+		check_external_kill(c);
+		check_finish(c, CHK_ST_PROCTOUT, 0, NULL);
+		return;
 	case CHK_SENDING:
 	case CHK_READING:
 		if (c->agent) {
@@ -985,7 +786,7 @@ static void check_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 			return;
 		}
 		if (c->srv->be->check_kind == PR_CHK_TCPCHK) {
-			const struct tcpchk *tc = c->srv->be->tcpchk;
+			const struct tcpchk *tc = check_rules(c);
 
 			if (tc && c->step < tc->n)
 				check_tcp_fail(c, &tc->rules[c->step], CHK_ST_L7TOUT,
@@ -995,46 +796,11 @@ static void check_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 			return;
 		}
 		if (c->phase == CHK_READING && c->resplen &&
-		    (c->srv->be->check_kind == PR_CHK_PROTO ? check_proto_judge(c, 1) :
-		     check_http_judge(c, 1)))
+		    c->srv->be->check_kind == PR_CHK_PROTO && check_proto_judge(c, 1))
 			return;
 		check_finish(c, CHK_ST_L7TOUT, 0, NULL);
 		return;
 	}
-}
-
-/* The HTTP request of a check, built once from the backend's settings. */
-static int check_build_request(struct check *c)
-{
-	const struct chk_http *h = c->srv->be->httpchk;
-	size_t cap = 256 + strlen(h->method) + strlen(h->uri) + strlen(h->version) +
-		     (h->body ? strlen(h->body) : 0);
-	int n, has_conn = 0;
-	char *p;
-
-	for (unsigned i = 0; i < h->nhdrs; i++) {
-		cap += strlen(h->hdrs[i].name) + strlen(h->hdrs[i].value) + 4;
-		has_conn |= strcasecmp(h->hdrs[i].name, "connection") == 0;
-	}
-	if (cap > CHK_RESP_MAX) {
-		log_warnx("backend %s: the HTTP check request is larger than %d bytes",
-			  c->srv->be->id, CHK_RESP_MAX);
-		return -1;
-	}
-	c->req = p = malloc(cap);
-	if (!p)
-		return -1;
-	n = sprintf(p, "%s %s %s\r\n", h->method, h->uri, h->version);
-	for (unsigned i = 0; i < h->nhdrs; i++)
-		n += sprintf(p + n, "%s: %s\r\n", h->hdrs[i].name, h->hdrs[i].value);
-	/* one request per connection: say so to HTTP/1.1 servers */
-	if (!has_conn && strncmp(h->version, "HTTP/1.1", 8) == 0)
-		n += sprintf(p + n, "Connection: close\r\n");
-	if (h->body)
-		n += sprintf(p + n, "Content-Length: %zu\r\n", strlen(h->body));
-	n += sprintf(p + n, "\r\n%s", h->body ? h->body : "");
-	c->reqlen = (size_t)n;
-	return 0;
 }
 
 /* The request of a named check, built once. */
@@ -1093,7 +859,6 @@ static struct check *check_new(struct worker *w, struct server *s, int agent,
 	c->resp = malloc(CHK_RESP_MAX);
 	c->out = malloc(CHK_RESP_MAX);
 	if (!c->resp || !c->out ||
-	    (!agent && be->check_kind == PR_CHK_HTTP && check_build_request(c) < 0) ||
 	    (!agent && be->check_kind == PR_CHK_PROTO && check_build_proto(c) < 0)) {
 		free(c->req);
 		free(c->resp);
@@ -1103,6 +868,8 @@ static struct check *check_new(struct worker *w, struct server *s, int agent,
 	}
 	ev_init(&c->io, check_io_cb);
 	c->io.data = c;
+	ev_init(&c->child, check_child_cb);
+	c->child.data = c;
 	ev_timer_init(&c->timer, check_timer_cb, first, 0.);
 	c->timer.data = c;
 	ev_timer_start(w->loop, &c->timer);
@@ -1143,6 +910,9 @@ int check_start_all(struct worker *w)
 
 void check_stop_all(struct worker *w)
 {
+	for (struct proxy *be = lbd.conf->proxies; be; be = be->next)
+		for (struct server *s = be->servers; s; s = s->next)
+			slowstart_stop(s);
 	while (check_list) {
 		struct check *c = check_list;
 
@@ -1151,6 +921,13 @@ void check_stop_all(struct worker *w)
 		if (c->fd >= 0) {
 			ev_io_stop(w->loop, &c->io);
 			close(c->fd);
+		}
+		if (c->pid) {
+			pid_t pid = c->pid;
+
+			/* at exit only: SIGKILL makes the wait short */
+			check_external_kill(c);
+			waitpid(pid, NULL, 0);
 		}
 		if (c->agent)
 			c->srv->agent = NULL;

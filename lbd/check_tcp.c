@@ -1,5 +1,6 @@
 /*
- * check_tcp.c - "tcp-check" rules (see check_tcp.h).
+ * check_tcp.c - check rule lists: "tcp-check" rules, the list operations
+ * "http-check" shares, and expect matching (see check_tcp.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,25 +10,40 @@
 #include <pcre2.h>
 
 #include "cfg.h"
+#include "check_http.h"
 #include "check_tcp.h"
 #include "proxy.h"
 
-static struct tcpchk_rule *tcpchk_add(struct proxy *px, enum tcpchk_kind kind)
+struct tcpchk_rule *tcpchk_insert(struct tcpchk **tp, unsigned at,
+				  enum tcpchk_kind kind)
 {
-	struct tcpchk *t = px->tcpchk;
+	struct tcpchk *t = *tp;
 	struct tcpchk_rule *r;
 
-	if (!t && !(t = px->tcpchk = calloc(1, sizeof(*t))))
+	if (t && t->inherited) {
+		tcpchk_free(t);
+		t = *tp = NULL;
+	}
+	if (!t && !(t = *tp = calloc(1, sizeof(*t))))
 		return NULL;
+	if (at > t->n)
+		at = t->n;
 	r = realloc(t->rules, (t->n + 1) * sizeof(*r));
 	if (!r)
 		return NULL;
 	t->rules = r;
-	r = &t->rules[t->n];
-	memset(r, 0, sizeof(*r));
-	r->kind = kind;
-	r->line = ++t->n;
-	return r;
+	memmove(&r[at + 1], &r[at], (t->n - at) * sizeof(*r));
+	memset(&r[at], 0, sizeof(*r));
+	r[at].kind = kind;
+	t->n++;
+	for (unsigned i = 0; i < t->n; i++)
+		r[i].line = i + 1;
+	return &r[at];
+}
+
+struct tcpchk_rule *tcpchk_add(struct tcpchk **tp, enum tcpchk_kind kind)
+{
+	return tcpchk_insert(tp, *tp && !(*tp)->inherited ? (*tp)->n : 0, kind);
 }
 
 static int hexval(int c)
@@ -108,8 +124,14 @@ static int tcpchk_cfg_expect(struct cfg_ctx *ctx, struct tcpchk_rule *r,
 
 int tcpchk_cfg_rule(struct cfg_ctx *ctx, struct proxy *px, int argc, char **argv)
 {
+	return tcpchk_cfg_list(ctx, &px->tcpchk, argc, argv);
+}
+
+int tcpchk_cfg_list(struct cfg_ctx *ctx, struct tcpchk **px, int argc, char **argv)
+{
 	struct tcpchk_rule *r;
 	const char *kw = argc > 1 ? argv[1] : "";
+	const char *name = argv[0];
 
 	if (strcmp(kw, "connect") == 0) {
 		if (!(r = tcpchk_add(px, TCPCHK_CONNECT)))
@@ -120,11 +142,11 @@ int tcpchk_cfg_rule(struct cfg_ctx *ctx, struct proxy *px, int argc, char **argv
 			if (strcmp(argv[i], "port") == 0 && i + 1 < argc) {
 				r->port = (unsigned)strtoul(argv[++i], &end, 10);
 				if (*end || !r->port || r->port > 65535)
-					cfg_err(ctx, "'tcp-check connect port': invalid port "
-						"'%s'.", argv[i]);
+					cfg_err(ctx, "'%s connect port': invalid port "
+						"'%s'.", name, argv[i]);
 			} else
-				cfg_err(ctx, "'tcp-check connect %s' is not supported yet%s.",
-					argv[i], strcmp(argv[i], "ssl") == 0 ?
+				cfg_err(ctx, "'%s connect %s' is not supported yet%s.",
+					name, argv[i], strcmp(argv[i], "ssl") == 0 ?
 					": TLS arrives with its own issue" : "");
 		}
 		return 0;
@@ -153,7 +175,7 @@ int tcpchk_cfg_rule(struct cfg_ctx *ctx, struct proxy *px, int argc, char **argv
 	}
 	if (strcmp(kw, "comment") == 0) {
 		if (argc != 3) {
-			cfg_err(ctx, "'tcp-check comment' expects one argument.");
+			cfg_err(ctx, "'%s comment' expects one argument.", name);
 			return 0;
 		}
 		if (!(r = tcpchk_add(px, TCPCHK_COMMENT)))
@@ -164,6 +186,12 @@ int tcpchk_cfg_rule(struct cfg_ctx *ctx, struct proxy *px, int argc, char **argv
 	cfg_err(ctx, "'tcp-check %s' is not supported yet (supported: connect, "
 		"send, send-binary, expect, comment).", kw);
 	return 0;
+}
+
+static int dup_opt(char **dst, const char *src)
+{
+	*dst = src ? strdup(src) : NULL;
+	return src && !*dst ? -1 : 0;
 }
 
 int tcpchk_dup(struct tcpchk **dst, const struct tcpchk *src)
@@ -181,18 +209,37 @@ int tcpchk_dup(struct tcpchk **dst, const struct tcpchk *src)
 	if (!t->rules)
 		return -1;
 	t->n = src->n;
+	t->inherited = 1;
 	for (unsigned i = 0; i < src->n; i++) {
+		const struct tcpchk_rule *o = &src->rules[i];
 		struct tcpchk_rule *r = &t->rules[i];
 
-		*r = src->rules[i];
+		*r = *o;
 		r->regex = NULL;
-		r->data = r->comment = NULL;
-		if (src->rules[i].data && !(r->data = malloc(r->len ? r->len : 1)))
+		r->data = r->comment = r->meth = r->uri = r->ver = r->body = NULL;
+		r->hdrs = NULL;
+		r->nhdrs = 0;
+		r->hdrm = NULL;
+		if (o->hdrm && !(r->hdrm = chk_hdr_match_dup(o->hdrm)))
 			return -1;
-		if (r->data)
-			memcpy(r->data, src->rules[i].data, r->len);
-		if (src->rules[i].comment && !(r->comment = strdup(src->rules[i].comment)))
+		/* text patterns are C strings too: keep the terminator */
+		if (o->data && !(r->data = malloc(r->len + 1)))
 			return -1;
+		if (r->data) {
+			memcpy(r->data, o->data, r->len);
+			r->data[r->len] = '\0';
+		}
+		if (dup_opt(&r->comment, o->comment) < 0 || dup_opt(&r->meth, o->meth) < 0 ||
+		    dup_opt(&r->uri, o->uri) < 0 || dup_opt(&r->ver, o->ver) < 0 ||
+		    dup_opt(&r->body, o->body) < 0)
+			return -1;
+		if (o->nhdrs && !(r->hdrs = calloc(o->nhdrs, sizeof(*r->hdrs))))
+			return -1;
+		r->nhdrs = o->nhdrs;
+		for (unsigned k = 0; k < o->nhdrs; k++)
+			if (dup_opt(&r->hdrs[k].name, o->hdrs[k].name) < 0 ||
+			    dup_opt(&r->hdrs[k].value, o->hdrs[k].value) < 0)
+				return -1;
 	}
 	return 0;
 }
@@ -202,10 +249,22 @@ void tcpchk_free(struct tcpchk *t)
 	if (!t)
 		return;
 	for (unsigned i = 0; i < t->n; i++) {
-		free(t->rules[i].data);
-		free(t->rules[i].comment);
-		if (t->rules[i].regex)
-			pcre2_code_free(t->rules[i].regex);
+		struct tcpchk_rule *r = &t->rules[i];
+
+		free(r->data);
+		free(r->comment);
+		free(r->meth);
+		free(r->uri);
+		free(r->ver);
+		free(r->body);
+		for (unsigned k = 0; k < r->nhdrs; k++) {
+			free(r->hdrs[k].name);
+			free(r->hdrs[k].value);
+		}
+		free(r->hdrs);
+		chk_hdr_match_free(r->hdrm);
+		if (r->regex)
+			pcre2_code_free(r->regex);
 	}
 	free(t->rules);
 	free(t);
@@ -213,8 +272,18 @@ void tcpchk_free(struct tcpchk *t)
 
 int tcpchk_finish(struct cfg_ctx *ctx, struct proxy *be)
 {
-	struct tcpchk *t = be->tcpchk;
+	return tcpchk_compile(ctx, be, be->tcpchk, "tcp-check");
+}
 
+static int tcpchk_is_regex(enum tcpchk_match m)
+{
+	return m == TCPCHK_M_RSTRING || m == TCPCHK_M_RBINARY ||
+	       m == TCPCHK_M_HTTP_RSTATUS || m == TCPCHK_M_HTTP_RSTRING;
+}
+
+int tcpchk_compile(struct cfg_ctx *ctx, struct proxy *be, struct tcpchk *t,
+		   const char *what)
+{
 	if (!t)
 		return 0;
 	for (unsigned i = 0; i < t->n; i++) {
@@ -225,8 +294,7 @@ int tcpchk_finish(struct cfg_ctx *ctx, struct proxy *be)
 		/* a comment names the rule after it in failure messages */
 		if (r->kind == TCPCHK_COMMENT && i + 1 < t->n && !t->rules[i + 1].comment)
 			t->rules[i + 1].comment = strdup(r->comment);
-		if (r->kind != TCPCHK_EXPECT ||
-		    (r->match != TCPCHK_M_RSTRING && r->match != TCPCHK_M_RBINARY))
+		if (r->kind != TCPCHK_EXPECT || !tcpchk_is_regex(r->match) || r->regex)
 			continue;
 		r->regex = pcre2_compile((PCRE2_SPTR)r->data, r->len, 0, &errcode,
 					 &erroff, NULL);
@@ -234,8 +302,8 @@ int tcpchk_finish(struct cfg_ctx *ctx, struct proxy *be)
 			PCRE2_UCHAR msg[128];
 
 			pcre2_get_error_message(errcode, msg, sizeof(msg));
-			cfg_alert_global(ctx, "backend '%s': tcp-check expect: bad regex "
-					 "'%s': %s.", be->id, r->data, (char *)msg);
+			cfg_alert_global(ctx, "backend '%s': %s expect: bad regex "
+					 "'%s': %s.", be->id, what, r->data, (char *)msg);
 			return -1;
 		}
 	}
@@ -264,10 +332,12 @@ static int tcpchk_rbinary(const struct tcpchk_rule *r, const char *buf, size_t l
 }
 
 int tcpchk_expect(const struct tcpchk_rule *r, const char *buf, size_t len,
-		  int complete)
+		  int complete, struct tcpchk_verdict *v)
 {
 	int found;
 
+	if (r->match >= TCPCHK_M_HTTP_STATUS)
+		return chk_http_expect(r, buf, len, complete, v);
 	switch (r->match) {
 	case TCPCHK_M_STRING:
 	case TCPCHK_M_BINARY:

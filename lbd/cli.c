@@ -35,6 +35,7 @@
 #include "sbuf.h"
 #include "server.h"
 #include "session.h"
+#include "srv_sess.h"
 #include "stats.h"
 #include "version.h"
 #include "worker.h"
@@ -1426,7 +1427,7 @@ static void cmd_del_server(struct cli_ctx *x, int argc, char **argv)
 
 /* ---- commands on every thread ---- */
 
-enum { GATHER_SHOW_SESS, GATHER_KILL_SESS, GATHER_KILL_SRV };
+enum { GATHER_SHOW_SESS, GATHER_KILL_SESS };
 
 struct cli_gather {
 	pthread_mutex_t lock;
@@ -1516,10 +1517,6 @@ static void cli_gather_run(struct worker *w, void *arg)
 			g->found++;
 			session_close(s, TERM_KILLED, 0);
 			break;
-		case GATHER_KILL_SRV:
-			if (s->t && s->t->srv == g->srv)
-				session_close(s, TERM_KILLED, 0);
-			break;
 		}
 	}
 	last = --g->pending == 0;
@@ -1583,7 +1580,7 @@ static int cli_gather_start(struct cli_ctx *x, int kind, int all, uintptr_t id,
 	g->id = id;
 	g->srv = srv;
 	g->pending = lbd.nworkers;
-	g->c = kind == GATHER_KILL_SRV ? NULL : x->c;
+	g->c = x->c;
 	if (!g->pending) {		/* no worker runs (tests, fuzzing) */
 		cli_gather_free(g);
 		return 0;
@@ -1645,22 +1642,12 @@ static int cmd_shutdown_session(struct cli_ctx *x, int argc, char **argv)
 	return cli_gather_start(x, GATHER_KILL_SESS, 0, id, NULL);
 }
 
-void cli_shutdown_server_sessions(struct server *sv)
-{
-	int level = CLI_LVL_ADMIN, interactive = 0;
-	struct sbuf out = { 0 };
-	struct cli_ctx x = { NULL, &level, &interactive, &out };
-
-	cli_gather_start(&x, GATHER_KILL_SRV, 0, 0, sv);
-	sbuf_free(&out);
-}
-
 static void cmd_shutdown_sessions_server(struct cli_ctx *x, int argc, char **argv)
 {
 	struct server *sv = cli_find_server(x, argc > 3 ? argv[3] : NULL);
 
 	if (sv)
-		cli_gather_start(x, GATHER_KILL_SRV, 0, 0, sv);
+		srv_sess_shutdown(sv, TERM_KILLED);
 }
 
 /* ---- the table ---- */

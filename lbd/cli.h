@@ -53,10 +53,6 @@ int cli_bind_all(struct lbd_conf *conf);
 int cli_start(struct worker *w);
 void cli_stop(void);
 
-/* Close every session using a server, on every worker (asynchronous). */
-struct server;
-void cli_shutdown_server_sessions(struct server *sv);
-
 /* Run one command line as if received at level lvl, append the replies to
  * out (for tests and fuzzing). */
 struct sbuf;

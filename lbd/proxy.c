@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "check_http.h"
 #include "check_tcp.h"
 #include "logfmt.h"
 #include "cli.h"
@@ -18,6 +18,8 @@ const char *const pr_reuse_names[PR_REUSE_COUNT] = { "never", "safe",
 	"aggressive", "always" };
 const char *const srv_state_names[SRV_ST_COUNT] = { "UP", "DOWN", "MAINT",
 	"DRAIN" };
+const char *const srv_on_error_names[SRV_ONERR_COUNT] = { "fastinter",
+	"fail-check", "sudden-death", "mark-down" };
 
 struct proxy *proxy_find(const struct lbd_conf *conf, const char *name,
 			 unsigned cap)
@@ -74,7 +76,9 @@ int proxy_inherit(struct proxy *px, const struct proxy *def)
 	px->chk_mysql_pre41 = def->chk_mysql_pre41;
 	px->chk_smtp_ehlo = def->chk_smtp_ehlo;
 	if (dup_str(&px->chk_user, def->chk_user) < 0 ||
-	    dup_str(&px->chk_domain, def->chk_domain) < 0)
+	    dup_str(&px->chk_domain, def->chk_domain) < 0 ||
+	    dup_str(&px->extchk_cmd, def->extchk_cmd) < 0 ||
+	    dup_str(&px->extchk_path, def->extchk_path) < 0)
 		return -1;
 	if (chk_http_dup(&px->httpchk, def->httpchk) < 0 ||
 	    tcpchk_dup(&px->tcpchk, def->tcpchk) < 0)
@@ -132,6 +136,8 @@ void proxy_free(struct proxy *px)
 	tcpchk_free(px->tcpchk);
 	free(px->chk_user);
 	free(px->chk_domain);
+	free(px->extchk_cmd);
+	free(px->extchk_path);
 	free(px->logfmt_str);
 	free(px->fwdfor_hdr);
 	free(px->fwdfor_except);
@@ -182,13 +188,35 @@ int proxy_counters_alloc(struct lbd_conf *conf, unsigned n)
 	return 0;
 }
 
+/* Weights of the static algorithms are fixed in their tables: HAProxy's
+ * slowstart does not ramp them (static-rr, map-based hashing). */
+static int proxy_lb_dynamic(const struct proxy *be)
+{
+	switch (be->lb.algo) {
+	case LB_STATIC_RR:
+		return 0;
+	case LB_SOURCE:
+	case LB_URI:
+	case LB_URL_PARAM:
+	case LB_HDR:
+		return be->lb.hash_type == LB_HASH_CONSISTENT;
+	default:
+		return 1;
+	}
+}
+
 void proxy_srv_recalc(struct proxy *be)
 {
 	unsigned act = 0, bck = 0;
+	int dynamic = proxy_lb_dynamic(be);
 
 	for (struct server *s = be->servers; s; s = s->next) {
 		int usable = s->state == SRV_ST_UP;
 		unsigned w = (unsigned)((unsigned long long)s->uweight * s->agent_pct / 100);
+
+		/* slow start: a share of the weight, rounded up, never 0 */
+		if (dynamic && s->ss_pct < 100 && w)
+			w = (w * s->ss_pct + 99) / 100;
 
 		s->lb.weight = usable ? (w > 256 ? 256 : w) : 0;
 		if (usable && s->uweight) {

@@ -27,9 +27,10 @@ struct tcpchk;
 struct cli_listener;
 struct svc_conf;
 struct errsnap;
+struct srv_ramp;
 
 /* What a backend's health checks do. */
-enum { PR_CHK_TCP, PR_CHK_HTTP, PR_CHK_TCPCHK, PR_CHK_PROTO };
+enum { PR_CHK_TCP, PR_CHK_HTTP, PR_CHK_TCPCHK, PR_CHK_PROTO, PR_CHK_EXTERNAL };
 
 /* The named checks (option redis-check ...), PR_CHK_PROTO. */
 enum pr_chk_proto { PR_PROTO_REDIS, PR_PROTO_MYSQL, PR_PROTO_PGSQL,
@@ -125,6 +126,17 @@ enum {
 	SRV_ADMF_MAINT  = SRV_ADMF_FMAINT | SRV_ADMF_CMAINT,
 };
 
+/* on-marked-down / on-marked-up actions */
+enum { SRV_ON_NONE, SRV_ON_SHUTDOWN_SESSIONS, SRV_ON_SHUTDOWN_BACKUP_SESSIONS };
+
+/* "observe": what live traffic says about a server */
+enum srv_observe { SRV_OBS_NONE, SRV_OBS_LAYER4, SRV_OBS_LAYER7 };
+
+/* "on-error": what error-limit consecutive errors do */
+enum srv_on_error { SRV_ONERR_FASTINTER, SRV_ONERR_FAIL_CHECK,
+		    SRV_ONERR_SUDDEN_DEATH, SRV_ONERR_MARK_DOWN, SRV_ONERR_COUNT };
+extern const char *const srv_on_error_names[SRV_ONERR_COUNT];
+
 /* A request or connection waiting for a server slot. */
 struct pendconn {
 	struct pendconn *next, *prev;
@@ -175,6 +187,18 @@ struct server {
 	socklen_t agent_addrlen;	/* 0: the check address */
 	unsigned agent_pct;		/* weight percent set by the agent (100) */
 	struct check *agent;
+
+	/* lifecycle: slowstart.c, srv_kill.c, observe.c */
+	uint32_t slowstart;		/* ms, 0: none */
+	unsigned ss_pct;		/* slow-start ramp, percent (100: none) */
+	struct srv_ramp *ramp;		/* the ramp's timer, on the first worker */
+	unsigned on_marked_down;	/* SRV_ON_* */
+	unsigned on_marked_up;
+	enum srv_observe observe;
+	unsigned error_limit;
+	enum srv_on_error on_error;
+	atomic_uint obs_errors;		/* consecutive errors seen in traffic */
+	struct session *conns[LBD_MAX_THREADS];	/* per-thread sessions connected */
 
 	/* runtime; lb and cur_sess under be->lock */
 	struct lb_node lb;
@@ -251,6 +275,8 @@ struct proxy {
 	int chk_mysql_pre41;
 	int chk_smtp_ehlo;		/* smtpchk EHLO (else HELO) */
 	char *chk_domain;		/* smtpchk domain */
+	char *extchk_cmd;		/* external-check command */
+	char *extchk_path;		/* external-check path (PATH), NULL: "" */
 
 	/* runtime */
 	pthread_mutex_t lock;		/* lb, queue, server cur_sess */
@@ -301,6 +327,8 @@ struct global {
 	struct cli_listener *cli;	/* "stats socket" lines */
 	uint32_t cli_timeout;		/* "stats timeout", ms (0: 10 s) */
 	unsigned cli_maxconn;		/* "stats maxconn" (0: 10) */
+	int external_check;		/* external-check: 1, 2 with preserve-env */
+	int insecure_fork_wanted;
 };
 
 /* The rates whose maxima the stats sampler keeps (proxy rate_max[]). */

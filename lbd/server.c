@@ -9,6 +9,9 @@
 #include "log.h"
 #include "proxy.h"
 #include "server.h"
+#include "session.h"
+#include "slowstart.h"
+#include "srv_sess.h"
 #include "worker.h"
 
 void srv_log(struct server *srv, int level, const char *fmt, ...)
@@ -55,6 +58,21 @@ unsigned long long srv_downtime(const struct server *srv)
 	return t;
 }
 
+/* on-marked-down shutdown-sessions: a DOWN server's sessions are cut;
+ * on-marked-up shutdown-backup-sessions: an active server back UP with a
+ * weight cuts the backups' sessions. */
+static void srv_shutdown_sessions(struct server *srv, enum srv_state st)
+{
+	if (st == SRV_ST_DOWN && srv->on_marked_down == SRV_ON_SHUTDOWN_SESSIONS)
+		srv_sess_shutdown(srv, TERM_DOWN);
+	if (st != SRV_ST_UP || srv->on_marked_up != SRV_ON_SHUTDOWN_BACKUP_SESSIONS ||
+	    (srv->flags & SRV_F_BACKUP) || !srv->uweight || !srv->agent_pct)
+		return;
+	for (struct server *b = srv->be->servers; b; b = b->next)
+		if (b->flags & SRV_F_BACKUP)
+			srv_sess_shutdown(b, TERM_UP);
+}
+
 static const char *srv_backup_note(const struct backend_change *ch)
 {
 	return ch->act == 0 && ch->bck > 0 ? " Running on backup." : "";
@@ -70,9 +88,15 @@ static void srv_apply(struct server *srv, enum srv_state old, const char *why,
 	uint64_t now = (uint64_t)time(NULL);
 	char rs[400];
 
+	/* back from a failure or maintenance (not from a drain): ramp up */
+	if (st == SRV_ST_UP && (old == SRV_ST_DOWN || old == SRV_ST_MAINT) &&
+	    slowstart_begin(srv) < 0)
+		log_warnx("%s/%s: no memory for its slow start", be->id, srv->id);
 	backend_server_state(srv, st, &ch);
 	if (!ch.changed)
 		return;
+	if (st == SRV_ST_DOWN || st == SRV_ST_MAINT)
+		slowstart_stop(srv);
 	srv->last_change = now;
 	if (st == SRV_ST_DOWN && !srv->down_since) {
 		srv->down_since = now;
@@ -124,6 +148,7 @@ static void srv_apply(struct server *srv, enum srv_state old, const char *why,
 		be->down_since = 0;
 	}
 	be->last_change = now;
+	srv_shutdown_sessions(srv, st);
 }
 
 void srv_set_oper(struct server *srv, int up, const char *reason)

@@ -20,6 +20,7 @@
 #include "sess_log.h"
 #include "service.h"
 #include "session.h"
+#include "srv_sess.h"
 #include "worker.h"
 
 const char *const sess_state_names[SS_STATE_COUNT] = {
@@ -604,6 +605,7 @@ void session_close(struct session *s, char cause, char state)
 		chn_close_pipe(w, &t->req);
 		chn_close_pipe(w, &t->res);
 	}
+	srv_sess_unlink(s);
 	buf_put(w->bufs, &s->pending);
 	ev_timer_stop(w->loop, &s->timer);
 	if (s->cli.fd >= 0 && (s->fe->options & PR_O_NOLINGER)) {

@@ -89,7 +89,7 @@ enum {
 	TERM_CLI_ABORT = 'C', TERM_SRV_ABORT = 'S', TERM_PROXY = 'P',
 	TERM_RESOURCE = 'R', TERM_INTERNAL = 'I', TERM_CLI_TO = 'c',
 	TERM_SRV_TO = 's', TERM_KILLED = 'K', TERM_DOWN = 'D',
-	TERM_LOCAL = 'L',
+	TERM_LOCAL = 'L', TERM_UP = 'U',
 };
 enum {
 	TERM_ST_NONE = '-', TERM_ST_REQ = 'R', TERM_ST_QUEUE = 'Q',
@@ -155,6 +155,8 @@ struct session {
 	struct session *next_q;		/* runq / inbox link */
 	struct session *next_free;	/* freeq link */
 	struct session *next_all, *prev_all;	/* the worker's sessions */
+	struct session *next_srv, *prev_srv;	/* srv_sess.c: on srv_linked */
+	struct server *srv_linked;	/* holds a connection to it (srv_sess.c) */
 	struct txn *t;			/* NULL between keep-alive requests */
 	struct proxy *fe;
 	struct bind *bind;

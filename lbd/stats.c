@@ -488,6 +488,8 @@ void stats_fill_sv(struct server *sv, struct stats_row *r)
 	f_u32(&r->f[ST_LASTCHG], age(sv->last_change));
 	if (sv->maxqueue)
 		f_u32(&r->f[ST_QLIMIT], sv->maxqueue);
+	if (sv->ss_pct < 100)		/* slow start in progress */
+		f_u32(&r->f[ST_THROTTLE], sv->ss_pct);
 	f_u64(&r->f[ST_LBTOT], SUM(c, cum_lbconn));
 	f_u32(&r->f[ST_RATE], RATE(c, sess_rate));
 	f_u32(&r->f[ST_RATE_MAX], atomic_load(&sv->rate_max));

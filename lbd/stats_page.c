@@ -13,7 +13,8 @@
 
 #include "backend.h"
 #include "check.h"
-#include "cli.h"
+#include "session.h"
+#include "srv_sess.h"
 #include "proxy.h"
 #include "sbuf.h"
 #include "server.h"
@@ -378,7 +379,7 @@ static int admin_apply(struct server *sv, const char *action)
 	else if (strcmp(action, "hdown") == 0 && sv->check)
 		srv_set_oper(sv, 0, "changed from the stats page");
 	else if (strcmp(action, "shutdown") == 0)
-		cli_shutdown_server_sessions(sv);
+		srv_sess_shutdown(sv, TERM_KILLED);
 	else
 		return -1;
 	return 0;

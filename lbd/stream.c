@@ -18,6 +18,7 @@
 #include "http_head.h"
 #include "log.h"
 #include "logfmt.h"
+#include "observe.h"
 #include "proxy.h"
 #include "service.h"
 #include "sess_log.h"
@@ -340,6 +341,7 @@ void stream_wakeup(struct session *s)
 
 void stream_connected(struct session *s)
 {
+	observe_report(s->t->srv, OBS_CONN_OK, 0);
 	s->t->srv_connected = 1;
 	s->state = SS_FORWARD;
 	s->exp_x = 0;
@@ -401,6 +403,7 @@ static void stream_connect_retry(struct session *s, int pause)
 	struct proxy *be = s->t->be;
 
 	backend_conn_failed(s);
+	observe_report(s->t->srv, pause ? OBS_CONN_ERR : OBS_CONN_TIMEOUT, 0);
 	if (s->t->sc)
 		backend_conn_release(s, 0);
 	s->t->srv_connected = 0;
@@ -721,6 +724,7 @@ static void stream_http_response(struct session *s, struct http1_msg *m)
 		c->fwd += (uint32_t)m->head_len;
 		return;
 	}
+	observe_report(s->t->srv, OBS_HTTP_STATUS, m->status);
 	if (stream_l7_retry(s, stream_status_retry_flag(m->status)))
 		return;
 	session_req_release_kept(s);	/* the answer is final: no retry now */
@@ -827,6 +831,7 @@ static void stream_parse_response(struct session *s)
 			return;
 		}
 		if (rc < 0) {
+			observe_report(s->t->srv, OBS_HTTP_INVALID, 0);
 			if (stream_l7_retry(s, PR_RETRY_JUNK_RESPONSE))
 				return;
 			STREAM_BE_SRV_ADD(s, failed_resp);
@@ -853,6 +858,8 @@ void stream_res_data(struct session *s)
 			return;
 		if (!c->head_done) {
 			if (c->eof) {
+				if (!s->t->reused)	/* not the server's fault */
+					observe_report(s->t->srv, OBS_HTTP_ABORT, 0);
 				if (stream_l7_retry(s, c->b.data ? PR_RETRY_JUNK_RESPONSE :
 						    PR_RETRY_EMPTY_RESPONSE))
 					return;
@@ -895,6 +902,8 @@ void stream_cli_error(struct session *s)
 
 void stream_srv_error(struct session *s)
 {
+	if (s->http && !s->t->res.head_done && !s->t->reused)
+		observe_report(s->t->srv, OBS_HTTP_ABORT, 0);
 	if (stream_l7_retry(s, s->t->res.b.data ? PR_RETRY_JUNK_RESPONSE :
 			    PR_RETRY_EMPTY_RESPONSE))
 		return;
@@ -959,6 +968,7 @@ void stream_side_timeout(struct session *s, int is_cli)
 		return;
 	}
 	if (s->http && !s->t->res.head_done) {
+		observe_report(s->t->srv, OBS_HTTP_TIMEOUT, 0);
 		if (stream_l7_retry(s, PR_RETRY_RESP_TIMEOUT))
 			return;
 		stream_error(s, 504, TERM_SRV_TO, TERM_ST_HDR);

@@ -26,7 +26,7 @@ struct wcall {
 };
 
 /* Per-thread state. Everything here is touched by its own thread only,
- * except the inbox (mutex) and the async watcher. */
+ * except the inbox and calls (inbox_lock) and the async watcher. */
 struct worker {
 	unsigned id;
 	struct ev_loop *loop;
