@@ -452,6 +452,14 @@ static void fault_recover(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 		become_backup(rt, rt->ci->advert_cs);
 }
 
+/* the sync group left FAULT: follow unless our own tracking still fails */
+static void fault_group_backup(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
+			       const struct vrrp_conf_addr *src)
+{
+	if (!rt->fault)
+		fault_recover(rt, pkt, src);
+}
+
 static void any_shutdown(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 			 const struct vrrp_conf_addr *src)
 {
@@ -496,6 +504,7 @@ static const vrrp_action vrrp_fsm_table[VRRP_STATE_MAX][VRRP_EV_MAX] = {
 	},
 	[VRRP_STATE_FAULT] = {
 		[VRRP_EV_RECOVER] = fault_recover,
+		[VRRP_EV_GROUP_BACKUP] = fault_group_backup,
 		[VRRP_EV_SHUTDOWN] = any_shutdown,
 	},
 	[VRRP_STATE_STOP] = { NULL },
