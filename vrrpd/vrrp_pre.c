@@ -284,6 +284,12 @@ static int pre_seq(struct vrrp_pre *p, struct pre_src *s, const char *text,
 	}
 	const char *rest = skip_blank(close + 1);
 
+	if (expand >= VRRP_PRE_EXPAND_MAX) {
+		pre_err(p, s, "~SEQ and parameters nested more than %d deep",
+			VRRP_PRE_EXPAND_MAX);
+		return -1;
+	}
+
 	for (long i = start; step > 0 ? i <= end : i >= end; i += step) {
 		char num[32];
 
@@ -292,7 +298,14 @@ static int pre_seq(struct vrrp_pre *p, struct pre_src *s, const char *text,
 			pre_err(p, s, "too many parameters");
 			return -1;
 		}
-		if (pre_logical(p, s, rest, expand) != 0 || p->stop)
+		/* every repetition counts, even one that outputs nothing */
+		if (++p->nlines > VRRP_PRE_LINES_MAX) {
+			pre_err(p, s, "more than %d configuration lines",
+				VRRP_PRE_LINES_MAX);
+			p->stop = 1;
+			return -1;
+		}
+		if (pre_logical(p, s, rest, expand + 1) != 0 || p->stop)
 			return -1;
 	}
 	return 0;
