@@ -114,6 +114,8 @@ struct vrrp_rt {
 	ev_timer master_down_timer;
 	ev_timer garp_timer;		/* the delayed second round */
 	ev_timer refresh_timer;
+	ev_timer garp_tick;		/* paces announcements */
+	size_t garp_left, garp_pos;	/* queued announcements */
 	double adver_due;		/* to detect a late loop */
 	uint64_t stats[VRRP_STAT_MAX];
 };
@@ -158,7 +160,7 @@ static int refresh_primary(struct vrrp_rt *rt)
 {
 	const struct vrrp_conf_instance *ci = rt->ci;
 
-	if (ci->src.family && rt->family == AF_INET) {
+	if (ci->src.family) {
 		rt->primary = ci->src;
 		rt->has_primary = 1;
 		return 0;
@@ -247,27 +249,78 @@ static void vips_set(struct vrrp_rt *rt, int add)
 			    &ci->vips_excluded[i]);
 }
 
-static void garp_round(struct vrrp_rt *rt, uint32_t repeat)
+/* The i-th address to announce: VIPs then excluded VIPs on our interface
+ * (other devices and IPv6 link-local addresses are not announced). */
+static const struct vrrp_conf_vip *garp_item(const struct vrrp_rt *rt,
+					     size_t i)
 {
 	const struct vrrp_conf_instance *ci = rt->ci;
+	const struct vrrp_conf_vip *v = i < ci->nvips ? &ci->vips[i]
+				      : &ci->vips_excluded[i - ci->nvips];
+
+	if (v->dev[0])
+		return NULL;
+	if (v->addr.family == AF_INET6 && v->addr.u.b[0] == 0xfe &&
+	    (v->addr.u.b[1] & 0xc0) == 0x80)
+		return NULL;
+	return v;
+}
+
+/* Send queued announcements; with vrrp_garp_interval / vrrp_gna_interval
+ * set, one per tick of garp_tick. */
+static void garp_pump(struct vrrp_rt *rt)
+{
+	const struct vrrp_conf_global *g = &rt->env->conf->global;
+	size_t n = rt->ci->nvips + rt->ci->nvips_excluded;
 	struct vrrp_conf_addr ll;
 	int has_ll = vrrp_nl_primary(rt->env->nl, rt->ifindex, AF_INET6,
 				     NULL, 0, &ll) == 0;
 
-	if (vrrp_nl_mac(rt->env->nl, rt->ifindex, rt->mac) != 0)
+	if (n == 0 || vrrp_nl_mac(rt->env->nl, rt->ifindex, rt->mac) != 0) {
+		rt->garp_left = 0;
 		return;
-	for (uint32_t r = 0; r < repeat; r++)
-		for (size_t i = 0; i < ci->nvips; i++) {
-			const struct vrrp_conf_vip *v = &ci->vips[i];
+	}
+	while (rt->garp_left > 0) {
+		const struct vrrp_conf_vip *v = garp_item(rt, rt->garp_pos++ % n);
+		uint32_t us;
 
-			if (v->dev[0] || (v->addr.family == AF_INET6 && !has_ll))
-				continue;
-			if (v->addr.family == AF_INET6 && v->addr.u.b[0] == 0xfe &&
-			    (v->addr.u.b[1] & 0xc0) == 0x80)
-				continue;
-			vrrp_arp_send(rt->env->arp_fd, rt->ifindex, rt->mac,
-				      &v->addr, &ll);
+		rt->garp_left--;
+		if (!v || (v->addr.family == AF_INET6 && !has_ll))
+			continue;
+		vrrp_arp_send(rt->env->arp_fd, rt->ifindex, rt->mac, &v->addr,
+			      &ll);
+		us = v->addr.family == AF_INET ? g->garp_interval_us
+					       : g->gna_interval_us;
+		if (us && rt->garp_left > 0) {
+			ev_timer_stop(rt->env->loop, &rt->garp_tick);
+			ev_timer_set(&rt->garp_tick, us / 1e6, 0.);
+			ev_timer_start(rt->env->loop, &rt->garp_tick);
+			return;
 		}
+	}
+}
+
+static void vrrp_rt_garp_tick_cb(struct ev_loop *loop, ev_timer *w,
+				 int revents)
+{
+	struct vrrp_rt *rt = w->data;
+
+	if (rt->state == VRRP_STATE_MASTER)
+		garp_pump(rt);
+}
+
+/* Queue repeat announcements of every address, and start sending. */
+static void garp_round(struct vrrp_rt *rt, uint32_t repeat)
+{
+	size_t n = rt->ci->nvips + rt->ci->nvips_excluded;
+
+	if (rt->garp_left == 0)
+		rt->garp_pos = 0;
+	rt->garp_left += repeat * n;
+	if (rt->garp_left > 4 * 255 * 256)
+		rt->garp_left = 4 * 255 * 256;
+	if (!ev_is_active(&rt->garp_tick))
+		garp_pump(rt);
 }
 
 static int32_t pick(int32_t inst, uint32_t global)
@@ -332,6 +385,8 @@ static void leave_master(struct vrrp_rt *rt)
 	ev_timer_stop(rt->env->loop, &rt->adver_timer);
 	ev_timer_stop(rt->env->loop, &rt->garp_timer);
 	ev_timer_stop(rt->env->loop, &rt->refresh_timer);
+	ev_timer_stop(rt->env->loop, &rt->garp_tick);
+	rt->garp_left = 0;
 	vips_set(rt, 0);
 }
 
@@ -866,6 +921,8 @@ struct vrrp_rt *vrrp_rt_new(struct vrrp_env *env,
 	ev_timer_init(&rt->master_down_timer, vrrp_rt_master_down_cb, 1., 0.);
 	ev_timer_init(&rt->garp_timer, vrrp_rt_garp_cb, 1., 0.);
 	ev_timer_init(&rt->refresh_timer, vrrp_rt_refresh_cb, 1., 0.);
+	ev_timer_init(&rt->garp_tick, vrrp_rt_garp_tick_cb, 1., 0.);
+	rt->garp_tick.data = rt;
 	rt->adver_timer.data = rt->master_down_timer.data = rt;
 	rt->garp_timer.data = rt->refresh_timer.data = rt;
 	return rt;
@@ -918,6 +975,7 @@ void vrrp_rt_free(struct vrrp_rt *rt)
 	ev_timer_stop(loop, &rt->master_down_timer);
 	ev_timer_stop(loop, &rt->garp_timer);
 	ev_timer_stop(loop, &rt->refresh_timer);
+	ev_timer_stop(loop, &rt->garp_tick);
 	if (rt->fd >= 0) {
 		ev_io_stop(loop, &rt->io);
 		close(rt->fd);

@@ -15,6 +15,7 @@
 
 #include <ev.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "log.h"
@@ -129,6 +130,32 @@ static void child_exec(char **argv, const char *user, const char *group)
 	_exit(127);
 }
 
+/* enable_script_security: the program and every directory above it must
+ * belong to root and be writable by nobody else. Returns 1 when safe. */
+static int path_secure(const char *cmd)
+{
+	char path[PATH_MAX];
+	size_t l = strcspn(cmd, " \t");
+	struct stat st;
+
+	if (cmd[0] != '/' || l >= sizeof(path))
+		return 0;
+	memcpy(path, cmd, l);
+	path[l] = '\0';
+	while (path[0]) {
+		if (stat(path, &st) != 0 || st.st_uid != 0 ||
+		    (st.st_mode & (S_IWGRP | S_IWOTH)))
+			return 0;
+		char *sl = strrchr(path, '/');
+
+		if (!sl)
+			break;
+		*sl = '\0';
+	}
+	return stat("/", &st) == 0 && st.st_uid == 0 &&
+	       !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
 static pid_t spawn(const char *cmd, const char *const *extra, int nextra,
 		   const char *user, const char *group)
 {
@@ -177,6 +204,12 @@ int vrrp_track_spawn(struct vrrp_track *t, const char *cmd,
 
 	if (!c)
 		return -1;
+	if (g->script_security && !path_secure(cmd)) {
+		log_warnx("'%s' is insecure (enable_script_security): not run",
+			  cmd);
+		free(c);
+		return -1;
+	}
 	pid = spawn(cmd, extra, nextra, g->script_user, g->script_group);
 	if (pid < 0) {
 		log_warn("cannot run '%s'", cmd);
@@ -261,6 +294,12 @@ static void vrrp_track_script_run_cb(struct ev_loop *loop, ev_timer *w,
 
 	if (s->pid > 0)
 		return;		/* still running: its timeout ends it */
+	if (s->t->conf->global.script_security && !path_secure(sc->script)) {
+		log_warnx("VRRP_Script(%s) is insecure (enable_script_security):"
+			  " disabled", sc->name);
+		ev_timer_stop(loop, w);
+		return;
+	}
 	pid = spawn(sc->script, NULL, 0,
 		    sc->user[0] ? sc->user : s->t->conf->global.script_user,
 		    sc->user[0] ? sc->group : s->t->conf->global.script_group);

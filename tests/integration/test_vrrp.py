@@ -356,3 +356,55 @@ def test_vrrp_sighup_keeps_state(lans):
     assert lan.holders(VIP) == [1]
     stop_clean(a)
     stop_clean(b)
+
+
+def test_vrrp_notify_scripts_get_keepalived_arguments(lans):
+    lan = lans(2)
+    out = os.path.join(lan.dir, "notify.out")
+    script = lan.write("notify.sh", '#!/bin/sh\necho "$@" >> %s\n' % out)
+    os.chmod(script, 0o755)
+    extra = ("  notify %s\n"
+             "  notify_master \"%s master-script\"" % (script, script))
+    a = vrrpd(lan, 1, instance(prio=150, extra=extra))
+    only_holder(lan, 1)
+
+    def lines():
+        try:
+            with open(out) as f:
+                return f.read().splitlines()
+        except OSError:
+            return []
+    assert wait_until(lambda: "INSTANCE VI_1 MASTER 150" in lines(), 10), lines()
+    assert "INSTANCE VI_1 BACKUP 150" in lines()
+    assert "master-script" in lines()
+    stop_clean(a)
+    assert wait_until(lambda: "INSTANCE VI_1 STOP 150" in lines(), 10), lines()
+
+
+def test_vrrp_gratuitous_arp_moves_client_neighbour_entry(lans):
+    lan = lans(3)               # node 3 is a client on the LAN
+    a = vrrpd(lan, 1, instance(prio=150))
+    b = vrrpd(lan, 2, instance(prio=100))
+    only_holder(lan, 1)
+
+    def mac(node):
+        out = lan.exec(node, ["cat", "/sys/class/net/eth0/address"]).stdout
+        return out.strip()
+
+    def neigh():
+        return lan.exec(3, ["ip", "neigh", "show", VIP, "dev", "eth0"]).stdout
+
+    def probe():
+        # a datagram to the VIP makes the client resolve it (ARP)
+        lan.exec(3, ["/usr/bin/python3", "-c",
+                     "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM)"
+                     ".sendto(b'x', ('%s', 9))" % VIP])
+
+    probe()
+    assert wait_until(lambda: mac(1) in neigh(), 5), neigh()
+    a.stop(signal.SIGKILL)
+    # the client does not ask: the backup's gratuitous ARP tells it
+    assert wait_until(lambda: mac(2) in neigh(), 10), neigh()
+    arp = lan.exec(3, ["arping", "-c", "1", "-w", "5", "-I", "eth0", VIP], check=False)
+    assert arp.returncode == 0 and mac(2).upper() in arp.stdout.upper(), arp.stdout
+    stop_clean(b)
