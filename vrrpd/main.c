@@ -32,6 +32,7 @@ struct opts {
 	int log_console;
 	int log_detail;
 	int check;
+	int keywords;
 };
 
 /* The daemon: one environment and the running routers. */
@@ -61,6 +62,7 @@ static void usage(FILE *f)
 "  -r, --vrrp_pid=FILE          VRRP pid file (/run/vrrp.pid)\n"
 "  -i, --config-id=ID           the name @ID lines match (default: hostname)\n"
 "  -t, --config-test            check the configuration and exit 0 or 1\n"
+"  -K, --keywords               list the configuration keywords and their status\n"
 "  -R, --dont-respawn           accepted (vrrpd is one process)\n"
 "  -v, --version                print the version\n"
 "  -h, --help                   this help\n");
@@ -79,6 +81,7 @@ static const struct option longopts[] = {
 	{ "config-id", required_argument, NULL, 'i' },
 	{ "config-test", optional_argument, NULL, 't' },
 	{ "dont-respawn", no_argument, NULL, 'R' },
+	{ "keywords", no_argument, NULL, 'K' },
 	{ "version", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "snmp", no_argument, NULL, 'x' },
@@ -99,7 +102,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "f:PBnlDS:p:r:i:t::Rvhxa:A:Cc:b:Ig:dXV",
+	while ((c = getopt_long(argc, argv, "f:PBnlDS:p:r:i:t::RKvhxA:Cc:b:Ig:dXV",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': o->conf = optarg; break;
@@ -118,6 +121,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'r': o->vrrp_pidfile = optarg; break;
 		case 'i': snprintf(o->config_id, sizeof(o->config_id), "%s", optarg); break;
 		case 't': o->check = 1; break;
+		case 'K': o->keywords = 1; break;
 		case 'v': printf("vrrpd " VRRPD_VERSION "\n"); return 2;
 		case 'h': usage(stdout); return 2;
 		case 'x': case 'A':
@@ -144,6 +148,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return 1;
 	}
 	return 0;
+}
+
+static void print_kw(void *arg, const char *block, const char *kw,
+		     const char *status)
+{
+	printf("%s\t%s\t%s\n", block, kw, status);
 }
 
 static void conf_msg(void *arg, int warning, const char *m)
@@ -380,6 +390,10 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (rc)
 		return rc == 2 ? 0 : 1;
+	if (o.keywords) {
+		vrrp_conf_keywords(print_kw, NULL);
+		return 0;
+	}
 	log_init("vrrpd", o.log_detail ? 2 : 1);
 	conf = load(&o, o.check);
 	if (o.check) {

@@ -581,14 +581,22 @@ static void notify(struct vrrp_rt *rt, const char *kind, const char *name,
 		   const char *generic, const char *specific,
 		   enum vrrp_state to, uint8_t prio)
 {
-	char p[8];
+	char p[8], line[160];
 	const char *args[4] = { kind, name, vrrp_state_names[to], p };
 
 	snprintf(p, sizeof(p), "%u", prio);
+	if (kind[0] == 'G')
+		snprintf(line, sizeof(line), "%s \"%s\" %s", kind, name,
+			 vrrp_state_names[to]);
+	else
+		snprintf(line, sizeof(line), "%s \"%s\" %s %u", kind, name,
+			 vrrp_state_names[to], prio);
+	vrrp_track_fifo(rt->env->track, line);
 	if (specific)
 		vrrp_track_spawn(rt->env->track, specific, NULL, 0);
 	if (generic)
-		vrrp_track_spawn(rt->env->track, generic, args, 4);
+		vrrp_track_spawn(rt->env->track, generic, args,
+				 kind[0] == 'G' ? 3 : 4);
 }
 
 static const char *state_script(enum vrrp_state to, const char *m,

@@ -532,6 +532,36 @@ static int set_user(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+/* "notify_fifo PATH [USER [GROUP]]" (k->hi 0) and "..._script CMD [USER
+ * [GROUP]]" (k->hi 1) into global.fifo[k->lo] */
+static int set_fifo(struct parser *p, const struct kw *k, void *obj,
+		    int argc, char **argv)
+{
+	struct vrrp_conf_fifo *f = &((struct vrrp_conf_global *)obj)->fifo[k->lo];
+	char **dst = k->hi ? &f->script : &f->path;
+	char *user = k->hi ? f->script_user : f->user;
+	char *group = k->hi ? f->script_group : f->group;
+
+	for (int i = 1; i < argc; i++)
+		if (strlen(argv[i]) >= 64) {
+			msg(p, 0, "%s: '%s' is too long", k->name, argv[i]);
+			return -1;
+		}
+	if (!k->hi && argv[0][0] != '/') {
+		msg(p, 0, "%s: '%s' is not an absolute path", k->name, argv[0]);
+		return -1;
+	}
+	free(*dst);
+	*dst = strdup(argv[0]);
+	if (!*dst) {
+		msg(p, 0, "out of memory");
+		return -1;
+	}
+	snprintf(user, 64, "%s", argc > 1 ? argv[1] : "");
+	snprintf(group, 64, "%s", argc > 2 ? argv[2] : "");
+	return 0;
+}
+
 static int set_prio(struct parser *p, const struct kw *k, void *obj,
 		    int argc, char **argv)
 {
@@ -834,10 +864,10 @@ static const struct kw kw_global[] = {
 	{ "enable_snmp_rfcv3", 0, 0, refuse, 0, 0, 0, N, "SNMP (AgentX)" },
 	{ "enable_traps", 0, 0, refuse, 0, 0, 0, N, "SNMP (AgentX)" },
 	{ "snmp_socket", 1, 1, refuse, 0, 0, 0, N, "SNMP (AgentX)" },
-	{ "notify_fifo", 1, 3, refuse, 0, 0, 0, N, NULL },
-	{ "vrrp_notify_fifo", 1, 3, refuse, 0, 0, 0, N, NULL },
-	{ "notify_fifo_script", 1, 3, refuse, 0, 0, 0, N, NULL },
-	{ "vrrp_notify_fifo_script", 1, 3, refuse, 0, 0, 0, N, NULL },
+	{ "notify_fifo", 1, 3, set_fifo, 0, VRRP_CONF_FIFO_ALL, 0, N, NULL },
+	{ "vrrp_notify_fifo", 1, 3, set_fifo, 0, VRRP_CONF_FIFO_VRRP, 0, N, NULL },
+	{ "notify_fifo_script", 1, 3, set_fifo, 0, VRRP_CONF_FIFO_ALL, 1, N, NULL },
+	{ "vrrp_notify_fifo_script", 1, 3, set_fifo, 0, VRRP_CONF_FIFO_VRRP, 1, N, NULL },
 	{ "notification_email", 0, 0, refuse_never, 0, 0, 0, BLK_SKIP,
 	  "vrrpd sends no e-mail; use notify scripts" },
 	{ "notification_email_from", 1, 1, refuse_never, 0, 0, 0, N,
@@ -967,6 +997,27 @@ static const struct kw *const kw_tables[BLK_MAX] = {
 	[BLK_GROUP] = kw_group,
 	[BLK_AUTH] = kw_auth,
 };
+
+static const char *const kw_block_names[BLK_MAX] = {
+	[BLK_TOP] = "top",
+	[BLK_GLOBAL] = "global_defs",
+	[BLK_INSTANCE] = "vrrp_instance",
+	[BLK_SCRIPT] = "vrrp_script",
+	[BLK_FILE] = "vrrp_track_file",
+	[BLK_GROUP] = "vrrp_sync_group",
+	[BLK_AUTH] = "authentication",
+};
+
+void vrrp_conf_keywords(vrrp_conf_kw_fn fn, void *arg)
+{
+	for (int b = 0; b < BLK_MAX; b++)
+		for (const struct kw *k = kw_tables[b]; k && k->name; k++)
+			fn(arg, kw_block_names[b], k->name,
+			   k->fn == refuse ? "not supported yet" :
+			   k->fn == refuse_never ? "refused" :
+			   k->fn == accept_noop ? "accepted, no effect" :
+			   "supported");
+}
 
 /* ---- statements ---- */
 
@@ -1343,6 +1394,16 @@ static void conf_check(struct parser *p)
 		if (s->interval_ms == 0)
 			msg(p, 0, "vrrp_script %s: interval 0", s->name);
 	}
+	for (int i = 0; i < VRRP_CONF_FIFO_MAX; i++) {
+		const struct vrrp_conf_fifo *f = &p->c->global.fifo[i];
+
+		p->line = 0;
+		if (f->script && !f->path)
+			msg(p, 0, "global_defs: a notify FIFO script without its FIFO");
+	}
+	if (p->c->global.fifo[0].path && p->c->global.fifo[1].path &&
+	    strcmp(p->c->global.fifo[0].path, p->c->global.fifo[1].path) == 0)
+		msg(p, 0, "global_defs: notify_fifo and vrrp_notify_fifo must differ");
 	for (size_t i = 0; i < p->c->nfiles; i++)
 		if (!p->c->files[i].path)
 			msg(p, 0, "vrrp_track_file %s: no file", p->c->files[i].name);
@@ -1449,8 +1510,10 @@ void vrrp_conf_free(struct vrrp_conf *c)
 		free(c->scripts[i].script);
 	for (size_t i = 0; i < c->nfiles; i++)
 		free(c->files[i].path);
-	free(c->global.notify_fifo);
-	free(c->global.notify_fifo_script);
+	for (int i = 0; i < VRRP_CONF_FIFO_MAX; i++) {
+		free(c->global.fifo[i].path);
+		free(c->global.fifo[i].script);
+	}
 	free(c->instances);
 	free(c->scripts);
 	free(c->files);

@@ -141,6 +141,17 @@ struct vrrp_conf_group {
 	     *notify_stop;
 };
 
+/* notify_fifo / vrrp_notify_fifo: a FIFO that gets one line per
+ * transition, and the program started to read it. */
+struct vrrp_conf_fifo {
+	char *path;
+	char user[64], group[64];	/* owner of a FIFO we create */
+	char *script;			/* run with the FIFO's path appended */
+	char script_user[64], script_group[64];
+};
+
+enum { VRRP_CONF_FIFO_ALL, VRRP_CONF_FIFO_VRRP, VRRP_CONF_FIFO_MAX };
+
 struct vrrp_conf_global {
 	char router_id[64];
 	uint8_t vrrp_version;		/* default 2 */
@@ -157,8 +168,7 @@ struct vrrp_conf_global {
 	int process_priority;		/* vrrp_priority, -20..19 */
 	int has_process_priority;
 	int v3_checksum_as_v2;
-	char *notify_fifo;
-	char *notify_fifo_script;
+	struct vrrp_conf_fifo fifo[VRRP_CONF_FIFO_MAX];
 };
 
 struct vrrp_conf {
@@ -210,6 +220,14 @@ const struct vrrp_conf_file *vrrp_conf_file(const struct vrrp_conf *c,
 					    const char *name);
 const struct vrrp_conf_instance *vrrp_conf_instance(const struct vrrp_conf *c,
 						    const char *name);
+
+/* Every keyword of every block, with its status: "supported", "not
+ * supported yet", "refused" (belongs to keepalived's LVS/BFD/mail parts)
+ * or "accepted, no effect". The documentation's table is checked
+ * against this list. */
+typedef void (*vrrp_conf_kw_fn)(void *arg, const char *block,
+				const char *keyword, const char *status);
+void vrrp_conf_keywords(vrrp_conf_kw_fn fn, void *arg);
 
 /* Parse a keepalived decimal time in seconds ("1", "0.1", "2.75") into
  * units of 1/scale seconds (scale 100: centiseconds; 1000: ms; 1000000:

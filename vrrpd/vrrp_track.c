@@ -61,6 +61,9 @@ struct vrrp_track {
 	int ino_fd;
 	ev_io ino;
 	struct track_child *children;
+	int fifo_fd[VRRP_CONF_FIFO_MAX];
+	pid_t fifo_pid[VRRP_CONF_FIFO_MAX];
+	ev_child fifo_child[VRRP_CONF_FIFO_MAX];
 };
 
 /* Split a command line: blanks separate, double or single quotes group. */
@@ -423,6 +426,72 @@ static int files_start(struct vrrp_track *t)
 	return 0;
 }
 
+static void vrrp_track_fifo_script_exit_cb(struct ev_loop *loop, ev_child *w,
+					    int revents)
+{
+	pid_t *pid = w->data;
+
+	ev_child_stop(loop, w);
+	log_warnx("notify FIFO script (pid %d) exited with status %d",
+		  (int)w->rpid, w->rstatus);
+	*pid = 0;
+}
+
+static void fifo_start(struct vrrp_track *t, int i)
+{
+	const struct vrrp_conf_fifo *f = &t->conf->global.fifo[i];
+	struct stat st;
+	const char *extra[1] = { f->path };
+
+	t->fifo_fd[i] = -1;
+	if (!f->path)
+		return;
+	if (mkfifo(f->path, 0600) == 0 && f->user[0]) {
+		struct passwd *pw = getpwnam(f->user);
+		struct group *gr = f->group[0] ? getgrnam(f->group) : NULL;
+
+		if (!pw || chown(f->path, pw->pw_uid,
+				 gr ? gr->gr_gid : pw->pw_gid) != 0)
+			log_warnx("notify FIFO %s: cannot give it to %s", f->path,
+				  f->user);
+	}
+	if (stat(f->path, &st) != 0 || !S_ISFIFO(st.st_mode)) {
+		log_warnx("notify FIFO %s: not a FIFO", f->path);
+		return;
+	}
+	/* read-write: opening never blocks or fails for want of a reader */
+	t->fifo_fd[i] = open(f->path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (t->fifo_fd[i] < 0) {
+		log_warn("notify FIFO %s", f->path);
+		return;
+	}
+	if (!f->script)
+		return;
+	t->fifo_pid[i] = spawn(f->script, extra, 1, f->script_user,
+			       f->script_group);
+	if (t->fifo_pid[i] < 0) {
+		t->fifo_pid[i] = 0;
+		log_warn("notify FIFO script %s", f->script);
+		return;
+	}
+	ev_child_init(&t->fifo_child[i], vrrp_track_fifo_script_exit_cb,
+		      t->fifo_pid[i], 0);
+	t->fifo_child[i].data = &t->fifo_pid[i];
+	ev_child_start(t->loop, &t->fifo_child[i]);
+}
+
+void vrrp_track_fifo(struct vrrp_track *t, const char *line)
+{
+	char buf[512];
+	int n = snprintf(buf, sizeof(buf), "%s\n", line);
+
+	if (n <= 0 || (size_t)n >= sizeof(buf))
+		return;
+	for (int i = 0; i < VRRP_CONF_FIFO_MAX; i++)
+		if (t->fifo_fd[i] >= 0 && write(t->fifo_fd[i], buf, (size_t)n) < 0)
+			log_debug("notify FIFO: %s", strerror(errno));
+}
+
 struct vrrp_track *vrrp_track_new(struct ev_loop *loop,
 				  const struct vrrp_conf *c,
 				  vrrp_track_change_fn cb, void *arg)
@@ -436,6 +505,8 @@ struct vrrp_track *vrrp_track_new(struct ev_loop *loop,
 	t->cb = cb;
 	t->arg = arg;
 	t->ino_fd = -1;
+	for (int i = 0; i < VRRP_CONF_FIFO_MAX; i++)
+		t->fifo_fd[i] = -1;
 	t->scripts = calloc(c->nscripts + 1, sizeof(*t->scripts));
 	t->files = calloc(c->nfiles + 1, sizeof(*t->files));
 	if (!t->scripts || !t->files) {
@@ -462,6 +533,8 @@ struct vrrp_track *vrrp_track_new(struct ev_loop *loop,
 		s->child.data = s;
 		ev_timer_start(loop, &s->interval);
 	}
+	for (int i = 0; i < VRRP_CONF_FIFO_MAX; i++)
+		fifo_start(t, i);
 	if (files_start(t) != 0) {
 		vrrp_track_free(t);
 		return NULL;
@@ -491,6 +564,15 @@ void vrrp_track_free(struct vrrp_track *t)
 		ev_child_stop(t->loop, &c->w);
 		t->children = c->next;
 		free(c);
+	}
+	for (int i = 0; i < VRRP_CONF_FIFO_MAX; i++) {
+		if (t->fifo_pid[i] > 0) {
+			ev_child_stop(t->loop, &t->fifo_child[i]);
+			/* libev's SIGCHLD handler reaps it later */
+			kill(t->fifo_pid[i], SIGTERM);
+		}
+		if (t->fifo_fd[i] >= 0)
+			close(t->fifo_fd[i]);
 	}
 	if (t->ino_fd >= 0) {
 		ev_io_stop(t->loop, &t->ino);

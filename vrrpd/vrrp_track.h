@@ -37,4 +37,8 @@ long vrrp_track_file_value(const struct vrrp_track *t, const char *name);
 int vrrp_track_spawn(struct vrrp_track *t, const char *cmd,
 		     const char *const *extra, int nextra);
 
+/* Write one line (newline added) to every notify FIFO; never blocks: a
+ * FIFO nobody drains drops lines. */
+void vrrp_track_fifo(struct vrrp_track *t, const char *line);
+
 #endif

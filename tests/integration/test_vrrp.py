@@ -365,7 +365,13 @@ def test_vrrp_notify_scripts_get_keepalived_arguments(lans):
     os.chmod(script, 0o755)
     extra = ("  notify %s\n"
              "  notify_master \"%s master-script\"" % (script, script))
-    a = vrrpd(lan, 1, instance(prio=150, extra=extra))
+    fifo = os.path.join(lan.dir, "vrrp.fifo")
+    fifo_out = os.path.join(lan.dir, "fifo.out")
+    reader = lan.write("reader.sh", '#!/bin/sh\nexec cat "$1" >> %s\n' % fifo_out)
+    os.chmod(reader, 0o755)
+    glob = "global_defs {\n  vrrp_notify_fifo %s\n  vrrp_notify_fifo_script %s\n}\n" % (
+        fifo, reader)
+    a = vrrpd(lan, 1, glob + instance(prio=150, extra=extra))
     only_holder(lan, 1)
 
     def lines():
@@ -377,6 +383,12 @@ def test_vrrp_notify_scripts_get_keepalived_arguments(lans):
     assert wait_until(lambda: "INSTANCE VI_1 MASTER 150" in lines(), 10), lines()
     assert "INSTANCE VI_1 BACKUP 150" in lines()
     assert "master-script" in lines()
+
+    def fifo_lines():
+        with open(fifo_out) as f:
+            return f.read().splitlines()
+    assert wait_until(lambda: 'INSTANCE "VI_1" MASTER 150' in fifo_lines(), 10)
+    assert fifo_lines()[0] == 'INSTANCE "VI_1" BACKUP 150'
     stop_clean(a)
     assert wait_until(lambda: "INSTANCE VI_1 STOP 150" in lines(), 10), lines()
 
