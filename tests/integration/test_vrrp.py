@@ -420,3 +420,24 @@ def test_vrrp_gratuitous_arp_moves_client_neighbour_entry(lans):
     arp = lan.exec(3, ["arping", "-c", "1", "-w", "5", "-I", "eth0", VIP], check=False)
     assert arp.returncode == 0 and mac(2).upper() in arp.stdout.upper(), arp.stdout
     stop_clean(b)
+
+
+def test_vrrp_every_keyword_is_documented_with_its_status():
+    out = subprocess.run([VRRPD, "-K"], capture_output=True, text=True, check=True).stdout
+    with open(os.path.join(HERE, "..", "..", "docs", "vrrpd.md")) as f:
+        doc = f.read()
+    rows = [l.split("\t") for l in out.splitlines()]
+    assert len(rows) > 100
+    for block, kw, status in rows:
+        assert "| %s | `%s` | %s |" % (block, kw, status) in doc, (block, kw, status)
+    documented = [l for l in doc.split("| block | keyword | status |")[1].splitlines()
+                  if l.startswith("| ") and "`" in l]
+    assert len(documented) == len(rows)
+
+
+def test_vrrp_example_configs_are_valid():
+    for name in ("vrrpd.conf", "vrrpd-backup.conf"):
+        path = os.path.join(HERE, "..", "..", "config", name)
+        p = subprocess.run([VRRPD, "-t", "-f", path], capture_output=True,
+                           text=True, timeout=20)
+        assert p.returncode == 0, p.stderr
