@@ -18,6 +18,7 @@
 #include <string.h>
 #include <linux/rtnetlink.h>
 
+#include "vrrp_check.h"
 #include "vrrp_conf.h"
 #include "vrrp_packet.h"
 #include "vrrp_pre.h"
@@ -376,7 +377,6 @@ static int new_instance(struct parser *p, const struct kw *k, void *obj,
 	vi->line = p->line;
 	vi->priority = 100;
 	vi->advert_cs = 100;
-	vi->down_timer_adverts = 3;
 	vi->garp_delay_s = vi->garp_repeat = -1;
 	vi->garp_refresh_s = vi->garp_refresh_repeat = -1;
 	return 0;
@@ -399,6 +399,7 @@ static int new_script(struct parser *p, const struct kw *k, void *obj,
 	c->scripts = s;
 	s = &c->scripts[c->nscripts++];
 	strcpy(s->name, argv[0]);
+	snprintf(s->file, sizeof(s->file), "%s", p->file);
 	s->interval_ms = 1000;
 	s->rise = s->fall = 1;
 	s->line = p->line;
@@ -422,6 +423,8 @@ static int new_file(struct parser *p, const struct kw *k, void *obj,
 	c->files = f;
 	f = &c->files[c->nfiles++];
 	strcpy(f->name, argv[0]);
+	snprintf(f->file, sizeof(f->file), "%s", p->file);
+	f->line = p->line;
 	f->weight = 1;
 	return 0;
 }
@@ -447,6 +450,7 @@ static int new_group(struct parser *p, const struct kw *k, void *obj,
 	c->groups = g;
 	g = &c->groups[c->ngroups++];
 	strcpy(g->name, argv[0]);
+	snprintf(g->file, sizeof(g->file), "%s", p->file);
 	g->line = p->line;
 	return 0;
 }
@@ -859,6 +863,7 @@ static const struct kw kw_global[] = {
 	{ "enable_script_security", 0, 0, set_flag, G(script_security), 1, 0, N, NULL },
 	{ "script_user", 1, 2, set_user, G(script_user), 0, 0, N, NULL },
 	{ "v3_checksum_as_v2", 0, 0, set_flag, G(v3_checksum_as_v2), 1, 0, N, NULL },
+	{ "vrrp_down_timer_adverts", 1, 1, set_u32, G(down_timer_adverts), 1, 100, N, NULL },
 	{ "enable_snmp_vrrp", 0, 0, refuse, 0, 0, 0, N, "SNMP (AgentX)" },
 	{ "enable_snmp_rfcv2", 0, 0, refuse, 0, 0, 0, N, "SNMP (AgentX)" },
 	{ "enable_snmp_rfcv3", 0, 0, refuse, 0, 0, 0, N, "SNMP (AgentX)" },
@@ -1270,148 +1275,6 @@ static void pre_error(void *arg, const char *m)
 		p->o->msg(p->o->arg, 0, m);
 }
 
-/* ---- whole-configuration checks ---- */
-
-static void check_tracks(struct parser *p, const struct vrrp_conf_instance *vi)
-{
-	for (size_t i = 0; i < vi->ntrack_scripts; i++)
-		if (!vrrp_conf_script(p->c, vi->track_scripts[i].name))
-			msg(p, 0, "(%s) track_script '%s' is not a vrrp_script",
-			    vi->name, vi->track_scripts[i].name);
-	for (size_t i = 0; i < vi->ntrack_files; i++)
-		if (!vrrp_conf_file(p->c, vi->track_files[i].name))
-			msg(p, 0, "(%s) track_file '%s' is not a vrrp_track_file",
-			    vi->name, vi->track_files[i].name);
-}
-
-static void check_family(struct parser *p, struct vrrp_conf_instance *vi)
-{
-	if (vi->nvips == 0) {
-		msg(p, 0, "(%s) no virtual_ipaddress", vi->name);
-		return;
-	}
-	if (!vi->family)
-		vi->family = vi->vips[0].addr.family;
-	for (size_t i = 0; i < vi->nvips; i++)
-		if (vi->vips[i].addr.family != vi->family) {
-			msg(p, 0, "(%s) virtual_ipaddress mixes IPv4 and IPv6 "
-			    "(use virtual_ipaddress_excluded or two instances)",
-			    vi->name);
-			return;
-		}
-	for (size_t i = 0; i < vi->npeers; i++)
-		if (vi->peers[i].family != vi->family)
-			msg(p, 0, "(%s) unicast_peer of the other address family",
-			    vi->name);
-	if (vi->src.family && vi->src.family != vi->family)
-		msg(p, 0, "(%s) unicast_src_ip of the other address family",
-		    vi->name);
-}
-
-static void check_instance(struct parser *p, struct vrrp_conf_instance *vi)
-{
-	int version;
-
-	p->file = vi->file;
-	p->line = vi->line;
-	if (!vi->interface[0])
-		msg(p, 0, "(%s) no interface", vi->name);
-	if (!vi->vrid)
-		msg(p, 0, "(%s) no virtual_router_id", vi->name);
-	check_family(p, vi);
-	version = vrrp_conf_version(p->c, vi);
-	if (version == 2 && vi->family == AF_INET6)
-		msg(p, 0, "(%s) VRRPv2 carries IPv4 only: use version 3 for IPv6",
-		    vi->name);
-	if (version == 2 && vi->advert_cs % 100)
-		msg(p, 0, "(%s) VRRPv2 advert_int is whole seconds (%u.%02u "
-		    "given); use version 3 for sub-second intervals", vi->name,
-		    vi->advert_cs / 100, vi->advert_cs % 100);
-	if (version == 3 && vi->advert_cs > VRRP_PKT_V3_INT_MAX)
-		msg(p, 0, "(%s) VRRPv3 advert_int is at most 40.95 seconds",
-		    vi->name);
-	if (version == 3 && vi->auth_type != VRRP_PKT_AUTH_NONE)
-		msg(p, 0, "(%s) authentication is VRRPv2 only (RFC 5798 "
-		    "removed it)", vi->name);
-	if (vi->auth_type == VRRP_PKT_AUTH_PASS && vi->auth_len == 0)
-		msg(p, 0, "(%s) auth_type PASS without auth_pass", vi->name);
-	if (vi->priority == 255 && vi->nopreempt)
-		msg(p, 1, "(%s) nopreempt has no effect at priority 255",
-		    vi->name);
-	check_tracks(p, vi);
-	for (size_t i = 0; i < p->c->ninstances; i++) {
-		const struct vrrp_conf_instance *o = &p->c->instances[i];
-
-		if (o == vi)
-			break;
-		if (o->vrid == vi->vrid && o->family == vi->family &&
-		    strcmp(o->interface, vi->interface) == 0 && vi->vrid)
-			msg(p, 0, "(%s) virtual_router_id %u on %s is already "
-			    "used by %s", vi->name, vi->vrid, vi->interface,
-			    o->name);
-	}
-}
-
-static void check_groups(struct parser *p)
-{
-	for (size_t g = 0; g < p->c->ngroups; g++) {
-		struct vrrp_conf_group *grp = &p->c->groups[g];
-
-		p->line = grp->line;
-		if (grp->nmembers == 0)
-			msg(p, 0, "vrrp_sync_group %s: no group members",
-			    grp->name);
-		for (size_t m = 0; m < grp->nmembers; m++) {
-			struct vrrp_conf_instance *vi = (struct vrrp_conf_instance *)
-				vrrp_conf_instance(p->c, grp->members[m]);
-
-			if (!vi) {
-				msg(p, 0, "vrrp_sync_group %s: '%s' is not a "
-				    "vrrp_instance", grp->name, grp->members[m]);
-				continue;
-			}
-			if (vi->in_group) {
-				msg(p, 0, "vrrp_sync_group %s: %s is already in "
-				    "vrrp_sync_group %s", grp->name, vi->name,
-				    p->c->groups[vi->in_group - 1].name);
-				continue;
-			}
-			vi->in_group = (int)g + 1;
-		}
-	}
-}
-
-static void conf_check(struct parser *p)
-{
-	for (size_t i = 0; i < p->c->nscripts; i++) {
-		struct vrrp_conf_script *s = &p->c->scripts[i];
-
-		p->line = s->line;
-		if (!s->script)
-			msg(p, 0, "vrrp_script %s: no script", s->name);
-		if (!s->timeout_ms)
-			s->timeout_ms = s->interval_ms;
-		if (s->interval_ms == 0)
-			msg(p, 0, "vrrp_script %s: interval 0", s->name);
-	}
-	for (int i = 0; i < VRRP_CONF_FIFO_MAX; i++) {
-		const struct vrrp_conf_fifo *f = &p->c->global.fifo[i];
-
-		p->line = 0;
-		if (f->script && !f->path)
-			msg(p, 0, "global_defs: a notify FIFO script without its FIFO");
-	}
-	if (p->c->global.fifo[0].path && p->c->global.fifo[1].path &&
-	    strcmp(p->c->global.fifo[0].path, p->c->global.fifo[1].path) == 0)
-		msg(p, 0, "global_defs: notify_fifo and vrrp_notify_fifo must differ");
-	for (size_t i = 0; i < p->c->nfiles; i++)
-		if (!p->c->files[i].path)
-			msg(p, 0, "vrrp_track_file %s: no file", p->c->files[i].name);
-	for (size_t i = 0; i < p->c->ninstances; i++)
-		check_instance(p, &p->c->instances[i]);
-	check_groups(p);
-}
-
 static struct vrrp_conf *conf_new(void)
 {
 	struct vrrp_conf *c = calloc(1, sizeof(*c));
@@ -1450,7 +1313,8 @@ static struct vrrp_conf *conf_load(const char *name, const char *buf,
 		msg(&p, 0, "missing '}' at end of configuration");
 	if (p.has_pending && p.pending.kind != BLK_SKIP)
 		msg(&p, 0, "expected '{' at end of configuration");
-	conf_check(&p);
+	if (!p.errors)
+		p.errors += vrrp_check_conf(p.c, o->msg, o->arg);
 	if (p.errors) {
 		vrrp_conf_free(p.c);
 		return NULL;

@@ -73,7 +73,8 @@ struct vrrp_conf_script {
 	int init_fail;
 	char user[64];			/* "" = script_user / root */
 	char group[64];
-	int line;			/* where it was defined */
+	char file[256];			/* where it was defined */
+	int line;
 };
 
 struct vrrp_conf_file {
@@ -84,6 +85,8 @@ struct vrrp_conf_file {
 	int has_init;
 	long init_value;
 	int init_overwrite;
+	char file[256];
+	int line;
 };
 
 struct vrrp_conf_instance {
@@ -118,7 +121,7 @@ struct vrrp_conf_instance {
 	int dont_track_primary;
 	int skip_check_adv_addr;
 	int v3_checksum_as_v2;
-	uint32_t down_timer_adverts;	/* default 3 */
+	uint32_t down_timer_adverts;	/* default: the global one, 3 */
 	/* garp settings; -1 = the global value */
 	int32_t garp_delay_s, garp_repeat, garp_refresh_s, garp_refresh_repeat;
 	char *notify, *notify_master, *notify_backup, *notify_fault,
@@ -128,6 +131,7 @@ struct vrrp_conf_instance {
 
 struct vrrp_conf_group {
 	char name[VRRP_CONF_NAME_MAX];
+	char file[256];
 	int line;
 	char (*members)[VRRP_CONF_NAME_MAX];
 	size_t nmembers;
@@ -168,6 +172,7 @@ struct vrrp_conf_global {
 	int process_priority;		/* vrrp_priority, -20..19 */
 	int has_process_priority;
 	int v3_checksum_as_v2;
+	uint32_t down_timer_adverts;	/* vrrp_down_timer_adverts, 0 = 3 */
 	struct vrrp_conf_fifo fifo[VRRP_CONF_FIFO_MAX];
 };
 
