@@ -45,6 +45,7 @@ struct vrrpd {
 	struct vrrp_sync **groups;
 	size_t ngroups;
 	ev_signal sigterm, sigint, sighup;
+	ev_timer stopping;		/* waits for graceful releases */
 };
 
 static void usage(FILE *f)
@@ -282,7 +283,7 @@ static int rts_build(struct vrrpd *d, struct vrrp_rt **old, size_t nold)
 static void stop_all(struct vrrpd *d)
 {
 	for (size_t i = 0; i < d->nrts; i++)
-		vrrp_rt_stop(d->rts[i]);
+		vrrp_rt_stop(d->rts[i], 0);
 	groups_free(d);
 	for (size_t i = 0; i < d->nrts; i++)
 		vrrp_rt_free(d->rts[i]);
@@ -291,13 +292,38 @@ static void stop_all(struct vrrpd *d)
 	d->nrts = 0;
 }
 
+/* polls until no router holds VIPs any more; each release is bounded */
+static void vrrpd_stopping_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct vrrpd *d = w->data;
+
+	for (size_t i = 0; i < d->nrts; i++)
+		if (vrrp_rt_releasing(d->rts[i]))
+			return;
+	ev_timer_stop(loop, w);
+	stop_all(d);
+	ev_break(loop, EVBREAK_ALL);
+}
+
 static void vrrpd_term_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct vrrpd *d = w->data;
 
+	if (ev_is_active(&d->stopping)) {
+		/* a second signal: leave now */
+		ev_timer_stop(loop, &d->stopping);
+		stop_all(d);
+		ev_break(loop, EVBREAK_ALL);
+		return;
+	}
 	log_notice("Stopping");
-	stop_all(d);
-	ev_break(loop, EVBREAK_ALL);
+	ev_signal_stop(loop, &d->sighup);
+	for (size_t i = 0; i < d->nrts; i++)
+		vrrp_rt_stop(d->rts[i], 1);
+	groups_free(d);
+	ev_timer_init(&d->stopping, vrrpd_stopping_cb, 0., 0.01);
+	d->stopping.data = d;
+	ev_timer_start(loop, &d->stopping);
 }
 
 static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
@@ -323,7 +349,7 @@ static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		fatalx("out of memory");
 	for (size_t j = 0; j < nold; j++)
 		if (old[j]) {
-			vrrp_rt_stop(old[j]);
+			vrrp_rt_stop(old[j], 0);
 			vrrp_rt_free(old[j]);
 		}
 	free(old);
@@ -364,6 +390,7 @@ static int run(struct opts *o, struct vrrp_conf *conf)
 	if (rts_build(&d, NULL, 0) != 0 || groups_build(&d) != 0)
 		fatalx("out of memory");
 	ev_run(loop, 0);
+	ev_timer_stop(loop, &d.stopping);
 	stop_all(&d);
 	ev_signal_stop(loop, &d.sigterm);
 	ev_signal_stop(loop, &d.sigint);

@@ -115,6 +115,9 @@ struct vrrp_rt {
 	ev_timer garp_timer;		/* the delayed second round */
 	ev_timer refresh_timer;
 	ev_timer garp_tick;		/* paces announcements */
+	ev_timer release_timer;		/* graceful stop: VIPs kept until */
+	int graceful;			/* stopping: keep VIPs for a moment */
+	int releasing;			/* stopped, VIPs still held */
 	size_t garp_left, garp_pos;	/* queued announcements */
 	double adver_due;		/* to detect a late loop */
 	uint64_t stats[VRRP_STAT_MAX];
@@ -515,15 +518,50 @@ static void fault_group_backup(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 		fault_recover(rt, pkt, src);
 }
 
+static void release_vips(struct vrrp_rt *rt)
+{
+	ev_timer_stop(rt->env->loop, &rt->release_timer);
+	if (!rt->releasing)
+		return;
+	rt->releasing = 0;
+	vips_set(rt, 0);
+}
+
+/* A Master stopping gracefully sends its priority 0 advert and keeps
+ * answering for the VIPs until the new Master announces itself (or one
+ * advert interval and a bit has passed): the clients see no gap. */
 static void any_shutdown(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 			 const struct vrrp_conf_addr *src)
 {
 	ev_timer_stop(rt->env->loop, &rt->master_down_timer);
 	if (rt->state == VRRP_STATE_MASTER) {
 		send_advert(rt, 0);
-		leave_master(rt);
+		if (rt->graceful) {
+			ev_timer_stop(rt->env->loop, &rt->adver_timer);
+			ev_timer_stop(rt->env->loop, &rt->garp_timer);
+			ev_timer_stop(rt->env->loop, &rt->refresh_timer);
+			ev_timer_stop(rt->env->loop, &rt->garp_tick);
+			rt->releasing = 1;
+			ev_timer_set(&rt->release_timer,
+				     rt->ci->advert_cs / 100.0 + 0.25, 0.);
+			ev_timer_start(rt->env->loop, &rt->release_timer);
+		} else {
+			leave_master(rt);
+		}
 	}
 	vrrp_change_state(rt, VRRP_STATE_STOP);
+}
+
+static void stop_advert(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
+			const struct vrrp_conf_addr *src)
+{
+	if (pkt->priority > 0)
+		release_vips(rt);
+}
+
+static void vrrp_rt_release_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	release_vips(w->data);
 }
 
 static void master_group_backup(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
@@ -562,7 +600,9 @@ static const vrrp_action vrrp_fsm_table[VRRP_STATE_MAX][VRRP_EV_MAX] = {
 		[VRRP_EV_GROUP_BACKUP] = fault_group_backup,
 		[VRRP_EV_SHUTDOWN] = any_shutdown,
 	},
-	[VRRP_STATE_STOP] = { NULL },
+	[VRRP_STATE_STOP] = {
+		[VRRP_EV_ADVERT] = stop_advert,
+	},
 };
 
 static void vrrp_fsm(struct vrrp_rt *rt, enum vrrp_event ev,
@@ -931,6 +971,8 @@ struct vrrp_rt *vrrp_rt_new(struct vrrp_env *env,
 	ev_timer_init(&rt->refresh_timer, vrrp_rt_refresh_cb, 1., 0.);
 	ev_timer_init(&rt->garp_tick, vrrp_rt_garp_tick_cb, 1., 0.);
 	rt->garp_tick.data = rt;
+	ev_timer_init(&rt->release_timer, vrrp_rt_release_cb, 1., 0.);
+	rt->release_timer.data = rt;
 	rt->adver_timer.data = rt->master_down_timer.data = rt;
 	rt->garp_timer.data = rt->refresh_timer.data = rt;
 	return rt;
@@ -960,10 +1002,13 @@ int vrrp_rt_start(struct vrrp_rt *rt)
 	return 0;
 }
 
-void vrrp_rt_stop(struct vrrp_rt *rt)
+void vrrp_rt_stop(struct vrrp_rt *rt, int graceful)
 {
 	if (!rt)
 		return;
+	if (rt->state == VRRP_STATE_STOP)
+		return;
+	rt->graceful = graceful;
 	vrrp_fsm(rt, VRRP_EV_SHUTDOWN, NULL, NULL);
 	for (int i = VRRP_STAT_MALFORMED; i < VRRP_STAT_MAX; i++)
 		if (rt->stats[i])
@@ -979,6 +1024,7 @@ void vrrp_rt_free(struct vrrp_rt *rt)
 	if (!rt)
 		return;
 	loop = rt->env->loop;
+	release_vips(rt);
 	ev_timer_stop(loop, &rt->adver_timer);
 	ev_timer_stop(loop, &rt->master_down_timer);
 	ev_timer_stop(loop, &rt->garp_timer);
@@ -989,6 +1035,11 @@ void vrrp_rt_free(struct vrrp_rt *rt)
 		close(rt->fd);
 	}
 	free(rt);
+}
+
+int vrrp_rt_releasing(const struct vrrp_rt *rt)
+{
+	return rt->releasing;
 }
 
 enum vrrp_state vrrp_rt_state(const struct vrrp_rt *rt)

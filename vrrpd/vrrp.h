@@ -73,11 +73,17 @@ struct vrrp_rt *vrrp_rt_new(struct vrrp_env *env,
 /* Open the socket and leave Initialize (RFC 5798 6.4.1). Returns 0 or -1. */
 int vrrp_rt_start(struct vrrp_rt *rt);
 
-/* Shut down: a Master sends a priority 0 advert and removes its VIPs.
- * The router ends in STOP; notify_stop runs. */
-void vrrp_rt_stop(struct vrrp_rt *rt);
+/* Shut down: a Master sends a priority 0 advert and removes its VIPs, at
+ * once, or when graceful only once the new Master has advertised (at most
+ * one advert interval + 250 ms later: see vrrp_rt_releasing), so clients
+ * see no gap. The router ends in STOP; notify_stop runs. */
+void vrrp_rt_stop(struct vrrp_rt *rt, int graceful);
 
-/* Free (after vrrp_rt_stop); NULL is a no-op. */
+/* 1 while a graceful stop still holds the VIPs. */
+int vrrp_rt_releasing(const struct vrrp_rt *rt);
+
+/* Free (after vrrp_rt_stop; VIPs still held are removed); NULL is a
+ * no-op. */
 void vrrp_rt_free(struct vrrp_rt *rt);
 
 /* Tracking changed (scripts, files, links): recompute the effective
