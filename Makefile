@@ -4,7 +4,8 @@
 #   make         build every binary into build/
 #   make run     deps + build + run lbd on config/lbd.cfg with demo backends
 #   make test    deps + unit and integration tests, then again under ASan+UBSan
-#   make bench   lbd against haproxy and nginx (results: docs/benchmarks.md)
+#   make bench   lbd against haproxy and nginx, vrrpd's failover against
+#                keepalived's (results: docs/benchmarks.md)
 #   make fuzz    build the libFuzzer targets and run each briefly
 #   make clean
 
@@ -113,6 +114,7 @@ test: deps
 
 bench: deps all
 	$(PYTHON) bench/run.py --lbd $(BUILD)/lbd/lbd --out docs/benchmarks.md
+	$(PYTHON) bench/vrrp_failover.py --vrrpd $(BUILD)/vrrpd/vrrpd --out docs/benchmarks.md
 
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -iquote shared -iquote lbd -iquote vrrpd $(NL_CFLAGS) \
                -fsanitize=fuzzer,address,undefined

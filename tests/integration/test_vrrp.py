@@ -393,32 +393,35 @@ def test_vrrp_notify_scripts_get_keepalived_arguments(lans):
     assert wait_until(lambda: "INSTANCE VI_1 STOP 150" in lines(), 10), lines()
 
 
-def test_vrrp_gratuitous_arp_moves_client_neighbour_entry(lans):
+@pytest.mark.parametrize("family", ["ipv4", "ipv6"])
+def test_vrrp_announcement_moves_client_neighbour_entry(lans, family):
+    """Gratuitous ARP (IPv4) or unsolicited NA (IPv6) from the new master
+    updates a client's neighbour entry without the client asking."""
     lan = lans(3)               # node 3 is a client on the LAN
-    a = vrrpd(lan, 1, instance(prio=150))
-    b = vrrpd(lan, 2, instance(prio=100))
-    only_holder(lan, 1)
+    vip = VIP if family == "ipv4" else VIP6
+    vips = (vip + ("/24" if family == "ipv4" else "/64"),)
+    a = vrrpd(lan, 1, instance(prio=150, vips=vips))
+    b = vrrpd(lan, 2, instance(prio=100, vips=vips))
+    only_holder(lan, 1, vip)
 
     def mac(node):
         out = lan.exec(node, ["cat", "/sys/class/net/eth0/address"]).stdout
         return out.strip()
 
     def neigh():
-        return lan.exec(3, ["ip", "neigh", "show", VIP, "dev", "eth0"]).stdout
+        return lan.exec(3, ["ip", "neigh", "show", vip, "dev", "eth0"]).stdout
 
-    def probe():
-        # a datagram to the VIP makes the client resolve it (ARP)
-        lan.exec(3, ["/usr/bin/python3", "-c",
-                     "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM)"
-                     ".sendto(b'x', ('%s', 9))" % VIP])
-
-    probe()
+    # a datagram to the VIP makes the client resolve it (ARP or NS)
+    af = "AF_INET" if family == "ipv4" else "AF_INET6"
+    lan.exec(3, ["/usr/bin/python3", "-c",
+                 "import socket; socket.socket(socket.%s, socket.SOCK_DGRAM)"
+                 ".sendto(b'x', ('%s', 9))" % (af, vip)])
     assert wait_until(lambda: mac(1) in neigh(), 5), neigh()
     a.stop(signal.SIGKILL)
-    # the client does not ask: the backup's gratuitous ARP tells it
     assert wait_until(lambda: mac(2) in neigh(), 10), neigh()
-    arp = lan.exec(3, ["arping", "-c", "1", "-w", "5", "-I", "eth0", VIP], check=False)
-    assert arp.returncode == 0 and mac(2).upper() in arp.stdout.upper(), arp.stdout
+    if family == "ipv4":
+        arp = lan.exec(3, ["arping", "-c", "1", "-w", "5", "-I", "eth0", vip], check=False)
+        assert arp.returncode == 0 and mac(2).upper() in arp.stdout.upper(), arp.stdout
     stop_clean(b)
 
 

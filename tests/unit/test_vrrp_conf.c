@@ -127,7 +127,10 @@ static void test_defaults_and_v3(void **state)
 {
 	struct msgs ms;
 	struct vrrp_conf *c = load(
-		"global_defs {\n vrrp_version 3\n vrrp_garp_interval 0.001\n}\n"
+		"global_defs {\n vrrp_version 3\n vrrp_garp_interval 0.001\n"
+		" vrrp_down_timer_adverts 5\n"
+		" vrrp_notify_fifo /run/vrrp.fifo nobody nogroup\n"
+		" vrrp_notify_fifo_script \"/usr/bin/reader -x\"\n}\n"
 		"vrrp_instance V6 {\n interface eth0\n virtual_router_id 7\n"
 		" advert_int 0.05\n virtual_ipaddress {\n"
 		"  2001:db8::1/64 dev eth1 scope link label x\n"
@@ -148,7 +151,12 @@ static void test_defaults_and_v3(void **state)
 	assert_int_equal(vi->vips[1].prefix, 128);
 	assert_int_equal(vi->nopreempt, 1);
 	assert_int_equal(vi->preempt_delay_ms, 2500);
-	assert_int_equal(vi->down_timer_adverts, 3);
+	assert_int_equal(vi->down_timer_adverts, 5);
+	assert_string_equal(c->global.fifo[VRRP_CONF_FIFO_VRRP].path, "/run/vrrp.fifo");
+	assert_string_equal(c->global.fifo[VRRP_CONF_FIFO_VRRP].user, "nobody");
+	assert_string_equal(c->global.fifo[VRRP_CONF_FIFO_VRRP].group, "nogroup");
+	assert_string_equal(c->global.fifo[VRRP_CONF_FIFO_VRRP].script, "/usr/bin/reader -x");
+	assert_null(c->global.fifo[VRRP_CONF_FIFO_ALL].path);
 	assert_int_equal(c->global.garp_interval_us, 1000);
 	assert_int_equal(c->global.garp_delay_s, 5);
 	vrrp_conf_free(c);
