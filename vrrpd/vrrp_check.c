@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sys/socket.h>
@@ -123,6 +124,55 @@ static void check_instance(struct check *p, struct vrrp_conf_instance *vi)
 	}
 }
 
+/* Append the group's tracked objects to a member's, unless it tracks the
+ * same name already (its own entry, with its own weight, wins). */
+static int merge_tracks(struct vrrp_conf_track **dst, size_t *ndst,
+			const struct vrrp_conf_track *src, size_t nsrc)
+{
+	for (size_t i = 0; i < nsrc; i++) {
+		struct vrrp_conf_track *na;
+		size_t j;
+
+		for (j = 0; j < *ndst; j++)
+			if (strcmp((*dst)[j].name, src[i].name) == 0)
+				break;
+		if (j < *ndst)
+			continue;
+		na = realloc(*dst, (*ndst + 1) * sizeof(**dst));
+		if (!na)
+			return -1;
+		*dst = na;
+		na[(*ndst)++] = src[i];
+	}
+	return 0;
+}
+
+static void group_tracks(struct check *p, const struct vrrp_conf_group *grp,
+			 struct vrrp_conf_instance *vi)
+{
+	for (size_t i = 0; i < grp->ntrack_scripts; i++)
+		if (!vrrp_conf_script(p->c, grp->track_scripts[i].name)) {
+			report(p, 0, "vrrp_sync_group %s: track_script '%s' is "
+			       "not a vrrp_script", grp->name,
+			       grp->track_scripts[i].name);
+			return;
+		}
+	for (size_t i = 0; i < grp->ntrack_files; i++)
+		if (!vrrp_conf_file(p->c, grp->track_files[i].name)) {
+			report(p, 0, "vrrp_sync_group %s: track_file '%s' is "
+			       "not a vrrp_track_file", grp->name,
+			       grp->track_files[i].name);
+			return;
+		}
+	if (merge_tracks(&vi->track_scripts, &vi->ntrack_scripts,
+			 grp->track_scripts, grp->ntrack_scripts) ||
+	    merge_tracks(&vi->track_ifs, &vi->ntrack_ifs, grp->track_ifs,
+			 grp->ntrack_ifs) ||
+	    merge_tracks(&vi->track_files, &vi->ntrack_files,
+			 grp->track_files, grp->ntrack_files))
+		report(p, 0, "out of memory");
+}
+
 static void check_groups(struct check *p)
 {
 	for (size_t g = 0; g < p->c->ngroups; g++) {
@@ -149,6 +199,7 @@ static void check_groups(struct check *p)
 				continue;
 			}
 			vi->in_group = (int)g + 1;
+			group_tracks(p, grp, vi);
 		}
 	}
 }

@@ -244,6 +244,42 @@ static void test_whole_config_checks(void **state)
 	assert_non_null(strstr(ms.text, "vrrp_sync_group H: C is already in vrrp_sync_group G"));
 }
 
+static void test_sync_group_tracking_reaches_members(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load(
+		"vrrp_script a {\n script /bin/true\n}\n"
+		"vrrp_script b {\n script /bin/true\n}\n"
+		"vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
+		" virtual_ipaddress {\n  192.0.2.1\n }\n"
+		" track_script {\n  a weight 5\n }\n}\n"
+		"vrrp_instance Y {\n interface eth0\n virtual_router_id 2\n"
+		" virtual_ipaddress {\n  192.0.2.2\n }\n}\n"
+		"vrrp_sync_group G {\n group {\n  X Y\n }\n"
+		" track_script {\n  a weight -10\n  b\n }\n"
+		" track_interface {\n  eth1\n }\n}\n", 1, &ms);
+	const struct vrrp_conf_instance *x, *y;
+
+	assert_non_null(c);
+	x = vrrp_conf_instance(c, "X");
+	y = vrrp_conf_instance(c, "Y");
+	/* X keeps its own weight for a and gains b */
+	assert_int_equal(x->ntrack_scripts, 2);
+	assert_int_equal(x->track_scripts[0].weight, 5);
+	assert_string_equal(x->track_scripts[1].name, "b");
+	assert_int_equal(y->ntrack_scripts, 2);
+	assert_int_equal(y->track_scripts[0].weight, -10);
+	assert_int_equal(y->ntrack_ifs, 1);
+	assert_int_equal(x->in_group, 1);
+	vrrp_conf_free(c);
+	c = load("vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
+		 " virtual_ipaddress {\n  192.0.2.1\n }\n}\n"
+		 "vrrp_sync_group G {\n group {\n  X\n }\n"
+		 " track_script {\n  nope\n }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:8: vrrp_sync_group G: track_script 'nope'"));
+}
+
 static void test_preprocessor(void **state)
 {
 	struct msgs ms;
@@ -380,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_errors_have_lines),
 		cmocka_unit_test(test_unknown_keyword_warns_at_run_time),
 		cmocka_unit_test(test_whole_config_checks),
+		cmocka_unit_test(test_sync_group_tracking_reaches_members),
 		cmocka_unit_test(test_preprocessor),
 		cmocka_unit_test(test_preprocessor_errors),
 		cmocka_unit_test(test_braces_anywhere),
