@@ -46,6 +46,7 @@ struct vrrpd {
 	size_t ngroups;
 	ev_signal sigterm, sigint, sighup;
 	ev_timer stopping;		/* waits for graceful releases */
+	ev_timer startup;		/* vrrp_startup_delay */
 };
 
 static void usage(FILE *f)
@@ -318,6 +319,7 @@ static void vrrpd_term_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	}
 	log_notice("Stopping");
 	ev_signal_stop(loop, &d->sighup);
+	ev_timer_stop(loop, &d->startup);
 	for (size_t i = 0; i < d->nrts; i++)
 		vrrp_rt_stop(d->rts[i], 1);
 	groups_free(d);
@@ -335,6 +337,7 @@ static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	struct vrrp_track *ot = d->env.track;
 
 	log_notice("Reloading configuration");
+	ev_timer_stop(loop, &d->startup);
 	if (!nc) {
 		log_warnx("configuration has errors: keeping the running one");
 		return;
@@ -357,6 +360,14 @@ static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	vrrp_track_free(ot);
 	vrrp_conf_free(oc);
 	track_changed(d);
+}
+
+static void vrrpd_startup_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct vrrpd *d = w->data;
+
+	if (rts_build(d, NULL, 0) != 0 || groups_build(d) != 0)
+		fatalx("out of memory");
 }
 
 static int run(struct opts *o, struct vrrp_conf *conf)
@@ -387,9 +398,18 @@ static int run(struct opts *o, struct vrrp_conf *conf)
 	ev_signal_start(loop, &d.sighup);
 	signal(SIGPIPE, SIG_IGN);
 	log_notice("Starting VRRP daemon vrrpd " VRRPD_VERSION);
-	if (rts_build(&d, NULL, 0) != 0 || groups_build(&d) != 0)
-		fatalx("out of memory");
+	ev_timer_init(&d.startup, vrrpd_startup_cb,
+		      conf->global.startup_delay_ms / 1000.0, 0.);
+	d.startup.data = &d;
+	if (conf->global.startup_delay_ms) {
+		log_notice("Delaying startup for %.3f seconds",
+			   conf->global.startup_delay_ms / 1000.0);
+		ev_timer_start(loop, &d.startup);
+	} else {
+		vrrpd_startup_cb(loop, &d.startup, 0);
+	}
 	ev_run(loop, 0);
+	ev_timer_stop(loop, &d.startup);
 	ev_timer_stop(loop, &d.stopping);
 	stop_all(&d);
 	ev_signal_stop(loop, &d.sigterm);

@@ -566,6 +566,45 @@ static int set_fifo(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+static int parse_bool(const char *s, int *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+
+	for (size_t i = 0; i < 4; i++) {
+		if (strcmp(s, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+		if (strcmp(s, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* vrrp_min_garp [BOOL]: one announcement on becoming Master, no second
+ * round, no refresh (later explicit settings still apply) */
+static int set_min_garp(struct parser *p, const struct kw *k, void *obj,
+			int argc, char **argv)
+{
+	struct vrrp_conf_global *g = obj;
+	int on = 1;
+
+	if (argc == 1 && parse_bool(argv[0], &on) != 0) {
+		msg(p, 0, "%s: '%s' is not a boolean", k->name, argv[0]);
+		return -1;
+	}
+	if (!on)
+		return 0;
+	g->garp_delay_s = 0;
+	g->garp_repeat = 1;
+	g->garp_refresh_s = 0;
+	g->garp_refresh_repeat = 1;
+	return 0;
+}
+
 static int set_prio(struct parser *p, const struct kw *k, void *obj,
 		    int argc, char **argv)
 {
@@ -864,6 +903,8 @@ static const struct kw kw_global[] = {
 	{ "script_user", 1, 2, set_user, G(script_user), 0, 0, N, NULL },
 	{ "v3_checksum_as_v2", 0, 0, set_flag, G(v3_checksum_as_v2), 1, 0, N, NULL },
 	{ "vrrp_down_timer_adverts", 1, 1, set_u32, G(down_timer_adverts), 1, 100, N, NULL },
+	{ "vrrp_min_garp", 0, 1, set_min_garp, 0, 0, 0, N, NULL },
+	{ "vrrp_startup_delay", 1, 1, set_secs, G(startup_delay_ms), 1000, 3600000, N, NULL },
 	{ "enable_snmp_vrrp", 0, 0, refuse, 0, 0, 0, N, "SNMP (AgentX)" },
 	{ "enable_snmp_rfcv2", 0, 0, refuse, 0, 0, 0, N, "SNMP (AgentX)" },
 	{ "enable_snmp_rfcv3", 0, 0, refuse, 0, 0, 0, N, "SNMP (AgentX)" },

@@ -173,6 +173,7 @@ struct vrrp_conf_global {
 	int has_process_priority;
 	int v3_checksum_as_v2;
 	uint32_t down_timer_adverts;	/* vrrp_down_timer_adverts, 0 = 3 */
+	uint32_t startup_delay_ms;	/* vrrp_startup_delay */
 	struct vrrp_conf_fifo fifo[VRRP_CONF_FIFO_MAX];
 };
 

@@ -129,6 +129,8 @@ static void test_defaults_and_v3(void **state)
 	struct vrrp_conf *c = load(
 		"global_defs {\n vrrp_version 3\n vrrp_garp_interval 0.001\n"
 		" vrrp_down_timer_adverts 5\n"
+		" vrrp_min_garp\n vrrp_garp_master_repeat 3\n"
+		" vrrp_startup_delay 5.5\n"
 		" vrrp_notify_fifo /run/vrrp.fifo nobody nogroup\n"
 		" vrrp_notify_fifo_script \"/usr/bin/reader -x\"\n}\n"
 		"vrrp_instance V6 {\n interface eth0\n virtual_router_id 7\n"
@@ -158,7 +160,10 @@ static void test_defaults_and_v3(void **state)
 	assert_string_equal(c->global.fifo[VRRP_CONF_FIFO_VRRP].script, "/usr/bin/reader -x");
 	assert_null(c->global.fifo[VRRP_CONF_FIFO_ALL].path);
 	assert_int_equal(c->global.garp_interval_us, 1000);
-	assert_int_equal(c->global.garp_delay_s, 5);
+	/* vrrp_min_garp, then an explicit repeat */
+	assert_int_equal(c->global.garp_delay_s, 0);
+	assert_int_equal(c->global.garp_repeat, 3);
+	assert_int_equal(c->global.startup_delay_ms, 5500);
 	vrrp_conf_free(c);
 }
 
