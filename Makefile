@@ -4,7 +4,8 @@
 #   make         build every binary into build/
 #   make run     deps + build + run lbd on config/lbd.cfg with demo backends
 #   make test    deps + unit and integration tests, then again under ASan+UBSan
-#   make bench   lbd against haproxy and nginx (results: docs/benchmarks.md)
+#   make bench   lbd against haproxy and nginx, vrrpd's failover against
+#                keepalived's (results: docs/benchmarks.md)
 #   make fuzz    build the libFuzzer targets and run each briefly
 #   make clean
 
@@ -20,6 +21,10 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -pthread -iquote shared -iquote lbd -iquote vrrpd \
             -fno-strict-aliasing
 LDLIBS   := -lev -lssl -lcrypto -lz -lpcre2-8 -pthread -lm
+# vrrpd's netlink (libnl-route); only vrrpd_nl.c includes its headers
+NL_CFLAGS := $(shell pkg-config --cflags libnl-3.0 libnl-route-3.0 2>/dev/null)
+NL_LIBS   := $(shell pkg-config --libs libnl-3.0 libnl-route-3.0 2>/dev/null)
+CFLAGS   += $(NL_CFLAGS)
 
 ifeq ($(SAN),1)
 CFLAGS   += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -32,7 +37,7 @@ DEPS_BUILD := build-essential clang libclang-rt-14-dev pkg-config libev-dev libs
               zlib1g-dev libpcre2-dev libnl-3-dev libnl-route-3-dev libsnmp-dev libcmocka-dev
 DEPS_TEST  := python3 python3-pytest curl socat haproxy iproute2 procps redis-server \
               util-linux prometheus chromium chromium-driver python3-selenium \
-              mariadb-server
+              mariadb-server keepalived tcpdump iputils-arping
 DEPS_BENCH := wrk iperf3 nginx-light libnginx-mod-stream
 DEPS       := $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_BENCH)
 
@@ -50,7 +55,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 .PHONY: all deps run test check unit integration bench fuzz clean
 .DEFAULT_GOAL := all
 
-all: $(BUILD)/lbd/lbd $(UNIT_BIN)
+all: $(BUILD)/lbd/lbd $(BUILD)/vrrpd/vrrpd $(UNIT_BIN)
 
 deps:
 	@missing=""; for p in $(DEPS); do \
@@ -76,7 +81,7 @@ $(BUILD)/libshared.a: $(SHARED_OBJ)
 $(BUILD)/liblbd.a: $(LBD_OBJ)
 	$(Q)$(AR) rcs $@ $^
 
-# vrrpd's modules, linked by the unit tests until the daemon itself exists
+# vrrpd's modules, linked by vrrpd, the unit tests and the fuzzers
 $(BUILD)/libvrrpd.a: $(VRRPD_OBJ)
 	@mkdir -p $(dir $@)
 	$(Q)$(AR) rcs $@ $^
@@ -85,10 +90,14 @@ $(BUILD)/lbd/lbd: $(BUILD)/lbd/main.o $(BUILD)/liblbd.a $(BUILD)/libshared.a
 	@$(if $(V),,echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/vrrpd/vrrpd: $(BUILD)/vrrpd/main.o $(BUILD)/libvrrpd.a $(BUILD)/libshared.a
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NL_LIBS) $(LDLIBS)
+
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/liblbd.a $(BUILD)/libvrrpd.a $(BUILD)/libshared.a
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  TEST    $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NL_LIBS) $(LDLIBS) -lcmocka
 
 run: deps all
 	$(PYTHON) config/demo.py --lbd $(BUILD)/lbd/lbd --config config/lbd.cfg
@@ -98,7 +107,8 @@ check: all
 	@echo "== unit tests ($(BUILD)) =="
 	@rc=0; for t in $(UNIT_BIN); do $$t || rc=1; done; exit $$rc
 	@echo "== integration tests ($(BUILD)) =="
-	LBD_BIN=$(CURDIR)/$(BUILD)/lbd/lbd LBD_ARTIFACTS=$(CURDIR)/$(BUILD)/artifacts \
+	LBD_BIN=$(CURDIR)/$(BUILD)/lbd/lbd VRRPD_BIN=$(CURDIR)/$(BUILD)/vrrpd/vrrpd \
+	  LBD_ARTIFACTS=$(CURDIR)/$(BUILD)/artifacts \
 	  $(PYTEST) -q -p no:cacheprovider tests/integration
 
 test: deps
@@ -107,15 +117,16 @@ test: deps
 
 bench: deps all
 	$(PYTHON) bench/run.py --lbd $(BUILD)/lbd/lbd --out docs/benchmarks.md
+	$(PYTHON) bench/vrrp_failover.py --vrrpd $(BUILD)/vrrpd/vrrpd --out docs/benchmarks.md
 
-FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -iquote shared -iquote lbd -iquote vrrpd \
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -iquote shared -iquote lbd -iquote vrrpd $(NL_CFLAGS) \
                -fsanitize=fuzzer,address,undefined
 fuzz: deps
 	@mkdir -p $(BUILD)/fuzz
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 	  echo "== $$n =="; \
 	  clang $(FUZZ_CFLAGS) -o $(BUILD)/fuzz/$$n $$f $(SHARED_SRC) $(LBD_SRC) $(VRRPD_SRC) \
-	    $(LDLIBS) || exit 1; \
+	    $(NL_LIBS) $(LDLIBS) || exit 1; \
 	  mkdir -p $(BUILD)/fuzz/corpus-$$n; \
 	  $(BUILD)/fuzz/$$n -max_total_time=$${FUZZ_SECONDS:-20} -max_len=8192 \
 	    -close_fd_mask=2 $(BUILD)/fuzz/corpus-$$n tests/fuzz/corpus/$$n \

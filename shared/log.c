@@ -13,6 +13,7 @@
 static const char *log_tag = "lbd";
 static int log_level_verbose;
 static int log_syslog;
+static int log_facility = LOG_DAEMON;
 
 void log_init(const char *tag, int verbose)
 {
@@ -22,8 +23,13 @@ void log_init(const char *tag, int verbose)
 
 void log_to_syslog(void)
 {
-	openlog(log_tag, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	openlog(log_tag, LOG_PID | LOG_NDELAY, log_facility);
 	log_syslog = 1;
+}
+
+void log_set_facility(int facility)
+{
+	log_facility = facility;
 }
 
 int log_verbose(void)

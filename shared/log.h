@@ -14,6 +14,8 @@
 void log_init(const char *tag, int verbose);
 /* Send further messages to syslog(3) (LOG_DAEMON) instead of stderr. */
 void log_to_syslog(void);
+/* The syslog facility for log_to_syslog (LOG_DAEMON unless set). */
+void log_set_facility(int facility);
 int log_verbose(void);
 
 void log_warn(const char *fmt, ...) LOG_PRINTF(1, 2);

@@ -1,0 +1,433 @@
+/*
+ * test_vrrp_conf.c - keepalived.conf parsing: keywords, defaults, errors
+ * with file:line, refusals, the preprocessor ($PARAM, @id, ~SEQ, multi-line
+ * definitions), whole-configuration checks, and the RFC 5798 timer
+ * formulas. Every text is parsed from a copy that ends at an unmapped page.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <linux/rtnetlink.h>
+
+#include "guard.h"
+#include "vrrp.h"
+#include "vrrp_conf.h"
+#include "vrrp_packet.h"
+
+struct msgs {
+	char text[8192];
+	int errors, warnings;
+};
+
+static void collect(void *arg, int warning, const char *m)
+{
+	struct msgs *ms = arg;
+	size_t l = strlen(ms->text);
+
+	snprintf(ms->text + l, sizeof(ms->text) - l, "%s%s\n",
+		 warning ? "W " : "E ", m);
+	if (warning)
+		ms->warnings++;
+	else
+		ms->errors++;
+}
+
+static struct vrrp_conf *load(const char *text, int check, struct msgs *ms)
+{
+	struct guard_buf g;
+	char *buf;
+	struct vrrp_conf_opts o = {
+		.check_mode = check,
+		.config_id = "node1",
+		.allow_include = 0,
+		.msg = collect,
+		.arg = ms,
+	};
+	struct vrrp_conf *c;
+
+	memset(ms, 0, sizeof(*ms));
+	buf = guard_copy(&g, text, strlen(text));
+	assert_non_null(buf);
+	c = vrrp_conf_load_buf("t.conf", buf, strlen(text), &o);
+	guard_free(&g);
+	return c;
+}
+
+static const char *seed =
+	"vrrp_script chk_haproxy {\n"
+	"script \"/usr/bin/killall -0 haproxy\"\n"
+	"interval 2\n"
+	"weight 2\n"
+	"}\n"
+	"vrrp_instance VI_1 {\n"
+	"state MASTER\n"
+	"interface veth0\n"
+	"virtual_router_id 51\n"
+	"priority 101\n"
+	"advert_int 1\n"
+	"authentication {\n"
+	"auth_type PASS\n"
+	"auth_pass SecurePassword123!\n"
+	"}\n"
+	"virtual_ipaddress {\n"
+	"192.0.2.100/24\n"
+	"}\n"
+	"track_script {\n"
+	"chk_haproxy\n"
+	"}\n"
+	"notify_master \"/usr/local/bin/notify_master.sh\"\n"
+	"notify_backup \"/usr/local/bin/notify_backup.sh\"\n"
+	"notify_fault \"/usr/local/bin/notify_fault.sh\"\n"
+	"}\n";
+
+static void test_seed(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load(seed, 1, &ms);
+	const struct vrrp_conf_instance *vi;
+	const struct vrrp_conf_script *s;
+
+	assert_non_null(c);
+	assert_int_equal(ms.errors, 0);
+	assert_int_equal(c->ninstances, 1);
+	vi = &c->instances[0];
+	assert_string_equal(vi->name, "VI_1");
+	assert_int_equal(vi->state, VRRP_CONF_STATE_MASTER);
+	assert_string_equal(vi->interface, "veth0");
+	assert_int_equal(vi->vrid, 51);
+	assert_int_equal(vi->priority, 101);
+	assert_int_equal(vi->advert_cs, 100);
+	assert_int_equal(vrrp_conf_version(c, vi), 2);
+	assert_int_equal(vi->auth_type, VRRP_PKT_AUTH_PASS);
+	/* '!' starts a comment, and only 8 bytes are kept */
+	assert_memory_equal(vi->auth_pass, "SecurePa", 8);
+	assert_int_equal(ms.warnings, 1);
+	assert_int_equal(vi->nvips, 1);
+	assert_int_equal(vi->vips[0].prefix, 24);
+	assert_int_equal(vi->family, AF_INET);
+	assert_string_equal(vi->notify_master, "/usr/local/bin/notify_master.sh");
+	s = vrrp_conf_script(c, "chk_haproxy");
+	assert_non_null(s);
+	assert_string_equal(s->script, "/usr/bin/killall -0 haproxy");
+	assert_int_equal(s->interval_ms, 2000);
+	assert_int_equal(s->timeout_ms, 2000);
+	assert_int_equal(s->weight, 2);
+	assert_int_equal(vi->ntrack_scripts, 1);
+	vrrp_conf_free(c);
+}
+
+static void test_defaults_and_v3(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load(
+		"global_defs {\n vrrp_version 3\n vrrp_garp_interval 0.001\n"
+		" vrrp_down_timer_adverts 5\n"
+		" vrrp_min_garp\n vrrp_garp_master_repeat 3\n"
+		" vrrp_startup_delay 5.5\n"
+		" vrrp_notify_fifo /run/vrrp.fifo nobody nogroup\n"
+		" vrrp_notify_fifo_script \"/usr/bin/reader -x\"\n}\n"
+		"vrrp_instance V6 {\n interface eth0\n virtual_router_id 7\n"
+		" advert_int 0.05\n virtual_ipaddress {\n"
+		"  2001:db8::1/64 dev eth1 scope link label x\n"
+		"  fe80::1\n }\n nopreempt\n preempt_delay 2.5\n}\n", 1, &ms);
+	const struct vrrp_conf_instance *vi;
+
+	assert_non_null(c);
+	vi = &c->instances[0];
+	assert_int_equal(vi->state, VRRP_CONF_STATE_BACKUP);
+	assert_int_equal(vi->priority, 100);
+	assert_int_equal(vi->advert_cs, 5);
+	assert_int_equal(vi->family, AF_INET6);
+	assert_int_equal(vrrp_conf_version(c, vi), 3);
+	assert_int_equal(vi->vips[0].prefix, 64);
+	assert_string_equal(vi->vips[0].dev, "eth1");
+	assert_string_equal(vi->vips[0].label, "x");
+	assert_int_equal(vi->vips[0].scope, RT_SCOPE_LINK);
+	assert_int_equal(vi->vips[1].prefix, 128);
+	assert_int_equal(vi->nopreempt, 1);
+	assert_int_equal(vi->preempt_delay_ms, 2500);
+	assert_int_equal(vi->down_timer_adverts, 5);
+	assert_string_equal(c->global.fifo[VRRP_CONF_FIFO_VRRP].path, "/run/vrrp.fifo");
+	assert_string_equal(c->global.fifo[VRRP_CONF_FIFO_VRRP].user, "nobody");
+	assert_string_equal(c->global.fifo[VRRP_CONF_FIFO_VRRP].group, "nogroup");
+	assert_string_equal(c->global.fifo[VRRP_CONF_FIFO_VRRP].script, "/usr/bin/reader -x");
+	assert_null(c->global.fifo[VRRP_CONF_FIFO_ALL].path);
+	assert_int_equal(c->global.garp_interval_us, 1000);
+	/* vrrp_min_garp, then an explicit repeat */
+	assert_int_equal(c->global.garp_delay_s, 0);
+	assert_int_equal(c->global.garp_repeat, 3);
+	assert_int_equal(c->global.startup_delay_ms, 5500);
+	vrrp_conf_free(c);
+}
+
+static void test_errors_have_lines(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load(
+		"global_defs {\n"			/* 1 */
+		" enable_traps\n"			/* 2 */
+		" notification_email {\n  a@b\n }\n"	/* 3-5 */
+		"}\n"					/* 6 */
+		"vrrp_instance VI_1 {\n"		/* 7 */
+		" interface eth0\n"			/* 8 */
+		" virtual_router_id 0\n"		/* 9 */
+		" priority 256\n"			/* 10 */
+		" advert_int 0.123\n"			/* 11 */
+		" state SLAVE\n"			/* 12 */
+		" virtual_ipaddress {\n"		/* 13 */
+		"  192.0.2.300/24\n"			/* 14 */
+		"  192.0.2.1/33\n"			/* 15 */
+		"  192.0.2.2 scope galaxy\n"		/* 16 */
+		" }\n"
+		" use_vmac\n"				/* 18 */
+		" frobnicate\n"				/* 19 */
+		"}\n", 1, &ms);
+
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:2: enable_traps: not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:3: notification_email: not handled"));
+	assert_non_null(strstr(ms.text, "t.conf:9: virtual_router_id: '0'"));
+	assert_non_null(strstr(ms.text, "t.conf:10: priority: '256'"));
+	assert_non_null(strstr(ms.text, "t.conf:11: advert_int: '0.123'"));
+	assert_non_null(strstr(ms.text, "t.conf:12: state: 'SLAVE'"));
+	assert_non_null(strstr(ms.text, "t.conf:14: virtual_ipaddress: '192.0.2.300/24'"));
+	assert_non_null(strstr(ms.text, "t.conf:15: virtual_ipaddress: '192.0.2.1/33'"));
+	assert_non_null(strstr(ms.text, "t.conf:16: virtual_ipaddress: unknown scope"));
+	assert_non_null(strstr(ms.text, "t.conf:18: use_vmac: not supported yet"));
+	assert_non_null(strstr(ms.text, "E t.conf:19: unknown keyword 'frobnicate'"));
+	/* the mail addresses inside the refused block are not reported */
+	assert_null(strstr(ms.text, "a@b"));
+}
+
+static void test_unknown_keyword_warns_at_run_time(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load(
+		"global_defs {\n max_auto_priority 10\n}\n"
+		"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n"
+		" virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 0, &ms);
+
+	assert_non_null(c);
+	assert_int_equal(ms.warnings, 1);
+	assert_non_null(strstr(ms.text, "W t.conf:2: unknown keyword 'max_auto_priority'"));
+	vrrp_conf_free(c);
+	c = load("global_defs {\n max_auto_priority 10\n}\n", 1, &ms);
+	assert_null(c);
+}
+
+static void test_whole_config_checks(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load(
+		"vrrp_instance A {\n interface eth0\n virtual_router_id 1\n"
+		" advert_int 0.5\n virtual_ipaddress {\n  192.0.2.1\n  2001:db8::1\n }\n"
+		" track_script {\n  nope\n }\n}\n"
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n version 2\n"
+		" virtual_ipaddress {\n  2001:db8::2\n }\n}\n"
+		"vrrp_instance C {\n interface eth0\n virtual_router_id 3\n version 3\n"
+		" authentication {\n  auth_type PASS\n  auth_pass x\n }\n"
+		" virtual_ipaddress {\n  192.0.2.3\n }\n}\n"
+		"vrrp_instance D {\n interface eth0\n virtual_router_id 3\n version 3\n"
+		" virtual_ipaddress {\n  192.0.2.4\n }\n}\n"
+		"vrrp_sync_group G {\n group {\n  C\n  Z\n }\n}\n"
+		"vrrp_sync_group H {\n group {\n  C\n }\n}\n", 1, &ms);
+
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "(A) virtual_ipaddress mixes IPv4 and IPv6"));
+	assert_non_null(strstr(ms.text, "(A) track_script 'nope' is not a vrrp_script"));
+	assert_non_null(strstr(ms.text, "(B) VRRPv2 carries IPv4 only"));
+	assert_non_null(strstr(ms.text, "(C) authentication is VRRPv2 only"));
+	assert_non_null(strstr(ms.text, "(D) virtual_router_id 3 on eth0 is already used by C"));
+	assert_non_null(strstr(ms.text, "vrrp_sync_group G: 'Z' is not a vrrp_instance"));
+	assert_non_null(strstr(ms.text, "vrrp_sync_group H: C is already in vrrp_sync_group G"));
+}
+
+static void test_sync_group_tracking_reaches_members(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load(
+		"vrrp_script a {\n script /bin/true\n}\n"
+		"vrrp_script b {\n script /bin/true\n}\n"
+		"vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
+		" virtual_ipaddress {\n  192.0.2.1\n }\n"
+		" track_script {\n  a weight 5\n }\n}\n"
+		"vrrp_instance Y {\n interface eth0\n virtual_router_id 2\n"
+		" virtual_ipaddress {\n  192.0.2.2\n }\n}\n"
+		"vrrp_sync_group G {\n group {\n  X Y\n }\n"
+		" track_script {\n  a weight -10\n  b\n }\n"
+		" track_interface {\n  eth1\n }\n}\n", 1, &ms);
+	const struct vrrp_conf_instance *x, *y;
+
+	assert_non_null(c);
+	x = vrrp_conf_instance(c, "X");
+	y = vrrp_conf_instance(c, "Y");
+	/* X keeps its own weight for a and gains b */
+	assert_int_equal(x->ntrack_scripts, 2);
+	assert_int_equal(x->track_scripts[0].weight, 5);
+	assert_string_equal(x->track_scripts[1].name, "b");
+	assert_int_equal(y->ntrack_scripts, 2);
+	assert_int_equal(y->track_scripts[0].weight, -10);
+	assert_int_equal(y->ntrack_ifs, 1);
+	assert_int_equal(x->in_group, 1);
+	vrrp_conf_free(c);
+	c = load("vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
+		 " virtual_ipaddress {\n  192.0.2.1\n }\n}\n"
+		 "vrrp_sync_group G {\n group {\n  X\n }\n"
+		 " track_script {\n  nope\n }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:8: vrrp_sync_group G: track_script 'nope'"));
+}
+
+static void test_preprocessor(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load(
+		"$PRIO=150\n"
+		"@node1 $MINE=yes\n"
+		"@^node1 $MINE=no\n"
+		"$INST= \\\n"
+		"vrrp_instance VI_${N} { \\\n"
+		"  interface eth0 \\\n"
+		"  virtual_router_id ${N} \\\n"
+		"  @node1 priority $PRIO \\\n"
+		"  @node2 priority 1 \\\n"
+		"  virtual_ipaddress { \\\n"
+		"    192.0.2.${N}/24 \\\n"
+		"  } \\\n"
+		"}\n"
+		"~SEQ(N, 1, 2, 5) $INST\n"
+		"vrrp_script s_$MINE {   # a comment\n"
+		"  script \"/bin/echo ${_HASH}\"\n"
+		"}\n"
+		"vrrp_script u {\n script \"/bin/echo $UNDEFINED\"\n}\n", 1, &ms);
+
+	assert_non_null(c);
+	assert_int_equal(c->ninstances, 3);
+	assert_string_equal(c->instances[0].name, "VI_1");
+	assert_string_equal(c->instances[2].name, "VI_5");
+	assert_int_equal(c->instances[2].vrid, 5);
+	assert_int_equal(c->instances[1].priority, 150);
+	assert_non_null(vrrp_conf_script(c, "s_yes"));
+	assert_string_equal(vrrp_conf_script(c, "s_yes")->script, "/bin/echo #");
+	/* undefined parameters stay as they are (keepalived's rule) */
+	assert_string_equal(vrrp_conf_script(c, "u")->script, "/bin/echo $UNDEFINED");
+	vrrp_conf_free(c);
+}
+
+static void test_preprocessor_errors(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c;
+
+	c = load("~SEQ(N, 1, 0, 5) x\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:1: ~SEQ(N, 1, 0, 5) produces no value"));
+	c = load("~SEQ(N 1) x\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "malformed ~SEQ"));
+	c = load("include /etc/*.conf\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "include is not allowed here"));
+	/* a parameter that expands to itself ends at the nesting limit */
+	c = load("$A=$A x\n$A\n", 1, &ms);
+	assert_null(c);
+	/* repetitions are bounded even when they output nothing */
+	c = load("~SEQ(A, 1, 100000) ~SEQ(B, 1, 100000) $X=1\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "more than 200000 configuration lines"));
+	c = load("~SEQ(A,1) ~SEQ(B,1) ~SEQ(C,1) ~SEQ(D,1) ~SEQ(E,1) ~SEQ(F,1) "
+		 "~SEQ(G,1) ~SEQ(H,1) ~SEQ(I,1) x\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "nested more than 8 deep"));
+	c = load("vrrp_instance X {\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "missing '}'"));
+	c = load("}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:1: unmatched '}'"));
+	c = load("vrrp_script \"x\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "unmatched quote"));
+}
+
+static void test_braces_anywhere(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load(
+		"vrrp_instance VI_1\n{\n interface eth0\n virtual_router_id 9\n"
+		" virtual_ipaddress { 192.0.2.9/24 }\n"
+		" unicast_peer {\n  192.0.2.2\n }\n"
+		" track_interface {\n  eth1 weight -20\n  eth2\n }\n}\n", 1, &ms);
+
+	assert_non_null(c);
+	assert_int_equal(c->instances[0].nvips, 1);	/* one line, one VIP */
+	vrrp_conf_free(c);
+	c = load("vrrp_instance VI_1 { interface eth0 ; }\n", 1, &ms);
+	assert_null(c);
+	c = load(
+		"vrrp_instance VI_1\n{\n interface eth0\n virtual_router_id 9\n"
+		" virtual_ipaddress {\n  192.0.2.9/24\n  192.0.2.10\n }\n"
+		" unicast_peer {\n  192.0.2.2\n }\n"
+		" track_interface {\n  eth1 weight -20\n  eth2\n }\n}\n", 1, &ms);
+	assert_non_null(c);
+	assert_int_equal(c->instances[0].nvips, 2);
+	assert_int_equal(c->instances[0].npeers, 1);
+	assert_int_equal(c->instances[0].ntrack_ifs, 2);
+	assert_int_equal(c->instances[0].track_ifs[0].weight, -20);
+	assert_int_equal(c->instances[0].track_ifs[0].has_weight, 1);
+	vrrp_conf_free(c);
+}
+
+static void test_parse_secs(void **state)
+{
+	uint64_t v;
+
+	assert_int_equal(vrrp_conf_parse_secs("1", 100, 25500, &v), 0);
+	assert_int_equal(v, 100);
+	assert_int_equal(vrrp_conf_parse_secs("0.1", 100, 25500, &v), 0);
+	assert_int_equal(v, 10);
+	assert_int_equal(vrrp_conf_parse_secs("40.95", 100, 25500, &v), 0);
+	assert_int_equal(v, 4095);
+	assert_int_equal(vrrp_conf_parse_secs("0.001", 100, 25500, &v), -1);
+	assert_int_equal(vrrp_conf_parse_secs("-1", 100, 25500, &v), -1);
+	assert_int_equal(vrrp_conf_parse_secs("1.", 100, 25500, &v), -1);
+	assert_int_equal(vrrp_conf_parse_secs("256", 100, 25500, &v), -1);
+	assert_int_equal(vrrp_conf_parse_secs("", 100, 25500, &v), -1);
+	assert_int_equal(vrrp_conf_parse_secs("99999999999", 1000, UINT64_MAX, &v), -1);
+}
+
+/* RFC 5798 6.1 with its own numbers: priority 100, 1 s adverts */
+static void test_timers(void **state)
+{
+	assert_int_equal(vrrp_skew_time(100, 100), 60);	/* 156/256 s */
+	assert_int_equal(vrrp_master_down_interval(100, 100, 3), 360);
+	assert_int_equal(vrrp_skew_time(255, 100), 0);
+	assert_int_equal(vrrp_skew_time(1, 4095), 4079);
+	assert_int_equal(vrrp_master_down_interval(254, 10, 3), 30);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seed),
+		cmocka_unit_test(test_defaults_and_v3),
+		cmocka_unit_test(test_errors_have_lines),
+		cmocka_unit_test(test_unknown_keyword_warns_at_run_time),
+		cmocka_unit_test(test_whole_config_checks),
+		cmocka_unit_test(test_sync_group_tracking_reaches_members),
+		cmocka_unit_test(test_preprocessor),
+		cmocka_unit_test(test_preprocessor_errors),
+		cmocka_unit_test(test_braces_anywhere),
+		cmocka_unit_test(test_parse_secs),
+		cmocka_unit_test(test_timers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

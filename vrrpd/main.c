@@ -1,0 +1,470 @@
+/*
+ * main.c - vrrpd: command line (keepalived's, VRRP part), pid files,
+ * signals and configuration generations.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <ev.h>
+#include <sys/resource.h>
+
+#include "log.h"
+#include "vrrp.h"
+#include "vrrp_arp.h"
+#include "vrrp_conf.h"
+#include "vrrp_nl.h"
+#include "vrrp_track.h"
+
+#define VRRPD_VERSION	"0.1.0"
+
+struct opts {
+	const char *conf;
+	const char *pidfile;
+	const char *vrrp_pidfile;
+	char config_id[256];
+	int dont_fork;
+	int log_console;
+	int log_detail;
+	int check;
+	int keywords;
+};
+
+/* The daemon: one environment and the running routers. */
+struct vrrpd {
+	struct vrrp_env env;
+	struct opts *o;
+	struct vrrp_conf *conf;
+	struct vrrp_rt **rts;
+	size_t nrts;
+	struct vrrp_sync **groups;
+	size_t ngroups;
+	ev_signal sigterm, sigint, sighup;
+	ev_timer stopping;		/* waits for graceful releases */
+	ev_timer startup;		/* vrrp_startup_delay */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: vrrpd [OPTION...]\n"
+"  -f, --use-file=FILE          configuration file (/etc/keepalived/keepalived.conf)\n"
+"  -P, --vrrp                   VRRP only (always the case)\n"
+"  -B, --no_bfd                 no BFD (always the case)\n"
+"  -n, --dont-fork              stay in the foreground\n"
+"  -l, --log-console            log to the console instead of syslog\n"
+"  -D, --log-detail             detailed (debug) log messages\n"
+"  -S, --log-facility=[0-7]     syslog facility local0..local7\n"
+"  -p, --pid=FILE               pid file (/run/keepalived.pid)\n"
+"  -r, --vrrp_pid=FILE          VRRP pid file (/run/vrrp.pid)\n"
+"  -i, --config-id=ID           the name @ID lines match (default: hostname)\n"
+"  -t, --config-test            check the configuration and exit 0 or 1\n"
+"  -K, --keywords               list the configuration keywords and their status\n"
+"  -R, --dont-respawn           accepted (vrrpd is one process)\n"
+"  -v, --version                print the version\n"
+"  -h, --help                   this help\n");
+}
+
+static const struct option longopts[] = {
+	{ "use-file", required_argument, NULL, 'f' },
+	{ "vrrp", no_argument, NULL, 'P' },
+	{ "no_bfd", no_argument, NULL, 'B' },
+	{ "dont-fork", no_argument, NULL, 'n' },
+	{ "log-console", no_argument, NULL, 'l' },
+	{ "log-detail", no_argument, NULL, 'D' },
+	{ "log-facility", required_argument, NULL, 'S' },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "vrrp_pid", required_argument, NULL, 'r' },
+	{ "config-id", required_argument, NULL, 'i' },
+	{ "config-test", optional_argument, NULL, 't' },
+	{ "dont-respawn", no_argument, NULL, 'R' },
+	{ "keywords", no_argument, NULL, 'K' },
+	{ "version", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "snmp", no_argument, NULL, 'x' },
+	{ "snmp-agent-socket", required_argument, NULL, 'A' },
+	{ "check", no_argument, NULL, 'C' },
+	{ "checkers_pid", required_argument, NULL, 'c' },
+	{ "bfd_pid", required_argument, NULL, 'b' },
+	{ "dont-release-ipvs", no_argument, NULL, 'I' },
+	{ "log-file", required_argument, NULL, 'g' },
+	{ "dump-conf", no_argument, NULL, 'd' },
+	{ "release-vips", no_argument, NULL, 'X' },
+	{ "dont-release-vrrp", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Returns 0, or the exit code to leave with (1 error, 2 asked to quit). */
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "f:PBnlDS:p:r:i:t::RKvhxA:Cc:b:Ig:dXV",
+				longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o->conf = optarg; break;
+		case 'P': case 'B': case 'R': break;
+		case 'n': o->dont_fork = 1; break;
+		case 'l': o->log_console = 1; break;
+		case 'D': o->log_detail = 1; break;
+		case 'S':
+			if (optarg[0] < '0' || optarg[0] > '7' || optarg[1]) {
+				fprintf(stderr, "vrrpd: --log-facility takes 0 to 7\n");
+				return 1;
+			}
+			log_set_facility(LOG_LOCAL0 + ((optarg[0] - '0') << 3));
+			break;
+		case 'p': o->pidfile = optarg; break;
+		case 'r': o->vrrp_pidfile = optarg; break;
+		case 'i': snprintf(o->config_id, sizeof(o->config_id), "%s", optarg); break;
+		case 't': o->check = 1; break;
+		case 'K': o->keywords = 1; break;
+		case 'v': printf("vrrpd " VRRPD_VERSION "\n"); return 2;
+		case 'h': usage(stdout); return 2;
+		case 'x': case 'A':
+			fprintf(stderr, "vrrpd: -%c: SNMP is not supported yet\n", c);
+			return 1;
+		case 'C': case 'c': case 'I':
+			fprintf(stderr, "vrrpd: -%c: this option is for keepalived's "
+				"LVS checker; vrrpd only runs VRRP\n", c);
+			return 1;
+		case 'b':
+			fprintf(stderr, "vrrpd: -b: this option is for keepalived's "
+				"BFD process; vrrpd only runs VRRP\n");
+			return 1;
+		case 'g': case 'd': case 'X': case 'V':
+			fprintf(stderr, "vrrpd: -%c: not supported yet\n", c);
+			return 1;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vrrpd: unexpected argument '%s'\n", argv[optind]);
+		return 1;
+	}
+	return 0;
+}
+
+static void print_kw(void *arg, const char *block, const char *kw,
+		     const char *status)
+{
+	printf("%s\t%s\t%s\n", block, kw, status);
+}
+
+static void conf_msg(void *arg, int warning, const char *m)
+{
+	int *console = arg;
+
+	if (*console)
+		fprintf(stderr, "%s: %s\n", warning ? "warning" : "error", m);
+	else if (warning)
+		log_warnx("%s", m);
+	else
+		log_warnx("error: %s", m);
+}
+
+static struct vrrp_conf *load(struct opts *o, int check)
+{
+	int console = check || o->log_console || o->dont_fork;
+	struct vrrp_conf_opts co = {
+		.check_mode = check,
+		.config_id = o->config_id,
+		.allow_include = 1,
+		.msg = conf_msg,
+		.arg = &console,
+	};
+
+	return vrrp_conf_load(o->conf, &co);
+}
+
+static int write_pid(const char *path)
+{
+	FILE *f;
+
+	if (!path)
+		return 0;
+	f = fopen(path, "w");
+	if (!f) {
+		log_warn("pid file %s", path);
+		return -1;
+	}
+	fprintf(f, "%d\n", (int)getpid());
+	return fclose(f);
+}
+
+static void track_changed(void *arg)
+{
+	struct vrrpd *d = arg;
+
+	for (size_t i = 0; i < d->nrts; i++)
+		vrrp_rt_track_update(d->rts[i]);
+}
+
+static void link_changed(void *arg, int ifindex, int up)
+{
+	track_changed(arg);
+}
+
+static void groups_free(struct vrrpd *d)
+{
+	for (size_t i = 0; i < d->ngroups; i++)
+		vrrp_sync_free(d->groups[i]);
+	free(d->groups);
+	d->groups = NULL;
+	d->ngroups = 0;
+}
+
+static int groups_build(struct vrrpd *d)
+{
+	const struct vrrp_conf *c = d->conf;
+
+	d->groups = calloc(c->ngroups + 1, sizeof(*d->groups));
+	if (!d->groups)
+		return -1;
+	for (size_t g = 0; g < c->ngroups; g++) {
+		const struct vrrp_conf_group *cg = &c->groups[g];
+		struct vrrp_rt *m[VRRP_CONF_LIST_MAX];
+		size_t n = 0;
+
+		for (size_t i = 0; i < d->nrts; i++)
+			if (vrrp_rt_conf(d->rts[i])->in_group == (int)g + 1 &&
+			    n < VRRP_CONF_LIST_MAX)
+				m[n++] = d->rts[i];
+		d->groups[d->ngroups] = vrrp_sync_new(m, n, cg->name, cg->notify,
+						      cg->notify_master,
+						      cg->notify_backup,
+						      cg->notify_fault);
+		if (d->groups[d->ngroups])
+			d->ngroups++;
+	}
+	return 0;
+}
+
+/* Routers for every instance of d->conf; old ones that match are kept. */
+static int rts_build(struct vrrpd *d, struct vrrp_rt **old, size_t nold)
+{
+	const struct vrrp_conf *c = d->conf;
+
+	d->rts = calloc(c->ninstances + 1, sizeof(*d->rts));
+	if (!d->rts)
+		return -1;
+	d->nrts = 0;
+	for (size_t i = 0; i < c->ninstances; i++) {
+		const struct vrrp_conf_instance *ci = &c->instances[i];
+		struct vrrp_rt *rt = NULL;
+
+		for (size_t j = 0; j < nold; j++)
+			if (old[j] && vrrp_rt_same(old[j], ci)) {
+				rt = old[j];
+				old[j] = NULL;
+				vrrp_rt_reconf(rt, ci);
+				break;
+			}
+		if (!rt) {
+			rt = vrrp_rt_new(&d->env, ci);
+			if (!rt)
+				return -1;
+			d->rts[d->nrts++] = rt;
+			if (vrrp_rt_start(rt) != 0)
+				log_warnx("(%s) not started", ci->name);
+			continue;
+		}
+		d->rts[d->nrts++] = rt;
+	}
+	return 0;
+}
+
+static void stop_all(struct vrrpd *d)
+{
+	for (size_t i = 0; i < d->nrts; i++)
+		vrrp_rt_stop(d->rts[i], 0);
+	groups_free(d);
+	for (size_t i = 0; i < d->nrts; i++)
+		vrrp_rt_free(d->rts[i]);
+	free(d->rts);
+	d->rts = NULL;
+	d->nrts = 0;
+}
+
+/* polls until no router holds VIPs any more; each release is bounded */
+static void vrrpd_stopping_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct vrrpd *d = w->data;
+
+	for (size_t i = 0; i < d->nrts; i++)
+		if (vrrp_rt_releasing(d->rts[i]))
+			return;
+	ev_timer_stop(loop, w);
+	stop_all(d);
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static void vrrpd_term_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct vrrpd *d = w->data;
+
+	if (ev_is_active(&d->stopping)) {
+		/* a second signal: leave now */
+		ev_timer_stop(loop, &d->stopping);
+		stop_all(d);
+		ev_break(loop, EVBREAK_ALL);
+		return;
+	}
+	log_notice("Stopping");
+	ev_signal_stop(loop, &d->sighup);
+	ev_timer_stop(loop, &d->startup);
+	for (size_t i = 0; i < d->nrts; i++)
+		vrrp_rt_stop(d->rts[i], 1);
+	groups_free(d);
+	ev_timer_init(&d->stopping, vrrpd_stopping_cb, 0., 0.01);
+	d->stopping.data = d;
+	ev_timer_start(loop, &d->stopping);
+}
+
+static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct vrrpd *d = w->data;
+	struct vrrp_conf *nc = load(d->o, 0), *oc = d->conf;
+	struct vrrp_rt **old = d->rts;
+	size_t nold = d->nrts;
+	struct vrrp_track *ot = d->env.track;
+
+	log_notice("Reloading configuration");
+	ev_timer_stop(loop, &d->startup);
+	if (!nc) {
+		log_warnx("configuration has errors: keeping the running one");
+		return;
+	}
+	groups_free(d);
+	d->conf = nc;
+	d->env.conf = nc;
+	d->env.track = vrrp_track_new(loop, nc, track_changed, d);
+	if (!d->env.track)
+		fatalx("cannot start tracking");
+	if (rts_build(d, old, nold) != 0)
+		fatalx("out of memory");
+	for (size_t j = 0; j < nold; j++)
+		if (old[j]) {
+			vrrp_rt_stop(old[j], 0);
+			vrrp_rt_free(old[j]);
+		}
+	free(old);
+	groups_build(d);
+	vrrp_track_free(ot);
+	vrrp_conf_free(oc);
+	track_changed(d);
+}
+
+static void vrrpd_startup_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct vrrpd *d = w->data;
+
+	if (rts_build(d, NULL, 0) != 0 || groups_build(d) != 0)
+		fatalx("out of memory");
+}
+
+static int run(struct opts *o, struct vrrp_conf *conf)
+{
+	struct vrrpd d = { .o = o, .conf = conf };
+	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);
+
+	d.env.loop = loop;
+	d.env.conf = conf;
+	d.env.arp_fd = vrrp_arp_open();
+	if (d.env.arp_fd < 0)
+		fatal("AF_PACKET socket");
+	d.env.nl = vrrp_nl_new(loop, link_changed, &d);
+	if (!d.env.nl)
+		fatalx("cannot start netlink");
+	d.env.track = vrrp_track_new(loop, conf, track_changed, &d);
+	if (!d.env.track)
+		fatalx("cannot start tracking");
+	if (conf->global.has_process_priority &&
+	    setpriority(PRIO_PROCESS, 0, conf->global.process_priority) != 0)
+		log_warn("vrrp_priority");
+	ev_signal_init(&d.sigterm, vrrpd_term_cb, SIGTERM);
+	ev_signal_init(&d.sigint, vrrpd_term_cb, SIGINT);
+	ev_signal_init(&d.sighup, vrrpd_hup_cb, SIGHUP);
+	d.sigterm.data = d.sigint.data = d.sighup.data = &d;
+	ev_signal_start(loop, &d.sigterm);
+	ev_signal_start(loop, &d.sigint);
+	ev_signal_start(loop, &d.sighup);
+	signal(SIGPIPE, SIG_IGN);
+	log_notice("Starting VRRP daemon vrrpd " VRRPD_VERSION);
+	ev_timer_init(&d.startup, vrrpd_startup_cb,
+		      conf->global.startup_delay_ms / 1000.0, 0.);
+	d.startup.data = &d;
+	if (conf->global.startup_delay_ms) {
+		log_notice("Delaying startup for %.3f seconds",
+			   conf->global.startup_delay_ms / 1000.0);
+		ev_timer_start(loop, &d.startup);
+	} else {
+		vrrpd_startup_cb(loop, &d.startup, 0);
+	}
+	ev_run(loop, 0);
+	ev_timer_stop(loop, &d.startup);
+	ev_timer_stop(loop, &d.stopping);
+	stop_all(&d);
+	ev_signal_stop(loop, &d.sigterm);
+	ev_signal_stop(loop, &d.sigint);
+	ev_signal_stop(loop, &d.sighup);
+	vrrp_track_free(d.env.track);
+	vrrp_nl_free(d.env.nl);
+	close(d.env.arp_fd);
+	vrrp_conf_free(d.conf);
+	ev_loop_destroy(loop);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {
+		.conf = "/etc/keepalived/keepalived.conf",
+	};
+	struct vrrp_conf *conf;
+	int rc;
+
+	if (gethostname(o.config_id, sizeof(o.config_id) - 1) != 0)
+		o.config_id[0] = '\0';
+	o.config_id[strcspn(o.config_id, ".")] = '\0';
+	rc = parse_args(argc, argv, &o);
+	if (rc)
+		return rc == 2 ? 0 : 1;
+	if (o.keywords) {
+		vrrp_conf_keywords(print_kw, NULL);
+		return 0;
+	}
+	log_init("vrrpd", o.log_detail ? 2 : 1);
+	conf = load(&o, o.check);
+	if (o.check) {
+		if (!conf)
+			fprintf(stderr, "vrrpd: configuration %s has errors\n", o.conf);
+		else
+			fprintf(stderr, "vrrpd: configuration %s is valid\n", o.conf);
+		vrrp_conf_free(conf);
+		return conf ? 0 : 1;
+	}
+	if (!conf)
+		return 1;
+	if (!o.dont_fork && daemon(0, 0) != 0) {
+		fprintf(stderr, "vrrpd: daemon: %s\n", strerror(errno));
+		return 1;
+	}
+	if (!o.log_console)
+		log_to_syslog();
+	if (write_pid(o.pidfile) != 0 || write_pid(o.vrrp_pidfile) != 0)
+		return 1;
+	rc = run(&o, conf);
+	if (o.pidfile)
+		unlink(o.pidfile);
+	if (o.vrrp_pidfile)
+		unlink(o.vrrp_pidfile);
+	return rc;
+}

@@ -1,0 +1,1120 @@
+/*
+ * vrrp.c - the virtual router state machine (see vrrp.h).
+ *
+ * Names follow RFC 5798 section 6: Adver_Timer, Master_Down_Timer,
+ * Master_Adver_Interval, Skew_Time, Master_Down_Interval. Times are
+ * centiseconds. Transitions come from one table indexed by state and
+ * event; vrrp_change_state logs them in keepalived's words, counts them,
+ * runs the notify programs and moves the sync group.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ev.h>
+
+#include "log.h"
+#include "vrrp.h"
+#include "vrrp_arp.h"
+#include "vrrp_conf.h"
+#include "vrrp_net.h"
+#include "vrrp_nl.h"
+#include "vrrp_packet.h"
+#include "vrrp_track.h"
+
+const char *const vrrp_state_names[VRRP_STATE_MAX] = {
+	[VRRP_STATE_INIT] = "INIT",
+	[VRRP_STATE_BACKUP] = "BACKUP",
+	[VRRP_STATE_MASTER] = "MASTER",
+	[VRRP_STATE_FAULT] = "FAULT",
+	[VRRP_STATE_STOP] = "STOP",
+};
+
+const char *const vrrp_stat_names[VRRP_STAT_MAX] = {
+	[VRRP_STAT_RX] = "adverts_received",
+	[VRRP_STAT_TX] = "adverts_sent",
+	[VRRP_STAT_MASTER] = "became_master",
+	[VRRP_STAT_RX_PRIO0] = "priority_zero_received",
+	[VRRP_STAT_TX_PRIO0] = "priority_zero_sent",
+	[VRRP_STAT_MALFORMED] = "malformed_ip",
+	[VRRP_STAT_TTL] = "ttl_errors",
+	[VRRP_STAT_VERSION] = "version_errors",
+	[VRRP_STAT_TYPE] = "invalid_type",
+	[VRRP_STAT_LENGTH] = "length_errors",
+	[VRRP_STAT_CHECKSUM] = "checksum_errors",
+	[VRRP_STAT_VRID] = "vrid_errors",
+	[VRRP_STAT_ADDRESS] = "address_list_errors",
+	[VRRP_STAT_INTERVAL] = "advert_interval_errors",
+	[VRRP_STAT_AUTH_TYPE] = "invalid_auth_type",
+	[VRRP_STAT_AUTH_MISMATCH] = "auth_type_mismatch",
+	[VRRP_STAT_AUTH_FAIL] = "auth_failures",
+	[VRRP_STAT_PEER] = "unknown_peer",
+	[VRRP_STAT_SEND_ERR] = "send_errors",
+};
+
+/* the parser's verdicts as counters */
+static const enum vrrp_stat pkt_err_stat[VRRP_PKT_ERR_MAX] = {
+	[VRRP_PKT_ERR_TTL] = VRRP_STAT_TTL,
+	[VRRP_PKT_ERR_VERSION] = VRRP_STAT_VERSION,
+	[VRRP_PKT_ERR_TYPE] = VRRP_STAT_TYPE,
+	[VRRP_PKT_ERR_LENGTH] = VRRP_STAT_LENGTH,
+	[VRRP_PKT_ERR_CHECKSUM] = VRRP_STAT_CHECKSUM,
+	[VRRP_PKT_ERR_VRID] = VRRP_STAT_VRID,
+	[VRRP_PKT_ERR_ADDRESS] = VRRP_STAT_ADDRESS,
+	[VRRP_PKT_ERR_INTERVAL] = VRRP_STAT_INTERVAL,
+	[VRRP_PKT_ERR_AUTH] = VRRP_STAT_AUTH_TYPE,
+	[VRRP_PKT_ERR_PARAM] = VRRP_STAT_MALFORMED,
+};
+
+enum vrrp_event {
+	VRRP_EV_STARTUP,
+	VRRP_EV_MASTER_DOWN,		/* Master_Down_Timer fired */
+	VRRP_EV_ADVER_TIMER,		/* Adver_Timer fired */
+	VRRP_EV_ADVERT,			/* a valid advert for us */
+	VRRP_EV_FAULT,			/* tracking says down */
+	VRRP_EV_RECOVER,		/* tracking says up again */
+	VRRP_EV_SHUTDOWN,
+	VRRP_EV_GROUP_MASTER,		/* a sync group member became Master */
+	VRRP_EV_GROUP_BACKUP,		/* a sync group member left Master */
+	VRRP_EV_MAX
+};
+
+struct vrrp_sync {
+	char name[VRRP_CONF_NAME_MAX];
+	const char *notify, *notify_master, *notify_backup, *notify_fault;
+	struct vrrp_rt **m;
+	size_t n;
+	int busy;			/* moving the members: no re-entry */
+	enum vrrp_state state;
+};
+
+struct vrrp_rt {
+	struct vrrp_env *env;
+	const struct vrrp_conf_instance *ci;
+	struct vrrp_sync *group;
+	enum vrrp_state state;
+	int version, family;
+	enum vrrp_pkt_cksum cksum;
+	uint8_t priority;		/* effective: base + tracking */
+	int fault;			/* tracking says down */
+	uint32_t master_adver_interval;	/* cs, learned (v3) */
+	double preempt_until;		/* preempt_delay: ev_now before which
+					 * lower-priority adverts still count */
+	int ifindex;
+	int fd;
+	uint8_t mac[6];
+	struct vrrp_conf_addr primary;	/* our advert source */
+	int has_primary;
+	uint8_t addrs[VRRP_PKT_MAX_ADDRS * 16];	/* VIPs, packed */
+	size_t naddr;
+	ev_io io;
+	ev_timer adver_timer;
+	ev_timer master_down_timer;
+	ev_timer garp_timer;		/* the delayed second round */
+	ev_timer refresh_timer;
+	ev_timer garp_tick;		/* paces announcements */
+	ev_timer release_timer;		/* graceful stop: VIPs kept until */
+	int graceful;			/* stopping: keep VIPs for a moment */
+	int releasing;			/* stopped, VIPs still held */
+	size_t garp_left, garp_pos;	/* queued announcements */
+	double adver_due;		/* to detect a late loop */
+	uint64_t stats[VRRP_STAT_MAX];
+};
+
+static void vrrp_change_state(struct vrrp_rt *rt, enum vrrp_state to);
+static void vrrp_fsm(struct vrrp_rt *rt, enum vrrp_event ev,
+		     const struct vrrp_pkt *pkt,
+		     const struct vrrp_conf_addr *src);
+
+/* ---- timers ---- */
+
+uint32_t vrrp_skew_time(uint8_t priority, uint32_t master_adver_cs)
+{
+	return ((256u - priority) * master_adver_cs) / 256u;
+}
+
+uint32_t vrrp_master_down_interval(uint8_t priority, uint32_t master_adver_cs,
+				   uint32_t adverts)
+{
+	return adverts * master_adver_cs +
+	       vrrp_skew_time(priority, master_adver_cs);
+}
+
+static void timer_cs(struct vrrp_rt *rt, ev_timer *t, uint32_t cs)
+{
+	ev_timer_stop(rt->env->loop, t);
+	ev_timer_set(t, cs / 100.0, 0.);
+	ev_timer_start(rt->env->loop, t);
+}
+
+static void start_master_down(struct vrrp_rt *rt)
+{
+	timer_cs(rt, &rt->master_down_timer,
+		 vrrp_master_down_interval(rt->priority,
+					   rt->master_adver_interval,
+					   rt->ci->down_timer_adverts));
+}
+
+/* ---- sending ---- */
+
+static int refresh_primary(struct vrrp_rt *rt)
+{
+	const struct vrrp_conf_instance *ci = rt->ci;
+
+	if (ci->src.family) {
+		rt->primary = ci->src;
+		rt->has_primary = 1;
+		return 0;
+	}
+	rt->has_primary = vrrp_nl_primary(rt->env->nl, rt->ifindex, rt->family,
+					  ci->vips, ci->nvips,
+					  &rt->primary) == 0;
+	return rt->has_primary ? 0 : -1;
+}
+
+static void send_one(struct vrrp_rt *rt, uint8_t prio,
+		     const struct vrrp_conf_addr *dst)
+{
+	const struct vrrp_conf_instance *ci = rt->ci;
+	uint8_t buf[VRRP_PKT_MAX_LEN];
+	struct vrrp_pkt_params pp = {
+		.version = (enum vrrp_pkt_version)rt->version,
+		.vrid = ci->vrid,
+		.priority = prio,
+		.adver_int = ci->advert_cs,
+		.naddr = rt->naddr,
+		.addrs = rt->addrs,
+		.auth_type = (enum vrrp_pkt_auth)ci->auth_type,
+		.auth_data = ci->auth_pass,
+		.auth_len = ci->auth_type ? sizeof(ci->auth_pass) : 0,
+		.cksum = rt->cksum,
+	};
+	struct vrrp_pkt_ip ip = {
+		.family = rt->family == AF_INET ? VRRP_PKT_IPV4 : VRRP_PKT_IPV6,
+		.src = rt->primary.u.b,
+		.dst = dst->u.b,
+	};
+	ssize_t n = vrrp_pkt_build(buf, sizeof(buf), &pp, &ip);
+
+	if (n < 0 || vrrp_net_send(rt->fd, rt->ifindex, &rt->primary, dst,
+				   buf, (size_t)n) != 0) {
+		if (rt->stats[VRRP_STAT_SEND_ERR]++ == 0)
+			log_warn("(%s) cannot send advert", ci->name);
+		return;
+	}
+	rt->stats[VRRP_STAT_TX]++;
+	if (prio == 0)
+		rt->stats[VRRP_STAT_TX_PRIO0]++;
+}
+
+static void send_advert(struct vrrp_rt *rt, uint8_t prio)
+{
+	struct vrrp_conf_addr group;
+
+	if (!rt->has_primary && refresh_primary(rt) != 0)
+		return;
+	if (rt->ci->npeers) {
+		for (size_t i = 0; i < rt->ci->npeers; i++)
+			send_one(rt, prio, &rt->ci->peers[i]);
+		return;
+	}
+	vrrp_net_group(rt->family, &group);
+	send_one(rt, prio, &group);
+}
+
+static void start_adver_timer(struct vrrp_rt *rt)
+{
+	rt->adver_due = ev_now(rt->env->loop) + rt->ci->advert_cs / 100.0;
+	timer_cs(rt, &rt->adver_timer, rt->ci->advert_cs);
+}
+
+/* ---- VIPs and gratuitous ARP ---- */
+
+static int vip_ifindex(struct vrrp_rt *rt, const struct vrrp_conf_vip *v)
+{
+	if (!v->dev[0])
+		return rt->ifindex;
+	return vrrp_nl_ifindex(rt->env->nl, v->dev);
+}
+
+static void vips_set(struct vrrp_rt *rt, int add)
+{
+	const struct vrrp_conf_instance *ci = rt->ci;
+
+	for (size_t i = 0; i < ci->nvips; i++)
+		vrrp_nl_vip(rt->env->nl, add, vip_ifindex(rt, &ci->vips[i]),
+			    &ci->vips[i]);
+	for (size_t i = 0; i < ci->nvips_excluded; i++)
+		vrrp_nl_vip(rt->env->nl, add,
+			    vip_ifindex(rt, &ci->vips_excluded[i]),
+			    &ci->vips_excluded[i]);
+}
+
+/* The i-th address to announce: VIPs then excluded VIPs on our interface
+ * (other devices and IPv6 link-local addresses are not announced). */
+static const struct vrrp_conf_vip *garp_item(const struct vrrp_rt *rt,
+					     size_t i)
+{
+	const struct vrrp_conf_instance *ci = rt->ci;
+	const struct vrrp_conf_vip *v = i < ci->nvips ? &ci->vips[i]
+				      : &ci->vips_excluded[i - ci->nvips];
+
+	if (v->dev[0])
+		return NULL;
+	if (v->addr.family == AF_INET6 && v->addr.u.b[0] == 0xfe &&
+	    (v->addr.u.b[1] & 0xc0) == 0x80)
+		return NULL;
+	return v;
+}
+
+/* Send queued announcements; with vrrp_garp_interval / vrrp_gna_interval
+ * set, one per tick of garp_tick. */
+static void garp_pump(struct vrrp_rt *rt)
+{
+	const struct vrrp_conf_global *g = &rt->env->conf->global;
+	size_t n = rt->ci->nvips + rt->ci->nvips_excluded;
+	struct vrrp_conf_addr ll;
+	int has_ll = vrrp_nl_primary(rt->env->nl, rt->ifindex, AF_INET6,
+				     NULL, 0, &ll) == 0;
+
+	if (n == 0 || vrrp_nl_mac(rt->env->nl, rt->ifindex, rt->mac) != 0) {
+		rt->garp_left = 0;
+		return;
+	}
+	while (rt->garp_left > 0) {
+		const struct vrrp_conf_vip *v = garp_item(rt, rt->garp_pos++ % n);
+		uint32_t us;
+
+		rt->garp_left--;
+		if (!v || (v->addr.family == AF_INET6 && !has_ll))
+			continue;
+		vrrp_arp_send(rt->env->arp_fd, rt->ifindex, rt->mac, &v->addr,
+			      &ll);
+		us = v->addr.family == AF_INET ? g->garp_interval_us
+					       : g->gna_interval_us;
+		if (us && rt->garp_left > 0) {
+			ev_timer_stop(rt->env->loop, &rt->garp_tick);
+			ev_timer_set(&rt->garp_tick, us / 1e6, 0.);
+			ev_timer_start(rt->env->loop, &rt->garp_tick);
+			return;
+		}
+	}
+}
+
+static void vrrp_rt_garp_tick_cb(struct ev_loop *loop, ev_timer *w,
+				 int revents)
+{
+	struct vrrp_rt *rt = w->data;
+
+	if (rt->state == VRRP_STATE_MASTER)
+		garp_pump(rt);
+}
+
+/* Queue repeat announcements of every address, and start sending. */
+static void garp_round(struct vrrp_rt *rt, uint32_t repeat)
+{
+	size_t n = rt->ci->nvips + rt->ci->nvips_excluded;
+
+	if (rt->garp_left == 0)
+		rt->garp_pos = 0;
+	rt->garp_left += repeat * n;
+	if (rt->garp_left > 4 * 255 * 256)
+		rt->garp_left = 4 * 255 * 256;
+	if (!ev_is_active(&rt->garp_tick))
+		garp_pump(rt);
+}
+
+static int32_t pick(int32_t inst, uint32_t global)
+{
+	return inst >= 0 ? inst : (int32_t)global;
+}
+
+static void garp_master(struct vrrp_rt *rt)
+{
+	const struct vrrp_conf_global *g = &rt->env->conf->global;
+	const struct vrrp_conf_instance *ci = rt->ci;
+	int32_t delay = pick(ci->garp_delay_s, g->garp_delay_s);
+	int32_t refresh = pick(ci->garp_refresh_s, g->garp_refresh_s);
+
+	garp_round(rt, (uint32_t)pick(ci->garp_repeat, g->garp_repeat));
+	ev_timer_stop(rt->env->loop, &rt->garp_timer);
+	if (delay > 0) {
+		ev_timer_set(&rt->garp_timer, delay, 0.);
+		ev_timer_start(rt->env->loop, &rt->garp_timer);
+	}
+	ev_timer_stop(rt->env->loop, &rt->refresh_timer);
+	if (refresh > 0) {
+		ev_timer_set(&rt->refresh_timer, refresh, refresh);
+		ev_timer_start(rt->env->loop, &rt->refresh_timer);
+	}
+}
+
+static void vrrp_rt_garp_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct vrrp_rt *rt = w->data;
+	const struct vrrp_conf_global *g = &rt->env->conf->global;
+
+	if (rt->state == VRRP_STATE_MASTER)
+		garp_round(rt, (uint32_t)pick(rt->ci->garp_repeat,
+					       g->garp_repeat));
+}
+
+static void vrrp_rt_refresh_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct vrrp_rt *rt = w->data;
+	const struct vrrp_conf_global *g = &rt->env->conf->global;
+
+	if (rt->state == VRRP_STATE_MASTER)
+		garp_round(rt, (uint32_t)pick(rt->ci->garp_refresh_repeat,
+					       g->garp_refresh_repeat));
+}
+
+/* ---- transitions (the table's cells) ---- */
+
+static void become_master(struct vrrp_rt *rt)
+{
+	ev_timer_stop(rt->env->loop, &rt->master_down_timer);
+	vips_set(rt, 1);
+	send_advert(rt, rt->priority);
+	start_adver_timer(rt);
+	vrrp_change_state(rt, VRRP_STATE_MASTER);
+	garp_master(rt);
+}
+
+static void leave_master(struct vrrp_rt *rt)
+{
+	ev_timer_stop(rt->env->loop, &rt->adver_timer);
+	ev_timer_stop(rt->env->loop, &rt->garp_timer);
+	ev_timer_stop(rt->env->loop, &rt->refresh_timer);
+	ev_timer_stop(rt->env->loop, &rt->garp_tick);
+	rt->garp_left = 0;
+	vips_set(rt, 0);
+}
+
+static void become_backup(struct vrrp_rt *rt, uint32_t master_adver)
+{
+	rt->master_adver_interval = master_adver;
+	start_master_down(rt);
+	vrrp_change_state(rt, VRRP_STATE_BACKUP);
+}
+
+static void init_startup(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
+			 const struct vrrp_conf_addr *src)
+{
+	if (rt->fault) {
+		vrrp_change_state(rt, VRRP_STATE_FAULT);
+		return;
+	}
+	if (rt->priority == 255) {
+		become_master(rt);
+		return;
+	}
+	rt->preempt_until = ev_now(rt->env->loop) +
+			    rt->ci->preempt_delay_ms / 1000.0;
+	become_backup(rt, rt->ci->advert_cs);
+}
+
+static void backup_master_down(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
+			       const struct vrrp_conf_addr *src)
+{
+	become_master(rt);
+}
+
+static void backup_advert(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
+			  const struct vrrp_conf_addr *src)
+{
+	if (pkt->priority == 0) {
+		timer_cs(rt, &rt->master_down_timer,
+			 vrrp_skew_time(rt->priority, rt->master_adver_interval));
+		return;
+	}
+	if (rt->ci->nopreempt || pkt->priority >= rt->priority ||
+	    ev_now(rt->env->loop) < rt->preempt_until) {
+		if (rt->version == 3)
+			rt->master_adver_interval = pkt->adver_int;
+		start_master_down(rt);
+	}
+	/* else: a lower priority Master; let the timer run out (preempt) */
+}
+
+static int addr_greater(const struct vrrp_conf_addr *a,
+			const struct vrrp_conf_addr *b)
+{
+	return memcmp(a->u.b, b->u.b, a->family == AF_INET ? 4 : 16) > 0;
+}
+
+static void master_adver_timer(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
+			       const struct vrrp_conf_addr *src)
+{
+	double late = ev_now(rt->env->loop) - rt->adver_due;
+
+	if (late > rt->ci->advert_cs / 200.0)
+		log_warnx("(%s) advert timer ran %.0f ms late", rt->ci->name,
+			  late * 1000);
+	send_advert(rt, rt->priority);
+	start_adver_timer(rt);
+}
+
+static void master_advert(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
+			  const struct vrrp_conf_addr *src)
+{
+	char txt[INET6_ADDRSTRLEN];
+
+	if (pkt->priority == 0) {
+		send_advert(rt, rt->priority);
+		start_adver_timer(rt);
+		return;
+	}
+	if (pkt->priority > rt->priority ||
+	    (pkt->priority == rt->priority && addr_greater(src, &rt->primary))) {
+		inet_ntop(src->family, src->u.b, txt, sizeof(txt));
+		log_notice("(%s) Master received advert from %s with higher "
+			   "priority %u, ours %u", rt->ci->name, txt,
+			   pkt->priority, rt->priority);
+		leave_master(rt);
+		become_backup(rt, rt->version == 3 ? pkt->adver_int
+						    : rt->ci->advert_cs);
+		return;
+	}
+	/* a split brain healing: tell the lower Master at once (RFC 9568) */
+	inet_ntop(src->family, src->u.b, txt, sizeof(txt));
+	log_notice("(%s) received lower priority advert (%u) from %s, ours "
+		   "%u: sending advert and gratuitous ARPs", rt->ci->name,
+		   pkt->priority, txt, rt->priority);
+	send_advert(rt, rt->priority);
+	start_adver_timer(rt);
+	garp_round(rt, 1);
+}
+
+static void any_fault(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
+		      const struct vrrp_conf_addr *src)
+{
+	ev_timer_stop(rt->env->loop, &rt->master_down_timer);
+	if (rt->state == VRRP_STATE_MASTER) {
+		send_advert(rt, 0);
+		leave_master(rt);
+	}
+	vrrp_change_state(rt, VRRP_STATE_FAULT);
+}
+
+static void fault_recover(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
+			  const struct vrrp_conf_addr *src)
+{
+	rt->preempt_until = ev_now(rt->env->loop) +
+			    rt->ci->preempt_delay_ms / 1000.0;
+	if (rt->priority == 255)
+		become_master(rt);
+	else
+		become_backup(rt, rt->ci->advert_cs);
+}
+
+/* the sync group left FAULT: follow unless our own tracking still fails */
+static void fault_group_backup(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
+			       const struct vrrp_conf_addr *src)
+{
+	if (!rt->fault)
+		fault_recover(rt, pkt, src);
+}
+
+static void release_vips(struct vrrp_rt *rt)
+{
+	ev_timer_stop(rt->env->loop, &rt->release_timer);
+	if (!rt->releasing)
+		return;
+	rt->releasing = 0;
+	vips_set(rt, 0);
+}
+
+/* A Master stopping gracefully sends its priority 0 advert and keeps
+ * answering for the VIPs until the new Master announces itself (or one
+ * advert interval and a bit has passed): the clients see no gap. */
+static void any_shutdown(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
+			 const struct vrrp_conf_addr *src)
+{
+	ev_timer_stop(rt->env->loop, &rt->master_down_timer);
+	if (rt->state == VRRP_STATE_MASTER) {
+		send_advert(rt, 0);
+		if (rt->graceful) {
+			ev_timer_stop(rt->env->loop, &rt->adver_timer);
+			ev_timer_stop(rt->env->loop, &rt->garp_timer);
+			ev_timer_stop(rt->env->loop, &rt->refresh_timer);
+			ev_timer_stop(rt->env->loop, &rt->garp_tick);
+			rt->releasing = 1;
+			ev_timer_set(&rt->release_timer,
+				     rt->ci->advert_cs / 100.0 + 0.25, 0.);
+			ev_timer_start(rt->env->loop, &rt->release_timer);
+		} else {
+			leave_master(rt);
+		}
+	}
+	vrrp_change_state(rt, VRRP_STATE_STOP);
+}
+
+static void stop_advert(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
+			const struct vrrp_conf_addr *src)
+{
+	if (pkt->priority > 0)
+		release_vips(rt);
+}
+
+static void vrrp_rt_release_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	release_vips(w->data);
+}
+
+static void master_group_backup(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
+				const struct vrrp_conf_addr *src)
+{
+	leave_master(rt);
+	become_backup(rt, rt->master_adver_interval ? rt->master_adver_interval
+						    : rt->ci->advert_cs);
+}
+
+typedef void (*vrrp_action)(struct vrrp_rt *, const struct vrrp_pkt *,
+			    const struct vrrp_conf_addr *);
+
+/* What each state does on each event; NULL: nothing. */
+static const vrrp_action vrrp_fsm_table[VRRP_STATE_MAX][VRRP_EV_MAX] = {
+	[VRRP_STATE_INIT] = {
+		[VRRP_EV_STARTUP] = init_startup,
+		[VRRP_EV_SHUTDOWN] = any_shutdown,
+	},
+	[VRRP_STATE_BACKUP] = {
+		[VRRP_EV_MASTER_DOWN] = backup_master_down,
+		[VRRP_EV_ADVERT] = backup_advert,
+		[VRRP_EV_FAULT] = any_fault,
+		[VRRP_EV_SHUTDOWN] = any_shutdown,
+		[VRRP_EV_GROUP_MASTER] = backup_master_down,
+	},
+	[VRRP_STATE_MASTER] = {
+		[VRRP_EV_ADVER_TIMER] = master_adver_timer,
+		[VRRP_EV_ADVERT] = master_advert,
+		[VRRP_EV_FAULT] = any_fault,
+		[VRRP_EV_SHUTDOWN] = any_shutdown,
+		[VRRP_EV_GROUP_BACKUP] = master_group_backup,
+	},
+	[VRRP_STATE_FAULT] = {
+		[VRRP_EV_RECOVER] = fault_recover,
+		[VRRP_EV_GROUP_BACKUP] = fault_group_backup,
+		[VRRP_EV_SHUTDOWN] = any_shutdown,
+	},
+	[VRRP_STATE_STOP] = {
+		[VRRP_EV_ADVERT] = stop_advert,
+	},
+};
+
+static void vrrp_fsm(struct vrrp_rt *rt, enum vrrp_event ev,
+		     const struct vrrp_pkt *pkt,
+		     const struct vrrp_conf_addr *src)
+{
+	vrrp_action a = vrrp_fsm_table[rt->state][ev];
+
+	if (a)
+		a(rt, pkt, src);
+}
+
+/* ---- notify and sync groups ---- */
+
+static void notify(struct vrrp_rt *rt, const char *kind, const char *name,
+		   const char *generic, const char *specific,
+		   enum vrrp_state to, uint8_t prio)
+{
+	char p[8], line[160];
+	const char *args[4] = { kind, name, vrrp_state_names[to], p };
+
+	snprintf(p, sizeof(p), "%u", prio);
+	if (kind[0] == 'G')
+		snprintf(line, sizeof(line), "%s \"%s\" %s", kind, name,
+			 vrrp_state_names[to]);
+	else
+		snprintf(line, sizeof(line), "%s \"%s\" %s %u", kind, name,
+			 vrrp_state_names[to], prio);
+	vrrp_track_fifo(rt->env->track, line);
+	if (specific)
+		vrrp_track_spawn(rt->env->track, specific, NULL, 0);
+	if (generic)
+		vrrp_track_spawn(rt->env->track, generic, args,
+				 kind[0] == 'G' ? 3 : 4);
+}
+
+static const char *state_script(enum vrrp_state to, const char *m,
+				const char *b, const char *f, const char *s)
+{
+	switch (to) {
+	case VRRP_STATE_MASTER: return m;
+	case VRRP_STATE_BACKUP: return b;
+	case VRRP_STATE_FAULT: return f;
+	case VRRP_STATE_STOP: return s;
+	default: return NULL;
+	}
+}
+
+static void sync_follow(struct vrrp_rt *rt, enum vrrp_state to)
+{
+	struct vrrp_sync *g = rt->group;
+
+	if (!g || g->busy || to == g->state)
+		return;
+	g->busy = 1;
+	g->state = to;
+	log_notice("VRRP_Group(%s) Syncing instances to %s state", g->name,
+		   vrrp_state_names[to]);
+	for (size_t i = 0; i < g->n; i++) {
+		struct vrrp_rt *m = g->m[i];
+
+		if (m == rt)
+			continue;
+		if (to == VRRP_STATE_MASTER)
+			vrrp_fsm(m, VRRP_EV_GROUP_MASTER, NULL, NULL);
+		else if (to == VRRP_STATE_BACKUP)
+			vrrp_fsm(m, VRRP_EV_GROUP_BACKUP, NULL, NULL);
+		else if (to == VRRP_STATE_FAULT)
+			vrrp_fsm(m, VRRP_EV_FAULT, NULL, NULL);
+	}
+	if (to != VRRP_STATE_STOP)
+		notify(rt, "GROUP", g->name, g->notify,
+		       state_script(to, g->notify_master, g->notify_backup,
+				    g->notify_fault, NULL), to, 0);
+	g->busy = 0;
+}
+
+static void vrrp_change_state(struct vrrp_rt *rt, enum vrrp_state to)
+{
+	const struct vrrp_conf_instance *ci = rt->ci;
+
+	if (rt->state == to)
+		return;
+	rt->state = to;
+	if (to == VRRP_STATE_MASTER)
+		rt->stats[VRRP_STAT_MASTER]++;
+	if (to == VRRP_STATE_STOP)
+		log_notice("(%s) Stopped", ci->name);
+	else
+		log_notice("(%s) Entering %s STATE", ci->name,
+			   vrrp_state_names[to]);
+	notify(rt, "INSTANCE", ci->name, ci->notify,
+	       state_script(to, ci->notify_master, ci->notify_backup,
+			    ci->notify_fault, ci->notify_stop),
+	       to, rt->priority);
+	sync_follow(rt, to);
+}
+
+struct vrrp_sync *vrrp_sync_new(struct vrrp_rt **rts, size_t n,
+				const char *name, const char *notify_all,
+				const char *notify_master,
+				const char *notify_backup,
+				const char *notify_fault)
+{
+	struct vrrp_sync *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		return NULL;
+	g->m = calloc(n, sizeof(*g->m));
+	if (!g->m) {
+		free(g);
+		return NULL;
+	}
+	snprintf(g->name, sizeof(g->name), "%s", name);
+	memcpy(g->m, rts, n * sizeof(*rts));
+	g->n = n;
+	g->notify = notify_all;
+	g->notify_master = notify_master;
+	g->notify_backup = notify_backup;
+	g->notify_fault = notify_fault;
+	for (size_t i = 0; i < n; i++)
+		rts[i]->group = g;
+	return g;
+}
+
+void vrrp_sync_free(struct vrrp_sync *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->n; i++)
+		g->m[i]->group = NULL;
+	free(g->m);
+	free(g);
+}
+
+/* ---- receiving ---- */
+
+static int peer_known(const struct vrrp_rt *rt, const struct vrrp_conf_addr *s)
+{
+	size_t len = rt->family == AF_INET ? 4 : 16;
+
+	for (size_t i = 0; i < rt->ci->npeers; i++)
+		if (memcmp(rt->ci->peers[i].u.b, s->u.b, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* The checks of RFC 5798 7.1 / RFC 3768 7.1 that need the configuration;
+ * returns the counter to bump, or VRRP_STAT_RX for a good advert. */
+static enum vrrp_stat check_advert(struct vrrp_rt *rt,
+				   const struct vrrp_pkt *pkt)
+{
+	const struct vrrp_conf_instance *ci = rt->ci;
+
+	if (pkt->version != rt->version)
+		return VRRP_STAT_VERSION;
+	if (rt->version == 2) {
+		if ((int)pkt->auth_type != ci->auth_type)
+			return VRRP_STAT_AUTH_MISMATCH;
+		if (ci->auth_type &&
+		    memcmp(pkt->auth_data, ci->auth_pass, sizeof(ci->auth_pass)))
+			return VRRP_STAT_AUTH_FAIL;
+		if (pkt->adver_int != ci->advert_cs)
+			return VRRP_STAT_INTERVAL;
+	}
+	if (!ci->skip_check_adv_addr &&
+	    !rt->env->conf->global.skip_check_adv_addr &&
+	    pkt->priority != 255 &&
+	    !vrrp_pkt_addrs_match(pkt, rt->addrs, rt->naddr))
+		return VRRP_STAT_ADDRESS;
+	return VRRP_STAT_RX;
+}
+
+static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
+			    const struct vrrp_conf_addr *src,
+			    const struct vrrp_conf_addr *dst, uint8_t ttl)
+{
+	struct vrrp_pkt_ip ip = {
+		.family = rt->family == AF_INET ? VRRP_PKT_IPV4 : VRRP_PKT_IPV6,
+		.src = src->u.b, .dst = dst->u.b, .ttl = ttl,
+	};
+	struct vrrp_pkt pkt;
+	char why[128];
+	enum vrrp_stat st;
+
+	if (vrrp_pkt_parse(msg, len, &ip, &pkt, why, sizeof(why)) != 0) {
+		if (pkt.vrid == 0 || pkt.vrid == rt->ci->vrid) {
+			rt->stats[pkt_err_stat[pkt.err]]++;
+			log_debug("(%s) advert discarded: %s", rt->ci->name, why);
+		}
+		return;
+	}
+	if (pkt.vrid != rt->ci->vrid)
+		return;		/* another virtual router on this link */
+	if (rt->has_primary &&
+	    memcmp(src->u.b, rt->primary.u.b, rt->family == AF_INET ? 4 : 16) == 0)
+		return;		/* our own */
+	if (rt->ci->npeers && !peer_known(rt, src)) {
+		rt->stats[VRRP_STAT_PEER]++;
+		log_debug("(%s) advert from an unknown unicast peer",
+			  rt->ci->name);
+		return;
+	}
+	st = check_advert(rt, &pkt);
+	rt->stats[st]++;
+	if (st != VRRP_STAT_RX) {
+		log_debug("(%s) advert discarded: %s", rt->ci->name,
+			  vrrp_stat_names[st]);
+		return;
+	}
+	if (pkt.priority == 0)
+		rt->stats[VRRP_STAT_RX_PRIO0]++;
+	vrrp_fsm(rt, VRRP_EV_ADVERT, &pkt, src);
+}
+
+static void vrrp_rt_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct vrrp_rt *rt = w->data;
+	uint8_t buf[VRRP_PKT_MAX_LEN + 128];
+
+	for (int i = 0; i < 64; i++) {
+		struct vrrp_conf_addr src, dst;
+		const uint8_t *msg = NULL;
+		uint8_t ttl = 0;
+		ssize_t n = vrrp_net_recv(rt->fd, rt->family, buf, sizeof(buf),
+					  &msg, &src, &dst, &ttl);
+
+		if (n < 0)
+			return;
+		if (n == 0) {
+			rt->stats[VRRP_STAT_MALFORMED]++;
+			continue;
+		}
+		handle_datagram(rt, msg, (size_t)n, &src, &dst, ttl);
+	}
+}
+
+static void vrrp_rt_adver_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	vrrp_fsm(w->data, VRRP_EV_ADVER_TIMER, NULL, NULL);
+}
+
+static void vrrp_rt_master_down_cb(struct ev_loop *loop, ev_timer *w,
+				   int revents)
+{
+	vrrp_fsm(w->data, VRRP_EV_MASTER_DOWN, NULL, NULL);
+}
+
+/* ---- tracking ---- */
+
+/* a tracked object's share: adds to *prio, or sets *fault */
+static void track_apply(int weight, int reverse, int up, int *prio, int *fault)
+{
+	if (reverse)
+		up = !up;
+	if (weight == 0) {
+		if (!up)
+			*fault = 1;
+	} else if (weight > 0 && up) {
+		*prio += weight;
+	} else if (weight < 0 && !up) {
+		*prio += weight;
+	}
+}
+
+static void compute_priority(struct vrrp_rt *rt, int *prio_out, int *fault_out)
+{
+	const struct vrrp_conf_instance *ci = rt->ci;
+	const struct vrrp_conf *c = rt->env->conf;
+	int prio = ci->priority, fault = 0;
+
+	if (!ci->dont_track_primary &&
+	    !vrrp_nl_link_up(rt->env->nl, rt->ifindex))
+		fault = 1;
+	for (size_t i = 0; i < ci->ntrack_ifs; i++) {
+		const struct vrrp_conf_track *t = &ci->track_ifs[i];
+		int idx = vrrp_nl_ifindex(rt->env->nl, t->name);
+
+		track_apply(t->weight, t->reverse,
+			    idx > 0 && vrrp_nl_link_up(rt->env->nl, idx),
+			    &prio, &fault);
+	}
+	for (size_t i = 0; i < ci->ntrack_scripts; i++) {
+		const struct vrrp_conf_track *t = &ci->track_scripts[i];
+		const struct vrrp_conf_script *s = vrrp_conf_script(c, t->name);
+
+		track_apply(t->has_weight ? t->weight : s->weight,
+			    t->has_weight ? t->reverse : s->reverse,
+			    vrrp_track_script_ok(rt->env->track, t->name) == 1,
+			    &prio, &fault);
+	}
+	for (size_t i = 0; i < ci->ntrack_files; i++) {
+		const struct vrrp_conf_track *t = &ci->track_files[i];
+		const struct vrrp_conf_file *f = vrrp_conf_file(c, t->name);
+		int w = t->has_weight ? t->weight : f->weight;
+		int rev = t->has_weight ? t->reverse : f->reverse;
+		long v = vrrp_track_file_value(rt->env->track, t->name);
+		long share = (rev ? -v : v) * w;
+
+		if ((w == 0 && v != 0) || share <= -254)
+			fault = 1;
+		else
+			prio += (int)share;
+	}
+	if (ci->priority == 255)
+		prio = 255;
+	else if (prio < 1)
+		prio = 1;
+	else if (prio > 254)
+		prio = 254;
+	*prio_out = prio;
+	*fault_out = fault;
+}
+
+void vrrp_rt_track_update(struct vrrp_rt *rt)
+{
+	int prio, fault;
+
+	if (rt->state == VRRP_STATE_STOP)
+		return;
+	compute_priority(rt, &prio, &fault);
+	if (!fault && refresh_primary(rt) != 0) {
+		if (!rt->fault)
+			log_warnx("(%s) no %s address on %s", rt->ci->name,
+				  rt->family == AF_INET ? "IPv4" : "link-local",
+				  rt->ci->interface);
+		fault = 1;
+	}
+	if (prio != rt->priority)
+		log_info("(%s) Changing effective priority from %u to %d",
+			 rt->ci->name, rt->priority, prio);
+	rt->priority = (uint8_t)prio;
+	if (fault == rt->fault)
+		return;
+	rt->fault = fault;
+	if (rt->state == VRRP_STATE_INIT)
+		return;
+	vrrp_fsm(rt, fault ? VRRP_EV_FAULT : VRRP_EV_RECOVER, NULL, NULL);
+}
+
+/* ---- life cycle ---- */
+
+struct vrrp_rt *vrrp_rt_new(struct vrrp_env *env,
+			    const struct vrrp_conf_instance *ci)
+{
+	struct vrrp_rt *rt = calloc(1, sizeof(*rt));
+	size_t alen;
+
+	if (!rt)
+		return NULL;
+	rt->env = env;
+	rt->ci = ci;
+	rt->fd = -1;
+	rt->family = ci->family;
+	rt->version = vrrp_conf_version(env->conf, ci);
+	rt->cksum = ci->v3_checksum_as_v2 || env->conf->global.v3_checksum_as_v2
+		    ? VRRP_PKT_CKSUM_MSG : VRRP_PKT_CKSUM_PSEUDO;
+	rt->priority = ci->priority;
+	rt->master_adver_interval = ci->advert_cs;
+	alen = rt->family == AF_INET ? 4 : 16;
+	for (size_t i = 0; i < ci->nvips && rt->naddr < VRRP_PKT_MAX_ADDRS; i++)
+		memcpy(rt->addrs + alen * rt->naddr++, ci->vips[i].addr.u.b, alen);
+	ev_timer_init(&rt->adver_timer, vrrp_rt_adver_cb, 1., 0.);
+	ev_timer_init(&rt->master_down_timer, vrrp_rt_master_down_cb, 1., 0.);
+	ev_timer_init(&rt->garp_timer, vrrp_rt_garp_cb, 1., 0.);
+	ev_timer_init(&rt->refresh_timer, vrrp_rt_refresh_cb, 1., 0.);
+	ev_timer_init(&rt->garp_tick, vrrp_rt_garp_tick_cb, 1., 0.);
+	rt->garp_tick.data = rt;
+	ev_timer_init(&rt->release_timer, vrrp_rt_release_cb, 1., 0.);
+	rt->release_timer.data = rt;
+	rt->adver_timer.data = rt->master_down_timer.data = rt;
+	rt->garp_timer.data = rt->refresh_timer.data = rt;
+	return rt;
+}
+
+int vrrp_rt_start(struct vrrp_rt *rt)
+{
+	const struct vrrp_conf_instance *ci = rt->ci;
+
+	rt->ifindex = vrrp_nl_ifindex(rt->env->nl, ci->interface);
+	if (rt->ifindex <= 0) {
+		log_warnx("(%s) interface %s does not exist", ci->name,
+			  ci->interface);
+		return -1;
+	}
+	rt->fd = vrrp_net_open(rt->family, rt->ifindex, ci->interface,
+			       ci->npeers > 0);
+	if (rt->fd < 0)
+		return -1;
+	ev_io_init(&rt->io, vrrp_rt_read_cb, rt->fd, EV_READ);
+	rt->io.data = rt;
+	ev_io_start(rt->env->loop, &rt->io);
+	/* VIPs left by a previous run that died must not answer for us */
+	vips_set(rt, 0);
+	vrrp_rt_track_update(rt);
+	vrrp_fsm(rt, VRRP_EV_STARTUP, NULL, NULL);
+	return 0;
+}
+
+void vrrp_rt_stop(struct vrrp_rt *rt, int graceful)
+{
+	if (!rt)
+		return;
+	if (rt->state == VRRP_STATE_STOP)
+		return;
+	rt->graceful = graceful;
+	vrrp_fsm(rt, VRRP_EV_SHUTDOWN, NULL, NULL);
+	for (int i = VRRP_STAT_MALFORMED; i < VRRP_STAT_MAX; i++)
+		if (rt->stats[i])
+			log_notice("(%s) %s: %llu", rt->ci->name,
+				   vrrp_stat_names[i],
+				   (unsigned long long)rt->stats[i]);
+}
+
+void vrrp_rt_free(struct vrrp_rt *rt)
+{
+	struct ev_loop *loop;
+
+	if (!rt)
+		return;
+	loop = rt->env->loop;
+	release_vips(rt);
+	ev_timer_stop(loop, &rt->adver_timer);
+	ev_timer_stop(loop, &rt->master_down_timer);
+	ev_timer_stop(loop, &rt->garp_timer);
+	ev_timer_stop(loop, &rt->refresh_timer);
+	ev_timer_stop(loop, &rt->garp_tick);
+	if (rt->fd >= 0) {
+		ev_io_stop(loop, &rt->io);
+		close(rt->fd);
+	}
+	free(rt);
+}
+
+int vrrp_rt_releasing(const struct vrrp_rt *rt)
+{
+	return rt->releasing;
+}
+
+enum vrrp_state vrrp_rt_state(const struct vrrp_rt *rt)
+{
+	return rt->state;
+}
+
+const char *vrrp_rt_name(const struct vrrp_rt *rt)
+{
+	return rt->ci->name;
+}
+
+uint8_t vrrp_rt_priority(const struct vrrp_rt *rt)
+{
+	return rt->priority;
+}
+
+uint64_t vrrp_rt_stat(const struct vrrp_rt *rt, enum vrrp_stat s)
+{
+	return rt->stats[s];
+}
+
+const struct vrrp_conf_instance *vrrp_rt_conf(const struct vrrp_rt *rt)
+{
+	return rt->ci;
+}
+
+int vrrp_rt_same(const struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
+{
+	const struct vrrp_conf_instance *o = rt->ci;
+
+	return strcmp(o->name, ci->name) == 0 &&
+	       strcmp(o->interface, ci->interface) == 0 &&
+	       o->vrid == ci->vrid && o->family == ci->family &&
+	       (o->npeers > 0) == (ci->npeers > 0) &&
+	       vrrp_conf_version(rt->env->conf, o) ==
+	       vrrp_conf_version(rt->env->conf, ci);
+}
+
+static int vip_in(const struct vrrp_conf_vip *v, const struct vrrp_conf_vip *set,
+		  size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (memcmp(&set[i], v, sizeof(*v)) == 0)
+			return 1;
+	return 0;
+}
+
+void vrrp_rt_reconf(struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
+{
+	const struct vrrp_conf_instance *old = rt->ci;
+	size_t alen = rt->family == AF_INET ? 4 : 16;
+
+	if (rt->state == VRRP_STATE_MASTER) {
+		for (size_t i = 0; i < old->nvips; i++)
+			if (!vip_in(&old->vips[i], ci->vips, ci->nvips))
+				vrrp_nl_vip(rt->env->nl, 0,
+					    vip_ifindex(rt, &old->vips[i]),
+					    &old->vips[i]);
+		for (size_t i = 0; i < old->nvips_excluded; i++)
+			if (!vip_in(&old->vips_excluded[i], ci->vips_excluded,
+				    ci->nvips_excluded))
+				vrrp_nl_vip(rt->env->nl, 0,
+					    vip_ifindex(rt, &old->vips_excluded[i]),
+					    &old->vips_excluded[i]);
+	}
+	rt->ci = ci;
+	rt->version = vrrp_conf_version(rt->env->conf, ci);
+	rt->cksum = ci->v3_checksum_as_v2 ||
+		    rt->env->conf->global.v3_checksum_as_v2
+		    ? VRRP_PKT_CKSUM_MSG : VRRP_PKT_CKSUM_PSEUDO;
+	rt->naddr = 0;
+	for (size_t i = 0; i < ci->nvips && rt->naddr < VRRP_PKT_MAX_ADDRS; i++)
+		memcpy(rt->addrs + alen * rt->naddr++, ci->vips[i].addr.u.b, alen);
+	if (rt->state == VRRP_STATE_MASTER)
+		vips_set(rt, 1);
+	vrrp_rt_track_update(rt);
+}

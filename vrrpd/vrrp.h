@@ -1,0 +1,126 @@
+/*
+ * vrrp.h - virtual routers: the RFC 5798 state machine (Initialize, Backup,
+ * Master, plus keepalived's Fault), its timers in centiseconds, priority
+ * from tracking, VIPs and gratuitous ARPs on becoming Master, sync groups.
+ * One struct vrrp_rt per vrrp_instance; it owns its socket and timers.
+ */
+#ifndef VRRPD_VRRP_H
+#define VRRPD_VRRP_H
+
+#include <stdint.h>
+
+struct ev_loop;
+struct vrrp_conf;
+struct vrrp_conf_instance;
+struct vrrp_nl;
+struct vrrp_track;
+struct vrrp_rt;
+
+enum vrrp_state {
+	VRRP_STATE_INIT,
+	VRRP_STATE_BACKUP,
+	VRRP_STATE_MASTER,
+	VRRP_STATE_FAULT,
+	VRRP_STATE_STOP,
+	VRRP_STATE_MAX
+};
+/* "INIT", "BACKUP", "MASTER", "FAULT", "STOP" (keepalived's words) */
+extern const char *const vrrp_state_names[VRRP_STATE_MAX];
+
+/* Counters per virtual router: traffic, then one per discard reason
+ * (VRRPv3-MIB vrrpv3StatisticsTable names in the comments). */
+enum vrrp_stat {
+	VRRP_STAT_RX,			/* RcvdAdvertisements */
+	VRRP_STAT_TX,
+	VRRP_STAT_MASTER,		/* MasterTransitions */
+	VRRP_STAT_RX_PRIO0,		/* RcvdPriZeroPackets */
+	VRRP_STAT_TX_PRIO0,		/* SentPriZeroPackets */
+	VRRP_STAT_MALFORMED,		/* IP header too short, truncated */
+	VRRP_STAT_TTL,			/* IpTtlErrors */
+	VRRP_STAT_VERSION,		/* VersionErrors (incl. other version) */
+	VRRP_STAT_TYPE,			/* RcvdInvalidTypePackets */
+	VRRP_STAT_LENGTH,		/* PacketLengthErrors */
+	VRRP_STAT_CHECKSUM,		/* ChecksumErrors */
+	VRRP_STAT_VRID,			/* VrIdErrors (VRID 0) */
+	VRRP_STAT_ADDRESS,		/* AddressListErrors */
+	VRRP_STAT_INTERVAL,		/* AdvIntervalErrors */
+	VRRP_STAT_AUTH_TYPE,		/* InvalidAuthType */
+	VRRP_STAT_AUTH_MISMATCH,	/* AuthTypeMismatch */
+	VRRP_STAT_AUTH_FAIL,		/* AuthFailures */
+	VRRP_STAT_PEER,			/* unicast from an unknown peer */
+	VRRP_STAT_SEND_ERR,
+	VRRP_STAT_MAX
+};
+extern const char *const vrrp_stat_names[VRRP_STAT_MAX];
+
+/* The daemon's environment, set once in main and shared by reference. */
+struct vrrp_env {
+	struct ev_loop *loop;
+	struct vrrp_nl *nl;
+	struct vrrp_track *track;
+	int arp_fd;
+	const struct vrrp_conf *conf;
+};
+
+/* A sync group at run time: its members move together. */
+struct vrrp_sync;
+
+/* Create the virtual router of ci (which must outlive it); nothing is sent
+ * until vrrp_rt_start. Returns NULL after logging why. */
+struct vrrp_rt *vrrp_rt_new(struct vrrp_env *env,
+			    const struct vrrp_conf_instance *ci);
+
+/* Open the socket and leave Initialize (RFC 5798 6.4.1). Returns 0 or -1. */
+int vrrp_rt_start(struct vrrp_rt *rt);
+
+/* Shut down: a Master sends a priority 0 advert and removes its VIPs, at
+ * once, or when graceful only once the new Master has advertised (at most
+ * one advert interval + 250 ms later: see vrrp_rt_releasing), so clients
+ * see no gap. The router ends in STOP; notify_stop runs. */
+void vrrp_rt_stop(struct vrrp_rt *rt, int graceful);
+
+/* 1 while a graceful stop still holds the VIPs. */
+int vrrp_rt_releasing(const struct vrrp_rt *rt);
+
+/* Free (after vrrp_rt_stop; VIPs still held are removed); NULL is a
+ * no-op. */
+void vrrp_rt_free(struct vrrp_rt *rt);
+
+/* Tracking changed (scripts, files, links): recompute the effective
+ * priority and the fault state, and act on them. */
+void vrrp_rt_track_update(struct vrrp_rt *rt);
+
+/* 1 when ci can take over rt without a restart: same name, interface,
+ * VRID, family, version and unicast-ness (a SIGHUP keeps its state). */
+int vrrp_rt_same(const struct vrrp_rt *rt, const struct vrrp_conf_instance *ci);
+
+/* Move rt to ci (a new generation, vrrp_rt_same holds; env->conf already
+ * points at the new configuration): VIPs that went away are removed from a
+ * Master, the new ones added; priority and timers apply from the next
+ * advert. The old configuration may be freed afterwards. */
+void vrrp_rt_reconf(struct vrrp_rt *rt, const struct vrrp_conf_instance *ci);
+
+/* Join rts[0..n) into one sync group named by the config; returns the
+ * group or NULL. Freed with vrrp_sync_free. */
+struct vrrp_sync *vrrp_sync_new(struct vrrp_rt **rts, size_t n,
+				const char *name, const char *notify,
+				const char *notify_master,
+				const char *notify_backup,
+				const char *notify_fault);
+void vrrp_sync_free(struct vrrp_sync *g);
+
+/* Accessors for adapters and tests. */
+enum vrrp_state vrrp_rt_state(const struct vrrp_rt *rt);
+const char *vrrp_rt_name(const struct vrrp_rt *rt);
+uint8_t vrrp_rt_priority(const struct vrrp_rt *rt);
+uint64_t vrrp_rt_stat(const struct vrrp_rt *rt, enum vrrp_stat s);
+const struct vrrp_conf_instance *vrrp_rt_conf(const struct vrrp_rt *rt);
+
+/* Skew_Time and Master_Down_Interval (RFC 5798 6.1), centiseconds, for
+ * a priority and a Master_Adver_Interval in centiseconds; adverts is the
+ * multiplier (3 by the RFC; keepalived's down_timer_adverts). */
+uint32_t vrrp_skew_time(uint8_t priority, uint32_t master_adver_cs);
+uint32_t vrrp_master_down_interval(uint8_t priority, uint32_t master_adver_cs,
+				   uint32_t adverts);
+
+#endif

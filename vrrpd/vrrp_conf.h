@@ -1,0 +1,249 @@
+/*
+ * vrrp_conf.h - the VRRP part of keepalived.conf: keyword tables, the
+ * parsed configuration generation and its validation.
+ *
+ * A configuration is parsed whole into a struct vrrp_conf, validated as a
+ * whole, then handed to the daemon, which never changes it: a reload parses
+ * a new generation and swaps it in. Errors are reported as "file:line:
+ * message" through a callback and parsing goes on to report every error.
+ * Keywords that keepalived knows but vrrpd does not implement are refused
+ * with "not supported yet"; unknown keywords are errors in check mode and
+ * warnings otherwise (keepalived's own behaviour).
+ */
+#ifndef VRRPD_VRRP_CONF_H
+#define VRRPD_VRRP_CONF_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	VRRP_CONF_NAME_MAX  = 64,	/* instance, script, group names */
+	VRRP_CONF_LIST_MAX  = 256,	/* entries in one list block */
+	VRRP_CONF_ITEMS_MAX = 4096,	/* instances, scripts, groups, files */
+};
+
+enum vrrp_conf_state {
+	VRRP_CONF_STATE_BACKUP,		/* the default */
+	VRRP_CONF_STATE_MASTER,
+	VRRP_CONF_STATE_MAX
+};
+extern const char *const vrrp_conf_state_names[VRRP_CONF_STATE_MAX];
+
+/* An address with its family (AF_INET or AF_INET6), network order. */
+struct vrrp_conf_addr {
+	int family;
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+		uint8_t b[16];
+	} u;
+};
+
+/* One virtual_ipaddress line: ip[/prefix] [brd ADDR] [dev IF]
+ * [scope SCOPE] [label LABEL]. */
+struct vrrp_conf_vip {
+	struct vrrp_conf_addr addr;
+	uint8_t prefix;			/* 32/128 when not given */
+	int has_brd;
+	struct in_addr brd;
+	char dev[IFNAMSIZ];		/* "" = the instance's interface */
+	char label[IFNAMSIZ];		/* "" = none */
+	uint8_t scope;			/* RT_SCOPE_*: universe by default */
+};
+
+/* A reference from an instance to a tracked object, with a weight that
+ * overrides the object's own when has_weight is set. */
+struct vrrp_conf_track {
+	char name[VRRP_CONF_NAME_MAX];
+	int weight;
+	int has_weight;
+	int reverse;
+};
+
+struct vrrp_conf_script {
+	char name[VRRP_CONF_NAME_MAX];
+	char *script;			/* command line, split at run time */
+	uint32_t interval_ms;		/* default 1 s */
+	uint32_t timeout_ms;		/* default: the interval */
+	int weight;			/* -253..253; 0 = failure means FAULT */
+	int reverse;
+	uint32_t rise, fall;		/* default 1, 1 */
+	int init_fail;
+	char user[64];			/* "" = script_user / root */
+	char group[64];
+	char file[256];			/* where it was defined */
+	int line;
+};
+
+struct vrrp_conf_file {
+	char name[VRRP_CONF_NAME_MAX];
+	char *path;
+	int weight;			/* default 1 */
+	int reverse;
+	int has_init;
+	long init_value;
+	int init_overwrite;
+	char file[256];
+	int line;
+};
+
+struct vrrp_conf_instance {
+	char name[VRRP_CONF_NAME_MAX];
+	char file[256];
+	int line;			/* of "vrrp_instance" */
+	enum vrrp_conf_state state;
+	char interface[IFNAMSIZ];
+	uint8_t vrid;			/* 0 = not set (an error) */
+	uint8_t priority;		/* default 100 */
+	uint16_t advert_cs;		/* centiseconds; default 100 */
+	uint8_t version;		/* 0 = global vrrp_version (2) */
+	int family;			/* from the VIPs: AF_INET / AF_INET6 */
+	int auth_type;			/* enum vrrp_pkt_auth */
+	uint8_t auth_pass[8];
+	size_t auth_len;
+	struct vrrp_conf_vip *vips;
+	size_t nvips;
+	struct vrrp_conf_vip *vips_excluded;
+	size_t nvips_excluded;
+	struct vrrp_conf_track *track_scripts;
+	size_t ntrack_scripts;
+	struct vrrp_conf_track *track_ifs;
+	size_t ntrack_ifs;
+	struct vrrp_conf_track *track_files;
+	size_t ntrack_files;
+	struct vrrp_conf_addr *peers;	/* unicast_peer */
+	size_t npeers;
+	struct vrrp_conf_addr src;	/* unicast_src_ip / mcast_src_ip */
+	int nopreempt;
+	uint32_t preempt_delay_ms;
+	int dont_track_primary;
+	int skip_check_adv_addr;
+	int v3_checksum_as_v2;
+	uint32_t down_timer_adverts;	/* default: the global one, 3 */
+	/* garp settings; -1 = the global value */
+	int32_t garp_delay_s, garp_repeat, garp_refresh_s, garp_refresh_repeat;
+	char *notify, *notify_master, *notify_backup, *notify_fault,
+	     *notify_stop;
+	int in_group;			/* index + 1 of its sync group */
+};
+
+struct vrrp_conf_group {
+	char name[VRRP_CONF_NAME_MAX];
+	char file[256];
+	int line;
+	char (*members)[VRRP_CONF_NAME_MAX];
+	size_t nmembers;
+	struct vrrp_conf_track *track_scripts;
+	size_t ntrack_scripts;
+	struct vrrp_conf_track *track_ifs;
+	size_t ntrack_ifs;
+	struct vrrp_conf_track *track_files;
+	size_t ntrack_files;
+	char *notify, *notify_master, *notify_backup, *notify_fault,
+	     *notify_stop;
+};
+
+/* notify_fifo / vrrp_notify_fifo: a FIFO that gets one line per
+ * transition, and the program started to read it. */
+struct vrrp_conf_fifo {
+	char *path;
+	char user[64], group[64];	/* owner of a FIFO we create */
+	char *script;			/* run with the FIFO's path appended */
+	char script_user[64], script_group[64];
+};
+
+enum { VRRP_CONF_FIFO_ALL, VRRP_CONF_FIFO_VRRP, VRRP_CONF_FIFO_MAX };
+
+struct vrrp_conf_global {
+	char router_id[64];
+	uint8_t vrrp_version;		/* default 2 */
+	uint32_t garp_delay_s;		/* vrrp_garp_master_delay, default 5 */
+	uint32_t garp_repeat;		/* default 5 */
+	uint32_t garp_refresh_s;	/* 0 = no refresh */
+	uint32_t garp_refresh_repeat;	/* default 1 */
+	uint32_t garp_interval_us;	/* between GARPs on an interface */
+	uint32_t gna_interval_us;
+	int skip_check_adv_addr;
+	int script_security;
+	char script_user[64];
+	char script_group[64];
+	int process_priority;		/* vrrp_priority, -20..19 */
+	int has_process_priority;
+	int v3_checksum_as_v2;
+	uint32_t down_timer_adverts;	/* vrrp_down_timer_adverts, 0 = 3 */
+	uint32_t startup_delay_ms;	/* vrrp_startup_delay */
+	struct vrrp_conf_fifo fifo[VRRP_CONF_FIFO_MAX];
+};
+
+struct vrrp_conf {
+	struct vrrp_conf_global global;
+	struct vrrp_conf_instance *instances;
+	size_t ninstances;
+	struct vrrp_conf_script *scripts;
+	size_t nscripts;
+	struct vrrp_conf_file *files;
+	size_t nfiles;
+	struct vrrp_conf_group *groups;
+	size_t ngroups;
+};
+
+/* A message for the user: "file:line: text"; warning is 1 for warnings
+ * (which do not fail the configuration), 0 for errors. */
+typedef void (*vrrp_conf_msg_fn)(void *arg, int warning, const char *msg);
+
+struct vrrp_conf_opts {
+	int check_mode;			/* unknown keywords are errors */
+	const char *config_id;		/* for @id lines */
+	int allow_include;
+	vrrp_conf_msg_fn msg;
+	void *arg;
+};
+
+/* Parse and validate the configuration file at path. Returns a new
+ * configuration (free with vrrp_conf_free), or NULL after reporting every
+ * error through opts->msg. */
+struct vrrp_conf *vrrp_conf_load(const char *path,
+				 const struct vrrp_conf_opts *opts);
+
+/* Same for text in memory; name is used in messages. */
+struct vrrp_conf *vrrp_conf_load_buf(const char *name, const char *buf,
+				     size_t len,
+				     const struct vrrp_conf_opts *opts);
+
+/* Free a configuration; NULL is a no-op. */
+void vrrp_conf_free(struct vrrp_conf *c);
+
+/* The instance's VRRP version after defaults (2 or 3). */
+int vrrp_conf_version(const struct vrrp_conf *c,
+		      const struct vrrp_conf_instance *vi);
+
+/* Lookups by name; NULL when absent. */
+const struct vrrp_conf_script *vrrp_conf_script(const struct vrrp_conf *c,
+						const char *name);
+const struct vrrp_conf_file *vrrp_conf_file(const struct vrrp_conf *c,
+					    const char *name);
+const struct vrrp_conf_instance *vrrp_conf_instance(const struct vrrp_conf *c,
+						    const char *name);
+
+/* Every keyword of every block, with its status: "supported", "not
+ * supported yet", "refused" (belongs to keepalived's LVS/BFD/mail parts)
+ * or "accepted, no effect". The documentation's table is checked
+ * against this list. */
+typedef void (*vrrp_conf_kw_fn)(void *arg, const char *block,
+				const char *keyword, const char *status);
+void vrrp_conf_keywords(vrrp_conf_kw_fn fn, void *arg);
+
+/* Parse a keepalived decimal time in seconds ("1", "0.1", "2.75") into
+ * units of 1/scale seconds (scale 100: centiseconds; 1000: ms; 1000000:
+ * us), refusing more decimals than the scale holds, signs and values above
+ * max (in units). Returns 0 or -1. */
+int vrrp_conf_parse_secs(const char *s, uint32_t scale, uint64_t max,
+			 uint64_t *out);
+
+/* Parse "addr[/prefix]" of either family. Returns 0 or -1. */
+int vrrp_conf_parse_prefix(const char *s, struct vrrp_conf_addr *a,
+			   uint8_t *prefix, int *has_prefix);
+
+#endif

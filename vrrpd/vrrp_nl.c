@@ -1,0 +1,245 @@
+/*
+ * vrrp_nl.c - libnl-route glue (see vrrp_nl.h).
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ev.h>
+#include <linux/if_addr.h>
+#include <net/if.h>
+#include <netlink/cache.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+
+#include "log.h"
+#include "vrrp_conf.h"
+#include "vrrp_nl.h"
+
+struct vrrp_nl {
+	struct ev_loop *loop;
+	struct nl_cache_mngr *mngr;
+	struct nl_cache *links, *addrs;
+	struct nl_sock *req;		/* requests: VIP add/remove */
+	ev_io io;
+	vrrp_nl_link_fn link_cb;
+	void *arg;
+};
+
+static void vrrp_nl_link_change_cb(struct nl_cache *cache,
+				   struct nl_object *obj, int action,
+				   void *arg)
+{
+	struct vrrp_nl *nl = arg;
+	struct rtnl_link *l = (struct rtnl_link *)obj;
+	unsigned int fl = rtnl_link_get_flags(l);
+	int up = action != NL_ACT_DEL && (fl & IFF_UP) && (fl & IFF_RUNNING);
+
+	if (nl->link_cb)
+		nl->link_cb(nl->arg, rtnl_link_get_ifindex(l), up);
+}
+
+static void vrrp_nl_addr_change_cb(struct nl_cache *cache,
+				   struct nl_object *obj, int action,
+				   void *arg)
+{
+}
+
+static void vrrp_nl_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct vrrp_nl *nl = w->data;
+	int err = nl_cache_mngr_data_ready(nl->mngr);
+
+	if (err < 0)
+		log_warnx("netlink: %s", nl_geterror(err));
+}
+
+struct vrrp_nl *vrrp_nl_new(struct ev_loop *loop, vrrp_nl_link_fn link_cb,
+			    void *arg)
+{
+	struct vrrp_nl *nl = calloc(1, sizeof(*nl));
+	int err;
+
+	if (!nl)
+		return NULL;
+	nl->loop = loop;
+	nl->link_cb = link_cb;
+	nl->arg = arg;
+	err = nl_cache_mngr_alloc(NULL, NETLINK_ROUTE, NL_AUTO_PROVIDE,
+				  &nl->mngr);
+	if (err < 0)
+		goto fail;
+	err = nl_cache_mngr_add(nl->mngr, "route/link", vrrp_nl_link_change_cb,
+				nl, &nl->links);
+	if (err < 0)
+		goto fail;
+	err = nl_cache_mngr_add(nl->mngr, "route/addr", vrrp_nl_addr_change_cb,
+				nl, &nl->addrs);
+	if (err < 0)
+		goto fail;
+	nl->req = nl_socket_alloc();
+	if (!nl->req) {
+		err = -NLE_NOMEM;
+		goto fail;
+	}
+	err = nl_connect(nl->req, NETLINK_ROUTE);
+	if (err < 0)
+		goto fail;
+	ev_io_init(&nl->io, vrrp_nl_read_cb, nl_cache_mngr_get_fd(nl->mngr),
+		   EV_READ);
+	nl->io.data = nl;
+	ev_io_start(loop, &nl->io);
+	return nl;
+fail:
+	log_warnx("netlink: %s", nl_geterror(err));
+	vrrp_nl_free(nl);
+	return NULL;
+}
+
+void vrrp_nl_free(struct vrrp_nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->io.data)
+		ev_io_stop(nl->loop, &nl->io);
+	if (nl->mngr)
+		nl_cache_mngr_free(nl->mngr);
+	if (nl->req)
+		nl_socket_free(nl->req);
+	free(nl);
+}
+
+int vrrp_nl_ifindex(struct vrrp_nl *nl, const char *name)
+{
+	return rtnl_link_name2i(nl->links, name);
+}
+
+int vrrp_nl_link_up(struct vrrp_nl *nl, int ifindex)
+{
+	struct rtnl_link *l = rtnl_link_get(nl->links, ifindex);
+	unsigned int fl;
+
+	if (!l)
+		return 0;
+	fl = rtnl_link_get_flags(l);
+	rtnl_link_put(l);
+	return (fl & IFF_UP) && (fl & IFF_RUNNING);
+}
+
+int vrrp_nl_mac(struct vrrp_nl *nl, int ifindex, uint8_t mac[6])
+{
+	struct rtnl_link *l = rtnl_link_get(nl->links, ifindex);
+	struct nl_addr *a;
+	int ret = -1;
+
+	if (!l)
+		return -1;
+	a = rtnl_link_get_addr(l);
+	if (a && nl_addr_get_len(a) == 6) {
+		memcpy(mac, nl_addr_get_binary_addr(a), 6);
+		ret = 0;
+	}
+	rtnl_link_put(l);
+	return ret;
+}
+
+static int is_vip(const uint8_t *b, int family, const struct vrrp_conf_vip *v,
+		  size_t n)
+{
+	size_t len = family == AF_INET ? 4 : 16;
+
+	for (size_t i = 0; i < n; i++)
+		if (v[i].addr.family == family && memcmp(v[i].addr.u.b, b, len) == 0)
+			return 1;
+	return 0;
+}
+
+int vrrp_nl_primary(struct vrrp_nl *nl, int ifindex, int family,
+		    const struct vrrp_conf_vip *vips, size_t nvip,
+		    struct vrrp_conf_addr *out)
+{
+	struct nl_object *o;
+	int found = 0;
+
+	for (o = nl_cache_get_first(nl->addrs); o && !found;
+	     o = nl_cache_get_next(o)) {
+		struct rtnl_addr *a = (struct rtnl_addr *)o;
+		struct nl_addr *local = rtnl_addr_get_local(a);
+		const uint8_t *b;
+
+		if (rtnl_addr_get_ifindex(a) != ifindex ||
+		    rtnl_addr_get_family(a) != family || !local)
+			continue;
+		b = nl_addr_get_binary_addr(local);
+		if (family == AF_INET) {
+			if (rtnl_addr_get_flags(a) & IFA_F_SECONDARY)
+				continue;
+		} else if (!(b[0] == 0xfe && (b[1] & 0xc0) == 0x80)) {
+			continue;	/* link-local only */
+		}
+		if (is_vip(b, family, vips, nvip))
+			continue;
+		memset(out, 0, sizeof(*out));
+		out->family = family;
+		memcpy(out->u.b, b, family == AF_INET ? 4 : 16);
+		found = 1;
+	}
+	return found ? 0 : -1;
+}
+
+int vrrp_nl_vip(struct vrrp_nl *nl, int add, int ifindex,
+		const struct vrrp_conf_vip *vip)
+{
+	struct rtnl_addr *a = rtnl_addr_alloc();
+	int fam = vip->addr.family;
+	struct nl_addr *local = NULL, *brd = NULL;
+	char txt[INET6_ADDRSTRLEN];
+	int err = -NLE_NOMEM;
+
+	if (!a)
+		goto out;
+	local = nl_addr_build(fam, vip->addr.u.b, fam == AF_INET ? 4 : 16);
+	if (!local)
+		goto out;
+	nl_addr_set_prefixlen(local, vip->prefix);
+	rtnl_addr_set_ifindex(a, ifindex);
+	rtnl_addr_set_family(a, fam);
+	err = rtnl_addr_set_local(a, local);
+	if (err < 0)
+		goto out;
+	rtnl_addr_set_prefixlen(a, vip->prefix);
+	rtnl_addr_set_scope(a, vip->scope);
+	if (vip->label[0] && (err = rtnl_addr_set_label(a, vip->label)) < 0)
+		goto out;
+	if (vip->has_brd) {
+		brd = nl_addr_build(AF_INET, &vip->brd, 4);
+		if (!brd) {
+			err = -NLE_NOMEM;
+			goto out;
+		}
+		rtnl_addr_set_broadcast(a, brd);
+	}
+	if (fam == AF_INET6)
+		rtnl_addr_set_flags(a, IFA_F_NODAD);
+	if (add) {
+		err = rtnl_addr_add(nl->req, a, 0);
+		if (err == -NLE_EXIST)
+			err = 0;
+	} else {
+		err = rtnl_addr_delete(nl->req, a, 0);
+		if (err == -NLE_NOADDR || err == -NLE_OBJ_NOTFOUND ||
+		    err == -NLE_NODEV)
+			err = 0;
+	}
+out:
+	if (err < 0) {
+		inet_ntop(fam, vip->addr.u.b, txt, sizeof(txt));
+		log_warnx("cannot %s VIP %s/%u: %s", add ? "add" : "remove", txt,
+			  vip->prefix, nl_geterror(err));
+	}
+	nl_addr_put(local);
+	nl_addr_put(brd);
+	rtnl_addr_put(a);
+	return err < 0 ? -1 : 0;
+}
