@@ -31,8 +31,12 @@ lbd is running with %s (Ctrl-C to stop). Try:
     curl -s http://127.0.0.1:8080/name        # web1, web1, web2 ... (weights 2:1)
     curl -s http://127.0.0.1:8080/chunked/3/5 # a chunked response passes through
     printf 'GET /name HTTP/1.0\\r\\n\\r\\n' | socat - TCP:127.0.0.1:8081  # through the mode tcp listener
-Stats: the runtime API and stats page are not built yet; each request's
-httplog line is printed below.
+Stats:
+    echo "show stat" | socat stdio /tmp/lbd-demo.sock   # HAProxy's runtime API
+    echo "disable server web-servers/web1" | socat stdio /tmp/lbd-demo.sock
+    open http://127.0.0.1:8404/stats (user demo, password demo)
+    curl -s http://127.0.0.1:8404/metrics     # Prometheus
+Each request's httplog line is printed below.
 """ % args.config, flush=True)
     lbd = subprocess.Popen([args.lbd, "-f", args.config])
     try:

@@ -318,7 +318,8 @@ void stats_fill_be(struct proxy *px, struct stats_row *r)
 	f_u32(&r->f[ST_SMAX], px->be_max);
 	f_u32(&r->f[ST_ACT], px->srv_act);
 	f_u32(&r->f[ST_BCK], px->srv_bck);
-	f_str(&r->f[ST_STATUS], px->srv_act + px->srv_bck ? "UP" : "DOWN");
+	/* a backend without any server (a stats listen) is not down */
+	f_str(&r->f[ST_STATUS], px->srv_act + px->srv_bck || !px->servers ? "UP" : "DOWN");
 	pthread_mutex_unlock(&px->lock);
 	f_u32(&r->f[ST_SLIM], px->fullconn);
 	f_u64(&r->f[ST_STOT], SUM(c, cum_sess));
