@@ -848,7 +848,8 @@ static unsigned cli_hchk_status(const struct check_view *v)
 		[CHK_ST_UNKNOWN] = 0, [CHK_ST_L4OK] = 6, [CHK_ST_L4TOUT] = 7,
 		[CHK_ST_L4CON] = 8, [CHK_ST_L7OK] = 15, [CHK_ST_L7TOUT] = 12,
 		[CHK_ST_L7RSP] = 13, [CHK_ST_L7STS] = 17, [CHK_ST_SOCKERR] = 5,
-		[CHK_ST_L6OK] = 9, [CHK_ST_L6RSP] = 11,
+		[CHK_ST_L6OK] = 9, [CHK_ST_L6RSP] = 11, [CHK_ST_HANA] = 4,
+		[CHK_ST_PROCERR] = 18, [CHK_ST_PROCTOUT] = 19, [CHK_ST_PROCOK] = 20,
 	};
 
 	if (!v->configured || !v->ran)
@@ -915,7 +916,7 @@ static void cmd_show_servers_state(struct cli_ctx *x, int argc, char **argv)
 			    (unsigned long long)(now > since ? now - since : 0),
 			    cli_hchk_status(&cv), !hc || !cv.ran ? 0 :
 			    (cv.status == CHK_ST_L4OK || cv.status == CHK_ST_L7OK ||
-			     cv.status == CHK_ST_L6OK) ? 3 : 2,
+			     cv.status == CHK_ST_L6OK || cv.status == CHK_ST_PROCOK) ? 3 : 2,
 			    hc ? cv.health : sv->rise,
 			    hc ? (cv.enabled ? 6 : 2) : 0,
 			    ha ? (av.enabled ? 0x16 : 0x12) : 0, port,

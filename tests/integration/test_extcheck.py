@@ -194,3 +194,34 @@ def test_external_check_needs_the_global_keyword_and_a_command(script):
     rc, out, _ = check_config(ext_cfg(free_port(), [("s1", "127.0.0.1:1", "")], path,
                                       glob="    external-check\n"))
     assert rc == 0 and "insecure-fork-wanted" in out, out
+
+
+def test_runtime_api_shows_external_check_results(lbd, backends, script):
+    """show stat names the result (PROCOK, PROCERR) and show servers state
+    gives HAProxy's numbers for it (20 passed, 18 failed)."""
+    from test_cli import cli, csv_rows
+    d, path = script
+    (b,) = backends(1)
+    port = free_port()
+    sock = os.path.join(d, "admin.sock")
+    l = lbd(ext_cfg(port, [("s1", b.addr, "")], path,
+                    glob="    external-check\n    insecure-fork-wanted\n"
+                         "    stats socket %s level admin\n" % sock), [port])
+    wait_file(os.path.join(d, "env.s1"))
+
+    def state():
+        line = [x for x in cli(sock, "show servers state be").splitlines()
+                if " s1 " in x][0].split()
+        return line[10], line[11]           # srv_check_status, srv_check_result
+    end = time.time() + 5
+    while state() != ("20", "3") and time.time() < end:
+        time.sleep(0.05)
+    assert state() == ("20", "3")
+    hdr = cli(sock, "show stat").splitlines()[0][2:].split(",")
+    row = csv_rows(cli(sock, "show stat"))[("be", "s1")]
+    assert row[hdr.index("check_status")] == "PROCOK"
+    set_state(d, 1)
+    wait_log(l, r"Server be/s1 is DOWN")
+    assert state() == ("18", "2")
+    row = csv_rows(cli(sock, "show stat"))[("be", "s1")]
+    assert row[hdr.index("check_status")] == "PROCERR"
