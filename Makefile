@@ -4,7 +4,7 @@
 #   make         build every binary into build/
 #   make run     deps + build + run lbd on config/lbd.cfg with demo backends
 #   make test    deps + unit and integration tests, then again under ASan+UBSan
-#   make bench   lbd against haproxy and nginx, vrrpd's failover against
+#   make bench   lbd against haproxy and nginx (free and at an equal CPU budget), vrrpd's failover against
 #                keepalived's (results: docs/benchmarks.md)
 #   make fuzz    build the libFuzzer targets and run each briefly
 #   make clean
@@ -117,6 +117,7 @@ test: deps
 
 bench: deps all
 	$(PYTHON) bench/run.py --lbd $(BUILD)/lbd/lbd --out docs/benchmarks.md
+	$(PYTHON) bench/run.py --lbd $(BUILD)/lbd/lbd --cpu-cap 50 --out docs/benchmarks-cpu-capped.md
 	$(PYTHON) bench/checks_cost.py --lbd $(BUILD)/lbd/lbd --out docs/benchmarks.md
 	$(PYTHON) bench/vrrp_failover.py --vrrpd $(BUILD)/vrrpd/vrrpd --out docs/benchmarks.md
 
