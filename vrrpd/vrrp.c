@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <ev.h>
+#include <linux/rtnetlink.h>
 
 #include "log.h"
 #include "vrrp.h"
@@ -104,6 +105,10 @@ struct vrrp_rt {
 					 * lower-priority adverts still count */
 	int ifindex;
 	int fd;
+	int vmac_ifindex;		/* use_vmac: the macvlan, else 0 */
+	int sock_if;			/* the socket's interface: the VMAC
+					 * (unless vmac_xmit_base), else ifindex */
+	struct vrrp_conf_addr vmac_ll;	/* the link-local given to the VMAC */
 	uint8_t mac[6];
 	struct vrrp_conf_addr primary;	/* our advert source */
 	int has_primary;
@@ -159,6 +164,12 @@ static void start_master_down(struct vrrp_rt *rt)
 
 /* ---- sending ---- */
 
+/* where VIPs live and announcements leave: the VMAC, else the interface */
+static int vip_if(const struct vrrp_rt *rt)
+{
+	return rt->vmac_ifindex ? rt->vmac_ifindex : rt->ifindex;
+}
+
 static int refresh_primary(struct vrrp_rt *rt)
 {
 	const struct vrrp_conf_instance *ci = rt->ci;
@@ -171,6 +182,17 @@ static int refresh_primary(struct vrrp_rt *rt)
 	rt->has_primary = vrrp_nl_primary(rt->env->nl, rt->ifindex, rt->family,
 					  ci->vips, ci->nvips,
 					  &rt->primary) == 0;
+	if (rt->has_primary && rt->vmac_ifindex &&
+	    rt->sock_if == rt->vmac_ifindex && rt->family == AF_INET6 &&
+	    memcmp(&rt->vmac_ll, &rt->primary, sizeof(rt->primary)) != 0) {
+		/* IPv6 adverts through the VMAC leave from the interface's
+		 * link-local address, which the VMAC must then hold too */
+		struct vrrp_conf_vip ll = { .addr = rt->primary, .prefix = 64,
+					    .scope = RT_SCOPE_LINK };
+
+		if (vrrp_nl_vip(rt->env->nl, 1, rt->vmac_ifindex, &ll) == 0)
+			rt->vmac_ll = rt->primary;
+	}
 	return rt->has_primary ? 0 : -1;
 }
 
@@ -198,7 +220,7 @@ static void send_one(struct vrrp_rt *rt, uint8_t prio,
 	};
 	ssize_t n = vrrp_pkt_build(buf, sizeof(buf), &pp, &ip);
 
-	if (n < 0 || vrrp_net_send(rt->fd, rt->ifindex, &rt->primary, dst,
+	if (n < 0 || vrrp_net_send(rt->fd, rt->sock_if, &rt->primary, dst,
 				   buf, (size_t)n) != 0) {
 		if (rt->stats[VRRP_STAT_SEND_ERR]++ == 0)
 			log_warn("(%s) cannot send advert", ci->name);
@@ -235,7 +257,7 @@ static void start_adver_timer(struct vrrp_rt *rt)
 static int vip_ifindex(struct vrrp_rt *rt, const struct vrrp_conf_vip *v)
 {
 	if (!v->dev[0])
-		return rt->ifindex;
+		return vip_if(rt);
 	return vrrp_nl_ifindex(rt->env->nl, v->dev);
 }
 
@@ -276,10 +298,10 @@ static void garp_pump(struct vrrp_rt *rt)
 	const struct vrrp_conf_global *g = &rt->env->conf->global;
 	size_t n = rt->ci->nvips + rt->ci->nvips_excluded;
 	struct vrrp_conf_addr ll;
-	int has_ll = vrrp_nl_primary(rt->env->nl, rt->ifindex, AF_INET6,
+	int has_ll = vrrp_nl_primary(rt->env->nl, vip_if(rt), AF_INET6,
 				     NULL, 0, &ll) == 0;
 
-	if (n == 0 || vrrp_nl_mac(rt->env->nl, rt->ifindex, rt->mac) != 0) {
+	if (n == 0 || vrrp_nl_mac(rt->env->nl, vip_if(rt), rt->mac) != 0) {
 		rt->garp_left = 0;
 		return;
 	}
@@ -290,7 +312,7 @@ static void garp_pump(struct vrrp_rt *rt)
 		rt->garp_left--;
 		if (!v || (v->addr.family == AF_INET6 && !has_ll))
 			continue;
-		vrrp_arp_send(rt->env->arp_fd, rt->ifindex, rt->mac, &v->addr,
+		vrrp_arp_send(rt->env->arp_fd, vip_if(rt), rt->mac, &v->addr,
 			      &ll);
 		us = v->addr.family == AF_INET ? g->garp_interval_us
 					       : g->gna_interval_us;
@@ -988,7 +1010,27 @@ int vrrp_rt_start(struct vrrp_rt *rt)
 			  ci->interface);
 		return -1;
 	}
-	rt->fd = vrrp_net_open(rt->family, rt->ifindex, ci->interface,
+	if (ci->use_vmac) {
+		/* 00-00-5E-00-01-{VRID}, 00-00-5E-00-02-{VRID} for IPv6 */
+		uint8_t vmac[6] = { 0x00, 0x00, 0x5e, 0x00,
+				    rt->family == AF_INET ? 0x01 : 0x02, ci->vrid };
+
+		rt->vmac_ifindex = vrrp_nl_vmac_add(rt->env->nl, ci->vmac_name,
+						    rt->ifindex, vmac);
+		if (rt->vmac_ifindex <= 0) {
+			rt->vmac_ifindex = 0;
+			return -1;
+		}
+		/* a router's own VMAC traffic is delivered by the kernel to
+		 * the macvlan only, so that is where the socket listens */
+		if (!ci->vmac_xmit_base)
+			rt->sock_if = rt->vmac_ifindex;
+	}
+	if (!rt->sock_if)
+		rt->sock_if = rt->ifindex;
+	rt->fd = vrrp_net_open(rt->family, rt->sock_if,
+			       rt->sock_if == rt->ifindex ? ci->interface
+							  : ci->vmac_name,
 			       ci->npeers > 0);
 	if (rt->fd < 0)
 		return -1;
@@ -1034,6 +1076,8 @@ void vrrp_rt_free(struct vrrp_rt *rt)
 		ev_io_stop(loop, &rt->io);
 		close(rt->fd);
 	}
+	if (rt->vmac_ifindex)
+		vrrp_nl_link_del(rt->env->nl, rt->vmac_ifindex);
 	free(rt);
 }
 

@@ -499,6 +499,22 @@ static int set_src(struct parser *p, const struct kw *k, void *obj, int argc,
 	return 0;
 }
 
+static int set_vmac(struct parser *p, const struct kw *k, void *obj,
+		    int argc, char **argv)
+{
+	struct vrrp_conf_instance *vi = obj;
+
+	if (argc == 1 && strlen(argv[0]) >= IFNAMSIZ) {
+		msg(p, 0, "use_vmac: '%s' is longer than %d bytes", argv[0],
+		    IFNAMSIZ - 1);
+		return -1;
+	}
+	vi->use_vmac = 1;
+	snprintf(vi->vmac_name, sizeof(vi->vmac_name), "%s",
+		 argc == 1 ? argv[0] : "");
+	return 0;
+}
+
 static int set_weight(struct parser *p, const struct kw *k, void *obj,
 		      int argc, char **argv)
 {
@@ -967,8 +983,8 @@ static const struct kw kw_instance[] = {
 	{ "notify_stop", 1, 64, set_cmd, I(notify_stop), 0, 0, N, NULL },
 	{ "notify_deleted", 0, 64, refuse, 0, 0, 0, N, NULL },
 	{ "notify_master_rx_lower_pri", 1, 64, refuse, 0, 0, 0, N, NULL },
-	{ "use_vmac", 0, 1, refuse, 0, 0, 0, N, "macvlan interfaces" },
-	{ "vmac_xmit_base", 0, 0, refuse, 0, 0, 0, N, "macvlan interfaces" },
+	{ "use_vmac", 0, 1, set_vmac, 0, 0, 0, N, NULL },
+	{ "vmac_xmit_base", 0, 0, set_flag, I(vmac_xmit_base), 1, 0, N, NULL },
 	{ "virtual_routes", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
 	{ "virtual_rules", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
 	{ "track_process", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },

@@ -126,6 +126,9 @@ struct vrrp_conf_instance {
 	int32_t garp_delay_s, garp_repeat, garp_refresh_s, garp_refresh_repeat;
 	char *notify, *notify_master, *notify_backup, *notify_fault,
 	     *notify_stop;
+	int use_vmac;			/* VIPs on a macvlan with the VRRP MAC */
+	char vmac_name[IFNAMSIZ];	/* default vrrp.VRID / vrrp6.VRID */
+	int vmac_xmit_base;		/* adverts from the base interface */
 	int in_group;			/* index + 1 of its sync group */
 };
 

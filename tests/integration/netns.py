@@ -144,9 +144,10 @@ class Lan:
         self.procs.append(p)
         return p
 
-    def addrs(self, node):
-        out = sh(["ip", "-n", self.ns(node), "-o", "addr", "show", "dev",
-                  "eth0"]).stdout
+    def addrs(self, node, dev=None):
+        """Addresses of the node, on every interface unless dev is given."""
+        out = sh(["ip", "-n", self.ns(node), "-o", "addr", "show"] +
+                 (["dev", dev] if dev else [])).stdout
         res = set()
         for line in out.splitlines():
             parts = line.split()

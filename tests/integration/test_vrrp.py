@@ -108,7 +108,7 @@ def test_vrrp_config_errors_name_file_and_line(tmp_path):
 vrrp_instance VI_1 {
   interface eth0
   virtual_router_id 300
-  use_vmac
+  no_accept
   virtual_ipaddress {
     192.0.2.1/24
   }
@@ -118,7 +118,7 @@ vrrp_instance VI_1 {
     assert "k.conf:2: enable_snmp_vrrp: not supported yet" in out
     assert "k.conf:3: unknown keyword 'no_such_keyword'" in out
     assert "k.conf:7: virtual_router_id: '300'" in out
-    assert "k.conf:8: use_vmac: not supported yet" in out
+    assert "k.conf:8: no_accept: not supported yet" in out
 
 
 def test_vrrp_config_preprocessor(tmp_path):
@@ -422,6 +422,38 @@ def test_vrrp_announcement_moves_client_neighbour_entry(lans, family):
     if family == "ipv4":
         arp = lan.exec(3, ["arping", "-c", "1", "-w", "5", "-I", "eth0", vip], check=False)
         assert arp.returncode == 0 and mac(2).upper() in arp.stdout.upper(), arp.stdout
+    stop_clean(b)
+
+
+@pytest.mark.parametrize("family", ["ipv4", "ipv6"])
+def test_vrrp_use_vmac_keeps_the_virtual_mac(lans, family):
+    """use_vmac: the VIP lives on a macvlan with the VRRP MAC, so a client's
+    neighbour entry stays right across a failover."""
+    lan = lans(3)
+    vip = VIP if family == "ipv4" else VIP6
+    vips = (vip + ("/24" if family == "ipv4" else "/64"),)
+    vmac = "00:00:5e:00:%02x:33" % (1 if family == "ipv4" else 2)
+    dev = "vrrp.51" if family == "ipv4" else "vrrp6.51"
+    a = vrrpd(lan, 1, instance(prio=150, vips=vips, extra="  use_vmac"))
+    b = vrrpd(lan, 2, instance(prio=100, vips=vips, extra="  use_vmac"))
+    only_holder(lan, 1, vip)
+    assert vip in lan.addrs(1, dev)
+    link = lan.exec(1, ["ip", "link", "show", dev]).stdout
+    assert vmac in link, link
+    af = "AF_INET" if family == "ipv4" else "AF_INET6"
+    lan.exec(3, ["/usr/bin/python3", "-c",
+                 "import socket; socket.socket(socket.%s, socket.SOCK_DGRAM)"
+                 ".sendto(b'x', ('%s', 9))" % (af, vip)])
+    neigh = lambda: lan.exec(3, ["ip", "neigh", "show", vip, "dev", "eth0"]).stdout
+    assert wait_until(lambda: vmac in neigh(), 5), neigh()
+    dump = lan.exec(3, ["timeout", "10", "tcpdump", "-n", "-e", "-c", "2", "-i",
+                        "eth0", "ip proto 112" if family == "ipv4" else "ip6 proto 112"],
+                    check=False)
+    assert vmac in dump.stdout, dump.stdout       # adverts leave from the VMAC
+    stop_clean(a)
+    only_holder(lan, 2, vip)
+    assert dev not in lan.exec(1, ["ip", "link", "show"]).stdout   # removed
+    assert vmac in neigh()
     stop_clean(b)
 
 
