@@ -295,9 +295,26 @@ int vrrp_nl_vmac_add(struct vrrp_nl *nl, const char *name, int base_ifindex,
 		goto fail;
 	idx = rtnl_link_get_ifindex(got);
 out:
-	/* answer ARP only for the VIPs on it, never for the base's addresses */
+	/* answer ARP only for the VIPs on it, never for the base's addresses;
+	 * and the base must not answer for the VIPs with its own MAC */
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/arp_ignore", name);
 	sysctl_set(path, "1");
+	{
+		char base[IFNAMSIZ];
+
+		if (rtnl_link_i2name(nl->links, base_ifindex, base, sizeof(base))) {
+			snprintf(path, sizeof(path),
+				 "/proc/sys/net/ipv4/conf/%s/arp_ignore", base);
+			sysctl_set(path, "1");
+			snprintf(path, sizeof(path),
+				 "/proc/sys/net/ipv4/conf/%s/arp_filter", base);
+			sysctl_set(path, "1");
+			/* its ARP requests must not name a VIP as sender */
+			snprintf(path, sizeof(path),
+				 "/proc/sys/net/ipv4/conf/%s/arp_announce", base);
+			sysctl_set(path, "2");
+		}
+	}
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_dad", name);
 	sysctl_set(path, "0");
 	/* no link-local of its own: every router's VMAC would get the same

@@ -50,7 +50,9 @@ int vrrp_nl_vip(struct vrrp_nl *nl, int add, int ifindex,
 
 /* Create (or find) the macvlan interface name on base_ifindex with the
  * virtual router MAC mac, in private mode, up, answering ARP only for its
- * own addresses. Returns its ifindex, or -1 (logged). */
+ * own addresses; the base interface gets arp_ignore 1, arp_filter 1 and
+ * arp_announce 2 so that it neither answers for the VIPs nor names them
+ * in its own requests (not undone at exit). Returns its ifindex, or -1 (logged). */
 int vrrp_nl_vmac_add(struct vrrp_nl *nl, const char *name, int base_ifindex,
 		     const uint8_t mac[6]);
 
