@@ -1119,6 +1119,9 @@ int vrrp_rt_same(const struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
 	       strcmp(o->interface, ci->interface) == 0 &&
 	       o->vrid == ci->vrid && o->family == ci->family &&
 	       (o->npeers > 0) == (ci->npeers > 0) &&
+	       o->use_vmac == ci->use_vmac &&
+	       strcmp(o->vmac_name, ci->vmac_name) == 0 &&
+	       o->vmac_xmit_base == ci->vmac_xmit_base &&
 	       vrrp_conf_version(rt->env->conf, o) ==
 	       vrrp_conf_version(rt->env->conf, ci);
 }
