@@ -9,6 +9,7 @@ veths and the bridge. Processes started through Lan.start are stopped by
 their PID in Lan.stop_all (teardown calls it first)."""
 import itertools
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -178,3 +179,4 @@ class Lan:
         self.stop_all()
         for name in reversed(self.created):
             sh(["ip", "netns", "del", name], check=False)
+        shutil.rmtree(self.dir, ignore_errors=True)

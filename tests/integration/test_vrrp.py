@@ -305,6 +305,9 @@ def test_vrrp_partition_and_heal(lans):
     assert lan.has(1, VIP)
     lan.isolate(1, False)
     only_holder(lan, 1)                                 # healed: one master
+    # whichever advert crossed the healed link first settled it
+    assert wait_until(lambda: "(VI_1) received lower priority advert" in a.text() or
+                      "with higher priority 150, ours 100" in b.text(), 5)
     assert b.wait_log("Entering BACKUP STATE", 5, count=2)
     stop_clean(a)
     stop_clean(b)
