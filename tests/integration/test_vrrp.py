@@ -479,3 +479,27 @@ def test_vrrp_example_configs_are_valid():
         p = subprocess.run([VRRPD, "-t", "-f", path], capture_output=True,
                            text=True, timeout=20)
         assert p.returncode == 0, p.stderr
+
+
+def test_vrrp_daemon_mode_writes_pid_files(lans):
+    """Without -n vrrpd detaches; -p and -r get the daemon's pid, which a
+    SIGTERM stops (removing its VIPs and both files)."""
+    lan = lans(1)
+    pid_file = os.path.join(lan.dir, "d.pid")
+    vpid_file = os.path.join(lan.dir, "d.vpid")
+    conf = lan.write("d.conf", instance(prio=255))
+    p = lan.exec(1, [VRRPD, "-f", conf, "-p", pid_file, "-r", vpid_file], check=False)
+    assert p.returncode == 0, p.stderr
+    assert wait_until(lambda: os.path.exists(vpid_file), 10)
+    with open(pid_file) as f:
+        pid = int(f.read())
+    try:
+        assert wait_until(lambda: lan.has(1, VIP), 10)     # owner: master at once
+        with open(vpid_file) as f:
+            assert int(f.read()) == pid
+    finally:
+        os.kill(pid, signal.SIGTERM)
+    assert wait_until(lambda: not os.path.exists("/proc/%d" % pid) or
+                      open("/proc/%d/stat" % pid).read().split()[2] == "Z", 10)
+    assert not lan.has(1, VIP)
+    assert not os.path.exists(pid_file)
