@@ -503,3 +503,26 @@ def test_vrrp_daemon_mode_writes_pid_files(lans):
                       open("/proc/%d/stat" % pid).read().split()[2] == "Z", 10)
     assert not lan.has(1, VIP)
     assert not os.path.exists(pid_file)
+
+
+def test_vrrp_track_file_value_moves_vip(lans):
+    lan = lans(2)
+    path = os.path.join(lan.dir, "weight")
+    conf = """vrrp_track_file tf {
+  file "%s"
+  weight 1
+  init_file 0
+}
+""" % path
+    a = vrrpd(lan, 1, conf + instance(prio=150, extra="  track_file {\n    tf\n  }"))
+    b = vrrpd(lan, 2, instance(prio=100))
+    only_holder(lan, 1)
+    with open(path, "w") as f:        # 150 - 100: below the backup
+        f.write("-100\n")
+    only_holder(lan, 2)
+    assert a.wait_log("VRRP_Track_File(tf) value -100", 5)
+    with open(path, "w") as f:
+        f.write("0\n")
+    only_holder(lan, 1)
+    stop_clean(a)
+    stop_clean(b)
