@@ -357,6 +357,13 @@ def test_vrrp_sighup_keeps_state(lans):
     assert wait_until(lambda: lan.has(1, "192.0.2.51"), 5)
     assert a.text().count("Entering MASTER STATE") == 1
     assert lan.holders(VIP) == [1]
+    # a broken file is refused whole: the running configuration stays
+    with open(os.path.join(lan.dir, "vrrpd1.conf"), "w") as f:
+        f.write(instance(prio=999))
+    a.send(signal.SIGHUP)
+    assert a.wait_log("configuration has errors: keeping the running one", 5)
+    assert "priority: '999'" in a.text()
+    assert lan.has(1, "192.0.2.51") and lan.holders(VIP) == [1]
     stop_clean(a)
     stop_clean(b)
 
