@@ -118,6 +118,7 @@ struct vrrp_rt {
 	ev_timer adver_timer;
 	ev_timer master_down_timer;
 	ev_timer garp_timer;		/* the delayed second round */
+	uint32_t garp_second;		/* its size */
 	ev_timer refresh_timer;
 	ev_timer garp_tick;		/* paces announcements */
 	ev_timer release_timer;		/* graceful stop: VIPs kept until */
@@ -360,7 +361,8 @@ static void garp_master(struct vrrp_rt *rt)
 	int32_t delay = pick(ci->garp_delay_s, g->garp_delay_s);
 	int32_t refresh = pick(ci->garp_refresh_s, g->garp_refresh_s);
 
-	garp_round(rt, (uint32_t)pick(ci->garp_repeat, g->garp_repeat));
+	rt->garp_second = (uint32_t)pick(ci->garp_repeat, g->garp_repeat);
+	garp_round(rt, rt->garp_second);
 	ev_timer_stop(rt->env->loop, &rt->garp_timer);
 	if (delay > 0) {
 		ev_timer_set(&rt->garp_timer, delay, 0.);
@@ -373,14 +375,34 @@ static void garp_master(struct vrrp_rt *rt)
 	}
 }
 
+/* a lower priority Master is about: announce as on becoming Master, with
+ * the garp_lower_prio_* values (the master ones unless set) */
+static void garp_lower(struct vrrp_rt *rt)
+{
+	const struct vrrp_conf_global *g = &rt->env->conf->global;
+	const struct vrrp_conf_instance *ci = rt->ci;
+	int32_t repeat = ci->garp_lower_repeat >= 0 ? ci->garp_lower_repeat :
+			 g->garp_lower_repeat >= 0 ? g->garp_lower_repeat :
+			 pick(ci->garp_repeat, g->garp_repeat);
+	int32_t delay = ci->garp_lower_delay_s >= 0 ? ci->garp_lower_delay_s :
+			g->garp_lower_delay_s >= 0 ? g->garp_lower_delay_s :
+			pick(ci->garp_delay_s, g->garp_delay_s);
+
+	garp_round(rt, (uint32_t)repeat);
+	rt->garp_second = (uint32_t)repeat;
+	if (delay > 0 && repeat > 0) {
+		ev_timer_stop(rt->env->loop, &rt->garp_timer);
+		ev_timer_set(&rt->garp_timer, delay, 0.);
+		ev_timer_start(rt->env->loop, &rt->garp_timer);
+	}
+}
+
 static void vrrp_rt_garp_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct vrrp_rt *rt = w->data;
-	const struct vrrp_conf_global *g = &rt->env->conf->global;
 
 	if (rt->state == VRRP_STATE_MASTER)
-		garp_round(rt, (uint32_t)pick(rt->ci->garp_repeat,
-					       g->garp_repeat));
+		garp_round(rt, rt->garp_second);
 }
 
 static void vrrp_rt_refresh_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -507,7 +529,9 @@ static void master_advert(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 		   pkt->priority, txt, rt->priority);
 	send_advert(rt, rt->priority);
 	start_adver_timer(rt);
-	garp_round(rt, 1);
+	garp_lower(rt);
+	if (rt->ci->notify_rx_lower)
+		vrrp_track_spawn(rt->env->track, rt->ci->notify_rx_lower, NULL, 0);
 }
 
 static void any_fault(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,

@@ -131,6 +131,7 @@ static void test_defaults_and_v3(void **state)
 		" vrrp_down_timer_adverts 5\n"
 		" vrrp_min_garp\n vrrp_garp_master_repeat 3\n"
 		" vrrp_startup_delay 5.5\n"
+		" vrrp_garp_lower_prio_repeat 2\n"
 		" vrrp_notify_fifo /run/vrrp.fifo nobody nogroup\n"
 		" vrrp_notify_fifo_script \"/usr/bin/reader -x\"\n}\n"
 		"vrrp_instance V6 {\n interface eth0\n virtual_router_id 7\n"
@@ -166,6 +167,9 @@ static void test_defaults_and_v3(void **state)
 	assert_int_equal(c->global.garp_delay_s, 0);
 	assert_int_equal(c->global.garp_repeat, 3);
 	assert_int_equal(c->global.startup_delay_ms, 5500);
+	assert_int_equal(c->global.garp_lower_repeat, 2);
+	assert_int_equal(c->global.garp_lower_delay_s, -1);
+	assert_int_equal(vi->garp_lower_repeat, -1);
 	vrrp_conf_free(c);
 }
 
