@@ -533,3 +533,18 @@ def test_vrrp_track_file_value_moves_vip(lans):
     only_holder(lan, 1)
     stop_clean(a)
     stop_clean(b)
+
+
+def test_vrrp_v3_checksum_forms_are_both_accepted(lans):
+    """One router sums the VRRPv3/IPv4 message alone (v3_checksum_as_v2,
+    RFC 9568's form), the other the pseudo-header too (keepalived's
+    default): each accepts the other's adverts."""
+    lan = lans(2)
+    a = vrrpd(lan, 1, "global_defs {\n  v3_checksum_as_v2\n}\n" + instance(prio=150))
+    b = vrrpd(lan, 2, instance(prio=100))
+    only_holder(lan, 1)
+    time.sleep(0.5)
+    only_holder(lan, 1, timeout=1)
+    stop_clean(a)                       # b takes over: it heard a's priority 0
+    only_holder(lan, 2)
+    stop_clean(b)                       # no checksum_errors on either side
