@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <ev.h>
+#include <linux/rtnetlink.h>
 
 #include "log.h"
 #include "vrrp.h"
@@ -104,6 +105,10 @@ struct vrrp_rt {
 					 * lower-priority adverts still count */
 	int ifindex;
 	int fd;
+	int vmac_ifindex;		/* use_vmac: the macvlan, else 0 */
+	int sock_if;			/* the socket's interface: the VMAC
+					 * (unless vmac_xmit_base), else ifindex */
+	struct vrrp_conf_addr vmac_ll;	/* the link-local given to the VMAC */
 	uint8_t mac[6];
 	struct vrrp_conf_addr primary;	/* our advert source */
 	int has_primary;
@@ -113,6 +118,7 @@ struct vrrp_rt {
 	ev_timer adver_timer;
 	ev_timer master_down_timer;
 	ev_timer garp_timer;		/* the delayed second round */
+	uint32_t garp_second;		/* its size */
 	ev_timer refresh_timer;
 	ev_timer garp_tick;		/* paces announcements */
 	ev_timer release_timer;		/* graceful stop: VIPs kept until */
@@ -159,6 +165,12 @@ static void start_master_down(struct vrrp_rt *rt)
 
 /* ---- sending ---- */
 
+/* where VIPs live and announcements leave: the VMAC, else the interface */
+static int vip_if(const struct vrrp_rt *rt)
+{
+	return rt->vmac_ifindex ? rt->vmac_ifindex : rt->ifindex;
+}
+
 static int refresh_primary(struct vrrp_rt *rt)
 {
 	const struct vrrp_conf_instance *ci = rt->ci;
@@ -171,6 +183,17 @@ static int refresh_primary(struct vrrp_rt *rt)
 	rt->has_primary = vrrp_nl_primary(rt->env->nl, rt->ifindex, rt->family,
 					  ci->vips, ci->nvips,
 					  &rt->primary) == 0;
+	if (rt->has_primary && rt->vmac_ifindex &&
+	    rt->sock_if == rt->vmac_ifindex && rt->family == AF_INET6 &&
+	    memcmp(&rt->vmac_ll, &rt->primary, sizeof(rt->primary)) != 0) {
+		/* IPv6 adverts through the VMAC leave from the interface's
+		 * link-local address, which the VMAC must then hold too */
+		struct vrrp_conf_vip ll = { .addr = rt->primary, .prefix = 64,
+					    .scope = RT_SCOPE_LINK };
+
+		if (vrrp_nl_vip(rt->env->nl, 1, rt->vmac_ifindex, &ll) == 0)
+			rt->vmac_ll = rt->primary;
+	}
 	return rt->has_primary ? 0 : -1;
 }
 
@@ -198,7 +221,7 @@ static void send_one(struct vrrp_rt *rt, uint8_t prio,
 	};
 	ssize_t n = vrrp_pkt_build(buf, sizeof(buf), &pp, &ip);
 
-	if (n < 0 || vrrp_net_send(rt->fd, rt->ifindex, &rt->primary, dst,
+	if (n < 0 || vrrp_net_send(rt->fd, rt->sock_if, &rt->primary, dst,
 				   buf, (size_t)n) != 0) {
 		if (rt->stats[VRRP_STAT_SEND_ERR]++ == 0)
 			log_warn("(%s) cannot send advert", ci->name);
@@ -235,7 +258,7 @@ static void start_adver_timer(struct vrrp_rt *rt)
 static int vip_ifindex(struct vrrp_rt *rt, const struct vrrp_conf_vip *v)
 {
 	if (!v->dev[0])
-		return rt->ifindex;
+		return vip_if(rt);
 	return vrrp_nl_ifindex(rt->env->nl, v->dev);
 }
 
@@ -276,10 +299,10 @@ static void garp_pump(struct vrrp_rt *rt)
 	const struct vrrp_conf_global *g = &rt->env->conf->global;
 	size_t n = rt->ci->nvips + rt->ci->nvips_excluded;
 	struct vrrp_conf_addr ll;
-	int has_ll = vrrp_nl_primary(rt->env->nl, rt->ifindex, AF_INET6,
+	int has_ll = vrrp_nl_primary(rt->env->nl, vip_if(rt), AF_INET6,
 				     NULL, 0, &ll) == 0;
 
-	if (n == 0 || vrrp_nl_mac(rt->env->nl, rt->ifindex, rt->mac) != 0) {
+	if (n == 0 || vrrp_nl_mac(rt->env->nl, vip_if(rt), rt->mac) != 0) {
 		rt->garp_left = 0;
 		return;
 	}
@@ -290,7 +313,7 @@ static void garp_pump(struct vrrp_rt *rt)
 		rt->garp_left--;
 		if (!v || (v->addr.family == AF_INET6 && !has_ll))
 			continue;
-		vrrp_arp_send(rt->env->arp_fd, rt->ifindex, rt->mac, &v->addr,
+		vrrp_arp_send(rt->env->arp_fd, vip_if(rt), rt->mac, &v->addr,
 			      &ll);
 		us = v->addr.family == AF_INET ? g->garp_interval_us
 					       : g->gna_interval_us;
@@ -338,7 +361,8 @@ static void garp_master(struct vrrp_rt *rt)
 	int32_t delay = pick(ci->garp_delay_s, g->garp_delay_s);
 	int32_t refresh = pick(ci->garp_refresh_s, g->garp_refresh_s);
 
-	garp_round(rt, (uint32_t)pick(ci->garp_repeat, g->garp_repeat));
+	rt->garp_second = (uint32_t)pick(ci->garp_repeat, g->garp_repeat);
+	garp_round(rt, rt->garp_second);
 	ev_timer_stop(rt->env->loop, &rt->garp_timer);
 	if (delay > 0) {
 		ev_timer_set(&rt->garp_timer, delay, 0.);
@@ -351,14 +375,34 @@ static void garp_master(struct vrrp_rt *rt)
 	}
 }
 
+/* a lower priority Master is about: announce as on becoming Master, with
+ * the garp_lower_prio_* values (the master ones unless set) */
+static void garp_lower(struct vrrp_rt *rt)
+{
+	const struct vrrp_conf_global *g = &rt->env->conf->global;
+	const struct vrrp_conf_instance *ci = rt->ci;
+	int32_t repeat = ci->garp_lower_repeat >= 0 ? ci->garp_lower_repeat :
+			 g->garp_lower_repeat >= 0 ? g->garp_lower_repeat :
+			 pick(ci->garp_repeat, g->garp_repeat);
+	int32_t delay = ci->garp_lower_delay_s >= 0 ? ci->garp_lower_delay_s :
+			g->garp_lower_delay_s >= 0 ? g->garp_lower_delay_s :
+			pick(ci->garp_delay_s, g->garp_delay_s);
+
+	garp_round(rt, (uint32_t)repeat);
+	rt->garp_second = (uint32_t)repeat;
+	if (delay > 0 && repeat > 0) {
+		ev_timer_stop(rt->env->loop, &rt->garp_timer);
+		ev_timer_set(&rt->garp_timer, delay, 0.);
+		ev_timer_start(rt->env->loop, &rt->garp_timer);
+	}
+}
+
 static void vrrp_rt_garp_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct vrrp_rt *rt = w->data;
-	const struct vrrp_conf_global *g = &rt->env->conf->global;
 
 	if (rt->state == VRRP_STATE_MASTER)
-		garp_round(rt, (uint32_t)pick(rt->ci->garp_repeat,
-					       g->garp_repeat));
+		garp_round(rt, rt->garp_second);
 }
 
 static void vrrp_rt_refresh_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -485,7 +529,9 @@ static void master_advert(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 		   pkt->priority, txt, rt->priority);
 	send_advert(rt, rt->priority);
 	start_adver_timer(rt);
-	garp_round(rt, 1);
+	garp_lower(rt);
+	if (rt->ci->notify_rx_lower)
+		vrrp_track_spawn(rt->env->track, rt->ci->notify_rx_lower, NULL, 0);
 }
 
 static void any_fault(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
@@ -988,7 +1034,27 @@ int vrrp_rt_start(struct vrrp_rt *rt)
 			  ci->interface);
 		return -1;
 	}
-	rt->fd = vrrp_net_open(rt->family, rt->ifindex, ci->interface,
+	if (ci->use_vmac) {
+		/* 00-00-5E-00-01-{VRID}, 00-00-5E-00-02-{VRID} for IPv6 */
+		uint8_t vmac[6] = { 0x00, 0x00, 0x5e, 0x00,
+				    rt->family == AF_INET ? 0x01 : 0x02, ci->vrid };
+
+		rt->vmac_ifindex = vrrp_nl_vmac_add(rt->env->nl, ci->vmac_name,
+						    rt->ifindex, vmac);
+		if (rt->vmac_ifindex <= 0) {
+			rt->vmac_ifindex = 0;
+			return -1;
+		}
+		/* a router's own VMAC traffic is delivered by the kernel to
+		 * the macvlan only, so that is where the socket listens */
+		if (!ci->vmac_xmit_base)
+			rt->sock_if = rt->vmac_ifindex;
+	}
+	if (!rt->sock_if)
+		rt->sock_if = rt->ifindex;
+	rt->fd = vrrp_net_open(rt->family, rt->sock_if,
+			       rt->sock_if == rt->ifindex ? ci->interface
+							  : ci->vmac_name,
 			       ci->npeers > 0);
 	if (rt->fd < 0)
 		return -1;
@@ -1034,6 +1100,8 @@ void vrrp_rt_free(struct vrrp_rt *rt)
 		ev_io_stop(loop, &rt->io);
 		close(rt->fd);
 	}
+	if (rt->vmac_ifindex)
+		vrrp_nl_link_del(rt->env->nl, rt->vmac_ifindex);
 	free(rt);
 }
 
@@ -1075,6 +1143,9 @@ int vrrp_rt_same(const struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
 	       strcmp(o->interface, ci->interface) == 0 &&
 	       o->vrid == ci->vrid && o->family == ci->family &&
 	       (o->npeers > 0) == (ci->npeers > 0) &&
+	       o->use_vmac == ci->use_vmac &&
+	       strcmp(o->vmac_name, ci->vmac_name) == 0 &&
+	       o->vmac_xmit_base == ci->vmac_xmit_base &&
 	       vrrp_conf_version(rt->env->conf, o) ==
 	       vrrp_conf_version(rt->env->conf, ci);
 }

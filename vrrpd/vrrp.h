@@ -91,7 +91,8 @@ void vrrp_rt_free(struct vrrp_rt *rt);
 void vrrp_rt_track_update(struct vrrp_rt *rt);
 
 /* 1 when ci can take over rt without a restart: same name, interface,
- * VRID, family, version and unicast-ness (a SIGHUP keeps its state). */
+ * VRID, family, version, unicast-ness and VMAC settings (a SIGHUP keeps
+ * its state). */
 int vrrp_rt_same(const struct vrrp_rt *rt, const struct vrrp_conf_instance *ci);
 
 /* Move rt to ci (a new generation, vrrp_rt_same holds; env->conf already

@@ -77,27 +77,35 @@ static size_t build_na(uint8_t *f, const uint8_t mac[6], const uint8_t *ip,
 	return 14 + 40 + plen;
 }
 
+size_t vrrp_arp_build(uint8_t *frame, size_t len, const uint8_t mac[6],
+		      const struct vrrp_conf_addr *addr,
+		      const struct vrrp_conf_addr *ll)
+{
+	if (len < VRRP_ARP_FRAME_MAX)
+		return 0;
+	if (addr->family == AF_INET)
+		return build_arp(frame, mac, addr->u.b);
+	if (addr->family != AF_INET6 || !ll || ll->family != AF_INET6)
+		return 0;
+	return build_na(frame, mac, addr->u.b, ll->u.b);
+}
+
 int vrrp_arp_send(int fd, int ifindex, const uint8_t mac[6],
 		  const struct vrrp_conf_addr *addr,
 		  const struct vrrp_conf_addr *ll)
 {
-	uint8_t frame[128];
+	uint8_t frame[VRRP_ARP_FRAME_MAX];
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET,
 		.sll_ifindex = ifindex,
 		.sll_halen = 6,
+		.sll_protocol = htons(addr->family == AF_INET ? ETH_P_ARP
+							      : ETH_P_IPV6),
 	};
-	size_t len;
+	size_t len = vrrp_arp_build(frame, sizeof(frame), mac, addr, ll);
 
-	if (addr->family == AF_INET) {
-		len = build_arp(frame, mac, addr->u.b);
-		sll.sll_protocol = htons(ETH_P_ARP);
-	} else {
-		if (!ll || ll->family != AF_INET6)
-			return -1;
-		len = build_na(frame, mac, addr->u.b, ll->u.b);
-		sll.sll_protocol = htons(ETH_P_IPV6);
-	}
+	if (len == 0)
+		return -1;
 	memcpy(sll.sll_addr, frame, 6);
 	if (sendto(fd, frame, len, 0, (struct sockaddr *)&sll, sizeof(sll)) < 0)
 		return -1;

@@ -110,6 +110,14 @@ static void check_instance(struct check *p, struct vrrp_conf_instance *vi)
 	if (vi->priority == 255 && vi->nopreempt)
 		report(p, 1, "(%s) nopreempt has no effect at priority 255",
 		    vi->name);
+	if (vi->use_vmac && !vi->vmac_name[0] && vi->vrid)
+		snprintf(vi->vmac_name, sizeof(vi->vmac_name), "%s.%u",
+			 vi->family == AF_INET6 ? "vrrp6" : "vrrp", vi->vrid);
+	if (vi->use_vmac && strcmp(vi->vmac_name, vi->interface) == 0)
+		report(p, 0, "(%s) use_vmac: the VMAC cannot be the interface "
+		       "itself", vi->name);
+	if (vi->vmac_xmit_base && !vi->use_vmac)
+		report(p, 0, "(%s) vmac_xmit_base without use_vmac", vi->name);
 	check_tracks(p, vi);
 	for (size_t i = 0; i < p->c->ninstances; i++) {
 		const struct vrrp_conf_instance *o = &p->c->instances[i];

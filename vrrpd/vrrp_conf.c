@@ -379,6 +379,7 @@ static int new_instance(struct parser *p, const struct kw *k, void *obj,
 	vi->advert_cs = 100;
 	vi->garp_delay_s = vi->garp_repeat = -1;
 	vi->garp_refresh_s = vi->garp_refresh_repeat = -1;
+	vi->garp_lower_delay_s = vi->garp_lower_repeat = -1;
 	return 0;
 }
 
@@ -496,6 +497,22 @@ static int set_src(struct parser *p, const struct kw *k, void *obj, int argc,
 		msg(p, 0, "%s: '%s' is not an IP address", k->name, argv[0]);
 		return -1;
 	}
+	return 0;
+}
+
+static int set_vmac(struct parser *p, const struct kw *k, void *obj,
+		    int argc, char **argv)
+{
+	struct vrrp_conf_instance *vi = obj;
+
+	if (argc == 1 && strlen(argv[0]) >= IFNAMSIZ) {
+		msg(p, 0, "use_vmac: '%s' is longer than %d bytes", argv[0],
+		    IFNAMSIZ - 1);
+		return -1;
+	}
+	vi->use_vmac = 1;
+	snprintf(vi->vmac_name, sizeof(vi->vmac_name), "%s",
+		 argc == 1 ? argv[0] : "");
 	return 0;
 }
 
@@ -893,6 +910,8 @@ static const struct kw kw_global[] = {
 	{ "vrrp_garp_master_repeat", 1, 1, set_u32, G(garp_repeat), 0, 255, N, NULL },
 	{ "vrrp_garp_master_refresh", 1, 1, set_u32, G(garp_refresh_s), 0, 86400, N, NULL },
 	{ "vrrp_garp_master_refresh_repeat", 1, 1, set_u32, G(garp_refresh_repeat), 1, 255, N, NULL },
+	{ "vrrp_garp_lower_prio_delay", 1, 1, set_i32, G(garp_lower_delay_s), 0, 1000, N, NULL },
+	{ "vrrp_garp_lower_prio_repeat", 1, 1, set_i32, G(garp_lower_repeat), 0, 255, N, NULL },
 	{ "vrrp_garp_interval", 1, 1, set_secs, G(garp_interval_us), 1000000, 1000000, N, NULL },
 	{ "vrrp_gna_interval", 1, 1, set_secs, G(gna_interval_us), 1000000, 1000000, N, NULL },
 	{ "vrrp_skip_check_adv_addr", 0, 0, set_flag, G(skip_check_adv_addr), 1, 0, N, NULL },
@@ -966,9 +985,9 @@ static const struct kw kw_instance[] = {
 	{ "notify_fault", 1, 64, set_cmd, I(notify_fault), 0, 0, N, NULL },
 	{ "notify_stop", 1, 64, set_cmd, I(notify_stop), 0, 0, N, NULL },
 	{ "notify_deleted", 0, 64, refuse, 0, 0, 0, N, NULL },
-	{ "notify_master_rx_lower_pri", 1, 64, refuse, 0, 0, 0, N, NULL },
-	{ "use_vmac", 0, 1, refuse, 0, 0, 0, N, "macvlan interfaces" },
-	{ "vmac_xmit_base", 0, 0, refuse, 0, 0, 0, N, "macvlan interfaces" },
+	{ "notify_master_rx_lower_pri", 1, 64, set_cmd, I(notify_rx_lower), 0, 0, N, NULL },
+	{ "use_vmac", 0, 1, set_vmac, 0, 0, 0, N, NULL },
+	{ "vmac_xmit_base", 0, 0, set_flag, I(vmac_xmit_base), 1, 0, N, NULL },
 	{ "virtual_routes", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
 	{ "virtual_rules", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
 	{ "track_process", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
@@ -976,8 +995,8 @@ static const struct kw kw_instance[] = {
 	  "BFD is keepalived's bfd process" },
 	{ "strict_mode", 0, 1, refuse, 0, 0, 0, N, NULL },
 	{ "old_unicast_checksum", 0, 1, refuse, 0, 0, 0, N, NULL },
-	{ "garp_lower_prio_delay", 1, 1, refuse, 0, 0, 0, N, NULL },
-	{ "garp_lower_prio_repeat", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "garp_lower_prio_delay", 1, 1, set_i32, I(garp_lower_delay_s), 0, 1000, N, NULL },
+	{ "garp_lower_prio_repeat", 1, 1, set_i32, I(garp_lower_repeat), 0, 255, N, NULL },
 	{ "unicast_ttl", 1, 1, refuse, 0, 0, 0, N, NULL },
 	{ "check_unicast_src", 0, 0, refuse, 0, 0, 0, N, NULL },
 	{ "smtp_alert", 0, 1, refuse_never, 0, 0, 0, N,
@@ -1323,6 +1342,7 @@ static struct vrrp_conf *conf_new(void)
 	c->global.garp_delay_s = 5;
 	c->global.garp_repeat = 5;
 	c->global.garp_refresh_repeat = 1;
+	c->global.garp_lower_delay_s = c->global.garp_lower_repeat = -1;
 	return c;
 }
 
@@ -1397,6 +1417,7 @@ void vrrp_conf_free(struct vrrp_conf *c)
 		free(vi->peers);
 		free_notify(&vi->notify, &vi->notify_master, &vi->notify_backup,
 			    &vi->notify_fault, &vi->notify_stop);
+		free(vi->notify_rx_lower);
 	}
 	for (size_t i = 0; i < c->ngroups; i++) {
 		struct vrrp_conf_group *g = &c->groups[i];

@@ -124,8 +124,13 @@ struct vrrp_conf_instance {
 	uint32_t down_timer_adverts;	/* default: the global one, 3 */
 	/* garp settings; -1 = the global value */
 	int32_t garp_delay_s, garp_repeat, garp_refresh_s, garp_refresh_repeat;
+	int32_t garp_lower_delay_s, garp_lower_repeat;
 	char *notify, *notify_master, *notify_backup, *notify_fault,
 	     *notify_stop;
+	char *notify_rx_lower;		/* notify_master_rx_lower_pri */
+	int use_vmac;			/* VIPs on a macvlan with the VRRP MAC */
+	char vmac_name[IFNAMSIZ];	/* default vrrp.VRID / vrrp6.VRID */
+	int vmac_xmit_base;		/* adverts from the base interface */
 	int in_group;			/* index + 1 of its sync group */
 };
 
@@ -163,6 +168,8 @@ struct vrrp_conf_global {
 	uint32_t garp_repeat;		/* default 5 */
 	uint32_t garp_refresh_s;	/* 0 = no refresh */
 	uint32_t garp_refresh_repeat;	/* default 1 */
+	/* after a lower priority advert; -1 = the master values */
+	int32_t garp_lower_delay_s, garp_lower_repeat;
 	uint32_t garp_interval_us;	/* between GARPs on an interface */
 	uint32_t gna_interval_us;
 	int skip_check_adv_addr;

@@ -12,6 +12,11 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/macvlan.h>
+#include <linux/if_link.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "vrrp_conf.h"
@@ -40,10 +45,16 @@ static void vrrp_nl_link_change_cb(struct nl_cache *cache,
 		nl->link_cb(nl->arg, rtnl_link_get_ifindex(l), up);
 }
 
+/* an address came or went: the primary address may have changed */
 static void vrrp_nl_addr_change_cb(struct nl_cache *cache,
 				   struct nl_object *obj, int action,
 				   void *arg)
 {
+	struct vrrp_nl *nl = arg;
+	int idx = rtnl_addr_get_ifindex((struct rtnl_addr *)obj);
+
+	if (nl->link_cb)
+		nl->link_cb(nl->arg, idx, vrrp_nl_link_up(nl, idx));
 }
 
 static void vrrp_nl_read_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -242,4 +253,112 @@ out:
 	nl_addr_put(brd);
 	rtnl_addr_put(a);
 	return err < 0 ? -1 : 0;
+}
+
+static void sysctl_set(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, value, strlen(value)) < 0)
+		log_warn("%s", path);
+	if (fd >= 0)
+		close(fd);
+}
+
+int vrrp_nl_vmac_add(struct vrrp_nl *nl, const char *name, int base_ifindex,
+		     const uint8_t mac[6])
+{
+	struct rtnl_link *l = NULL, *got = NULL;
+	struct nl_addr *a = NULL;
+	char path[128];
+	int err, idx = -1;
+
+	if (rtnl_link_get_kernel(nl->req, 0, name, &got) == 0) {
+		idx = rtnl_link_get_ifindex(got);
+		goto out;	/* left by an earlier run: take it over */
+	}
+	l = rtnl_link_macvlan_alloc();
+	a = nl_addr_build(AF_LLC, mac, 6);
+	if (!l || !a) {
+		err = -NLE_NOMEM;
+		goto fail;
+	}
+	rtnl_link_set_name(l, name);
+	rtnl_link_set_link(l, base_ifindex);
+	rtnl_link_set_addr(l, a);
+	rtnl_link_macvlan_set_mode(l, MACVLAN_MODE_PRIVATE);
+	err = rtnl_link_add(nl->req, l, NLM_F_CREATE | NLM_F_EXCL);
+	if (err < 0)
+		goto fail;
+	err = rtnl_link_get_kernel(nl->req, 0, name, &got);
+	if (err < 0)
+		goto fail;
+	idx = rtnl_link_get_ifindex(got);
+out:
+	/* answer ARP only for the VIPs on it, never for the base's addresses;
+	 * and the base must not answer for the VIPs with its own MAC */
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/arp_ignore", name);
+	sysctl_set(path, "1");
+	{
+		char base[IFNAMSIZ];
+
+		if (rtnl_link_i2name(nl->links, base_ifindex, base, sizeof(base))) {
+			snprintf(path, sizeof(path),
+				 "/proc/sys/net/ipv4/conf/%s/arp_ignore", base);
+			sysctl_set(path, "1");
+			snprintf(path, sizeof(path),
+				 "/proc/sys/net/ipv4/conf/%s/arp_filter", base);
+			sysctl_set(path, "1");
+			/* its ARP requests must not name a VIP as sender */
+			snprintf(path, sizeof(path),
+				 "/proc/sys/net/ipv4/conf/%s/arp_announce", base);
+			sysctl_set(path, "2");
+		}
+	}
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_dad", name);
+	sysctl_set(path, "0");
+	/* no link-local of its own: every router's VMAC would get the same
+	 * one; the caller gives it the base interface's */
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/addr_gen_mode",
+		 name);
+	sysctl_set(path, "1");
+	{
+		struct rtnl_link *chg = rtnl_link_alloc();
+
+		if (chg) {
+			rtnl_link_set_flags(chg, IFF_UP);
+			err = rtnl_link_change(nl->req, got, chg, 0);
+			rtnl_link_put(chg);
+			if (err < 0)
+				log_warnx("VMAC %s: cannot set it up: %s", name,
+					  nl_geterror(err));
+		}
+	}
+	rtnl_link_put(got);
+	rtnl_link_put(l);
+	nl_addr_put(a);
+	return idx;
+fail:
+	log_warnx("VMAC %s: %s", name, nl_geterror(err));
+	rtnl_link_put(l);
+	nl_addr_put(a);
+	return -1;
+}
+
+int vrrp_nl_link_del(struct vrrp_nl *nl, int ifindex)
+{
+	struct rtnl_link *l = rtnl_link_alloc();
+	int err;
+
+	if (!l)
+		return -1;
+	rtnl_link_set_ifindex(l, ifindex);
+	err = rtnl_link_delete(nl->req, l);
+	rtnl_link_put(l);
+	if (err < 0 && err != -NLE_NODEV && err != -NLE_OBJ_NOTFOUND) {
+		log_warnx("cannot delete interface %d: %s", ifindex,
+			  nl_geterror(err));
+		return -1;
+	}
+	return 0;
 }

@@ -48,4 +48,15 @@ int vrrp_nl_primary(struct vrrp_nl *nl, int ifindex, int family,
 int vrrp_nl_vip(struct vrrp_nl *nl, int add, int ifindex,
 		const struct vrrp_conf_vip *vip);
 
+/* Create (or find) the macvlan interface name on base_ifindex with the
+ * virtual router MAC mac, in private mode, up, answering ARP only for its
+ * own addresses; the base interface gets arp_ignore 1, arp_filter 1 and
+ * arp_announce 2 so that it neither answers for the VIPs nor names them
+ * in its own requests (not undone at exit). Returns its ifindex, or -1 (logged). */
+int vrrp_nl_vmac_add(struct vrrp_nl *nl, const char *name, int base_ifindex,
+		     const uint8_t mac[6]);
+
+/* Delete the interface (a VMAC we created). Returns 0 or -1. */
+int vrrp_nl_link_del(struct vrrp_nl *nl, int ifindex);
+
 #endif

@@ -9,6 +9,7 @@ veths and the bridge. Processes started through Lan.start are stopped by
 their PID in Lan.stop_all (teardown calls it first)."""
 import itertools
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -144,9 +145,10 @@ class Lan:
         self.procs.append(p)
         return p
 
-    def addrs(self, node):
-        out = sh(["ip", "-n", self.ns(node), "-o", "addr", "show", "dev",
-                  "eth0"]).stdout
+    def addrs(self, node, dev=None):
+        """Addresses of the node, on every interface unless dev is given."""
+        out = sh(["ip", "-n", self.ns(node), "-o", "addr", "show"] +
+                 (["dev", dev] if dev else [])).stdout
         res = set()
         for line in out.splitlines():
             parts = line.split()
@@ -177,3 +179,4 @@ class Lan:
         self.stop_all()
         for name in reversed(self.created):
             sh(["ip", "netns", "del", name], check=False)
+        shutil.rmtree(self.dir, ignore_errors=True)

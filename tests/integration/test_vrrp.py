@@ -108,7 +108,7 @@ def test_vrrp_config_errors_name_file_and_line(tmp_path):
 vrrp_instance VI_1 {
   interface eth0
   virtual_router_id 300
-  use_vmac
+  no_accept
   virtual_ipaddress {
     192.0.2.1/24
   }
@@ -118,7 +118,7 @@ vrrp_instance VI_1 {
     assert "k.conf:2: enable_snmp_vrrp: not supported yet" in out
     assert "k.conf:3: unknown keyword 'no_such_keyword'" in out
     assert "k.conf:7: virtual_router_id: '300'" in out
-    assert "k.conf:8: use_vmac: not supported yet" in out
+    assert "k.conf:8: no_accept: not supported yet" in out
 
 
 def test_vrrp_config_preprocessor(tmp_path):
@@ -305,6 +305,9 @@ def test_vrrp_partition_and_heal(lans):
     assert lan.has(1, VIP)
     lan.isolate(1, False)
     only_holder(lan, 1)                                 # healed: one master
+    # whichever advert crossed the healed link first settled it
+    assert wait_until(lambda: "(VI_1) received lower priority advert" in a.text() or
+                      "with higher priority 150, ours 100" in b.text(), 5)
     assert b.wait_log("Entering BACKUP STATE", 5, count=2)
     stop_clean(a)
     stop_clean(b)
@@ -354,6 +357,13 @@ def test_vrrp_sighup_keeps_state(lans):
     assert wait_until(lambda: lan.has(1, "192.0.2.51"), 5)
     assert a.text().count("Entering MASTER STATE") == 1
     assert lan.holders(VIP) == [1]
+    # a broken file is refused whole: the running configuration stays
+    with open(os.path.join(lan.dir, "vrrpd1.conf"), "w") as f:
+        f.write(instance(prio=999))
+    a.send(signal.SIGHUP)
+    assert a.wait_log("configuration has errors: keeping the running one", 5)
+    assert "priority: '999'" in a.text()
+    assert lan.has(1, "192.0.2.51") and lan.holders(VIP) == [1]
     stop_clean(a)
     stop_clean(b)
 
@@ -425,6 +435,38 @@ def test_vrrp_announcement_moves_client_neighbour_entry(lans, family):
     stop_clean(b)
 
 
+@pytest.mark.parametrize("family", ["ipv4", "ipv6"])
+def test_vrrp_use_vmac_keeps_the_virtual_mac(lans, family):
+    """use_vmac: the VIP lives on a macvlan with the VRRP MAC, so a client's
+    neighbour entry stays right across a failover."""
+    lan = lans(3)
+    vip = VIP if family == "ipv4" else VIP6
+    vips = (vip + ("/24" if family == "ipv4" else "/64"),)
+    vmac = "00:00:5e:00:%02x:33" % (1 if family == "ipv4" else 2)
+    dev = "vrrp.51" if family == "ipv4" else "vrrp6.51"
+    a = vrrpd(lan, 1, instance(prio=150, vips=vips, extra="  use_vmac"))
+    b = vrrpd(lan, 2, instance(prio=100, vips=vips, extra="  use_vmac"))
+    only_holder(lan, 1, vip)
+    assert vip in lan.addrs(1, dev)
+    link = lan.exec(1, ["ip", "link", "show", dev]).stdout
+    assert vmac in link, link
+    af = "AF_INET" if family == "ipv4" else "AF_INET6"
+    lan.exec(3, ["/usr/bin/python3", "-c",
+                 "import socket; socket.socket(socket.%s, socket.SOCK_DGRAM)"
+                 ".sendto(b'x', ('%s', 9))" % (af, vip)])
+    neigh = lambda: lan.exec(3, ["ip", "neigh", "show", vip, "dev", "eth0"]).stdout
+    assert wait_until(lambda: vmac in neigh(), 5), neigh()
+    dump = lan.exec(3, ["timeout", "10", "tcpdump", "-n", "-e", "-c", "2", "-i",
+                        "eth0", "ip proto 112" if family == "ipv4" else "ip6 proto 112"],
+                    check=False)
+    assert vmac in dump.stdout, dump.stdout       # adverts leave from the VMAC
+    stop_clean(a)
+    only_holder(lan, 2, vip)
+    assert dev not in lan.exec(1, ["ip", "link", "show"]).stdout   # removed
+    assert vmac in neigh()
+    stop_clean(b)
+
+
 def test_vrrp_every_keyword_is_documented_with_its_status():
     out = subprocess.run([VRRPD, "-K"], capture_output=True, text=True, check=True).stdout
     with open(os.path.join(HERE, "..", "..", "docs", "vrrpd.md")) as f:
@@ -444,3 +486,65 @@ def test_vrrp_example_configs_are_valid():
         p = subprocess.run([VRRPD, "-t", "-f", path], capture_output=True,
                            text=True, timeout=20)
         assert p.returncode == 0, p.stderr
+
+
+def test_vrrp_daemon_mode_writes_pid_files(lans):
+    """Without -n vrrpd detaches; -p and -r get the daemon's pid, which a
+    SIGTERM stops (removing its VIPs and both files)."""
+    lan = lans(1)
+    pid_file = os.path.join(lan.dir, "d.pid")
+    vpid_file = os.path.join(lan.dir, "d.vpid")
+    conf = lan.write("d.conf", instance(prio=255))
+    p = lan.exec(1, [VRRPD, "-f", conf, "-p", pid_file, "-r", vpid_file], check=False)
+    assert p.returncode == 0, p.stderr
+    assert wait_until(lambda: os.path.exists(vpid_file), 10)
+    with open(pid_file) as f:
+        pid = int(f.read())
+    try:
+        assert wait_until(lambda: lan.has(1, VIP), 10)     # owner: master at once
+        with open(vpid_file) as f:
+            assert int(f.read()) == pid
+    finally:
+        os.kill(pid, signal.SIGTERM)
+    assert wait_until(lambda: not os.path.exists("/proc/%d" % pid) or
+                      open("/proc/%d/stat" % pid).read().split()[2] == "Z", 10)
+    assert not lan.has(1, VIP)
+    assert not os.path.exists(pid_file)
+
+
+def test_vrrp_track_file_value_moves_vip(lans):
+    lan = lans(2)
+    path = os.path.join(lan.dir, "weight")
+    conf = """vrrp_track_file tf {
+  file "%s"
+  weight 1
+  init_file 0
+}
+""" % path
+    a = vrrpd(lan, 1, conf + instance(prio=150, extra="  track_file {\n    tf\n  }"))
+    b = vrrpd(lan, 2, instance(prio=100))
+    only_holder(lan, 1)
+    with open(path, "w") as f:        # 150 - 100: below the backup
+        f.write("-100\n")
+    only_holder(lan, 2)
+    assert a.wait_log("VRRP_Track_File(tf) value -100", 5)
+    with open(path, "w") as f:
+        f.write("0\n")
+    only_holder(lan, 1)
+    stop_clean(a)
+    stop_clean(b)
+
+
+def test_vrrp_v3_checksum_forms_are_both_accepted(lans):
+    """One router sums the VRRPv3/IPv4 message alone (v3_checksum_as_v2,
+    RFC 9568's form), the other the pseudo-header too (keepalived's
+    default): each accepts the other's adverts."""
+    lan = lans(2)
+    a = vrrpd(lan, 1, "global_defs {\n  v3_checksum_as_v2\n}\n" + instance(prio=150))
+    b = vrrpd(lan, 2, instance(prio=100))
+    only_holder(lan, 1)
+    time.sleep(0.5)
+    only_holder(lan, 1, timeout=1)
+    stop_clean(a)                       # b takes over: it heard a's priority 0
+    only_holder(lan, 2)
+    stop_clean(b)                       # no checksum_errors on either side

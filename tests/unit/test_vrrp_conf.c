@@ -131,12 +131,13 @@ static void test_defaults_and_v3(void **state)
 		" vrrp_down_timer_adverts 5\n"
 		" vrrp_min_garp\n vrrp_garp_master_repeat 3\n"
 		" vrrp_startup_delay 5.5\n"
+		" vrrp_garp_lower_prio_repeat 2\n"
 		" vrrp_notify_fifo /run/vrrp.fifo nobody nogroup\n"
 		" vrrp_notify_fifo_script \"/usr/bin/reader -x\"\n}\n"
 		"vrrp_instance V6 {\n interface eth0\n virtual_router_id 7\n"
 		" advert_int 0.05\n virtual_ipaddress {\n"
 		"  2001:db8::1/64 dev eth1 scope link label x\n"
-		"  fe80::1\n }\n nopreempt\n preempt_delay 2.5\n}\n", 1, &ms);
+		"  fe80::1\n }\n nopreempt\n preempt_delay 2.5\n use_vmac\n}\n", 1, &ms);
 	const struct vrrp_conf_instance *vi;
 
 	assert_non_null(c);
@@ -152,6 +153,8 @@ static void test_defaults_and_v3(void **state)
 	assert_int_equal(vi->vips[0].scope, RT_SCOPE_LINK);
 	assert_int_equal(vi->vips[1].prefix, 128);
 	assert_int_equal(vi->nopreempt, 1);
+	assert_int_equal(vi->use_vmac, 1);
+	assert_string_equal(vi->vmac_name, "vrrp6.7");
 	assert_int_equal(vi->preempt_delay_ms, 2500);
 	assert_int_equal(vi->down_timer_adverts, 5);
 	assert_string_equal(c->global.fifo[VRRP_CONF_FIFO_VRRP].path, "/run/vrrp.fifo");
@@ -164,6 +167,9 @@ static void test_defaults_and_v3(void **state)
 	assert_int_equal(c->global.garp_delay_s, 0);
 	assert_int_equal(c->global.garp_repeat, 3);
 	assert_int_equal(c->global.startup_delay_ms, 5500);
+	assert_int_equal(c->global.garp_lower_repeat, 2);
+	assert_int_equal(c->global.garp_lower_delay_s, -1);
+	assert_int_equal(vi->garp_lower_repeat, -1);
 	vrrp_conf_free(c);
 }
 
@@ -186,7 +192,7 @@ static void test_errors_have_lines(void **state)
 		"  192.0.2.1/33\n"			/* 15 */
 		"  192.0.2.2 scope galaxy\n"		/* 16 */
 		" }\n"
-		" use_vmac\n"				/* 18 */
+		" no_accept\n"				/* 18 */
 		" frobnicate\n"				/* 19 */
 		"}\n", 1, &ms);
 
@@ -200,7 +206,7 @@ static void test_errors_have_lines(void **state)
 	assert_non_null(strstr(ms.text, "t.conf:14: virtual_ipaddress: '192.0.2.300/24'"));
 	assert_non_null(strstr(ms.text, "t.conf:15: virtual_ipaddress: '192.0.2.1/33'"));
 	assert_non_null(strstr(ms.text, "t.conf:16: virtual_ipaddress: unknown scope"));
-	assert_non_null(strstr(ms.text, "t.conf:18: use_vmac: not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:18: no_accept: not supported yet"));
 	assert_non_null(strstr(ms.text, "E t.conf:19: unknown keyword 'frobnicate'"));
 	/* the mail addresses inside the refused block are not reported */
 	assert_null(strstr(ms.text, "a@b"));
