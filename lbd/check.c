@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +195,7 @@ void check_observe_trip(struct server *srv, unsigned count, const char *last)
 static void check_io_cb(struct ev_loop *loop, ev_io *io, int revents);
 static void check_timer_cb(struct ev_loop *loop, ev_timer *t, int revents);
 static void check_io_want(struct check *c, int events);
+static void check_connected(struct check *c);
 
 /* The wait before the next run: inter when stable, fastinter while going
  * up or down, downinter when down; +/- spread-checks percent. */
@@ -446,6 +448,16 @@ static void check_open(struct check *c, unsigned port)
 		return;
 	}
 	ev_io_set(&c->io, c->fd, EV_WRITE);
+	{
+		/* on loopback and nearby hosts the handshake is often over by
+		 * now: go on at once, sparing a poller round trip per check */
+		struct pollfd pfd = { c->fd, POLLOUT, 0 };
+
+		if (poll(&pfd, 1, 0) == 1) {
+			check_connected(c);
+			return;
+		}
+	}
 	ev_io_start(c->w->loop, &c->io);
 }
 
