@@ -38,6 +38,29 @@ void srv_log(struct server *srv, int level, const char *fmt, ...)
 			  lbd.pid, line, (size_t)n);
 }
 
+static struct {
+	srv_watch_fn fn;
+	void *arg;
+} srv_watchers[SRV_WATCH_MAX];
+
+int srv_watch_add(srv_watch_fn fn, void *arg)
+{
+	for (int i = 0; i < SRV_WATCH_MAX; i++)
+		if (!srv_watchers[i].fn) {
+			srv_watchers[i].fn = fn;
+			srv_watchers[i].arg = arg;
+			return 0;
+		}
+	return -1;
+}
+
+void srv_watch_del(srv_watch_fn fn, void *arg)
+{
+	for (int i = 0; i < SRV_WATCH_MAX; i++)
+		if (srv_watchers[i].fn == fn && srv_watchers[i].arg == arg)
+			srv_watchers[i].fn = NULL;
+}
+
 static enum srv_state srv_effective(const struct server *srv)
 {
 	if (srv->admin & SRV_ADMF_MAINT)
@@ -149,6 +172,9 @@ static void srv_apply(struct server *srv, enum srv_state old, const char *why,
 	}
 	be->last_change = now;
 	srv_shutdown_sessions(srv, st);
+	for (int i = 0; i < SRV_WATCH_MAX; i++)
+		if (srv_watchers[i].fn)
+			srv_watchers[i].fn(srv, old, st, srv_watchers[i].arg);
 }
 
 void srv_set_oper(struct server *srv, int up, const char *reason)

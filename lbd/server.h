@@ -27,6 +27,20 @@ void srv_log(struct server *srv, int level, const char *fmt, ...)
  * weight, check intervals' defaults, balancing node. */
 void srv_init(struct server *s);
 
+/* Subscribers to state changes (the runtime API's event stream and
+ * vrrpd's tracking build on it): fn runs after every change of a server's
+ * effective state, on the thread that made it (the first worker for
+ * checks and the runtime API), with the backend's usable server counts
+ * already updated (srv->be->srv_act, srv_bck). At most SRV_WATCH_MAX. */
+#define SRV_WATCH_MAX	8
+enum srv_state;
+typedef void (*srv_watch_fn)(struct server *srv, enum srv_state old,
+			     enum srv_state now, void *arg);
+
+/* 0, or -1 when the table is full. */
+int srv_watch_add(srv_watch_fn fn, void *arg);
+void srv_watch_del(srv_watch_fn fn, void *arg);
+
 /* Seconds spent DOWN so far (closed periods and the current one). */
 unsigned long long srv_downtime(const struct server *srv);
 

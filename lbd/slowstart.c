@@ -46,12 +46,13 @@ static void slowstart_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 
 int slowstart_begin(struct server *srv)
 {
-	struct ev_loop *loop = lbd.workers[0].loop;
+	struct ev_loop *loop;
 	struct srv_ramp *r = srv->ramp;
 	double step = srv->slowstart / 1000.0 / SLOWSTART_STEPS;
 
-	if (!srv->slowstart)
+	if (!srv->slowstart || !lbd.workers)	/* no loop: nothing runs yet */
 		return 0;
+	loop = lbd.workers[0].loop;
 	if (!r) {
 		r = calloc(1, sizeof(*r));
 		if (!r)
