@@ -62,7 +62,7 @@ static struct vrrp_conf *load(const char *text, int check, struct msgs *ms)
 
 static const char *seed =
 	"vrrp_script chk_haproxy {\n"
-	"script \"/usr/bin/killall -0 haproxy\"\n"
+	"script \"/usr/bin/test -S /run/lbd/admin.sock\"\n"
 	"interval 2\n"
 	"weight 2\n"
 	"}\n"
@@ -115,7 +115,7 @@ static void test_seed(void **state)
 	assert_string_equal(vi->notify_master, "/usr/local/bin/notify_master.sh");
 	s = vrrp_conf_script(c, "chk_haproxy");
 	assert_non_null(s);
-	assert_string_equal(s->script, "/usr/bin/killall -0 haproxy");
+	assert_string_equal(s->script, "/usr/bin/test -S /run/lbd/admin.sock");
 	assert_int_equal(s->interval_ms, 2000);
 	assert_int_equal(s->timeout_ms, 2000);
 	assert_int_equal(s->weight, 2);
