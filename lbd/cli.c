@@ -857,22 +857,13 @@ static unsigned cli_hchk_status(const struct check_view *v)
 	return map[v->status];
 }
 
+/* "-" for a server address that is not IP, as the state file has it. */
 static void cli_addr_str(const struct sockaddr_storage *ss, char *ip, size_t len,
 			 unsigned *port)
 {
-	*port = 0;
-	snprintf(ip, len, "-");
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
-
-		inet_ntop(AF_INET, &a->sin_addr, ip, (socklen_t)len);
-		*port = ntohs(a->sin_port);
-	} else if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
-
-		inet_ntop(AF_INET6, &a->sin6_addr, ip, (socklen_t)len);
-		*port = ntohs(a->sin6_port);
-	}
+	*port = sockaddr_ip_port((const struct sockaddr *)ss, ip, len);
+	if (!ip[0])
+		snprintf(ip, len, "-");
 }
 
 static void cmd_show_servers_state(struct cli_ctx *x, int argc, char **argv)
@@ -1444,18 +1435,12 @@ struct cli_gather {
 
 static void cli_sess_line(struct sbuf *out, struct session *s, int all)
 {
-	char src[INET6_ADDRSTRLEN + 8] = "?";
-	char ip[INET6_ADDRSTRLEN] = "";
+	char src[INET6_ADDRSTRLEN + 8], ip[INET6_ADDRSTRLEN];
 	double age = ev_now(s->w->loop) - s->t_accept;
 	const char *proto = s->cli_addr.sa.sa_family == AF_INET6 ? "tcpv6" : "tcpv4";
+	unsigned port = sockaddr_ip_port(&s->cli_addr.sa, ip, sizeof(ip));
 
-	if (s->cli_addr.sa.sa_family == AF_INET) {
-		inet_ntop(AF_INET, &s->cli_addr.in4.sin_addr, ip, sizeof(ip));
-		snprintf(src, sizeof(src), "%s:%u", ip, ntohs(s->cli_addr.in4.sin_port));
-	} else if (s->cli_addr.sa.sa_family == AF_INET6) {
-		inet_ntop(AF_INET6, &s->cli_addr.in6.sin6_addr, ip, sizeof(ip));
-		snprintf(src, sizeof(src), "%s:%u", ip, ntohs(s->cli_addr.in6.sin6_port));
-	}
+	snprintf(src, sizeof(src), "%s:%u", ip[0] ? ip : "?", port);
 	if (!all) {
 		sbuf_printf(out, "%p: proto=%s src=%s fe=%s be=%s srv=%s ts=00 epoch=0 "
 			    "age=%lds calls=0 rate=0 cpu=0 lat=0 rq[f=0h,i=%u,an=00h,rx=,"

@@ -34,17 +34,10 @@ static unsigned long long errsnap_events;
 
 static void errsnap_src(const struct session *s, char *out, size_t len)
 {
-	char ip[INET6_ADDRSTRLEN] = "?";
-	unsigned port = 0;
+	char ip[INET6_ADDRSTRLEN];
+	unsigned port = sockaddr_ip_port(&s->cli_addr.sa, ip, sizeof(ip));
 
-	if (s->cli_addr.sa.sa_family == AF_INET) {
-		inet_ntop(AF_INET, &s->cli_addr.in4.sin_addr, ip, sizeof(ip));
-		port = ntohs(s->cli_addr.in4.sin_port);
-	} else if (s->cli_addr.sa.sa_family == AF_INET6) {
-		inet_ntop(AF_INET6, &s->cli_addr.in6.sin6_addr, ip, sizeof(ip));
-		port = ntohs(s->cli_addr.in6.sin6_port);
-	}
-	snprintf(out, len, "%s:%u", ip, port);
+	snprintf(out, len, "%s:%u", ip[0] ? ip : "?", port);
 }
 
 void errsnap_capture(struct session *s, int is_resp, const char *buf, size_t len,

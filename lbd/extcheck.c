@@ -61,20 +61,9 @@ int extchk_cfg_finish(struct cfg_ctx *ctx, struct proxy *be)
 static void extchk_addr(const struct sockaddr_storage *sa, char *addr,
 			size_t alen, char *port, size_t plen, unsigned port_override)
 {
-	unsigned p = 0;
+	unsigned p = sockaddr_ip_port((const struct sockaddr *)sa, addr, alen);
 
-	addr[0] = port[0] = '\0';
-	if (sa->ss_family == AF_INET) {
-		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
-
-		inet_ntop(AF_INET, &s4->sin_addr, addr, (socklen_t)alen);
-		p = ntohs(s4->sin_port);
-	} else if (sa->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
-
-		inet_ntop(AF_INET6, &s6->sin6_addr, addr, (socklen_t)alen);
-		p = ntohs(s6->sin6_port);
-	}
+	port[0] = '\0';
 	if (port_override)
 		p = port_override;
 	if (addr[0] && p)

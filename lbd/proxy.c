@@ -2,6 +2,7 @@
  * proxy.c - lifetime of the configuration model: lookups, defaults
  * inheritance, freeing, and the runtime recount of usable servers.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,25 @@ const char *const srv_state_names[SRV_ST_COUNT] = { "UP", "DOWN", "MAINT",
 	"DRAIN" };
 const char *const srv_on_error_names[SRV_ONERR_COUNT] = { "fastinter",
 	"fail-check", "sudden-death", "mark-down" };
+
+unsigned sockaddr_ip_port(const struct sockaddr *sa, char *ip, size_t len)
+{
+	if (len)
+		ip[0] = '\0';
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *a = (const struct sockaddr_in *)(const void *)sa;
+
+		inet_ntop(AF_INET, &a->sin_addr, ip, (socklen_t)len);
+		return ntohs(a->sin_port);
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)(const void *)sa;
+
+		inet_ntop(AF_INET6, &a->sin6_addr, ip, (socklen_t)len);
+		return ntohs(a->sin6_port);
+	}
+	return 0;
+}
 
 struct proxy *proxy_find(const struct lbd_conf *conf, const char *name,
 			 unsigned cap)

@@ -342,6 +342,10 @@ struct lbd_conf {
 	unsigned nproxies;
 };
 
+/* The IP of an IPv4 or IPv6 socket address as text into ip ("" for any
+ * other family); returns its port (0 if none). */
+unsigned sockaddr_ip_port(const struct sockaddr *sa, char *ip, size_t len);
+
 /* Look a proxy up by name with the capability wanted; NULL if none. */
 struct proxy *proxy_find(const struct lbd_conf *conf, const char *name,
 			 unsigned cap);

@@ -395,24 +395,10 @@ const char *stats_srv_status(const struct server *sv, char *buf, size_t len)
 
 static void stats_addr(const struct server *sv, char *out, size_t len)
 {
-	char ip[INET6_ADDRSTRLEN] = "";
-	unsigned port = 0;
+	char ip[INET6_ADDRSTRLEN];
+	unsigned port = sockaddr_ip_port((const struct sockaddr *)&sv->addr, ip, sizeof(ip));
 
-	if (sv->addr.ss_family == AF_INET6) {
-		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&sv->addr;
-
-		inet_ntop(AF_INET6, &a->sin6_addr, ip, sizeof(ip));
-		port = ntohs(a->sin6_port);
-		snprintf(out, len, "[%s]:%u", ip, port);
-		return;
-	}
-	if (sv->addr.ss_family == AF_INET) {
-		const struct sockaddr_in *a = (const struct sockaddr_in *)&sv->addr;
-
-		inet_ntop(AF_INET, &a->sin_addr, ip, sizeof(ip));
-		port = ntohs(a->sin_port);
-	}
-	snprintf(out, len, "%s:%u", ip, port);
+	snprintf(out, len, sv->addr.ss_family == AF_INET6 ? "[%s]:%u" : "%s:%u", ip, port);
 }
 
 static void stats_check(struct stats_row *r, const struct server *sv, int agent)

@@ -493,14 +493,6 @@ static void stream_save_reqline(struct session *s, const char *buf,
 	s->t->reqline_len = (unsigned)len;
 }
 
-static void stream_addr_str(const union sess_addr *a, char *out, size_t len)
-{
-	if (a->sa.sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &a->in6.sin6_addr, out, (socklen_t)len);
-	else
-		inet_ntop(AF_INET, &a->in4.sin_addr, out, (socklen_t)len);
-}
-
 /* Decide the connection semantics of the request. */
 static enum hhead_conn stream_req_conn(struct session *s, const struct http1_msg *m)
 {
@@ -551,7 +543,7 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 	CNT_ADD(s->t->be->be_cnt, cum_req, 1);
 	o.conn = stream_req_conn(s, m);
 	if ((s->fe->options | s->t->be->options) & PR_O_FORWARDFOR) {
-		stream_addr_str(&s->cli_addr, xff, sizeof(xff));
+		sockaddr_ip_port(&s->cli_addr.sa, xff, sizeof(xff));
 		o.xff_name = s->t->be->fwdfor_hdr ? s->t->be->fwdfor_hdr :
 			     s->fe->fwdfor_hdr ? s->fe->fwdfor_hdr : "X-Forwarded-For";
 		o.xff_value = xff;
