@@ -323,17 +323,35 @@ static const char *pm_chk_state(const struct stats_row *r)
 	return strcmp(s, "L7OK") == 0 ? "L7OK" : s;
 }
 
-/* One metric line (or its state/code lines) for a row. */
-static void pm_row(struct sbuf *o, const char *kind, const struct pmetric *m,
-		   const struct stats_row *r, const struct proxy *px,
-		   const struct server *sv)
-{
-	const char *svname = sv ? sv->id : NULL;
+/* An object of a kind with its "show stat" row, filled once per scrape. */
+struct pm_obj {
+	struct proxy *px;
+	struct server *sv;		/* servers only */
+	struct stats_row row;
+};
 
-	if ((m->flags & PM_HTTP) && px->mode != PR_MODE_HTTP)
+struct pm_set {
+	const char *kind;		/* "frontend", "backend", "server" */
+	const struct pmetric *metrics;
+	size_t nmetrics;
+	struct pm_obj *objs;
+	size_t n;
+	int no_maint;			/* skip servers in maintenance */
+};
+
+/* One metric's lines for one object. */
+static void pm_row(struct sbuf *o, const struct pm_set *set, const struct pmetric *m,
+		   const struct pm_obj *ob, int k)
+{
+	const struct stats_row *r = &ob->row;
+	const char *svname = ob->sv ? ob->sv->id : NULL;
+
+	if (m->flags & PM_CODES) {
+		pm_labels(o, set->kind, m, ob->px->id, svname);
+		sbuf_printf(o, ",code=\"%s\"} ", codes[k]);
+		pm_value(o, &r->f[ST_HRSP_1XX + k], 0);
 		return;
-	if ((m->flags & PM_CHECK) && r->f[ST_CHECK_STATUS].type == FF_EMPTY)
-		return;
+	}
 	if (m->flags & PM_STATE) {
 		const char *st = r->type == STATS_TYPE_SV ? pm_srv_state(r) :
 				 strcmp(r->f[ST_STATUS].u.str, "DOWN") == 0 ||
@@ -341,7 +359,7 @@ static void pm_row(struct sbuf *o, const char *kind, const struct pmetric *m,
 		size_t n = r->type == STATS_TYPE_SV ? N(sv_states) : 2;
 
 		for (size_t i = 0; i < n; i++) {
-			pm_labels(o, kind, m, px->id, svname);
+			pm_labels(o, set->kind, m, ob->px->id, svname);
 			sbuf_printf(o, ",state=\"%s\"} %d\n", sv_states[i],
 				    strcmp(sv_states[i], st) == 0);
 		}
@@ -351,74 +369,68 @@ static void pm_row(struct sbuf *o, const char *kind, const struct pmetric *m,
 		const char *st = pm_chk_state(r);
 
 		for (size_t i = 0; i < N(ck_states); i++) {
-			pm_labels(o, kind, m, px->id, svname);
+			pm_labels(o, set->kind, m, ob->px->id, svname);
 			sbuf_printf(o, ",state=\"%s\"} %d\n", ck_states[i],
 				    strcmp(ck_states[i], st) == 0);
 		}
 		return;
 	}
-	pm_labels(o, kind, m, px->id, svname);
+	pm_labels(o, set->kind, m, ob->px->id, svname);
 	sbuf_puts(o, "} ");
 	pm_value(o, &r->f[m->col], m->flags);
 }
 
-/* HTTP status classes: every proxy for 1xx, then for 2xx... */
-static void pm_codes(struct sbuf *o, const char *kind, const struct pmetric *m,
-		     unsigned cap, int no_maint)
-{
-	struct stats_row *r = malloc(sizeof(*r));
-
-	if (!r)
-		return;
-	for (int k = 0; k < 6; k++)
-		for (struct proxy *px = lbd.conf->proxies; px; px = px->next) {
-			if (!(px->cap & cap) || px->mode != PR_MODE_HTTP)
-				continue;
-			if (cap == PR_CAP_FE) {
-				stats_fill_fe(px, r);
-				pm_labels(o, kind, m, px->id, NULL);
-				sbuf_printf(o, ",code=\"%s\"} ", codes[k]);
-				pm_value(o, &r->f[ST_HRSP_1XX + k], 0);
-			} else if (!strcmp(kind, "backend")) {
-				stats_fill_be(px, r);
-				pm_labels(o, kind, m, px->id, NULL);
-				sbuf_printf(o, ",code=\"%s\"} ", codes[k]);
-				pm_value(o, &r->f[ST_HRSP_1XX + k], 0);
-			} else {
-				for (struct server *sv = px->servers; sv; sv = sv->next) {
-					if (no_maint && sv->state == SRV_ST_MAINT)
-						continue;
-					stats_fill_sv(sv, r);
-					pm_labels(o, kind, m, px->id, sv->id);
-					sbuf_printf(o, ",code=\"%s\"} ", codes[k]);
-					pm_value(o, &r->f[ST_HRSP_1XX + k], 0);
-				}
-			}
-		}
-	free(r);
-}
-
-/* Servers of a backend counted per state or per check status. */
-static void pm_agg(struct sbuf *o, const struct pmetric *m, struct proxy *be,
-		   struct stats_row *r)
+/* A backend's servers counted per state or per check status. */
+static void pm_agg(struct sbuf *o, const struct pmetric *m, const struct pm_obj *be,
+		   const struct pm_set *servers)
 {
 	int check = (m->flags & PM_AGG_CK) != 0;
 	const char *const *names = check ? ck_states : sv_states;
 	size_t n = check ? N(ck_states) : N(sv_states);
 	unsigned count[16] = { 0 };
 
-	for (struct server *sv = be->servers; sv; sv = sv->next) {
+	for (size_t j = 0; j < servers->n; j++) {
+		const struct pm_obj *sv = &servers->objs[j];
 		const char *st;
 
-		stats_fill_sv(sv, r);
-		st = check ? pm_chk_state(r) : pm_srv_state(r);
+		if (sv->px != be->px)
+			continue;
+		st = check ? pm_chk_state(&sv->row) : pm_srv_state(&sv->row);
 		for (size_t i = 0; i < n; i++)
 			if (strcmp(names[i], st) == 0)
 				count[i]++;
 	}
 	for (size_t i = 0; i < n; i++) {
-		pm_labels(o, "backend", m, be->id, NULL);
+		pm_labels(o, "backend", m, be->px->id, NULL);
 		sbuf_printf(o, ",state=\"%s\"} %u\n", names[i], count[i]);
+	}
+}
+
+/* Every metric of a kind: its head, then each object (for the status
+ * classes, every object for 1xx, then for 2xx...). */
+static void pm_set_dump(struct sbuf *o, const struct pm_set *set, const struct pm_set *servers)
+{
+	for (size_t i = 0; i < set->nmetrics; i++) {
+		const struct pmetric *m = &set->metrics[i];
+		int rounds = m->flags & PM_CODES ? 6 : 1;
+
+		pm_head(o, set->kind, m);
+		for (int k = 0; k < rounds; k++)
+			for (size_t j = 0; j < set->n; j++) {
+				const struct pm_obj *ob = &set->objs[j];
+
+				if ((m->flags & PM_HTTP) && ob->px->mode != PR_MODE_HTTP)
+					continue;
+				if (set->no_maint && ob->sv && ob->sv->state == SRV_ST_MAINT)
+					continue;
+				if ((m->flags & PM_CHECK) &&
+				    ob->row.f[ST_CHECK_STATUS].type == FF_EMPTY)
+					continue;
+				if (m->flags & (PM_AGG_SV | PM_AGG_CK))
+					pm_agg(o, m, ob, servers);
+				else
+					pm_row(o, set, m, ob, k);
+			}
 	}
 }
 
@@ -443,66 +455,57 @@ static void pm_process_dump(struct sbuf *o)
 
 int prom_dump(struct sbuf *o, unsigned scopes, int no_maint)
 {
-	struct stats_row *r = malloc(sizeof(*r));
+	struct pm_set fe = { "frontend", pm_frontend, N(pm_frontend), NULL, 0, 0 };
+	struct pm_set be = { "backend", pm_backend, N(pm_backend), NULL, 0, 0 };
+	struct pm_set sv = { "server", pm_server, N(pm_server), NULL, 0, 0 };
+	size_t nfe = 0, nbe = 0, nsv = 0;
+	int rc = 0;
 
-	if (!r)
-		return -1;
+	for (struct proxy *px = lbd.conf->proxies; px; px = px->next) {
+		nfe += !!(px->cap & PR_CAP_FE);
+		nbe += !!(px->cap & PR_CAP_BE);
+		for (struct server *s = (px->cap & PR_CAP_BE) ? px->servers : NULL; s; s = s->next)
+			nsv++;
+	}
+	/* each row is filled once, however many metrics read it */
+	fe.objs = calloc(nfe ? nfe : 1, sizeof(*fe.objs));
+	be.objs = calloc(nbe ? nbe : 1, sizeof(*be.objs));
+	sv.objs = calloc(nsv ? nsv : 1, sizeof(*sv.objs));
+	if (!fe.objs || !be.objs || !sv.objs) {
+		rc = -1;
+		goto out;
+	}
+	for (struct proxy *px = lbd.conf->proxies; px; px = px->next) {
+		if (px->cap & PR_CAP_FE) {
+			fe.objs[fe.n].px = px;
+			stats_fill_fe(px, &fe.objs[fe.n++].row);
+		}
+		if (!(px->cap & PR_CAP_BE))
+			continue;
+		be.objs[be.n].px = px;
+		stats_fill_be(px, &be.objs[be.n++].row);
+		for (struct server *s = px->servers; s; s = s->next) {
+			sv.objs[sv.n].px = px;
+			sv.objs[sv.n].sv = s;
+			stats_fill_sv(s, &sv.objs[sv.n++].row);
+		}
+	}
 	if (scopes & PROM_SCOPE_GLOBAL)
 		pm_process_dump(o);
-	for (size_t i = 0; (scopes & PROM_SCOPE_FRONTEND) && i < N(pm_frontend); i++) {
-		const struct pmetric *m = &pm_frontend[i];
-
-		pm_head(o, "frontend", m);
-		if (m->flags & PM_CODES) {
-			pm_codes(o, "frontend", m, PR_CAP_FE, 0);
-			continue;
-		}
-		for (struct proxy *px = lbd.conf->proxies; px; px = px->next)
-			if (px->cap & PR_CAP_FE) {
-				stats_fill_fe(px, r);
-				pm_row(o, "frontend", m, r, px, NULL);
-			}
+	if (scopes & PROM_SCOPE_FRONTEND)
+		pm_set_dump(o, &fe, &sv);
+	if (scopes & PROM_SCOPE_BACKEND)
+		pm_set_dump(o, &be, &sv);
+	if (scopes & PROM_SCOPE_SERVER) {
+		sv.no_maint = no_maint;
+		pm_set_dump(o, &sv, &sv);
 	}
-	for (size_t i = 0; (scopes & PROM_SCOPE_BACKEND) && i < N(pm_backend); i++) {
-		const struct pmetric *m = &pm_backend[i];
-
-		pm_head(o, "backend", m);
-		if (m->flags & PM_CODES) {
-			pm_codes(o, "backend", m, PR_CAP_BE, 0);
-			continue;
-		}
-		for (struct proxy *px = lbd.conf->proxies; px; px = px->next) {
-			if (!(px->cap & PR_CAP_BE))
-				continue;
-			if (m->flags & (PM_AGG_SV | PM_AGG_CK)) {
-				pm_agg(o, m, px, r);
-				continue;
-			}
-			stats_fill_be(px, r);
-			pm_row(o, "backend", m, r, px, NULL);
-		}
-	}
-	for (size_t i = 0; (scopes & PROM_SCOPE_SERVER) && i < N(pm_server); i++) {
-		const struct pmetric *m = &pm_server[i];
-
-		pm_head(o, "server", m);
-		if (m->flags & PM_CODES) {
-			pm_codes(o, "server", m, PR_CAP_BE, no_maint);
-			continue;
-		}
-		for (struct proxy *px = lbd.conf->proxies; px; px = px->next) {
-			if (!(px->cap & PR_CAP_BE))
-				continue;
-			for (struct server *sv = px->servers; sv; sv = sv->next) {
-				if (no_maint && sv->state == SRV_ST_MAINT)
-					continue;
-				stats_fill_sv(sv, r);
-				pm_row(o, "server", m, r, px, sv);
-			}
-		}
-	}
-	free(r);
-	return o->err ? -1 : 0;
+	rc = o->err ? -1 : 0;
+out:
+	free(fe.objs);
+	free(be.objs);
+	free(sv.objs);
+	return rc;
 }
 
 int prom_parse_query(const char *q, unsigned *scopes, int *no_maint)
