@@ -440,7 +440,6 @@ static void srv_defaults(struct server *srv)
 	srv->inter = 2000;
 	srv->rise = 2;
 	srv->fall = 3;
-	srv->agent_pct = 100;
 	srv->ss_pct = 100;
 	srv->error_limit = 10;
 	srv->on_error = SRV_ONERR_FAIL_CHECK;

@@ -991,10 +991,9 @@ static void cli_set_addr(struct cli_ctx *x, struct server *sv, int argc, char **
 {
 	struct sockaddr_storage ss;
 	char old[INET6_ADDRSTRLEN + 1], neu[INET6_ADDRSTRLEN + 1];
-	unsigned oport, nport, len = 0;
+	unsigned oport, nport;
 	unsigned long port = 0;
-	int has_port = 0, port_set = 0;
-	char err[128];
+	int port_set = 0;
 
 	if (argc < 5) {
 		OUT(x, "set server <b>/<s> addr requires an address and optionally a port.\n");
@@ -1018,9 +1017,6 @@ static void cli_set_addr(struct cli_ctx *x, struct server *sv, int argc, char **
 		OUT(x, "Invalid addr '%s' by 'stats socket command'\n", argv[4]);
 		return;
 	}
-	(void)has_port;
-	(void)len;
-	(void)err;
 	cli_addr_str(&sv->addr, old, sizeof(old), &oport);
 	nport = port_set ? (unsigned)port : oport;
 	if (ss.ss_family == AF_INET)
@@ -1061,14 +1057,7 @@ static void cmd_set_server(struct cli_ctx *x, int argc, char **argv)
 	if (!sv)
 		return;
 	if (strcmp(what, "state") == 0) {
-		if (v && strcmp(v, "ready") == 0)
-			srv_set_admin(sv, SRV_ADMF_MAINT | SRV_ADMF_FDRAIN, 0, NULL);
-		else if (v && strcmp(v, "drain") == 0) {
-			srv_set_admin(sv, SRV_ADMF_MAINT, 0, NULL);
-			srv_set_admin(sv, SRV_ADMF_FDRAIN, 1, NULL);
-		} else if (v && strcmp(v, "maint") == 0)
-			srv_set_admin(sv, SRV_ADMF_FMAINT, 1, NULL);
-		else
+		if (!v || srv_set_admin_state(sv, v) < 0)
 			OUT(x, "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n");
 	} else if (strcmp(what, "weight") == 0) {
 		if (cli_parse_weight(x, sv, v, &w) == 0)
@@ -1429,7 +1418,6 @@ struct cli_gather {
 	int all;
 	uintptr_t id;			/* one session (show sess <id>, shutdown session) */
 	unsigned found;
-	struct server *srv;
 	struct cli_conn *c;		/* NULL: fire and forget */
 };
 
@@ -1551,8 +1539,7 @@ static void cli_gather_done(struct worker *w, void *arg)
 }
 
 /* Start a command on every worker; 1 if the line is now suspended. */
-static int cli_gather_start(struct cli_ctx *x, int kind, int all, uintptr_t id,
-			    struct server *srv)
+static int cli_gather_start(struct cli_ctx *x, int kind, int all, uintptr_t id)
 {
 	struct cli_gather *g = calloc(1, sizeof(*g));
 
@@ -1564,7 +1551,6 @@ static int cli_gather_start(struct cli_ctx *x, int kind, int all, uintptr_t id,
 	g->kind = kind;
 	g->all = all;
 	g->id = id;
-	g->srv = srv;
 	g->pending = lbd.nworkers;
 	g->c = x->c;
 	if (!g->pending) {		/* no worker runs (tests, fuzzing) */
@@ -1608,7 +1594,7 @@ static int cmd_show_sess(struct cli_ctx *x, int argc, char **argv)
 	}
 	if (!x->c)
 		return 0;
-	return cli_gather_start(x, GATHER_SHOW_SESS, all || id, id, NULL);
+	return cli_gather_start(x, GATHER_SHOW_SESS, all || id, id);
 }
 
 static int cmd_shutdown_session(struct cli_ctx *x, int argc, char **argv)
@@ -1625,7 +1611,7 @@ static int cmd_shutdown_session(struct cli_ctx *x, int argc, char **argv)
 	}
 	if (!x->c)
 		return 0;
-	return cli_gather_start(x, GATHER_KILL_SESS, 0, id, NULL);
+	return cli_gather_start(x, GATHER_KILL_SESS, 0, id);
 }
 
 static void cmd_shutdown_sessions_server(struct cli_ctx *x, int argc, char **argv)

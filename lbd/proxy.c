@@ -232,7 +232,7 @@ void proxy_srv_recalc(struct proxy *be)
 
 	for (struct server *s = be->servers; s; s = s->next) {
 		int usable = s->state == SRV_ST_UP;
-		unsigned w = (unsigned)((unsigned long long)s->uweight * s->agent_pct / 100);
+		unsigned w = s->uweight;	/* the agent's N% and "set weight" set it */
 
 		/* slow start: a share of the weight, rounded up, never 0 */
 		if (dynamic && s->ss_pct < 100 && w)

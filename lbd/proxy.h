@@ -185,7 +185,6 @@ struct server {
 	char *agent_send;
 	struct sockaddr_storage agent_addr;
 	socklen_t agent_addrlen;	/* 0: the check address */
-	unsigned agent_pct;		/* weight percent set by the agent (100) */
 	struct check *agent;
 
 	/* lifecycle: slowstart.c, srv_kill.c, observe.c */

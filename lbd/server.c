@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "backend.h"
@@ -89,7 +90,7 @@ static void srv_shutdown_sessions(struct server *srv, enum srv_state st)
 	if (st == SRV_ST_DOWN && srv->on_marked_down == SRV_ON_SHUTDOWN_SESSIONS)
 		srv_sess_shutdown(srv, TERM_DOWN);
 	if (st != SRV_ST_UP || srv->on_marked_up != SRV_ON_SHUTDOWN_BACKUP_SESSIONS ||
-	    (srv->flags & SRV_F_BACKUP) || !srv->uweight || !srv->agent_pct)
+	    (srv->flags & SRV_F_BACKUP) || !srv->uweight)
 		return;
 	for (struct server *b = srv->be->servers; b; b = b->next)
 		if (b->flags & SRV_F_BACKUP)
@@ -199,6 +200,21 @@ void srv_set_admin(struct server *srv, unsigned bits, int on, const char *reason
 	if (srv->admin == prev)
 		return;
 	srv_apply(srv, old, "forced", reason);
+}
+
+int srv_set_admin_state(struct server *srv, const char *word)
+{
+	if (strcmp(word, "ready") == 0) {
+		srv_set_admin(srv, SRV_ADMF_MAINT | SRV_ADMF_FDRAIN, 0, NULL);
+	} else if (strcmp(word, "drain") == 0) {
+		srv_set_admin(srv, SRV_ADMF_MAINT, 0, NULL);
+		srv_set_admin(srv, SRV_ADMF_FDRAIN, 1, NULL);
+	} else if (strcmp(word, "maint") == 0) {
+		srv_set_admin(srv, SRV_ADMF_FMAINT, 1, NULL);
+	} else {
+		return -1;
+	}
+	return 0;
 }
 
 void srv_init(struct server *s)

@@ -18,6 +18,11 @@ void srv_set_oper(struct server *srv, int up, const char *reason);
  * the runtime API, else who asked (the agent's line). */
 void srv_set_admin(struct server *srv, unsigned bits, int on, const char *reason);
 
+/* The administrative states the runtime API and the stats page name:
+ * "ready" (out of maintenance and drain), "drain", "maint". 0, or -1 for
+ * another word (nothing changes). */
+int srv_set_admin_state(struct server *srv, const char *word);
+
 /* Log a server event in the daemon's log and its backend's log targets
  * (level: syslog severity). */
 void srv_log(struct server *srv, int level, const char *fmt, ...)

@@ -151,7 +151,6 @@ int svc_cfg_http_request(struct cfg_ctx *ctx, int argc, char **argv)
 {
 	struct svc_rule *r, **tail;
 	struct svc_conf *c;
-	int i = 3;
 
 	if (argc < 3 || strcmp(argv[1], "use-service") != 0 ||
 	    strcmp(argv[2], "prometheus-exporter") != 0) {
@@ -189,7 +188,6 @@ int svc_cfg_http_request(struct cfg_ctx *ctx, int argc, char **argv)
 				ok = 1;
 			}
 		}
-		(void)i;
 		if (!ok) {
 			cfg_err(ctx, "'http-request use-service': only the conditions "
 				"'{ path <p> }', '{ path_beg <p> }' and 'TRUE' are supported "

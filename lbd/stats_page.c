@@ -363,14 +363,9 @@ static void form_decode(char *s)
 
 static int admin_apply(struct server *sv, const char *action)
 {
-	if (strcmp(action, "ready") == 0)
-		srv_set_admin(sv, SRV_ADMF_MAINT | SRV_ADMF_FDRAIN, 0, NULL);
-	else if (strcmp(action, "drain") == 0) {
-		srv_set_admin(sv, SRV_ADMF_MAINT, 0, NULL);
-		srv_set_admin(sv, SRV_ADMF_FDRAIN, 1, NULL);
-	} else if (strcmp(action, "maint") == 0)
-		srv_set_admin(sv, SRV_ADMF_FMAINT, 1, NULL);
-	else if (strcmp(action, "dhlth") == 0 || strcmp(action, "ehlth") == 0)
+	if (srv_set_admin_state(sv, action) == 0)
+		return 0;
+	if (strcmp(action, "dhlth") == 0 || strcmp(action, "ehlth") == 0)
 		return check_set_enabled(sv, 0, action[0] == 'e');
 	else if (strcmp(action, "dagent") == 0 || strcmp(action, "eagent") == 0)
 		return check_set_enabled(sv, 1, action[0] == 'e');
