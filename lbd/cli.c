@@ -158,8 +158,12 @@ static int cli_cfg_socket(struct cfg_ctx *ctx, int argc, char **argv)
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (strcmp(k, "expose-fd") == 0 && v && strcmp(v, "listeners") == 0) {
-			/* the listeners are handed over with the master-worker
-			 * reloads; until then the option only marks the socket */
+			/* Debian's default haproxy.cfg has it: accepted, and
+			 * said plainly that nothing is handed over yet */
+			cfg_warn(ctx, "'stats socket ... expose-fd listeners': listening "
+				 "sockets are not passed to another process yet (that "
+				 "arrives with master-worker reloads); the socket works "
+				 "otherwise.");
 			l->expose_fd = 1;
 			i++;
 			continue;

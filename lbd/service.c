@@ -137,12 +137,10 @@ int svc_cfg_stats(struct cfg_ctx *ctx, int argc, char **argv)
 		c->show_legends = 1;
 	} else if (strcmp(k, "show-node") == 0) {
 		c->show_node = 1;
-	} else if (strcmp(k, "show-desc") == 0) {
-		c->show_desc = 1;
 	} else {
 		cfg_err(ctx, "'stats %s' is not supported yet (supported: enable, uri, "
 			"refresh, auth, realm, admin, hide-version, show-legends, "
-			"show-node, show-desc).", k);
+			"show-node; show-desc waits for 'description').", k);
 	}
 	return 0;
 }

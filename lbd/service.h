@@ -40,7 +40,7 @@ struct svc_conf {
 	char *stats_realm;
 	struct svc_auth *auth;
 	int stats_admin;		/* SVC_ADMIN_* */
-	int hide_version, show_legends, show_node, show_desc;
+	int hide_version, show_legends, show_node;
 	struct svc_rule *rules;
 };
 

@@ -216,16 +216,22 @@ static void *grow(struct parser *p, void *arr, size_t *n, size_t size,
 
 /* ---- generic setters ---- */
 
+/* The keyword's number within its bounds, or -1 after saying why. */
+static int get_num(struct parser *p, const struct kw *k, const char *arg, long *v)
+{
+	if (parse_long(arg, k->lo, k->hi, v) == 0)
+		return 0;
+	msg(p, 0, "%s: '%s' is not a number in %ld..%ld", k->name, arg, k->lo, k->hi);
+	return -1;
+}
+
 static int set_u8(struct parser *p, const struct kw *k, void *obj, int argc,
 		  char **argv)
 {
 	long v;
 
-	if (parse_long(argv[0], k->lo, k->hi, &v) != 0) {
-		msg(p, 0, "%s: '%s' is not a number in %ld..%ld", k->name,
-		    argv[0], k->lo, k->hi);
+	if (get_num(p, k, argv[0], &v) < 0)
 		return -1;
-	}
 	*(uint8_t *)((char *)obj + k->off) = (uint8_t)v;
 	return 0;
 }
@@ -235,11 +241,8 @@ static int set_u32(struct parser *p, const struct kw *k, void *obj, int argc,
 {
 	long v;
 
-	if (parse_long(argv[0], k->lo, k->hi, &v) != 0) {
-		msg(p, 0, "%s: '%s' is not a number in %ld..%ld", k->name,
-		    argv[0], k->lo, k->hi);
+	if (get_num(p, k, argv[0], &v) < 0)
 		return -1;
-	}
 	*(uint32_t *)((char *)obj + k->off) = (uint32_t)v;
 	return 0;
 }
@@ -249,11 +252,8 @@ static int set_i32(struct parser *p, const struct kw *k, void *obj, int argc,
 {
 	long v;
 
-	if (parse_long(argv[0], k->lo, k->hi, &v) != 0) {
-		msg(p, 0, "%s: '%s' is not a number in %ld..%ld", k->name,
-		    argv[0], k->lo, k->hi);
+	if (get_num(p, k, argv[0], &v) < 0)
 		return -1;
-	}
 	*(int32_t *)((char *)obj + k->off) = (int32_t)v;
 	return 0;
 }
