@@ -29,6 +29,7 @@
 #include "cfg_lex.h"
 #include "check.h"
 #include "errsnap.h"
+#include "events.h"
 #include "cli.h"
 #include "log.h"
 #include "proxy.h"
@@ -58,6 +59,8 @@ struct cli_conn {
 	int closing;			/* close once the output is sent */
 	int waiting;			/* a command runs on the other threads */
 	int refs;			/* gathers holding this connection */
+	int stream;			/* "subscribe": an event stream now */
+	unsigned long long hb_seq;
 	int dead;			/* closed; freed when refs drops to 0 */
 	char *rest;			/* the rest of a suspended line */
 	size_t inlen;
@@ -429,6 +432,8 @@ static void cli_close(struct cli_conn *c)
 
 static void cli_touch(struct cli_conn *c)
 {
+	if (c->stream)		/* the timer sends heartbeats */
+		return;
 	ev_timer_stop(cli_w->loop, &c->timer);
 	ev_timer_set(&c->timer, c->timeout, 0.);
 	ev_timer_start(cli_w->loop, &c->timer);
@@ -467,6 +472,8 @@ static void cli_flush(struct cli_conn *c)
 /* Run the complete lines received; returns once suspended or done. */
 static void cli_process(struct cli_conn *c)
 {
+	if (c->stream)		/* a subscriber only listens */
+		c->inlen = 0;
 	while (!c->waiting && !c->closing) {
 		char *nl = memchr(c->in, '\n', c->inlen);
 		size_t len;
@@ -555,7 +562,34 @@ static void cli_write_cb(struct ev_loop *loop, ev_io *io, int revents)
 
 static void cli_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
-	cli_close(t->data);
+	struct cli_conn *c = t->data;
+
+	if (!c->stream) {
+		cli_close(c);
+		return;
+	}
+	if (events_heartbeat(&c->out, c->hb_seq + 1))
+		c->hb_seq++;
+	cli_flush(c);
+}
+
+void cli_stream_send(const char *line, size_t len)
+{
+	struct cli_conn *c, *n;
+
+	for (c = cli_conns; c; c = n) {
+		n = c->next;
+		if (!c->stream)
+			continue;
+		/* a subscriber that stopped reading is dropped: it resyncs
+		 * from a full state when it reconnects */
+		if (c->out.len + len > CLI_OUT_MAX) {
+			cli_close(c);
+			continue;
+		}
+		sbuf_add(&c->out, line, len);
+		cli_flush(c);
+	}
 }
 
 static void cli_accept_cb(struct ev_loop *loop, ev_io *io, int revents)
@@ -600,6 +634,7 @@ static void cli_accept_cb(struct ev_loop *loop, ev_io *io, int revents)
 int cli_start(struct worker *w)
 {
 	cli_w = w;
+	events_start();
 	for (struct cli_listener *l = lbd.conf->global.cli; l; l = l->next) {
 		ev_io *io = malloc(sizeof(*io));
 
@@ -625,8 +660,16 @@ void cli_stop(void)
 			free(l->watcher);
 			l->watcher = NULL;
 		}
+	for (struct cli_conn *c = cli_conns; c; c = c->next)
+		if (c->stream) {	/* last words, if the socket takes them */
+			events_bye(&c->out, atomic_load(&lbd.stopping) == 1 ?
+				   "stopping" : "exiting");
+			if (send(c->fd, c->out.d, c->out.len, MSG_NOSIGNAL) < 0)
+				continue;
+		}
 	while (cli_conns)
 		cli_close(cli_conns);
+	events_stop();
 	cli_w = NULL;
 }
 
@@ -1129,6 +1172,7 @@ static void cmd_frontend(struct cli_ctx *x, int argc, char **argv)
 	}
 	atomic_store(&fe->paused, !on);
 	worker_kick_all();
+	events_frontend(fe);
 	log_warnx("%s frontend %s.", on ? "Resumed" : "Paused", fe->id);
 }
 
@@ -1626,6 +1670,35 @@ static void cmd_shutdown_sessions_server(struct cli_ctx *x, int argc, char **arg
 		srv_sess_shutdown(sv, TERM_KILLED);
 }
 
+/* subscribe [heartbeat <ms>]: the connection becomes an event stream */
+static void cmd_subscribe(struct cli_ctx *x, int argc, char **argv)
+{
+	struct cli_conn *c = x->c;
+	unsigned long hb = EVENTS_HB_DEFAULT;
+
+	if (argc == 3 && strcmp(argv[1], "heartbeat") == 0) {
+		if (cli_uint(argv[2], EVENTS_HB_MAX, &hb) < 0 ||
+		    hb < EVENTS_HB_MIN) {
+			OUT(x, "heartbeat: milliseconds from %d to %d expected.\n",
+			    EVENTS_HB_MIN, EVENTS_HB_MAX);
+			return;
+		}
+	} else if (argc != 1) {
+		OUT(x, "Usage: subscribe [heartbeat <ms>]\n");
+		return;
+	}
+	if (!c) {
+		OUT(x, "subscribe needs a stats socket connection.\n");
+		return;
+	}
+	c->stream = 1;
+	c->interactive = 0;
+	events_snapshot(&c->out, (unsigned)hb);
+	ev_timer_stop(cli_w->loop, &c->timer);
+	ev_timer_set(&c->timer, hb / 1000.0, hb / 1000.0);
+	ev_timer_start(cli_w->loop, &c->timer);
+}
+
 /* ---- the table ---- */
 
 struct cli_cmd {
@@ -1665,6 +1738,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ { "show", "sess" }, "show sess [id]", "report the list of current sessions or dump this exact session", CLI_LVL_OPER, NULL, cmd_show_sess },
 	{ { "show", "stat" }, "show stat [desc|json|no-maint|typed|up]*", "report counters for each proxy and server", CLI_LVL_USER, cmd_show_stat, NULL },
 	{ { "show", "version" }, "show version", "show version of the current process", CLI_LVL_USER, cmd_show_version, NULL },
+	{ { "subscribe" }, "subscribe [heartbeat <ms>]", "stream state changes and heartbeats (see docs/events.md)", CLI_LVL_USER, cmd_subscribe, NULL },
 	{ { "shutdown", "session" }, "shutdown session [id]", "kill a specific session", CLI_LVL_ADMIN, NULL, cmd_shutdown_session },
 	{ { "shutdown", "sessions", "server" }, "shutdown sessions server <bk>/<srv>", "kill sessions on a server", CLI_LVL_ADMIN, cmd_shutdown_sessions_server, NULL },
 	{ { "user" }, "user", "lower the level of the current CLI session to user", CLI_LVL_USER, cmd_lower_level, NULL },
@@ -1834,6 +1908,8 @@ static void cli_run(struct cli_conn *c, char *line)
 			return;
 		}
 		if (c->closing == 2)		/* quit */
+			return;
+		if (c->stream)			/* the rest of the line is dropped */
 			return;
 		sbuf_puts(&c->out, "\n");
 	}

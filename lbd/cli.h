@@ -53,6 +53,10 @@ int cli_bind_all(struct lbd_conf *conf);
 int cli_start(struct worker *w);
 void cli_stop(void);
 
+/* Send a line (or several, each ending with a newline) to every
+ * connection that subscribed to the event stream. */
+void cli_stream_send(const char *line, size_t len);
+
 /* Run one command line as if received at level lvl, append the replies to
  * out (for tests and fuzzing). */
 struct sbuf;

@@ -290,6 +290,8 @@ struct proxy {
 	atomic_uint rate_max[4];	/* STATS_RATE_*: highest rates seen */
 	atomic_int paused;		/* "disable frontend": not accepting */
 	unsigned srv_act, srv_bck;	/* usable servers */
+	unsigned ev_usable;		/* last count sent to subscribers */
+	int ev_usable_sent;
 	uint64_t last_change;
 };
 

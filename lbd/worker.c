@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -66,7 +67,10 @@ static int listener_socket(struct bind *b, int reuseport, char *err, size_t errl
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &b->v6only, sizeof(b->v6only));
 	if (b->transparent)
 		setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&b->addr, b->addrlen) < 0) {
+	if (bind(fd, (struct sockaddr *)&b->addr, b->addrlen) < 0 &&
+	    (errno != EADDRNOTAVAIL || b->transparent ||
+	     setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one)) < 0 ||
+	     bind(fd, (struct sockaddr *)&b->addr, b->addrlen) < 0)) {
 		snprintf(err, errlen, "cannot bind socket (%s)", strerror(errno));
 		close(fd);
 		return -1;
@@ -77,6 +81,27 @@ static int listener_socket(struct bind *b, int reuseport, char *err, size_t errl
 		return -1;
 	}
 	return fd;
+}
+
+/* Whether b's address can be bound without IP_FREEBIND (wildcards are). */
+static int addr_is_local(const struct bind *b)
+{
+	struct sockaddr_storage ss = b->addr;
+	int fd, rc;
+
+	if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)
+		return 1;
+	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 1;
+	if (ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_port = 0;
+	else if (ss.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&ss)->sin6_port = 0;
+	rc = bind(fd, (struct sockaddr *)&ss, b->addrlen) == 0 ||
+	     errno != EADDRNOTAVAIL;
+	close(fd);
+	return rc;
 }
 
 /* Bind every frontend's sockets, one per thread. Returns 0, or -1 after
@@ -102,6 +127,13 @@ int worker_bind_all(void)
 					rc = -1;
 					break;
 				}
+				if (t == 0 && !b->transparent && !addr_is_local(b))
+					log_warnx("%s %s: %s is not a local address (yet): "
+						  "bound with IP_FREEBIND, it takes "
+						  "traffic once the address arrives "
+						  "(a VRRP virtual address)",
+						  (px->cap & PR_CAP_BE) ? "proxy" : "frontend",
+						  px->id, b->text);
 				b->fd[b->nfd++] = fd;
 			}
 		}
@@ -428,9 +460,19 @@ void worker_session_closed(struct worker *w)
 	worker_resume_listeners(w);
 }
 
+long long worker_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void worker_tick_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
 	struct worker *w = t->data;
+
+	atomic_store(&w->alive_ms, worker_mono_ms());
 
 	worker_resume_listeners(w);
 	backend_idle_purge(w, 0);
@@ -459,6 +501,7 @@ static int worker_init(struct worker *w, unsigned id)
 	ev_prepare_init(&w->prep, worker_prepare_cb);
 	w->prep.data = w;
 	ev_prepare_start(w->loop, &w->prep);
+	atomic_store(&w->alive_ms, worker_mono_ms());
 	ev_timer_init(&w->tick, worker_tick_cb, 0.1, 0.1);
 	w->tick.data = w;
 	ev_timer_start(w->loop, &w->tick);

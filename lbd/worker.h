@@ -48,6 +48,7 @@ struct worker {
 	int pipes[WORKER_PIPES][2];	/* empty pipes kept for splice(2) */
 	unsigned npipes;
 	struct buf_pool *bufs;
+	atomic_llong alive_ms;		/* worker_mono_ms() at the last tick */
 };
 
 /* Process-wide environment, set once in main(). */
@@ -84,6 +85,9 @@ void worker_stop_all(int hard);
 /* Run fn(w, arg) on w's thread, soon (calls keep their order). 0, or -1
  * when memory is short. Any thread may call. */
 int worker_call(struct worker *w, void (*fn)(struct worker *w, void *arg), void *arg);
+
+/* CLOCK_MONOTONIC in milliseconds. */
+long long worker_mono_ms(void);
 
 /* Wake every worker to re-read shared settings (frontend pauses). */
 void worker_kick_all(void);

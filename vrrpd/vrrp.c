@@ -23,6 +23,7 @@
 #include "vrrp_net.h"
 #include "vrrp_nl.h"
 #include "vrrp_packet.h"
+#include "vrrp_lbd.h"
 #include "vrrp_track.h"
 
 const char *const vrrp_state_names[VRRP_STATE_MAX] = {
@@ -421,10 +422,13 @@ static void become_master(struct vrrp_rt *rt)
 {
 	ev_timer_stop(rt->env->loop, &rt->master_down_timer);
 	vips_set(rt, 1);
+	/* the first gratuitous ARP before the advert: the old Master drops
+	 * the VIPs when it hears the advert, and hosts must already send to
+	 * us by then, or their packets go to a node that no longer has them */
+	garp_master(rt);
 	send_advert(rt, rt->priority);
 	start_adver_timer(rt);
 	vrrp_change_state(rt, VRRP_STATE_MASTER);
-	garp_master(rt);
 }
 
 static void leave_master(struct vrrp_rt *rt)
@@ -470,6 +474,13 @@ static void backup_advert(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 			  const struct vrrp_conf_addr *src)
 {
 	if (pkt->priority == 0) {
+		/* fast_takeover (two-node pairs): the only backup need not
+		 * wait its skew, there is nobody to make way for */
+		if (rt->ci->fast_takeover) {
+			ev_timer_stop(rt->env->loop, &rt->master_down_timer);
+			become_master(rt);
+			return;
+		}
 		timer_cs(rt, &rt->master_down_timer,
 			 vrrp_skew_time(rt->priority, rt->master_adver_interval));
 		return;
@@ -952,6 +963,14 @@ static void compute_priority(struct vrrp_rt *rt, int *prio_out, int *fault_out)
 			fault = 1;
 		else
 			prio += (int)share;
+	}
+	for (size_t i = 0; i < ci->ntrack_lbds; i++) {
+		const struct vrrp_conf_track *t = &ci->track_lbds[i];
+		const struct vrrp_conf_lbd *l = vrrp_conf_lbd(c, t->name);
+
+		track_apply(t->has_weight ? t->weight : l->weight, t->reverse,
+			    vrrp_lbd_ok(vrrp_track_lbd(rt->env->track), t->name) == 1,
+			    &prio, &fault);
 	}
 	if (ci->priority == 255)
 		prio = 255;

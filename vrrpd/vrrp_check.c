@@ -51,6 +51,10 @@ static void check_tracks(struct check *p, const struct vrrp_conf_instance *vi)
 		if (!vrrp_conf_file(p->c, vi->track_files[i].name))
 			report(p, 0, "(%s) track_file '%s' is not a vrrp_track_file",
 			    vi->name, vi->track_files[i].name);
+	for (size_t i = 0; i < vi->ntrack_lbds; i++)
+		if (!vrrp_conf_lbd(p->c, vi->track_lbds[i].name))
+			report(p, 0, "(%s) track_lbd '%s' is not a vrrp_track_lbd",
+			    vi->name, vi->track_lbds[i].name);
 }
 
 static void check_family(struct check *p, struct vrrp_conf_instance *vi)
@@ -172,12 +176,21 @@ static void group_tracks(struct check *p, const struct vrrp_conf_group *grp,
 			       grp->track_files[i].name);
 			return;
 		}
+	for (size_t i = 0; i < grp->ntrack_lbds; i++)
+		if (!vrrp_conf_lbd(p->c, grp->track_lbds[i].name)) {
+			report(p, 0, "vrrp_sync_group %s: track_lbd '%s' is "
+			       "not a vrrp_track_lbd", grp->name,
+			       grp->track_lbds[i].name);
+			return;
+		}
 	if (merge_tracks(&vi->track_scripts, &vi->ntrack_scripts,
 			 grp->track_scripts, grp->ntrack_scripts) ||
 	    merge_tracks(&vi->track_ifs, &vi->ntrack_ifs, grp->track_ifs,
 			 grp->ntrack_ifs) ||
 	    merge_tracks(&vi->track_files, &vi->ntrack_files,
-			 grp->track_files, grp->ntrack_files))
+			 grp->track_files, grp->ntrack_files) ||
+	    merge_tracks(&vi->track_lbds, &vi->ntrack_lbds,
+			 grp->track_lbds, grp->ntrack_lbds))
 		report(p, 0, "out of memory");
 }
 
@@ -240,6 +253,12 @@ static void check_all(struct check *p)
 		p->line = p->c->files[i].line;
 		if (!p->c->files[i].path)
 			report(p, 0, "vrrp_track_file %s: no file", p->c->files[i].name);
+	}
+	for (size_t i = 0; i < p->c->nlbds; i++) {
+		p->file = p->c->lbds[i].file;
+		p->line = p->c->lbds[i].line;
+		if (!p->c->lbds[i].socket[0])
+			report(p, 0, "vrrp_track_lbd %s: no socket", p->c->lbds[i].name);
 	}
 	for (size_t i = 0; i < p->c->ninstances; i++)
 		check_instance(p, &p->c->instances[i]);

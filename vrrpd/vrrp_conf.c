@@ -35,12 +35,14 @@ enum blk {
 	BLK_SCRIPT,
 	BLK_FILE,
 	BLK_GROUP,
+	BLK_LBD,
 	BLK_AUTH,
 	BLK_VIPS,
 	BLK_VIPS_EXCL,
 	BLK_TRACK_SCRIPT,
 	BLK_TRACK_IF,
 	BLK_TRACK_FILE,
+	BLK_TRACK_LBD,
 	BLK_PEERS,
 	BLK_MEMBERS,
 	BLK_SKIP,		/* contents of a refused or unknown block */
@@ -430,6 +432,127 @@ static int new_file(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+static int new_lbd(struct parser *p, const struct kw *k, void *obj,
+		   int argc, char **argv)
+{
+	struct vrrp_conf *c = p->c;
+	struct vrrp_conf_lbd *l;
+
+	if (strlen(argv[0]) >= VRRP_CONF_NAME_MAX || vrrp_conf_lbd(c, argv[0])) {
+		msg(p, 0, "vrrp_track_lbd %s: name too long or defined twice",
+		    argv[0]);
+		return -1;
+	}
+	l = grow(p, c->lbds, &c->nlbds, sizeof(*l), VRRP_CONF_ITEMS_MAX);
+	if (!l)
+		return -1;
+	c->lbds = l;
+	l = &c->lbds[c->nlbds++];
+	strcpy(l->name, argv[0]);
+	snprintf(l->file, sizeof(l->file), "%s", p->file);
+	l->line = p->line;
+	l->hb_timeout_ms = 300;
+	return 0;
+}
+
+/* socket PATH: lbd's stats socket, an absolute unix socket path */
+static int set_lbd_socket(struct parser *p, const struct kw *k, void *obj,
+			  int argc, char **argv)
+{
+	struct vrrp_conf_lbd *l = obj;
+
+	if (argv[0][0] != '/' || strlen(argv[0]) >= sizeof(l->socket)) {
+		msg(p, 0, "socket: '%s' is not an absolute path of at most %zu "
+		    "bytes", argv[0], sizeof(l->socket) - 1);
+		return -1;
+	}
+	strcpy(l->socket, argv[0]);
+	return 0;
+}
+
+/* backend NAME [min_up N] */
+static int set_lbd_backend(struct parser *p, const struct kw *k, void *obj,
+			   int argc, char **argv)
+{
+	struct vrrp_conf_lbd *l = obj;
+	struct vrrp_conf_lbd_backend b = { .min_up = 1 }, *na;
+	long v;
+
+	if (strlen(argv[0]) >= sizeof(b.name)) {
+		msg(p, 0, "backend: '%s' is too long a name", argv[0]);
+		return -1;
+	}
+	strcpy(b.name, argv[0]);
+	if (argc > 1) {
+		if (argc != 3 || strcmp(argv[1], "min_up") != 0 ||
+		    parse_long(argv[2], 0, 100000, &v) != 0) {
+			msg(p, 0, "backend %s: expected [min_up 0..100000]",
+			    argv[0]);
+			return -1;
+		}
+		b.min_up = (uint32_t)v;
+	}
+	na = grow(p, l->backends, &l->nbackends, sizeof(b), VRRP_CONF_LIST_MAX);
+	if (!na)
+		return -1;
+	l->backends = na;
+	na[l->nbackends++] = b;
+	return 0;
+}
+
+static int set_lbd_frontend(struct parser *p, const struct kw *k, void *obj,
+			    int argc, char **argv)
+{
+	struct vrrp_conf_lbd *l = obj;
+	char (*na)[VRRP_CONF_NAME_MAX];
+
+	if (strlen(argv[0]) >= VRRP_CONF_NAME_MAX) {
+		msg(p, 0, "frontend: '%s' is too long a name", argv[0]);
+		return -1;
+	}
+	na = grow(p, l->frontends, &l->nfrontends, sizeof(*na),
+		  VRRP_CONF_LIST_MAX);
+	if (!na)
+		return -1;
+	l->frontends = na;
+	strcpy(l->frontends[l->nfrontends++], argv[0]);
+	return 0;
+}
+
+/* heartbeat_timeout: "300ms", "0.3" or "0.3s" (seconds, as keepalived
+ * writes times), 30 ms to 60 s */
+static int set_lbd_hb(struct parser *p, const struct kw *k, void *obj,
+		      int argc, char **argv)
+{
+	struct vrrp_conf_lbd *l = obj;
+	char buf[32];
+	size_t n = strlen(argv[0]);
+	uint64_t v;
+	long ms;
+	int ok;
+
+	if (n >= sizeof(buf))
+		goto bad;
+	strcpy(buf, argv[0]);
+	if (n > 2 && strcmp(buf + n - 2, "ms") == 0) {
+		buf[n - 2] = '\0';
+		ok = parse_long(buf, 30, 60000, &ms) == 0;
+		v = (uint64_t)ms;
+	} else {
+		if (n > 1 && buf[n - 1] == 's')
+			buf[n - 1] = '\0';
+		ok = vrrp_conf_parse_secs(buf, 1000, 60000, &v) == 0 && v >= 30;
+	}
+	if (!ok)
+		goto bad;
+	l->hb_timeout_ms = (uint32_t)v;
+	return 0;
+bad:
+	msg(p, 0, "heartbeat_timeout: '%s' is not a time from 30ms to 60s",
+	    argv[0]);
+	return -1;
+}
+
 static int new_group(struct parser *p, const struct kw *k, void *obj,
 		     int argc, char **argv)
 {
@@ -795,16 +918,20 @@ static void list_track(struct parser *p, struct frame *f, int argc,
 		struct vrrp_conf_group *g = &p->c->groups[f->idx];
 
 		arr = f->kind == BLK_TRACK_SCRIPT ? &g->track_scripts :
-		      f->kind == BLK_TRACK_IF ? &g->track_ifs : &g->track_files;
+		      f->kind == BLK_TRACK_IF ? &g->track_ifs :
+		      f->kind == BLK_TRACK_LBD ? &g->track_lbds : &g->track_files;
 		n = f->kind == BLK_TRACK_SCRIPT ? &g->ntrack_scripts :
-		    f->kind == BLK_TRACK_IF ? &g->ntrack_ifs : &g->ntrack_files;
+		    f->kind == BLK_TRACK_IF ? &g->ntrack_ifs :
+		    f->kind == BLK_TRACK_LBD ? &g->ntrack_lbds : &g->ntrack_files;
 	} else {
 		struct vrrp_conf_instance *vi = &p->c->instances[f->idx];
 
 		arr = f->kind == BLK_TRACK_SCRIPT ? &vi->track_scripts :
-		      f->kind == BLK_TRACK_IF ? &vi->track_ifs : &vi->track_files;
+		      f->kind == BLK_TRACK_IF ? &vi->track_ifs :
+		      f->kind == BLK_TRACK_LBD ? &vi->track_lbds : &vi->track_files;
 		n = f->kind == BLK_TRACK_SCRIPT ? &vi->ntrack_scripts :
-		    f->kind == BLK_TRACK_IF ? &vi->ntrack_ifs : &vi->ntrack_files;
+		    f->kind == BLK_TRACK_IF ? &vi->ntrack_ifs :
+		    f->kind == BLK_TRACK_LBD ? &vi->ntrack_lbds : &vi->ntrack_files;
 	}
 	if (strlen(argv[0]) >= sizeof(t.name)) {
 		msg(p, 0, "'%s' is too long a name", argv[0]);
@@ -884,6 +1011,7 @@ static const struct kw kw_top[] = {
 	{ "vrrp_script", 1, 1, new_script, 0, 0, 0, BLK_SCRIPT, NULL },
 	{ "vrrp_track_file", 1, 1, new_file, 0, 0, 0, BLK_FILE, NULL },
 	{ "vrrp_sync_group", 1, 1, new_group, 0, 0, 0, BLK_GROUP, NULL },
+	{ "vrrp_track_lbd", 1, 1, new_lbd, 0, 0, 0, BLK_LBD, NULL },
 	{ "vrrp_track_process", 1, 1, refuse, 0, 0, 0, BLK_SKIP,
 	  "process tracking through the proc connector" },
 	{ "vrrp_track_bfd", 1, 1, refuse_never, 0, 0, 0, BLK_SKIP,
@@ -961,6 +1089,8 @@ static const struct kw kw_instance[] = {
 	{ "track_script", 0, 0, open_block, 0, 0, 0, BLK_TRACK_SCRIPT, NULL },
 	{ "track_interface", 0, 0, open_block, 0, 0, 0, BLK_TRACK_IF, NULL },
 	{ "track_file", 0, 0, open_block, 0, 0, 0, BLK_TRACK_FILE, NULL },
+	{ "track_lbd", 0, 0, open_block, 0, 0, 0, BLK_TRACK_LBD, NULL },
+	{ "fast_takeover", 0, 0, set_flag, I(fast_takeover), 1, 0, N, NULL },
 	{ "unicast_peer", 0, 0, open_block, 0, 0, 0, BLK_PEERS, NULL },
 	{ "unicast_src_ip", 1, 1, set_src, 0, 0, 0, N, NULL },
 	{ "mcast_src_ip", 1, 1, set_src, 0, 0, 0, N, NULL },
@@ -1044,9 +1174,20 @@ static const struct kw kw_group[] = {
 	{ "track_script", 0, 0, open_block, 0, 0, 0, BLK_TRACK_SCRIPT, NULL },
 	{ "track_interface", 0, 0, open_block, 0, 0, 0, BLK_TRACK_IF, NULL },
 	{ "track_file", 0, 0, open_block, 0, 0, 0, BLK_TRACK_FILE, NULL },
+	{ "track_lbd", 0, 0, open_block, 0, 0, 0, BLK_TRACK_LBD, NULL },
 	{ "global_tracking", 0, 0, accept_noop, 0, 0, 0, N, NULL },
 	{ "smtp_alert", 0, 1, refuse_never, 0, 0, 0, N,
 	  "vrrpd sends no e-mail; use notify scripts" },
+	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
+};
+
+#define L(f) OFF(vrrp_conf_lbd, f)
+static const struct kw kw_lbd[] = {
+	{ "socket", 1, 1, set_lbd_socket, 0, 0, 0, N, NULL },
+	{ "backend", 1, 3, set_lbd_backend, 0, 0, 0, N, NULL },
+	{ "frontend", 1, 1, set_lbd_frontend, 0, 0, 0, N, NULL },
+	{ "heartbeat_timeout", 1, 1, set_lbd_hb, 0, 0, 0, N, NULL },
+	{ "weight", 1, 1, set_i32, L(weight), -254, 254, N, NULL },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
 };
 
@@ -1057,6 +1198,7 @@ static const struct kw *const kw_tables[BLK_MAX] = {
 	[BLK_SCRIPT] = kw_script,
 	[BLK_FILE] = kw_file,
 	[BLK_GROUP] = kw_group,
+	[BLK_LBD] = kw_lbd,
 	[BLK_AUTH] = kw_auth,
 };
 
@@ -1067,6 +1209,7 @@ static const char *const kw_block_names[BLK_MAX] = {
 	[BLK_SCRIPT] = "vrrp_script",
 	[BLK_FILE] = "vrrp_track_file",
 	[BLK_GROUP] = "vrrp_sync_group",
+	[BLK_LBD] = "vrrp_track_lbd",
 	[BLK_AUTH] = "authentication",
 };
 
@@ -1106,6 +1249,8 @@ static void *frame_obj(struct parser *p, const struct frame *f)
 		return &c->files[f->idx];
 	case BLK_GROUP:
 		return &c->groups[f->idx];
+	case BLK_LBD:
+		return &c->lbds[f->idx];
 	default:
 		return NULL;
 	}
@@ -1134,6 +1279,7 @@ static void stmt_list(struct parser *p, struct frame *f, int argc,
 	case BLK_TRACK_SCRIPT:
 	case BLK_TRACK_IF:
 	case BLK_TRACK_FILE:
+	case BLK_TRACK_LBD:
 		list_track(p, f, argc, argv);
 		break;
 	case BLK_PEERS:
@@ -1195,6 +1341,8 @@ static void stmt(struct parser *p, int argc, char **argv, int opens)
 		nf.idx = p->c->nfiles - 1;
 	} else if (k->opens == BLK_GROUP) {
 		nf.idx = p->c->ngroups - 1;
+	} else if (k->opens == BLK_LBD) {
+		nf.idx = p->c->nlbds - 1;
 	}
 	if (nf.kind == BLK_NONE) {
 		if (opens) {
@@ -1414,6 +1562,7 @@ void vrrp_conf_free(struct vrrp_conf *c)
 		free(vi->track_scripts);
 		free(vi->track_ifs);
 		free(vi->track_files);
+		free(vi->track_lbds);
 		free(vi->peers);
 		free_notify(&vi->notify, &vi->notify_master, &vi->notify_backup,
 			    &vi->notify_fault, &vi->notify_stop);
@@ -1426,6 +1575,7 @@ void vrrp_conf_free(struct vrrp_conf *c)
 		free(g->track_scripts);
 		free(g->track_ifs);
 		free(g->track_files);
+		free(g->track_lbds);
 		free_notify(&g->notify, &g->notify_master, &g->notify_backup,
 			    &g->notify_fault, &g->notify_stop);
 	}
@@ -1433,6 +1583,11 @@ void vrrp_conf_free(struct vrrp_conf *c)
 		free(c->scripts[i].script);
 	for (size_t i = 0; i < c->nfiles; i++)
 		free(c->files[i].path);
+	for (size_t i = 0; i < c->nlbds; i++) {
+		free(c->lbds[i].backends);
+		free(c->lbds[i].frontends);
+	}
+	free(c->lbds);
 	for (int i = 0; i < VRRP_CONF_FIFO_MAX; i++) {
 		free(c->global.fifo[i].path);
 		free(c->global.fifo[i].script);
@@ -1469,6 +1624,15 @@ const struct vrrp_conf_file *vrrp_conf_file(const struct vrrp_conf *c,
 	for (size_t i = 0; i < c->nfiles; i++)
 		if (strcmp(c->files[i].name, name) == 0)
 			return &c->files[i];
+	return NULL;
+}
+
+const struct vrrp_conf_lbd *vrrp_conf_lbd(const struct vrrp_conf *c,
+					  const char *name)
+{
+	for (size_t i = 0; i < c->nlbds; i++)
+		if (strcmp(c->lbds[i].name, name) == 0)
+			return &c->lbds[i];
 	return NULL;
 }
 

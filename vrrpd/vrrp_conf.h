@@ -89,6 +89,25 @@ struct vrrp_conf_file {
 	int line;
 };
 
+/* vrrp_track_lbd: lbd's health from its event stream (docs/events.md). */
+struct vrrp_conf_lbd_backend {
+	char name[VRRP_CONF_NAME_MAX];
+	uint32_t min_up;		/* default 1 */
+};
+
+struct vrrp_conf_lbd {
+	char name[VRRP_CONF_NAME_MAX];
+	char socket[108];		/* lbd's stats socket (sun_path) */
+	struct vrrp_conf_lbd_backend *backends;
+	size_t nbackends;
+	char (*frontends)[VRRP_CONF_NAME_MAX];
+	size_t nfrontends;
+	uint32_t hb_timeout_ms;		/* heartbeat_timeout, default 300 */
+	int weight;			/* default 0: failure means FAULT */
+	char file[256];
+	int line;
+};
+
 struct vrrp_conf_instance {
 	char name[VRRP_CONF_NAME_MAX];
 	char file[256];
@@ -113,6 +132,8 @@ struct vrrp_conf_instance {
 	size_t ntrack_ifs;
 	struct vrrp_conf_track *track_files;
 	size_t ntrack_files;
+	struct vrrp_conf_track *track_lbds;
+	size_t ntrack_lbds;
 	struct vrrp_conf_addr *peers;	/* unicast_peer */
 	size_t npeers;
 	struct vrrp_conf_addr src;	/* unicast_src_ip / mcast_src_ip */
@@ -131,6 +152,7 @@ struct vrrp_conf_instance {
 	int use_vmac;			/* VIPs on a macvlan with the VRRP MAC */
 	char vmac_name[IFNAMSIZ];	/* default vrrp.VRID / vrrp6.VRID */
 	int vmac_xmit_base;		/* adverts from the base interface */
+	int fast_takeover;		/* a priority 0 advert: Master at once */
 	int in_group;			/* index + 1 of its sync group */
 };
 
@@ -146,6 +168,8 @@ struct vrrp_conf_group {
 	size_t ntrack_ifs;
 	struct vrrp_conf_track *track_files;
 	size_t ntrack_files;
+	struct vrrp_conf_track *track_lbds;
+	size_t ntrack_lbds;
 	char *notify, *notify_master, *notify_backup, *notify_fault,
 	     *notify_stop;
 };
@@ -194,6 +218,8 @@ struct vrrp_conf {
 	size_t nfiles;
 	struct vrrp_conf_group *groups;
 	size_t ngroups;
+	struct vrrp_conf_lbd *lbds;
+	size_t nlbds;
 };
 
 /* A message for the user: "file:line: text"; warning is 1 for warnings
@@ -233,6 +259,8 @@ const struct vrrp_conf_file *vrrp_conf_file(const struct vrrp_conf *c,
 					    const char *name);
 const struct vrrp_conf_instance *vrrp_conf_instance(const struct vrrp_conf *c,
 						    const char *name);
+const struct vrrp_conf_lbd *vrrp_conf_lbd(const struct vrrp_conf *c,
+					  const char *name);
 
 /* Every keyword of every block, with its status: "supported", "not
  * supported yet", "refused" (belongs to keepalived's LVS/BFD/mail parts)

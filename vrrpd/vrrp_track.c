@@ -20,6 +20,7 @@
 
 #include "log.h"
 #include "vrrp_conf.h"
+#include "vrrp_lbd.h"
 #include "vrrp_track.h"
 
 enum { ARGV_MAX = 72 };
@@ -64,6 +65,7 @@ struct vrrp_track {
 	int fifo_fd[VRRP_CONF_FIFO_MAX];
 	pid_t fifo_pid[VRRP_CONF_FIFO_MAX];
 	ev_child fifo_child[VRRP_CONF_FIFO_MAX];
+	struct vrrp_lbd *lbd;		/* vrrp_track_lbd */
 };
 
 /* Split a command line: blanks separate, double or single quotes group. */
@@ -539,13 +541,24 @@ struct vrrp_track *vrrp_track_new(struct ev_loop *loop,
 		vrrp_track_free(t);
 		return NULL;
 	}
+	t->lbd = vrrp_lbd_new(loop, c, cb, arg);
+	if (!t->lbd) {
+		vrrp_track_free(t);
+		return NULL;
+	}
 	return t;
+}
+
+struct vrrp_lbd *vrrp_track_lbd(const struct vrrp_track *t)
+{
+	return t->lbd;
 }
 
 void vrrp_track_free(struct vrrp_track *t)
 {
 	if (!t)
 		return;
+	vrrp_lbd_free(t->lbd);
 	for (size_t i = 0; i < t->nscripts; i++) {
 		struct track_script *s = &t->scripts[i];
 

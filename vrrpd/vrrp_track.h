@@ -21,6 +21,9 @@ struct vrrp_track *vrrp_track_new(struct ev_loop *loop,
 				  const struct vrrp_conf *c,
 				  vrrp_track_change_fn cb, void *arg);
 
+/* The vrrp_track_lbd trackers (vrrp_lbd.h). */
+struct vrrp_lbd *vrrp_track_lbd(const struct vrrp_track *t);
+
 /* Stop everything: running scripts are killed; NULL is a no-op. */
 void vrrp_track_free(struct vrrp_track *t);
 

@@ -1,0 +1,176 @@
+"""The appliance: lbd and vrrpd on each of two nodes, vrrpd tracking lbd
+through its event stream (vrrp_track_lbd), a client probing the VIP over
+HTTP (the bed is tests/integration/appliance.py). Each failure of the
+proxy on the Master moves the VIP; the outage the client sees is checked
+against a generous ceiling only (timing bars live in bench/)."""
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from appliance import Bed, VIP, outage, parse_probe
+from netns import sh, wait_until
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LBD = os.environ.get("LBD_BIN", os.path.join(HERE, "../../build/lbd/lbd"))
+VRRPD = os.environ.get("VRRPD_BIN", os.path.join(HERE, "../../build/vrrpd/vrrpd"))
+CEILING = 2.0		# seconds of outage the client may see
+
+
+@pytest.fixture
+def bed():
+    b = Bed(LBD, VRRPD)
+    yield b
+    b.teardown()
+
+
+def pair(bed, vrrp_kw=None, lbd_kw=None, modes=("steady", "steady")):
+    """Both nodes up, node 1 (priority 150) Master and answering."""
+    for i in (1, 2):
+        n = bed.nodes[i]
+        n.start_servers(modes[i - 1])
+        n.start_lbd(**(lbd_kw or {}))
+    bed.nodes[1].start_vrrpd(150, **(vrrp_kw or {}))
+    assert bed.wait_holder(1), bed.nodes[1].vrrpd.text()
+    bed.nodes[2].start_vrrpd(100, **(vrrp_kw or {}))
+    assert bed.nodes[2].vrrpd.wait_log("Entering BACKUP STATE", 20), \
+        bed.nodes[2].vrrpd.text()
+    assert wait_until(lambda: bed.get() == "node1", 20)
+
+
+def failover(bed, act, expect=2):
+    """Run act() under the client's probe; the VIP must end on `expect` and
+    the client's longest outage stay under the ceiling."""
+    probe = bed.probe(30)
+    assert wait_until(lambda: "ok node1" in probe.text(), 20), probe.text()
+    t0 = time.time()
+    act()
+    assert bed.wait_holder(expect), (bed.nodes[1].vrrpd.text(),
+                                     bed.nodes[2].vrrpd.text())
+    assert wait_until(lambda: any(w == "node%d" % expect and t > t0
+                                  for t, w in parse_probe(probe.text())), 20)
+    time.sleep(0.3)
+    probe.stop(signal.SIGKILL)
+    gap, _ = outage(parse_probe(probe.text()), t0)
+    assert gap < CEILING, "outage %.3f s" % gap
+    return gap
+
+
+def test_lbd_killed_moves_vip_and_comes_back_when_healthy(bed):
+    pair(bed)
+    n1 = bed.nodes[1]
+    failover(bed, lambda: n1.lbd.send(signal.SIGKILL))
+    assert "VRRP_Track_lbd(proxy): failed: lbd closed the connection" in n1.vrrpd.text()
+    assert bed.get() == "node2"
+    # lbd back on node 1: vrrpd reconnects, re-reads the state, and node 1
+    # (preempt, higher priority) takes the VIP back once lbd is healthy
+    n1.lbd.stop(signal.SIGKILL)
+    probe = bed.probe(30)
+    assert wait_until(lambda: "ok node2" in probe.text(), 20)
+    n1.start_lbd()
+    assert bed.wait_holder(1), n1.vrrpd.text()
+    assert n1.vrrpd.wait_log("VRRP_Track_lbd(proxy): lbd (pid %d) is healthy"
+                             % n1.lbd.pid, 10), n1.vrrpd.text()
+    assert wait_until(lambda: parse_probe(probe.text())[-1][1] == "node1", 20)
+    time.sleep(0.3)
+    probe.stop(signal.SIGKILL)
+    samples = parse_probe(probe.text())
+    fails = [t for t, w in samples if w is None]
+    # node 1 took the VIP only once its lbd was healthy again...
+    log = n1.vrrpd.text()
+    healthy = log.rindex("lbd (pid %d) is healthy" % n1.lbd.pid)
+    assert log.rindex("Entering MASTER STATE") > healthy, log
+    # ...so nothing failed but, at most, the one request the client had in
+    # flight on node 2 at the instant of the move (an L2 failover does not
+    # carry TCP connections over; nopreempt avoids the move back)
+    assert len(fails) <= 1, "requests failed during the move back: %d" % len(fails)
+
+
+def test_lbd_hung_moves_vip(bed):
+    pair(bed)
+    n1 = bed.nodes[1]
+    failover(bed, lambda: n1.lbd.send(signal.SIGSTOP))
+    assert "no heartbeat from lbd" in n1.vrrpd.text()
+    n1.lbd.send(signal.SIGCONT)
+    assert bed.wait_holder(1), n1.vrrpd.text()
+
+
+def test_backend_without_servers_moves_vip(bed):
+    pair(bed)
+    n1 = bed.nodes[1]
+    failover(bed, n1.stop_servers)
+    assert "backend web has 0 usable servers (min_up 1)" in n1.vrrpd.text()
+    n1.start_servers()
+    assert bed.wait_holder(1), n1.vrrpd.text()
+
+
+def test_vrrpd_killed_moves_vip(bed):
+    pair(bed)
+    n1 = bed.nodes[1]
+
+    def kill():
+        n1.vrrpd.send(signal.SIGKILL)
+        # the node is gone: its address goes with it
+        bed.lan.exec(1, ["ip", "addr", "del", VIP + "/24", "dev", "eth0"])
+    failover(bed, kill)
+
+
+def cli(bed, node, cmd):
+    return sh(["socat", "-", "UNIX-CONNECT:" + os.path.join(
+        bed.lan.dir, "lbd%d.sock" % node)], input=cmd + "\n").stdout
+
+
+def test_frontend_paused_moves_vip(bed):
+    pair(bed)
+    n1 = bed.nodes[1]
+    failover(bed, lambda: cli(bed, 1, "disable frontend http-in"))
+    assert "frontend http-in is not listening" in n1.vrrpd.text()
+    cli(bed, 1, "enable frontend http-in")
+    assert bed.wait_holder(1), n1.vrrpd.text()
+
+
+def test_flapping_server_does_not_move_vip(bed):
+    """Checks that fail every other time never reach fall 3 or rise 3:
+    lbd keeps the servers up, so the VIP must stay where it is."""
+    pair(bed, vrrp_kw={"min_up": 2},
+         lbd_kw={"check": "inter 50 fall 3 rise 3",
+                 "chk_opt": "    option httpchk GET /health"},
+         modes=("flap", "steady"))
+    n1 = bed.nodes[1]
+    probe = bed.probe(3)
+    probe.proc.wait(30)
+    samples = parse_probe(probe.text())
+    assert samples and all(w == "node1" for _, w in samples), \
+        [s for s in samples if s[1] != "node1"][:5]
+    assert "failed" not in n1.vrrpd.text()
+    assert "is DOWN" not in n1.lbd.text()
+
+
+def test_subscribe_stream_shows_state_changes(bed):
+    """The event stream itself: full state, sync, heartbeats, then a line
+    per change of a backend's usable servers."""
+    n1 = bed.nodes[1]
+    n1.start_servers()
+    n1.start_lbd()
+    sock = os.path.join(bed.lan.dir, "lbd1.sock")
+    out = os.path.join(bed.lan.dir, "stream.txt")
+    with open(out, "w") as f:
+        p = subprocess.Popen(["socat", "-", "UNIX-CONNECT:" + sock],
+                             stdin=subprocess.PIPE, stdout=f)
+        p.stdin.write(b"subscribe heartbeat 50\n")
+        p.stdin.flush()
+        try:
+            assert wait_until(lambda: "hb 3" in open(out).read(), 10)
+            cli(bed, 1, "set server web/s1 state maint")
+            assert wait_until(lambda: "backend web usable 1" in open(out).read(), 10)
+        finally:
+            p.kill()
+            p.wait()
+    text = open(out).read()
+    lines = text.splitlines()
+    assert lines[0].startswith("lbd 1 pid %d " % n1.lbd.pid)
+    assert "frontend http-in up" in lines
+    assert "backend web usable 2 active 2 backup 0 total 2" in lines
+    assert lines.index("sync") < lines.index("hb 1")
