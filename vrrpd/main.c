@@ -18,6 +18,7 @@
 #include "vrrp.h"
 #include "vrrp_arp.h"
 #include "vrrp_conf.h"
+#include "vrrp_ctl.h"
 #include "vrrp_nl.h"
 #include "vrrp_track.h"
 
@@ -33,6 +34,7 @@ struct opts {
 	int log_detail;
 	int check;
 	int keywords;
+	const char *ctl_path;		/* --control-socket */
 };
 
 /* The daemon: one environment and the running routers. */
@@ -46,6 +48,7 @@ struct vrrpd {
 	size_t ngroups;
 	ev_signal sigterm, sigint, sighup;
 	ev_timer stopping;		/* waits for graceful releases */
+	struct vrrp_ctl *ctl;		/* the control socket */
 	ev_timer startup;		/* vrrp_startup_delay */
 };
 
@@ -65,6 +68,7 @@ static void usage(FILE *f)
 "  -i, --config-id=ID           the name @ID lines match (default: hostname)\n"
 "  -t, --config-test            check the configuration and exit 0 or 1\n"
 "  -K, --keywords               list the configuration keywords and their status\n"
+"      --control-socket=PATH    the control socket (else control_socket in global_defs)\n"
 "  -R, --dont-respawn           accepted (vrrpd is one process)\n"
 "  -v, --version                print the version\n"
 "  -h, --help                   this help\n");
@@ -84,6 +88,7 @@ static const struct option longopts[] = {
 	{ "config-test", optional_argument, NULL, 't' },
 	{ "dont-respawn", no_argument, NULL, 'R' },
 	{ "keywords", no_argument, NULL, 'K' },
+	{ "control-socket", required_argument, NULL, 1000 },
 	{ "version", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "snmp", no_argument, NULL, 'x' },
@@ -120,6 +125,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			log_set_facility(LOG_LOCAL0 + ((optarg[0] - '0') << 3));
 			break;
 		case 'p': o->pidfile = optarg; break;
+		case 1000:
+			if (optarg[0] != '/') {
+				fprintf(stderr, "vrrpd: --control-socket needs an "
+					"absolute path\n");
+				return 1;
+			}
+			o->ctl_path = optarg;
+			break;
 		case 'r': o->vrrp_pidfile = optarg; break;
 		case 'i': snprintf(o->config_id, sizeof(o->config_id), "%s", optarg); break;
 		case 't': o->check = 1; break;
@@ -197,6 +210,34 @@ static int write_pid(const char *path)
 	}
 	fprintf(f, "%d\n", (int)getpid());
 	return fclose(f);
+}
+
+static struct vrrp_rt *rt_at(void *arg, size_t i)
+{
+	struct vrrpd *d = arg;
+
+	return i < d->nrts ? d->rts[i] : NULL;
+}
+
+static void rt_changed(void *arg, struct vrrp_rt *rt)
+{
+	struct vrrpd *d = arg;
+
+	vrrp_ctl_changed(d->ctl, rt);
+}
+
+/* --control-socket, else control_socket in global_defs */
+static void ctl_start(struct vrrpd *d)
+{
+	const struct vrrp_conf_global *g = &d->conf->global;
+	const char *path = d->o->ctl_path ? d->o->ctl_path : g->ctl_path;
+
+	if (!*path)
+		return;
+	d->ctl = vrrp_ctl_new(d->env.loop, path, g->ctl_level, g->ctl_mode,
+			      rt_at, d);
+	if (!d->ctl)
+		log_warnx("control socket %s not available", path);
 }
 
 static void track_changed(void *arg)
@@ -386,6 +427,9 @@ static int run(struct opts *o, struct vrrp_conf *conf)
 	d.env.track = vrrp_track_new(loop, conf, track_changed, &d);
 	if (!d.env.track)
 		fatalx("cannot start tracking");
+	d.env.changed = rt_changed;
+	d.env.changed_arg = &d;
+	ctl_start(&d);
 	if (conf->global.has_process_priority &&
 	    setpriority(PRIO_PROCESS, 0, conf->global.process_priority) != 0)
 		log_warn("vrrp_priority");
@@ -412,6 +456,7 @@ static int run(struct opts *o, struct vrrp_conf *conf)
 	ev_timer_stop(loop, &d.startup);
 	ev_timer_stop(loop, &d.stopping);
 	stop_all(&d);
+	vrrp_ctl_free(d.ctl, "exiting");
 	ev_signal_stop(loop, &d.sigterm);
 	ev_signal_stop(loop, &d.sigint);
 	ev_signal_stop(loop, &d.sighup);

@@ -128,12 +128,37 @@ struct vrrp_rt {
 	size_t garp_left, garp_pos;	/* queued announcements */
 	double adver_due;		/* to detect a late loop */
 	uint64_t stats[VRRP_STAT_MAX];
+	struct vrrp_conf_addr master;	/* the Master as last heard (or us) */
+	int has_master;
+	int admin_down;			/* "disable vrrp": FAULT on request */
 };
 
 static void vrrp_change_state(struct vrrp_rt *rt, enum vrrp_state to);
 static void vrrp_fsm(struct vrrp_rt *rt, enum vrrp_event ev,
 		     const struct vrrp_pkt *pkt,
 		     const struct vrrp_conf_addr *src);
+
+static void changed(struct vrrp_rt *rt)
+{
+	if (rt->env->changed)
+		rt->env->changed(rt->env->changed_arg, rt);
+}
+
+/* the Master as we know it: NULL when nobody is (FAULT, a release) */
+static void note_master(struct vrrp_rt *rt, const struct vrrp_conf_addr *a)
+{
+	if (!a) {
+		if (!rt->has_master)
+			return;
+		rt->has_master = 0;
+	} else {
+		if (rt->has_master && memcmp(&rt->master, a, sizeof(*a)) == 0)
+			return;
+		rt->master = *a;
+		rt->has_master = 1;
+	}
+	changed(rt);
+}
 
 /* ---- timers ---- */
 
@@ -428,6 +453,8 @@ static void become_master(struct vrrp_rt *rt)
 	garp_master(rt);
 	send_advert(rt, rt->priority);
 	start_adver_timer(rt);
+	if (rt->has_primary)
+		note_master(rt, &rt->primary);
 	vrrp_change_state(rt, VRRP_STATE_MASTER);
 }
 
@@ -746,6 +773,9 @@ static void vrrp_change_state(struct vrrp_rt *rt, enum vrrp_state to)
 	rt->state = to;
 	if (to == VRRP_STATE_MASTER)
 		rt->stats[VRRP_STAT_MASTER]++;
+	if (to == VRRP_STATE_STOP || to == VRRP_STATE_INIT)
+		rt->has_master = 0;
+	changed(rt);
 	if (to == VRRP_STATE_STOP)
 		log_notice("(%s) Stopped", ci->name);
 	else
@@ -873,6 +903,8 @@ static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 	if (pkt.priority == 0)
 		rt->stats[VRRP_STAT_RX_PRIO0]++;
 	vrrp_fsm(rt, VRRP_EV_ADVERT, &pkt, src);
+	if (rt->state == VRRP_STATE_BACKUP || rt->state == VRRP_STATE_FAULT)
+		note_master(rt, pkt.priority ? src : NULL);
 }
 
 static void vrrp_rt_read_cb(struct ev_loop *loop, ev_io *w, int revents)
@@ -996,10 +1028,18 @@ void vrrp_rt_track_update(struct vrrp_rt *rt)
 				  rt->ci->interface);
 		fault = 1;
 	}
-	if (prio != rt->priority)
+	if (rt->admin_down && !fault) {
+		if (!rt->fault)
+			log_notice("(%s) disabled through the control socket",
+				   rt->ci->name);
+		fault = 1;
+	}
+	if (prio != rt->priority) {
 		log_info("(%s) Changing effective priority from %u to %d",
 			 rt->ci->name, rt->priority, prio);
-	rt->priority = (uint8_t)prio;
+		rt->priority = (uint8_t)prio;
+		changed(rt);
+	}
 	if (fault == rt->fault)
 		return;
 	rt->fault = fault;
@@ -1127,6 +1167,49 @@ void vrrp_rt_free(struct vrrp_rt *rt)
 int vrrp_rt_releasing(const struct vrrp_rt *rt)
 {
 	return rt->releasing;
+}
+
+void vrrp_rt_set_admin_down(struct vrrp_rt *rt, int down)
+{
+	if (rt->admin_down == !!down)
+		return;
+	rt->admin_down = !!down;
+	if (!down)
+		log_notice("(%s) enabled through the control socket",
+			   rt->ci->name);
+	vrrp_rt_track_update(rt);
+	changed(rt);
+}
+
+static void addr_text(const struct vrrp_conf_addr *a, char *buf, size_t len)
+{
+	if (!inet_ntop(a->family, a->u.b, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+}
+
+size_t vrrp_rt_describe(const struct vrrp_rt *rt, char *buf, size_t len)
+{
+	const struct vrrp_conf_instance *ci = rt->ci;
+	char m[INET6_ADDRSTRLEN] = "-", a[INET6_ADDRSTRLEN];
+	size_t n;
+	int w;
+
+	if (rt->has_master)
+		addr_text(&rt->master, m, sizeof(m));
+	w = snprintf(buf, len, "instance %s state %s priority %u base %u "
+		     "vrid %u version %d interface %s advert_ms %u master %s "
+		     "admin %s vips ", ci->name, vrrp_state_names[rt->state],
+		     rt->priority, ci->priority, ci->vrid, rt->version,
+		     ci->interface, ci->advert_cs * 10u, m,
+		     rt->admin_down ? "down" : "up");
+	n = w < 0 ? 0 : (size_t)w >= len ? len - 1 : (size_t)w;
+	for (size_t i = 0; i < ci->nvips && n + 1 < len; i++) {
+		addr_text(&ci->vips[i].addr, a, sizeof(a));
+		w = snprintf(buf + n, len - n, "%s%s/%u", i ? "," : "", a,
+			     ci->vips[i].prefix);
+		n = w < 0 ? n : n + (size_t)w >= len ? len - 1 : n + (size_t)w;
+	}
+	return n;
 }
 
 enum vrrp_state vrrp_rt_state(const struct vrrp_rt *rt)

@@ -7,6 +7,7 @@
 #ifndef VRRPD_VRRP_H
 #define VRRPD_VRRP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct ev_loop;
@@ -60,6 +61,9 @@ struct vrrp_env {
 	struct vrrp_track *track;
 	int arp_fd;
 	const struct vrrp_conf *conf;
+	/* called after a router's state, priority or Master changed */
+	void (*changed)(void *arg, struct vrrp_rt *rt);
+	void *changed_arg;
 };
 
 /* A sync group at run time: its members move together. */
@@ -109,6 +113,17 @@ struct vrrp_sync *vrrp_sync_new(struct vrrp_rt **rts, size_t n,
 				const char *notify_backup,
 				const char *notify_fault);
 void vrrp_sync_free(struct vrrp_sync *g);
+
+/* Force FAULT (down 1: the Master hands over with a priority 0 advert)
+ * or give the decision back to tracking; the control socket's "disable
+ * vrrp" / "enable vrrp". */
+void vrrp_rt_set_admin_down(struct vrrp_rt *rt, int down);
+
+/* One line (no newline) describing the router for the control socket:
+ * "instance NAME state S priority P base B vrid V version N interface I
+ * advert_ms A master ADDR|- admin up|down vips A/P,...". Returns its
+ * length (truncated to len - 1). */
+size_t vrrp_rt_describe(const struct vrrp_rt *rt, char *buf, size_t len);
 
 /* Accessors for adapters and tests. */
 enum vrrp_state vrrp_rt_state(const struct vrrp_rt *rt);

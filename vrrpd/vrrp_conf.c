@@ -20,6 +20,7 @@
 
 #include "vrrp_check.h"
 #include "vrrp_conf.h"
+#include "vrrp_ctl.h"
 #include "vrrp_packet.h"
 #include "vrrp_pre.h"
 
@@ -706,6 +707,49 @@ static int set_fifo(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+/* control_socket PATH [level user|operator|admin] [mode OCTAL] */
+static int set_ctl(struct parser *p, const struct kw *k, void *obj, int argc,
+		   char **argv)
+{
+	struct vrrp_conf_global *g = obj;
+
+	if (argv[0][0] != '/' || strlen(argv[0]) >= sizeof(g->ctl_path)) {
+		msg(p, 0, "control_socket: '%s' is not an absolute path of at "
+		    "most %zu bytes", argv[0], sizeof(g->ctl_path) - 1);
+		return -1;
+	}
+	for (int i = 1; i < argc; i += 2) {
+		char *end;
+
+		if (i + 1 >= argc) {
+			msg(p, 0, "control_socket: '%s' needs a value", argv[i]);
+			return -1;
+		}
+		if (strcmp(argv[i], "level") == 0) {
+			g->ctl_level = vrrp_ctl_level(argv[i + 1]);
+			if (!g->ctl_level) {
+				msg(p, 0, "control_socket: level '%s' is not user, "
+				    "operator or admin", argv[i + 1]);
+				return -1;
+			}
+		} else if (strcmp(argv[i], "mode") == 0) {
+			unsigned long m = strtoul(argv[i + 1], &end, 8);
+
+			if (*end || argv[i + 1][0] == '-' || m > 0777) {
+				msg(p, 0, "control_socket: mode '%s' is not octal "
+				    "0..0777", argv[i + 1]);
+				return -1;
+			}
+			g->ctl_mode = (unsigned)m;
+		} else {
+			msg(p, 0, "control_socket: unknown option '%s'", argv[i]);
+			return -1;
+		}
+	}
+	strcpy(g->ctl_path, argv[0]);
+	return 0;
+}
+
 static int parse_bool(const char *s, int *out)
 {
 	static const char *const yes[] = { "true", "yes", "on", "1" };
@@ -1052,6 +1096,7 @@ static const struct kw kw_global[] = {
 	{ "vrrp_down_timer_adverts", 1, 1, set_u32, G(down_timer_adverts), 1, 100, N, NULL },
 	{ "vrrp_min_garp", 0, 1, set_min_garp, 0, 0, 0, N, NULL },
 	{ "vrrp_startup_delay", 1, 1, set_secs, G(startup_delay_ms), 1000, 3600000, N, NULL },
+	{ "control_socket", 1, 5, set_ctl, 0, 0, 0, N, NULL },
 	{ "enable_snmp_vrrp", 0, 0, refuse, 0, 0, 0, N, "SNMP (AgentX)" },
 	{ "enable_snmp_rfcv2", 0, 0, refuse, 0, 0, 0, N, "SNMP (AgentX)" },
 	{ "enable_snmp_rfcv3", 0, 0, refuse, 0, 0, 0, N, "SNMP (AgentX)" },
@@ -1491,6 +1536,8 @@ static struct vrrp_conf *conf_new(void)
 	c->global.garp_repeat = 5;
 	c->global.garp_refresh_repeat = 1;
 	c->global.garp_lower_delay_s = c->global.garp_lower_repeat = -1;
+	c->global.ctl_level = VRRP_CTL_USER;
+	c->global.ctl_mode = 0600;
 	return c;
 }
 

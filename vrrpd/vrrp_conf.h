@@ -206,6 +206,9 @@ struct vrrp_conf_global {
 	uint32_t down_timer_adverts;	/* vrrp_down_timer_adverts, 0 = 3 */
 	uint32_t startup_delay_ms;	/* vrrp_startup_delay */
 	struct vrrp_conf_fifo fifo[VRRP_CONF_FIFO_MAX];
+	char ctl_path[108];		/* control_socket, "" = none */
+	int ctl_level;			/* VRRP_CTL_*, default user */
+	unsigned ctl_mode;		/* default 0600 */
 };
 
 struct vrrp_conf {

@@ -101,9 +101,16 @@ def sock_path(lan, node):
     return os.path.join(lan.dir, "lbd%d.sock" % node)
 
 
+def ctl_path(lan, node):
+    return os.path.join(lan.dir, "vrrpd%d.sock" % node)
+
+
 def vrrpd_cfg(lan, node, prio, advert="0.2", min_up=1, hb="300ms",
-              weight=None, extra=""):
-    return """vrrp_track_lbd proxy {
+              weight=None, extra="", ctl_level="admin"):
+    return """global_defs {
+    control_socket %s level %s
+}
+vrrp_track_lbd proxy {
     socket %s
     backend web min_up %d
     frontend http-in
@@ -123,7 +130,7 @@ vrrp_instance VI_1 {
         proxy
     }
 %s}
-""" % (sock_path(lan, node), min_up, hb,
+""" % (ctl_path(lan, node), ctl_level, sock_path(lan, node), min_up, hb,
        "    weight %d\n" % weight if weight is not None else "",
        prio, advert, VIP, extra)
 

@@ -117,9 +117,9 @@ def test_vrrpd_killed_moves_vip(bed):
     failover(bed, kill)
 
 
-def cli(bed, node, cmd):
+def cli(bed, node, cmd, daemon="lbd"):
     return sh(["socat", "-", "UNIX-CONNECT:" + os.path.join(
-        bed.lan.dir, "lbd%d.sock" % node)], input=cmd + "\n").stdout
+        bed.lan.dir, "%s%d.sock" % (daemon, node))], input=cmd + "\n").stdout
 
 
 def test_frontend_paused_moves_vip(bed):
@@ -174,3 +174,53 @@ def test_subscribe_stream_shows_state_changes(bed):
     assert "frontend http-in up" in lines
     assert "backend web usable 2 active 2 backup 0 total 2" in lines
     assert lines.index("sync") < lines.index("hb 1")
+
+
+def test_vrrpd_control_socket_and_levels(bed):
+    """vrrpd's own socket: show vrrp, levels enforced as on lbd's, and
+    "disable vrrp" hands the VIP over at once."""
+    pair(bed)
+    line = [l for l in cli(bed, 1, "show vrrp", "vrrpd").splitlines() if l][0]
+    assert line.startswith("instance VI_1 state MASTER priority 150 base 150 "
+                           "vrid 60 version 3 interface eth0 advert_ms 200 "
+                           "master 192.0.2.1 admin up vips 192.0.2.100/24"), line
+    assert wait_until(lambda: " state BACKUP priority 100 base 100 " in
+                      cli(bed, 2, "show vrrp", "vrrpd") and " master 192.0.2.1 "
+                      in cli(bed, 2, "show vrrp", "vrrpd"), 10), \
+        cli(bed, 2, "show vrrp", "vrrpd")
+    # a session lowered to user (or operator) may read but not act, on
+    # either daemon
+    for daemon, cmd in (("vrrpd", "disable vrrp VI_1"),
+                        ("lbd", "disable frontend http-in")):
+        for lvl in ("user", "operator"):
+            out = cli(bed, 1, "%s; show cli level; %s" % (lvl, cmd), daemon)
+            assert lvl + "\n" in out and "Permission denied" in out, out
+    assert bed.holder() == 1
+    failover(bed, lambda: cli(bed, 1, "disable vrrp VI_1", "vrrpd"))
+    assert " admin down " in cli(bed, 1, "show vrrp VI_1", "vrrpd")
+    cli(bed, 1, "enable vrrp VI_1", "vrrpd")
+    assert bed.wait_holder(1), bed.nodes[1].vrrpd.text()
+
+
+def test_vrrpd_stream(bed):
+    """vrrpd's event stream: the full state, then a line per change."""
+    pair(bed)
+    out = os.path.join(bed.lan.dir, "vstream.txt")
+    with open(out, "w") as f:
+        p = subprocess.Popen(["socat", "-", "UNIX-CONNECT:" +
+                              os.path.join(bed.lan.dir, "vrrpd2.sock")],
+                             stdin=subprocess.PIPE, stdout=f)
+        p.stdin.write(b"subscribe heartbeat 50\n")
+        p.stdin.flush()
+        try:
+            assert wait_until(lambda: "hb 2" in open(out).read(), 10)
+            bed.nodes[1].lbd.send(signal.SIGKILL)
+            assert wait_until(lambda: "state MASTER" in open(out).read(), 20)
+        finally:
+            p.kill()
+            p.wait()
+    lines = open(out).read().splitlines()
+    assert lines[0].startswith("vrrpd 1 pid ")
+    assert " state BACKUP " in lines[1] and lines[2] == "sync", lines
+    assert any(" state MASTER " in l and " master 192.0.2.2 " in l
+               for l in lines[3:]), lines
