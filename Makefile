@@ -21,7 +21,7 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -pthread -iquote shared -iquote lbd -iquote vrrpd \
             -fno-strict-aliasing
 LDLIBS   := -lev -lssl -lcrypto -lz -lpcre2-8 -pthread -lm
-# vrrpd's netlink (libnl-route); only vrrpd_nl.c includes its headers
+# netlink (libnl-route): vrrpd's vrrp_nl.c and lbd's addrwatch.c
 NL_CFLAGS := $(shell pkg-config --cflags libnl-3.0 libnl-route-3.0 2>/dev/null)
 NL_LIBS   := $(shell pkg-config --libs libnl-3.0 libnl-route-3.0 2>/dev/null)
 CFLAGS   += $(NL_CFLAGS)
@@ -88,7 +88,7 @@ $(BUILD)/libvrrpd.a: $(VRRPD_OBJ)
 
 $(BUILD)/lbd/lbd: $(BUILD)/lbd/main.o $(BUILD)/liblbd.a $(BUILD)/libshared.a
 	@$(if $(V),,echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NL_LIBS) $(LDLIBS)
 
 $(BUILD)/vrrpd/vrrpd: $(BUILD)/vrrpd/main.o $(BUILD)/libvrrpd.a $(BUILD)/libshared.a
 	@$(if $(V),,echo "  LD      $@")

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addrwatch.h"
 #include "cfg.h"
 #include "cli.h"
 #include "service.h"
@@ -256,6 +257,32 @@ static int kw_g_cpumap(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 	return 0;
 }
 
+/* on-address-loss close-idle|none */
+static int kw_g_addr_loss(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+			  int argc, char **argv)
+{
+	if (argc != 2 || (strcmp(argv[1], "close-idle") != 0 &&
+			  strcmp(argv[1], "none") != 0)) {
+		cfg_err(ctx, "'on-address-loss' expects 'close-idle' or 'none'.");
+		return 0;
+	}
+	ctx->conf->global.on_addr_loss = argv[1][0] == 'c' ?
+					 ADDR_LOSS_CLOSE_IDLE : ADDR_LOSS_NONE;
+	return 0;
+}
+
+/* vrrpd-socket <absolute unix socket path> */
+static int kw_g_vrrpd_socket(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+			     int argc, char **argv)
+{
+	if (argc != 2 || argv[1][0] != '/' || strlen(argv[1]) >= 108) {
+		cfg_err(ctx, "'vrrpd-socket' expects the absolute path of vrrpd's "
+			"control socket (at most 107 bytes).");
+		return 0;
+	}
+	return kw_str(ctx, kw, argc, argv);
+}
+
 /* external-check [preserve-env] */
 static int kw_g_extcheck(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 			 char **argv)
@@ -295,6 +322,8 @@ static const struct cfg_kw cfg_global_kws[] = {
 	{ "thread-group", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "lbd runs a single thread group; remove it" },
 	{ "numa-cpuset", CFG_SEC_GLOBAL, kw_removed, 0, 0, 0, "is not an HAProxy keyword: bind threads to CPUs with 'cpu-map'" },
 	{ "stats", CFG_SEC_GLOBAL, kw_g_stats, 0, 0, 0, NULL },
+	{ "vrrpd-socket", CFG_SEC_GLOBAL, kw_g_vrrpd_socket, offsetof(struct global, vrrpd_socket), 0, 0, NULL },
+	{ "on-address-loss", CFG_SEC_GLOBAL, kw_g_addr_loss, 0, 0, 0, NULL },
 	{ "master-worker", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "master-worker mode arrives with reload support" },
 	{ "ssl-default-bind-ciphers", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
 	{ "ssl-default-bind-ciphersuites", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },

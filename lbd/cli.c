@@ -39,6 +39,7 @@
 #include "srv_sess.h"
 #include "stats.h"
 #include "version.h"
+#include "vrrpwatch.h"
 #include "worker.h"
 
 #define CLI_LINE_MAX	16384
@@ -811,6 +812,8 @@ static void cmd_show_env(struct cli_ctx *x, int argc, char **argv)
 		OUT(x, "Variable not found\n");
 }
 
+static void cli_vrrp_info(struct cli_ctx *x);
+
 static void cmd_show_info(struct cli_ctx *x, int argc, char **argv)
 {
 	int fmt = STATS_FMT_CSV;
@@ -827,6 +830,40 @@ static void cmd_show_info(struct cli_ctx *x, int argc, char **argv)
 		}
 	}
 	stats_info(x->out, fmt);
+	if (fmt == STATS_FMT_CSV)
+		cli_vrrp_info(x);
+}
+
+/* show info's lines about the node's VRRP instances (vrrpd-socket) */
+static void cli_vrrp_info(struct cli_ctx *x)
+{
+	const struct vrrp_view *v;
+	int up = vrrpwatch_connected();
+
+	if (up < 0)
+		return;
+	OUT(x, "Vrrpd: %s\n", up ? "up" : "unreachable");
+	for (size_t i = 0; (v = vrrpwatch_get(i)); i++)
+		OUT(x, "Vrrp.%s.State: %s\nVrrp.%s.Priority: %u\n"
+		    "Vrrp.%s.Master: %s\n", v->name, v->state, v->name,
+		    v->priority, v->name, v->master);
+}
+
+/* show vrrp: the instances as vrrpd last reported them */
+static void cmd_show_vrrp(struct cli_ctx *x, int argc, char **argv)
+{
+	const struct vrrp_view *v;
+	int up = vrrpwatch_connected();
+
+	if (up < 0) {
+		OUT(x, "No vrrpd-socket in the configuration.\n");
+		return;
+	}
+	if (!up)
+		OUT(x, "# vrrpd is unreachable: last known states\n");
+	for (size_t i = 0; (v = vrrpwatch_get(i)); i++)
+		OUT(x, "instance %s state %s priority %u master %s vips %s\n",
+		    v->name, v->state, v->priority, v->master, v->vips);
 }
 
 static void cmd_show_stat(struct cli_ctx *x, int argc, char **argv)
@@ -1737,6 +1774,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ { "show", "servers", "state" }, "show servers state [<backend>]", "dump volatile server information (all or for a single backend)", CLI_LVL_USER, cmd_show_servers_state, NULL },
 	{ { "show", "sess" }, "show sess [id]", "report the list of current sessions or dump this exact session", CLI_LVL_OPER, NULL, cmd_show_sess },
 	{ { "show", "stat" }, "show stat [desc|json|no-maint|typed|up]*", "report counters for each proxy and server", CLI_LVL_USER, cmd_show_stat, NULL },
+	{ { "show", "vrrp" }, "show vrrp", "the node's VRRP instances as vrrpd reports them (vrrpd-socket)", CLI_LVL_USER, cmd_show_vrrp, NULL },
 	{ { "show", "version" }, "show version", "show version of the current process", CLI_LVL_USER, cmd_show_version, NULL },
 	{ { "subscribe" }, "subscribe [heartbeat <ms>]", "stream state changes and heartbeats (see docs/events.md)", CLI_LVL_USER, cmd_subscribe, NULL },
 	{ { "shutdown", "session" }, "shutdown session [id]", "kill a specific session", CLI_LVL_ADMIN, NULL, cmd_shutdown_session },

@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "prom.h"
+#include "vrrpwatch.h"
 #include "proxy.h"
 #include "sbuf.h"
 #include "stats.h"
@@ -453,6 +454,46 @@ static void pm_process_dump(struct sbuf *o)
 	}
 }
 
+static void pm_label(struct sbuf *o, const char *s);
+
+/* the node's VRRP instances, as vrrpd reports them (vrrpd-socket) */
+static void pm_vrrp_dump(struct sbuf *o)
+{
+	static const char *const states[] = { "INIT", "BACKUP", "MASTER", "FAULT", "STOP" };
+	const struct vrrp_view *v;
+	int up = vrrpwatch_connected();
+
+	if (up < 0)
+		return;
+	sbuf_printf(o, "# HELP lbd_vrrpd_up Whether lbd follows vrrpd's event stream now.\n"
+		    "# TYPE lbd_vrrpd_up gauge\nlbd_vrrpd_up %d\n", up);
+	sbuf_puts(o, "# HELP lbd_vrrp_instance_state VRRP instance state as vrrpd last reported it (1 for the current one).\n"
+		  "# TYPE lbd_vrrp_instance_state gauge\n");
+	for (size_t i = 0; (v = vrrpwatch_get(i)); i++)
+		for (size_t k = 0; k < N(states); k++) {
+			sbuf_puts(o, "lbd_vrrp_instance_state{instance=\"");
+			pm_label(o, v->name);
+			sbuf_printf(o, "\",state=\"%s\"} %d\n", states[k],
+				    strcmp(v->state, states[k]) == 0);
+		}
+	sbuf_puts(o, "# HELP lbd_vrrp_instance_priority VRRP instance effective priority.\n"
+		  "# TYPE lbd_vrrp_instance_priority gauge\n");
+	for (size_t i = 0; (v = vrrpwatch_get(i)); i++) {
+		sbuf_puts(o, "lbd_vrrp_instance_priority{instance=\"");
+		pm_label(o, v->name);
+		sbuf_printf(o, "\"} %u\n", v->priority);
+	}
+	sbuf_puts(o, "# HELP lbd_vrrp_instance_master_info The VRRP instance's Master as last heard.\n"
+		  "# TYPE lbd_vrrp_instance_master_info gauge\n");
+	for (size_t i = 0; (v = vrrpwatch_get(i)); i++) {
+		sbuf_puts(o, "lbd_vrrp_instance_master_info{instance=\"");
+		pm_label(o, v->name);
+		sbuf_puts(o, "\",master=\"");
+		pm_label(o, v->master);
+		sbuf_puts(o, "\"} 1\n");
+	}
+}
+
 int prom_dump(struct sbuf *o, unsigned scopes, int no_maint)
 {
 	struct pm_set fe = { "frontend", pm_frontend, N(pm_frontend), NULL, 0, 0 };
@@ -490,8 +531,10 @@ int prom_dump(struct sbuf *o, unsigned scopes, int no_maint)
 			stats_fill_sv(s, &sv.objs[sv.n++].row);
 		}
 	}
-	if (scopes & PROM_SCOPE_GLOBAL)
+	if (scopes & PROM_SCOPE_GLOBAL) {
 		pm_process_dump(o);
+		pm_vrrp_dump(o);
+	}
 	if (scopes & PROM_SCOPE_FRONTEND)
 		pm_set_dump(o, &fe, &sv);
 	if (scopes & PROM_SCOPE_BACKEND)

@@ -186,6 +186,7 @@ void lbd_conf_free(struct lbd_conf *conf)
 		proxy_free(px);
 	}
 	free(conf->global.pidfile);
+	free(conf->global.vrrpd_socket);
 	free(conf->global.chroot);
 	free(conf->global.log_tag);
 	free(conf->global.log_send_hostname);

@@ -21,6 +21,7 @@
 #include "service.h"
 #include "stats.h"
 #include "stats_page.h"
+#include "vrrpwatch.h"
 #include "version.h"
 #include "worker.h"
 
@@ -271,6 +272,33 @@ static void page_proxy(struct sbuf *o, struct proxy *px, struct stats_row *r,
 	}
 }
 
+/* the node's VRRP instances (vrrpd-socket) */
+static void page_vrrp(struct sbuf *o)
+{
+	const struct vrrp_view *v;
+	int up = vrrpwatch_connected();
+
+	if (up < 0)
+		return;
+	sbuf_printf(o, "<table class=\"info\" id=\"vrrp\"><tr><th>VRRP instance</th>"
+		    "<th>state</th><th>priority</th><th>master</th><th>VIPs</th></tr>\n");
+	if (!up)
+		sbuf_puts(o, "<tr><td colspan=\"5\">vrrpd is not reachable: the "
+			  "states below are the last known</td></tr>\n");
+	for (size_t i = 0; (v = vrrpwatch_get(i)); i++) {
+		sbuf_puts(o, "<tr><td>");
+		html(o, v->name);
+		sbuf_puts(o, "</td><td>");
+		html(o, v->state);
+		sbuf_printf(o, "</td><td>%u</td><td>", v->priority);
+		html(o, v->master);
+		sbuf_puts(o, "</td><td>");
+		html(o, v->vips);
+		sbuf_puts(o, "</td></tr>\n");
+	}
+	sbuf_puts(o, "</table>\n");
+}
+
 static void page_html(struct sbuf *o, const struct stats_page_req *req, const char *st)
 {
 	struct stats_row *r = malloc(sizeof(*r));
@@ -318,7 +346,9 @@ static void page_html(struct sbuf *o, const struct stats_page_req *req, const ch
 		    "<td>current conns = %u</td><td>node = ", si.f[INF_NBTHREAD].u.u32,
 		    si.f[INF_MAXCONN].u.u32, si.f[INF_CURR_CONN].u.u32);
 	html(o, si.node);
-	sbuf_puts(o, "</td></tr></table>\n<p><a href=\"");
+	sbuf_puts(o, "</td></tr></table>\n");
+	page_vrrp(o);
+	sbuf_puts(o, "<p><a href=\"");
 	html(o, uri);
 	sbuf_puts(o, ";csv\">CSV export</a> &middot; <a href=\"");
 	html(o, uri);

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addrwatch.h"
 #include "backend.h"
 #include "buf.h"
 #include "check.h"
@@ -28,6 +29,7 @@
 #include "proxy.h"
 #include "session.h"
 #include "stats.h"
+#include "vrrpwatch.h"
 #include "worker.h"
 
 struct lbd_env lbd;
@@ -615,6 +617,9 @@ int worker_run_all(void)
 		rc = 1;
 		goto out;
 	}
+	/* and what lbd follows of the node: its addresses, vrrpd */
+	addrwatch_start(lbd.workers[0].loop);
+	vrrpwatch_start(lbd.workers[0].loop);
 	/* and so does the runtime API */
 	if (cli_start(&lbd.workers[0]) < 0) {
 		log_warnx("cannot start the stats sockets");
@@ -632,6 +637,8 @@ int worker_run_all(void)
 	}
 out:
 	cli_stop();
+	vrrpwatch_stop();
+	addrwatch_stop();
 	check_stop_all(&lbd.workers[0]);
 	for (unsigned i = 0; i < n; i++)
 		worker_fini(&lbd.workers[i]);

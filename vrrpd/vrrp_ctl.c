@@ -399,20 +399,21 @@ static void run_cmd(struct conn *c, char *cmd)
 
 static void run_line(struct conn *c, char *line)
 {
-	char *cmd = line, *semi;
+	char *cmd = line;
 
-	do {
-		semi = strchr(cmd, ';');
+	while (cmd) {
+		char *semi = strchr(cmd, ';');
+
 		if (semi)
-			*semi = '\0';
+			*semi++ = '\0';
 		if (cmd[strspn(cmd, " \t")]) {
 			run_cmd(c, cmd);
 			if (c->stream || c->closing)
 				return;
 			out_add(c, "\n", 1);
 		}
-		cmd = semi + 1;
-	} while (semi);
+		cmd = semi;
+	}
 	if (c->interactive)
 		out_add(c, "> ", 2);
 	else

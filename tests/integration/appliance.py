@@ -80,21 +80,27 @@ def lbd_cfg(lan, node, check="inter 100 fall 2 rise 2", chk_opt="",
     return """global
     stats socket %s level admin
     pidfile %s
+    vrrpd-socket %s
+    on-address-loss close-idle
 %s
 defaults
     mode http
     timeout connect 1s
-    timeout client 5s
+    timeout client 30s
     timeout server 5s
-    timeout http-keep-alive 1s
+    timeout http-keep-alive 30s
 frontend http-in
     bind %s:%d
     default_backend web
+frontend monitor
+    bind 127.0.0.1:8404
+    stats uri /stats
+    http-request use-service prometheus-exporter if { path /metrics }
 backend web
 %s
 %s
 """ % (sock_path(lan, node), os.path.join(lan.dir, "lbd%d.pid" % node),
-       extra_global, VIP, PORT, chk_opt, servers)
+       ctl_path(lan, node), extra_global, VIP, PORT, chk_opt, servers)
 
 
 def sock_path(lan, node):
@@ -204,6 +210,23 @@ class Bed:
     def probe(self, secs, step=0.01):
         return self.lan.start(3, [sys.executable, "-c", PROBE, VIP, str(PORT),
                                   str(secs), str(step)], "probe")
+
+    def stop_daemons(self):
+        """SIGTERM every lbd and vrrpd still running; returns the
+        sanitizer reports found in their output (leaks are reported at a
+        clean exit only)."""
+        bad = []
+        for n in self.nodes.values():
+            for p in (n.vrrpd, n.lbd):
+                if p is None:
+                    continue
+                p.stop(signal.SIGTERM)
+                text = p.text()
+                for mark in ("AddressSanitizer", "LeakSanitizer",
+                             "runtime error:"):
+                    if mark in text:
+                        bad.append("%s: %s" % (p.name, text[max(0, text.index(mark) - 200):][:3000]))
+        return bad
 
     def teardown(self):
         self.lan.teardown()

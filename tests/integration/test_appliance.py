@@ -22,8 +22,12 @@ CEILING = 2.0		# seconds of outage the client may see
 @pytest.fixture
 def bed():
     b = Bed(LBD, VRRPD)
-    yield b
-    b.teardown()
+    try:
+        yield b
+        bad = b.stop_daemons()
+        assert not bad, bad
+    finally:
+        b.teardown()
 
 
 def pair(bed, vrrp_kw=None, lbd_kw=None, modes=("steady", "steady")):
@@ -118,7 +122,7 @@ def test_vrrpd_killed_moves_vip(bed):
 
 
 def cli(bed, node, cmd, daemon="lbd"):
-    return sh(["socat", "-", "UNIX-CONNECT:" + os.path.join(
+    return sh(["socat", "-t", "5", "-", "UNIX-CONNECT:" + os.path.join(
         bed.lan.dir, "%s%d.sock" % (daemon, node))], input=cmd + "\n").stdout
 
 
@@ -224,3 +228,54 @@ def test_vrrpd_stream(bed):
     assert " state BACKUP " in lines[1] and lines[2] == "sync", lines
     assert any(" state MASTER " in l and " master 192.0.2.2 " in l
                for l in lines[3:]), lines
+
+
+KEEPALIVE = r"""
+import socket, sys, time
+s = socket.create_connection((sys.argv[1], 80), timeout=5)
+s.sendall(b"GET / HTTP/1.1\r\nHost: vip\r\n\r\n")
+print(s.recv(4096).split(b"\r\n")[0].decode(), flush=True)
+time.sleep(60)
+"""
+
+
+def test_lbd_shows_vrrp_state_and_closes_idle_on_demotion(bed):
+    """lbd follows vrrpd (vrrpd-socket): show info, show vrrp, the stats
+    page and /metrics carry the instances' state, priority and Master; on
+    demotion the VIP leaves node 1 and lbd closes the idle keep-alive
+    connection that was on it (on-address-loss close-idle)."""
+    import sys
+    pair(bed)
+
+    def info(node):
+        return cli(bed, node, "show info")
+    assert wait_until(lambda: "Vrrp.VI_1.State: MASTER" in info(1), 10), info(1)
+    assert "Vrrpd: up\nVrrp.VI_1.State: MASTER\nVrrp.VI_1.Priority: 150\n" \
+        "Vrrp.VI_1.Master: 192.0.2.1\n" in info(1), info(1)
+    assert wait_until(lambda: "Vrrp.VI_1.Master: 192.0.2.1" in info(2) and
+                      "Vrrp.VI_1.State: BACKUP" in info(2), 10), info(2)
+    assert "instance VI_1 state MASTER priority 150 master 192.0.2.1 vips " \
+        "192.0.2.100/24" in cli(bed, 1, "show vrrp")
+    page = bed.lan.exec(1, ["curl", "-s", "http://127.0.0.1:8404/stats"]).stdout
+    assert "<td>VI_1</td><td>MASTER</td><td>150</td><td>192.0.2.1</td>" in page
+    metrics = bed.lan.exec(1, ["curl", "-s", "http://127.0.0.1:8404/metrics"]).stdout
+    assert 'lbd_vrrp_instance_state{instance="VI_1",state="MASTER"} 1' in metrics
+    assert 'lbd_vrrp_instance_state{instance="VI_1",state="BACKUP"} 0' in metrics
+    assert 'lbd_vrrp_instance_priority{instance="VI_1"} 150' in metrics
+    assert 'lbd_vrrp_instance_master_info{instance="VI_1",master="192.0.2.1"} 1' in metrics
+    r = subprocess.run(["promtool", "check", "metrics"], input=metrics,
+                       capture_output=True, text=True)
+    assert "error" not in (r.stdout + r.stderr).lower(), r.stdout + r.stderr
+
+    ka = bed.lan.start(3, [sys.executable, "-c", KEEPALIVE, VIP], "keepalive")
+    assert ka.wait_log("HTTP/1.1 200", 10), ka.text()
+    assert wait_until(lambda: "CurrConns: 1\n" in info(1), 10), info(1)
+    cli(bed, 1, "disable vrrp VI_1", "vrrpd")
+    assert bed.wait_holder(2)
+    n1 = bed.nodes[1]
+    assert n1.lbd.wait_log("192.0.2.100:80 left this node", 10), n1.lbd.text()
+    assert n1.lbd.wait_log("closed 1 idle keep-alive connection", 10), n1.lbd.text()
+    assert wait_until(lambda: "CurrConns: 0\n" in info(1), 10), info(1)
+    assert wait_until(lambda: "Vrrp.VI_1.State: FAULT" in info(1), 10), info(1)
+    assert wait_until(lambda: "Vrrp.VI_1.State: MASTER" in info(2), 10), info(2)
+    ka.stop(signal.SIGKILL)

@@ -1,0 +1,39 @@
+/*
+ * substream.h - the subscriber's side of the event streams lbd and vrrpd
+ * publish on their sockets (docs/events.md): connect to a unix socket,
+ * send "subscribe heartbeat H" (H a third of the heartbeat timeout), check
+ * the greeting ("<peer> 1 pid <pid> ..."), hand each state line over,
+ * feed a watchdog with "hb" lines, and on EOF, "bye", a read error, an
+ * overlong line or a silent watchdog report the link down and reconnect
+ * with backoff (20 ms doubling to 1 s, back to 20 ms after a "sync").
+ * Non-blocking, on one libev loop.
+ */
+#ifndef SHARED_SUBSTREAM_H
+#define SHARED_SUBSTREAM_H
+
+struct ev_loop;
+struct substream;
+
+struct substream_ops {
+	/* connected and subscribed: forget the peer's previous state */
+	void (*reset)(void *arg);
+	/* a state line, in words (at most 32; the line is gone afterwards);
+	 * "sync" comes here too, after the watchdog was fed */
+	void (*line)(void *arg, int argc, char **argv);
+	/* the link is down: why, in words for a log */
+	void (*down)(void *arg, const char *why);
+};
+
+/* Start following the stream at path (a unix socket path); peer is the
+ * greeting's first word ("lbd", "vrrpd"). NULL when memory is short. */
+struct substream *substream_new(struct ev_loop *loop, const char *path,
+				const char *peer, unsigned hb_timeout_ms,
+				const struct substream_ops *ops, void *arg);
+
+/* The peer's pid from its greeting (0 before one). */
+unsigned long substream_pid(const struct substream *s);
+
+/* Stop and free (no callback runs); NULL is a no-op. */
+void substream_free(struct substream *s);
+
+#endif
