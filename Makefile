@@ -52,7 +52,7 @@ LBD_OBJ    := $(LBD_SRC:%.c=$(BUILD)/%.o)
 VRRPD_OBJ  := $(VRRPD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
-.PHONY: all deps run test check unit integration bench fuzz clean
+.PHONY: all deps run run-single test check unit integration bench fuzz clean
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/lbd/lbd $(BUILD)/vrrpd/vrrpd $(UNIT_BIN)
@@ -100,6 +100,10 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/liblbd.a $(BUILD)/libvrrpd.a $(BU
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NL_LIBS) $(LDLIBS) -lcmocka
 
 run: deps all
+	$(PYTHON) config/pair_demo.py --lbd $(BUILD)/lbd/lbd --vrrpd $(BUILD)/vrrpd/vrrpd
+
+# the single-box demo: lbd on config/lbd.cfg with three backends on loopback
+run-single: deps all
 	$(PYTHON) config/demo.py --lbd $(BUILD)/lbd/lbd --config config/lbd.cfg
 
 # One build, its unit programs, then the integration suite on that build.

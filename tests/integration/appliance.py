@@ -17,12 +17,14 @@ VIP = "192.0.2.100"
 PORT = 80
 SRV_PORTS = (8001, 8002)
 
-# A node's HTTP server: GET / answers the node's name; GET /health answers
-# 200, or in "flap" mode alternately 200 and 503 (a server whose checks
-# flap faster than rise/fall).
+# A node's HTTP server (argv: name port mode [address, default loopback]):
+# GET / answers the name; GET /health answers 200, or in "flap" mode
+# alternately 200 and 503 (a server whose checks flap faster than
+# rise/fall).
 SERVER = r'''
 import http.server, sys
 name, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+host = sys.argv[4] if len(sys.argv) > 4 else "127.0.0.1"
 state = {"n": 0}
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -37,7 +39,7 @@ class H(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
     def log_message(self, *a):
         pass
-http.server.ThreadingHTTPServer(("127.0.0.1", port), H).serve_forever()
+http.server.ThreadingHTTPServer((host, port), H).serve_forever()
 '''
 
 # The client: one HTTP/1.1 request per connection to the VIP every
@@ -63,7 +65,7 @@ while time.time() < end:
         s.close()
         if data.startswith(b"HTTP/1.1 200"):
             res = "ok " + data.split(b"\r\n\r\n", 1)[1].decode().strip()
-    except OSError as e:
+    except (OSError, ValueError, IndexError) as e:
         res = "fail %s" % type(e).__name__
     print("%.4f %s" % (t, res), flush=True)
     left = t + step - time.time()

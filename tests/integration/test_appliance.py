@@ -279,3 +279,16 @@ def test_lbd_shows_vrrp_state_and_closes_idle_on_demotion(bed):
     assert wait_until(lambda: "Vrrp.VI_1.State: FAULT" in info(1), 10), info(1)
     assert wait_until(lambda: "Vrrp.VI_1.State: MASTER" in info(2), 10), info(2)
     ka.stop(signal.SIGKILL)
+
+
+def test_make_run_configurations_are_valid():
+    """The appliance demo's files (config/pair/, used by make run)."""
+    cfg = os.path.join(HERE, "..", "..", "config", "pair")
+    r = subprocess.run([LBD, "-c", "-f", os.path.join(cfg, "lbd.cfg")],
+                       env=dict(os.environ, NODE="node1"),
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    for n in (1, 2):
+        r = subprocess.run([VRRPD, "-t", "-f", os.path.join(cfg, "vrrpd-node%d.conf" % n)],
+                           capture_output=True, text=True, timeout=30)
+        assert r.returncode == 0, r.stderr
