@@ -123,11 +123,31 @@ static int ss_line(struct substream *s, char *line)
 	return s->fd < 0 ? -1 : 0;
 }
 
+/* The complete lines received; 0, or -1 once the link failed. */
+static int ss_process(struct substream *s)
+{
+	char *p = s->in, *nl;
+
+	while ((nl = memchr(p, '\n', s->inlen - (size_t)(p - s->in)))) {
+		*nl = '\0';
+		if (ss_line(s, p) < 0)
+			return -1;
+		p = nl + 1;
+	}
+	s->inlen -= (size_t)(p - s->in);
+	memmove(s->in, p, s->inlen);
+	if (s->inlen == sizeof(s->in)) {
+		ss_fail(s, "a line from %s is longer than %d bytes", s->peer,
+			LINE_MAX_LEN);
+		return -1;
+	}
+	return 0;
+}
+
 static void ss_read_cb(struct ev_loop *loop, ev_io *io, int revents)
 {
 	struct substream *s = io->data;
 	ssize_t n = read(s->fd, s->in + s->inlen, sizeof(s->in) - s->inlen);
-	char *p, *nl;
 
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
@@ -139,18 +159,23 @@ static void ss_read_cb(struct ev_loop *loop, ev_io *io, int revents)
 		return;
 	}
 	s->inlen += (size_t)n;
-	p = s->in;
-	while ((nl = memchr(p, '\n', s->inlen - (size_t)(p - s->in)))) {
-		*nl = '\0';
-		if (ss_line(s, p) < 0)
+	ss_process(s);
+}
+
+void substream_feed(struct substream *s, const char *data, size_t n)
+{
+	while (n) {
+		size_t k = sizeof(s->in) - s->inlen;
+
+		if (k > n)
+			k = n;
+		memcpy(s->in + s->inlen, data, k);
+		s->inlen += k;
+		data += k;
+		n -= k;
+		if (ss_process(s) < 0)
 			return;
-		p = nl + 1;
 	}
-	s->inlen -= (size_t)(p - s->in);
-	memmove(s->in, p, s->inlen);
-	if (s->inlen == sizeof(s->in))
-		ss_fail(s, "a line from %s is longer than %d bytes", s->peer,
-			LINE_MAX_LEN);
 }
 
 static void ss_hb_cb(struct ev_loop *loop, ev_timer *t, int revents)

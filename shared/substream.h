@@ -33,6 +33,9 @@ struct substream *substream_new(struct ev_loop *loop, const char *path,
 /* The peer's pid from its greeting (0 before one). */
 unsigned long substream_pid(const struct substream *s);
 
+/* Process bytes as if read from the socket (the fuzz target's door). */
+void substream_feed(struct substream *s, const char *data, size_t n);
+
 /* Stop and free (no callback runs); NULL is a no-op. */
 void substream_free(struct substream *s);
 

@@ -221,6 +221,12 @@ void vrrp_lbd_free(struct vrrp_lbd *l)
 	free(l);
 }
 
+void vrrp_lbd_feed(struct vrrp_lbd *l, size_t i, const char *data, size_t n)
+{
+	if (i < l->nlinks)
+		substream_feed(l->links[i].ss, data, n);
+}
+
 static const struct lbd_link *find(const struct vrrp_lbd *l, const char *name)
 {
 	for (size_t i = 0; l && i < l->nlinks; i++)

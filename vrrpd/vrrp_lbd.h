@@ -28,6 +28,9 @@ void vrrp_lbd_free(struct vrrp_lbd *l);
  * name. */
 int vrrp_lbd_ok(const struct vrrp_lbd *l, const char *name);
 
+/* Feed the i-th tracker's stream bytes as if lbd sent them (fuzzing). */
+void vrrp_lbd_feed(struct vrrp_lbd *l, size_t i, const char *data, size_t n);
+
 /* Why the named tracker failed last ("" when OK or unknown). */
 const char *vrrp_lbd_why(const struct vrrp_lbd *l, const char *name);
 
