@@ -292,3 +292,33 @@ def test_make_run_configurations_are_valid():
         r = subprocess.run([VRRPD, "-t", "-f", os.path.join(cfg, "vrrpd-node%d.conf" % n)],
                            capture_output=True, text=True, timeout=30)
         assert r.returncode == 0, r.stderr
+
+
+def test_fast_takeover_moves_vip(bed):
+    """fast_takeover (two-node pairs): the backup takes over on the priority
+    0 advert without waiting its skew."""
+    pair(bed, vrrp_kw={"extra": "    fast_takeover\n"})
+    n1, n2 = bed.nodes[1], bed.nodes[2]
+    failover(bed, lambda: n1.lbd.send(signal.SIGKILL))
+    assert "(VI_1) Entering MASTER STATE" in n2.vrrpd.text()
+
+
+def test_vrrpd_reload_keeps_mastership(bed):
+    """A SIGHUP reload re-reads the file and reconnects to lbd, but the
+    tracker keeps its verdict meanwhile: the Master never lets go."""
+    pair(bed)
+    n1 = bed.nodes[1]
+    probe = bed.probe(30)
+    assert wait_until(lambda: "ok node1" in probe.text(), 20)
+    before = n1.vrrpd.text().count("Entering")
+    for _ in range(3):
+        n1.vrrpd.send(signal.SIGHUP)
+        assert n1.vrrpd.wait_log("Reloading configuration",
+                                 10, count=_ + 1), n1.vrrpd.text()
+        time.sleep(0.5)
+    time.sleep(1)
+    probe.stop(signal.SIGKILL)
+    assert n1.vrrpd.text().count("Entering") == before, n1.vrrpd.text()
+    samples = parse_probe(probe.text())
+    assert samples and all(w == "node1" for _, w in samples), \
+        [s for s in samples if s[1] != "node1"][:5]
