@@ -16,8 +16,10 @@ from test_checks import wait_log
 SCRIPT = """#!/bin/sh
 # <proxy_address> <proxy_port> <server_address> <server_port>
 dir=%(dir)s
-echo "$1|$2|$3|$4" > "$dir/args.$HAPROXY_SERVER_NAME"
-env > "$dir/env.$HAPROXY_SERVER_NAME"
+# each check rewrites these every inter: write aside, then rename, so the
+# test never reads a file truncated by the next run
+echo "$1|$2|$3|$4" > "$dir/.args.$$" && mv "$dir/.args.$$" "$dir/args.$HAPROXY_SERVER_NAME"
+env > "$dir/.env.$$" && mv "$dir/.env.$$" "$dir/env.$HAPROXY_SERVER_NAME"
 if [ -f "$dir/hang" ]; then
     echo $$ > "$dir/pid"
     sleep 60 &
@@ -83,8 +85,7 @@ def wait_file(path, timeout=5.0):
     end = time.time() + timeout
     while time.time() < end:
         if os.path.exists(path) and os.path.getsize(path) > 0:
-            time.sleep(0.05)    # let the script finish writing it
-            return open(path).read()
+            return open(path).read()    # written aside, then renamed
         time.sleep(0.05)
     raise AssertionError("%s never appeared" % path)
 
