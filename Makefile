@@ -7,6 +7,8 @@
 #   make bench   lbd against haproxy and nginx (free and at an equal CPU budget), vrrpd's failover against
 #                keepalived's (results: docs/benchmarks.md)
 #   make fuzz    build the libFuzzer targets and run each briefly
+#   make install binaries, systemd units, default configs, man pages, MIBs
+#                (PREFIX=/usr/local, DESTDIR for staging; make uninstall)
 #   make clean
 
 CC       ?= gcc
@@ -52,7 +54,8 @@ LBD_OBJ    := $(LBD_SRC:%.c=$(BUILD)/%.o)
 VRRPD_OBJ  := $(VRRPD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
-.PHONY: all deps run run-single test check unit integration bench fuzz clean
+.PHONY: all deps run run-single test check unit integration bench fuzz clean \
+        install uninstall
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/lbd/lbd $(BUILD)/vrrpd/vrrpd $(UNIT_BIN)
@@ -139,6 +142,46 @@ fuzz: deps
 	    > $(BUILD)/fuzz/$$n.log 2>&1; rc=$$?; tail -n 2 $(BUILD)/fuzz/$$n.log; \
 	  [ $$rc -eq 0 ] || { echo "$$n failed: see $(BUILD)/fuzz/$$n.log"; exit 1; }; \
 	done
+
+# Installation. Configurations are installed only where none exists, so
+# a reinstall never overwrites an operator's files.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+MIBDIR     ?= $(PREFIX)/share/snmp/mibs
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+MANPAGES   := docs/lbd.8 docs/lbd.cfg.5 docs/vrrpd.8 docs/vrrpd.conf.5
+MIBS       := $(wildcard docs/mibs/*.txt)
+INSTALL    ?= install
+D          := $(DESTDIR)
+
+install: $(BUILD)/lbd/lbd $(BUILD)/vrrpd/vrrpd
+	$(INSTALL) -d $(D)$(SBINDIR) $(D)$(UNITDIR) $(D)$(MANDIR)/man5 $(D)$(MANDIR)/man8 \
+	  $(D)$(SYSCONFDIR)/lbd/errors $(D)$(SYSCONFDIR)/keepalived
+	$(INSTALL) -m 755 $(BUILD)/lbd/lbd $(BUILD)/vrrpd/vrrpd $(D)$(SBINDIR)/
+	for u in lbd vrrpd; do \
+	  sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	    systemd/$$u.service.in > $(D)$(UNITDIR)/$$u.service && \
+	  chmod 644 $(D)$(UNITDIR)/$$u.service || exit 1; \
+	done
+	for m in $(MANPAGES); do \
+	  s=$${m##*.}; $(INSTALL) -m 644 $$m $(D)$(MANDIR)/man$$s/ || exit 1; done
+	$(if $(MIBS),$(INSTALL) -d $(D)$(MIBDIR) && $(INSTALL) -m 644 $(MIBS) $(D)$(MIBDIR)/)
+	[ -e $(D)$(SYSCONFDIR)/lbd/lbd.cfg ] || \
+	  $(INSTALL) -m 644 config/lbd-appliance.cfg $(D)$(SYSCONFDIR)/lbd/lbd.cfg
+	[ -e $(D)$(SYSCONFDIR)/keepalived/keepalived.conf ] || \
+	  $(INSTALL) -m 644 config/vrrpd.conf $(D)$(SYSCONFDIR)/keepalived/keepalived.conf
+	for e in config/errors/*.http; do \
+	  [ -e $(D)$(SYSCONFDIR)/lbd/errors/$${e##*/} ] || \
+	    $(INSTALL) -m 644 $$e $(D)$(SYSCONFDIR)/lbd/errors/ || exit 1; done
+
+# removes what install wrote, except configurations an operator may have edited
+uninstall:
+	rm -f $(D)$(SBINDIR)/lbd $(D)$(SBINDIR)/vrrpd \
+	  $(D)$(UNITDIR)/lbd.service $(D)$(UNITDIR)/vrrpd.service \
+	  $(foreach m,$(MANPAGES),$(D)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
+	  $(foreach m,$(MIBS),$(D)$(MIBDIR)/$(notdir $(m)))
 
 clean:
 	rm -rf build build-asan

@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "log.h"
 #include "proxy.h"
+#include "sdnotify.h"
 #include "worker.h"
 
 #include "version.h"
@@ -226,6 +227,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	sdn_init();
 	memset(&lbd, 0, sizeof(lbd));
 	lbd.conf = conf;
 	lbd.start_time = (double)time(NULL);

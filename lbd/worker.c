@@ -27,6 +27,7 @@
 #include "cli.h"
 #include "log.h"
 #include "proxy.h"
+#include "sdnotify.h"
 #include "session.h"
 #include "stats.h"
 #include "vrrpwatch.h"
@@ -579,10 +580,12 @@ static void worker_signal_cb(struct ev_loop *loop, ev_signal *sig, int revents)
 	if (sig->signum == SIGUSR1) {
 		log_notice("SIGUSR1 received: stopping listeners, finishing %u "
 			   "sessions", (unsigned)atomic_load(&lbd.actconn));
+		sdn_send("STOPPING=1\nSTATUS=finishing the sessions in flight");
 		worker_stop_all(0);
 		return;
 	}
 	log_notice("signal %d received: stopping now", sig->signum);
+	sdn_send("STOPPING=1");
 	worker_stop_all(1);
 }
 
@@ -628,6 +631,9 @@ int worker_run_all(void)
 	}
 	for (unsigned i = 1; i < n; i++)
 		pthread_create(&lbd.workers[i].thread, NULL, worker_main, &lbd.workers[i]);
+	/* every listener and stats socket is bound: connections queue from here */
+	sdn_sendf("READY=1\nMAINPID=%ld\nSTATUS=%u threads, %u proxies",
+		  (long)getpid(), n, lbd.conf->nproxies);
 	worker_main(&lbd.workers[0]);
 	for (unsigned i = 1; i < n; i++)
 		pthread_join(lbd.workers[i].thread, NULL);

@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 
 #include "log.h"
+#include "sdnotify.h"
 #include "vrrp.h"
 #include "vrrp_arp.h"
 #include "vrrp_conf.h"
@@ -219,11 +220,32 @@ static struct vrrp_rt *rt_at(void *arg, size_t i)
 	return i < d->nrts ? d->rts[i] : NULL;
 }
 
+/* The service manager's status line: every instance and its state. */
+static void status_notify(const struct vrrpd *d)
+{
+	char buf[512];
+	size_t off = 0;
+
+	for (size_t i = 0; i < d->nrts && off < sizeof(buf); i++) {
+		int n = snprintf(buf + off, sizeof(buf) - off, "%s%s %s",
+				 i ? ", " : "", vrrp_rt_name(d->rts[i]),
+				 vrrp_state_names[vrrp_rt_state(d->rts[i])]);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+	if (off >= sizeof(buf))
+		off = sizeof(buf) - 1;
+	buf[off] = '\0';
+	sdn_sendf("STATUS=%s", d->nrts ? buf : "no VRRP instance");
+}
+
 static void rt_changed(void *arg, struct vrrp_rt *rt)
 {
 	struct vrrpd *d = arg;
 
 	vrrp_ctl_changed(d->ctl, rt);
+	status_notify(d);
 }
 
 /* --control-socket, else control_socket in global_defs */
@@ -359,6 +381,7 @@ static void vrrpd_term_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		return;
 	}
 	log_notice("Stopping");
+	sdn_send("STOPPING=1\nSTATUS=releasing the virtual addresses");
 	ev_signal_stop(loop, &d->sighup);
 	ev_timer_stop(loop, &d->startup);
 	for (size_t i = 0; i < d->nrts; i++)
@@ -378,9 +401,12 @@ static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	struct vrrp_track *ot = d->env.track;
 
 	log_notice("Reloading configuration");
+	sdn_reloading();
 	ev_timer_stop(loop, &d->startup);
 	if (!nc) {
 		log_warnx("configuration has errors: keeping the running one");
+		sdn_send("READY=1\nSTATUS=reload refused: the configuration has "
+			 "errors; the previous one runs");
 		return;
 	}
 	groups_free(d);
@@ -401,6 +427,8 @@ static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	vrrp_track_free(ot);
 	vrrp_conf_free(oc);
 	track_changed(d);
+	sdn_send("READY=1");
+	status_notify(d);
 }
 
 static void vrrpd_startup_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -409,6 +437,7 @@ static void vrrpd_startup_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	if (rts_build(d, NULL, 0) != 0 || groups_build(d) != 0)
 		fatalx("out of memory");
+	status_notify(d);
 }
 
 static int run(struct opts *o, struct vrrp_conf *conf)
@@ -452,6 +481,8 @@ static int run(struct opts *o, struct vrrp_conf *conf)
 	} else {
 		vrrpd_startup_cb(loop, &d.startup, 0);
 	}
+	/* sockets open, instances started (or their start-up delay running) */
+	sdn_sendf("READY=1\nMAINPID=%ld", (long)getpid());
 	ev_run(loop, 0);
 	ev_timer_stop(loop, &d.startup);
 	ev_timer_stop(loop, &d.stopping);
@@ -498,6 +529,7 @@ int main(int argc, char **argv)
 	}
 	if (!conf)
 		return 1;
+	sdn_init();
 	if (!o.dont_fork && daemon(0, 0) != 0) {
 		fprintf(stderr, "vrrpd: daemon: %s\n", strerror(errno));
 		return 1;

@@ -17,3 +17,13 @@ def test_every_keyword_is_documented_with_its_status():
     # and nothing documented that the binary does not know
     documented = [l for l in doc.splitlines() if l.startswith("| ") and "`" in l]
     assert len(documented) == len(rows)
+
+
+def test_man_pages_list_the_keywords_the_binaries_know():
+    """lbd.cfg(5) and vrrpd.conf(5) carry the -K tables of the binaries
+    under test (docs/mankw.py rewrites them when a keyword lands)."""
+    vrrpd = os.environ.get("VRRPD_BIN", os.path.join(os.path.dirname(LBD), "..", "vrrpd", "vrrpd"))
+    tool = os.path.join(os.path.dirname(DOC), "mankw.py")
+    p = subprocess.run(["/usr/bin/python3", tool, "--lbd", LBD, "--vrrpd", vrrpd, "--check"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stdout + p.stderr
