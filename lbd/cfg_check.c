@@ -13,6 +13,7 @@
 #include "check_http.h"
 #include "check_tcp.h"
 #include "extcheck.h"
+#include "http_rules.h"
 #include "logfmt.h"
 #include "proxy.h"
 #include "server.h"
@@ -235,12 +236,15 @@ int cfg_postparse(struct cfg_ctx *ctx)
 				check_backend_ref(ctx, px, px->defbe_name, &px->defbe,
 						  "default_backend");
 			for (struct use_backend *u = px->use_be; u; u = u->next)
-				check_backend_ref(ctx, px, u->name, &u->be, "use_backend");
+				if (!u->dyn)
+					check_backend_ref(ctx, px, u->name, &u->be,
+							  "use_backend");
 			if ((px->cap & PR_CAP_BE) && !px->defbe)
 				px->defbe = px;
 			if (!px->maxconn)
 				px->maxconn = conf->global.maxconn;
 		}
+		hrule_resolve(ctx, px, conf);
 		check_timeouts(ctx, px);
 		check_logs(ctx, px);
 		/* an error page is sent from one buffer, as with HAProxy */

@@ -16,6 +16,9 @@
 #include "cli.h"
 #include "service.h"
 #include "cfg_lex.h"
+#include "acl.h"
+#include "http_rules.h"
+#include "sample.h"
 #include "check.h"
 #include "check_http.h"
 #include "check_tcp.h"
@@ -404,36 +407,60 @@ static int kw_p_defbe(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 	return ctx->cur->defbe_name ? 0 : -1;
 }
 
+/* use_backend <name|%[expr]> [if|unless <condition>] */
 static int kw_p_usebe(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 		      char **argv)
 {
 	struct use_backend *ub, **pp;
+	char err[256];
 
 	if (kw_need_args(ctx, argc, argv, 1, "a backend name") < 0)
 		return 0;
-	if (argc > 2) {
-		if (strcmp(argv[2], "if") == 0 || strcmp(argv[2], "unless") == 0)
-			cfg_err(ctx, "'use_backend %s %s ...': conditions (ACLs) "
-				"are not supported yet.", argv[1], argv[2]);
-		else
-			cfg_err(ctx, "'use_backend': unexpected '%s' (expected "
-				"'if' or 'unless').", argv[2]);
+	if (argc > 2 && strcmp(argv[2], "if") != 0 && strcmp(argv[2], "unless") != 0) {
+		cfg_err(ctx, "'use_backend': unexpected '%s' (expected 'if' or "
+			"'unless').", argv[2]);
 		return 0;
 	}
-	if (strstr(argv[1], "%["))
-		cfg_err(ctx, "'use_backend': dynamic backend names are not "
-			"supported yet.");
 	ub = calloc(1, sizeof(*ub));
-	if (!ub || !(ub->name = strdup(argv[1])) || !(ub->file = strdup(ctx->file))) {
-		if (ub)
-			free(ub->name);
-		free(ub);
-		return -1;
-	}
+	if (!ub || !(ub->name = strdup(argv[1])) || !(ub->file = strdup(ctx->file)))
+		goto nomem;
 	ub->line = ctx->line;
+	if (strchr(argv[1], '%')) {
+		ub->dyn = logfmt_compile_smp(argv[1], &hrule_smp_ops, err, sizeof(err));
+		if (!ub->dyn) {
+			cfg_err(ctx, "'use_backend %s': %s.", argv[1], err);
+			goto drop;
+		}
+	}
+	if (argc > 2) {
+		ub->cond = acl_cond_parse(ctx->cur, argc - 2, argv + 2, err, sizeof(err));
+		if (!ub->cond) {
+			cfg_err(ctx, "'use_backend %s': %s.", argv[1], err);
+			goto drop;
+		}
+		if (acl_cond_use(ub->cond) & SMP_USE_RES) {
+			cfg_err(ctx, "'use_backend %s': the condition uses response "
+				"fetches, which never match here.", argv[1]);
+			goto drop;
+		}
+	}
 	for (pp = &ctx->cur->use_be; *pp; pp = &(*pp)->next)
 		;
 	*pp = ub;
+	return 0;
+nomem:
+	if (ub) {
+		free(ub->name);
+		free(ub->file);
+	}
+	free(ub);
+	return -1;
+drop:
+	acl_cond_free(ub->cond);
+	logfmt_free(ub->dyn);
+	free(ub->name);
+	free(ub->file);
+	free(ub);
 	return 0;
 }
 
@@ -634,10 +661,27 @@ static int kw_p_stats(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 	return svc_cfg_stats(ctx, argc, argv);
 }
 
+/* http-request / http-response rules and ACLs (http_rules.c, acl.c) */
 static int kw_p_http_request(struct cfg_ctx *ctx, const struct cfg_kw *kw,
 			     int argc, char **argv)
 {
-	return svc_cfg_http_request(ctx, argc, argv);
+	return hrule_cfg(ctx, 0, argc, argv);
+}
+
+static int kw_p_http_response(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+			      int argc, char **argv)
+{
+	return hrule_cfg(ctx, 1, argc, argv);
+}
+
+static int kw_p_acl(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		    char **argv)
+{
+	char err[256];
+
+	if (acl_declare(ctx->cur, argc, argv, err, sizeof(err)) < 0)
+		cfg_err(ctx, "'acl %s': %s.", argc > 1 ? argv[1] : "", err);
+	return 0;
 }
 
 static int kw_p_disabled(struct cfg_ctx *ctx, const struct cfg_kw *kw,
@@ -1028,9 +1072,9 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "enabled", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_disabled, 0, 0, 0, NULL },
 	{ "id", PR_CAP_LISTEN, kw_uint, offsetof(struct proxy, uuid), 1, 2147483647, NULL },
 	{ "description", PR_CAP_DEF | PR_CAP_LISTEN, kw_ignored_warn, 0, 0, 0, "is only shown by the stats page, which arrives with its own issue" },
-	{ "acl", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
-	{ "http-request", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_http_request, 0, 0, 0, "only use-service prometheus-exporter until ACLs and rules arrive" },
-	{ "http-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
+	{ "acl", PR_CAP_LISTEN, kw_p_acl, 0, 0, 0, NULL },
+	{ "http-request", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_http_request, 0, 0, 0, "the actions listed in docs/configuration.md; the others are refused" },
+	{ "http-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_http_response, 0, 0, 0, "the actions listed in docs/configuration.md; the others are refused" },
 	{ "http-after-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
 	{ "tcp-request", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
 	{ "tcp-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },

@@ -18,11 +18,19 @@ struct builtin_page {
 };
 
 static struct builtin_page builtin[] = {
+	{ 200, "OK", "Service ready." },
 	{ 400, "Bad Request", "lbd could not understand this request." },
+	{ 401, "Unauthorized", "This request needs authentication." },
 	{ 403, "Forbidden", "This request is not allowed by the proxy's rules." },
+	{ 404, "Not Found", "The requested URL was not found." },
+	{ 405, "Method Not Allowed", "This method is not allowed for the requested URL." },
+	{ 407, "Proxy Authentication Required", "This request needs proxy authentication." },
 	{ 408, "Request Time-out", "The request did not arrive completely in the allowed time." },
+	{ 410, "Gone", "The requested URL is no longer available." },
+	{ 413, "Payload Too Large", "The request body is larger than allowed." },
 	{ 414, "URI Too Long", "The request line is longer than this proxy accepts." },
 	{ 429, "Too Many Requests", "Too many requests came from this client; retry later." },
+	{ 425, "Too Early", "This request was sent too early; retry it." },
 	{ 431, "Request Header Fields Too Large", "The request headers are larger than this proxy accepts." },
 	{ 500, "Internal Server Error", "The proxy met an internal error." },
 	{ 501, "Not Implemented", "The request uses a transfer coding this proxy does not implement." },
@@ -63,6 +71,14 @@ static const struct errorfile *proxy_err(const struct proxy *px, int status)
 		if (px->errs[i].data && px->errs[i].status == status)
 			return &px->errs[i];
 	return NULL;
+}
+
+int errors_builtin(int status)
+{
+	for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
+		if (builtin[i].status == status)
+			return 1;
+	return 0;
 }
 
 const struct errorfile *errors_get(const struct proxy *be,

@@ -13,4 +13,9 @@ struct errorfile;
 const struct errorfile *errors_get(const struct proxy *be,
 				   const struct proxy *fe, int status);
 
+/* 1 when lbd has a built-in page for status (the codes HAProxy answers
+ * by default: 200 400 401 403 404 405 407 408 410 413 425 429 500 501
+ * 502 503 504, and 414 431 505 of the parser). */
+int errors_builtin(int status);
+
 #endif

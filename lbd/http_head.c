@@ -126,8 +126,12 @@ int hhead_build(const char *buf, const struct http1_msg *msg,
 	struct hhead_out w = { out, out + outlen, 0 };
 	size_t off, len;
 
-	hhead_start_line(buf, msg, &off, &len);
-	out_put(&w, buf + off, len);
+	if (o->start) {
+		out_put(&w, o->start, o->start_len);
+	} else {
+		hhead_start_line(buf, msg, &off, &len);
+		out_put(&w, buf + off, len);
+	}
 	out_put(&w, "\r\n", 2);
 	for (size_t i = 0; i < msg->nhdrs; i++) {
 		const struct http1_hdr *h = &msg->hdrs[i];

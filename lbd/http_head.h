@@ -20,6 +20,8 @@ enum hhead_conn {
 
 struct hhead_opts {
 	enum hhead_conn conn;
+	const char *start;	/* the start line to send instead (rules), or NULL */
+	size_t start_len;
 	const char *xff_name;	/* add "<xff_name>: <xff_value>" when set */
 	const char *xff_value;
 };

@@ -697,13 +697,14 @@ static const struct lf_var *lf_var_find(const char *name, size_t len)
 
 /* ---- compiled format ---- */
 
-enum lf_node_type { LF_N_TEXT, LF_N_SEP, LF_N_VAR };
+enum lf_node_type { LF_N_TEXT, LF_N_SEP, LF_N_VAR, LF_N_SMP };
 
 struct lf_node {
 	enum lf_node_type type;
 	unsigned flags;			/* LF_Q | LF_X | LF_E */
 	const struct lf_var *var;
 	size_t off, len;		/* text: bytes in lf->text */
+	void *expr;			/* LF_N_SMP */
 };
 
 struct logfmt {
@@ -712,6 +713,7 @@ struct logfmt {
 	char *text;			/* literal bytes, at most strlen(fmt) */
 	size_t textlen;
 	int uses_http;
+	const struct logfmt_smp_ops *ops;
 };
 
 static struct lf_node *lf_add(struct logfmt *lf, enum lf_node_type type)
@@ -810,12 +812,30 @@ static int lf_parse_var(struct logfmt *lf, const char **pp, unsigned *deflt,
 		p = close + 1;
 	}
 	if (*p == '[') {
-		if (!strchr(p, ']'))
+		size_t used = 0;
+		void *expr;
+
+		if (!strchr(p, ']')) {
 			ERR("missing ']' after '%.40s'", start);
-		else
+			return -1;
+		}
+		if (!lf->ops) {
 			ERR("sample expressions in log-format are not "
 			    "supported yet");
-		return -1;
+			return -1;
+		}
+		expr = lf->ops->parse(p + 1, &used, err, errlen);
+		if (!expr)
+			return -1;
+		nd = lf_add(lf, LF_N_SMP);
+		if (!nd) {
+			lf->ops->free(expr);
+			return -1;
+		}
+		nd->expr = expr;
+		nd->flags = flags;
+		*pp = p + 1 + used + 1;
+		return 0;
 	}
 	for (name = p; lf_cclass[(unsigned char)*p] & C_NAME; p++)
 		;
@@ -885,6 +905,12 @@ static int lf_parse(struct logfmt *lf, const char *p, char *err,
 
 struct logfmt *logfmt_compile(const char *fmt, char *err, size_t errlen)
 {
+	return logfmt_compile_smp(fmt, NULL, err, errlen);
+}
+
+struct logfmt *logfmt_compile_smp(const char *fmt, const struct logfmt_smp_ops *ops,
+				  char *err, size_t errlen)
+{
 	struct logfmt *lf;
 
 	if (err && errlen)
@@ -896,6 +922,7 @@ struct logfmt *logfmt_compile(const char *fmt, char *err, size_t errlen)
 	lf = calloc(1, sizeof(*lf));
 	if (!lf)
 		goto nomem;
+	lf->ops = ops;
 	lf->text = malloc(strlen(fmt) + 1);
 	if (!lf->text)
 		goto nomem;
@@ -916,9 +943,23 @@ void logfmt_free(struct logfmt *lf)
 {
 	if (!lf)
 		return;
+	for (size_t i = 0; i < lf->n; i++)
+		if (lf->nodes[i].type == LF_N_SMP)
+			lf->ops->free(lf->nodes[i].expr);
 	free(lf->nodes);
 	free(lf->text);
 	free(lf);
+}
+
+int logfmt_smp_each(struct logfmt *lf, int (*fn)(void *expr, void *arg), void *arg)
+{
+	for (size_t i = 0; lf && i < lf->n; i++) {
+		int rc = lf->nodes[i].type == LF_N_SMP ? fn(lf->nodes[i].expr, arg) : 0;
+
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 int logfmt_uses_http(const struct logfmt *lf)
@@ -955,6 +996,17 @@ size_t logfmt_render(const struct logfmt *lf, const struct logfmt_vars *v,
 			if (o.len != before)
 				after_blank = 0;
 			break;
+		case LF_N_SMP: {
+			const char *s;
+			size_t n;
+
+			if (v->smp_ctx && lf->ops->render(nd->expr, v->smp_ctx, &s, &n))
+				lf_put_text(&o, s, n, nd->flags, 0);
+			else
+				lf_put_missing(&o, nd->flags);
+			after_blank = 0;
+			break;
+		}
 		}
 	}
 	out[o.len] = '\0';

@@ -99,6 +99,19 @@ struct logfmt_vars {
 	unsigned long long req_counter;	/* %rt */
 	unsigned lb_conn;		/* unused (%lc reads log_counter) */
 	unsigned long long log_counter;	/* %lc: lines logged by the frontend */
+	void *smp_ctx;			/* %[expr]: passed to the ops' render */
+};
+
+/*
+ * Sample expressions "%[expr]" are evaluated by the caller: logfmt stays
+ * free of the request model. parse reads the text after '[' and stores in
+ * *used the bytes before the closing ']'; render gives the value's text
+ * (a pointer valid until the render ends) or returns 0 when absent.
+ */
+struct logfmt_smp_ops {
+	void *(*parse)(const char *text, size_t *used, char *err, size_t errlen);
+	void (*free)(void *expr);
+	int (*render)(const void *expr, void *ctx, const char **s, size_t *n);
 };
 
 struct logfmt;		/* compiled format, opaque */
@@ -115,7 +128,15 @@ struct logfmt;		/* compiled format, opaque */
  * err. The result is freed with logfmt_free (NULL-safe).
  */
 struct logfmt *logfmt_compile(const char *fmt, char *err, size_t errlen);
+
+/* The same, with "%[expr]" accepted through ops (NULL: refused). */
+struct logfmt *logfmt_compile_smp(const char *fmt, const struct logfmt_smp_ops *ops,
+				  char *err, size_t errlen);
 void logfmt_free(struct logfmt *lf);
+
+/* Call fn on every "%[expr]" of the format (to resolve names after
+ * loading). Returns the first non-zero fn result, else 0. */
+int logfmt_smp_each(struct logfmt *lf, int (*fn)(void *expr, void *arg), void *arg);
 
 /* 1 if the format uses any HTTP-only variable (for warnings in tcp mode). */
 int logfmt_uses_http(const struct logfmt *lf);

@@ -8,6 +8,8 @@
 
 #include "check_http.h"
 #include "check_tcp.h"
+#include "acl.h"
+#include "http_rules.h"
 #include "logfmt.h"
 #include "cli.h"
 #include "errsnap.h"
@@ -143,6 +145,8 @@ void proxy_free(struct proxy *px)
 	}
 	for (struct use_backend *u = px->use_be, *n; u; u = n) {
 		n = u->next;
+		acl_cond_free(u->cond);
+		logfmt_free(u->dyn);
 		free(u->name);
 		free(u->file);
 		free(u);
@@ -152,6 +156,9 @@ void proxy_free(struct proxy *px)
 	lb_pool_free(&px->lb);
 	free(px->lb.nodes);
 	logfmt_free(px->logfmt);
+	hrule_free_all(px->http_req);
+	hrule_free_all(px->http_res);
+	acl_free_all(px->acls);
 	chk_http_free(px->httpchk);
 	tcpchk_free(px->tcpchk);
 	free(px->chk_user);

@@ -26,6 +26,9 @@ struct chk_http;
 struct tcpchk;
 struct cli_listener;
 struct svc_conf;
+struct acl;
+struct acl_cond;
+struct hrule;
 struct errsnap;
 struct srv_ramp;
 
@@ -265,6 +268,8 @@ struct proxy {
 
 	struct errorfile errs[PR_ERR_COUNT];
 	struct svc_conf *svc;		/* stats page, use-service rules */
+	struct acl *acls;		/* acl.c: named ACLs, predefined ones used */
+	struct hrule *http_req, *http_res;	/* http_rules.c */
 	struct errsnap *err_req, *err_res;	/* last invalid messages (errsnap.c) */
 	int check_kind;			/* PR_CHK_* */
 	struct chk_http *httpchk;	/* option httpchk / http-check */
@@ -298,7 +303,9 @@ struct proxy {
 struct use_backend {
 	struct use_backend *next;
 	char *name;
-	struct proxy *be;
+	struct proxy *be;		/* NULL with a dynamic name */
+	struct logfmt *dyn;		/* "use_backend %[...]": the name per request */
+	struct acl_cond *cond;		/* if|unless, NULL: always */
 	char *file;
 	int line;
 };

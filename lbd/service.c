@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acl.h"
 #include "buf.h"
 #include "cfg.h"
 #include "cfg_lex.h"
@@ -149,12 +150,11 @@ int svc_cfg_http_request(struct cfg_ctx *ctx, int argc, char **argv)
 {
 	struct svc_rule *r, **tail;
 	struct svc_conf *c;
+	char err[256];
 
-	if (argc < 3 || strcmp(argv[1], "use-service") != 0 ||
-	    strcmp(argv[2], "prometheus-exporter") != 0) {
-		cfg_err(ctx, "'http-request %s' is not supported yet (http-request rules "
-			"arrive with ACLs; only 'use-service prometheus-exporter' is).",
-			argc > 1 ? argv[1] : "");
+	if (argc < 3 || strcmp(argv[2], "prometheus-exporter") != 0) {
+		cfg_err(ctx, "'http-request use-service %s' is not supported yet (only "
+			"'prometheus-exporter' is).", argc > 2 ? argv[2] : "");
 		return 0;
 	}
 	if (ctx->cur->cap == PR_CAP_DEF) {
@@ -162,41 +162,25 @@ int svc_cfg_http_request(struct cfg_ctx *ctx, int argc, char **argv)
 			"'defaults' section.");
 		return 0;
 	}
+	if (argc > 3 && strcmp(argv[3], "if") != 0 && strcmp(argv[3], "unless") != 0) {
+		cfg_err(ctx, "'http-request use-service': unexpected '%s'.", argv[3]);
+		return 0;
+	}
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -1;
 	r->kind = SVC_PROM;
 	if (argc > 3) {
-		/* if|unless { path X } | { path_beg X } | TRUE */
-		int ok = 0;
-
-		r->neg = strcmp(argv[3], "unless") == 0;
-		if (r->neg || strcmp(argv[3], "if") == 0) {
-			if (argc == 5 && strcmp(argv[4], "TRUE") == 0)
-				ok = 1;
-			else if (argc == 8 && strcmp(argv[4], "{") == 0 &&
-				 strcmp(argv[7], "}") == 0 &&
-				 (strcmp(argv[5], "path") == 0 || strcmp(argv[5], "path_beg") == 0)) {
-				r->match = strcmp(argv[5], "path") == 0 ? 1 : 2;
-				r->value = strdup(argv[6]);
-				if (!r->value) {
-					free(r);
-					return -1;
-				}
-				ok = 1;
-			}
-		}
-		if (!ok) {
-			cfg_err(ctx, "'http-request use-service': only the conditions "
-				"'{ path <p> }', '{ path_beg <p> }' and 'TRUE' are supported "
-				"yet (ACLs arrive with their own issue).");
+		r->cond = acl_cond_parse(ctx->cur, argc - 3, argv + 3, err, sizeof(err));
+		if (!r->cond) {
+			cfg_err(ctx, "'http-request use-service': %s.", err);
 			free(r);
 			return 0;
 		}
 	}
 	c = svc_conf_get(ctx->cur);
 	if (!c) {
-		free(r->value);
+		acl_cond_free(r->cond);
 		free(r);
 		return -1;
 	}
@@ -222,7 +206,7 @@ void svc_conf_free(struct svc_conf *c)
 		struct svc_rule *r = c->rules;
 
 		c->rules = r->next;
-		free(r->value);
+		acl_cond_free(r->cond);
 		free(r);
 	}
 	free(c->stats_uri);
@@ -343,17 +327,6 @@ static int svc_is_local(const struct session *s)
 	return 0;
 }
 
-static int svc_rule_match(const struct svc_rule *r, const char *path, size_t plen)
-{
-	int m = 1;
-
-	if (r->match == 1)
-		m = strlen(r->value) == plen && memcmp(r->value, path, plen) == 0;
-	else if (r->match == 2)
-		m = strlen(r->value) <= plen && memcmp(r->value, path, strlen(r->value)) == 0;
-	return r->neg ? !m : m;
-}
-
 static void svc_run(struct worker *w, void *arg);
 static void svc_done(struct worker *w, void *arg);
 static int svc_ready(struct session *s, struct svc_req *r);
@@ -369,24 +342,19 @@ static void svc_dispatch(struct session *s)
 	}
 }
 
-int svc_take(struct session *s, const struct http1_msg *m, const char *buf)
+int svc_take(struct session *s, const struct http1_msg *m, struct smp_ctx *sc)
 {
 	struct svc_conf *c = s->fe->svc;
 	const char *uri = m->uri;
-	size_t plen = m->uri_len, ulen;
+	size_t ulen;
 	int kind = SVC_NONE;
 	struct svc_req *r;
 	struct chn *ch = &s->t->req;
 
 	if (!c)
 		return 0;
-	for (size_t i = 0; i < m->uri_len; i++)
-		if (uri[i] == '?') {
-			plen = i;
-			break;
-		}
 	for (const struct svc_rule *rule = c->rules; rule && !kind; rule = rule->next)
-		if (svc_rule_match(rule, uri, plen))
+		if (acl_cond_exec(rule->cond, sc))
 			kind = rule->kind;
 	if (!kind && c->stats_enabled) {
 		const char *su = c->stats_uri ? c->stats_uri : "/haproxy?stats";

@@ -15,6 +15,8 @@ struct cfg_ctx;
 struct proxy;
 struct session;
 struct http1_msg;
+struct acl_cond;
+struct smp_ctx;
 
 struct svc_auth {
 	struct svc_auth *next;
@@ -28,9 +30,7 @@ enum { SVC_ADMIN_NEVER, SVC_ADMIN_ALWAYS, SVC_ADMIN_LOCAL };
 struct svc_rule {
 	struct svc_rule *next;
 	int kind;
-	int match;			/* 0 always, 1 path, 2 path_beg */
-	int neg;			/* unless */
-	char *value;
+	struct acl_cond *cond;		/* NULL: always */
 };
 
 struct svc_conf {
@@ -47,9 +47,8 @@ struct svc_conf {
 /* "stats ..." in a proxy (argv[0] = "stats"). 0 or -1 (ENOMEM). */
 int svc_cfg_stats(struct cfg_ctx *ctx, int argc, char **argv);
 
-/* "http-request ..." (argv[0] = "http-request"): only use-service
- * prometheus-exporter; every other action is refused as not supported
- * yet. 0 or -1 (ENOMEM). */
+/* "http-request use-service prometheus-exporter [if|unless <cond>]"
+ * (argv[0] = "http-request"). 0 or -1 (ENOMEM). */
 int svc_cfg_http_request(struct cfg_ctx *ctx, int argc, char **argv);
 
 void svc_conf_free(struct svc_conf *c);
@@ -57,7 +56,7 @@ void svc_conf_free(struct svc_conf *c);
 /* Whether the request (head parsed in m over buf) is for a service of the
  * frontend; if so it is taken over (the session goes to SS_SERVICE) and 1
  * is returned. */
-int svc_take(struct session *s, const struct http1_msg *m, const char *buf);
+int svc_take(struct session *s, const struct http1_msg *m, struct smp_ctx *c);
 
 /* Request bytes arrived for a session in SS_SERVICE. */
 void svc_req_data(struct session *s);

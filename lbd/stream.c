@@ -15,11 +15,15 @@
 #include "errors.h"
 #include "errsnap.h"
 #include "http1.h"
+#include "acl.h"
+#include "hmsg.h"
 #include "http_head.h"
+#include "http_rules.h"
 #include "log.h"
 #include "logfmt.h"
 #include "observe.h"
 #include "proxy.h"
+#include "sample.h"
 #include "service.h"
 #include "sess_log.h"
 #include "session.h"
@@ -138,6 +142,12 @@ void stream_error(struct session *s, int status, char cause, char state)
 {
 	const struct errorfile *e = errors_get(s->t->be ? s->t->be : s->fe, s->fe, status);
 
+	stream_reply(s, status, e->data, e->len, cause, state);
+}
+
+void stream_reply(struct session *s, int status, const char *data, size_t len,
+		  char cause, char state)
+{
 	if (s->freeing)
 		return;
 	if (s->t->term[0] == TERM_CAUSE_NONE)
@@ -161,9 +171,9 @@ void stream_error(struct session *s, int status, char cause, char state)
 		return;
 	}
 	{
-		uint32_t n = e->len < s->t->res.b.size ? (uint32_t)e->len : s->t->res.b.size;
+		uint32_t n = len < s->t->res.b.size ? (uint32_t)len : s->t->res.b.size;
 
-		memcpy(s->t->res.b.area, e->data, n);
+		memcpy(s->t->res.b.area, data, n);
 		s->t->res.b.data = n;
 		s->t->res.fwd = n;
 	}
@@ -177,7 +187,8 @@ void stream_error(struct session *s, int status, char cause, char state)
 	s->t->bytes_out += s->t->res.fwd;
 	/* HAProxy counts its pages like responses, except those answering a
 	 * request it could not parse (0) */
-	s->t->log_bytes = state == TERM_ST_REQ ? 0 : hhead_log_size_page(e->data, e->len);
+	s->t->log_bytes = state == TERM_ST_REQ && cause != TERM_LOCAL ? 0 :
+			  hhead_log_size_page(data, len);
 	s->t->err_sent = 1;
 	s->cli_close = 1;
 	s->state = SS_CLOSING;
@@ -261,18 +272,35 @@ static const void *stream_src_key(const union sess_addr *a, size_t *len)
 	return &a->in4.sin_addr;
 }
 
-static struct proxy *stream_pick_backend(struct session *s)
+/* The first use_backend whose condition holds (a dynamic name that names
+ * no backend is skipped, as HAProxy does), else default_backend. */
+static struct proxy *stream_pick_backend(struct session *s, struct smp_ctx *c)
 {
 	struct proxy *fe = s->fe;
 
-	if (fe->use_be)
-		return fe->use_be->be;
+	for (const struct use_backend *u = fe->use_be; u; u = u->next) {
+		if (!acl_cond_exec(u->cond, c))
+			continue;
+		if (u->dyn) {
+			size_t n;
+			const char *name = hrule_render(u->dyn, c, &n);
+			struct proxy *be = name ? proxy_find(lbd.conf, name, PR_CAP_BE) : NULL;
+
+			if (be)
+				return be;
+			continue;
+		}
+		return u->be;
+	}
 	return fe->defbe;
 }
 
 int stream_start_tcp(struct session *s)
 {
-	s->t->be = stream_pick_backend(s);
+	struct smp_ctx c = { .s = s, .a = &s->w->arena };
+
+	arena_reset(&s->w->arena);
+	s->t->be = stream_pick_backend(s, &c);
 	if (!s->t->be) {
 		session_close(s, TERM_PROXY, TERM_ST_REQ);
 		return -1;
@@ -514,6 +542,37 @@ static enum hhead_conn stream_req_conn(struct session *s, const struct http1_msg
 	return m->version_minor == 0 ? HHEAD_CONN_KEEPALIVE : HHEAD_CONN_NONE;
 }
 
+/*
+ * Act on a rule list's verdict: 1 when the request was answered (deny,
+ * return, redirect, a failed rewrite) and nothing more is to be done.
+ */
+static int stream_rules_verdict(struct session *s, enum hrule_verdict v,
+				const struct hrule_out *o, int res)
+{
+	struct pr_counters *cnt = res ? s->t->be->be_cnt : s->fe->fe_cnt;
+
+	switch (v) {
+	case HRULE_DENY:
+		if (res)
+			CNT_ADD(cnt, denied_resp, 1);
+		else
+			CNT_ADD(cnt, denied_req, 1);
+		stream_error(s, o->status, TERM_PROXY, res ? TERM_ST_HDR : TERM_ST_REQ);
+		return 1;
+	case HRULE_REPLY:
+		CNT_ADD(cnt, intercepted, 1);
+		stream_reply(s, o->status, o->reply, o->reply_len, TERM_LOCAL,
+			     res ? TERM_ST_HDR : TERM_ST_REQ);
+		return 1;
+	case HRULE_ERROR:
+		CNT_ADD(cnt, failed_rewrites, 1);
+		stream_error(s, res ? 502 : 500, TERM_PROXY, res ? TERM_ST_HDR : TERM_ST_REQ);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static void stream_http_request(struct session *s, struct http1_msg *m)
 {
 	struct chn *c = &s->t->req;
@@ -523,25 +582,43 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 	const void *key;
 	size_t keylen = 0;
 	int len;
+	struct hmsg h;
+	struct smp_ctx sc = { .s = s, .req = &h, .a = &s->w->arena };
+	struct hrule_out ro = { 0 };
+	enum hrule_verdict v = HRULE_CONTINUE;
 
 	s->t->t_req = now_of(s);
 	gettimeofday(&s->t->req_tv, NULL);
 	CNT_ADD(s->fe->fe_cnt, cum_req, 1);
 	CNT_RATE(s->fe->fe_cnt, req_rate);
 	stream_save_reqline(s, buf, m);
-	if (s->fe->svc && svc_take(s, m, buf))
+	arena_reset(&s->w->arena);
+	hmsg_init(&h, m, LBD_MAX_HDRS, &s->w->arena, 0);
+	if (s->fe->svc && svc_take(s, m, &sc))
 		return;
 	s->t->head_req = m->method_len == 4 && memcmp(m->method, "HEAD", 4) == 0;
 	s->t->cli_ver10 = m->version_minor == 0;
-	s->t->be = stream_pick_backend(s);
+	if (s->fe->http_req)
+		v = hrule_exec(s->fe->http_req, &sc, &ro);
+	if (stream_rules_verdict(s, v, &ro, 0))
+		return;
+	s->t->be = stream_pick_backend(s, &sc);
 	if (!s->t->be) {
 		stream_error(s, 503, TERM_PROXY, TERM_ST_REQ);
 		return;
 	}
+	if (s->t->be != s->fe && s->t->be->http_req &&
+	    stream_rules_verdict(s, hrule_exec(s->t->be->http_req, &sc, &ro), &ro, 0))
+		return;
 	if (s->first_req)
 		CNT_ADD(s->t->be->be_cnt, cum_conn, 1);
 	CNT_ADD(s->t->be->be_cnt, cum_req, 1);
 	o.conn = stream_req_conn(s, m);
+	o.start = hmsg_start_line(&h, &o.start_len);
+	if (h.edited_start && !o.start) {
+		stream_error(s, 500, TERM_PROXY, TERM_ST_REQ);
+		return;
+	}
 	if ((s->fe->options | s->t->be->options) & PR_O_FORWARDFOR) {
 		sockaddr_ip_port(&s->cli_addr.sa, xff, sizeof(xff));
 		o.xff_name = s->t->be->fwdfor_hdr ? s->t->be->fwdfor_hdr :
@@ -702,6 +779,42 @@ static enum hhead_conn stream_res_conn(struct session *s, const struct http1_msg
 	return s->t->cli_ver10 ? HHEAD_CONN_KEEPALIVE : HHEAD_CONN_NONE;
 }
 
+/*
+ * http-response rules, the backend's then the frontend's, on the response
+ * head m; a rewritten status line goes to o. -1 when the response was
+ * replaced (deny, failed rewrite): nothing more to do with it.
+ */
+static int stream_http_response_rules(struct session *s, struct http1_msg *m,
+				      struct hhead_opts *o)
+{
+	struct proxy *be = s->t->be, *fe = s->fe;
+	struct hmsg h;
+	struct smp_ctx sc = { .s = s, .res = &h, .a = &s->w->arena };
+	struct hrule_out ro = { 0 };
+	enum hrule_verdict v = HRULE_CONTINUE;
+
+	if (!be->http_res && !fe->http_res)
+		return 0;
+	arena_reset(&s->w->arena);
+	hmsg_init(&h, m, LBD_MAX_HDRS, &s->w->arena, 1);
+	/* "allow" ends its own proxy's list only, as in HAProxy */
+	if (be->http_res)
+		v = hrule_exec(be->http_res, &sc, &ro);
+	if (stream_rules_verdict(s, v, &ro, 1))
+		return -1;
+	if (fe != be && fe->http_res &&
+	    stream_rules_verdict(s, hrule_exec(fe->http_res, &sc, &ro), &ro, 1))
+		return -1;
+	o->start = hmsg_start_line(&h, &o->start_len);
+	if (h.edited_start && !o->start) {
+		stream_error(s, 502, TERM_PROXY, TERM_ST_HDR);
+		return -1;
+	}
+	if (h.edited_start)
+		s->t->status = h.status;
+	return 0;
+}
+
 static void stream_http_response(struct session *s, struct http1_msg *m)
 {
 	struct chn *c = &s->t->res;
@@ -741,6 +854,8 @@ static void stream_http_response(struct session *s, struct http1_msg *m)
 		c->left = m->content_length;
 	} else
 		c->mode = BODY_CLOSE;
+	if (stream_http_response_rules(s, m, &o) < 0)
+		return;
 	o.conn = stream_res_conn(s, m);
 	len = hhead_build(buf, m, &o, s->w->scratch,
 			  lbd.conf->global.bufsize + lbd.conf->global.maxrewrite);

@@ -8,6 +8,7 @@
 #ifndef LBD_STREAM_H
 #define LBD_STREAM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct session;
@@ -62,5 +63,10 @@ void stream_txn_done(struct session *s);
 
 /* Answer the client with an error page and close afterwards. */
 void stream_error(struct session *s, int status, char cause, char state);
+
+/* Answer the client with a whole response (data[0..len), copied) and close
+ * after it, like stream_error with a response of the caller's. */
+void stream_reply(struct session *s, int status, const char *data, size_t len,
+		  char cause, char state);
 
 #endif

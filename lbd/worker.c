@@ -496,7 +496,9 @@ static int worker_init(struct worker *w, unsigned id)
 	pthread_mutex_init(&w->inbox_lock, NULL);
 	w->bufs = buf_pool_new(g->bufsize, 256);
 	w->scratch = malloc(g->bufsize + g->maxrewrite);
-	if (!w->bufs || !w->scratch)
+	w->arena.size = WORKER_ARENA_BUFS * (size_t)g->bufsize;
+	w->arena.base = malloc(w->arena.size);
+	if (!w->bufs || !w->scratch || !w->arena.base)
 		return -1;
 	ev_async_init(&w->wake, worker_wake_cb);
 	w->wake.data = w;
@@ -529,6 +531,7 @@ static void worker_fini(struct worker *w)
 	}
 	buf_pool_free(w->bufs);
 	free(w->scratch);
+	free(w->arena.base);
 	while (w->npipes) {
 		w->npipes--;
 		close(w->pipes[w->npipes][0]);

@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "proxy.h"
 
 struct session;
@@ -17,6 +18,7 @@ struct listener;
 struct worker;
 
 #define WORKER_PIPES	64	/* free pipes a thread keeps */
+#define WORKER_ARENA_BUFS 4	/* the rules' scratch, in tune.bufsize units */
 
 /* A function to run on a given worker's thread. */
 struct wcall {
@@ -45,6 +47,7 @@ struct worker {
 	unsigned nsess;
 	int stopping;			/* soft-stop: listeners closed */
 	char *scratch;			/* bufsize + maxrewrite, head rewrites */
+	struct arena arena;		/* per-request scratch of the rules */
 	int pipes[WORKER_PIPES][2];	/* empty pipes kept for splice(2) */
 	unsigned npipes;
 	struct buf_pool *bufs;

@@ -1,0 +1,1098 @@
+/*
+ * sample.c - sample fetches and converters (see sample.h). The fetch and
+ * converter tables are the index of what is supported; a name HAProxy
+ * knows that is missing here is refused at configuration time.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <time.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "arena.h"
+#include "hmsg.h"
+#include "http1.h"
+#include "proxy.h"
+#include "sample.h"
+#include "session.h"
+
+const char *const smp_type_names[SMP_T_COUNT] = {
+	[SMP_T_BOOL] = "boolean", [SMP_T_SINT] = "integer", [SMP_T_STR] = "string",
+	[SMP_T_IPV4] = "ipv4", [SMP_T_IPV6] = "ipv6",
+};
+
+#define SMP_MAX_ARGS	3
+#define SMP_MAX_CONVS	8
+
+/* Argument kinds of a fetch or converter. */
+enum smp_arg_kind { ARG_NONE, ARG_STR, ARG_INT, ARG_BE, ARG_FE, ARG_SRV, ARG_REG };
+
+struct smp_arg {
+	char *str;			/* as written */
+	int64_t n;
+	struct proxy *px;		/* ARG_BE / ARG_FE / ARG_SRV: resolved */
+	struct server *srv;
+	pcre2_code *re;
+	int set;
+};
+
+struct smp_fetch;
+struct smp_conv;
+
+typedef int smp_fetch_fn(const struct smp_arg *args, struct smp_ctx *c,
+			 struct smp *out);
+typedef int smp_conv_fn(const struct smp_arg *args, struct smp_ctx *c,
+			struct smp *v);
+
+struct smp_fetch {
+	const char *name;
+	smp_fetch_fn *fn;
+	enum smp_arg_kind arg[SMP_MAX_ARGS];
+	unsigned nmandatory;		/* leading arguments that are required */
+	enum smp_type out;
+	unsigned use;			/* SMP_USE_* */
+	unsigned multi:1;		/* iterates in ACLs */
+};
+
+struct smp_conv {
+	const char *name;
+	smp_conv_fn *fn;
+	enum smp_arg_kind arg[SMP_MAX_ARGS];
+	unsigned nmandatory;
+	enum smp_type out;		/* SMP_T_COUNT: same as its input */
+};
+
+struct smp_call {
+	const void *kw;			/* struct smp_fetch or struct smp_conv */
+	struct smp_arg args[SMP_MAX_ARGS];
+	unsigned nargs;
+};
+
+struct smp_expr {
+	struct smp_call fetch;
+	struct smp_call conv[SMP_MAX_CONVS];
+	unsigned nconv;
+};
+
+/* ---- helpers ---- */
+
+static int smp_set_str(struct smp *out, const char *s, size_t n)
+{
+	out->type = SMP_T_STR;
+	out->str = s;
+	out->len = n;
+	return 1;
+}
+
+static int smp_set_int(struct smp *out, int64_t v, enum smp_type t)
+{
+	out->type = t;
+	out->sint = v;
+	return 1;
+}
+
+static int smp_set_addr(struct smp *out, const union sess_addr *a)
+{
+	if (a->sa.sa_family == AF_INET) {
+		out->type = SMP_T_IPV4;
+		out->v4 = a->in4.sin_addr;
+		return 1;
+	}
+	if (a->sa.sa_family == AF_INET6) {
+		out->type = SMP_T_IPV6;
+		out->v6 = a->in6.sin6_addr;
+		return 1;
+	}
+	return 0;
+}
+
+static int smp_port(const union sess_addr *a)
+{
+	if (a->sa.sa_family == AF_INET)
+		return ntohs(a->in4.sin_port);
+	if (a->sa.sa_family == AF_INET6)
+		return ntohs(a->in6.sin6_port);
+	return -1;
+}
+
+int smp_to_str(struct smp *v, struct arena *a)
+{
+	char *b;
+
+	switch (v->type) {
+	case SMP_T_STR:
+		return 0;
+	case SMP_T_BOOL:
+	case SMP_T_SINT:
+		b = arena_alloc(a, 24);
+		if (!b)
+			return -1;
+		snprintf(b, 24, "%lld", (long long)v->sint);
+		break;
+	case SMP_T_IPV4:
+	case SMP_T_IPV6:
+		b = arena_alloc(a, INET6_ADDRSTRLEN);
+		if (!b)
+			return -1;
+		inet_ntop(v->type == SMP_T_IPV4 ? AF_INET : AF_INET6,
+			  v->type == SMP_T_IPV4 ? (const void *)&v->v4 : (const void *)&v->v6,
+			  b, INET6_ADDRSTRLEN);
+		break;
+	default:
+		return -1;
+	}
+	return smp_set_str(v, b, strlen(b)) ? 0 : -1;
+}
+
+int smp_to_sint(struct smp *v)
+{
+	int64_t n = 0;
+	size_t i = 0;
+	int neg = 0;
+
+	if (v->type == SMP_T_SINT || v->type == SMP_T_BOOL)
+		return 0;
+	if (v->type != SMP_T_STR)
+		return -1;
+	if (i < v->len && (v->str[i] == '-' || v->str[i] == '+'))
+		neg = v->str[i++] == '-';
+	if (i == v->len)
+		return -1;
+	for (; i < v->len; i++) {
+		if (v->str[i] < '0' || v->str[i] > '9' || n > (INT64_MAX - 9) / 10)
+			return -1;
+		n = n * 10 + (v->str[i] - '0');
+	}
+	return smp_set_int(v, neg ? -n : n, SMP_T_SINT) ? 0 : -1;
+}
+
+/* ---- fetches: the connection ---- */
+/* (an argument naming a backend, frontend or server that was not resolved
+ * reads as "not found": that happens only outside a loaded configuration,
+ * in the fuzzer) */
+
+static int f_src(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_set_addr(out, &c->s->cli_addr);
+}
+
+static int f_dst(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_set_addr(out, &c->s->fe_addr);
+}
+
+static int f_src_port(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	int p = smp_port(&c->s->cli_addr);
+
+	return p < 0 ? 0 : smp_set_int(out, p, SMP_T_SINT);
+}
+
+static int f_dst_port(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	int p = smp_port(&c->s->fe_addr);
+
+	return p < 0 ? 0 : smp_set_int(out, p, SMP_T_SINT);
+}
+
+static int f_true(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_set_int(out, 1, SMP_T_BOOL);
+}
+
+static int f_false(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_set_int(out, 0, SMP_T_BOOL);
+}
+
+static int f_int(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_set_int(out, a[0].n, SMP_T_SINT);
+}
+
+static int f_str(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_set_str(out, a[0].str, strlen(a[0].str));
+}
+
+static int f_ssl_fc(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_set_int(out, 0, SMP_T_BOOL);	/* no TLS listener yet */
+}
+
+static const struct proxy *smp_px_or(const struct smp_arg *a, const struct proxy *dflt)
+{
+	return a[0].set ? a[0].px : dflt;
+}
+
+static int f_nbsrv(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	const struct proxy *be = smp_px_or(a, c->s->t && c->s->t->be ? c->s->t->be : c->s->fe);
+
+	if (!be)
+		return 0;
+	return smp_set_int(out, be->srv_act + be->srv_bck, SMP_T_SINT);
+}
+
+static int f_be_conn(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	const struct proxy *be = smp_px_or(a, c->s->t && c->s->t->be ? c->s->t->be : NULL);
+
+	if (!be)
+		return 0;
+	return smp_set_int(out, __atomic_load_n(&be->beconn, __ATOMIC_RELAXED), SMP_T_SINT);
+}
+
+static int f_fe_conn(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	const struct proxy *fe = smp_px_or(a, c->s->fe);
+
+	if (!fe)
+		return 0;
+	return smp_set_int(out, atomic_load(&fe->feconn), SMP_T_SINT);
+}
+
+static int f_srv_is_up(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	enum srv_state st;
+
+	if (!a[0].srv)
+		return 0;	/* not resolved: only outside a loaded configuration */
+	st = a[0].srv->state;
+	return smp_set_int(out, st == SRV_ST_UP || st == SRV_ST_DRAIN, SMP_T_BOOL);
+}
+
+static int f_rand(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	uint32_t r;
+
+	if (RAND_bytes((unsigned char *)&r, sizeof(r)) != 1)
+		return 0;
+	if (a[0].set)
+		return smp_set_int(out, a[0].n > 0 ? (int64_t)(((uint64_t)r * (uint64_t)a[0].n) >> 32) : 0,
+				   SMP_T_SINT);
+	return smp_set_int(out, r, SMP_T_SINT);
+}
+
+static int f_date(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_set_int(out, (int64_t)time(NULL) + (a[0].set ? a[0].n : 0), SMP_T_SINT);
+}
+
+static int f_uuid(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	unsigned char r[16];
+	char *b = arena_alloc(c->a, 37);
+
+	if (!b || RAND_bytes(r, sizeof(r)) != 1)
+		return 0;
+	r[6] = (r[6] & 0x0f) | 0x40;	/* version 4 */
+	r[8] = (r[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
+	snprintf(b, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		 "%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5],
+		 r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
+	return smp_set_str(out, b, 36);
+}
+
+/* ---- fetches: the request line ---- */
+
+static int f_method(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return c->req ? smp_set_str(out, c->req->meth, c->req->meth_len) : 0;
+}
+
+static int f_path(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	const char *p;
+	size_t n;
+
+	if (!c->req)
+		return 0;
+	hmsg_path(c->req, &p, &n);
+	return smp_set_str(out, p, n);
+}
+
+static int f_url(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return c->req ? smp_set_str(out, c->req->uri, c->req->uri_len) : 0;
+}
+
+static int f_query(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	const char *q;
+	size_t n;
+	int has;
+
+	if (!c->req)
+		return 0;
+	hmsg_query(c->req, &q, &n, &has);
+	return has ? smp_set_str(out, q, n) : 0;
+}
+
+static int f_req_ver(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	if (!c->req)
+		return 0;
+	return smp_set_str(out, c->req->ver_minor ? "1.1" : "1.0", 3);
+}
+
+static int f_proto_http(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_set_int(out, c->req != NULL, SMP_T_BOOL);
+}
+
+/* host header (without a port) + path: HAProxy's "base" */
+static int f_base(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	const struct http1_hdr *h;
+	const char *p;
+	size_t n;
+	char *b;
+
+	if (!c->req)
+		return 0;
+	h = hmsg_find(c->req, "host", 4, NULL);
+	hmsg_path(c->req, &p, &n);
+	if (!h)
+		return smp_set_str(out, p, n);
+	b = arena_cat(c->a, h->value, h->value_len, p, n);
+	return b ? smp_set_str(out, b, h->value_len + n) : 0;
+}
+
+/* The value of parameter name in a query string (delimiters '&' and the
+ * optional second one). */
+static int f_url_param(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	const char *q, *e;
+	size_t n, nl = strlen(a[0].str);
+	char d2 = a[1].set && a[1].str[0] ? a[1].str[0] : '&';
+	int has;
+
+	if (!c->req)
+		return 0;
+	hmsg_query(c->req, &q, &n, &has);
+	for (e = q + n; q < e;) {
+		const char *end = q;
+
+		while (end < e && *end != '&' && *end != d2)
+			end++;
+		if ((size_t)(end - q) > nl && q[nl] == '=' && memcmp(q, a[0].str, nl) == 0)
+			return smp_set_str(out, q + nl + 1, (size_t)(end - q) - nl - 1);
+		if ((size_t)(end - q) == nl && nl && memcmp(q, a[0].str, nl) == 0)
+			return smp_set_str(out, end, 0);
+		q = end + 1;
+	}
+	return 0;
+}
+
+/* ---- fetches: headers ---- */
+
+static struct hmsg *smp_msg(struct smp_ctx *c, int res)
+{
+	return res ? c->res : c->req;
+}
+
+/*
+ * The comma-separated values of every header named a[0] (hdr(), res.hdr()):
+ * with an occurrence a[1] (1 first, -1 last) that one value; in an ACL
+ * each value in turn; else the last one, as HAProxy does.
+ */
+static int smp_hdr_values(const struct smp_arg *a, struct smp_ctx *c, struct smp *out,
+			  int res, int full)
+{
+	struct hmsg *h = smp_msg(c, res);
+	const char *name = a[0].str, *last = NULL;
+	size_t nl = strlen(name), last_len = 0, count = 0;
+	int64_t occ = a[1].set ? a[1].n : (c->all ? 0 : -1);
+	size_t i = out->it, off = out->it2;
+
+	if (!h)
+		return 0;
+	for (; i < h->m->nhdrs; i++, off = 0) {
+		const struct http1_hdr *hd = &h->m->hdrs[i];
+		const char *v = hd->value, *e = v + hd->value_len;
+
+		if (hd->name_len != nl || strncasecmp(hd->name, name, nl) != 0)
+			continue;
+		for (v += off; v <= e;) {
+			const char *s = v, *t = full ? e : memchr(v, ',', (size_t)(e - v));
+			size_t len;
+
+			if (!t)
+				t = e;
+			while (s < t && (*s == ' ' || *s == '\t'))
+				s++;
+			len = (size_t)(t - s);
+			while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+				len--;
+			v = t + 1;
+			count++;
+			if (occ == 0) {	/* ACL iteration: hand out this one */
+				out->it = i;
+				out->it2 = (size_t)(v - hd->value);
+				out->more = 1;
+				return smp_set_str(out, s, len);
+			}
+			if (occ > 0 && (int64_t)count == occ)
+				return smp_set_str(out, s, len);
+			last = s;
+			last_len = len;
+		}
+	}
+	out->more = 0;
+	if (occ == 0 || !last)
+		return 0;
+	if (occ < -1) {
+		/* -n: the nth from the end, counted in a second pass */
+		struct smp tmp = { 0 };
+		struct smp_arg b[2] = { a[0], { .n = (int64_t)count + occ + 1, .set = 1 } };
+
+		if ((int64_t)count + occ + 1 < 1)
+			return 0;
+		return smp_hdr_values(b, c, &tmp, res, full) ? (*out = tmp, 1) : 0;
+	}
+	return smp_set_str(out, last, last_len);
+}
+
+static int f_hdr(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_hdr_values(a, c, out, 0, 0);
+}
+
+static int f_fhdr(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_hdr_values(a, c, out, 0, 1);
+}
+
+static int f_res_hdr(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_hdr_values(a, c, out, 1, 0);
+}
+
+static int f_res_fhdr(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_hdr_values(a, c, out, 1, 1);
+}
+
+static int smp_hdr_cnt(const struct smp_arg *a, struct smp_ctx *c, struct smp *out, int res)
+{
+	struct smp v = { 0 };
+	struct smp_ctx cc = *c;
+	struct smp_arg b[2] = { a[0], { 0 } };
+	int64_t n = 0;
+
+	if (!smp_msg(c, res))
+		return 0;
+	cc.all = 1;
+	for (unsigned guard = 0; guard < 65536 && smp_hdr_values(b, &cc, &v, res, 0); guard++) {
+		n++;
+		if (!v.more)
+			break;
+	}
+	return smp_set_int(out, n, SMP_T_SINT);
+}
+
+static int f_hdr_cnt(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_hdr_cnt(a, c, out, 0);
+}
+
+static int f_res_hdr_cnt(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_hdr_cnt(a, c, out, 1);
+}
+
+static int f_hdr_ip(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	char b[INET6_ADDRSTRLEN];
+
+	if (!smp_hdr_values(a, c, out, 0, 0) || out->len >= sizeof(b))
+		return 0;
+	memcpy(b, out->str, out->len);
+	b[out->len] = '\0';
+	if (inet_pton(AF_INET, b, &out->v4) == 1) {
+		out->type = SMP_T_IPV4;
+		return 1;
+	}
+	if (inet_pton(AF_INET6, b, &out->v6) == 1) {
+		out->type = SMP_T_IPV6;
+		return 1;
+	}
+	return 0;
+}
+
+static int f_hdr_val(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_hdr_values(a, c, out, 0, 0) && smp_to_sint(out) == 0;
+}
+
+/* A cookie's value from the Cookie headers: "name=value; name2=value2". */
+static int f_cook(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	size_t nl = strlen(a[0].str), i = out->it;
+
+	if (!c->req)
+		return 0;
+	for (; i < c->req->m->nhdrs; i++) {
+		const struct http1_hdr *hd = &c->req->m->hdrs[i];
+		const char *v = hd->value, *e = v + hd->value_len;
+
+		if (!http1_name_eq(hd->name, hd->name_len, "cookie"))
+			continue;
+		while (v < e) {
+			const char *s = v, *t = memchr(v, ';', (size_t)(e - v)), *eq;
+
+			if (!t)
+				t = e;
+			while (s < t && (*s == ' ' || *s == '\t'))
+				s++;
+			v = t + 1;
+			eq = memchr(s, '=', (size_t)(t - s));
+			if (!eq || (size_t)(eq - s) != nl || memcmp(s, a[0].str, nl) != 0)
+				continue;
+			eq++;
+			while (t > eq && (t[-1] == ' ' || t[-1] == '\t'))
+				t--;
+			out->it = i + 1;
+			out->more = c->all;
+			return smp_set_str(out, eq, (size_t)(t - eq));
+		}
+	}
+	out->more = 0;
+	return 0;
+}
+
+static int f_status(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return c->res ? smp_set_int(out, c->res->status, SMP_T_SINT) : 0;
+}
+
+#define S(n) SMP_T_##n
+#define A0 { ARG_NONE }
+static const struct smp_fetch smp_fetches[] = {
+	{ "src", f_src, A0, 0, S(IPV4), SMP_USE_L4, 0 },
+	{ "dst", f_dst, A0, 0, S(IPV4), SMP_USE_L4, 0 },
+	{ "src_port", f_src_port, A0, 0, S(SINT), SMP_USE_L4, 0 },
+	{ "dst_port", f_dst_port, A0, 0, S(SINT), SMP_USE_L4, 0 },
+	{ "always_true", f_true, A0, 0, S(BOOL), SMP_USE_L4, 0 },
+	{ "always_false", f_false, A0, 0, S(BOOL), SMP_USE_L4, 0 },
+	{ "int", f_int, { ARG_INT }, 1, S(SINT), SMP_USE_L4, 0 },
+	{ "str", f_str, { ARG_STR }, 1, S(STR), SMP_USE_L4, 0 },
+	{ "ssl_fc", f_ssl_fc, A0, 0, S(BOOL), SMP_USE_L4, 0 },
+	{ "nbsrv", f_nbsrv, { ARG_BE }, 0, S(SINT), SMP_USE_L4, 0 },
+	{ "be_conn", f_be_conn, { ARG_BE }, 0, S(SINT), SMP_USE_L4, 0 },
+	{ "fe_conn", f_fe_conn, { ARG_FE }, 0, S(SINT), SMP_USE_L4, 0 },
+	{ "srv_is_up", f_srv_is_up, { ARG_SRV }, 1, S(BOOL), SMP_USE_L4, 0 },
+	{ "rand", f_rand, { ARG_INT }, 0, S(SINT), SMP_USE_L4, 0 },
+	{ "date", f_date, { ARG_INT }, 0, S(SINT), SMP_USE_L4, 0 },
+	{ "uuid", f_uuid, { ARG_INT }, 0, S(STR), SMP_USE_L4, 0 },
+	{ "method", f_method, A0, 0, S(STR), SMP_USE_REQ, 0 },
+	{ "path", f_path, A0, 0, S(STR), SMP_USE_REQ, 0 },
+	{ "url", f_url, A0, 0, S(STR), SMP_USE_REQ, 0 },
+	{ "query", f_query, A0, 0, S(STR), SMP_USE_REQ, 0 },
+	{ "base", f_base, A0, 0, S(STR), SMP_USE_REQ, 0 },
+	{ "req.ver", f_req_ver, A0, 0, S(STR), SMP_USE_REQ, 0 },
+	{ "req_ver", f_req_ver, A0, 0, S(STR), SMP_USE_REQ, 0 },
+	{ "req.proto_http", f_proto_http, A0, 0, S(BOOL), SMP_USE_REQ, 0 },
+	{ "url_param", f_url_param, { ARG_STR, ARG_STR }, 1, S(STR), SMP_USE_REQ, 0 },
+	{ "urlp", f_url_param, { ARG_STR, ARG_STR }, 1, S(STR), SMP_USE_REQ, 0 },
+	{ "hdr", f_hdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_REQ, 1 },
+	{ "req.hdr", f_hdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_REQ, 1 },
+	{ "fhdr", f_fhdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_REQ, 1 },
+	{ "req.fhdr", f_fhdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_REQ, 1 },
+	{ "hdr_cnt", f_hdr_cnt, { ARG_STR }, 1, S(SINT), SMP_USE_REQ, 0 },
+	{ "req.hdr_cnt", f_hdr_cnt, { ARG_STR }, 1, S(SINT), SMP_USE_REQ, 0 },
+	{ "hdr_ip", f_hdr_ip, { ARG_STR, ARG_INT }, 1, S(IPV4), SMP_USE_REQ, 0 },
+	{ "req.hdr_ip", f_hdr_ip, { ARG_STR, ARG_INT }, 1, S(IPV4), SMP_USE_REQ, 0 },
+	{ "hdr_val", f_hdr_val, { ARG_STR, ARG_INT }, 1, S(SINT), SMP_USE_REQ, 0 },
+	{ "req.hdr_val", f_hdr_val, { ARG_STR, ARG_INT }, 1, S(SINT), SMP_USE_REQ, 0 },
+	{ "cook", f_cook, { ARG_STR }, 1, S(STR), SMP_USE_REQ, 1 },
+	{ "req.cook", f_cook, { ARG_STR }, 1, S(STR), SMP_USE_REQ, 1 },
+	{ "status", f_status, A0, 0, S(SINT), SMP_USE_RES, 0 },
+	{ "res.hdr", f_res_hdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_RES, 1 },
+	{ "shdr", f_res_hdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_RES, 1 },
+	{ "res.fhdr", f_res_fhdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_RES, 1 },
+	{ "res.hdr_cnt", f_res_hdr_cnt, { ARG_STR }, 1, S(SINT), SMP_USE_RES, 0 },
+	{ "shdr_cnt", f_res_hdr_cnt, { ARG_STR }, 1, S(SINT), SMP_USE_RES, 0 },
+};
+
+/* ---- converters ---- */
+
+static int c_case(struct smp_ctx *c, struct smp *v, int up)
+{
+	char *b;
+
+	if (smp_to_str(v, c->a) < 0 || !(b = arena_alloc(c->a, v->len + 1)))
+		return 0;
+	for (size_t i = 0; i < v->len; i++)
+		b[i] = (char)(up ? toupper((unsigned char)v->str[i]) :
+			      tolower((unsigned char)v->str[i]));
+	return smp_set_str(v, b, v->len);
+}
+
+static int c_lower(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
+{
+	return c_case(c, v, 0);
+}
+
+static int c_upper(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
+{
+	return c_case(c, v, 1);
+}
+
+static int c_hex(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
+{
+	static const char hx[] = "0123456789ABCDEF";
+	char *b;
+
+	if (smp_to_str(v, c->a) < 0 || !(b = arena_alloc(c->a, v->len * 2 + 1)))
+		return 0;
+	for (size_t i = 0; i < v->len; i++) {
+		b[2 * i] = hx[(unsigned char)v->str[i] >> 4];
+		b[2 * i + 1] = hx[(unsigned char)v->str[i] & 15];
+	}
+	return smp_set_str(v, b, v->len * 2);
+}
+
+static int c_base64(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
+{
+	unsigned char *b;
+	int n;
+
+	if (smp_to_str(v, c->a) < 0 || v->len > (1u << 20) ||
+	    !(b = arena_alloc(c->a, (v->len + 2) / 3 * 4 + 1)))
+		return 0;
+	n = EVP_EncodeBlock(b, (const unsigned char *)v->str, (int)v->len);
+	return n < 0 ? 0 : smp_set_str(v, (const char *)b, (size_t)n);
+}
+
+static int c_length(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
+{
+	if (smp_to_str(v, c->a) < 0)
+		return 0;
+	return smp_set_int(v, (int64_t)v->len, SMP_T_SINT);
+}
+
+/* ipmask(v4 bits[, v6 bits]) */
+static int c_ipmask(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
+{
+	if (v->type == SMP_T_IPV4) {
+		int64_t b = a[0].n;
+
+		v->v4.s_addr &= b <= 0 ? 0 : htonl(b >= 32 ? 0xffffffffu :
+					     ~(0xffffffffu >> b));
+		return 1;
+	}
+	if (v->type == SMP_T_IPV6 && a[1].set) {
+		int64_t b = a[1].n;
+
+		for (int i = 0; i < 16; i++, b -= 8)
+			v->v6.s6_addr[i] &= b >= 8 ? 0xff : b <= 0 ? 0 :
+					     (uint8_t)(0xff << (8 - b));
+		return 1;
+	}
+	return 0;
+}
+
+/* word(n, delimiters) / field(n, delimiters): n counts from 1, negative
+ * from the end; word skips empty tokens, field does not */
+static int smp_split(const struct smp_arg *a, struct smp_ctx *c, struct smp *v, int words)
+{
+	const char *d = a[1].str, *s, *e;
+	int64_t want = a[0].n, n = 0, total = 0;
+
+	if (smp_to_str(v, c->a) < 0 || want == 0)
+		return 0;
+	for (int pass = want < 0 ? 0 : 1; pass < 2; pass++) {
+		s = v->str;
+		e = v->str + v->len;
+		n = 0;
+		while (s <= e) {
+			const char *t = s;
+
+			while (t < e && !strchr(d, *t))
+				t++;
+			if (!words || t > s) {
+				n++;
+				if (pass == 1 && n == (want > 0 ? want : total + want + 1))
+					return smp_set_str(v, s, (size_t)(t - s));
+			}
+			s = t + 1;
+		}
+		total = n;
+	}
+	return 0;
+}
+
+static int c_word(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
+{
+	return smp_split(a, c, v, 1);
+}
+
+static int c_field(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
+{
+	return smp_split(a, c, v, 0);
+}
+
+/* json: escape for a JSON string (quotes, backslash, controls) */
+static int c_json(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
+{
+	char *b, *o;
+
+	if (smp_to_str(v, c->a) < 0 || !(b = arena_alloc(c->a, v->len * 6 + 1)))
+		return 0;
+	o = b;
+	for (size_t i = 0; i < v->len; i++) {
+		unsigned char ch = (unsigned char)v->str[i];
+
+		if (ch == '"' || ch == '\\') {
+			*o++ = '\\';
+			*o++ = (char)ch;
+		} else if (ch < 0x20) {
+			o += sprintf(o, "\\u%04x", ch);
+		} else {
+			*o++ = (char)ch;
+		}
+	}
+	return smp_set_str(v, b, (size_t)(o - b));
+}
+
+/* regsub(regex, replacement[, flags]): "g" replaces every match */
+static int c_regsub(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
+{
+	PCRE2_SIZE outlen;
+	uint32_t opts = PCRE2_SUBSTITUTE_OVERFLOW_LENGTH;
+	char *b;
+	int rc;
+
+	if (smp_to_str(v, c->a) < 0)
+		return 0;
+	if (a[2].set && strchr(a[2].str, 'g'))
+		opts |= PCRE2_SUBSTITUTE_GLOBAL;
+	outlen = v->len * 2 + strlen(a[1].str) + 64;
+	for (int tries = 0; tries < 2; tries++) {
+		b = arena_alloc(c->a, outlen + 1);
+		if (!b)
+			return 0;
+		rc = pcre2_substitute(a[0].re, (PCRE2_SPTR)v->str, v->len, 0, opts, NULL,
+				      NULL, (PCRE2_SPTR)a[1].str, PCRE2_ZERO_TERMINATED,
+				      (PCRE2_UCHAR *)b, &outlen);
+		if (rc >= 0)
+			return smp_set_str(v, b, outlen);
+		if (rc != PCRE2_ERROR_NOMEMORY)
+			return 0;
+	}
+	return 0;
+}
+
+#define SAME SMP_T_COUNT
+static const struct smp_conv smp_convs[] = {
+	{ "lower", c_lower, A0, 0, S(STR) },
+	{ "upper", c_upper, A0, 0, S(STR) },
+	{ "hex", c_hex, A0, 0, S(STR) },
+	{ "base64", c_base64, A0, 0, S(STR) },
+	{ "length", c_length, A0, 0, S(SINT) },
+	{ "ipmask", c_ipmask, { ARG_INT, ARG_INT }, 1, SAME },
+	{ "word", c_word, { ARG_INT, ARG_STR }, 2, S(STR) },
+	{ "field", c_field, { ARG_INT, ARG_STR }, 2, S(STR) },
+	{ "json", c_json, { ARG_STR }, 0, S(STR) },
+	{ "regsub", c_regsub, { ARG_REG, ARG_STR, ARG_STR }, 2, S(STR) },
+};
+
+/* Names HAProxy has that lbd refuses until they land. */
+static const char *const smp_later[] = {
+	"map", "map_str", "map_beg", "map_sub", "map_ip", "map_reg", "map_end",
+	"map_dom", "map_int", "var", "sc_http_req_rate", "sc0_http_req_rate",
+	"sc1_http_req_rate", "sc2_http_req_rate", "sc_conn_cur", "sc0_conn_cur",
+	"sc1_conn_cur", "sc2_conn_cur", "sc_http_err_rate", "sc0_http_err_rate",
+	"sc1_http_err_rate", "sc2_http_err_rate", "table_http_req_rate",
+	"src_http_req_rate", "src_conn_cur", "capture.req.hdr", "unique-id",
+	"ssl_fc_sni", "ssl_c_used", "req.body", "req.len", "res.cook", "scook",
+};
+
+/* ---- parsing ---- */
+
+static void smp_args_free(struct smp_call *k)
+{
+	for (unsigned i = 0; i < SMP_MAX_ARGS; i++) {
+		free(k->args[i].str);
+		if (k->args[i].re)
+			pcre2_code_free(k->args[i].re);
+	}
+}
+
+void smp_expr_free(struct smp_expr *e)
+{
+	if (!e)
+		return;
+	smp_args_free(&e->fetch);
+	for (unsigned i = 0; i < e->nconv; i++)
+		smp_args_free(&e->conv[i]);
+	free(e);
+}
+
+static int smp_arg_set(struct smp_arg *arg, enum smp_arg_kind kind, const char *s,
+		       size_t n, const char *kw, char *err, size_t errlen)
+{
+	arg->str = strndup(s, n);
+	if (!arg->str) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	arg->set = 1;
+	if (kind == ARG_INT) {
+		char *end;
+
+		arg->n = strtoll(arg->str, &end, 10);
+		if (!n || *end) {
+			snprintf(err, errlen, "'%s': '%s' is not an integer", kw, arg->str);
+			return -1;
+		}
+	} else if (kind == ARG_REG) {
+		int ec;
+		PCRE2_SIZE eo;
+
+		arg->re = pcre2_compile((PCRE2_SPTR)arg->str, PCRE2_ZERO_TERMINATED, 0,
+					&ec, &eo, NULL);
+		if (!arg->re) {
+			snprintf(err, errlen, "'%s': invalid regex '%s'", kw, arg->str);
+			return -1;
+		}
+	} else if (kind == ARG_SRV && !strchr(arg->str, '/')) {
+		snprintf(err, errlen, "'%s': expects '<backend>/<server>', got '%s'",
+			 kw, arg->str);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse "(a,b,c)" at *p into k's arguments per kinds; advances *p. */
+static int smp_parse_args(const char **p, const char *kw, const enum smp_arg_kind *kinds,
+			  unsigned nmandatory, struct smp_call *k, char *err, size_t errlen)
+{
+	const char *s = *p;
+
+	k->nargs = 0;
+	if (*s == '(') {
+		int depth = 0;
+		const char *a = ++s;
+
+		for (;; s++) {
+			if (!*s) {
+				snprintf(err, errlen, "'%s': missing ')'", kw);
+				return -1;
+			}
+			if (*s == '(') {
+				depth++;
+				continue;
+			}
+			if (*s == ')' && depth) {
+				depth--;
+				continue;
+			}
+			if (*s != ',' && *s != ')')
+				continue;
+			if (*s == ')' && s == a && k->nargs == 0)
+				break;	/* "()" */
+			if (k->nargs == SMP_MAX_ARGS || kinds[k->nargs] == ARG_NONE) {
+				snprintf(err, errlen, "'%s': too many arguments", kw);
+				return -1;
+			}
+			if (smp_arg_set(&k->args[k->nargs], kinds[k->nargs], a,
+					(size_t)(s - a), kw, err, errlen) < 0)
+				return -1;
+			k->nargs++;
+			a = s + 1;
+			if (*s == ')')
+				break;
+		}
+		s++;
+	}
+	if (k->nargs < nmandatory) {
+		snprintf(err, errlen, "'%s' expects at least %u argument%s", kw,
+			 nmandatory, nmandatory > 1 ? "s" : "");
+		return -1;
+	}
+	*p = s;
+	return 0;
+}
+
+static int smp_name_len(const char *s)
+{
+	int n = 0;
+
+	while (s[n] && (isalnum((unsigned char)s[n]) || s[n] == '_' || s[n] == '.' ||
+			s[n] == '-'))
+		n++;
+	return n;
+}
+
+static int smp_is_later(const char *name, size_t n)
+{
+	for (size_t i = 0; i < sizeof(smp_later) / sizeof(smp_later[0]); i++)
+		if (strlen(smp_later[i]) == n && memcmp(smp_later[i], name, n) == 0)
+			return 1;
+	return 0;
+}
+
+struct smp_expr *smp_expr_parse(const char *text, int in_brackets, size_t *used,
+				char *err, size_t errlen)
+{
+	const char *p = text;
+	const struct smp_fetch *f = NULL;
+	struct smp_expr *e = calloc(1, sizeof(*e));
+	int n = smp_name_len(p);
+
+	if (!e) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < sizeof(smp_fetches) / sizeof(smp_fetches[0]); i++)
+		if ((int)strlen(smp_fetches[i].name) == n &&
+		    memcmp(smp_fetches[i].name, p, (size_t)n) == 0)
+			f = &smp_fetches[i];
+	if (!f) {
+		snprintf(err, errlen, "%s fetch method '%.*s'",
+			 smp_is_later(p, (size_t)n) ? "not supported yet:" : "unknown",
+			 n ? n : (int)strcspn(p, ",(]"), p);
+		goto fail;
+	}
+	e->fetch.kw = f;
+	p += n;
+	if (smp_parse_args(&p, f->name, f->arg, f->nmandatory, &e->fetch, err, errlen) < 0)
+		goto fail;
+	while (*p == ',') {
+		const struct smp_conv *cv = NULL;
+
+		p++;
+		n = smp_name_len(p);
+		for (size_t i = 0; i < sizeof(smp_convs) / sizeof(smp_convs[0]); i++)
+			if ((int)strlen(smp_convs[i].name) == n &&
+			    memcmp(smp_convs[i].name, p, (size_t)n) == 0)
+				cv = &smp_convs[i];
+		if (!cv) {
+			snprintf(err, errlen, "%s converter '%.*s'",
+				 smp_is_later(p, (size_t)n) ? "not supported yet:" : "unknown",
+				 n ? n : (int)strcspn(p, ",(]"), p);
+			goto fail;
+		}
+		if (e->nconv == SMP_MAX_CONVS) {
+			snprintf(err, errlen, "too many converters (at most %d)", SMP_MAX_CONVS);
+			goto fail;
+		}
+		e->conv[e->nconv].kw = cv;
+		p += n;
+		if (smp_parse_args(&p, cv->name, cv->arg, cv->nmandatory,
+				   &e->conv[e->nconv++], err, errlen) < 0)
+			goto fail;
+	}
+	if (in_brackets ? *p != ']' : *p != '\0') {
+		snprintf(err, errlen, "unexpected '%.16s' after the sample expression", p);
+		goto fail;
+	}
+	if (used)
+		*used = (size_t)(p - text);
+	return e;
+fail:
+	smp_expr_free(e);
+	return NULL;
+}
+
+static int smp_resolve_arg(struct smp_arg *a, enum smp_arg_kind kind,
+			   struct lbd_conf *conf, char *err, size_t errlen)
+{
+	if (!a->set)
+		return 0;
+	if (kind == ARG_BE || kind == ARG_FE) {
+		a->px = proxy_find(conf, a->str, kind == ARG_BE ? PR_CAP_BE : PR_CAP_FE);
+		if (!a->px) {
+			snprintf(err, errlen, "no such %s '%s'",
+				 kind == ARG_BE ? "backend" : "frontend", a->str);
+			return -1;
+		}
+	} else if (kind == ARG_SRV) {
+		char *slash = strchr(a->str, '/');
+
+		*slash = '\0';
+		a->px = proxy_find(conf, a->str, PR_CAP_BE);
+		a->srv = a->px ? proxy_find_server(a->px, slash + 1) : NULL;
+		*slash = '/';
+		if (!a->srv) {
+			snprintf(err, errlen, "no such server '%s'", a->str);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int smp_expr_resolve(struct smp_expr *e, struct lbd_conf *conf, char *err,
+		     size_t errlen)
+{
+	const struct smp_fetch *f = e->fetch.kw;
+
+	for (unsigned i = 0; i < e->fetch.nargs; i++)
+		if (smp_resolve_arg(&e->fetch.args[i], f->arg[i], conf, err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
+unsigned smp_expr_use(const struct smp_expr *e)
+{
+	return ((const struct smp_fetch *)e->fetch.kw)->use;
+}
+
+enum smp_type smp_expr_type(const struct smp_expr *e)
+{
+	enum smp_type t = ((const struct smp_fetch *)e->fetch.kw)->out;
+
+	for (unsigned i = 0; i < e->nconv; i++) {
+		const struct smp_conv *cv = e->conv[i].kw;
+
+		if (cv->out != SAME)
+			t = cv->out;
+	}
+	return t;
+}
+
+const char *smp_expr_fetch_name(const struct smp_expr *e)
+{
+	return ((const struct smp_fetch *)e->fetch.kw)->name;
+}
+
+int smp_expr_eval(const struct smp_expr *e, struct smp_ctx *c, struct smp *out)
+{
+	const struct smp_fetch *f = e->fetch.kw;
+	int more;
+
+	if (!c->all || !f->multi) {
+		out->it = out->it2 = 0;
+		out->more = 0;
+	}
+	if (!f->fn(e->fetch.args, c, out))
+		return 0;
+	more = out->more && c->all && f->multi;
+	for (unsigned i = 0; i < e->nconv; i++) {
+		const struct smp_conv *cv = e->conv[i].kw;
+
+		if (!cv->fn(e->conv[i].args, c, out)) {
+			out->more = (unsigned)more;
+			return 0;
+		}
+	}
+	out->more = (unsigned)more;
+	return 1;
+}
+
+void smp_fetch_names(void (*fn)(const char *name, void *arg), void *arg)
+{
+	for (size_t i = 0; i < sizeof(smp_fetches) / sizeof(smp_fetches[0]); i++)
+		fn(smp_fetches[i].name, arg);
+}

@@ -1,0 +1,375 @@
+"""ACLs, use_backend conditions and http-request / http-response rules,
+played side by side against Debian's HAProxy 2.6 on the same configuration
+and the same backends: for every request both must answer the same status,
+the same rule-made headers and bodies, reach the same backend, and hand it
+the same rewritten request. Then what only lbd's own behaviour can show:
+configuration errors with file:line and refusals of what is not there yet.
+"""
+import http.client
+import http.server
+import json
+import os
+import socketserver
+import tempfile
+import threading
+
+import pytest
+
+from conftest import Lbd, check_config, free_port
+from test_log_compat import HAPROXY, Haproxy
+
+pytestmark = pytest.mark.skipif(not os.access(HAPROXY, os.X_OK),
+                                reason="HAProxy (%s) is not installed" % HAPROXY)
+
+# headers the backends report back (what rules add, set, replace, delete)
+SEEN = ("x-real-ip", "x-via", "x-forwarded-proto", "x-tag", "x-api", "x-client",
+        "x-rep", "x-list", "x-drop", "user-agent", "x-from-map")
+# response headers the comparison looks at
+SHOWN = ("x-frame-options", "x-content-type-options", "location", "content-type",
+         "server", "x-resp", "x-status-was", "content-length", "x-b")
+
+
+class EchoBackend:
+    """An HTTP/1.1 server that answers with its name and the request it
+    received (method, target, headers) as JSON; some paths pick a status."""
+
+    def __init__(self, name):
+        self.name = name
+        self.port = free_port()
+        outer = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def handle_one(self):
+                status = 200
+                if self.path.startswith("/status/"):
+                    status = int(self.path.split("/")[2].split("?")[0])
+                body = json.dumps({
+                    "be": outer.name, "method": self.command, "target": self.path,
+                    "headers": {k.lower(): v for k, v in self.headers.items()},
+                }).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Server", "echo")
+                self.send_header("X-List", "a, b, c")
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_DELETE = do_PUT = do_HEAD = do_OPTIONS = handle_one
+
+            def log_message(self, *a):
+                pass
+
+        class Srv(socketserver.ThreadingMixIn, http.server.HTTPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self.srv = Srv(("127.0.0.1", self.port), H)
+        self.thread = threading.Thread(target=self.srv.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+
+@pytest.fixture
+def echo_backends():
+    made = []
+
+    def make(*names):
+        for n in names:
+            made.append(EchoBackend(n))
+        return made[-len(names):]
+    yield make
+    for b in made:
+        b.stop()
+
+
+def request(port, method, target, headers=()):
+    """One request on a fresh connection: (status, {header: value}, body)."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        c.putrequest(method, target, skip_host=any(k.lower() == "host" for k, _ in headers),
+                     skip_accept_encoding=True)
+        for k, v in headers:
+            c.putheader(k, v)
+        c.endheaders()
+        r = c.getresponse()
+        body = r.read()
+        hdrs = {}
+        for k, v in r.getheaders():
+            hdrs.setdefault(k.lower(), v)
+        return r.status, hdrs, body
+    finally:
+        c.close()
+
+
+def view(status, hdrs, body):
+    """What must be equal between HAProxy and lbd for one request."""
+    seen = {k: v for k, v in hdrs.items() if k in SHOWN}
+    if hdrs.get("content-type") == "text/html" and status >= 400:
+        seen.pop("content-length", None)   # error pages are each proxy's own
+    try:
+        j = json.loads(body)
+        got = {"be": j["be"], "method": j["method"], "target": j["target"],
+               "headers": {k: v for k, v in j["headers"].items() if k in SEEN}}
+    except (ValueError, KeyError):
+        got = body if status < 400 else None   # error pages: the status says it
+    return {"status": status, "headers": seen, "body": got}
+
+
+def side_by_side(template, echo_backends, cases):
+    a, b, c = echo_backends("a", "b", "c")
+    hport, lport = free_port(), free_port()
+    text = (template.replace("{a}", str(a.port)).replace("{b}", str(b.port))
+            .replace("{c}", str(c.port)))
+    hap = Haproxy(text.replace("{port}", str(hport)), hport)
+    try:
+        lbd = Lbd(text.replace("{port}", str(lport)), [lport])
+        try:
+            for method, target, headers in cases:
+                h = view(*request(hport, method, target, headers))
+                l = view(*request(lport, method, target, headers))
+                assert l == h, "%s %s %r:\n  haproxy %r\n  lbd     %r" % (
+                    method, target, headers, h, l)
+        finally:
+            lbd.stop()
+    finally:
+        hap.stop(check=False)
+
+
+BASE = """global
+    maxconn 200
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 5s
+    timeout server 5s
+"""
+
+
+def test_routing_by_path_host_and_acl_combinations(echo_backends):
+    cfg = BASE + """
+frontend fe
+    bind 127.0.0.1:{port}
+    acl is_api path_beg /api/
+    acl is_static path_end .css .js .png
+    acl is_static path_beg -i /static/
+    acl host_b hdr(host) -i b.example www.b.example
+    acl host_dom hdr_dom(host) -i c.example
+    acl is_post method POST
+    acl has_token url_param(token) -m found
+    acl big_id url_param(id) -m int gt 100
+    acl dir_img path_dir img
+    acl sub_x path_sub xyz
+    acl reg_v path_reg ^/v[0-9]+/
+    acl short_path path_len lt 4
+    acl ua_curl hdr_beg(user-agent) -i curl
+    acl two_accepts hdr_cnt(accept) ge 2
+    use_backend be_b if host_b || is_static
+    use_backend be_c if host_dom
+    use_backend be_c if is_api is_post
+    use_backend be_c if has_token big_id
+    use_backend be_b if dir_img || sub_x
+    use_backend be_c if reg_v !ua_curl
+    use_backend be_b if short_path two_accepts
+    default_backend be_a
+backend be_a
+    server a 127.0.0.1:{a}
+backend be_b
+    server b 127.0.0.1:{b}
+backend be_c
+    server c 127.0.0.1:{c}
+"""
+    side_by_side(cfg, echo_backends, [
+        ("GET", "/", []),
+        ("GET", "/x", [("Host", "b.example")]),
+        ("GET", "/x", [("Host", "WWW.B.EXAMPLE")]),
+        ("GET", "/x", [("Host", "api.c.example")]),
+        ("GET", "/x", [("Host", "notc.example")]),
+        ("GET", "/site.css", []),
+        ("GET", "/STATIC/logo", []),
+        ("GET", "/api/users", []),
+        ("POST", "/api/users", [("Content-Length", "0")]),
+        ("GET", "/q?id=101&token=", []),
+        ("GET", "/q?id=100&token=x", []),
+        ("GET", "/a/img/b", []),
+        ("GET", "/a/imgs/b", []),
+        ("GET", "/wxyzw", []),
+        ("GET", "/v2/thing", [("User-Agent", "browser")]),
+        ("GET", "/v2/thing", [("User-Agent", "curl/8")]),
+        ("GET", "/ab", [("Accept", "a"), ("Accept", "b")]),
+        ("GET", "/ab", [("Accept", "a, b")]),
+        ("GET", "/ab", [("Accept", "a")]),
+    ])
+
+
+def test_request_rules_deny_return_redirect_and_rewrites(echo_backends):
+    cfg = BASE + """
+frontend fe
+    bind 127.0.0.1:{port}
+    acl blocked src 192.0.2.0/24
+    acl local src 127.0.0.0/8 ::1
+    http-request deny if blocked
+    http-request deny deny_status 429 if { path /limited }
+    http-request deny if { path_beg /admin } !local
+    http-request allow if { path /allowed }
+    http-request return status 200 content-type text/plain string "pong" if { path /ping }
+    http-request return status 404 content-type "application/json" string "{}" hdr X-B %[path] if { path /gone }
+    http-request redirect location /new if { path /old }
+    http-request redirect prefix /v2 code 301 if { path_beg /v1/ }
+    http-request redirect prefix /v2 drop-query code 308 if { path_beg /dq/ }
+    http-request redirect scheme https if { path /secure }
+    http-request set-header X-Real-IP %[src]
+    http-request add-header X-Via lbd-test
+    http-request set-header X-Forwarded-Proto http
+    http-request set-header X-Client %[src,ipmask(24)]:%[src_port,length]
+    http-request set-header X-Tag %[hdr(host),lower] if { hdr(host) -m found } !{ hdr_beg(host) 127. }
+    http-request replace-header User-Agent ^(\\w+)/.* \\1-replaced
+    http-request replace-value X-Rep ^a(.*) z\\1
+    http-request del-header X-Drop
+    http-request set-path /api%[path] if { path_beg /users }
+    http-request set-query q=1 if { path /setq }
+    http-request set-method POST if { path /m }
+    http-request set-uri /whole?x=%[url_param(y)] if { path /seturi }
+    http-request set-header X-Api yes if { path_beg /api }
+    http-request deny if { path /after-allow }
+    default_backend be_a
+backend be_a
+    server a 127.0.0.1:{a}
+"""
+    side_by_side(cfg, echo_backends, [
+        ("GET", "/", [("Host", "h.example"), ("User-Agent", "curl/8.0"), ("X-Drop", "x"),
+                      ("X-Rep", "abc, aXY, q")]),
+        ("GET", "/limited", []),
+        ("GET", "/admin/x", []),
+        ("GET", "/allowed", [("X-Drop", "kept: allow stops the rules")]),
+        ("GET", "/ping", []),
+        ("GET", "/gone", []),
+        ("GET", "/old", []),
+        ("GET", "/v1/a/b?c=d", []),
+        ("GET", "/dq/x?c=d", []),
+        ("GET", "/secure?p=1", [("Host", "h.example")]),
+        ("GET", "/users/7?z=1", [("Host", "Mixed.Example")]),
+        ("GET", "/setq?old=2", []),
+        ("GET", "/m", []),
+        ("GET", "/seturi?y=abc", []),
+        ("GET", "/after-allow", []),
+    ])
+
+
+def test_response_rules_set_delete_status_and_deny(echo_backends):
+    cfg = BASE + """
+frontend fe
+    bind 127.0.0.1:{port}
+    http-response set-header X-Frame-Options SAMEORIGIN
+    http-response set-header X-Content-Type-Options nosniff
+    http-response set-header X-Resp fe-%[status]
+    default_backend be_a
+backend be_a
+    http-response del-header Server
+    http-response set-status 299 if { status 200 } { res.hdr(content-type) -m sub json }
+    http-response deny if { status 418 }
+    http-response set-status 503 reason "Maintenance" if { status 202 }
+    http-response replace-value X-List ^b$ B
+    server a 127.0.0.1:{a}
+"""
+    side_by_side(cfg, echo_backends, [
+        ("GET", "/", []),
+        ("GET", "/status/404", []),
+        ("GET", "/status/418", []),
+        ("GET", "/status/202", []),
+    ])
+
+
+def test_dynamic_use_backend_and_nbsrv(echo_backends):
+    cfg = BASE + """
+frontend fe
+    bind 127.0.0.1:{port}
+    acl b_alive nbsrv(be_b) ge 1
+    acl srv_up srv_is_up(be_c/c)
+    use_backend be_%[req.hdr(x-be),lower] if { req.hdr(x-be) -m found }
+    use_backend be_b if { path /b } b_alive
+    use_backend be_c if { path /c } srv_up
+    default_backend be_a
+backend be_a
+    server a 127.0.0.1:{a}
+backend be_b
+    server b 127.0.0.1:{b}
+backend be_c
+    server c 127.0.0.1:{c}
+"""
+    side_by_side(cfg, echo_backends, [
+        ("GET", "/", [("X-Be", "B")]),
+        ("GET", "/", [("X-Be", "c")]),
+        ("GET", "/", [("X-Be", "nosuch")]),
+        ("GET", "/b", []),
+        ("GET", "/c", []),
+    ])
+
+
+def test_pattern_files_and_large_string_sets(echo_backends, tmp_path):
+    paths = tmp_path / "paths.lst"
+    paths.write_text("# blocked paths\n/p5\n\n  /p17  \n" +
+                     "".join("/gen%d\n" % i for i in range(500)))
+    nets = tmp_path / "nets.lst"
+    nets.write_text("198.51.100.0/24\n127.0.0.2\n")
+    cfg = BASE + """
+frontend fe
+    bind 127.0.0.1:{port}
+    acl listed path -f %s
+    acl netlisted src -f %s
+    http-request deny deny_status 410 if listed
+    http-request deny deny_status 404 if netlisted
+    default_backend be_a
+backend be_a
+    server a 127.0.0.1:{a}
+""" % (paths, nets)
+    side_by_side(cfg, echo_backends, [
+        ("GET", "/p5", []), ("GET", "/p17", []), ("GET", "/p6", []),
+        ("GET", "/gen0", []), ("GET", "/gen499", []), ("GET", "/gen500", []),
+        ("GET", "/", []),
+    ])
+
+
+@pytest.mark.parametrize("line,message", [
+    ("acl x nosuchfetch foo", "unknown fetch method 'nosuchfetch'"),
+    ("acl x src 300.1.2.3", "is not an IP address"),
+    ("acl x path_reg ([a-", "invalid regex"),
+    ("acl x path -m nosuch /a", "unknown matching method"),
+    ("http-request deny if nosuchacl", "no such ACL : 'nosuchacl'"),
+    ("http-request deny if { path /a", "missing '}'"),
+    ("http-request deny if a ||", "needs a condition on each side"),
+    ("http-request frobnicate", "unknown action 'frobnicate'"),
+    ("http-request tarpit", "'http-request tarpit' is not supported yet"),
+    ("http-request set-var(txn.x) str(1)", "is not supported yet"),
+    ("http-request set-header Content-Length 5", "framing headers cannot be rewritten"),
+    ("http-request deny if { status 200 }", "uses response fetches"),
+    ("http-request set-header X %[nosuch]", "unknown fetch method 'nosuch'"),
+    ("http-request set-header X %[src,nosuchconv]", "unknown converter 'nosuchconv'"),
+    ("http-request set-header X %[map(/etc/x)]", "not supported yet"),
+    ("http-request redirect location /x code 404", "'redirect code'"),
+    ("http-request deny deny_status 451", "has no default error page"),
+    ("use_backend be if { nbsrv(nosuchbe) gt 0 }", "no such backend 'nosuchbe'"),
+    ("acl TRUE always_false", "predefined ACL"),
+])
+def test_rule_errors_name_file_and_line(line, message):
+    text = BASE + """
+frontend fe
+    bind 127.0.0.1:1
+    acl a path /a
+    %s
+    default_backend be
+backend be
+    server s 127.0.0.1:2
+""" % line
+    rc, out, path = check_config(text)
+    assert rc == 1, out
+    assert message in out, out
+    # the line of the offending keyword (the nosuchbe one is found later)
+    lineno = text.splitlines().index("    " + line) + 1
+    if "nosuchbe" not in line:
+        assert ":%d]" % lineno in out, out
