@@ -19,6 +19,7 @@
 #include "acl.h"
 #include "http_rules.h"
 #include "sample.h"
+#include "stktable.h"
 #include "check.h"
 #include "check_http.h"
 #include "check_tcp.h"
@@ -674,6 +675,12 @@ static int kw_p_http_response(struct cfg_ctx *ctx, const struct cfg_kw *kw,
 	return hrule_cfg(ctx, 1, argc, argv);
 }
 
+static int kw_p_stick_table(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+			    char **argv)
+{
+	return stkt_cfg(ctx, argc, argv);
+}
+
 static int kw_p_acl(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 		    char **argv)
 {
@@ -1080,7 +1087,7 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "tcp-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
 	{ "redirect", PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
 	{ "use-server", PR_CAP_BE, kw_unsupported, 0, 0, 0, RULES },
-	{ "stick-table", PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, "stick tables arrive with the rules issue" },
+	{ "stick-table", PR_CAP_LISTEN, kw_p_stick_table, 0, 0, 0, NULL },
 	{ "stick", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "stick tables arrive with the rules issue" },
 	{ "cookie", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "cookie persistence arrives with the rules issue" },
 	{ "capture", PR_CAP_FE, kw_unsupported, 0, 0, 0, RULES },

@@ -33,6 +33,7 @@
 #include "cli.h"
 #include "log.h"
 #include "proxy.h"
+#include "stktable.h"
 #include "sbuf.h"
 #include "server.h"
 #include "session.h"
@@ -1008,6 +1009,24 @@ static void cmd_show_backend(struct cli_ctx *x, int argc, char **argv)
 			OUT(x, "%s\n", px->id);
 }
 
+/* show table [<name>]: the tables' summaries, or one table's entries
+ * (the most recently used first, at most CLI_TABLE_MAX) */
+#define CLI_TABLE_MAX	10000
+static void cmd_show_table(struct cli_ctx *x, int argc, char **argv)
+{
+	const char *name = argc > 2 ? argv[2] : NULL;
+
+	if (name && !stkt_of(proxy_find(lbd.conf, name, PR_CAP_FE | PR_CAP_BE))) {
+		OUT(x, "No such table\n");
+		return;
+	}
+	if (argc > 3) {
+		OUT(x, "show table: filters (data.<type>, key) are not supported yet.\n");
+		return;
+	}
+	stkt_show(x->out, lbd.conf->proxies, name, CLI_TABLE_MAX);
+}
+
 static void cmd_disable_enable_server(struct cli_ctx *x, int argc, char **argv)
 {
 	struct server *sv = cli_find_server(x, argc > 2 ? argv[2] : NULL);
@@ -1775,6 +1794,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ { "show", "sess" }, "show sess [id]", "report the list of current sessions or dump this exact session", CLI_LVL_OPER, NULL, cmd_show_sess },
 	{ { "show", "stat" }, "show stat [desc|json|no-maint|typed|up]*", "report counters for each proxy and server", CLI_LVL_USER, cmd_show_stat, NULL },
 	{ { "show", "vrrp" }, "show vrrp", "the node's VRRP instances as vrrpd reports them (vrrpd-socket)", CLI_LVL_USER, cmd_show_vrrp, NULL },
+	{ { "show", "table" }, "show table [<table>]", "report table usage stats or dump this table's contents", CLI_LVL_OPER, cmd_show_table, NULL },
 	{ { "show", "version" }, "show version", "show version of the current process", CLI_LVL_USER, cmd_show_version, NULL },
 	{ { "subscribe" }, "subscribe [heartbeat <ms>]", "stream state changes and heartbeats (see docs/events.md)", CLI_LVL_USER, cmd_subscribe, NULL },
 	{ { "shutdown", "session" }, "shutdown session [id]", "kill a specific session", CLI_LVL_ADMIN, NULL, cmd_shutdown_session },

@@ -24,6 +24,7 @@
 #include "sample.h"
 #include "service.h"
 #include "session.h"
+#include "stktable.h"
 #include "worker.h"
 
 #define HRULE_VALUE_MAX	8192	/* a rendered value; longer ones are cut */
@@ -31,7 +32,7 @@
 enum hrule_act {
 	HR_ALLOW, HR_DENY, HR_RETURN, HR_REDIRECT, HR_SET_HDR, HR_ADD_HDR,
 	HR_DEL_HDR, HR_REPLACE_HDR, HR_REPLACE_VAL, HR_SET_PATH, HR_SET_QUERY,
-	HR_SET_URI, HR_SET_METHOD, HR_SET_STATUS,
+	HR_SET_URI, HR_SET_METHOD, HR_SET_STATUS, HR_TRACK_SC, HR_INC_GPC0,
 };
 
 enum { REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME };
@@ -58,6 +59,11 @@ struct hrule {
 	size_t body_len;
 	struct hrule_hdr *hdrs;
 	char *reason;			/* set-status reason */
+	int sc;				/* track-sc<n> / sc-inc-gpc0(<n>) */
+	struct smp_expr *key;		/* track-sc: the key */
+	char *table_name;		/* track-sc ... table <name>; NULL: own */
+	struct proxy *owner;		/* the proxy the rule is in */
+	struct stktable *table;		/* resolved */
 };
 
 /* ---- "%[expr]" for log formats ---- */
@@ -123,6 +129,8 @@ static void hrule_free(struct hrule *r)
 	free(r->ctype);
 	free(r->body);
 	free(r->reason);
+	smp_expr_free(r->key);
+	free(r->table_name);
 	while (r->hdrs) {
 		struct hrule_hdr *h = r->hdrs;
 
@@ -328,6 +336,33 @@ static int hrule_cfg_redirect(struct cfg_ctx *ctx, struct hrule *r, int argc, ch
 	return 0;
 }
 
+/* "track-sc<n> <key> [table <name>]" */
+static int hrule_cfg_track(struct cfg_ctx *ctx, struct hrule *r, int argc, char **argv,
+			   const char *kw)
+{
+	char err[256];
+
+	r->sc = argv[0][8] - '0';
+	r->key = smp_expr_parse(argv[1], 0, NULL, err, sizeof(err));
+	if (!r->key) {
+		cfg_err(ctx, "'%s %s': %s.", kw, argv[0], err);
+		return -1;
+	}
+	if (smp_expr_use(r->key) & SMP_USE_RES) {
+		cfg_err(ctx, "'%s %s': the key uses a response fetch.", kw, argv[0]);
+		return -1;
+	}
+	if (argc == 4 && strcmp(argv[2], "table") == 0) {
+		r->table_name = strdup(argv[3]);
+		return r->table_name ? 0 : -1;
+	}
+	if (argc != 2) {
+		cfg_err(ctx, "'%s %s': expected '<key> [table <name>]'.", kw, argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
 /* Every action: its name, the words it takes before a condition, where it
  * applies (1 request, 2 response, 3 both). */
 static const struct {
@@ -350,13 +385,17 @@ static const struct {
 	{ "set-uri", HR_SET_URI, 1, 1, 1 },
 	{ "set-method", HR_SET_METHOD, 1, 1, 1 },
 	{ "set-status", HR_SET_STATUS, 1, 3, 2 },
+	{ "track-sc0", HR_TRACK_SC, 1, 3, 1 },
+	{ "track-sc1", HR_TRACK_SC, 1, 3, 1 },
+	{ "track-sc2", HR_TRACK_SC, 1, 3, 1 },
+	{ "sc-inc-gpc0", HR_INC_GPC0, 0, 0, 3 },
 };
 
 /* Actions HAProxy has, refused until they land here. */
 static const char *const hrule_later[] = {
-	"tarpit", "auth", "capture", "track-sc0", "track-sc1", "track-sc2",
+	"tarpit", "auth", "capture",
 	"set-var", "unset-var", "set-log-level", "set-nice", "set-tos", "set-mark",
-	"set-src", "set-dst", "set-src-port", "set-dst-port", "sc-inc-gpc0",
+	"set-src", "set-dst", "set-src-port", "set-dst-port", "sc-inc-gpc1",
 	"sc-set-gpt0", "add-acl", "del-acl", "set-map", "del-map", "lua",
 	"cache-use", "cache-store", "set-timeout", "wait-for-body", "normalize-uri",
 	"early-hint", "do-resolve", "disable-l7-retry", "reject", "silent-drop",
@@ -371,7 +410,8 @@ static int hrule_parse_action(struct cfg_ctx *ctx, struct hrule *r, int is_res,
 	size_t k, nl = strcspn(argv[0], "(");
 
 	for (k = 0; k < sizeof(hrule_acts) / sizeof(hrule_acts[0]); k++)
-		if (strcmp(argv[0], hrule_acts[k].name) == 0)
+		if (strlen(hrule_acts[k].name) == nl &&
+		    strncmp(argv[0], hrule_acts[k].name, nl) == 0)
 			break;
 	if (k == sizeof(hrule_acts) / sizeof(hrule_acts[0]) ||
 	    !(hrule_acts[k].where & (is_res ? 2u : 1u))) {
@@ -389,6 +429,13 @@ static int hrule_parse_action(struct cfg_ctx *ctx, struct hrule *r, int is_res,
 		return -1;
 	}
 	r->act = hrule_acts[k].act;
+	r->owner = ctx->cur;
+	if ((argv[0][nl] == '(') != (r->act == HR_INC_GPC0)) {
+		cfg_err(ctx, "'%s %s': %s.", kw, argv[0], r->act == HR_INC_GPC0 ?
+			"expects a counter number, as in 'sc-inc-gpc0(0)'" :
+			"unexpected '('");
+		return -1;
+	}
 	if (argc - 1 < hrule_acts[k].min || argc - 1 > hrule_acts[k].max) {
 		cfg_err(ctx, "'%s %s': wrong number of arguments.", kw, argv[0]);
 		return -1;
@@ -414,6 +461,16 @@ static int hrule_parse_action(struct cfg_ctx *ctx, struct hrule *r, int is_res,
 		return hrule_cfg_return(ctx, r, argc, argv);
 	case HR_REDIRECT:
 		return hrule_cfg_redirect(ctx, r, argc, argv);
+	case HR_TRACK_SC:
+		return hrule_cfg_track(ctx, r, argc, argv, kw);
+	case HR_INC_GPC0:
+		if (strcmp(argv[0] + nl, "(0)") && strcmp(argv[0] + nl, "(1)") &&
+		    strcmp(argv[0] + nl, "(2)")) {
+			cfg_err(ctx, "'%s %s': the counter is 0, 1 or 2.", kw, argv[0]);
+			return -1;
+		}
+		r->sc = argv[0][nl + 1] - '0';
+		return 0;
 	case HR_SET_STATUS:
 		if ((r->status = hrule_status(ctx, argv[1], 100, 999, "'set-status'")) < 0)
 			return -1;
@@ -525,6 +582,21 @@ static int hrule_resolve_fmt(struct logfmt *lf, struct hrule_rctx *r)
 static int hrule_resolve_list(struct hrule *list, struct hrule_rctx *r)
 {
 	for (struct hrule *h = list; h; h = h->next) {
+		if (h->act == HR_TRACK_SC) {
+			struct proxy *px = h->table_name ?
+				proxy_find(r->conf, h->table_name, PR_CAP_FE | PR_CAP_BE) :
+				h->owner;
+
+			h->table = stkt_of(px);
+			if (!h->table) {
+				snprintf(r->err, sizeof(r->err), "'track-sc%d': %s '%s' has no "
+					 "stick-table", h->sc, px ? "proxy" : "no such proxy",
+					 h->table_name ? h->table_name : h->owner->id);
+				return -1;
+			}
+			if (smp_expr_resolve(h->key, r->conf, r->err, sizeof(r->err)) < 0)
+				return -1;
+		}
 		if (acl_cond_resolve(h->cond, r->conf, r->err, sizeof(r->err)) < 0 ||
 		    hrule_resolve_fmt(h->fmt, r) < 0)
 			return -1;
@@ -803,6 +875,25 @@ static int hrule_rewrite(const struct hrule *r, struct smp_ctx *c, struct hmsg *
 	}
 }
 
+/* track-sc<n>: an already tracked counter stays as it is (HAProxy). A key
+ * that does not convert or a table full of tracked entries tracks
+ * nothing: the rule goes on without it. */
+static void hrule_track(const struct hrule *r, struct smp_ctx *c)
+{
+	struct stkt_ref *ref = &c->s->t->stk[r->sc];
+	struct smp v = { 0 };
+
+	if (ref->e || !smp_expr_eval(r->key, c, &v))
+		return;
+	ref->e = stkt_track(r->table, &v);
+	if (!ref->e)
+		return;
+	ref->t = r->table;
+	if (c->s->first_req)
+		stkt_count_conn(r->table, ref->e);
+	stkt_count_req(r->table, ref->e);
+}
+
 enum hrule_verdict hrule_exec(const struct hrule *list, struct smp_ctx *c,
 			      struct hrule_out *out)
 {
@@ -826,6 +917,13 @@ enum hrule_verdict hrule_exec(const struct hrule *list, struct smp_ctx *c,
 			break;
 		case HR_RETURN:
 			return hrule_do_return(r, c, out) < 0 ? HRULE_ERROR : HRULE_REPLY;
+		case HR_TRACK_SC:
+			hrule_track(r, c);
+			break;
+		case HR_INC_GPC0:
+			if (c->s->t->stk[r->sc].e)
+				stkt_inc_gpc0(c->s->t->stk[r->sc].t, c->s->t->stk[r->sc].e);
+			break;
 		default:
 			if (hrule_rewrite(r, c, h) < 0)
 				return HRULE_ERROR;

@@ -15,6 +15,7 @@
 #include "errsnap.h"
 #include "proxy.h"
 #include "service.h"
+#include "stktable.h"
 
 const char *const pr_mode_names[PR_MODE_COUNT] = { "tcp", "http" };
 const char *const pr_reuse_names[PR_REUSE_COUNT] = { "never", "safe",
@@ -159,6 +160,7 @@ void proxy_free(struct proxy *px)
 	hrule_free_all(px->http_req);
 	hrule_free_all(px->http_res);
 	acl_free_all(px->acls);
+	stkt_free(px->table);
 	chk_http_free(px->httpchk);
 	tcpchk_free(px->tcpchk);
 	free(px->chk_user);

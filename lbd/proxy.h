@@ -29,6 +29,7 @@ struct svc_conf;
 struct acl;
 struct acl_cond;
 struct hrule;
+struct stktable;
 struct errsnap;
 struct srv_ramp;
 
@@ -270,6 +271,7 @@ struct proxy {
 	struct svc_conf *svc;		/* stats page, use-service rules */
 	struct acl *acls;		/* acl.c: named ACLs, predefined ones used */
 	struct hrule *http_req, *http_res;	/* http_rules.c */
+	struct stktable *table;		/* stktable.c: "stick-table" */
 	struct errsnap *err_req, *err_res;	/* last invalid messages (errsnap.c) */
 	int check_kind;			/* PR_CHK_* */
 	struct chk_http *httpchk;	/* option httpchk / http-check */

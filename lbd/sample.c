@@ -23,6 +23,7 @@
 #include "proxy.h"
 #include "sample.h"
 #include "session.h"
+#include "stktable.h"
 
 const char *const smp_type_names[SMP_T_COUNT] = {
 	[SMP_T_BOOL] = "boolean", [SMP_T_SINT] = "integer", [SMP_T_STR] = "string",
@@ -60,7 +61,12 @@ struct smp_fetch {
 	enum smp_type out;
 	unsigned use;			/* SMP_USE_* */
 	unsigned multi:1;		/* iterates in ACLs */
+	unsigned sc;			/* stick counters: SC_* below, 0 none */
+	enum stkt_data data;		/* what they read */
 };
+
+/* Which entry a stick-counter fetch reads. */
+enum { SC_NONE, SC_0, SC_1, SC_2, SC_ARG, SC_SRC };
 
 struct smp_conv {
 	const char *name;
@@ -575,53 +581,98 @@ static int f_status(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
 	return c->res ? smp_set_int(out, c->res->status, SMP_T_SINT) : 0;
 }
 
+/*
+ * sc<n>_<data>([table]), sc_<data>(<n>[,table]), src_<data>([table]): a
+ * counter of the entry the request tracks, or of the client's address in
+ * a table (by default the one of the proxy whose rules run).
+ */
+static int f_stick(const struct smp_fetch *f, const struct smp_arg *a, struct smp_ctx *c,
+		   struct smp *out)
+{
+	struct txn *t = c->s->t;
+	int64_t v;
+
+	if (f->sc == SC_SRC) {
+		struct stktable *tb = a[0].set ? stkt_of(a[0].px) :
+				      stkt_of(t && t->be ? t->be : c->s->fe);
+		struct smp key = { 0 };
+
+		if (!tb || !smp_set_addr(&key, &c->s->cli_addr))
+			return 0;
+		if (!stkt_lookup_get(tb, &key, f->data, &v))
+			return smp_set_int(out, 0, SMP_T_SINT);	/* absent: 0 */
+		return smp_set_int(out, v, SMP_T_SINT);
+	} else {
+		int n = f->sc == SC_ARG ? (int)a[0].n : (int)f->sc - SC_0;
+
+		if (!t || n < 0 || n >= STKT_MAX_SC || !t->stk[n].e)
+			return 0;
+		if (!stkt_get(t->stk[n].t, t->stk[n].e, f->data, &v))
+			return 0;
+		return smp_set_int(out, v, SMP_T_SINT);
+	}
+}
+
 #define S(n) SMP_T_##n
 #define A0 { ARG_NONE }
+#define STICK(name, d) \
+	{ "sc_" name, NULL, { ARG_INT, ARG_BE }, 1, S(SINT), SMP_USE_L4, 0, SC_ARG, d }, \
+	{ "sc0_" name, NULL, { ARG_BE }, 0, S(SINT), SMP_USE_L4, 0, SC_0, d }, \
+	{ "sc1_" name, NULL, { ARG_BE }, 0, S(SINT), SMP_USE_L4, 0, SC_1, d }, \
+	{ "sc2_" name, NULL, { ARG_BE }, 0, S(SINT), SMP_USE_L4, 0, SC_2, d }, \
+	{ "src_" name, NULL, { ARG_BE }, 0, S(SINT), SMP_USE_L4, 0, SC_SRC, d }
 static const struct smp_fetch smp_fetches[] = {
-	{ "src", f_src, A0, 0, S(IPV4), SMP_USE_L4, 0 },
-	{ "dst", f_dst, A0, 0, S(IPV4), SMP_USE_L4, 0 },
-	{ "src_port", f_src_port, A0, 0, S(SINT), SMP_USE_L4, 0 },
-	{ "dst_port", f_dst_port, A0, 0, S(SINT), SMP_USE_L4, 0 },
-	{ "always_true", f_true, A0, 0, S(BOOL), SMP_USE_L4, 0 },
-	{ "always_false", f_false, A0, 0, S(BOOL), SMP_USE_L4, 0 },
-	{ "int", f_int, { ARG_INT }, 1, S(SINT), SMP_USE_L4, 0 },
-	{ "str", f_str, { ARG_STR }, 1, S(STR), SMP_USE_L4, 0 },
-	{ "ssl_fc", f_ssl_fc, A0, 0, S(BOOL), SMP_USE_L4, 0 },
-	{ "nbsrv", f_nbsrv, { ARG_BE }, 0, S(SINT), SMP_USE_L4, 0 },
-	{ "be_conn", f_be_conn, { ARG_BE }, 0, S(SINT), SMP_USE_L4, 0 },
-	{ "fe_conn", f_fe_conn, { ARG_FE }, 0, S(SINT), SMP_USE_L4, 0 },
-	{ "srv_is_up", f_srv_is_up, { ARG_SRV }, 1, S(BOOL), SMP_USE_L4, 0 },
-	{ "rand", f_rand, { ARG_INT }, 0, S(SINT), SMP_USE_L4, 0 },
-	{ "date", f_date, { ARG_INT }, 0, S(SINT), SMP_USE_L4, 0 },
-	{ "uuid", f_uuid, { ARG_INT }, 0, S(STR), SMP_USE_L4, 0 },
-	{ "method", f_method, A0, 0, S(STR), SMP_USE_REQ, 0 },
-	{ "path", f_path, A0, 0, S(STR), SMP_USE_REQ, 0 },
-	{ "url", f_url, A0, 0, S(STR), SMP_USE_REQ, 0 },
-	{ "query", f_query, A0, 0, S(STR), SMP_USE_REQ, 0 },
-	{ "base", f_base, A0, 0, S(STR), SMP_USE_REQ, 0 },
-	{ "req.ver", f_req_ver, A0, 0, S(STR), SMP_USE_REQ, 0 },
-	{ "req_ver", f_req_ver, A0, 0, S(STR), SMP_USE_REQ, 0 },
-	{ "req.proto_http", f_proto_http, A0, 0, S(BOOL), SMP_USE_REQ, 0 },
-	{ "url_param", f_url_param, { ARG_STR, ARG_STR }, 1, S(STR), SMP_USE_REQ, 0 },
-	{ "urlp", f_url_param, { ARG_STR, ARG_STR }, 1, S(STR), SMP_USE_REQ, 0 },
-	{ "hdr", f_hdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_REQ, 1 },
-	{ "req.hdr", f_hdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_REQ, 1 },
-	{ "fhdr", f_fhdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_REQ, 1 },
-	{ "req.fhdr", f_fhdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_REQ, 1 },
-	{ "hdr_cnt", f_hdr_cnt, { ARG_STR }, 1, S(SINT), SMP_USE_REQ, 0 },
-	{ "req.hdr_cnt", f_hdr_cnt, { ARG_STR }, 1, S(SINT), SMP_USE_REQ, 0 },
-	{ "hdr_ip", f_hdr_ip, { ARG_STR, ARG_INT }, 1, S(IPV4), SMP_USE_REQ, 0 },
-	{ "req.hdr_ip", f_hdr_ip, { ARG_STR, ARG_INT }, 1, S(IPV4), SMP_USE_REQ, 0 },
-	{ "hdr_val", f_hdr_val, { ARG_STR, ARG_INT }, 1, S(SINT), SMP_USE_REQ, 0 },
-	{ "req.hdr_val", f_hdr_val, { ARG_STR, ARG_INT }, 1, S(SINT), SMP_USE_REQ, 0 },
-	{ "cook", f_cook, { ARG_STR }, 1, S(STR), SMP_USE_REQ, 1 },
-	{ "req.cook", f_cook, { ARG_STR }, 1, S(STR), SMP_USE_REQ, 1 },
-	{ "status", f_status, A0, 0, S(SINT), SMP_USE_RES, 0 },
-	{ "res.hdr", f_res_hdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_RES, 1 },
-	{ "shdr", f_res_hdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_RES, 1 },
-	{ "res.fhdr", f_res_fhdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_RES, 1 },
-	{ "res.hdr_cnt", f_res_hdr_cnt, { ARG_STR }, 1, S(SINT), SMP_USE_RES, 0 },
-	{ "shdr_cnt", f_res_hdr_cnt, { ARG_STR }, 1, S(SINT), SMP_USE_RES, 0 },
+	{ "src", f_src, A0, 0, S(IPV4), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "dst", f_dst, A0, 0, S(IPV4), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "src_port", f_src_port, A0, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "dst_port", f_dst_port, A0, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "always_true", f_true, A0, 0, S(BOOL), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "always_false", f_false, A0, 0, S(BOOL), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "int", f_int, { ARG_INT }, 1, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "str", f_str, { ARG_STR }, 1, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "ssl_fc", f_ssl_fc, A0, 0, S(BOOL), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "nbsrv", f_nbsrv, { ARG_BE }, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "be_conn", f_be_conn, { ARG_BE }, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "fe_conn", f_fe_conn, { ARG_FE }, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "srv_is_up", f_srv_is_up, { ARG_SRV }, 1, S(BOOL), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "rand", f_rand, { ARG_INT }, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "date", f_date, { ARG_INT }, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "uuid", f_uuid, { ARG_INT }, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "method", f_method, A0, 0, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
+	{ "path", f_path, A0, 0, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
+	{ "url", f_url, A0, 0, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
+	{ "query", f_query, A0, 0, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
+	{ "base", f_base, A0, 0, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
+	{ "req.ver", f_req_ver, A0, 0, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
+	{ "req_ver", f_req_ver, A0, 0, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
+	{ "req.proto_http", f_proto_http, A0, 0, S(BOOL), SMP_USE_REQ, 0, SC_NONE, 0 },
+	{ "url_param", f_url_param, { ARG_STR, ARG_STR }, 1, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
+	{ "urlp", f_url_param, { ARG_STR, ARG_STR }, 1, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
+	{ "hdr", f_hdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_REQ, 1, SC_NONE, 0 },
+	{ "req.hdr", f_hdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_REQ, 1, SC_NONE, 0 },
+	{ "fhdr", f_fhdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_REQ, 1, SC_NONE, 0 },
+	{ "req.fhdr", f_fhdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_REQ, 1, SC_NONE, 0 },
+	{ "hdr_cnt", f_hdr_cnt, { ARG_STR }, 1, S(SINT), SMP_USE_REQ, 0, SC_NONE, 0 },
+	{ "req.hdr_cnt", f_hdr_cnt, { ARG_STR }, 1, S(SINT), SMP_USE_REQ, 0, SC_NONE, 0 },
+	{ "hdr_ip", f_hdr_ip, { ARG_STR, ARG_INT }, 1, S(IPV4), SMP_USE_REQ, 0, SC_NONE, 0 },
+	{ "req.hdr_ip", f_hdr_ip, { ARG_STR, ARG_INT }, 1, S(IPV4), SMP_USE_REQ, 0, SC_NONE, 0 },
+	{ "hdr_val", f_hdr_val, { ARG_STR, ARG_INT }, 1, S(SINT), SMP_USE_REQ, 0, SC_NONE, 0 },
+	{ "req.hdr_val", f_hdr_val, { ARG_STR, ARG_INT }, 1, S(SINT), SMP_USE_REQ, 0, SC_NONE, 0 },
+	{ "cook", f_cook, { ARG_STR }, 1, S(STR), SMP_USE_REQ, 1, SC_NONE, 0 },
+	{ "req.cook", f_cook, { ARG_STR }, 1, S(STR), SMP_USE_REQ, 1, SC_NONE, 0 },
+	{ "status", f_status, A0, 0, S(SINT), SMP_USE_RES, 0, SC_NONE, 0 },
+	{ "res.hdr", f_res_hdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_RES, 1, SC_NONE, 0 },
+	{ "shdr", f_res_hdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_RES, 1, SC_NONE, 0 },
+	{ "res.fhdr", f_res_fhdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_RES, 1, SC_NONE, 0 },
+	{ "res.hdr_cnt", f_res_hdr_cnt, { ARG_STR }, 1, S(SINT), SMP_USE_RES, 0, SC_NONE, 0 },
+	{ "shdr_cnt", f_res_hdr_cnt, { ARG_STR }, 1, S(SINT), SMP_USE_RES, 0, SC_NONE, 0 },
+	STICK("conn_cnt", STKT_CONN_CNT), STICK("conn_cur", STKT_CONN_CUR),
+	STICK("conn_rate", STKT_CONN_RATE), STICK("sess_cnt", STKT_SESS_CNT),
+	STICK("sess_rate", STKT_SESS_RATE), STICK("http_req_cnt", STKT_HTTP_REQ_CNT),
+	STICK("http_req_rate", STKT_HTTP_REQ_RATE), STICK("http_err_cnt", STKT_HTTP_ERR_CNT),
+	STICK("http_err_rate", STKT_HTTP_ERR_RATE), STICK("bytes_in_rate", STKT_BYTES_IN_RATE),
+	STICK("bytes_out_rate", STKT_BYTES_OUT_RATE), STICK("get_gpc0", STKT_GPC0),
+	STICK("gpc0_rate", STKT_GPC0_RATE), STICK("server_id", STKT_SERVER_ID),
 };
 
 /* ---- converters ---- */
@@ -810,11 +861,8 @@ static const struct smp_conv smp_convs[] = {
 /* Names HAProxy has that lbd refuses until they land. */
 static const char *const smp_later[] = {
 	"map", "map_str", "map_beg", "map_sub", "map_ip", "map_reg", "map_end",
-	"map_dom", "map_int", "var", "sc_http_req_rate", "sc0_http_req_rate",
-	"sc1_http_req_rate", "sc2_http_req_rate", "sc_conn_cur", "sc0_conn_cur",
-	"sc1_conn_cur", "sc2_conn_cur", "sc_http_err_rate", "sc0_http_err_rate",
-	"sc1_http_err_rate", "sc2_http_err_rate", "table_http_req_rate",
-	"src_http_req_rate", "src_conn_cur", "capture.req.hdr", "unique-id",
+	"map_dom", "map_int", "var", "table_http_req_rate", "table_conn_cur",
+	"sc_inc_gpc0", "src_inc_gpc0", "capture.req.hdr", "unique-id",
 	"ssl_fc_sni", "ssl_c_used", "req.body", "req.len", "res.cook", "scook",
 };
 
@@ -1076,7 +1124,7 @@ int smp_expr_eval(const struct smp_expr *e, struct smp_ctx *c, struct smp *out)
 		out->it = out->it2 = 0;
 		out->more = 0;
 	}
-	if (!f->fn(e->fetch.args, c, out))
+	if (!(f->sc ? f_stick(f, e->fetch.args, c, out) : f->fn(e->fetch.args, c, out)))
 		return 0;
 	more = out->more && c->all && f->multi;
 	for (unsigned i = 0; i < e->nconv; i++) {

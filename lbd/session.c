@@ -148,12 +148,29 @@ int session_txn_new(struct session *s)
 	return 0;
 }
 
+/* The request's stick counters: its error and bytes counted, released. */
+static void txn_untrack(struct txn *t)
+{
+	for (int i = 0; i < STKT_MAX_SC; i++) {
+		struct stkt_ref *r = &t->stk[i];
+
+		if (!r->e)
+			continue;
+		if (t->status >= 400 && t->status < 500)
+			stkt_count_err(r->t, r->e);
+		stkt_count_bytes(r->t, r->e, t->bytes_in, t->bytes_out);
+		stkt_release(r->t, r->e);
+		r->e = NULL;
+	}
+}
+
 void session_txn_free(struct session *s)
 {
 	struct txn *t = s->t;
 
 	if (!t)
 		return;
+	txn_untrack(t);
 	svc_release(s);
 	/* pipelined bytes wait for the next transaction, or go back */
 	s->cli_eof = t->req.eof;
@@ -636,6 +653,7 @@ void session_free(struct session *s)
 	/* the transaction outlives session_close: callbacks up the stack
 	 * may still read it until the end of the loop iteration */
 	if (s->t) {
+		txn_untrack(s->t);
 		free(s->t->reqline);
 		free(s->t);
 	}

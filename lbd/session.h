@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "http1.h"
+#include "stktable.h"
 
 struct proxy;
 struct server;
@@ -148,6 +149,7 @@ struct txn {
 	uint64_t bytes_in, bytes_out;
 	uint64_t log_bytes;		/* %B in http mode: HAProxy's count */
 	unsigned long long uniq;	/* request counter (%rt) */
+	struct stkt_ref stk[STKT_MAX_SC];	/* track-sc0..2 of this request */
 };
 
 struct session {

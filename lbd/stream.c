@@ -546,8 +546,47 @@ static enum hhead_conn stream_req_conn(struct session *s, const struct http1_msg
  * Act on a rule list's verdict: 1 when the request was answered (deny,
  * return, redirect, a failed rewrite) and nothing more is to be done.
  */
+/*
+ * A reply made by the rules (return, redirect) to a request without a
+ * body: sent like a server's response, the connection kept for the next
+ * request as HAProxy does. -1 when it cannot be (a body to skip, an
+ * HTTP/1.0 client, no buffer): the caller answers and closes.
+ */
+static int stream_reply_keepalive(struct session *s, const struct http1_msg *m,
+				  const struct hrule_out *o)
+{
+	struct chn *req = &s->t->req, *res = &s->t->res;
+
+	if (!m || (m->flags & (HTTP1_F_CHUNKED | HTTP1_F_CONN_CLOSE)) ||
+	    ((m->flags & HTTP1_F_HAS_CL) && m->content_length) ||
+	    m->version_minor == 0 || s->cli_close)
+		return -1;
+	if (!res->b.area && buf_get(s->w->bufs, &res->b) < 0)
+		return -1;
+	if (o->reply_len > res->b.size - res->b.data)
+		return -1;
+	memcpy(res->b.area + res->b.head + res->b.data, o->reply, o->reply_len);
+	res->b.data += (uint32_t)o->reply_len;
+	res->fwd = (uint32_t)o->reply_len;
+	res->head_done = res->msg_done = 1;
+	res->mode = BODY_NONE;
+	buf_consume(&req->b, (uint32_t)m->head_len);
+	req->head_done = req->msg_done = 1;
+	req->fwd = 0;
+	req->mode = BODY_NONE;
+	s->t->status = o->status;
+	s->t->term[0] = TERM_LOCAL;
+	s->t->term[1] = TERM_ST_REQ;
+	s->t->bytes_out += o->reply_len;
+	s->t->log_bytes = hhead_log_size_page(o->reply, o->reply_len);
+	s->t->srv_label = NULL;
+	s->state = SS_FORWARD;
+	return 0;
+}
+
 static int stream_rules_verdict(struct session *s, enum hrule_verdict v,
-				const struct hrule_out *o, int res)
+				const struct hrule_out *o, int res,
+				const struct http1_msg *m)
 {
 	struct pr_counters *cnt = res ? s->t->be->be_cnt : s->fe->fe_cnt;
 
@@ -561,8 +600,9 @@ static int stream_rules_verdict(struct session *s, enum hrule_verdict v,
 		return 1;
 	case HRULE_REPLY:
 		CNT_ADD(cnt, intercepted, 1);
-		stream_reply(s, o->status, o->reply, o->reply_len, TERM_LOCAL,
-			     res ? TERM_ST_HDR : TERM_ST_REQ);
+		if (res || stream_reply_keepalive(s, m, o) < 0)
+			stream_reply(s, o->status, o->reply, o->reply_len, TERM_LOCAL,
+				     res ? TERM_ST_HDR : TERM_ST_REQ);
 		return 1;
 	case HRULE_ERROR:
 		CNT_ADD(cnt, failed_rewrites, 1);
@@ -600,7 +640,7 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 	s->t->cli_ver10 = m->version_minor == 0;
 	if (s->fe->http_req)
 		v = hrule_exec(s->fe->http_req, &sc, &ro);
-	if (stream_rules_verdict(s, v, &ro, 0))
+	if (stream_rules_verdict(s, v, &ro, 0, m))
 		return;
 	s->t->be = stream_pick_backend(s, &sc);
 	if (!s->t->be) {
@@ -608,7 +648,7 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 		return;
 	}
 	if (s->t->be != s->fe && s->t->be->http_req &&
-	    stream_rules_verdict(s, hrule_exec(s->t->be->http_req, &sc, &ro), &ro, 0))
+	    stream_rules_verdict(s, hrule_exec(s->t->be->http_req, &sc, &ro), &ro, 0, m))
 		return;
 	if (s->first_req)
 		CNT_ADD(s->t->be->be_cnt, cum_conn, 1);
@@ -800,10 +840,10 @@ static int stream_http_response_rules(struct session *s, struct http1_msg *m,
 	/* "allow" ends its own proxy's list only, as in HAProxy */
 	if (be->http_res)
 		v = hrule_exec(be->http_res, &sc, &ro);
-	if (stream_rules_verdict(s, v, &ro, 1))
+	if (stream_rules_verdict(s, v, &ro, 1, NULL))
 		return -1;
 	if (fe != be && fe->http_res &&
-	    stream_rules_verdict(s, hrule_exec(fe->http_res, &sc, &ro), &ro, 1))
+	    stream_rules_verdict(s, hrule_exec(fe->http_res, &sc, &ro), &ro, 1, NULL))
 		return -1;
 	o->start = hmsg_start_line(&h, &o->start_len);
 	if (h.edited_start && !o->start) {

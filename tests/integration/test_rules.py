@@ -40,6 +40,7 @@ class EchoBackend:
 
         class H(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True   # head and body are two writes
 
             def handle_one(self):
                 status = 200
