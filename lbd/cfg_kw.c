@@ -18,6 +18,7 @@
 #include "cfg_lex.h"
 #include "acl.h"
 #include "http_rules.h"
+#include "capture.h"
 #include "sample.h"
 #include "stktable.h"
 #include "check.h"
@@ -681,6 +682,12 @@ static int kw_p_stick_table(struct cfg_ctx *ctx, const struct cfg_kw *kw, int ar
 	return stkt_cfg(ctx, argc, argv);
 }
 
+static int kw_p_capture(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+			char **argv)
+{
+	return cap_cfg(ctx, argc, argv);
+}
+
 static int kw_p_acl(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 		    char **argv)
 {
@@ -1090,8 +1097,8 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "stick-table", PR_CAP_LISTEN, kw_p_stick_table, 0, 0, 0, NULL },
 	{ "stick", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "stick tables arrive with the rules issue" },
 	{ "cookie", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "cookie persistence arrives with the rules issue" },
-	{ "capture", PR_CAP_FE, kw_unsupported, 0, 0, 0, RULES },
-	{ "declare", PR_CAP_FE, kw_unsupported, 0, 0, 0, RULES },
+	{ "capture", PR_CAP_FE, kw_p_capture, 0, 0, 0, NULL },
+	{ "declare", PR_CAP_FE, kw_p_capture, 0, 0, 0, NULL },
 	{ "compression", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, "compression arrives with the rules issue" },
 	{ "unique-id-format", PR_CAP_DEF | PR_CAP_FE, kw_unsupported, 0, 0, 0, RULES },
 	{ "unique-id-header", PR_CAP_DEF | PR_CAP_FE, kw_unsupported, 0, 0, 0, RULES },

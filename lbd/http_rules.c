@@ -14,6 +14,7 @@
 
 #include "acl.h"
 #include "arena.h"
+#include "capture.h"
 #include "cfg.h"
 #include "errors.h"
 #include "hmsg.h"
@@ -33,6 +34,7 @@ enum hrule_act {
 	HR_ALLOW, HR_DENY, HR_RETURN, HR_REDIRECT, HR_SET_HDR, HR_ADD_HDR,
 	HR_DEL_HDR, HR_REPLACE_HDR, HR_REPLACE_VAL, HR_SET_PATH, HR_SET_QUERY,
 	HR_SET_URI, HR_SET_METHOD, HR_SET_STATUS, HR_TRACK_SC, HR_INC_GPC0,
+	HR_CAPTURE,
 };
 
 enum { REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME };
@@ -59,8 +61,8 @@ struct hrule {
 	size_t body_len;
 	struct hrule_hdr *hdrs;
 	char *reason;			/* set-status reason */
-	int sc;				/* track-sc<n> / sc-inc-gpc0(<n>) */
-	struct smp_expr *key;		/* track-sc: the key */
+	int sc;				/* track-sc<n> / sc-inc-gpc0(<n>) / capture slot */
+	struct smp_expr *key;		/* track-sc: the key; capture: the sample */
 	char *table_name;		/* track-sc ... table <name>; NULL: own */
 	struct proxy *owner;		/* the proxy the rule is in */
 	struct stktable *table;		/* resolved */
@@ -389,11 +391,12 @@ static const struct {
 	{ "track-sc1", HR_TRACK_SC, 1, 3, 1 },
 	{ "track-sc2", HR_TRACK_SC, 1, 3, 1 },
 	{ "sc-inc-gpc0", HR_INC_GPC0, 0, 0, 3 },
+	{ "capture", HR_CAPTURE, 3, 3, 3 },
 };
 
 /* Actions HAProxy has, refused until they land here. */
 static const char *const hrule_later[] = {
-	"tarpit", "auth", "capture",
+	"tarpit", "auth",
 	"set-var", "unset-var", "set-log-level", "set-nice", "set-tos", "set-mark",
 	"set-src", "set-dst", "set-src-port", "set-dst-port", "sc-inc-gpc1",
 	"sc-set-gpt0", "add-acl", "del-acl", "set-map", "del-map", "lua",
@@ -463,6 +466,22 @@ static int hrule_parse_action(struct cfg_ctx *ctx, struct hrule *r, int is_res,
 		return hrule_cfg_redirect(ctx, r, argc, argv);
 	case HR_TRACK_SC:
 		return hrule_cfg_track(ctx, r, argc, argv, kw);
+	case HR_CAPTURE: {
+		char err[256];
+
+		/* capture <sample> len <n> | id <n> */
+		r->key = smp_expr_parse(argv[1], 0, NULL, err, sizeof(err));
+		if (!r->key) {
+			cfg_err(ctx, "'%s capture': %s.", kw, err);
+			return -1;
+		}
+		if (!is_res && (smp_expr_use(r->key) & SMP_USE_RES)) {
+			cfg_err(ctx, "'%s capture': the sample uses a response fetch.", kw);
+			return -1;
+		}
+		r->sc = cap_cfg_rule_slot(ctx, is_res, argv[2], argv[3]);
+		return r->sc < 0 ? -1 : 0;
+	}
 	case HR_INC_GPC0:
 		if (strcmp(argv[0] + nl, "(0)") && strcmp(argv[0] + nl, "(1)") &&
 		    strcmp(argv[0] + nl, "(2)")) {
@@ -582,6 +601,9 @@ static int hrule_resolve_fmt(struct logfmt *lf, struct hrule_rctx *r)
 static int hrule_resolve_list(struct hrule *list, struct hrule_rctx *r)
 {
 	for (struct hrule *h = list; h; h = h->next) {
+		if (h->act == HR_CAPTURE &&
+		    smp_expr_resolve(h->key, r->conf, r->err, sizeof(r->err)) < 0)
+			return -1;
 		if (h->act == HR_TRACK_SC) {
 			struct proxy *px = h->table_name ?
 				proxy_find(r->conf, h->table_name, PR_CAP_FE | PR_CAP_BE) :
@@ -920,6 +942,13 @@ enum hrule_verdict hrule_exec(const struct hrule *list, struct smp_ctx *c,
 		case HR_TRACK_SC:
 			hrule_track(r, c);
 			break;
+		case HR_CAPTURE: {
+			struct smp v = { 0 };
+
+			if (smp_expr_eval(r->key, c, &v) && smp_to_str(&v, c->a) == 0)
+				cap_store(c->s, c->res != NULL, (unsigned)r->sc, v.str, v.len);
+			break;
+		}
 		case HR_INC_GPC0:
 			if (c->s->t->stk[r->sc].e)
 				stkt_inc_gpc0(c->s->t->stk[r->sc].t, c->s->t->stk[r->sc].e);

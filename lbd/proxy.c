@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "errsnap.h"
 #include "proxy.h"
+#include "capture.h"
 #include "service.h"
 #include "stktable.h"
 
@@ -161,6 +162,7 @@ void proxy_free(struct proxy *px)
 	hrule_free_all(px->http_res);
 	acl_free_all(px->acls);
 	stkt_free(px->table);
+	cap_conf_free(px->caps);
 	chk_http_free(px->httpchk);
 	tcpchk_free(px->tcpchk);
 	free(px->chk_user);

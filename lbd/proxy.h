@@ -30,6 +30,7 @@ struct acl;
 struct acl_cond;
 struct hrule;
 struct stktable;
+struct cap_conf;
 struct errsnap;
 struct srv_ramp;
 
@@ -272,6 +273,7 @@ struct proxy {
 	struct acl *acls;		/* acl.c: named ACLs, predefined ones used */
 	struct hrule *http_req, *http_res;	/* http_rules.c */
 	struct stktable *table;		/* stktable.c: "stick-table" */
+	struct cap_conf *caps;		/* capture.c: log captures (frontends) */
 	struct errsnap *err_req, *err_res;	/* last invalid messages (errsnap.c) */
 	int check_kind;			/* PR_CHK_* */
 	struct chk_http *httpchk;	/* option httpchk / http-check */

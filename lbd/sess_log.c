@@ -7,6 +7,7 @@
 
 #include "logfmt.h"
 #include "proxy.h"
+#include "capture.h"
 #include "sess_log.h"
 #include "session.h"
 #include "worker.h"
@@ -50,6 +51,7 @@ void sess_log(struct session *s)
 {
 	struct proxy *fe = s->fe;
 	struct logfmt_vars v;
+	char cap_req[2048], cap_res[2048];
 	char line[8192];
 	size_t len;
 	int level = LOG_INFO;
@@ -114,6 +116,8 @@ void sess_log(struct session *s)
 	}
 	v.pid = lbd.pid;
 	v.req_counter = s->t->uniq;
+	v.hdrs_req = cap_log(s, 0, cap_req, sizeof(cap_req));
+	v.hdrs_res = cap_log(s, 1, cap_res, sizeof(cap_res));
 	len = logfmt_render(fe->logfmt, &v, line, sizeof(line));
 	if ((fe->options & PR_O_LOG_SEPARATE_ERRORS) &&
 	    (s->t->status >= 500 || (s->t->term[0] != TERM_CAUSE_NONE && s->t->term[0] != 'L')))

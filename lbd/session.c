@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "capture.h"
 #include "stream.h"
 #include "log.h"
 #include "proxy.h"
@@ -171,6 +172,7 @@ void session_txn_free(struct session *s)
 	if (!t)
 		return;
 	txn_untrack(t);
+	cap_txn_free(t->caps);
 	svc_release(s);
 	/* pipelined bytes wait for the next transaction, or go back */
 	s->cli_eof = t->req.eof;
@@ -654,6 +656,7 @@ void session_free(struct session *s)
 	 * may still read it until the end of the loop iteration */
 	if (s->t) {
 		txn_untrack(s->t);
+		cap_txn_free(s->t->caps);
 		free(s->t->reqline);
 		free(s->t);
 	}

@@ -150,6 +150,8 @@ struct txn {
 	uint64_t log_bytes;		/* %B in http mode: HAProxy's count */
 	unsigned long long uniq;	/* request counter (%rt) */
 	struct stkt_ref stk[STKT_MAX_SC];	/* track-sc0..2 of this request */
+	char *caps;			/* capture.c: the log captures, or NULL */
+	unsigned cap_set[2];		/* slots filled, request / response */
 };
 
 struct session {

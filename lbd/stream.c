@@ -16,6 +16,7 @@
 #include "errsnap.h"
 #include "http1.h"
 #include "acl.h"
+#include "capture.h"
 #include "hmsg.h"
 #include "http_head.h"
 #include "http_rules.h"
@@ -634,6 +635,8 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 	stream_save_reqline(s, buf, m);
 	arena_reset(&s->w->arena);
 	hmsg_init(&h, m, LBD_MAX_HDRS, &s->w->arena, 0);
+	if (s->fe->caps)
+		cap_headers(s, &h, 0);
 	if (s->fe->svc && svc_take(s, m, &sc))
 		return;
 	s->t->head_req = m->method_len == 4 && memcmp(m->method, "HEAD", 4) == 0;
@@ -833,10 +836,12 @@ static int stream_http_response_rules(struct session *s, struct http1_msg *m,
 	struct hrule_out ro = { 0 };
 	enum hrule_verdict v = HRULE_CONTINUE;
 
-	if (!be->http_res && !fe->http_res)
+	if (!be->http_res && !fe->http_res && !fe->caps)
 		return 0;
 	arena_reset(&s->w->arena);
 	hmsg_init(&h, m, LBD_MAX_HDRS, &s->w->arena, 1);
+	if (fe->caps)
+		cap_headers(s, &h, 1);
 	/* "allow" ends its own proxy's list only, as in HAProxy */
 	if (be->http_res)
 		v = hrule_exec(be->http_res, &sc, &ro);

@@ -374,3 +374,48 @@ backend be
     lineno = text.splitlines().index("    " + line) + 1
     if "nosuchbe" not in line:
         assert ":%d]" % lineno in out, out
+
+
+def test_captures_reach_the_log_like_haproxy(echo_backends):
+    """capture request/response header, declare capture, http-request and
+    http-response capture: the %hr and %hs fields of the log line."""
+    (a,) = echo_backends("a")
+    cfg = """global
+    maxconn 100
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 5s
+    timeout server 5s
+    log stdout format raw local0
+frontend fe
+    bind 127.0.0.1:{port}
+    log-format "%hr %hs %{+Q}r"
+    capture request header Host len 12
+    capture request header User-Agent len 100
+    capture response header Content-Type len 20
+    declare capture response len 8
+    http-request capture req.hdr(x-id) len 5
+    http-request capture path,upper len 30
+    http-response capture res.hdr(x-list) id 1
+    default_backend be
+backend be
+    server a 127.0.0.1:{a}
+""".replace("{a}", str(a.port))
+    lines = {}
+    for name, cls in (("haproxy", Haproxy), ("lbd", Lbd)):
+        port = free_port()
+        text = cfg.replace("{port}", str(port))
+        d = cls(text, port) if cls is Haproxy else cls(text, [port])
+        try:
+            n0 = len(d.logs(1))
+            request(port, "GET", "/a/b?c", [("Host", "a-very-long-host.example"),
+                                            ("User-Agent", "ua|{x}#1"), ("X-Id", "1234567")])
+            request(port, "GET", "/", [("Host", "h"), ("User-Agent", "")])
+            lines[name] = d.logs(n0 + 2)[n0:]
+        finally:
+            d.stop(check=cls is Lbd)
+    assert lines["lbd"] == lines["haproxy"], lines
+    assert len(lines["lbd"]) == 2
+    # the values are there, cut at their length, encoded as HAProxy does
+    assert lines["lbd"][0].startswith("{a-very-long-|ua#7C#7Bx#7D#231|12345|/A/B} "), lines
