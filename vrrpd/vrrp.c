@@ -24,6 +24,7 @@
 #include "vrrp_nl.h"
 #include "vrrp_packet.h"
 #include "vrrp_lbd.h"
+#include "vrrp_proc.h"
 #include "vrrp_track.h"
 
 const char *const vrrp_state_names[VRRP_STATE_MAX] = {
@@ -1002,6 +1003,15 @@ static void compute_priority(struct vrrp_rt *rt, int *prio_out, int *fault_out)
 
 		track_apply(t->has_weight ? t->weight : l->weight, t->reverse,
 			    vrrp_lbd_ok(vrrp_track_lbd(rt->env->track), t->name) == 1,
+			    &prio, &fault);
+	}
+	for (size_t i = 0; i < ci->ntrack_procs; i++) {
+		const struct vrrp_conf_track *t = &ci->track_procs[i];
+		const struct vrrp_conf_process *pr = vrrp_conf_process(c, t->name);
+
+		track_apply(t->has_weight ? t->weight : pr->weight,
+			    t->has_weight ? t->reverse : pr->reverse,
+			    vrrp_proc_ok(vrrp_track_proc(rt->env->track), t->name) == 1,
 			    &prio, &fault);
 	}
 	if (ci->priority == 255)

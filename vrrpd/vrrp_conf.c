@@ -37,6 +37,7 @@ enum blk {
 	BLK_FILE,
 	BLK_GROUP,
 	BLK_LBD,
+	BLK_PROCESS,
 	BLK_AUTH,
 	BLK_VIPS,
 	BLK_VIPS_EXCL,
@@ -44,6 +45,7 @@ enum blk {
 	BLK_TRACK_IF,
 	BLK_TRACK_FILE,
 	BLK_TRACK_LBD,
+	BLK_TRACK_PROCESS,
 	BLK_PEERS,
 	BLK_MEMBERS,
 	BLK_SKIP,		/* contents of a refused or unknown block */
@@ -554,6 +556,100 @@ bad:
 	return -1;
 }
 
+static int new_process(struct parser *p, const struct kw *k, void *obj,
+		       int argc, char **argv)
+{
+	struct vrrp_conf *c = p->c;
+	struct vrrp_conf_process *pr;
+
+	if (strlen(argv[0]) >= VRRP_CONF_NAME_MAX ||
+	    vrrp_conf_process(c, argv[0])) {
+		msg(p, 0, "vrrp_track_process %s: name too long or defined twice",
+		    argv[0]);
+		return -1;
+	}
+	pr = grow(p, c->procs, &c->nprocs, sizeof(*pr), VRRP_CONF_ITEMS_MAX);
+	if (!pr)
+		return -1;
+	c->procs = pr;
+	pr = &c->procs[c->nprocs++];
+	strcpy(pr->name, argv[0]);
+	snprintf(pr->file, sizeof(pr->file), "%s", p->file);
+	pr->line = p->line;
+	pr->weight = 1;
+	pr->quorum = 1;
+	pr->quorum_max = UINT32_MAX;
+	return 0;
+}
+
+static void free_params(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* process NAME|PATH [PARAM...] */
+static int set_proc_process(struct parser *p, const struct kw *k, void *obj,
+			    int argc, char **argv)
+{
+	struct vrrp_conf_process *pr = obj;
+	char **params = calloc((size_t)argc, sizeof(*params));
+	char *name = strdup(argv[0]);
+
+	for (int i = 1; params && i < argc; i++)
+		if (!(params[i - 1] = strdup(argv[i]))) {
+			free_params(params, (size_t)argc);
+			params = NULL;
+		}
+	if (!params || !name) {
+		free(params);
+		free(name);
+		msg(p, 0, "out of memory");
+		return -1;
+	}
+	free(pr->process);
+	free_params(pr->params, pr->nparams);
+	pr->process = name;
+	pr->params = params;
+	pr->nparams = (size_t)argc - 1;
+	return 0;
+}
+
+/* param_match [initial|partial]: no value means "exactly these" */
+static int set_param_match(struct parser *p, const struct kw *k, void *obj,
+			   int argc, char **argv)
+{
+	struct vrrp_conf_process *pr = obj;
+
+	pr->has_param_match = 1;
+	pr->param_match = VRRP_CONF_PMATCH_EXACT;
+	if (argc == 0)
+		return 0;
+	if (strcmp(argv[0], "partial") == 0)
+		pr->param_match = VRRP_CONF_PMATCH_PARTIAL;
+	else if (strcmp(argv[0], "initial") == 0)
+		pr->param_match = VRRP_CONF_PMATCH_INITIAL;
+	else {
+		msg(p, 0, "param_match: '%s' is neither initial nor partial",
+		    argv[0]);
+		return -1;
+	}
+	return 0;
+}
+
+/* delay SECS: fork_delay and terminate_delay at once */
+static int set_proc_delay(struct parser *p, const struct kw *k, void *obj,
+			  int argc, char **argv)
+{
+	struct vrrp_conf_process *pr = obj;
+
+	if (set_secs(p, k, obj, argc, argv) != 0)
+		return -1;
+	pr->fork_delay_ms = pr->terminate_delay_ms;
+	return 0;
+}
+
 static int new_group(struct parser *p, const struct kw *k, void *obj,
 		     int argc, char **argv)
 {
@@ -951,6 +1047,38 @@ static void list_vip(struct parser *p, struct frame *f, int argc, char **argv)
 	na[(*n)++] = v;
 }
 
+/* The track list a list frame fills: its array and its count. */
+static void track_list(struct parser *p, struct frame *f,
+		       struct vrrp_conf_track ***arr, size_t **n)
+{
+	struct vrrp_conf_group *g = &p->c->groups[f->idx];
+	struct vrrp_conf_instance *vi = &p->c->instances[f->idx];
+	int grp = f->owner == BLK_GROUP;
+
+	switch (f->kind) {
+	case BLK_TRACK_SCRIPT:
+		*arr = grp ? &g->track_scripts : &vi->track_scripts;
+		*n = grp ? &g->ntrack_scripts : &vi->ntrack_scripts;
+		break;
+	case BLK_TRACK_IF:
+		*arr = grp ? &g->track_ifs : &vi->track_ifs;
+		*n = grp ? &g->ntrack_ifs : &vi->ntrack_ifs;
+		break;
+	case BLK_TRACK_LBD:
+		*arr = grp ? &g->track_lbds : &vi->track_lbds;
+		*n = grp ? &g->ntrack_lbds : &vi->ntrack_lbds;
+		break;
+	case BLK_TRACK_PROCESS:
+		*arr = grp ? &g->track_procs : &vi->track_procs;
+		*n = grp ? &g->ntrack_procs : &vi->ntrack_procs;
+		break;
+	default:
+		*arr = grp ? &g->track_files : &vi->track_files;
+		*n = grp ? &g->ntrack_files : &vi->ntrack_files;
+		break;
+	}
+}
+
 static void list_track(struct parser *p, struct frame *f, int argc,
 		       char **argv)
 {
@@ -958,25 +1086,7 @@ static void list_track(struct parser *p, struct frame *f, int argc,
 	size_t *n;
 	long w;
 
-	if (f->owner == BLK_GROUP) {
-		struct vrrp_conf_group *g = &p->c->groups[f->idx];
-
-		arr = f->kind == BLK_TRACK_SCRIPT ? &g->track_scripts :
-		      f->kind == BLK_TRACK_IF ? &g->track_ifs :
-		      f->kind == BLK_TRACK_LBD ? &g->track_lbds : &g->track_files;
-		n = f->kind == BLK_TRACK_SCRIPT ? &g->ntrack_scripts :
-		    f->kind == BLK_TRACK_IF ? &g->ntrack_ifs :
-		    f->kind == BLK_TRACK_LBD ? &g->ntrack_lbds : &g->ntrack_files;
-	} else {
-		struct vrrp_conf_instance *vi = &p->c->instances[f->idx];
-
-		arr = f->kind == BLK_TRACK_SCRIPT ? &vi->track_scripts :
-		      f->kind == BLK_TRACK_IF ? &vi->track_ifs :
-		      f->kind == BLK_TRACK_LBD ? &vi->track_lbds : &vi->track_files;
-		n = f->kind == BLK_TRACK_SCRIPT ? &vi->ntrack_scripts :
-		    f->kind == BLK_TRACK_IF ? &vi->ntrack_ifs :
-		    f->kind == BLK_TRACK_LBD ? &vi->ntrack_lbds : &vi->ntrack_files;
-	}
+	track_list(p, f, &arr, &n);
 	if (strlen(argv[0]) >= sizeof(t.name)) {
 		msg(p, 0, "'%s' is too long a name", argv[0]);
 		return;
@@ -1056,8 +1166,7 @@ static const struct kw kw_top[] = {
 	{ "vrrp_track_file", 1, 1, new_file, 0, 0, 0, BLK_FILE, NULL },
 	{ "vrrp_sync_group", 1, 1, new_group, 0, 0, 0, BLK_GROUP, NULL },
 	{ "vrrp_track_lbd", 1, 1, new_lbd, 0, 0, 0, BLK_LBD, NULL },
-	{ "vrrp_track_process", 1, 1, refuse, 0, 0, 0, BLK_SKIP,
-	  "process tracking through the proc connector" },
+	{ "vrrp_track_process", 1, 1, new_process, 0, 0, 0, BLK_PROCESS, NULL },
 	{ "vrrp_track_bfd", 1, 1, refuse_never, 0, 0, 0, BLK_SKIP,
 	  "BFD is keepalived's bfd process" },
 	{ "bfd_instance", 1, 1, refuse_never, 0, 0, 0, BLK_SKIP,
@@ -1165,7 +1274,7 @@ static const struct kw kw_instance[] = {
 	{ "vmac_xmit_base", 0, 0, set_flag, I(vmac_xmit_base), 1, 0, N, NULL },
 	{ "virtual_routes", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
 	{ "virtual_rules", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
-	{ "track_process", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
+	{ "track_process", 0, 0, open_block, 0, 0, 0, BLK_TRACK_PROCESS, NULL },
 	{ "track_bfd", 0, 0, refuse_never, 0, 0, 0, BLK_SKIP,
 	  "BFD is keepalived's bfd process" },
 	{ "strict_mode", 0, 1, refuse, 0, 0, 0, N, NULL },
@@ -1220,6 +1329,7 @@ static const struct kw kw_group[] = {
 	{ "track_interface", 0, 0, open_block, 0, 0, 0, BLK_TRACK_IF, NULL },
 	{ "track_file", 0, 0, open_block, 0, 0, 0, BLK_TRACK_FILE, NULL },
 	{ "track_lbd", 0, 0, open_block, 0, 0, 0, BLK_TRACK_LBD, NULL },
+	{ "track_process", 0, 0, open_block, 0, 0, 0, BLK_TRACK_PROCESS, NULL },
 	{ "global_tracking", 0, 0, accept_noop, 0, 0, 0, N, NULL },
 	{ "smtp_alert", 0, 1, refuse_never, 0, 0, 0, N,
 	  "vrrpd sends no e-mail; use notify scripts" },
@@ -1236,6 +1346,20 @@ static const struct kw kw_lbd[] = {
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
 };
 
+#define PR(f) OFF(vrrp_conf_process, f)
+static const struct kw kw_process[] = {
+	{ "process", 1, 63, set_proc_process, 0, 0, 0, N, NULL },
+	{ "param_match", 0, 1, set_param_match, 0, 0, 0, N, NULL },
+	{ "weight", 1, 2, set_weight, PR(weight), 0, 0, N, NULL },
+	{ "quorum", 1, 1, set_u32, PR(quorum), 0, 65535, N, NULL },
+	{ "quorum_max", 1, 1, set_u32, PR(quorum_max), 0, 65535, N, NULL },
+	{ "fork_delay", 1, 1, set_secs, PR(fork_delay_ms), 1000, 3600000, N, NULL },
+	{ "terminate_delay", 1, 1, set_secs, PR(terminate_delay_ms), 1000, 3600000, N, NULL },
+	{ "delay", 1, 1, set_proc_delay, PR(terminate_delay_ms), 1000, 3600000, N, NULL },
+	{ "full_command", 0, 0, set_flag, PR(full_command), 1, 0, N, NULL },
+	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
+};
+
 static const struct kw *const kw_tables[BLK_MAX] = {
 	[BLK_TOP] = kw_top,
 	[BLK_GLOBAL] = kw_global,
@@ -1244,6 +1368,7 @@ static const struct kw *const kw_tables[BLK_MAX] = {
 	[BLK_FILE] = kw_file,
 	[BLK_GROUP] = kw_group,
 	[BLK_LBD] = kw_lbd,
+	[BLK_PROCESS] = kw_process,
 	[BLK_AUTH] = kw_auth,
 };
 
@@ -1255,6 +1380,7 @@ static const char *const kw_block_names[BLK_MAX] = {
 	[BLK_FILE] = "vrrp_track_file",
 	[BLK_GROUP] = "vrrp_sync_group",
 	[BLK_LBD] = "vrrp_track_lbd",
+	[BLK_PROCESS] = "vrrp_track_process",
 	[BLK_AUTH] = "authentication",
 };
 
@@ -1296,6 +1422,8 @@ static void *frame_obj(struct parser *p, const struct frame *f)
 		return &c->groups[f->idx];
 	case BLK_LBD:
 		return &c->lbds[f->idx];
+	case BLK_PROCESS:
+		return &c->procs[f->idx];
 	default:
 		return NULL;
 	}
@@ -1325,6 +1453,7 @@ static void stmt_list(struct parser *p, struct frame *f, int argc,
 	case BLK_TRACK_IF:
 	case BLK_TRACK_FILE:
 	case BLK_TRACK_LBD:
+	case BLK_TRACK_PROCESS:
 		list_track(p, f, argc, argv);
 		break;
 	case BLK_PEERS:
@@ -1388,6 +1517,8 @@ static void stmt(struct parser *p, int argc, char **argv, int opens)
 		nf.idx = p->c->ngroups - 1;
 	} else if (k->opens == BLK_LBD) {
 		nf.idx = p->c->nlbds - 1;
+	} else if (k->opens == BLK_PROCESS) {
+		nf.idx = p->c->nprocs - 1;
 	}
 	if (nf.kind == BLK_NONE) {
 		if (opens) {
@@ -1610,6 +1741,7 @@ void vrrp_conf_free(struct vrrp_conf *c)
 		free(vi->track_ifs);
 		free(vi->track_files);
 		free(vi->track_lbds);
+		free(vi->track_procs);
 		free(vi->peers);
 		free_notify(&vi->notify, &vi->notify_master, &vi->notify_backup,
 			    &vi->notify_fault, &vi->notify_stop);
@@ -1623,6 +1755,7 @@ void vrrp_conf_free(struct vrrp_conf *c)
 		free(g->track_ifs);
 		free(g->track_files);
 		free(g->track_lbds);
+		free(g->track_procs);
 		free_notify(&g->notify, &g->notify_master, &g->notify_backup,
 			    &g->notify_fault, &g->notify_stop);
 	}
@@ -1635,6 +1768,11 @@ void vrrp_conf_free(struct vrrp_conf *c)
 		free(c->lbds[i].frontends);
 	}
 	free(c->lbds);
+	for (size_t i = 0; i < c->nprocs; i++) {
+		free(c->procs[i].process);
+		free_params(c->procs[i].params, c->procs[i].nparams);
+	}
+	free(c->procs);
 	for (int i = 0; i < VRRP_CONF_FIFO_MAX; i++) {
 		free(c->global.fifo[i].path);
 		free(c->global.fifo[i].script);
@@ -1680,6 +1818,15 @@ const struct vrrp_conf_lbd *vrrp_conf_lbd(const struct vrrp_conf *c,
 	for (size_t i = 0; i < c->nlbds; i++)
 		if (strcmp(c->lbds[i].name, name) == 0)
 			return &c->lbds[i];
+	return NULL;
+}
+
+const struct vrrp_conf_process *vrrp_conf_process(const struct vrrp_conf *c,
+						  const char *name)
+{
+	for (size_t i = 0; i < c->nprocs; i++)
+		if (strcmp(c->procs[i].name, name) == 0)
+			return &c->procs[i];
 	return NULL;
 }
 

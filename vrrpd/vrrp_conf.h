@@ -89,6 +89,33 @@ struct vrrp_conf_file {
 	int line;
 };
 
+/* vrrp_track_process: how the command line is compared (see docs). */
+enum vrrp_conf_pmatch {
+	VRRP_CONF_PMATCH_NAME,		/* the process name (comm) only */
+	VRRP_CONF_PMATCH_EXACT,		/* argv[0] and every parameter */
+	VRRP_CONF_PMATCH_PARTIAL,	/* the first n parameters, more allowed */
+	VRRP_CONF_PMATCH_INITIAL,	/* as partial, the n-th a prefix */
+	VRRP_CONF_PMATCH_COMMAND,	/* full_command: argv[0] only */
+	VRRP_CONF_PMATCH_MAX
+};
+
+struct vrrp_conf_process {
+	char name[VRRP_CONF_NAME_MAX];
+	char *process;			/* process name or argv[0] */
+	char **params;			/* the parameters to match */
+	size_t nparams;
+	enum vrrp_conf_pmatch match;	/* after validation */
+	int has_param_match, param_match;	/* as written */
+	int full_command;
+	int weight;			/* default 1 */
+	int reverse;
+	uint32_t quorum;		/* default 1 */
+	uint32_t quorum_max;		/* default UINT32_MAX: no maximum */
+	uint32_t fork_delay_ms, terminate_delay_ms;
+	char file[256];
+	int line;
+};
+
 /* vrrp_track_lbd: lbd's health from its event stream (docs/events.md). */
 struct vrrp_conf_lbd_backend {
 	char name[VRRP_CONF_NAME_MAX];
@@ -134,6 +161,8 @@ struct vrrp_conf_instance {
 	size_t ntrack_files;
 	struct vrrp_conf_track *track_lbds;
 	size_t ntrack_lbds;
+	struct vrrp_conf_track *track_procs;
+	size_t ntrack_procs;
 	struct vrrp_conf_addr *peers;	/* unicast_peer */
 	size_t npeers;
 	struct vrrp_conf_addr src;	/* unicast_src_ip / mcast_src_ip */
@@ -170,6 +199,8 @@ struct vrrp_conf_group {
 	size_t ntrack_files;
 	struct vrrp_conf_track *track_lbds;
 	size_t ntrack_lbds;
+	struct vrrp_conf_track *track_procs;
+	size_t ntrack_procs;
 	char *notify, *notify_master, *notify_backup, *notify_fault,
 	     *notify_stop;
 };
@@ -223,6 +254,8 @@ struct vrrp_conf {
 	size_t ngroups;
 	struct vrrp_conf_lbd *lbds;
 	size_t nlbds;
+	struct vrrp_conf_process *procs;
+	size_t nprocs;
 };
 
 /* A message for the user: "file:line: text"; warning is 1 for warnings
@@ -264,6 +297,8 @@ const struct vrrp_conf_instance *vrrp_conf_instance(const struct vrrp_conf *c,
 						    const char *name);
 const struct vrrp_conf_lbd *vrrp_conf_lbd(const struct vrrp_conf *c,
 					  const char *name);
+const struct vrrp_conf_process *vrrp_conf_process(const struct vrrp_conf *c,
+						  const char *name);
 
 /* Every keyword of every block, with its status: "supported", "not
  * supported yet", "refused" (belongs to keepalived's LVS/BFD/mail parts)

@@ -20,6 +20,7 @@
 #include "vrrp.h"
 #include "vrrp_conf.h"
 #include "vrrp_packet.h"
+#include "vrrp_proc.h"
 
 struct msgs {
 	char text[8192];
@@ -291,6 +292,88 @@ static void test_sync_group_tracking_reaches_members(void **state)
 	assert_non_null(strstr(ms.text, "t.conf:8: vrrp_sync_group G: track_script 'nope'"));
 }
 
+static void test_track_process(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load(
+		"vrrp_track_process name {\n process haproxy\n quorum 2\n"
+		" quorum_max 3\n delay 1.5\n fork_delay 0.25\n}\n"
+		"vrrp_track_process args {\n process \"/usr/sbin/ha proxy\" -f"
+		" \"/etc/x y.cfg\"\n weight -20 reverse\n}\n"
+		"vrrp_track_process part {\n process /bin/sleep 10\n"
+		" param_match partial\n}\n"
+		"vrrp_track_process init {\n process /bin/sleep 10\n"
+		" param_match initial\n}\n"
+		"vrrp_track_process none {\n process /bin/sleep\n param_match\n}\n"
+		"vrrp_track_process full {\n process /bin/sleep\n full_command\n}\n"
+		"vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
+		" virtual_ipaddress {\n  192.0.2.1\n }\n"
+		" track_process {\n  name weight 0\n }\n}\n"
+		"vrrp_sync_group G {\n group {\n  X\n }\n"
+		" track_process {\n  args\n }\n}\n", 1, &ms);
+	const struct vrrp_conf_process *n, *a, *p, *i, *z, *f;
+	const struct vrrp_conf_instance *x;
+	static const char sleep10[] = "/bin/sleep\0" "10";
+	static const char sleep100[] = "/bin/sleep\0" "100";
+	static const char sleep10x[] = "/bin/sleep\0" "10\0" "x";
+
+	assert_non_null(c);
+	n = vrrp_conf_process(c, "name");
+	a = vrrp_conf_process(c, "args");
+	p = vrrp_conf_process(c, "part");
+	i = vrrp_conf_process(c, "init");
+	z = vrrp_conf_process(c, "none");
+	f = vrrp_conf_process(c, "full");
+	assert_int_equal(n->match, VRRP_CONF_PMATCH_NAME);
+	assert_int_equal(n->quorum, 2);
+	assert_int_equal(n->quorum_max, 3);
+	assert_int_equal(n->terminate_delay_ms, 1500);
+	assert_int_equal(n->fork_delay_ms, 250);
+	assert_int_equal(n->weight, 1);
+	assert_string_equal(a->process, "/usr/sbin/ha proxy");
+	assert_int_equal(a->nparams, 2);
+	assert_string_equal(a->params[1], "/etc/x y.cfg");
+	assert_int_equal(a->match, VRRP_CONF_PMATCH_EXACT);
+	assert_int_equal(a->weight, -20);
+	assert_int_equal(a->reverse, 1);
+	x = vrrp_conf_instance(c, "X");
+	assert_int_equal(x->ntrack_procs, 2);	/* its own and the group's */
+	assert_int_equal(x->track_procs[0].has_weight, 1);
+	assert_string_equal(x->track_procs[1].name, "args");
+
+	assert_true(vrrp_proc_match(n, "haproxy", "", 0));
+	assert_false(vrrp_proc_match(n, "haproxyd", "", 0));
+	assert_true(vrrp_proc_match(p, "sleep", sleep10, sizeof(sleep10)));
+	assert_true(vrrp_proc_match(p, "sleep", sleep10x, sizeof(sleep10x)));
+	assert_false(vrrp_proc_match(p, "sleep", sleep100, sizeof(sleep100)));
+	assert_true(vrrp_proc_match(i, "sleep", sleep100, sizeof(sleep100)));
+	assert_false(vrrp_proc_match(i, "sleep", "/bin/sleep", 11));
+	assert_false(vrrp_proc_match(z, "sleep", sleep10, sizeof(sleep10)));
+	assert_true(vrrp_proc_match(z, "sleep", "/bin/sleep", 11));
+	assert_true(vrrp_proc_match(f, "sleep", sleep10x, sizeof(sleep10x)));
+	assert_false(vrrp_proc_match(f, "sleep", "", 0));	/* kernel thread */
+	vrrp_conf_free(c);
+
+	c = load("vrrp_track_process a {\n quorum 3\n quorum_max 2\n}\n"
+		 "vrrp_track_process b {\n process x\n param_match exactly\n}\n"
+		 "vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
+		 " virtual_ipaddress {\n  192.0.2.1\n }\n"
+		 " track_process {\n  nope\n }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:7: param_match: 'exactly' is neither"));
+	c = load("vrrp_track_process a {\n quorum 3\n quorum_max 2\n}\n"
+		 "vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
+		 " virtual_ipaddress {\n  192.0.2.1\n }\n"
+		 " track_process {\n  nope\n }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "vrrp_track_process a: no process"));
+	assert_non_null(strstr(ms.text, "(X) track_process 'nope' is not a vrrp_track_process"));
+	c = load("vrrp_track_process a {\n process x\n quorum 3\n quorum_max 2\n}\n",
+		 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:1: vrrp_track_process a: quorum 3 above quorum_max 2"));
+}
+
 static void test_preprocessor(void **state)
 {
 	struct msgs ms;
@@ -428,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_keyword_warns_at_run_time),
 		cmocka_unit_test(test_whole_config_checks),
 		cmocka_unit_test(test_sync_group_tracking_reaches_members),
+		cmocka_unit_test(test_track_process),
 		cmocka_unit_test(test_preprocessor),
 		cmocka_unit_test(test_preprocessor_errors),
 		cmocka_unit_test(test_braces_anywhere),
