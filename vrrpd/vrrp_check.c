@@ -86,6 +86,41 @@ static void check_family(struct check *p, struct vrrp_conf_instance *vi)
 		    vi->name);
 }
 
+/* vrrp_strict / strict_mode: the combinations keepalived refuses, and
+ * accept mode only for the address owner unless asked for */
+static void check_strict(struct check *p, struct vrrp_conf_instance *vi,
+			 int version)
+{
+	int strict = vi->strict_set ? vi->strict : p->c->global.strict;
+
+	vi->accept_mode = vi->accept_set ? vi->accept :
+			  strict ? vi->priority == 255 : 1;
+	if (!strict)
+		return;
+	if (vi->npeers)
+		report(p, 0, "(%s) vrrp_strict: unicast_peer is not allowed",
+		       vi->name);
+	if (vi->auth_type != VRRP_PKT_AUTH_NONE)
+		report(p, 0, "(%s) vrrp_strict: authentication is not allowed",
+		       vi->name);
+	if (vi->preempt_delay_ms)
+		report(p, 0, "(%s) vrrp_strict: preempt_delay is not allowed",
+		       vi->name);
+	if ((vi->state == VRRP_CONF_STATE_MASTER) != (vi->priority == 255))
+		report(p, 0, "(%s) vrrp_strict: state MASTER goes with priority "
+		       "255 and only with it", vi->name);
+	if (version == 2 && vi->accept_set && vi->accept)
+		report(p, 0, "(%s) vrrp_strict: accept mode cannot be set for "
+		       "VRRPv2", vi->name);
+	if (vi->vmac_xmit_base)
+		report(p, 0, "(%s) vrrp_strict: vmac_xmit_base is not allowed",
+		       vi->name);
+	if (vi->family == AF_INET6 && vi->nvips &&
+	    !IN6_IS_ADDR_LINKLOCAL(&vi->vips[0].addr.u.v6))
+		report(p, 0, "(%s) vrrp_strict: the first IPv6 virtual_ipaddress "
+		       "must be link-local (RFC 5798 5.2.9)", vi->name);
+}
+
 static void check_instance(struct check *p, struct vrrp_conf_instance *vi)
 {
 	int version;
@@ -116,6 +151,7 @@ static void check_instance(struct check *p, struct vrrp_conf_instance *vi)
 		    "removed it)", vi->name);
 	if (vi->auth_type == VRRP_PKT_AUTH_PASS && vi->auth_len == 0)
 		report(p, 0, "(%s) auth_type PASS without auth_pass", vi->name);
+	check_strict(p, vi, version);
 	if (vi->priority == 255 && vi->nopreempt)
 		report(p, 1, "(%s) nopreempt has no effect at priority 255",
 		    vi->name);

@@ -885,6 +885,52 @@ static int set_min_garp(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+/* accept (k->lo 1) / no_accept (k->lo 0) */
+static int set_accept(struct parser *p, const struct kw *k, void *obj,
+		      int argc, char **argv)
+{
+	struct vrrp_conf_instance *vi = obj;
+
+	vi->accept_set = 1;
+	vi->accept = (int)k->lo;
+	return 0;
+}
+
+/* strict_mode [BOOL]: the instance's own vrrp_strict */
+static int set_strict(struct parser *p, const struct kw *k, void *obj,
+		      int argc, char **argv)
+{
+	struct vrrp_conf_instance *vi = obj;
+	int on = 1;
+
+	if (argc == 1 && parse_bool(argv[0], &on) != 0) {
+		msg(p, 0, "%s: '%s' is not a boolean", k->name, argv[0]);
+		return -1;
+	}
+	vi->strict_set = 1;
+	vi->strict = on;
+	return 0;
+}
+
+/* nftables [TABLE]: the table that no_accept's rules live in */
+static int set_nft(struct parser *p, const struct kw *k, void *obj,
+		   int argc, char **argv)
+{
+	struct vrrp_conf_global *g = obj;
+	const char *t = argc ? argv[0] : "vrrpd";
+	size_t n = strlen(t);
+
+	if (n == 0 || n >= sizeof(g->nft_table) ||
+	    strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		   "0123456789_") != n) {
+		msg(p, 0, "nftables: '%s' is not a table name (letters, digits, "
+		    "'_', at most %zu)", t, sizeof(g->nft_table) - 1);
+		return -1;
+	}
+	strcpy(g->nft_table, t);
+	return 0;
+}
+
 static int set_prio(struct parser *p, const struct kw *k, void *obj,
 		    int argc, char **argv)
 {
@@ -1196,8 +1242,8 @@ static const struct kw kw_global[] = {
 	{ "vrrp_garp_interval", 1, 1, set_secs, G(garp_interval_us), 1000000, 1000000, N, NULL },
 	{ "vrrp_gna_interval", 1, 1, set_secs, G(gna_interval_us), 1000000, 1000000, N, NULL },
 	{ "vrrp_skip_check_adv_addr", 0, 0, set_flag, G(skip_check_adv_addr), 1, 0, N, NULL },
-	{ "vrrp_strict", 0, 0, refuse, 0, 0, 0, N,
-	  "its extra checks and no_accept filtering are not implemented" },
+	{ "vrrp_strict", 0, 0, set_flag, G(strict), 1, 0, N, NULL },
+	{ "nftables", 0, 1, set_nft, 0, 0, 0, N, NULL },
 	{ "vrrp_priority", 1, 1, set_prio, 0, 0, 0, N, NULL },
 	{ "enable_script_security", 0, 0, set_flag, G(script_security), 1, 0, N, NULL },
 	{ "script_user", 1, 2, set_user, G(script_user), 0, 0, N, NULL },
@@ -1255,9 +1301,8 @@ static const struct kw kw_instance[] = {
 	{ "garp_master_repeat", 1, 1, set_i32, I(garp_repeat), 0, 255, N, NULL },
 	{ "garp_master_refresh", 1, 1, set_i32, I(garp_refresh_s), 0, 86400, N, NULL },
 	{ "garp_master_refresh_repeat", 1, 1, set_i32, I(garp_refresh_repeat), 1, 255, N, NULL },
-	{ "accept", 0, 0, accept_noop, 0, 0, 0, N, NULL },
-	{ "no_accept", 0, 0, refuse, 0, 0, 0, N,
-	  "vrrpd always accepts traffic for its VIPs" },
+	{ "accept", 0, 0, set_accept, 0, 1, 0, N, NULL },
+	{ "no_accept", 0, 0, set_accept, 0, 0, 0, N, NULL },
 	{ "dont_track_primary", 0, 0, set_flag, I(dont_track_primary), 1, 0, N, NULL },
 	{ "skip_check_adv_addr", 0, 0, set_flag, I(skip_check_adv_addr), 1, 0, N, NULL },
 	{ "v3_checksum_as_v2", 0, 0, set_flag, I(v3_checksum_as_v2), 1, 0, N, NULL },
@@ -1277,7 +1322,7 @@ static const struct kw kw_instance[] = {
 	{ "track_process", 0, 0, open_block, 0, 0, 0, BLK_TRACK_PROCESS, NULL },
 	{ "track_bfd", 0, 0, refuse_never, 0, 0, 0, BLK_SKIP,
 	  "BFD is keepalived's bfd process" },
-	{ "strict_mode", 0, 1, refuse, 0, 0, 0, N, NULL },
+	{ "strict_mode", 0, 1, set_strict, 0, 0, 0, N, NULL },
 	{ "old_unicast_checksum", 0, 1, refuse, 0, 0, 0, N, NULL },
 	{ "garp_lower_prio_delay", 1, 1, set_i32, I(garp_lower_delay_s), 0, 1000, N, NULL },
 	{ "garp_lower_prio_repeat", 1, 1, set_i32, I(garp_lower_repeat), 0, 255, N, NULL },
@@ -1669,6 +1714,7 @@ static struct vrrp_conf *conf_new(void)
 	c->global.garp_lower_delay_s = c->global.garp_lower_repeat = -1;
 	c->global.ctl_level = VRRP_CTL_USER;
 	c->global.ctl_mode = 0600;
+	strcpy(c->global.nft_table, "vrrpd");
 	return c;
 }
 

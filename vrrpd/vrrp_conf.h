@@ -182,6 +182,9 @@ struct vrrp_conf_instance {
 	char vmac_name[IFNAMSIZ];	/* default vrrp.VRID / vrrp6.VRID */
 	int vmac_xmit_base;		/* adverts from the base interface */
 	int fast_takeover;		/* a priority 0 advert: Master at once */
+	int accept_set, accept;		/* accept / no_accept as written */
+	int strict_set, strict;		/* strict_mode as written */
+	int accept_mode;		/* after validation: 0 = filter the VIPs */
 	int in_group;			/* index + 1 of its sync group */
 };
 
@@ -228,6 +231,8 @@ struct vrrp_conf_global {
 	uint32_t garp_interval_us;	/* between GARPs on an interface */
 	uint32_t gna_interval_us;
 	int skip_check_adv_addr;
+	int strict;			/* vrrp_strict */
+	char nft_table[64];		/* nftables TABLE, default "vrrpd" */
 	int script_security;
 	char script_user[64];
 	char script_group[64];

@@ -19,6 +19,7 @@
 #include "guard.h"
 #include "vrrp.h"
 #include "vrrp_conf.h"
+#include "vrrp_nft.h"
 #include "vrrp_packet.h"
 #include "vrrp_proc.h"
 
@@ -193,7 +194,7 @@ static void test_errors_have_lines(void **state)
 		"  192.0.2.1/33\n"			/* 15 */
 		"  192.0.2.2 scope galaxy\n"		/* 16 */
 		" }\n"
-		" no_accept\n"				/* 18 */
+		" old_unicast_checksum\n"		/* 18 */
 		" frobnicate\n"				/* 19 */
 		"}\n", 1, &ms);
 
@@ -207,7 +208,7 @@ static void test_errors_have_lines(void **state)
 	assert_non_null(strstr(ms.text, "t.conf:14: virtual_ipaddress: '192.0.2.300/24'"));
 	assert_non_null(strstr(ms.text, "t.conf:15: virtual_ipaddress: '192.0.2.1/33'"));
 	assert_non_null(strstr(ms.text, "t.conf:16: virtual_ipaddress: unknown scope"));
-	assert_non_null(strstr(ms.text, "t.conf:18: no_accept: not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:18: old_unicast_checksum: not supported yet"));
 	assert_non_null(strstr(ms.text, "E t.conf:19: unknown keyword 'frobnicate'"));
 	/* the mail addresses inside the refused block are not reported */
 	assert_null(strstr(ms.text, "a@b"));
@@ -374,6 +375,63 @@ static void test_track_process(void **state)
 	assert_non_null(strstr(ms.text, "t.conf:1: vrrp_track_process a: quorum 3 above quorum_max 2"));
 }
 
+static void test_accept_and_strict(void **state)
+{
+	struct msgs ms;
+	char rules[4096];
+	struct vrrp_conf *c = load(
+		"global_defs {\n vrrp_strict\n nftables kad\n}\n"
+		"vrrp_instance S {\n interface eth0\n virtual_router_id 1\n"
+		" virtual_ipaddress {\n  192.0.2.1\n }\n"
+		" virtual_ipaddress_excluded {\n  2001:db8::7\n }\n}\n"
+		"vrrp_instance O {\n state MASTER\n priority 255\n interface eth0\n"
+		" virtual_router_id 2\n virtual_ipaddress {\n  192.0.2.2\n }\n}\n"
+		"vrrp_instance A {\n interface eth0\n virtual_router_id 3\n version 3\n"
+		" accept\n virtual_ipaddress {\n  192.0.2.3\n }\n}\n"
+		"vrrp_instance N {\n interface eth0\n virtual_router_id 4\n"
+		" strict_mode off\n virtual_ipaddress {\n  192.0.2.4\n }\n}\n", 1, &ms);
+
+	assert_non_null(c);
+	assert_int_equal(vrrp_conf_instance(c, "S")->accept_mode, 0);
+	assert_int_equal(vrrp_conf_instance(c, "O")->accept_mode, 1);
+	assert_int_equal(vrrp_conf_instance(c, "A")->accept_mode, 1);
+	assert_int_equal(vrrp_conf_instance(c, "N")->accept_mode, 1);
+	assert_true(vrrp_nft_ruleset(c, rules, sizeof(rules)) > 0);
+	assert_non_null(strstr(rules, "delete table inet kad\n"));
+	assert_non_null(strstr(rules, "elements = { 192.0.2.1 }"));
+	assert_non_null(strstr(rules, "elements = { 2001:db8::7 }"));
+	assert_null(strstr(rules, "192.0.2.2"));
+	assert_non_null(strstr(rules, "ip daddr @vips4 drop"));
+	assert_int_equal(vrrp_nft_ruleset(c, rules, 64), -1);
+	vrrp_conf_free(c);
+
+	c = load("vrrp_instance D {\n interface eth0\n virtual_router_id 1\n"
+		 " virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 1, &ms);
+	assert_non_null(c);
+	assert_int_equal(vrrp_conf_instance(c, "D")->accept_mode, 1);
+	assert_int_equal(vrrp_nft_ruleset(c, rules, sizeof(rules)), 0);
+	vrrp_conf_free(c);
+
+	c = load("global_defs {\n vrrp_strict\n}\n"
+		 "vrrp_instance U {\n state MASTER\n interface eth0\n"
+		 " virtual_router_id 1\n preempt_delay 2\n accept\n"
+		 " authentication {\n  auth_type PASS\n  auth_pass x\n }\n"
+		 " unicast_peer {\n  192.0.2.9\n }\n"
+		 " virtual_ipaddress {\n  192.0.2.1\n }\n}\n"
+		 "vrrp_instance V {\n interface eth0\n virtual_router_id 2\n"
+		 " virtual_ipaddress {\n  2001:db8::1\n }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "(U) vrrp_strict: unicast_peer is not allowed"));
+	assert_non_null(strstr(ms.text, "(U) vrrp_strict: authentication is not allowed"));
+	assert_non_null(strstr(ms.text, "(U) vrrp_strict: preempt_delay is not allowed"));
+	assert_non_null(strstr(ms.text, "(U) vrrp_strict: state MASTER goes with priority 255"));
+	assert_non_null(strstr(ms.text, "(U) vrrp_strict: accept mode cannot be set for VRRPv2"));
+	assert_non_null(strstr(ms.text, "(V) vrrp_strict: the first IPv6 virtual_ipaddress must be link-local"));
+	c = load("global_defs {\n nftables bad-name\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:2: nftables: 'bad-name' is not a table name"));
+}
+
 static void test_preprocessor(void **state)
 {
 	struct msgs ms;
@@ -512,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_whole_config_checks),
 		cmocka_unit_test(test_sync_group_tracking_reaches_members),
 		cmocka_unit_test(test_track_process),
+		cmocka_unit_test(test_accept_and_strict),
 		cmocka_unit_test(test_preprocessor),
 		cmocka_unit_test(test_preprocessor_errors),
 		cmocka_unit_test(test_braces_anywhere),
