@@ -289,10 +289,32 @@ static int vip_ifindex(struct vrrp_rt *rt, const struct vrrp_conf_vip *v)
 	return vrrp_nl_ifindex(rt->env->nl, v->dev);
 }
 
+/* virtual_routes and virtual_rules: after the VIPs they may depend on,
+ * and gone before them */
+static void routes_set(struct vrrp_rt *rt, int add)
+{
+	const struct vrrp_conf_instance *ci = rt->ci;
+
+	for (size_t i = 0; i < ci->nroutes; i++) {
+		const struct vrrp_conf_route *r = &ci->routes[i];
+		int idx = r->dev[0] ? vrrp_nl_ifindex(rt->env->nl, r->dev) : 0;
+
+		if (r->dev[0] && idx <= 0)
+			log_warnx("(%s) virtual_routes: no interface %s",
+				  ci->name, r->dev);
+		else
+			vrrp_nl_route(rt->env->nl, add, idx, r);
+	}
+	for (size_t i = 0; i < ci->nrules; i++)
+		vrrp_nl_rule(rt->env->nl, add, &ci->rules[i]);
+}
+
 static void vips_set(struct vrrp_rt *rt, int add)
 {
 	const struct vrrp_conf_instance *ci = rt->ci;
 
+	if (!add)
+		routes_set(rt, 0);
 	for (size_t i = 0; i < ci->nvips; i++)
 		vrrp_nl_vip(rt->env->nl, add, vip_ifindex(rt, &ci->vips[i]),
 			    &ci->vips[i]);
@@ -300,6 +322,8 @@ static void vips_set(struct vrrp_rt *rt, int add)
 		vrrp_nl_vip(rt->env->nl, add,
 			    vip_ifindex(rt, &ci->vips_excluded[i]),
 			    &ci->vips_excluded[i]);
+	if (add)
+		routes_set(rt, 1);
 }
 
 /* The i-th address to announce: VIPs then excluded VIPs on our interface
@@ -1271,12 +1295,40 @@ static int vip_in(const struct vrrp_conf_vip *v, const struct vrrp_conf_vip *set
 	return 0;
 }
 
+/* A Master's routes and rules that the new generation ci drops. */
+static void routes_drop_old(struct vrrp_rt *rt,
+			    const struct vrrp_conf_instance *ci)
+{
+	const struct vrrp_conf_instance *old = rt->ci;
+
+	for (size_t i = 0; i < old->nroutes; i++) {
+		const struct vrrp_conf_route *r = &old->routes[i];
+		size_t j = 0;
+
+		while (j < ci->nroutes && memcmp(r, &ci->routes[j], sizeof(*r)))
+			j++;
+		if (j == ci->nroutes)
+			vrrp_nl_route(rt->env->nl, 0, r->dev[0] ?
+				      vrrp_nl_ifindex(rt->env->nl, r->dev) : 0, r);
+	}
+	for (size_t i = 0; i < old->nrules; i++) {
+		size_t j = 0;
+
+		while (j < ci->nrules &&
+		       memcmp(&old->rules[i], &ci->rules[j], sizeof(old->rules[i])))
+			j++;
+		if (j == ci->nrules)
+			vrrp_nl_rule(rt->env->nl, 0, &old->rules[i]);
+	}
+}
+
 void vrrp_rt_reconf(struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
 {
 	const struct vrrp_conf_instance *old = rt->ci;
 	size_t alen = rt->family == AF_INET ? 4 : 16;
 
 	if (rt->state == VRRP_STATE_MASTER) {
+		routes_drop_old(rt, ci);
 		for (size_t i = 0; i < old->nvips; i++)
 			if (!vip_in(&old->vips[i], ci->vips, ci->nvips))
 				vrrp_nl_vip(rt->env->nl, 0,

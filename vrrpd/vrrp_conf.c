@@ -20,6 +20,7 @@
 
 #include "vrrp_check.h"
 #include "vrrp_conf.h"
+#include "vrrp_conf_route.h"
 #include "vrrp_ctl.h"
 #include "vrrp_packet.h"
 #include "vrrp_pre.h"
@@ -46,6 +47,8 @@ enum blk {
 	BLK_TRACK_FILE,
 	BLK_TRACK_LBD,
 	BLK_TRACK_PROCESS,
+	BLK_ROUTES,
+	BLK_RULES,
 	BLK_PEERS,
 	BLK_MEMBERS,
 	BLK_SKIP,		/* contents of a refused or unknown block */
@@ -1009,7 +1012,7 @@ static int set_init_file(struct parser *p, const struct kw *k, void *obj,
 
 /* ---- list blocks ---- */
 
-static int parse_scope(const char *s, uint8_t *scope)
+int vrrp_conf_parse_scope(const char *s, uint8_t *scope)
 {
 	static const struct { const char *n; uint8_t v; } t[] = {
 		{ "global", RT_SCOPE_UNIVERSE }, { "site", RT_SCOPE_SITE },
@@ -1050,7 +1053,7 @@ static int vip_option(struct parser *p, struct vrrp_conf_vip *v,
 		}
 		strcpy(dst, val);
 	} else if (strcmp(opt, "scope") == 0) {
-		if (parse_scope(val, &v->scope) != 0) {
+		if (vrrp_conf_parse_scope(val, &v->scope) != 0) {
 			msg(p, 0, "virtual_ipaddress: unknown scope '%s'", val);
 			return -1;
 		}
@@ -1155,6 +1158,38 @@ static void list_track(struct parser *p, struct frame *f, int argc,
 		return;
 	*arr = na;
 	na[(*n)++] = t;
+}
+
+static void list_route(struct parser *p, struct frame *f, int argc,
+		       char **argv)
+{
+	struct vrrp_conf_instance *vi = &p->c->instances[f->idx];
+	char err[200];
+	int rule = f->kind == BLK_RULES;
+	struct vrrp_conf_route r;
+	struct vrrp_conf_rule u;
+	void *na;
+
+	if ((rule ? vrrp_conf_rule_parse(argc, argv, &u, err, sizeof(err)) :
+		    vrrp_conf_route_parse(argc, argv, &r, err, sizeof(err))) != 0) {
+		msg(p, 0, "%s: %s", rule ? "virtual_rules" : "virtual_routes",
+		    err);
+		return;
+	}
+	if (rule) {
+		na = grow(p, vi->rules, &vi->nrules, sizeof(u), VRRP_CONF_LIST_MAX);
+		if (!na)
+			return;
+		vi->rules = na;
+		/* memcpy keeps the zeroed padding: reloads compare bytes */
+		memcpy(&vi->rules[vi->nrules++], &u, sizeof(u));
+		return;
+	}
+	na = grow(p, vi->routes, &vi->nroutes, sizeof(r), VRRP_CONF_LIST_MAX);
+	if (!na)
+		return;
+	vi->routes = na;
+	memcpy(&vi->routes[vi->nroutes++], &r, sizeof(r));
 }
 
 static void list_peer(struct parser *p, struct frame *f, int argc,
@@ -1317,8 +1352,8 @@ static const struct kw kw_instance[] = {
 	{ "notify_master_rx_lower_pri", 1, 64, set_cmd, I(notify_rx_lower), 0, 0, N, NULL },
 	{ "use_vmac", 0, 1, set_vmac, 0, 0, 0, N, NULL },
 	{ "vmac_xmit_base", 0, 0, set_flag, I(vmac_xmit_base), 1, 0, N, NULL },
-	{ "virtual_routes", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
-	{ "virtual_rules", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
+	{ "virtual_routes", 0, 0, open_block, 0, 0, 0, BLK_ROUTES, NULL },
+	{ "virtual_rules", 0, 0, open_block, 0, 0, 0, BLK_RULES, NULL },
 	{ "track_process", 0, 0, open_block, 0, 0, 0, BLK_TRACK_PROCESS, NULL },
 	{ "track_bfd", 0, 0, refuse_never, 0, 0, 0, BLK_SKIP,
 	  "BFD is keepalived's bfd process" },
@@ -1500,6 +1535,10 @@ static void stmt_list(struct parser *p, struct frame *f, int argc,
 	case BLK_TRACK_LBD:
 	case BLK_TRACK_PROCESS:
 		list_track(p, f, argc, argv);
+		break;
+	case BLK_ROUTES:
+	case BLK_RULES:
+		list_route(p, f, argc, argv);
 		break;
 	case BLK_PEERS:
 		list_peer(p, f, argc, argv);
@@ -1788,6 +1827,8 @@ void vrrp_conf_free(struct vrrp_conf *c)
 		free(vi->track_files);
 		free(vi->track_lbds);
 		free(vi->track_procs);
+		free(vi->routes);
+		free(vi->rules);
 		free(vi->peers);
 		free_notify(&vi->notify, &vi->notify_master, &vi->notify_backup,
 			    &vi->notify_fault, &vi->notify_stop);

@@ -116,6 +116,29 @@ struct vrrp_conf_process {
 	int line;
 };
 
+/* One virtual_routes line (see vrrp_conf_route.h). */
+struct vrrp_conf_route {
+	struct vrrp_conf_addr dst;
+	uint8_t dst_len;
+	uint8_t type;			/* RTN_UNICAST, _BLACKHOLE, ... */
+	int has_src, has_via, has_metric, has_scope;
+	struct vrrp_conf_addr src, via;
+	char dev[IFNAMSIZ];		/* "" = none */
+	uint8_t scope;
+	uint32_t table;			/* default RT_TABLE_MAIN */
+	uint32_t metric;
+};
+
+/* One virtual_rules line. */
+struct vrrp_conf_rule {
+	int family;
+	int has_from, has_to, has_prio;
+	struct vrrp_conf_addr from, to;
+	uint8_t from_len, to_len;
+	uint32_t table;
+	uint32_t prio;
+};
+
 /* vrrp_track_lbd: lbd's health from its event stream (docs/events.md). */
 struct vrrp_conf_lbd_backend {
 	char name[VRRP_CONF_NAME_MAX];
@@ -163,6 +186,10 @@ struct vrrp_conf_instance {
 	size_t ntrack_lbds;
 	struct vrrp_conf_track *track_procs;
 	size_t ntrack_procs;
+	struct vrrp_conf_route *routes;	/* virtual_routes */
+	size_t nroutes;
+	struct vrrp_conf_rule *rules;	/* virtual_rules */
+	size_t nrules;
 	struct vrrp_conf_addr *peers;	/* unicast_peer */
 	size_t npeers;
 	struct vrrp_conf_addr src;	/* unicast_src_ip / mcast_src_ip */
@@ -319,6 +346,10 @@ void vrrp_conf_keywords(vrrp_conf_kw_fn fn, void *arg);
  * max (in units). Returns 0 or -1. */
 int vrrp_conf_parse_secs(const char *s, uint32_t scale, uint64_t max,
 			 uint64_t *out);
+
+/* Parse a scope name (global, site, link, host, nowhere) or number
+ * 0..255 into an RT_SCOPE_* value. Returns 0 or -1. */
+int vrrp_conf_parse_scope(const char *s, uint8_t *scope);
 
 /* Parse "addr[/prefix]" of either family. Returns 0 or -1. */
 int vrrp_conf_parse_prefix(const char *s, struct vrrp_conf_addr *a,

@@ -432,6 +432,76 @@ static void test_accept_and_strict(void **state)
 	assert_non_null(strstr(ms.text, "t.conf:2: nftables: 'bad-name' is not a table name"));
 }
 
+static void test_routes_and_rules(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load(
+		"vrrp_instance R {\n interface eth0\n virtual_router_id 1\n"
+		" virtual_ipaddress {\n  192.0.2.1\n }\n"
+		" virtual_routes {\n"
+		"  src 192.0.2.1 to 198.51.100.0/24 via 192.0.2.254 dev eth1 metric 7\n"
+		"  203.0.113.0/25 gw 192.0.2.254 table 100 no_track\n"
+		"  blackhole 203.0.113.128/25 table main\n"
+		"  2001:db8::/48 dev eth0\n"
+		"  198.51.100.0/25 dev eth0\n"
+		" }\n"
+		" virtual_rules {\n"
+		"  from 203.0.113.0/24 table 100 priority 1000\n"
+		"  to 2001:db8:9::/48 lookup local\n"
+		" }\n}\n", 1, &ms);
+	const struct vrrp_conf_instance *vi;
+
+	assert_non_null(c);
+	vi = vrrp_conf_instance(c, "R");
+	assert_int_equal(vi->nroutes, 5);
+	assert_int_equal(vi->routes[0].has_src, 1);
+	assert_int_equal(vi->routes[0].dst_len, 24);
+	assert_int_equal(vi->routes[0].metric, 7);
+	assert_string_equal(vi->routes[0].dev, "eth1");
+	assert_int_equal(vi->routes[0].scope, RT_SCOPE_UNIVERSE);
+	assert_int_equal(vi->routes[1].table, 100);
+	assert_int_equal(vi->routes[2].type, RTN_BLACKHOLE);
+	assert_int_equal(vi->routes[2].table, RT_TABLE_MAIN);
+	assert_int_equal(vi->routes[3].dst.family, AF_INET6);
+	assert_int_equal(vi->routes[3].scope, RT_SCOPE_UNIVERSE);
+	assert_int_equal(vi->routes[4].scope, RT_SCOPE_LINK);	/* no gateway */
+	assert_int_equal(vi->nrules, 2);
+	assert_int_equal(vi->rules[0].prio, 1000);
+	assert_int_equal(vi->rules[0].family, AF_INET);
+	assert_int_equal(vi->rules[1].table, RT_TABLE_LOCAL);
+	assert_int_equal(vi->rules[1].family, AF_INET6);
+	vrrp_conf_free(c);
+
+	c = load("vrrp_instance R {\n interface eth0\n virtual_router_id 1\n"
+		 " virtual_ipaddress {\n  192.0.2.1\n }\n"
+		 " virtual_routes {\n"
+		 "  198.51.100.0/24 via 192.0.2.254 or 192.0.2.253\n"	/* 8 */
+		 "  198.51.100.0/24 via 192.0.2.254 mtu 1400\n"		/* 9 */
+		 "  198.51.100.0/24\n"					/* 10 */
+		 "  blackhole 198.51.100.0/24 via 192.0.2.254\n"	/* 11 */
+		 "  198.51.100.0/24 via 2001:db8::1\n"			/* 12 */
+		 "  198.51.100.0/24 dev eth0 table blue\n"		/* 13 */
+		 "  198.51.100.0/24 dev eth0 frob 1\n"			/* 14 */
+		 " }\n virtual_rules {\n"
+		 "  from 192.0.2.0/24 table 5 fwmark 3\n"		/* 17 */
+		 "  table 5\n"						/* 18 */
+		 "  from 192.0.2.0/24\n"					/* 19 */
+		 "  from 192.0.2.0/24 to 2001:db8::/32 table 5\n"	/* 20 */
+		 " }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:8: virtual_routes: option 'or': not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:9: virtual_routes: option 'mtu': not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:10: virtual_routes: a route needs via or dev"));
+	assert_non_null(strstr(ms.text, "t.conf:11: virtual_routes: a blackhole route takes no via"));
+	assert_non_null(strstr(ms.text, "t.conf:12: virtual_routes: via and src must be of"));
+	assert_non_null(strstr(ms.text, "t.conf:13: virtual_routes: table 'blue' is not a number"));
+	assert_non_null(strstr(ms.text, "t.conf:14: virtual_routes: unknown option 'frob'"));
+	assert_non_null(strstr(ms.text, "t.conf:17: virtual_rules: option 'fwmark': not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:18: virtual_rules: a rule needs from or to"));
+	assert_non_null(strstr(ms.text, "t.conf:19: virtual_rules: a rule needs a table"));
+	assert_non_null(strstr(ms.text, "t.conf:20: virtual_rules: from and to must be of one family"));
+}
+
 static void test_preprocessor(void **state)
 {
 	struct msgs ms;
@@ -571,6 +641,7 @@ int main(void)
 		cmocka_unit_test(test_sync_group_tracking_reaches_members),
 		cmocka_unit_test(test_track_process),
 		cmocka_unit_test(test_accept_and_strict),
+		cmocka_unit_test(test_routes_and_rules),
 		cmocka_unit_test(test_preprocessor),
 		cmocka_unit_test(test_preprocessor_errors),
 		cmocka_unit_test(test_braces_anywhere),
