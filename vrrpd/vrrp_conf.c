@@ -1100,31 +1100,30 @@ static void list_vip(struct parser *p, struct frame *f, int argc, char **argv)
 static void track_list(struct parser *p, struct frame *f,
 		       struct vrrp_conf_track ***arr, size_t **n)
 {
-	struct vrrp_conf_group *g = &p->c->groups[f->idx];
-	struct vrrp_conf_instance *vi = &p->c->instances[f->idx];
-	int grp = f->owner == BLK_GROUP;
+	int k = f->kind;
 
-	switch (f->kind) {
-	case BLK_TRACK_SCRIPT:
-		*arr = grp ? &g->track_scripts : &vi->track_scripts;
-		*n = grp ? &g->ntrack_scripts : &vi->ntrack_scripts;
-		break;
-	case BLK_TRACK_IF:
-		*arr = grp ? &g->track_ifs : &vi->track_ifs;
-		*n = grp ? &g->ntrack_ifs : &vi->ntrack_ifs;
-		break;
-	case BLK_TRACK_LBD:
-		*arr = grp ? &g->track_lbds : &vi->track_lbds;
-		*n = grp ? &g->ntrack_lbds : &vi->ntrack_lbds;
-		break;
-	case BLK_TRACK_PROCESS:
-		*arr = grp ? &g->track_procs : &vi->track_procs;
-		*n = grp ? &g->ntrack_procs : &vi->ntrack_procs;
-		break;
-	default:
-		*arr = grp ? &g->track_files : &vi->track_files;
-		*n = grp ? &g->ntrack_files : &vi->ntrack_files;
-		break;
+	if (f->owner == BLK_GROUP) {
+		struct vrrp_conf_group *g = &p->c->groups[f->idx];
+
+		*arr = k == BLK_TRACK_SCRIPT ? &g->track_scripts :
+		       k == BLK_TRACK_IF ? &g->track_ifs :
+		       k == BLK_TRACK_LBD ? &g->track_lbds :
+		       k == BLK_TRACK_PROCESS ? &g->track_procs : &g->track_files;
+		*n = k == BLK_TRACK_SCRIPT ? &g->ntrack_scripts :
+		     k == BLK_TRACK_IF ? &g->ntrack_ifs :
+		     k == BLK_TRACK_LBD ? &g->ntrack_lbds :
+		     k == BLK_TRACK_PROCESS ? &g->ntrack_procs : &g->ntrack_files;
+	} else {
+		struct vrrp_conf_instance *vi = &p->c->instances[f->idx];
+
+		*arr = k == BLK_TRACK_SCRIPT ? &vi->track_scripts :
+		       k == BLK_TRACK_IF ? &vi->track_ifs :
+		       k == BLK_TRACK_LBD ? &vi->track_lbds :
+		       k == BLK_TRACK_PROCESS ? &vi->track_procs : &vi->track_files;
+		*n = k == BLK_TRACK_SCRIPT ? &vi->ntrack_scripts :
+		     k == BLK_TRACK_IF ? &vi->ntrack_ifs :
+		     k == BLK_TRACK_LBD ? &vi->ntrack_lbds :
+		     k == BLK_TRACK_PROCESS ? &vi->ntrack_procs : &vi->ntrack_files;
 	}
 }
 
