@@ -152,6 +152,8 @@ static void check_instance(struct check *p, struct vrrp_conf_instance *vi)
 	if (vi->auth_type == VRRP_PKT_AUTH_PASS && vi->auth_len == 0)
 		report(p, 0, "(%s) auth_type PASS without auth_pass", vi->name);
 	check_strict(p, vi, version);
+	if (vi->has_unicast_ttl && !vi->npeers)
+		report(p, 0, "(%s) unicast_ttl without unicast_peer", vi->name);
 	if (vi->priority == 255 && vi->nopreempt)
 		report(p, 1, "(%s) nopreempt has no effect at priority 255",
 		    vi->name);
@@ -305,8 +307,24 @@ static void check_process(struct check *p, struct vrrp_conf_process *pr)
 		       pr->process);
 }
 
+static void check_garps(struct check *p)
+{
+	for (size_t i = 0; i < p->c->ngarps; i++) {
+		const struct vrrp_conf_garp *g = &p->c->garps[i];
+
+		p->file = g->file;
+		p->line = g->line;
+		if (!g->interface[0])
+			report(p, 0, "garp_group: no interface");
+		else if (vrrp_conf_garp(p->c, g->interface) != g)
+			report(p, 0, "garp_group: interface %s is in another "
+			       "garp_group", g->interface);
+	}
+}
+
 static void check_all(struct check *p)
 {
+	check_garps(p);
 	for (size_t i = 0; i < p->c->nprocs; i++)
 		check_process(p, &p->c->procs[i]);
 	for (size_t i = 0; i < p->c->nscripts; i++) {

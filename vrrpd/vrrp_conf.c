@@ -39,6 +39,7 @@ enum blk {
 	BLK_GROUP,
 	BLK_LBD,
 	BLK_PROCESS,
+	BLK_GARP,
 	BLK_AUTH,
 	BLK_VIPS,
 	BLK_VIPS_EXCL,
@@ -357,6 +358,13 @@ static int accept_noop(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+/* a keyword asking for what vrrpd always does */
+static int always_on(struct parser *p, const struct kw *k, void *obj,
+		     int argc, char **argv)
+{
+	return 0;
+}
+
 /* ---- keyword handlers ---- */
 
 static int new_instance(struct parser *p, const struct kw *k, void *obj,
@@ -653,6 +661,23 @@ static int set_proc_delay(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+static int new_garp(struct parser *p, const struct kw *k, void *obj,
+		    int argc, char **argv)
+{
+	struct vrrp_conf *c = p->c;
+	struct vrrp_conf_garp *g;
+
+	g = grow(p, c->garps, &c->ngarps, sizeof(*g), VRRP_CONF_ITEMS_MAX);
+	if (!g)
+		return -1;
+	c->garps = g;
+	g = &c->garps[c->ngarps++];
+	g->garp_interval_us = g->gna_interval_us = UINT32_MAX;
+	snprintf(g->file, sizeof(g->file), "%s", p->file);
+	g->line = p->line;
+	return 0;
+}
+
 static int new_group(struct parser *p, const struct kw *k, void *obj,
 		     int argc, char **argv)
 {
@@ -885,6 +910,42 @@ static int set_min_garp(struct parser *p, const struct kw *k, void *obj,
 	g->garp_repeat = 1;
 	g->garp_refresh_s = 0;
 	g->garp_refresh_repeat = 1;
+	return 0;
+}
+
+/* vrrp_mcast_group4|6 ADDR: a multicast group of family k->lo, for IPv6
+ * of link-local scope (ffX2::) */
+static int set_mcast(struct parser *p, const struct kw *k, void *obj,
+		     int argc, char **argv)
+{
+	struct vrrp_conf_addr *a = (struct vrrp_conf_addr *)((char *)obj + k->off);
+	struct vrrp_conf_addr v;
+	int ok = parse_addr(argv[0], &v) == 0 && v.family == k->lo;
+
+	if (ok && v.family == AF_INET)
+		ok = (ntohl(v.u.v4.s_addr) >> 28) == 0xe;
+	else if (ok)
+		ok = v.u.b[0] == 0xff && (v.u.b[1] & 0x0f) == 0x02;
+	if (!ok) {
+		msg(p, 0, "%s: '%s' is not an %s", k->name, argv[0],
+		    k->lo == AF_INET ? "IPv4 multicast address" :
+		    "IPv6 link-local multicast address (ffX2::)");
+		return -1;
+	}
+	*a = v;
+	return 0;
+}
+
+static int set_ttl(struct parser *p, const struct kw *k, void *obj,
+		   int argc, char **argv)
+{
+	struct vrrp_conf_instance *vi = obj;
+	long v;
+
+	if (get_num(p, k, argv[0], &v) < 0)
+		return -1;
+	vi->unicast_ttl = (uint8_t)v;
+	vi->has_unicast_ttl = 1;
 	return 0;
 }
 
@@ -1258,7 +1319,7 @@ static const struct kw kw_top[] = {
 	{ "static_ipaddress", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
 	{ "static_routes", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
 	{ "static_rules", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
-	{ "garp_group", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
+	{ "garp_group", 0, 0, new_garp, 0, 0, 0, BLK_GARP, NULL },
 	{ "linkbeat_interfaces", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
 };
@@ -1303,8 +1364,9 @@ static const struct kw kw_global[] = {
 	  "vrrpd sends no e-mail; use notify scripts" },
 	{ "smtp_connect_timeout", 1, 1, refuse_never, 0, 0, 0, N,
 	  "vrrpd sends no e-mail; use notify scripts" },
-	{ "vrrp_mcast_group4", 1, 1, refuse, 0, 0, 0, N, NULL },
-	{ "vrrp_mcast_group6", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_mcast_group4", 1, 1, set_mcast, G(mcast4), AF_INET, 0, N, NULL },
+	{ "vrrp_mcast_group6", 1, 1, set_mcast, G(mcast6), AF_INET6, 0, N, NULL },
+	{ "vrrp_check_unicast_src", 0, 0, always_on, 0, 0, 0, N, NULL },
 	{ "dynamic_interfaces", 0, 1, refuse, 0, 0, 0, N, NULL },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
 };
@@ -1360,8 +1422,8 @@ static const struct kw kw_instance[] = {
 	{ "old_unicast_checksum", 0, 1, refuse, 0, 0, 0, N, NULL },
 	{ "garp_lower_prio_delay", 1, 1, set_i32, I(garp_lower_delay_s), 0, 1000, N, NULL },
 	{ "garp_lower_prio_repeat", 1, 1, set_i32, I(garp_lower_repeat), 0, 255, N, NULL },
-	{ "unicast_ttl", 1, 1, refuse, 0, 0, 0, N, NULL },
-	{ "check_unicast_src", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "unicast_ttl", 1, 1, set_ttl, 0, 1, 255, N, NULL },
+	{ "check_unicast_src", 0, 0, always_on, 0, 0, 0, N, NULL },
 	{ "smtp_alert", 0, 1, refuse_never, 0, 0, 0, N,
 	  "vrrpd sends no e-mail; use notify scripts" },
 	{ "lvs_sync_daemon_interface", 1, 1, refuse_never, 0, 0, 0, N,
@@ -1439,6 +1501,16 @@ static const struct kw kw_process[] = {
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
 };
 
+#define GA(f) OFF(vrrp_conf_garp, f)
+static const struct kw kw_garp[] = {
+	{ "garp_interval", 1, 1, set_secs, GA(garp_interval_us), 1000000, 1000000, N, NULL },
+	{ "gna_interval", 1, 1, set_secs, GA(gna_interval_us), 1000000, 1000000, N, NULL },
+	{ "interface", 1, 1, set_str, GA(interface), IFNAMSIZ, 0, N, NULL },
+	{ "interfaces", 0, 0, refuse, 0, 0, 0, BLK_SKIP,
+	  "pacing shared by several interfaces; use one block per interface" },
+	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
+};
+
 static const struct kw *const kw_tables[BLK_MAX] = {
 	[BLK_TOP] = kw_top,
 	[BLK_GLOBAL] = kw_global,
@@ -1448,6 +1520,7 @@ static const struct kw *const kw_tables[BLK_MAX] = {
 	[BLK_GROUP] = kw_group,
 	[BLK_LBD] = kw_lbd,
 	[BLK_PROCESS] = kw_process,
+	[BLK_GARP] = kw_garp,
 	[BLK_AUTH] = kw_auth,
 };
 
@@ -1460,6 +1533,7 @@ static const char *const kw_block_names[BLK_MAX] = {
 	[BLK_GROUP] = "vrrp_sync_group",
 	[BLK_LBD] = "vrrp_track_lbd",
 	[BLK_PROCESS] = "vrrp_track_process",
+	[BLK_GARP] = "garp_group",
 	[BLK_AUTH] = "authentication",
 };
 
@@ -1471,6 +1545,7 @@ void vrrp_conf_keywords(vrrp_conf_kw_fn fn, void *arg)
 			   k->fn == refuse ? "not supported yet" :
 			   k->fn == refuse_never ? "refused" :
 			   k->fn == accept_noop ? "accepted, no effect" :
+			   k->fn == always_on ? "supported, always on" :
 			   "supported");
 }
 
@@ -1503,6 +1578,8 @@ static void *frame_obj(struct parser *p, const struct frame *f)
 		return &c->lbds[f->idx];
 	case BLK_PROCESS:
 		return &c->procs[f->idx];
+	case BLK_GARP:
+		return &c->garps[f->idx];
 	default:
 		return NULL;
 	}
@@ -1602,6 +1679,8 @@ static void stmt(struct parser *p, int argc, char **argv, int opens)
 		nf.idx = p->c->nlbds - 1;
 	} else if (k->opens == BLK_PROCESS) {
 		nf.idx = p->c->nprocs - 1;
+	} else if (k->opens == BLK_GARP) {
+		nf.idx = p->c->ngarps - 1;
 	}
 	if (nf.kind == BLK_NONE) {
 		if (opens) {
@@ -1753,6 +1832,10 @@ static struct vrrp_conf *conf_new(void)
 	c->global.ctl_level = VRRP_CTL_USER;
 	c->global.ctl_mode = 0600;
 	strcpy(c->global.nft_table, "vrrpd");
+	c->global.mcast4.family = AF_INET;
+	inet_pton(AF_INET, "224.0.0.18", &c->global.mcast4.u.v4);
+	c->global.mcast6.family = AF_INET6;
+	inet_pton(AF_INET6, "ff02::12", &c->global.mcast6.u.v6);
 	return c;
 }
 
@@ -1859,6 +1942,7 @@ void vrrp_conf_free(struct vrrp_conf *c)
 		free_params(c->procs[i].params, c->procs[i].nparams);
 	}
 	free(c->procs);
+	free(c->garps);
 	for (int i = 0; i < VRRP_CONF_FIFO_MAX; i++) {
 		free(c->global.fifo[i].path);
 		free(c->global.fifo[i].script);
@@ -1904,6 +1988,15 @@ const struct vrrp_conf_lbd *vrrp_conf_lbd(const struct vrrp_conf *c,
 	for (size_t i = 0; i < c->nlbds; i++)
 		if (strcmp(c->lbds[i].name, name) == 0)
 			return &c->lbds[i];
+	return NULL;
+}
+
+const struct vrrp_conf_garp *vrrp_conf_garp(const struct vrrp_conf *c,
+					    const char *ifname)
+{
+	for (size_t i = 0; i < c->ngarps; i++)
+		if (strcmp(c->garps[i].interface, ifname) == 0)
+			return &c->garps[i];
 	return NULL;
 }
 

@@ -139,6 +139,15 @@ struct vrrp_conf_rule {
 	uint32_t prio;
 };
 
+/* garp_group: announcement pacing on one interface; UINT32_MAX = the
+ * global vrrp_garp_interval / vrrp_gna_interval. */
+struct vrrp_conf_garp {
+	char interface[IFNAMSIZ];
+	uint32_t garp_interval_us, gna_interval_us;
+	char file[256];
+	int line;
+};
+
 /* vrrp_track_lbd: lbd's health from its event stream (docs/events.md). */
 struct vrrp_conf_lbd_backend {
 	char name[VRRP_CONF_NAME_MAX];
@@ -212,6 +221,8 @@ struct vrrp_conf_instance {
 	int accept_set, accept;		/* accept / no_accept as written */
 	int strict_set, strict;		/* strict_mode as written */
 	int accept_mode;		/* after validation: 0 = filter the VIPs */
+	int has_unicast_ttl;
+	uint8_t unicast_ttl;		/* unicast_ttl: sent; received not checked */
 	int in_group;			/* index + 1 of its sync group */
 };
 
@@ -259,6 +270,8 @@ struct vrrp_conf_global {
 	uint32_t gna_interval_us;
 	int skip_check_adv_addr;
 	int strict;			/* vrrp_strict */
+	struct vrrp_conf_addr mcast4;	/* vrrp_mcast_group4, 224.0.0.18 */
+	struct vrrp_conf_addr mcast6;	/* vrrp_mcast_group6, ff02::12 */
 	char nft_table[64];		/* nftables TABLE, default "vrrpd" */
 	int script_security;
 	char script_user[64];
@@ -288,6 +301,8 @@ struct vrrp_conf {
 	size_t nlbds;
 	struct vrrp_conf_process *procs;
 	size_t nprocs;
+	struct vrrp_conf_garp *garps;
+	size_t ngarps;
 };
 
 /* A message for the user: "file:line: text"; warning is 1 for warnings
@@ -331,6 +346,10 @@ const struct vrrp_conf_lbd *vrrp_conf_lbd(const struct vrrp_conf *c,
 					  const char *name);
 const struct vrrp_conf_process *vrrp_conf_process(const struct vrrp_conf *c,
 						  const char *name);
+
+/* The garp_group of interface ifname, or NULL. */
+const struct vrrp_conf_garp *vrrp_conf_garp(const struct vrrp_conf *c,
+					    const char *ifname);
 
 /* Every keyword of every block, with its status: "supported", "not
  * supported yet", "refused" (belongs to keepalived's LVS/BFD/mail parts)

@@ -502,6 +502,58 @@ static void test_routes_and_rules(void **state)
 	assert_non_null(strstr(ms.text, "t.conf:20: virtual_rules: from and to must be of one family"));
 }
 
+static void test_groups_and_ttl(void **state)
+{
+	struct msgs ms;
+	char a[INET6_ADDRSTRLEN];
+	struct vrrp_conf *c = load(
+		"global_defs {\n vrrp_mcast_group4 224.0.0.118\n"
+		" vrrp_mcast_group6 ff12::118\n vrrp_check_unicast_src\n"
+		" vrrp_garp_interval 0.01\n}\n"
+		"garp_group {\n garp_interval 0.3\n interface eth1\n}\n"
+		"vrrp_instance U {\n interface eth0\n virtual_router_id 1\n"
+		" unicast_ttl 64\n check_unicast_src\n"
+		" unicast_peer {\n  192.0.2.2\n }\n"
+		" virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 1, &ms);
+	const struct vrrp_conf_garp *g;
+
+	assert_non_null(c);
+	inet_ntop(AF_INET, &c->global.mcast4.u.v4, a, sizeof(a));
+	assert_string_equal(a, "224.0.0.118");
+	inet_ntop(AF_INET6, &c->global.mcast6.u.v6, a, sizeof(a));
+	assert_string_equal(a, "ff12::118");
+	assert_int_equal(vrrp_conf_instance(c, "U")->unicast_ttl, 64);
+	g = vrrp_conf_garp(c, "eth1");
+	assert_non_null(g);
+	assert_int_equal(g->garp_interval_us, 300000);
+	assert_int_equal(g->gna_interval_us, UINT32_MAX);	/* the global one */
+	assert_null(vrrp_conf_garp(c, "eth0"));
+	vrrp_conf_free(c);
+
+	c = load("global_defs {\n vrrp_mcast_group4 192.0.2.1\n"	/* 2 */
+		 " vrrp_mcast_group6 ff05::12\n}\n"			/* 3 */
+		 "garp_group {\n interface eth0\n interfaces {\n  eth1\n }\n}\n" /* 7 */
+		 "vrrp_instance U {\n interface eth0\n virtual_router_id 1\n"
+		 " unicast_ttl 0\n"					/* 14 */
+		 " virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:2: vrrp_mcast_group4: '192.0.2.1' is not an IPv4 multicast"));
+	assert_non_null(strstr(ms.text, "t.conf:3: vrrp_mcast_group6: 'ff05::12' is not an IPv6 link-local multicast"));
+	assert_non_null(strstr(ms.text, "t.conf:7: interfaces: not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:14: unicast_ttl: '0' is not a number in 1..255"));
+	/* whole-configuration checks */
+	c = load("garp_group {\n garp_interval 0.3\n}\n"		/* 1 */
+		 "garp_group {\n interface eth0\n}\n"			/* 4 */
+		 "garp_group {\n interface eth0\n}\n"			/* 7 */
+		 "vrrp_instance V {\n interface eth0\n virtual_router_id 2\n"
+		 " unicast_ttl 5\n"
+		 " virtual_ipaddress {\n  192.0.2.2\n }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:1: garp_group: no interface"));
+	assert_non_null(strstr(ms.text, "t.conf:7: garp_group: interface eth0 is in another garp_group"));
+	assert_non_null(strstr(ms.text, "(V) unicast_ttl without unicast_peer"));
+}
+
 static void test_preprocessor(void **state)
 {
 	struct msgs ms;
@@ -642,6 +694,7 @@ int main(void)
 		cmocka_unit_test(test_track_process),
 		cmocka_unit_test(test_accept_and_strict),
 		cmocka_unit_test(test_routes_and_rules),
+		cmocka_unit_test(test_groups_and_ttl),
 		cmocka_unit_test(test_preprocessor),
 		cmocka_unit_test(test_preprocessor_errors),
 		cmocka_unit_test(test_braces_anywhere),
