@@ -161,10 +161,12 @@ static int read_stat(pid_t pid, char comm[COMM_MAX])
 static void verdict_set(struct proc_tracker *t, int ok)
 {
 	t->ok = ok;
+	if (!t->p->started)
+		return;		/* vrrp_proc_new logs the first verdicts */
 	log_info("vrrp_track_process %s: quorum %s (%u matching process%s)",
 		 t->conf->name, ok ? "reached" : "lost", t->count,
 		 t->count == 1 ? "" : "es");
-	if (t->p->started && t->p->cb)
+	if (t->p->cb)
 		t->p->cb(t->p->arg);
 }
 
