@@ -44,6 +44,7 @@ def test_vrrp_track_process_quorum_faults_and_recovers(lans):
     a = vrrpd(lan, 1, conf + instance(prio=150, extra="  track_process {\n    svc\n  }"))
     b = vrrpd(lan, 2, instance(prio=100))
     assert a.wait_log("process tracking: pidfd and /proc rescan", 10)
+    assert a.wait_log("vrrp_track_process svc: 0 matching processes, failed", 10)
     assert a.text().count("process tracking:") == 1   # said once
     only_holder(lan, 2)                 # no process yet: node 1 in FAULT
     p1 = tracked(lan, 1, path, "1")
@@ -75,6 +76,7 @@ def test_vrrp_track_process_weight_params_and_delay(lans):
 """ % path
     a = vrrpd(lan, 1, conf + instance(prio=150, extra="  track_process {\n    svc\n  }"))
     b = vrrpd(lan, 2, instance(prio=100))
+    assert a.wait_log("vrrp_track_process svc: 0 matching processes, failed", 10)
     other = tracked(lan, 1, path, "other", "301")   # parameters differ
     p = tracked(lan, 1, path, "svc", "300", "1")  # partial: more allowed
     assert a.wait_log("vrrp_track_process svc: quorum reached (1 matching", 10)
