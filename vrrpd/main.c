@@ -20,6 +20,7 @@
 #include "vrrp_arp.h"
 #include "vrrp_conf.h"
 #include "vrrp_ctl.h"
+#include "vrrp_nft.h"
 #include "vrrp_nl.h"
 #include "vrrp_track.h"
 
@@ -50,6 +51,7 @@ struct vrrpd {
 	ev_signal sigterm, sigint, sighup;
 	ev_timer stopping;		/* waits for graceful releases */
 	struct vrrp_ctl *ctl;		/* the control socket */
+	struct vrrp_nft *nft;		/* no_accept filtering */
 	ev_timer startup;		/* vrrp_startup_delay */
 };
 
@@ -409,6 +411,8 @@ static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 			 "errors; the previous one runs");
 		return;
 	}
+	if (vrrp_nft_apply(d->nft, nc) != 0)
+		log_warnx("no_accept filtering keeps its previous rules");
 	groups_free(d);
 	d->conf = nc;
 	d->env.conf = nc;
@@ -453,6 +457,10 @@ static int run(struct opts *o, struct vrrp_conf *conf)
 	d.env.nl = vrrp_nl_new(loop, link_changed, &d);
 	if (!d.env.nl)
 		fatalx("cannot start netlink");
+	/* before any VIP is added: no_accept must never have a gap */
+	d.nft = vrrp_nft_new();
+	if (!d.nft || vrrp_nft_apply(d.nft, conf) != 0)
+		fatalx("cannot set up no_accept filtering");
 	d.env.track = vrrp_track_new(loop, conf, track_changed, &d);
 	if (!d.env.track)
 		fatalx("cannot start tracking");
@@ -492,6 +500,7 @@ static int run(struct opts *o, struct vrrp_conf *conf)
 	ev_signal_stop(loop, &d.sigint);
 	ev_signal_stop(loop, &d.sighup);
 	vrrp_track_free(d.env.track);
+	vrrp_nft_free(d.nft);
 	vrrp_nl_free(d.env.nl);
 	close(d.env.arp_fd);
 	vrrp_conf_free(d.conf);

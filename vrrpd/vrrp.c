@@ -24,6 +24,7 @@
 #include "vrrp_nl.h"
 #include "vrrp_packet.h"
 #include "vrrp_lbd.h"
+#include "vrrp_proc.h"
 #include "vrrp_track.h"
 
 const char *const vrrp_state_names[VRRP_STATE_MAX] = {
@@ -112,6 +113,7 @@ struct vrrp_rt {
 	struct vrrp_conf_addr vmac_ll;	/* the link-local given to the VMAC */
 	uint8_t mac[6];
 	struct vrrp_conf_addr primary;	/* our advert source */
+	struct vrrp_conf_addr mcast;	/* multicast destination (at start) */
 	int has_primary;
 	uint8_t addrs[VRRP_PKT_MAX_ADDRS * 16];	/* VIPs, packed */
 	size_t naddr;
@@ -260,8 +262,6 @@ static void send_one(struct vrrp_rt *rt, uint8_t prio,
 
 static void send_advert(struct vrrp_rt *rt, uint8_t prio)
 {
-	struct vrrp_conf_addr group;
-
 	if (!rt->has_primary && refresh_primary(rt) != 0)
 		return;
 	if (rt->ci->npeers) {
@@ -269,8 +269,7 @@ static void send_advert(struct vrrp_rt *rt, uint8_t prio)
 			send_one(rt, prio, &rt->ci->peers[i]);
 		return;
 	}
-	vrrp_net_group(rt->family, &group);
-	send_one(rt, prio, &group);
+	send_one(rt, prio, &rt->mcast);
 }
 
 static void start_adver_timer(struct vrrp_rt *rt)
@@ -288,10 +287,32 @@ static int vip_ifindex(struct vrrp_rt *rt, const struct vrrp_conf_vip *v)
 	return vrrp_nl_ifindex(rt->env->nl, v->dev);
 }
 
+/* virtual_routes and virtual_rules: after the VIPs they may depend on,
+ * and gone before them */
+static void routes_set(struct vrrp_rt *rt, int add)
+{
+	const struct vrrp_conf_instance *ci = rt->ci;
+
+	for (size_t i = 0; i < ci->nroutes; i++) {
+		const struct vrrp_conf_route *r = &ci->routes[i];
+		int idx = r->dev[0] ? vrrp_nl_ifindex(rt->env->nl, r->dev) : 0;
+
+		if (r->dev[0] && idx <= 0)
+			log_warnx("(%s) virtual_routes: no interface %s",
+				  ci->name, r->dev);
+		else
+			vrrp_nl_route(rt->env->nl, add, idx, r);
+	}
+	for (size_t i = 0; i < ci->nrules; i++)
+		vrrp_nl_rule(rt->env->nl, add, &ci->rules[i]);
+}
+
 static void vips_set(struct vrrp_rt *rt, int add)
 {
 	const struct vrrp_conf_instance *ci = rt->ci;
 
+	if (!add)
+		routes_set(rt, 0);
 	for (size_t i = 0; i < ci->nvips; i++)
 		vrrp_nl_vip(rt->env->nl, add, vip_ifindex(rt, &ci->vips[i]),
 			    &ci->vips[i]);
@@ -299,6 +320,8 @@ static void vips_set(struct vrrp_rt *rt, int add)
 		vrrp_nl_vip(rt->env->nl, add,
 			    vip_ifindex(rt, &ci->vips_excluded[i]),
 			    &ci->vips_excluded[i]);
+	if (add)
+		routes_set(rt, 1);
 }
 
 /* The i-th address to announce: VIPs then excluded VIPs on our interface
@@ -318,11 +341,24 @@ static const struct vrrp_conf_vip *garp_item(const struct vrrp_rt *rt,
 	return v;
 }
 
-/* Send queued announcements; with vrrp_garp_interval / vrrp_gna_interval
- * set, one per tick of garp_tick. */
-static void garp_pump(struct vrrp_rt *rt)
+/* The pause after one announcement: the interface's garp_group, else the
+ * global vrrp_garp_interval / vrrp_gna_interval. */
+static uint32_t announce_interval(const struct vrrp_rt *rt, int family)
 {
 	const struct vrrp_conf_global *g = &rt->env->conf->global;
+	const struct vrrp_conf_garp *gg = vrrp_conf_garp(rt->env->conf,
+							 rt->ci->interface);
+	uint32_t us = family == AF_INET ? g->garp_interval_us : g->gna_interval_us;
+	uint32_t own = !gg ? UINT32_MAX : family == AF_INET ?
+		       gg->garp_interval_us : gg->gna_interval_us;
+
+	return own != UINT32_MAX ? own : us;
+}
+
+/* Send queued announcements; with an interval set (announce_interval),
+ * one per tick of garp_tick. */
+static void garp_pump(struct vrrp_rt *rt)
+{
 	size_t n = rt->ci->nvips + rt->ci->nvips_excluded;
 	struct vrrp_conf_addr ll;
 	int has_ll = vrrp_nl_primary(rt->env->nl, vip_if(rt), AF_INET6,
@@ -341,8 +377,7 @@ static void garp_pump(struct vrrp_rt *rt)
 			continue;
 		vrrp_arp_send(rt->env->arp_fd, vip_if(rt), rt->mac, &v->addr,
 			      &ll);
-		us = v->addr.family == AF_INET ? g->garp_interval_us
-					       : g->gna_interval_us;
+		us = announce_interval(rt, v->addr.family);
 		if (us && rt->garp_left > 0) {
 			ev_timer_stop(rt->env->loop, &rt->garp_tick);
 			ev_timer_set(&rt->garp_tick, us / 1e6, 0.);
@@ -869,7 +904,10 @@ static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 {
 	struct vrrp_pkt_ip ip = {
 		.family = rt->family == AF_INET ? VRRP_PKT_IPV4 : VRRP_PKT_IPV6,
-		.src = src->u.b, .dst = dst->u.b, .ttl = ttl,
+		.src = src->u.b, .dst = dst->u.b,
+		/* unicast_ttl: peers a router apart, whose adverts cannot keep
+		 * 255; the source must still be a configured peer */
+		.ttl = rt->ci->has_unicast_ttl ? VRRP_PKT_TTL : ttl,
 	};
 	struct vrrp_pkt pkt;
 	char why[128];
@@ -1004,6 +1042,15 @@ static void compute_priority(struct vrrp_rt *rt, int *prio_out, int *fault_out)
 			    vrrp_lbd_ok(vrrp_track_lbd(rt->env->track), t->name) == 1,
 			    &prio, &fault);
 	}
+	for (size_t i = 0; i < ci->ntrack_procs; i++) {
+		const struct vrrp_conf_track *t = &ci->track_procs[i];
+		const struct vrrp_conf_process *pr = vrrp_conf_process(c, t->name);
+
+		track_apply(t->has_weight ? t->weight : pr->weight,
+			    t->has_weight ? t->reverse : pr->reverse,
+			    vrrp_proc_ok(vrrp_track_proc(rt->env->track), t->name) == 1,
+			    &prio, &fault);
+	}
 	if (ci->priority == 255)
 		prio = 255;
 	else if (prio < 1)
@@ -1111,10 +1158,14 @@ int vrrp_rt_start(struct vrrp_rt *rt)
 	}
 	if (!rt->sock_if)
 		rt->sock_if = rt->ifindex;
+	rt->mcast = rt->family == AF_INET ? rt->env->conf->global.mcast4
+					  : rt->env->conf->global.mcast6;
 	rt->fd = vrrp_net_open(rt->family, rt->sock_if,
 			       rt->sock_if == rt->ifindex ? ci->interface
 							  : ci->vmac_name,
-			       ci->npeers > 0);
+			       ci->npeers > 0 ? NULL : &rt->mcast,
+			       ci->has_unicast_ttl ? ci->unicast_ttl
+						   : VRRP_PKT_TTL);
 	if (rt->fd < 0)
 		return -1;
 	ev_io_init(&rt->io, vrrp_rt_read_cb, rt->fd, EV_READ);
@@ -1248,6 +1299,11 @@ int vrrp_rt_same(const struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
 	       o->use_vmac == ci->use_vmac &&
 	       strcmp(o->vmac_name, ci->vmac_name) == 0 &&
 	       o->vmac_xmit_base == ci->vmac_xmit_base &&
+	       o->has_unicast_ttl == ci->has_unicast_ttl &&
+	       o->unicast_ttl == ci->unicast_ttl &&
+	       memcmp(&rt->mcast, rt->family == AF_INET ?
+		      &rt->env->conf->global.mcast4 :
+		      &rt->env->conf->global.mcast6, sizeof(rt->mcast)) == 0 &&
 	       vrrp_conf_version(rt->env->conf, o) ==
 	       vrrp_conf_version(rt->env->conf, ci);
 }
@@ -1261,12 +1317,40 @@ static int vip_in(const struct vrrp_conf_vip *v, const struct vrrp_conf_vip *set
 	return 0;
 }
 
+/* A Master's routes and rules that the new generation ci drops. */
+static void routes_drop_old(struct vrrp_rt *rt,
+			    const struct vrrp_conf_instance *ci)
+{
+	const struct vrrp_conf_instance *old = rt->ci;
+
+	for (size_t i = 0; i < old->nroutes; i++) {
+		const struct vrrp_conf_route *r = &old->routes[i];
+		size_t j = 0;
+
+		while (j < ci->nroutes && memcmp(r, &ci->routes[j], sizeof(*r)))
+			j++;
+		if (j == ci->nroutes)
+			vrrp_nl_route(rt->env->nl, 0, r->dev[0] ?
+				      vrrp_nl_ifindex(rt->env->nl, r->dev) : 0, r);
+	}
+	for (size_t i = 0; i < old->nrules; i++) {
+		size_t j = 0;
+
+		while (j < ci->nrules &&
+		       memcmp(&old->rules[i], &ci->rules[j], sizeof(old->rules[i])))
+			j++;
+		if (j == ci->nrules)
+			vrrp_nl_rule(rt->env->nl, 0, &old->rules[i]);
+	}
+}
+
 void vrrp_rt_reconf(struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
 {
 	const struct vrrp_conf_instance *old = rt->ci;
 	size_t alen = rt->family == AF_INET ? 4 : 16;
 
 	if (rt->state == VRRP_STATE_MASTER) {
+		routes_drop_old(rt, ci);
 		for (size_t i = 0; i < old->nvips; i++)
 			if (!vip_in(&old->vips[i], ci->vips, ci->nvips))
 				vrrp_nl_vip(rt->env->nl, 0,

@@ -55,6 +55,11 @@ static void check_tracks(struct check *p, const struct vrrp_conf_instance *vi)
 		if (!vrrp_conf_lbd(p->c, vi->track_lbds[i].name))
 			report(p, 0, "(%s) track_lbd '%s' is not a vrrp_track_lbd",
 			    vi->name, vi->track_lbds[i].name);
+	for (size_t i = 0; i < vi->ntrack_procs; i++)
+		if (!vrrp_conf_process(p->c, vi->track_procs[i].name))
+			report(p, 0, "(%s) track_process '%s' is not a "
+			       "vrrp_track_process", vi->name,
+			       vi->track_procs[i].name);
 }
 
 static void check_family(struct check *p, struct vrrp_conf_instance *vi)
@@ -79,6 +84,41 @@ static void check_family(struct check *p, struct vrrp_conf_instance *vi)
 	if (vi->src.family && vi->src.family != vi->family)
 		report(p, 0, "(%s) unicast_src_ip of the other address family",
 		    vi->name);
+}
+
+/* vrrp_strict / strict_mode: the combinations keepalived refuses, and
+ * accept mode only for the address owner unless asked for */
+static void check_strict(struct check *p, struct vrrp_conf_instance *vi,
+			 int version)
+{
+	int strict = vi->strict_set ? vi->strict : p->c->global.strict;
+
+	vi->accept_mode = vi->accept_set ? vi->accept :
+			  strict ? vi->priority == 255 : 1;
+	if (!strict)
+		return;
+	if (vi->npeers)
+		report(p, 0, "(%s) vrrp_strict: unicast_peer is not allowed",
+		       vi->name);
+	if (vi->auth_type != VRRP_PKT_AUTH_NONE)
+		report(p, 0, "(%s) vrrp_strict: authentication is not allowed",
+		       vi->name);
+	if (vi->preempt_delay_ms)
+		report(p, 0, "(%s) vrrp_strict: preempt_delay is not allowed",
+		       vi->name);
+	if ((vi->state == VRRP_CONF_STATE_MASTER) != (vi->priority == 255))
+		report(p, 0, "(%s) vrrp_strict: state MASTER goes with priority "
+		       "255 and only with it", vi->name);
+	if (version == 2 && vi->accept_set && vi->accept)
+		report(p, 0, "(%s) vrrp_strict: accept mode cannot be set for "
+		       "VRRPv2", vi->name);
+	if (vi->vmac_xmit_base)
+		report(p, 0, "(%s) vrrp_strict: vmac_xmit_base is not allowed",
+		       vi->name);
+	if (vi->family == AF_INET6 && vi->nvips &&
+	    !IN6_IS_ADDR_LINKLOCAL(&vi->vips[0].addr.u.v6))
+		report(p, 0, "(%s) vrrp_strict: the first IPv6 virtual_ipaddress "
+		       "must be link-local (RFC 5798 5.2.9)", vi->name);
 }
 
 static void check_instance(struct check *p, struct vrrp_conf_instance *vi)
@@ -111,6 +151,9 @@ static void check_instance(struct check *p, struct vrrp_conf_instance *vi)
 		    "removed it)", vi->name);
 	if (vi->auth_type == VRRP_PKT_AUTH_PASS && vi->auth_len == 0)
 		report(p, 0, "(%s) auth_type PASS without auth_pass", vi->name);
+	check_strict(p, vi, version);
+	if (vi->has_unicast_ttl && !vi->npeers)
+		report(p, 0, "(%s) unicast_ttl without unicast_peer", vi->name);
 	if (vi->priority == 255 && vi->nopreempt)
 		report(p, 1, "(%s) nopreempt has no effect at priority 255",
 		    vi->name);
@@ -183,6 +226,13 @@ static void group_tracks(struct check *p, const struct vrrp_conf_group *grp,
 			       grp->track_lbds[i].name);
 			return;
 		}
+	for (size_t i = 0; i < grp->ntrack_procs; i++)
+		if (!vrrp_conf_process(p->c, grp->track_procs[i].name)) {
+			report(p, 0, "vrrp_sync_group %s: track_process '%s' is "
+			       "not a vrrp_track_process", grp->name,
+			       grp->track_procs[i].name);
+			return;
+		}
 	if (merge_tracks(&vi->track_scripts, &vi->ntrack_scripts,
 			 grp->track_scripts, grp->ntrack_scripts) ||
 	    merge_tracks(&vi->track_ifs, &vi->ntrack_ifs, grp->track_ifs,
@@ -190,7 +240,9 @@ static void group_tracks(struct check *p, const struct vrrp_conf_group *grp,
 	    merge_tracks(&vi->track_files, &vi->ntrack_files,
 			 grp->track_files, grp->ntrack_files) ||
 	    merge_tracks(&vi->track_lbds, &vi->ntrack_lbds,
-			 grp->track_lbds, grp->ntrack_lbds))
+			 grp->track_lbds, grp->ntrack_lbds) ||
+	    merge_tracks(&vi->track_procs, &vi->ntrack_procs,
+			 grp->track_procs, grp->ntrack_procs))
 		report(p, 0, "out of memory");
 }
 
@@ -225,8 +277,56 @@ static void check_groups(struct check *p)
 	}
 }
 
+/* vrrp_track_process: what is compared, from what was written */
+static void check_process(struct check *p, struct vrrp_conf_process *pr)
+{
+	p->file = pr->file;
+	p->line = pr->line;
+	if (!pr->process) {
+		report(p, 0, "vrrp_track_process %s: no process", pr->name);
+		return;
+	}
+	if (pr->quorum > pr->quorum_max)
+		report(p, 0, "vrrp_track_process %s: quorum %u above quorum_max "
+		       "%u", pr->name, pr->quorum, pr->quorum_max);
+	if (pr->has_param_match)
+		pr->match = pr->param_match;
+	else if (pr->nparams)
+		pr->match = VRRP_CONF_PMATCH_EXACT;
+	else if (pr->full_command)
+		pr->match = VRRP_CONF_PMATCH_COMMAND;
+	else
+		pr->match = VRRP_CONF_PMATCH_NAME;
+	if (pr->match == VRRP_CONF_PMATCH_INITIAL && pr->nparams == 0)
+		report(p, 0, "vrrp_track_process %s: param_match initial needs "
+		       "at least one parameter", pr->name);
+	if (pr->match == VRRP_CONF_PMATCH_NAME && strlen(pr->process) > 15)
+		report(p, 1, "vrrp_track_process %s: the kernel keeps 15 "
+		       "characters of a process name; only '%.15s' is compared "
+		       "(full_command compares the whole argv[0])", pr->name,
+		       pr->process);
+}
+
+static void check_garps(struct check *p)
+{
+	for (size_t i = 0; i < p->c->ngarps; i++) {
+		const struct vrrp_conf_garp *g = &p->c->garps[i];
+
+		p->file = g->file;
+		p->line = g->line;
+		if (!g->interface[0])
+			report(p, 0, "garp_group: no interface");
+		else if (vrrp_conf_garp(p->c, g->interface) != g)
+			report(p, 0, "garp_group: interface %s is in another "
+			       "garp_group", g->interface);
+	}
+}
+
 static void check_all(struct check *p)
 {
+	check_garps(p);
+	for (size_t i = 0; i < p->c->nprocs; i++)
+		check_process(p, &p->c->procs[i]);
 	for (size_t i = 0; i < p->c->nscripts; i++) {
 		struct vrrp_conf_script *s = &p->c->scripts[i];
 

@@ -1,13 +1,15 @@
 /*
- * vrrp_conf.c - keepalived.conf's VRRP keywords (see vrrp_conf.h).
+ * vrrp_conf.c - reading keepalived.conf's VRRP part (see vrrp_conf.h):
+ * statements, blocks, loading, freeing, lookups.
  *
  * The preprocessor (vrrp_pre.c) hands over logical lines; each is cut into
  * words, '{' and '}' being words of their own. A statement is the words up
  * to the end of the line, a '{' or a '}'. Each block kind has a keyword
  * table; list blocks (virtual_ipaddress, track_script, ...) take one entry
  * per statement. Cross-references and whole-configuration rules are
- * checked once everything is read (vrrp_conf_validate.c would be the next
- * split; today it is the bottom of this file).
+ * checked once everything is read (vrrp_check.c). The keyword tables and
+ * their handlers are in vrrp_conf_kw.c; what both files share is in
+ * vrrp_conf_int.h.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,6 +22,7 @@
 
 #include "vrrp_check.h"
 #include "vrrp_conf.h"
+#include "vrrp_conf_int.h"
 #include "vrrp_ctl.h"
 #include "vrrp_packet.h"
 #include "vrrp_pre.h"
@@ -29,68 +32,7 @@ const char *const vrrp_conf_state_names[VRRP_CONF_STATE_MAX] = {
 	[VRRP_CONF_STATE_MASTER] = "MASTER",
 };
 
-enum blk {
-	BLK_TOP,
-	BLK_GLOBAL,
-	BLK_INSTANCE,
-	BLK_SCRIPT,
-	BLK_FILE,
-	BLK_GROUP,
-	BLK_LBD,
-	BLK_AUTH,
-	BLK_VIPS,
-	BLK_VIPS_EXCL,
-	BLK_TRACK_SCRIPT,
-	BLK_TRACK_IF,
-	BLK_TRACK_FILE,
-	BLK_TRACK_LBD,
-	BLK_PEERS,
-	BLK_MEMBERS,
-	BLK_SKIP,		/* contents of a refused or unknown block */
-	BLK_NONE,		/* a keyword that opens no block */
-	BLK_MAX
-};
-
-enum { DEPTH_MAX = 16, ARGS_MAX = 64 };
-
-struct frame {
-	enum blk kind;
-	enum blk owner;		/* BLK_INSTANCE or BLK_GROUP for lists */
-	size_t idx;		/* instance, script, file or group index */
-};
-
-struct parser {
-	struct vrrp_conf *c;
-	const struct vrrp_conf_opts *o;
-	int errors;
-	const char *file;
-	int line;
-	struct frame stack[DEPTH_MAX];
-	int depth;
-	struct frame pending;	/* a block keyword waiting for its '{' */
-	int has_pending;
-};
-
-struct kw;
-typedef int (*kw_fn)(struct parser *p, const struct kw *k, void *obj,
-		     int argc, char **argv);
-
-/* One keyword: arguments after the keyword (min..max), its handler, the
- * target field and bounds for the generic setters, the block it opens. */
-struct kw {
-	const char *name;
-	int min, max;
-	kw_fn fn;
-	size_t off;
-	long lo, hi;
-	enum blk opens;
-	const char *note;	/* refusals: why */
-};
-
-static void msg(struct parser *p, int warning, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void msg(struct parser *p, int warning, const char *fmt, ...)
+void vrrp_conf_msg(struct parser *p, int warning, const char *fmt, ...)
 {
 	char buf[600];
 	int n = snprintf(buf, sizeof(buf), "%s:%d: ", p->file ? p->file : "?",
@@ -142,7 +84,7 @@ int vrrp_conf_parse_secs(const char *s, uint32_t scale, uint64_t max,
 	return 0;
 }
 
-static int parse_long(const char *s, long lo, long hi, long *out)
+int vrrp_conf_parse_long(const char *s, long lo, long hi, long *out)
 {
 	char *end;
 	long v;
@@ -157,7 +99,7 @@ static int parse_long(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
-static int parse_addr(const char *s, struct vrrp_conf_addr *a)
+int vrrp_conf_parse_addr(const char *s, struct vrrp_conf_addr *a)
 {
 	memset(a, 0, sizeof(*a));
 	if (inet_pton(AF_INET, s, &a->u.v4) == 1) {
@@ -184,14 +126,14 @@ int vrrp_conf_parse_prefix(const char *s, struct vrrp_conf_addr *a,
 	sl = strchr(buf, '/');
 	if (sl)
 		*sl++ = '\0';
-	if (parse_addr(buf, a) != 0)
+	if (vrrp_conf_parse_addr(buf, a) != 0)
 		return -1;
 	*has_prefix = sl != NULL;
 	if (!sl) {
 		*prefix = a->family == AF_INET ? 32 : 128;
 		return 0;
 	}
-	if (parse_long(sl, 0, a->family == AF_INET ? 32 : 128, &pl) != 0)
+	if (vrrp_conf_parse_long(sl, 0, a->family == AF_INET ? 32 : 128, &pl) != 0)
 		return -1;
 	*prefix = (uint8_t)pl;
 	return 0;
@@ -199,1074 +141,22 @@ int vrrp_conf_parse_prefix(const char *s, struct vrrp_conf_addr *a,
 
 /* ---- growing arrays ---- */
 
-static void *grow(struct parser *p, void *arr, size_t *n, size_t size,
-		  size_t max)
+void *vrrp_conf_grow(struct parser *p, void *arr, size_t *n, size_t size,
+		     size_t max)
 {
 	void *na;
 
 	if (*n >= max) {
-		msg(p, 0, "too many entries (at most %zu)", max);
+		vrrp_conf_msg(p, 0, "too many entries (at most %zu)", max);
 		return NULL;
 	}
 	na = realloc(arr, (*n + 1) * size);
 	if (!na) {
-		msg(p, 0, "out of memory");
+		vrrp_conf_msg(p, 0, "out of memory");
 		return NULL;
 	}
 	memset((char *)na + *n * size, 0, size);
 	return na;
-}
-
-/* ---- generic setters ---- */
-
-/* The keyword's number within its bounds, or -1 after saying why. */
-static int get_num(struct parser *p, const struct kw *k, const char *arg, long *v)
-{
-	if (parse_long(arg, k->lo, k->hi, v) == 0)
-		return 0;
-	msg(p, 0, "%s: '%s' is not a number in %ld..%ld", k->name, arg, k->lo, k->hi);
-	return -1;
-}
-
-static int set_u8(struct parser *p, const struct kw *k, void *obj, int argc,
-		  char **argv)
-{
-	long v;
-
-	if (get_num(p, k, argv[0], &v) < 0)
-		return -1;
-	*(uint8_t *)((char *)obj + k->off) = (uint8_t)v;
-	return 0;
-}
-
-static int set_u32(struct parser *p, const struct kw *k, void *obj, int argc,
-		   char **argv)
-{
-	long v;
-
-	if (get_num(p, k, argv[0], &v) < 0)
-		return -1;
-	*(uint32_t *)((char *)obj + k->off) = (uint32_t)v;
-	return 0;
-}
-
-static int set_i32(struct parser *p, const struct kw *k, void *obj, int argc,
-		   char **argv)
-{
-	long v;
-
-	if (get_num(p, k, argv[0], &v) < 0)
-		return -1;
-	*(int32_t *)((char *)obj + k->off) = (int32_t)v;
-	return 0;
-}
-
-static int set_flag(struct parser *p, const struct kw *k, void *obj, int argc,
-		    char **argv)
-{
-	*(int *)((char *)obj + k->off) = (int)k->lo;
-	return 0;
-}
-
-/* decimal seconds into a uint32_t of 1/k->lo seconds, at most k->hi */
-static int set_secs(struct parser *p, const struct kw *k, void *obj, int argc,
-		    char **argv)
-{
-	uint64_t v;
-
-	if (vrrp_conf_parse_secs(argv[0], (uint32_t)k->lo, (uint64_t)k->hi,
-				 &v) != 0) {
-		msg(p, 0, "%s: '%s' is not a time in seconds (0..%ld, %s)",
-		    k->name, argv[0], k->hi / k->lo,
-		    k->lo == 1 ? "whole seconds" : "decimals allowed");
-		return -1;
-	}
-	*(uint32_t *)((char *)obj + k->off) = (uint32_t)v;
-	return 0;
-}
-
-/* a string into a char[k->lo] */
-static int set_str(struct parser *p, const struct kw *k, void *obj, int argc,
-		   char **argv)
-{
-	if (strlen(argv[0]) >= (size_t)k->lo) {
-		msg(p, 0, "%s: '%s' is longer than %ld bytes", k->name, argv[0],
-		    k->lo - 1);
-		return -1;
-	}
-	strcpy((char *)obj + k->off, argv[0]);
-	return 0;
-}
-
-/* a command line (one quoted word, or several words joined) into a char * */
-static int set_cmd(struct parser *p, const struct kw *k, void *obj, int argc,
-		   char **argv)
-{
-	char **dst = (char **)((char *)obj + k->off);
-	size_t len = 0;
-	char *s;
-
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	s = malloc(len + 1);
-	if (!s) {
-		msg(p, 0, "out of memory");
-		return -1;
-	}
-	s[0] = '\0';
-	for (int i = 0; i < argc; i++) {
-		if (i)
-			strcat(s, " ");
-		strcat(s, argv[i]);
-	}
-	free(*dst);
-	*dst = s;
-	return 0;
-}
-
-static int refuse(struct parser *p, const struct kw *k, void *obj, int argc,
-		  char **argv)
-{
-	msg(p, 0, "%s: not supported yet%s%s", k->name, k->note ? ": " : "",
-	    k->note ? k->note : "");
-	return -1;
-}
-
-static int refuse_never(struct parser *p, const struct kw *k, void *obj,
-			int argc, char **argv)
-{
-	msg(p, 0, "%s: not handled by vrrpd: %s", k->name, k->note);
-	return -1;
-}
-
-/* a keyword that only opens its block */
-static int open_block(struct parser *p, const struct kw *k, void *obj,
-		      int argc, char **argv)
-{
-	return 0;
-}
-
-static int accept_noop(struct parser *p, const struct kw *k, void *obj,
-		       int argc, char **argv)
-{
-	return 0;
-}
-
-/* ---- keyword handlers ---- */
-
-static int new_instance(struct parser *p, const struct kw *k, void *obj,
-			int argc, char **argv)
-{
-	struct vrrp_conf *c = p->c;
-	struct vrrp_conf_instance *vi;
-
-	if (strlen(argv[0]) >= VRRP_CONF_NAME_MAX) {
-		msg(p, 0, "vrrp_instance: name longer than %d bytes",
-		    VRRP_CONF_NAME_MAX - 1);
-		return -1;
-	}
-	if (vrrp_conf_instance(c, argv[0])) {
-		msg(p, 0, "vrrp_instance %s: defined twice", argv[0]);
-		return -1;
-	}
-	vi = grow(p, c->instances, &c->ninstances, sizeof(*vi),
-		  VRRP_CONF_ITEMS_MAX);
-	if (!vi)
-		return -1;
-	c->instances = vi;
-	vi = &c->instances[c->ninstances++];
-	strcpy(vi->name, argv[0]);
-	snprintf(vi->file, sizeof(vi->file), "%s", p->file);
-	vi->line = p->line;
-	vi->priority = 100;
-	vi->advert_cs = 100;
-	vi->garp_delay_s = vi->garp_repeat = -1;
-	vi->garp_refresh_s = vi->garp_refresh_repeat = -1;
-	vi->garp_lower_delay_s = vi->garp_lower_repeat = -1;
-	return 0;
-}
-
-static int new_script(struct parser *p, const struct kw *k, void *obj,
-		      int argc, char **argv)
-{
-	struct vrrp_conf *c = p->c;
-	struct vrrp_conf_script *s;
-
-	if (strlen(argv[0]) >= VRRP_CONF_NAME_MAX || vrrp_conf_script(c, argv[0])) {
-		msg(p, 0, "vrrp_script %s: name too long or defined twice",
-		    argv[0]);
-		return -1;
-	}
-	s = grow(p, c->scripts, &c->nscripts, sizeof(*s), VRRP_CONF_ITEMS_MAX);
-	if (!s)
-		return -1;
-	c->scripts = s;
-	s = &c->scripts[c->nscripts++];
-	strcpy(s->name, argv[0]);
-	snprintf(s->file, sizeof(s->file), "%s", p->file);
-	s->interval_ms = 1000;
-	s->rise = s->fall = 1;
-	s->line = p->line;
-	return 0;
-}
-
-static int new_file(struct parser *p, const struct kw *k, void *obj,
-		    int argc, char **argv)
-{
-	struct vrrp_conf *c = p->c;
-	struct vrrp_conf_file *f;
-
-	if (strlen(argv[0]) >= VRRP_CONF_NAME_MAX || vrrp_conf_file(c, argv[0])) {
-		msg(p, 0, "vrrp_track_file %s: name too long or defined twice",
-		    argv[0]);
-		return -1;
-	}
-	f = grow(p, c->files, &c->nfiles, sizeof(*f), VRRP_CONF_ITEMS_MAX);
-	if (!f)
-		return -1;
-	c->files = f;
-	f = &c->files[c->nfiles++];
-	strcpy(f->name, argv[0]);
-	snprintf(f->file, sizeof(f->file), "%s", p->file);
-	f->line = p->line;
-	f->weight = 1;
-	return 0;
-}
-
-static int new_lbd(struct parser *p, const struct kw *k, void *obj,
-		   int argc, char **argv)
-{
-	struct vrrp_conf *c = p->c;
-	struct vrrp_conf_lbd *l;
-
-	if (strlen(argv[0]) >= VRRP_CONF_NAME_MAX || vrrp_conf_lbd(c, argv[0])) {
-		msg(p, 0, "vrrp_track_lbd %s: name too long or defined twice",
-		    argv[0]);
-		return -1;
-	}
-	l = grow(p, c->lbds, &c->nlbds, sizeof(*l), VRRP_CONF_ITEMS_MAX);
-	if (!l)
-		return -1;
-	c->lbds = l;
-	l = &c->lbds[c->nlbds++];
-	strcpy(l->name, argv[0]);
-	snprintf(l->file, sizeof(l->file), "%s", p->file);
-	l->line = p->line;
-	l->hb_timeout_ms = 300;
-	return 0;
-}
-
-/* socket PATH: lbd's stats socket, an absolute unix socket path */
-static int set_lbd_socket(struct parser *p, const struct kw *k, void *obj,
-			  int argc, char **argv)
-{
-	struct vrrp_conf_lbd *l = obj;
-
-	if (argv[0][0] != '/' || strlen(argv[0]) >= sizeof(l->socket)) {
-		msg(p, 0, "socket: '%s' is not an absolute path of at most %zu "
-		    "bytes", argv[0], sizeof(l->socket) - 1);
-		return -1;
-	}
-	strcpy(l->socket, argv[0]);
-	return 0;
-}
-
-/* backend NAME [min_up N] */
-static int set_lbd_backend(struct parser *p, const struct kw *k, void *obj,
-			   int argc, char **argv)
-{
-	struct vrrp_conf_lbd *l = obj;
-	struct vrrp_conf_lbd_backend b = { .min_up = 1 }, *na;
-	long v;
-
-	if (strlen(argv[0]) >= sizeof(b.name)) {
-		msg(p, 0, "backend: '%s' is too long a name", argv[0]);
-		return -1;
-	}
-	strcpy(b.name, argv[0]);
-	if (argc > 1) {
-		if (argc != 3 || strcmp(argv[1], "min_up") != 0 ||
-		    parse_long(argv[2], 0, 100000, &v) != 0) {
-			msg(p, 0, "backend %s: expected [min_up 0..100000]",
-			    argv[0]);
-			return -1;
-		}
-		b.min_up = (uint32_t)v;
-	}
-	na = grow(p, l->backends, &l->nbackends, sizeof(b), VRRP_CONF_LIST_MAX);
-	if (!na)
-		return -1;
-	l->backends = na;
-	na[l->nbackends++] = b;
-	return 0;
-}
-
-static int set_lbd_frontend(struct parser *p, const struct kw *k, void *obj,
-			    int argc, char **argv)
-{
-	struct vrrp_conf_lbd *l = obj;
-	char (*na)[VRRP_CONF_NAME_MAX];
-
-	if (strlen(argv[0]) >= VRRP_CONF_NAME_MAX) {
-		msg(p, 0, "frontend: '%s' is too long a name", argv[0]);
-		return -1;
-	}
-	na = grow(p, l->frontends, &l->nfrontends, sizeof(*na),
-		  VRRP_CONF_LIST_MAX);
-	if (!na)
-		return -1;
-	l->frontends = na;
-	strcpy(l->frontends[l->nfrontends++], argv[0]);
-	return 0;
-}
-
-/* heartbeat_timeout: "300ms", "0.3" or "0.3s" (seconds, as keepalived
- * writes times), 30 ms to 60 s */
-static int set_lbd_hb(struct parser *p, const struct kw *k, void *obj,
-		      int argc, char **argv)
-{
-	struct vrrp_conf_lbd *l = obj;
-	char buf[32];
-	size_t n = strlen(argv[0]);
-	uint64_t v;
-	long ms;
-	int ok;
-
-	if (n >= sizeof(buf))
-		goto bad;
-	strcpy(buf, argv[0]);
-	if (n > 2 && strcmp(buf + n - 2, "ms") == 0) {
-		buf[n - 2] = '\0';
-		ok = parse_long(buf, 30, 60000, &ms) == 0;
-		v = (uint64_t)ms;
-	} else {
-		if (n > 1 && buf[n - 1] == 's')
-			buf[n - 1] = '\0';
-		ok = vrrp_conf_parse_secs(buf, 1000, 60000, &v) == 0 && v >= 30;
-	}
-	if (!ok)
-		goto bad;
-	l->hb_timeout_ms = (uint32_t)v;
-	return 0;
-bad:
-	msg(p, 0, "heartbeat_timeout: '%s' is not a time from 30ms to 60s",
-	    argv[0]);
-	return -1;
-}
-
-static int new_group(struct parser *p, const struct kw *k, void *obj,
-		     int argc, char **argv)
-{
-	struct vrrp_conf *c = p->c;
-	struct vrrp_conf_group *g;
-
-	if (strlen(argv[0]) >= VRRP_CONF_NAME_MAX) {
-		msg(p, 0, "vrrp_sync_group: name too long");
-		return -1;
-	}
-	for (size_t i = 0; i < c->ngroups; i++)
-		if (strcmp(c->groups[i].name, argv[0]) == 0) {
-			msg(p, 0, "vrrp_sync_group %s: defined twice", argv[0]);
-			return -1;
-		}
-	g = grow(p, c->groups, &c->ngroups, sizeof(*g), VRRP_CONF_ITEMS_MAX);
-	if (!g)
-		return -1;
-	c->groups = g;
-	g = &c->groups[c->ngroups++];
-	strcpy(g->name, argv[0]);
-	snprintf(g->file, sizeof(g->file), "%s", p->file);
-	g->line = p->line;
-	return 0;
-}
-
-static int set_state(struct parser *p, const struct kw *k, void *obj,
-		     int argc, char **argv)
-{
-	struct vrrp_conf_instance *vi = obj;
-
-	if (strcmp(argv[0], "MASTER") == 0)
-		vi->state = VRRP_CONF_STATE_MASTER;
-	else if (strcmp(argv[0], "BACKUP") == 0)
-		vi->state = VRRP_CONF_STATE_BACKUP;
-	else {
-		msg(p, 0, "state: '%s' is neither MASTER nor BACKUP", argv[0]);
-		return -1;
-	}
-	return 0;
-}
-
-static int set_advert(struct parser *p, const struct kw *k, void *obj,
-		      int argc, char **argv)
-{
-	struct vrrp_conf_instance *vi = obj;
-	uint64_t cs;
-
-	if (vrrp_conf_parse_secs(argv[0], 100, VRRP_PKT_V2_INT_MAX * 100, &cs)
-	    != 0 || cs == 0) {
-		msg(p, 0, "advert_int: '%s' is not a time of 0.01 to 255 "
-		    "seconds in hundredths", argv[0]);
-		return -1;
-	}
-	vi->advert_cs = (uint16_t)cs;
-	return 0;
-}
-
-static int set_src(struct parser *p, const struct kw *k, void *obj, int argc,
-		   char **argv)
-{
-	struct vrrp_conf_instance *vi = obj;
-
-	if (parse_addr(argv[0], &vi->src) != 0) {
-		msg(p, 0, "%s: '%s' is not an IP address", k->name, argv[0]);
-		return -1;
-	}
-	return 0;
-}
-
-static int set_vmac(struct parser *p, const struct kw *k, void *obj,
-		    int argc, char **argv)
-{
-	struct vrrp_conf_instance *vi = obj;
-
-	if (argc == 1 && strlen(argv[0]) >= IFNAMSIZ) {
-		msg(p, 0, "use_vmac: '%s' is longer than %d bytes", argv[0],
-		    IFNAMSIZ - 1);
-		return -1;
-	}
-	vi->use_vmac = 1;
-	snprintf(vi->vmac_name, sizeof(vi->vmac_name), "%s",
-		 argc == 1 ? argv[0] : "");
-	return 0;
-}
-
-static int set_weight(struct parser *p, const struct kw *k, void *obj,
-		      int argc, char **argv)
-{
-	long w;
-	int *weight = (int *)((char *)obj + k->off);
-	int *reverse = weight + 1;	/* weight is followed by reverse */
-
-	if (parse_long(argv[0], -253, 253, &w) != 0) {
-		msg(p, 0, "weight: '%s' is not a number in -253..253", argv[0]);
-		return -1;
-	}
-	if (argc == 2 && strcmp(argv[1], "reverse") != 0) {
-		msg(p, 0, "weight: expected 'reverse' after the value, got '%s'",
-		    argv[1]);
-		return -1;
-	}
-	*weight = (int)w;
-	*reverse = argc == 2;
-	return 0;
-}
-
-/* "user NAME [GROUP]" and "script_user NAME [GROUP]": two char[64] */
-static int set_user(struct parser *p, const struct kw *k, void *obj,
-		    int argc, char **argv)
-{
-	char *user = (char *)obj + k->off;
-
-	for (int i = 0; i < argc; i++)
-		if (strlen(argv[i]) >= 64) {
-			msg(p, 0, "%s: '%s' is too long", k->name, argv[i]);
-			return -1;
-		}
-	strcpy(user, argv[0]);
-	strcpy(user + 64, argc == 2 ? argv[1] : "");
-	return 0;
-}
-
-/* "notify_fifo PATH [USER [GROUP]]" (k->hi 0) and "..._script CMD [USER
- * [GROUP]]" (k->hi 1) into global.fifo[k->lo] */
-static int set_fifo(struct parser *p, const struct kw *k, void *obj,
-		    int argc, char **argv)
-{
-	struct vrrp_conf_fifo *f = &((struct vrrp_conf_global *)obj)->fifo[k->lo];
-	char **dst = k->hi ? &f->script : &f->path;
-	char *user = k->hi ? f->script_user : f->user;
-	char *group = k->hi ? f->script_group : f->group;
-
-	for (int i = 1; i < argc; i++)
-		if (strlen(argv[i]) >= 64) {
-			msg(p, 0, "%s: '%s' is too long", k->name, argv[i]);
-			return -1;
-		}
-	if (!k->hi && argv[0][0] != '/') {
-		msg(p, 0, "%s: '%s' is not an absolute path", k->name, argv[0]);
-		return -1;
-	}
-	free(*dst);
-	*dst = strdup(argv[0]);
-	if (!*dst) {
-		msg(p, 0, "out of memory");
-		return -1;
-	}
-	snprintf(user, 64, "%s", argc > 1 ? argv[1] : "");
-	snprintf(group, 64, "%s", argc > 2 ? argv[2] : "");
-	return 0;
-}
-
-/* control_socket PATH [level user|operator|admin] [mode OCTAL] */
-static int set_ctl(struct parser *p, const struct kw *k, void *obj, int argc,
-		   char **argv)
-{
-	struct vrrp_conf_global *g = obj;
-
-	if (argv[0][0] != '/' || strlen(argv[0]) >= sizeof(g->ctl_path)) {
-		msg(p, 0, "control_socket: '%s' is not an absolute path of at "
-		    "most %zu bytes", argv[0], sizeof(g->ctl_path) - 1);
-		return -1;
-	}
-	for (int i = 1; i < argc; i += 2) {
-		char *end;
-
-		if (i + 1 >= argc) {
-			msg(p, 0, "control_socket: '%s' needs a value", argv[i]);
-			return -1;
-		}
-		if (strcmp(argv[i], "level") == 0) {
-			g->ctl_level = vrrp_ctl_level(argv[i + 1]);
-			if (!g->ctl_level) {
-				msg(p, 0, "control_socket: level '%s' is not user, "
-				    "operator or admin", argv[i + 1]);
-				return -1;
-			}
-		} else if (strcmp(argv[i], "mode") == 0) {
-			unsigned long m = strtoul(argv[i + 1], &end, 8);
-
-			if (*end || argv[i + 1][0] == '-' || m > 0777) {
-				msg(p, 0, "control_socket: mode '%s' is not octal "
-				    "0..0777", argv[i + 1]);
-				return -1;
-			}
-			g->ctl_mode = (unsigned)m;
-		} else {
-			msg(p, 0, "control_socket: unknown option '%s'", argv[i]);
-			return -1;
-		}
-	}
-	strcpy(g->ctl_path, argv[0]);
-	return 0;
-}
-
-static int parse_bool(const char *s, int *out)
-{
-	static const char *const yes[] = { "true", "yes", "on", "1" };
-	static const char *const no[] = { "false", "no", "off", "0" };
-
-	for (size_t i = 0; i < 4; i++) {
-		if (strcmp(s, yes[i]) == 0) {
-			*out = 1;
-			return 0;
-		}
-		if (strcmp(s, no[i]) == 0) {
-			*out = 0;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* vrrp_min_garp [BOOL]: one announcement on becoming Master, no second
- * round, no refresh (later explicit settings still apply) */
-static int set_min_garp(struct parser *p, const struct kw *k, void *obj,
-			int argc, char **argv)
-{
-	struct vrrp_conf_global *g = obj;
-	int on = 1;
-
-	if (argc == 1 && parse_bool(argv[0], &on) != 0) {
-		msg(p, 0, "%s: '%s' is not a boolean", k->name, argv[0]);
-		return -1;
-	}
-	if (!on)
-		return 0;
-	g->garp_delay_s = 0;
-	g->garp_repeat = 1;
-	g->garp_refresh_s = 0;
-	g->garp_refresh_repeat = 1;
-	return 0;
-}
-
-static int set_prio(struct parser *p, const struct kw *k, void *obj,
-		    int argc, char **argv)
-{
-	struct vrrp_conf_global *g = obj;
-	long v;
-
-	if (parse_long(argv[0], -20, 19, &v) != 0) {
-		msg(p, 0, "vrrp_priority: '%s' is not a number in -20..19",
-		    argv[0]);
-		return -1;
-	}
-	g->process_priority = (int)v;
-	g->has_process_priority = 1;
-	return 0;
-}
-
-static int set_auth_type(struct parser *p, const struct kw *k, void *obj,
-			 int argc, char **argv)
-{
-	struct vrrp_conf_instance *vi = obj;
-
-	if (strcmp(argv[0], "PASS") == 0) {
-		vi->auth_type = VRRP_PKT_AUTH_PASS;
-		return 0;
-	}
-	if (strcmp(argv[0], "AH") == 0)
-		msg(p, 0, "auth_type AH: not supported yet (IPsec AH)");
-	else
-		msg(p, 0, "auth_type: '%s' is neither PASS nor AH", argv[0]);
-	return -1;
-}
-
-static int set_auth_pass(struct parser *p, const struct kw *k, void *obj,
-			 int argc, char **argv)
-{
-	struct vrrp_conf_instance *vi = obj;
-	size_t l = strlen(argv[0]);
-
-	if (l > sizeof(vi->auth_pass)) {
-		msg(p, 1, "auth_pass: only the first %zu of %zu characters are "
-		    "used, as keepalived does", sizeof(vi->auth_pass), l);
-		l = sizeof(vi->auth_pass);
-	}
-	memset(vi->auth_pass, 0, sizeof(vi->auth_pass));
-	memcpy(vi->auth_pass, argv[0], l);
-	vi->auth_len = l;
-	return 0;
-}
-
-static int set_init_file(struct parser *p, const struct kw *k, void *obj,
-			 int argc, char **argv)
-{
-	struct vrrp_conf_file *f = obj;
-	int i = 0;
-
-	f->has_init = 1;
-	f->init_value = 0;
-	if (i < argc && strcmp(argv[i], "overwrite") != 0) {
-		if (parse_long(argv[i], -254, 254, &f->init_value) != 0) {
-			msg(p, 0, "init_file: '%s' is not a number in -254..254",
-			    argv[i]);
-			return -1;
-		}
-		i++;
-	}
-	if (i < argc && strcmp(argv[i], "overwrite") == 0) {
-		f->init_overwrite = 1;
-		i++;
-	}
-	if (i < argc) {
-		msg(p, 0, "init_file: unexpected '%s'", argv[i]);
-		return -1;
-	}
-	return 0;
-}
-
-/* ---- list blocks ---- */
-
-static int parse_scope(const char *s, uint8_t *scope)
-{
-	static const struct { const char *n; uint8_t v; } t[] = {
-		{ "global", RT_SCOPE_UNIVERSE }, { "site", RT_SCOPE_SITE },
-		{ "link", RT_SCOPE_LINK }, { "host", RT_SCOPE_HOST },
-		{ "nowhere", RT_SCOPE_NOWHERE },
-	};
-	long v;
-
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (strcmp(s, t[i].n) == 0) {
-			*scope = t[i].v;
-			return 0;
-		}
-	if (parse_long(s, 0, 255, &v) != 0)
-		return -1;
-	*scope = (uint8_t)v;
-	return 0;
-}
-
-static int vip_option(struct parser *p, struct vrrp_conf_vip *v,
-		      const char *opt, const char *val)
-{
-	if (strcmp(opt, "brd") == 0) {
-		if (v->addr.family != AF_INET ||
-		    inet_pton(AF_INET, val, &v->brd) != 1) {
-			msg(p, 0, "virtual_ipaddress: brd '%s' is not an IPv4 "
-			    "address for an IPv4 VIP", val);
-			return -1;
-		}
-		v->has_brd = 1;
-	} else if (strcmp(opt, "dev") == 0 || strcmp(opt, "label") == 0) {
-		char *dst = opt[0] == 'd' ? v->dev : v->label;
-
-		if (strlen(val) >= IFNAMSIZ) {
-			msg(p, 0, "virtual_ipaddress: %s '%s' is longer than "
-			    "%d bytes", opt, val, IFNAMSIZ - 1);
-			return -1;
-		}
-		strcpy(dst, val);
-	} else if (strcmp(opt, "scope") == 0) {
-		if (parse_scope(val, &v->scope) != 0) {
-			msg(p, 0, "virtual_ipaddress: unknown scope '%s'", val);
-			return -1;
-		}
-	} else {
-		msg(p, 0, "virtual_ipaddress: option '%s': not supported yet",
-		    opt);
-		return -1;
-	}
-	return 0;
-}
-
-static void list_vip(struct parser *p, struct frame *f, int argc, char **argv)
-{
-	struct vrrp_conf_instance *vi = &p->c->instances[f->idx];
-	int excl = f->kind == BLK_VIPS_EXCL;
-	struct vrrp_conf_vip **arr = excl ? &vi->vips_excluded : &vi->vips;
-	size_t *n = excl ? &vi->nvips_excluded : &vi->nvips;
-	struct vrrp_conf_vip v = { .scope = RT_SCOPE_UNIVERSE }, *na;
-	int has_prefix;
-
-	if (vrrp_conf_parse_prefix(argv[0], &v.addr, &v.prefix, &has_prefix)
-	    != 0) {
-		msg(p, 0, "virtual_ipaddress: '%s' is not an address[/prefix]",
-		    argv[0]);
-		return;
-	}
-	for (int i = 1; i < argc; i += 2) {
-		if (i + 1 >= argc) {
-			msg(p, 0, "virtual_ipaddress: '%s' needs a value",
-			    argv[i]);
-			return;
-		}
-		if (vip_option(p, &v, argv[i], argv[i + 1]) != 0)
-			return;
-	}
-	na = grow(p, *arr, n, sizeof(v), VRRP_CONF_LIST_MAX);
-	if (!na)
-		return;
-	*arr = na;
-	na[(*n)++] = v;
-}
-
-static void list_track(struct parser *p, struct frame *f, int argc,
-		       char **argv)
-{
-	struct vrrp_conf_track t = { 0 }, **arr, *na;
-	size_t *n;
-	long w;
-
-	if (f->owner == BLK_GROUP) {
-		struct vrrp_conf_group *g = &p->c->groups[f->idx];
-
-		arr = f->kind == BLK_TRACK_SCRIPT ? &g->track_scripts :
-		      f->kind == BLK_TRACK_IF ? &g->track_ifs :
-		      f->kind == BLK_TRACK_LBD ? &g->track_lbds : &g->track_files;
-		n = f->kind == BLK_TRACK_SCRIPT ? &g->ntrack_scripts :
-		    f->kind == BLK_TRACK_IF ? &g->ntrack_ifs :
-		    f->kind == BLK_TRACK_LBD ? &g->ntrack_lbds : &g->ntrack_files;
-	} else {
-		struct vrrp_conf_instance *vi = &p->c->instances[f->idx];
-
-		arr = f->kind == BLK_TRACK_SCRIPT ? &vi->track_scripts :
-		      f->kind == BLK_TRACK_IF ? &vi->track_ifs :
-		      f->kind == BLK_TRACK_LBD ? &vi->track_lbds : &vi->track_files;
-		n = f->kind == BLK_TRACK_SCRIPT ? &vi->ntrack_scripts :
-		    f->kind == BLK_TRACK_IF ? &vi->ntrack_ifs :
-		    f->kind == BLK_TRACK_LBD ? &vi->ntrack_lbds : &vi->ntrack_files;
-	}
-	if (strlen(argv[0]) >= sizeof(t.name)) {
-		msg(p, 0, "'%s' is too long a name", argv[0]);
-		return;
-	}
-	strcpy(t.name, argv[0]);
-	if (argc > 1) {
-		if (argc > 4 || strcmp(argv[1], "weight") != 0 || argc < 3 ||
-		    parse_long(argv[2], -254, 254, &w) != 0 ||
-		    (argc == 4 && strcmp(argv[3], "reverse") != 0)) {
-			msg(p, 0, "%s: expected NAME [weight -254..254 [reverse]]",
-			    argv[0]);
-			return;
-		}
-		t.weight = (int)w;
-		t.has_weight = 1;
-		t.reverse = argc == 4;
-	}
-	na = grow(p, *arr, n, sizeof(t), VRRP_CONF_LIST_MAX);
-	if (!na)
-		return;
-	*arr = na;
-	na[(*n)++] = t;
-}
-
-static void list_peer(struct parser *p, struct frame *f, int argc,
-		      char **argv)
-{
-	struct vrrp_conf_instance *vi = &p->c->instances[f->idx];
-	struct vrrp_conf_addr a, *na;
-
-	if (argc > 1) {
-		msg(p, 0, "unicast_peer: option '%s': not supported yet",
-		    argv[1]);
-		return;
-	}
-	if (parse_addr(argv[0], &a) != 0) {
-		msg(p, 0, "unicast_peer: '%s' is not an IP address", argv[0]);
-		return;
-	}
-	na = grow(p, vi->peers, &vi->npeers, sizeof(a), VRRP_CONF_LIST_MAX);
-	if (!na)
-		return;
-	vi->peers = na;
-	na[vi->npeers++] = a;
-}
-
-static void list_member(struct parser *p, struct frame *f, int argc,
-			char **argv)
-{
-	struct vrrp_conf_group *g = &p->c->groups[f->idx];
-
-	for (int i = 0; i < argc; i++) {
-		char (*na)[VRRP_CONF_NAME_MAX];
-
-		if (strlen(argv[i]) >= VRRP_CONF_NAME_MAX) {
-			msg(p, 0, "group: '%s' is too long a name", argv[i]);
-			continue;
-		}
-		na = grow(p, g->members, &g->nmembers, sizeof(*na),
-			  VRRP_CONF_LIST_MAX);
-		if (!na)
-			return;
-		g->members = na;
-		strcpy(g->members[g->nmembers++], argv[i]);
-	}
-}
-
-/* ---- the tables ---- */
-
-#define OFF(type, field) offsetof(struct type, field)
-#define N BLK_NONE
-
-static const struct kw kw_top[] = {
-	{ "global_defs", 0, 0, open_block, 0, 0, 0, BLK_GLOBAL, NULL },
-	{ "vrrp_instance", 1, 1, new_instance, 0, 0, 0, BLK_INSTANCE, NULL },
-	{ "vrrp_script", 1, 1, new_script, 0, 0, 0, BLK_SCRIPT, NULL },
-	{ "vrrp_track_file", 1, 1, new_file, 0, 0, 0, BLK_FILE, NULL },
-	{ "vrrp_sync_group", 1, 1, new_group, 0, 0, 0, BLK_GROUP, NULL },
-	{ "vrrp_track_lbd", 1, 1, new_lbd, 0, 0, 0, BLK_LBD, NULL },
-	{ "vrrp_track_process", 1, 1, refuse, 0, 0, 0, BLK_SKIP,
-	  "process tracking through the proc connector" },
-	{ "vrrp_track_bfd", 1, 1, refuse_never, 0, 0, 0, BLK_SKIP,
-	  "BFD is keepalived's bfd process" },
-	{ "bfd_instance", 1, 1, refuse_never, 0, 0, 0, BLK_SKIP,
-	  "BFD is keepalived's bfd process" },
-	{ "virtual_server", 1, 3, refuse_never, 0, 0, 0, BLK_SKIP,
-	  "LVS is keepalived's checker process; lbd balances load" },
-	{ "virtual_server_group", 1, 1, refuse_never, 0, 0, 0, BLK_SKIP,
-	  "LVS is keepalived's checker process; lbd balances load" },
-	{ "static_ipaddress", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
-	{ "static_routes", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
-	{ "static_rules", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
-	{ "garp_group", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
-	{ "linkbeat_interfaces", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
-	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
-};
-
-#define G(f) OFF(vrrp_conf_global, f)
-static const struct kw kw_global[] = {
-	{ "router_id", 1, 1, set_str, G(router_id), 64, 0, N, NULL },
-	{ "vrrp_version", 1, 1, set_u8, G(vrrp_version), 2, 3, N, NULL },
-	{ "vrrp_garp_master_delay", 1, 1, set_u32, G(garp_delay_s), 0, 1000, N, NULL },
-	{ "vrrp_garp_master_repeat", 1, 1, set_u32, G(garp_repeat), 0, 255, N, NULL },
-	{ "vrrp_garp_master_refresh", 1, 1, set_u32, G(garp_refresh_s), 0, 86400, N, NULL },
-	{ "vrrp_garp_master_refresh_repeat", 1, 1, set_u32, G(garp_refresh_repeat), 1, 255, N, NULL },
-	{ "vrrp_garp_lower_prio_delay", 1, 1, set_i32, G(garp_lower_delay_s), 0, 1000, N, NULL },
-	{ "vrrp_garp_lower_prio_repeat", 1, 1, set_i32, G(garp_lower_repeat), 0, 255, N, NULL },
-	{ "vrrp_garp_interval", 1, 1, set_secs, G(garp_interval_us), 1000000, 1000000, N, NULL },
-	{ "vrrp_gna_interval", 1, 1, set_secs, G(gna_interval_us), 1000000, 1000000, N, NULL },
-	{ "vrrp_skip_check_adv_addr", 0, 0, set_flag, G(skip_check_adv_addr), 1, 0, N, NULL },
-	{ "vrrp_strict", 0, 0, refuse, 0, 0, 0, N,
-	  "its extra checks and no_accept filtering are not implemented" },
-	{ "vrrp_priority", 1, 1, set_prio, 0, 0, 0, N, NULL },
-	{ "enable_script_security", 0, 0, set_flag, G(script_security), 1, 0, N, NULL },
-	{ "script_user", 1, 2, set_user, G(script_user), 0, 0, N, NULL },
-	{ "v3_checksum_as_v2", 0, 0, set_flag, G(v3_checksum_as_v2), 1, 0, N, NULL },
-	{ "vrrp_down_timer_adverts", 1, 1, set_u32, G(down_timer_adverts), 1, 100, N, NULL },
-	{ "vrrp_min_garp", 0, 1, set_min_garp, 0, 0, 0, N, NULL },
-	{ "vrrp_startup_delay", 1, 1, set_secs, G(startup_delay_ms), 1000, 3600000, N, NULL },
-	{ "control_socket", 1, 5, set_ctl, 0, 0, 0, N, NULL },
-	{ "enable_snmp_vrrp", 0, 0, refuse, 0, 0, 0, N, "SNMP (AgentX)" },
-	{ "enable_snmp_rfcv2", 0, 0, refuse, 0, 0, 0, N, "SNMP (AgentX)" },
-	{ "enable_snmp_rfcv3", 0, 0, refuse, 0, 0, 0, N, "SNMP (AgentX)" },
-	{ "enable_traps", 0, 0, refuse, 0, 0, 0, N, "SNMP (AgentX)" },
-	{ "snmp_socket", 1, 1, refuse, 0, 0, 0, N, "SNMP (AgentX)" },
-	{ "notify_fifo", 1, 3, set_fifo, 0, VRRP_CONF_FIFO_ALL, 0, N, NULL },
-	{ "vrrp_notify_fifo", 1, 3, set_fifo, 0, VRRP_CONF_FIFO_VRRP, 0, N, NULL },
-	{ "notify_fifo_script", 1, 3, set_fifo, 0, VRRP_CONF_FIFO_ALL, 1, N, NULL },
-	{ "vrrp_notify_fifo_script", 1, 3, set_fifo, 0, VRRP_CONF_FIFO_VRRP, 1, N, NULL },
-	{ "notification_email", 0, 0, refuse_never, 0, 0, 0, BLK_SKIP,
-	  "vrrpd sends no e-mail; use notify scripts" },
-	{ "notification_email_from", 1, 1, refuse_never, 0, 0, 0, N,
-	  "vrrpd sends no e-mail; use notify scripts" },
-	{ "smtp_server", 1, 2, refuse_never, 0, 0, 0, N,
-	  "vrrpd sends no e-mail; use notify scripts" },
-	{ "smtp_connect_timeout", 1, 1, refuse_never, 0, 0, 0, N,
-	  "vrrpd sends no e-mail; use notify scripts" },
-	{ "vrrp_mcast_group4", 1, 1, refuse, 0, 0, 0, N, NULL },
-	{ "vrrp_mcast_group6", 1, 1, refuse, 0, 0, 0, N, NULL },
-	{ "dynamic_interfaces", 0, 1, refuse, 0, 0, 0, N, NULL },
-	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
-};
-
-#define I(f) OFF(vrrp_conf_instance, f)
-static const struct kw kw_instance[] = {
-	{ "state", 1, 1, set_state, 0, 0, 0, N, NULL },
-	{ "interface", 1, 1, set_str, I(interface), IFNAMSIZ, 0, N, NULL },
-	{ "virtual_router_id", 1, 1, set_u8, I(vrid), 1, 255, N, NULL },
-	{ "priority", 1, 1, set_u8, I(priority), 1, 255, N, NULL },
-	{ "advert_int", 1, 1, set_advert, 0, 0, 0, N, NULL },
-	{ "version", 1, 1, set_u8, I(version), 2, 3, N, NULL },
-	{ "authentication", 0, 0, open_block, 0, 0, 0, BLK_AUTH, NULL },
-	{ "virtual_ipaddress", 0, 0, open_block, 0, 0, 0, BLK_VIPS, NULL },
-	{ "virtual_ipaddress_excluded", 0, 0, open_block, 0, 0, 0, BLK_VIPS_EXCL, NULL },
-	{ "track_script", 0, 0, open_block, 0, 0, 0, BLK_TRACK_SCRIPT, NULL },
-	{ "track_interface", 0, 0, open_block, 0, 0, 0, BLK_TRACK_IF, NULL },
-	{ "track_file", 0, 0, open_block, 0, 0, 0, BLK_TRACK_FILE, NULL },
-	{ "track_lbd", 0, 0, open_block, 0, 0, 0, BLK_TRACK_LBD, NULL },
-	{ "fast_takeover", 0, 0, set_flag, I(fast_takeover), 1, 0, N, NULL },
-	{ "unicast_peer", 0, 0, open_block, 0, 0, 0, BLK_PEERS, NULL },
-	{ "unicast_src_ip", 1, 1, set_src, 0, 0, 0, N, NULL },
-	{ "mcast_src_ip", 1, 1, set_src, 0, 0, 0, N, NULL },
-	{ "nopreempt", 0, 0, set_flag, I(nopreempt), 1, 0, N, NULL },
-	{ "preempt", 0, 0, set_flag, I(nopreempt), 0, 0, N, NULL },
-	{ "preempt_delay", 1, 1, set_secs, I(preempt_delay_ms), 1000, 1000000, N, NULL },
-	{ "garp_master_delay", 1, 1, set_i32, I(garp_delay_s), 0, 1000, N, NULL },
-	{ "garp_master_repeat", 1, 1, set_i32, I(garp_repeat), 0, 255, N, NULL },
-	{ "garp_master_refresh", 1, 1, set_i32, I(garp_refresh_s), 0, 86400, N, NULL },
-	{ "garp_master_refresh_repeat", 1, 1, set_i32, I(garp_refresh_repeat), 1, 255, N, NULL },
-	{ "accept", 0, 0, accept_noop, 0, 0, 0, N, NULL },
-	{ "no_accept", 0, 0, refuse, 0, 0, 0, N,
-	  "vrrpd always accepts traffic for its VIPs" },
-	{ "dont_track_primary", 0, 0, set_flag, I(dont_track_primary), 1, 0, N, NULL },
-	{ "skip_check_adv_addr", 0, 0, set_flag, I(skip_check_adv_addr), 1, 0, N, NULL },
-	{ "v3_checksum_as_v2", 0, 0, set_flag, I(v3_checksum_as_v2), 1, 0, N, NULL },
-	{ "down_timer_adverts", 1, 1, set_u32, I(down_timer_adverts), 1, 100, N, NULL },
-	{ "native_ipv6", 0, 0, set_flag, I(family), AF_INET6, 0, N, NULL },
-	{ "notify", 1, 64, set_cmd, I(notify), 0, 0, N, NULL },
-	{ "notify_master", 1, 64, set_cmd, I(notify_master), 0, 0, N, NULL },
-	{ "notify_backup", 1, 64, set_cmd, I(notify_backup), 0, 0, N, NULL },
-	{ "notify_fault", 1, 64, set_cmd, I(notify_fault), 0, 0, N, NULL },
-	{ "notify_stop", 1, 64, set_cmd, I(notify_stop), 0, 0, N, NULL },
-	{ "notify_deleted", 0, 64, refuse, 0, 0, 0, N, NULL },
-	{ "notify_master_rx_lower_pri", 1, 64, set_cmd, I(notify_rx_lower), 0, 0, N, NULL },
-	{ "use_vmac", 0, 1, set_vmac, 0, 0, 0, N, NULL },
-	{ "vmac_xmit_base", 0, 0, set_flag, I(vmac_xmit_base), 1, 0, N, NULL },
-	{ "virtual_routes", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
-	{ "virtual_rules", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
-	{ "track_process", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
-	{ "track_bfd", 0, 0, refuse_never, 0, 0, 0, BLK_SKIP,
-	  "BFD is keepalived's bfd process" },
-	{ "strict_mode", 0, 1, refuse, 0, 0, 0, N, NULL },
-	{ "old_unicast_checksum", 0, 1, refuse, 0, 0, 0, N, NULL },
-	{ "garp_lower_prio_delay", 1, 1, set_i32, I(garp_lower_delay_s), 0, 1000, N, NULL },
-	{ "garp_lower_prio_repeat", 1, 1, set_i32, I(garp_lower_repeat), 0, 255, N, NULL },
-	{ "unicast_ttl", 1, 1, refuse, 0, 0, 0, N, NULL },
-	{ "check_unicast_src", 0, 0, refuse, 0, 0, 0, N, NULL },
-	{ "smtp_alert", 0, 1, refuse_never, 0, 0, 0, N,
-	  "vrrpd sends no e-mail; use notify scripts" },
-	{ "lvs_sync_daemon_interface", 1, 1, refuse_never, 0, 0, 0, N,
-	  "LVS is keepalived's checker process" },
-	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
-};
-
-static const struct kw kw_auth[] = {
-	{ "auth_type", 1, 1, set_auth_type, 0, 0, 0, N, NULL },
-	{ "auth_pass", 1, 1, set_auth_pass, 0, 0, 0, N, NULL },
-	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
-};
-
-#define S(f) OFF(vrrp_conf_script, f)
-static const struct kw kw_script[] = {
-	{ "script", 1, 64, set_cmd, S(script), 0, 0, N, NULL },
-	{ "interval", 1, 1, set_secs, S(interval_ms), 1000, 86400000, N, NULL },
-	{ "timeout", 1, 1, set_secs, S(timeout_ms), 1000, 86400000, N, NULL },
-	{ "weight", 1, 2, set_weight, S(weight), 0, 0, N, NULL },
-	{ "rise", 1, 1, set_u32, S(rise), 1, 1000, N, NULL },
-	{ "fall", 1, 1, set_u32, S(fall), 1, 1000, N, NULL },
-	{ "user", 1, 2, set_user, S(user), 0, 0, N, NULL },
-	{ "init_fail", 0, 0, set_flag, S(init_fail), 1, 0, N, NULL },
-	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
-};
-
-#define F(f) OFF(vrrp_conf_file, f)
-static const struct kw kw_file[] = {
-	{ "file", 1, 1, set_cmd, F(path), 0, 0, N, NULL },
-	{ "weight", 1, 2, set_weight, F(weight), 0, 0, N, NULL },
-	{ "init_file", 0, 2, set_init_file, 0, 0, 0, N, NULL },
-	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
-};
-
-#define SG(f) OFF(vrrp_conf_group, f)
-static const struct kw kw_group[] = {
-	{ "group", 0, 0, open_block, 0, 0, 0, BLK_MEMBERS, NULL },
-	{ "notify", 1, 64, set_cmd, SG(notify), 0, 0, N, NULL },
-	{ "notify_master", 1, 64, set_cmd, SG(notify_master), 0, 0, N, NULL },
-	{ "notify_backup", 1, 64, set_cmd, SG(notify_backup), 0, 0, N, NULL },
-	{ "notify_fault", 1, 64, set_cmd, SG(notify_fault), 0, 0, N, NULL },
-	{ "notify_stop", 1, 64, set_cmd, SG(notify_stop), 0, 0, N, NULL },
-	{ "track_script", 0, 0, open_block, 0, 0, 0, BLK_TRACK_SCRIPT, NULL },
-	{ "track_interface", 0, 0, open_block, 0, 0, 0, BLK_TRACK_IF, NULL },
-	{ "track_file", 0, 0, open_block, 0, 0, 0, BLK_TRACK_FILE, NULL },
-	{ "track_lbd", 0, 0, open_block, 0, 0, 0, BLK_TRACK_LBD, NULL },
-	{ "global_tracking", 0, 0, accept_noop, 0, 0, 0, N, NULL },
-	{ "smtp_alert", 0, 1, refuse_never, 0, 0, 0, N,
-	  "vrrpd sends no e-mail; use notify scripts" },
-	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
-};
-
-#define L(f) OFF(vrrp_conf_lbd, f)
-static const struct kw kw_lbd[] = {
-	{ "socket", 1, 1, set_lbd_socket, 0, 0, 0, N, NULL },
-	{ "backend", 1, 3, set_lbd_backend, 0, 0, 0, N, NULL },
-	{ "frontend", 1, 1, set_lbd_frontend, 0, 0, 0, N, NULL },
-	{ "heartbeat_timeout", 1, 1, set_lbd_hb, 0, 0, 0, N, NULL },
-	{ "weight", 1, 1, set_i32, L(weight), -254, 254, N, NULL },
-	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
-};
-
-static const struct kw *const kw_tables[BLK_MAX] = {
-	[BLK_TOP] = kw_top,
-	[BLK_GLOBAL] = kw_global,
-	[BLK_INSTANCE] = kw_instance,
-	[BLK_SCRIPT] = kw_script,
-	[BLK_FILE] = kw_file,
-	[BLK_GROUP] = kw_group,
-	[BLK_LBD] = kw_lbd,
-	[BLK_AUTH] = kw_auth,
-};
-
-static const char *const kw_block_names[BLK_MAX] = {
-	[BLK_TOP] = "top",
-	[BLK_GLOBAL] = "global_defs",
-	[BLK_INSTANCE] = "vrrp_instance",
-	[BLK_SCRIPT] = "vrrp_script",
-	[BLK_FILE] = "vrrp_track_file",
-	[BLK_GROUP] = "vrrp_sync_group",
-	[BLK_LBD] = "vrrp_track_lbd",
-	[BLK_AUTH] = "authentication",
-};
-
-void vrrp_conf_keywords(vrrp_conf_kw_fn fn, void *arg)
-{
-	for (int b = 0; b < BLK_MAX; b++)
-		for (const struct kw *k = kw_tables[b]; k && k->name; k++)
-			fn(arg, kw_block_names[b], k->name,
-			   k->fn == refuse ? "not supported yet" :
-			   k->fn == refuse_never ? "refused" :
-			   k->fn == accept_noop ? "accepted, no effect" :
-			   "supported");
 }
 
 /* ---- statements ---- */
@@ -1296,6 +186,10 @@ static void *frame_obj(struct parser *p, const struct frame *f)
 		return &c->groups[f->idx];
 	case BLK_LBD:
 		return &c->lbds[f->idx];
+	case BLK_PROCESS:
+		return &c->procs[f->idx];
+	case BLK_GARP:
+		return &c->garps[f->idx];
 	default:
 		return NULL;
 	}
@@ -1304,38 +198,13 @@ static void *frame_obj(struct parser *p, const struct frame *f)
 static void push(struct parser *p, struct frame f)
 {
 	if (p->depth >= DEPTH_MAX - 1) {
-		msg(p, 0, "blocks nested more than %d deep", DEPTH_MAX - 1);
+		vrrp_conf_msg(p, 0, "blocks nested more than %d deep", DEPTH_MAX - 1);
 		f.kind = BLK_SKIP;
 		/* keep counting braces in the last frame */
 		p->stack[p->depth] = f;
 		return;
 	}
 	p->stack[++p->depth] = f;
-}
-
-static void stmt_list(struct parser *p, struct frame *f, int argc,
-		      char **argv)
-{
-	switch (f->kind) {
-	case BLK_VIPS:
-	case BLK_VIPS_EXCL:
-		list_vip(p, f, argc, argv);
-		break;
-	case BLK_TRACK_SCRIPT:
-	case BLK_TRACK_IF:
-	case BLK_TRACK_FILE:
-	case BLK_TRACK_LBD:
-		list_track(p, f, argc, argv);
-		break;
-	case BLK_PEERS:
-		list_peer(p, f, argc, argv);
-		break;
-	case BLK_MEMBERS:
-		list_member(p, f, argc, argv);
-		break;
-	default:
-		break;
-	}
 }
 
 static void stmt(struct parser *p, int argc, char **argv, int opens)
@@ -1351,16 +220,16 @@ static void stmt(struct parser *p, int argc, char **argv, int opens)
 	}
 	if (f->kind >= BLK_VIPS && f->kind <= BLK_MEMBERS) {
 		if (opens) {
-			msg(p, 0, "unexpected '{' in a list");
+			vrrp_conf_msg(p, 0, "unexpected '{' in a list");
 			push(p, (struct frame){ .kind = BLK_SKIP });
 			return;
 		}
-		stmt_list(p, f, argc, argv);
+		vrrp_conf_list(p, f, argc, argv);
 		return;
 	}
-	k = kw_find(kw_tables[f->kind], argv[0]);
+	k = kw_find(vrrp_conf_kw_tables[f->kind], argv[0]);
 	if (!k) {
-		msg(p, !p->o->check_mode, "unknown keyword '%s'", argv[0]);
+		vrrp_conf_msg(p, !p->o->check_mode, "unknown keyword '%s'", argv[0]);
 		if (opens)
 			push(p, (struct frame){ .kind = BLK_SKIP });
 		return;
@@ -1368,10 +237,10 @@ static void stmt(struct parser *p, int argc, char **argv, int opens)
 	nf = (struct frame){ .kind = k->opens, .owner = f->kind, .idx = f->idx };
 	if (argc - 1 < k->min || argc - 1 > k->max) {
 		if (k->min == k->max)
-			msg(p, 0, "%s: expects %d argument%s, got %d", k->name,
+			vrrp_conf_msg(p, 0, "%s: expects %d argument%s, got %d", k->name,
 			    k->min, k->min == 1 ? "" : "s", argc - 1);
 		else
-			msg(p, 0, "%s: expects %d to %d arguments, got %d",
+			vrrp_conf_msg(p, 0, "%s: expects %d to %d arguments, got %d",
 			    k->name, k->min, k->max, argc - 1);
 		if (k->opens != BLK_NONE || opens)
 			nf.kind = BLK_SKIP;
@@ -1388,10 +257,14 @@ static void stmt(struct parser *p, int argc, char **argv, int opens)
 		nf.idx = p->c->ngroups - 1;
 	} else if (k->opens == BLK_LBD) {
 		nf.idx = p->c->nlbds - 1;
+	} else if (k->opens == BLK_PROCESS) {
+		nf.idx = p->c->nprocs - 1;
+	} else if (k->opens == BLK_GARP) {
+		nf.idx = p->c->ngarps - 1;
 	}
 	if (nf.kind == BLK_NONE) {
 		if (opens) {
-			msg(p, 0, "%s does not open a block", k->name);
+			vrrp_conf_msg(p, 0, "%s does not open a block", k->name);
 			push(p, (struct frame){ .kind = BLK_SKIP });
 		}
 		return;
@@ -1418,7 +291,7 @@ static int split(struct parser *p, const char *s, char *store,
 		if (*s == '\0')
 			return n;
 		if (n == max) {
-			msg(p, 0, "more than %d words on a line", max);
+			vrrp_conf_msg(p, 0, "more than %d words on a line", max);
 			return -1;
 		}
 		argv[n++] = store;
@@ -1433,7 +306,7 @@ static int split(struct parser *p, const char *s, char *store,
 				const char *q = strchr(s + 1, '"');
 
 				if (!q) {
-					msg(p, 0, "unmatched quote");
+					vrrp_conf_msg(p, 0, "unmatched quote");
 					return -1;
 				}
 				memcpy(store, s + 1, (size_t)(q - s - 1));
@@ -1457,7 +330,7 @@ static int conf_line(void *arg, const char *file, int line, const char *text)
 	p->file = file;
 	p->line = line;
 	if (strlen(text) >= VRRP_PRE_LINE_MAX) {
-		msg(p, 0, "line longer than %d bytes", VRRP_PRE_LINE_MAX);
+		vrrp_conf_msg(p, 0, "line longer than %d bytes", VRRP_PRE_LINE_MAX);
 		return 0;
 	}
 	n = split(p, text, store, words, ARGS_MAX);
@@ -1476,7 +349,7 @@ static int conf_line(void *arg, const char *file, int line, const char *text)
 				p->has_pending = 0;
 				push(p, p->pending);
 			} else {
-				msg(p, 0, "'{' without a keyword");
+				vrrp_conf_msg(p, 0, "'{' without a keyword");
 				push(p, (struct frame){ .kind = BLK_SKIP });
 			}
 			continue;
@@ -1486,7 +359,7 @@ static int conf_line(void *arg, const char *file, int line, const char *text)
 			if (p->has_pending && ns == 0) {
 				p->has_pending = 0;
 				if (p->pending.kind != BLK_SKIP)
-					msg(p, 0, "expected '{'");
+					vrrp_conf_msg(p, 0, "expected '{'");
 			}
 		}
 		if (strcmp(w, "}") == 0) {
@@ -1497,7 +370,7 @@ static int conf_line(void *arg, const char *file, int line, const char *text)
 				p->has_pending = 0;
 			}
 			if (p->depth == 0)
-				msg(p, 0, "unmatched '}'");
+				vrrp_conf_msg(p, 0, "unmatched '}'");
 			else
 				p->depth--;
 			continue;
@@ -1505,7 +378,7 @@ static int conf_line(void *arg, const char *file, int line, const char *text)
 		if (p->has_pending && ns == 0) {
 			p->has_pending = 0;
 			if (p->pending.kind != BLK_SKIP)
-				msg(p, 0, "expected '{'");
+				vrrp_conf_msg(p, 0, "expected '{'");
 		}
 		stmtv[ns++] = words[i];
 	}
@@ -1538,6 +411,11 @@ static struct vrrp_conf *conf_new(void)
 	c->global.garp_lower_delay_s = c->global.garp_lower_repeat = -1;
 	c->global.ctl_level = VRRP_CTL_USER;
 	c->global.ctl_mode = 0600;
+	strcpy(c->global.nft_table, "vrrpd");
+	c->global.mcast4.family = AF_INET;
+	inet_pton(AF_INET, "224.0.0.18", &c->global.mcast4.u.v4);
+	c->global.mcast6.family = AF_INET6;
+	inet_pton(AF_INET6, "ff02::12", &c->global.mcast6.u.v6);
 	return c;
 }
 
@@ -1563,9 +441,9 @@ static struct vrrp_conf *conf_load(const char *name, const char *buf,
 	vrrp_pre_free(&pre);
 	p.file = name;
 	if (p.depth > 0)
-		msg(&p, 0, "missing '}' at end of configuration");
+		vrrp_conf_msg(&p, 0, "missing '}' at end of configuration");
 	if (p.has_pending && p.pending.kind != BLK_SKIP)
-		msg(&p, 0, "expected '{' at end of configuration");
+		vrrp_conf_msg(&p, 0, "expected '{' at end of configuration");
 	if (!p.errors)
 		p.errors += vrrp_check_conf(p.c, o->msg, o->arg);
 	if (p.errors) {
@@ -1586,6 +464,13 @@ struct vrrp_conf *vrrp_conf_load_buf(const char *name, const char *buf,
 				     const struct vrrp_conf_opts *opts)
 {
 	return conf_load(name, buf ? buf : "", len, opts);
+}
+
+void vrrp_conf_free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 static void free_notify(char **a, char **b, char **c2, char **d, char **e)
@@ -1610,6 +495,9 @@ void vrrp_conf_free(struct vrrp_conf *c)
 		free(vi->track_ifs);
 		free(vi->track_files);
 		free(vi->track_lbds);
+		free(vi->track_procs);
+		free(vi->routes);
+		free(vi->rules);
 		free(vi->peers);
 		free_notify(&vi->notify, &vi->notify_master, &vi->notify_backup,
 			    &vi->notify_fault, &vi->notify_stop);
@@ -1623,6 +511,7 @@ void vrrp_conf_free(struct vrrp_conf *c)
 		free(g->track_ifs);
 		free(g->track_files);
 		free(g->track_lbds);
+		free(g->track_procs);
 		free_notify(&g->notify, &g->notify_master, &g->notify_backup,
 			    &g->notify_fault, &g->notify_stop);
 	}
@@ -1635,6 +524,12 @@ void vrrp_conf_free(struct vrrp_conf *c)
 		free(c->lbds[i].frontends);
 	}
 	free(c->lbds);
+	for (size_t i = 0; i < c->nprocs; i++) {
+		free(c->procs[i].process);
+		vrrp_conf_free_strv(c->procs[i].params, c->procs[i].nparams);
+	}
+	free(c->procs);
+	free(c->garps);
 	for (int i = 0; i < VRRP_CONF_FIFO_MAX; i++) {
 		free(c->global.fifo[i].path);
 		free(c->global.fifo[i].script);
@@ -1680,6 +575,24 @@ const struct vrrp_conf_lbd *vrrp_conf_lbd(const struct vrrp_conf *c,
 	for (size_t i = 0; i < c->nlbds; i++)
 		if (strcmp(c->lbds[i].name, name) == 0)
 			return &c->lbds[i];
+	return NULL;
+}
+
+const struct vrrp_conf_garp *vrrp_conf_garp(const struct vrrp_conf *c,
+					    const char *ifname)
+{
+	for (size_t i = 0; i < c->ngarps; i++)
+		if (strcmp(c->garps[i].interface, ifname) == 0)
+			return &c->garps[i];
+	return NULL;
+}
+
+const struct vrrp_conf_process *vrrp_conf_process(const struct vrrp_conf *c,
+						  const char *name)
+{
+	for (size_t i = 0; i < c->nprocs; i++)
+		if (strcmp(c->procs[i].name, name) == 0)
+			return &c->procs[i];
 	return NULL;
 }
 

@@ -89,6 +89,65 @@ struct vrrp_conf_file {
 	int line;
 };
 
+/* vrrp_track_process: how the command line is compared (see docs). */
+enum vrrp_conf_pmatch {
+	VRRP_CONF_PMATCH_NAME,		/* the process name (comm) only */
+	VRRP_CONF_PMATCH_EXACT,		/* argv[0] and every parameter */
+	VRRP_CONF_PMATCH_PARTIAL,	/* the first n parameters, more allowed */
+	VRRP_CONF_PMATCH_INITIAL,	/* as partial, the n-th a prefix */
+	VRRP_CONF_PMATCH_COMMAND,	/* full_command: argv[0] only */
+	VRRP_CONF_PMATCH_MAX
+};
+
+struct vrrp_conf_process {
+	char name[VRRP_CONF_NAME_MAX];
+	char *process;			/* process name or argv[0] */
+	char **params;			/* the parameters to match */
+	size_t nparams;
+	enum vrrp_conf_pmatch match;	/* after validation */
+	int has_param_match, param_match;	/* as written */
+	int full_command;
+	int weight;			/* default 1 */
+	int reverse;
+	uint32_t quorum;		/* default 1 */
+	uint32_t quorum_max;		/* default UINT32_MAX: no maximum */
+	uint32_t fork_delay_ms, terminate_delay_ms;
+	char file[256];
+	int line;
+};
+
+/* One virtual_routes line (see vrrp_conf_route.h). */
+struct vrrp_conf_route {
+	struct vrrp_conf_addr dst;
+	uint8_t dst_len;
+	uint8_t type;			/* RTN_UNICAST, _BLACKHOLE, ... */
+	int has_src, has_via, has_metric, has_scope;
+	struct vrrp_conf_addr src, via;
+	char dev[IFNAMSIZ];		/* "" = none */
+	uint8_t scope;
+	uint32_t table;			/* default RT_TABLE_MAIN */
+	uint32_t metric;
+};
+
+/* One virtual_rules line. */
+struct vrrp_conf_rule {
+	int family;
+	int has_from, has_to, has_prio;
+	struct vrrp_conf_addr from, to;
+	uint8_t from_len, to_len;
+	uint32_t table;
+	uint32_t prio;
+};
+
+/* garp_group: announcement pacing on one interface; UINT32_MAX = the
+ * global vrrp_garp_interval / vrrp_gna_interval. */
+struct vrrp_conf_garp {
+	char interface[IFNAMSIZ];
+	uint32_t garp_interval_us, gna_interval_us;
+	char file[256];
+	int line;
+};
+
 /* vrrp_track_lbd: lbd's health from its event stream (docs/events.md). */
 struct vrrp_conf_lbd_backend {
 	char name[VRRP_CONF_NAME_MAX];
@@ -134,6 +193,12 @@ struct vrrp_conf_instance {
 	size_t ntrack_files;
 	struct vrrp_conf_track *track_lbds;
 	size_t ntrack_lbds;
+	struct vrrp_conf_track *track_procs;
+	size_t ntrack_procs;
+	struct vrrp_conf_route *routes;	/* virtual_routes */
+	size_t nroutes;
+	struct vrrp_conf_rule *rules;	/* virtual_rules */
+	size_t nrules;
 	struct vrrp_conf_addr *peers;	/* unicast_peer */
 	size_t npeers;
 	struct vrrp_conf_addr src;	/* unicast_src_ip / mcast_src_ip */
@@ -153,6 +218,11 @@ struct vrrp_conf_instance {
 	char vmac_name[IFNAMSIZ];	/* default vrrp.VRID / vrrp6.VRID */
 	int vmac_xmit_base;		/* adverts from the base interface */
 	int fast_takeover;		/* a priority 0 advert: Master at once */
+	int accept_set, accept;		/* accept / no_accept as written */
+	int strict_set, strict;		/* strict_mode as written */
+	int accept_mode;		/* after validation: 0 = filter the VIPs */
+	int has_unicast_ttl;
+	uint8_t unicast_ttl;		/* unicast_ttl: sent; received not checked */
 	int in_group;			/* index + 1 of its sync group */
 };
 
@@ -170,6 +240,8 @@ struct vrrp_conf_group {
 	size_t ntrack_files;
 	struct vrrp_conf_track *track_lbds;
 	size_t ntrack_lbds;
+	struct vrrp_conf_track *track_procs;
+	size_t ntrack_procs;
 	char *notify, *notify_master, *notify_backup, *notify_fault,
 	     *notify_stop;
 };
@@ -197,6 +269,10 @@ struct vrrp_conf_global {
 	uint32_t garp_interval_us;	/* between GARPs on an interface */
 	uint32_t gna_interval_us;
 	int skip_check_adv_addr;
+	int strict;			/* vrrp_strict */
+	struct vrrp_conf_addr mcast4;	/* vrrp_mcast_group4, 224.0.0.18 */
+	struct vrrp_conf_addr mcast6;	/* vrrp_mcast_group6, ff02::12 */
+	char nft_table[64];		/* nftables TABLE, default "vrrpd" */
 	int script_security;
 	char script_user[64];
 	char script_group[64];
@@ -223,6 +299,10 @@ struct vrrp_conf {
 	size_t ngroups;
 	struct vrrp_conf_lbd *lbds;
 	size_t nlbds;
+	struct vrrp_conf_process *procs;
+	size_t nprocs;
+	struct vrrp_conf_garp *garps;
+	size_t ngarps;
 };
 
 /* A message for the user: "file:line: text"; warning is 1 for warnings
@@ -264,6 +344,12 @@ const struct vrrp_conf_instance *vrrp_conf_instance(const struct vrrp_conf *c,
 						    const char *name);
 const struct vrrp_conf_lbd *vrrp_conf_lbd(const struct vrrp_conf *c,
 					  const char *name);
+const struct vrrp_conf_process *vrrp_conf_process(const struct vrrp_conf *c,
+						  const char *name);
+
+/* The garp_group of interface ifname, or NULL. */
+const struct vrrp_conf_garp *vrrp_conf_garp(const struct vrrp_conf *c,
+					    const char *ifname);
 
 /* Every keyword of every block, with its status: "supported", "not
  * supported yet", "refused" (belongs to keepalived's LVS/BFD/mail parts)
@@ -279,6 +365,10 @@ void vrrp_conf_keywords(vrrp_conf_kw_fn fn, void *arg);
  * max (in units). Returns 0 or -1. */
 int vrrp_conf_parse_secs(const char *s, uint32_t scale, uint64_t max,
 			 uint64_t *out);
+
+/* Parse a scope name (global, site, link, host, nowhere) or number
+ * 0..255 into an RT_SCOPE_* value. Returns 0 or -1. */
+int vrrp_conf_parse_scope(const char *s, uint8_t *scope);
 
 /* Parse "addr[/prefix]" of either family. Returns 0 or -1. */
 int vrrp_conf_parse_prefix(const char *s, struct vrrp_conf_addr *a,

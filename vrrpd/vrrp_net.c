@@ -16,16 +16,6 @@
 #include "vrrp_net.h"
 #include "vrrp_packet.h"
 
-void vrrp_net_group(int family, struct vrrp_conf_addr *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->family = family;
-	if (family == AF_INET)
-		inet_pton(AF_INET, "224.0.0.18", &out->u.v4);
-	else
-		inet_pton(AF_INET6, "ff02::12", &out->u.v6);
-}
-
 static int opt(int fd, int level, int name, const void *v, socklen_t len,
 	       const char *what)
 {
@@ -35,12 +25,13 @@ static int opt(int fd, int level, int name, const void *v, socklen_t len,
 	return -1;
 }
 
-static int open4(int fd, int ifindex, int unicast)
+static int open4(int fd, int ifindex, const struct vrrp_conf_addr *group,
+		 int uttl)
 {
 	int ttl = VRRP_PKT_TTL, zero = 0;
 	struct ip_mreqn mr = { .imr_ifindex = ifindex };
 
-	if (opt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl), "IP_TTL") ||
+	if (opt(fd, IPPROTO_IP, IP_TTL, &uttl, sizeof(uttl), "IP_TTL") ||
 	    opt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl),
 		"IP_MULTICAST_TTL") ||
 	    opt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof(zero),
@@ -50,20 +41,21 @@ static int open4(int fd, int ifindex, int unicast)
 	    opt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr),
 		"IP_MULTICAST_IF"))
 		return -1;
-	if (unicast)
+	if (!group)
 		return 0;
-	inet_pton(AF_INET, "224.0.0.18", &mr.imr_multiaddr);
+	mr.imr_multiaddr = group->u.v4;
 	return opt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr),
-		   "joining 224.0.0.18");
+		   "joining the VRRP group");
 }
 
-static int open6(int fd, int ifindex, int unicast)
+static int open6(int fd, int ifindex, const struct vrrp_conf_addr *group,
+		 int uhops)
 {
 	int hops = VRRP_PKT_TTL, zero = 0, one = 1;
 	unsigned int idx = (unsigned int)ifindex;
 	struct ipv6_mreq mr = { .ipv6mr_interface = idx };
 
-	if (opt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof(hops),
+	if (opt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &uhops, sizeof(uhops),
 		"IPV6_UNICAST_HOPS") ||
 	    opt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops),
 		"IPV6_MULTICAST_HOPS") ||
@@ -76,14 +68,15 @@ static int open6(int fd, int ifindex, int unicast)
 	    opt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one),
 		"IPV6_RECVPKTINFO"))
 		return -1;
-	if (unicast)
+	if (!group)
 		return 0;
-	inet_pton(AF_INET6, "ff02::12", &mr.ipv6mr_multiaddr);
+	mr.ipv6mr_multiaddr = group->u.v6;
 	return opt(fd, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, &mr, sizeof(mr),
-		   "joining ff02::12");
+		   "joining the VRRP group");
 }
 
-int vrrp_net_open(int family, int ifindex, const char *ifname, int unicast)
+int vrrp_net_open(int family, int ifindex, const char *ifname,
+		  const struct vrrp_conf_addr *group, int ttl)
 {
 	int fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
 			VRRP_PKT_PROTO);
@@ -95,7 +88,7 @@ int vrrp_net_open(int family, int ifindex, const char *ifname, int unicast)
 	if (opt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
 		(socklen_t)strlen(ifname), "SO_BINDTODEVICE"))
 		goto fail;
-	if ((family == AF_INET ? open4 : open6)(fd, ifindex, unicast) != 0)
+	if ((family == AF_INET ? open4 : open6)(fd, ifindex, group, ttl) != 0)
 		goto fail;
 	return fd;
 fail:

@@ -1,7 +1,7 @@
 /*
  * vrrp_net.h - the raw IP protocol 112 sockets of the virtual routers:
  * one per virtual router, bound to its interface, joined to 224.0.0.18 or
- * ff02::12 there (unless unicast), TTL / Hop Limit 255, no loopback of our
+ * ff02::12 (vrrp_mcast_group4|6) there (unless unicast), TTL / Hop Limit 255, no loopback of our
  * own multicast. Checksums are ours (vrrp_packet.c), never the kernel's.
  */
 #ifndef VRRPD_VRRP_NET_H
@@ -13,12 +13,11 @@
 
 struct vrrp_conf_addr;
 
-/* The VRRP multicast group of the family. */
-void vrrp_net_group(int family, struct vrrp_conf_addr *out);
-
-/* Open the socket on ifname/ifindex. Returns the fd (non-blocking) or -1
- * after logging why. */
-int vrrp_net_open(int family, int ifindex, const char *ifname, int unicast);
+/* Open the socket on ifname/ifindex, joined to group (NULL: unicast, whose
+ * adverts leave with TTL / Hop Limit ttl; multicast ones always with 255).
+ * Returns the fd (non-blocking) or -1 after logging why. */
+int vrrp_net_open(int family, int ifindex, const char *ifname,
+		  const struct vrrp_conf_addr *group, int ttl);
 
 /* Send a VRRP message from src to dst through ifindex. Returns 0 or -1. */
 int vrrp_net_send(int fd, int ifindex, const struct vrrp_conf_addr *src,

@@ -13,6 +13,9 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/macvlan.h>
+#include <netlink/route/route.h>
+#include <netlink/route/rule.h>
+#include <linux/fib_rules.h>
 #include <linux/if_link.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -252,6 +255,127 @@ out:
 	nl_addr_put(local);
 	nl_addr_put(brd);
 	rtnl_addr_put(a);
+	return err < 0 ? -1 : 0;
+}
+
+/* An nl_addr of a, with prefix length len; NULL when memory is short. */
+static struct nl_addr *addr_of(const struct vrrp_conf_addr *a, uint8_t len)
+{
+	struct nl_addr *n = nl_addr_build(a->family, a->u.b,
+					  a->family == AF_INET ? 4 : 16);
+
+	if (n)
+		nl_addr_set_prefixlen(n, len);
+	return n;
+}
+
+static int route_fill(struct rtnl_route *rt, int ifindex,
+		      const struct vrrp_conf_route *r)
+{
+	int full = r->dst.family == AF_INET ? 32 : 128;
+	struct nl_addr *dst = addr_of(&r->dst, r->dst_len);
+	struct nl_addr *src = r->has_src ? addr_of(&r->src, (uint8_t)full) : NULL;
+	struct nl_addr *via = r->has_via ? addr_of(&r->via, (uint8_t)full) : NULL;
+	struct rtnl_nexthop *nh = NULL;
+	int err = -NLE_NOMEM;
+
+	if (!dst || (r->has_src && !src) || (r->has_via && !via))
+		goto out;
+	rtnl_route_set_family(rt, (uint8_t)r->dst.family);
+	rtnl_route_set_table(rt, r->table);
+	rtnl_route_set_type(rt, r->type);
+	rtnl_route_set_scope(rt, r->scope);
+	rtnl_route_set_protocol(rt, RTPROT_STATIC);
+	if (r->has_metric)
+		rtnl_route_set_priority(rt, r->metric);
+	if ((err = rtnl_route_set_dst(rt, dst)) < 0 ||
+	    (src && (err = rtnl_route_set_pref_src(rt, src)) < 0))
+		goto out;
+	if (via || ifindex > 0) {
+		nh = rtnl_route_nh_alloc();
+		if (!nh) {
+			err = -NLE_NOMEM;
+			goto out;
+		}
+		if (ifindex > 0)
+			rtnl_route_nh_set_ifindex(nh, ifindex);
+		if (via)
+			rtnl_route_nh_set_gateway(nh, via);
+		rtnl_route_add_nexthop(rt, nh);	/* the route owns it */
+	}
+	err = 0;
+out:
+	nl_addr_put(dst);
+	nl_addr_put(src);
+	nl_addr_put(via);
+	return err;
+}
+
+static void route_warn(int add, const char *what,
+		       const struct vrrp_conf_addr *a, uint8_t len, int err)
+{
+	char txt[INET6_ADDRSTRLEN];
+
+	inet_ntop(a->family, a->u.b, txt, sizeof(txt));
+	log_warnx("cannot %s %s %s/%u: %s", add ? "add" : "remove", what, txt,
+		  len, nl_geterror(err));
+}
+
+int vrrp_nl_route(struct vrrp_nl *nl, int add, int ifindex,
+		  const struct vrrp_conf_route *r)
+{
+	struct rtnl_route *rt = rtnl_route_alloc();
+	int err = rt ? route_fill(rt, ifindex, r) : -NLE_NOMEM;
+
+	if (err == 0 && add) {
+		err = rtnl_route_add(nl->req, rt, NLM_F_EXCL);
+		if (err == -NLE_EXIST)
+			err = 0;
+	} else if (err == 0) {
+		err = rtnl_route_delete(nl->req, rt, 0);
+		if (err == -NLE_OBJ_NOTFOUND || err == -NLE_NOADDR ||
+		    err == -NLE_NODEV)
+			err = 0;
+	}
+	if (err < 0)
+		route_warn(add, "route", &r->dst, r->dst_len, err);
+	rtnl_route_put(rt);
+	return err < 0 ? -1 : 0;
+}
+
+int vrrp_nl_rule(struct vrrp_nl *nl, int add, const struct vrrp_conf_rule *u)
+{
+	struct rtnl_rule *ru = rtnl_rule_alloc();
+	struct nl_addr *from = u->has_from ? addr_of(&u->from, u->from_len) : NULL;
+	struct nl_addr *to = u->has_to ? addr_of(&u->to, u->to_len) : NULL;
+	int err = -NLE_NOMEM;
+
+	if (!ru || (u->has_from && !from) || (u->has_to && !to))
+		goto out;
+	rtnl_rule_set_family(ru, u->family);
+	rtnl_rule_set_table(ru, u->table);
+	rtnl_rule_set_action(ru, FR_ACT_TO_TBL);
+	if (u->has_prio)
+		rtnl_rule_set_prio(ru, u->prio);
+	if ((from && (err = rtnl_rule_set_src(ru, from)) < 0) ||
+	    (to && (err = rtnl_rule_set_dst(ru, to)) < 0))
+		goto out;
+	if (add) {
+		err = rtnl_rule_add(nl->req, ru, NLM_F_EXCL);
+		if (err == -NLE_EXIST)
+			err = 0;
+	} else {
+		err = rtnl_rule_delete(nl->req, ru, 0);
+		if (err == -NLE_OBJ_NOTFOUND || err == -NLE_NOADDR)
+			err = 0;
+	}
+out:
+	if (err < 0)
+		route_warn(add, "rule", u->has_from ? &u->from : &u->to,
+			   u->has_from ? u->from_len : u->to_len, err);
+	nl_addr_put(from);
+	nl_addr_put(to);
+	rtnl_rule_put(ru);
 	return err < 0 ? -1 : 0;
 }
 

@@ -13,6 +13,8 @@ struct ev_loop;
 struct vrrp_nl;
 struct vrrp_conf_vip;
 struct vrrp_conf_addr;
+struct vrrp_conf_route;
+struct vrrp_conf_rule;
 
 /* Called when a link appears, changes flags or disappears (up is then 0). */
 typedef void (*vrrp_nl_link_fn)(void *arg, int ifindex, int up);
@@ -47,6 +49,13 @@ int vrrp_nl_primary(struct vrrp_nl *nl, int ifindex, int family,
  * Returns 0 or -1 (logged). */
 int vrrp_nl_vip(struct vrrp_nl *nl, int add, int ifindex,
 		const struct vrrp_conf_vip *vip);
+
+/* Add or remove a virtual_routes entry (through ifindex when > 0) or a
+ * virtual_rules entry; a route or rule already there (add) or already
+ * gone (remove) is success. Returns 0 or -1 (logged). */
+int vrrp_nl_route(struct vrrp_nl *nl, int add, int ifindex,
+		  const struct vrrp_conf_route *r);
+int vrrp_nl_rule(struct vrrp_nl *nl, int add, const struct vrrp_conf_rule *u);
 
 /* Create (or find) the macvlan interface name on base_ifindex with the
  * virtual router MAC mac, in private mode, up, answering ARP only for its

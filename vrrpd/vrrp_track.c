@@ -21,6 +21,7 @@
 #include "log.h"
 #include "vrrp_conf.h"
 #include "vrrp_lbd.h"
+#include "vrrp_proc.h"
 #include "vrrp_track.h"
 
 enum { ARGV_MAX = 72 };
@@ -66,6 +67,7 @@ struct vrrp_track {
 	pid_t fifo_pid[VRRP_CONF_FIFO_MAX];
 	ev_child fifo_child[VRRP_CONF_FIFO_MAX];
 	struct vrrp_lbd *lbd;		/* vrrp_track_lbd */
+	struct vrrp_proc *proc;		/* vrrp_track_process */
 };
 
 /* Split a command line: blanks separate, double or single quotes group. */
@@ -542,7 +544,8 @@ struct vrrp_track *vrrp_track_new(struct ev_loop *loop,
 		return NULL;
 	}
 	t->lbd = vrrp_lbd_new(loop, c, cb, arg);
-	if (!t->lbd) {
+	t->proc = t->lbd ? vrrp_proc_new(loop, c, cb, arg) : NULL;
+	if (!t->proc) {
 		vrrp_track_free(t);
 		return NULL;
 	}
@@ -554,11 +557,17 @@ struct vrrp_lbd *vrrp_track_lbd(const struct vrrp_track *t)
 	return t->lbd;
 }
 
+struct vrrp_proc *vrrp_track_proc(const struct vrrp_track *t)
+{
+	return t->proc;
+}
+
 void vrrp_track_free(struct vrrp_track *t)
 {
 	if (!t)
 		return;
 	vrrp_lbd_free(t->lbd);
+	vrrp_proc_free(t->proc);
 	for (size_t i = 0; i < t->nscripts; i++) {
 		struct track_script *s = &t->scripts[i];
 

@@ -24,6 +24,9 @@ struct vrrp_track *vrrp_track_new(struct ev_loop *loop,
 /* The vrrp_track_lbd trackers (vrrp_lbd.h). */
 struct vrrp_lbd *vrrp_track_lbd(const struct vrrp_track *t);
 
+/* The vrrp_track_process trackers (vrrp_proc.h). */
+struct vrrp_proc *vrrp_track_proc(const struct vrrp_track *t);
+
 /* Stop everything: running scripts are killed; NULL is a no-op. */
 void vrrp_track_free(struct vrrp_track *t);
 

@@ -19,7 +19,9 @@
 #include "guard.h"
 #include "vrrp.h"
 #include "vrrp_conf.h"
+#include "vrrp_nft.h"
 #include "vrrp_packet.h"
+#include "vrrp_proc.h"
 
 struct msgs {
 	char text[8192];
@@ -192,7 +194,7 @@ static void test_errors_have_lines(void **state)
 		"  192.0.2.1/33\n"			/* 15 */
 		"  192.0.2.2 scope galaxy\n"		/* 16 */
 		" }\n"
-		" no_accept\n"				/* 18 */
+		" old_unicast_checksum\n"		/* 18 */
 		" frobnicate\n"				/* 19 */
 		"}\n", 1, &ms);
 
@@ -206,7 +208,7 @@ static void test_errors_have_lines(void **state)
 	assert_non_null(strstr(ms.text, "t.conf:14: virtual_ipaddress: '192.0.2.300/24'"));
 	assert_non_null(strstr(ms.text, "t.conf:15: virtual_ipaddress: '192.0.2.1/33'"));
 	assert_non_null(strstr(ms.text, "t.conf:16: virtual_ipaddress: unknown scope"));
-	assert_non_null(strstr(ms.text, "t.conf:18: no_accept: not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:18: old_unicast_checksum: not supported yet"));
 	assert_non_null(strstr(ms.text, "E t.conf:19: unknown keyword 'frobnicate'"));
 	/* the mail addresses inside the refused block are not reported */
 	assert_null(strstr(ms.text, "a@b"));
@@ -289,6 +291,267 @@ static void test_sync_group_tracking_reaches_members(void **state)
 		 " track_script {\n  nope\n }\n}\n", 1, &ms);
 	assert_null(c);
 	assert_non_null(strstr(ms.text, "t.conf:8: vrrp_sync_group G: track_script 'nope'"));
+}
+
+static void test_track_process(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load(
+		"vrrp_track_process name {\n process haproxy\n quorum 2\n"
+		" quorum_max 3\n delay 1.5\n fork_delay 0.25\n}\n"
+		"vrrp_track_process args {\n process \"/usr/sbin/ha proxy\" -f"
+		" \"/etc/x y.cfg\"\n weight -20 reverse\n}\n"
+		"vrrp_track_process part {\n process /bin/sleep 10\n"
+		" param_match partial\n}\n"
+		"vrrp_track_process init {\n process /bin/sleep 10\n"
+		" param_match initial\n}\n"
+		"vrrp_track_process none {\n process /bin/sleep\n param_match\n}\n"
+		"vrrp_track_process full {\n process /bin/sleep\n full_command\n}\n"
+		"vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
+		" virtual_ipaddress {\n  192.0.2.1\n }\n"
+		" track_process {\n  name weight 0\n }\n}\n"
+		"vrrp_sync_group G {\n group {\n  X\n }\n"
+		" track_process {\n  args\n }\n}\n", 1, &ms);
+	const struct vrrp_conf_process *n, *a, *p, *i, *z, *f;
+	const struct vrrp_conf_instance *x;
+	static const char sleep10[] = "/bin/sleep\0" "10";
+	static const char sleep100[] = "/bin/sleep\0" "100";
+	static const char sleep10x[] = "/bin/sleep\0" "10\0" "x";
+
+	assert_non_null(c);
+	n = vrrp_conf_process(c, "name");
+	a = vrrp_conf_process(c, "args");
+	p = vrrp_conf_process(c, "part");
+	i = vrrp_conf_process(c, "init");
+	z = vrrp_conf_process(c, "none");
+	f = vrrp_conf_process(c, "full");
+	assert_int_equal(n->match, VRRP_CONF_PMATCH_NAME);
+	assert_int_equal(n->quorum, 2);
+	assert_int_equal(n->quorum_max, 3);
+	assert_int_equal(n->terminate_delay_ms, 1500);
+	assert_int_equal(n->fork_delay_ms, 250);
+	assert_int_equal(n->weight, 1);
+	assert_string_equal(a->process, "/usr/sbin/ha proxy");
+	assert_int_equal(a->nparams, 2);
+	assert_string_equal(a->params[1], "/etc/x y.cfg");
+	assert_int_equal(a->match, VRRP_CONF_PMATCH_EXACT);
+	assert_int_equal(a->weight, -20);
+	assert_int_equal(a->reverse, 1);
+	x = vrrp_conf_instance(c, "X");
+	assert_int_equal(x->ntrack_procs, 2);	/* its own and the group's */
+	assert_int_equal(x->track_procs[0].has_weight, 1);
+	assert_string_equal(x->track_procs[1].name, "args");
+
+	assert_true(vrrp_proc_match(n, "haproxy", "", 0));
+	assert_false(vrrp_proc_match(n, "haproxyd", "", 0));
+	assert_true(vrrp_proc_match(p, "sleep", sleep10, sizeof(sleep10)));
+	assert_true(vrrp_proc_match(p, "sleep", sleep10x, sizeof(sleep10x)));
+	assert_false(vrrp_proc_match(p, "sleep", sleep100, sizeof(sleep100)));
+	assert_true(vrrp_proc_match(i, "sleep", sleep100, sizeof(sleep100)));
+	assert_false(vrrp_proc_match(i, "sleep", "/bin/sleep", 11));
+	assert_false(vrrp_proc_match(z, "sleep", sleep10, sizeof(sleep10)));
+	assert_true(vrrp_proc_match(z, "sleep", "/bin/sleep", 11));
+	assert_true(vrrp_proc_match(f, "sleep", sleep10x, sizeof(sleep10x)));
+	assert_false(vrrp_proc_match(f, "sleep", "", 0));	/* kernel thread */
+	vrrp_conf_free(c);
+
+	c = load("vrrp_track_process a {\n quorum 3\n quorum_max 2\n}\n"
+		 "vrrp_track_process b {\n process x\n param_match exactly\n}\n"
+		 "vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
+		 " virtual_ipaddress {\n  192.0.2.1\n }\n"
+		 " track_process {\n  nope\n }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:7: param_match: 'exactly' is neither"));
+	c = load("vrrp_track_process a {\n quorum 3\n quorum_max 2\n}\n"
+		 "vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
+		 " virtual_ipaddress {\n  192.0.2.1\n }\n"
+		 " track_process {\n  nope\n }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "vrrp_track_process a: no process"));
+	assert_non_null(strstr(ms.text, "(X) track_process 'nope' is not a vrrp_track_process"));
+	c = load("vrrp_track_process a {\n process x\n quorum 3\n quorum_max 2\n}\n",
+		 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:1: vrrp_track_process a: quorum 3 above quorum_max 2"));
+}
+
+static void test_accept_and_strict(void **state)
+{
+	struct msgs ms;
+	char rules[4096];
+	struct vrrp_conf *c = load(
+		"global_defs {\n vrrp_strict\n nftables kad\n}\n"
+		"vrrp_instance S {\n interface eth0\n virtual_router_id 1\n"
+		" virtual_ipaddress {\n  192.0.2.1\n }\n"
+		" virtual_ipaddress_excluded {\n  2001:db8::7\n }\n}\n"
+		"vrrp_instance O {\n state MASTER\n priority 255\n interface eth0\n"
+		" virtual_router_id 2\n virtual_ipaddress {\n  192.0.2.2\n }\n}\n"
+		"vrrp_instance A {\n interface eth0\n virtual_router_id 3\n version 3\n"
+		" accept\n virtual_ipaddress {\n  192.0.2.3\n }\n}\n"
+		"vrrp_instance N {\n interface eth0\n virtual_router_id 4\n"
+		" strict_mode off\n virtual_ipaddress {\n  192.0.2.4\n }\n}\n", 1, &ms);
+
+	assert_non_null(c);
+	assert_int_equal(vrrp_conf_instance(c, "S")->accept_mode, 0);
+	assert_int_equal(vrrp_conf_instance(c, "O")->accept_mode, 1);
+	assert_int_equal(vrrp_conf_instance(c, "A")->accept_mode, 1);
+	assert_int_equal(vrrp_conf_instance(c, "N")->accept_mode, 1);
+	assert_true(vrrp_nft_ruleset(c, rules, sizeof(rules)) > 0);
+	assert_non_null(strstr(rules, "delete table inet kad\n"));
+	assert_non_null(strstr(rules, "elements = { 192.0.2.1 }"));
+	assert_non_null(strstr(rules, "elements = { 2001:db8::7 }"));
+	assert_null(strstr(rules, "192.0.2.2"));
+	assert_non_null(strstr(rules, "ip daddr @vips4 drop"));
+	assert_int_equal(vrrp_nft_ruleset(c, rules, 64), -1);
+	vrrp_conf_free(c);
+
+	c = load("vrrp_instance D {\n interface eth0\n virtual_router_id 1\n"
+		 " virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 1, &ms);
+	assert_non_null(c);
+	assert_int_equal(vrrp_conf_instance(c, "D")->accept_mode, 1);
+	assert_int_equal(vrrp_nft_ruleset(c, rules, sizeof(rules)), 0);
+	vrrp_conf_free(c);
+
+	c = load("global_defs {\n vrrp_strict\n}\n"
+		 "vrrp_instance U {\n state MASTER\n interface eth0\n"
+		 " virtual_router_id 1\n preempt_delay 2\n accept\n"
+		 " authentication {\n  auth_type PASS\n  auth_pass x\n }\n"
+		 " unicast_peer {\n  192.0.2.9\n }\n"
+		 " virtual_ipaddress {\n  192.0.2.1\n }\n}\n"
+		 "vrrp_instance V {\n interface eth0\n virtual_router_id 2\n"
+		 " virtual_ipaddress {\n  2001:db8::1\n }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "(U) vrrp_strict: unicast_peer is not allowed"));
+	assert_non_null(strstr(ms.text, "(U) vrrp_strict: authentication is not allowed"));
+	assert_non_null(strstr(ms.text, "(U) vrrp_strict: preempt_delay is not allowed"));
+	assert_non_null(strstr(ms.text, "(U) vrrp_strict: state MASTER goes with priority 255"));
+	assert_non_null(strstr(ms.text, "(U) vrrp_strict: accept mode cannot be set for VRRPv2"));
+	assert_non_null(strstr(ms.text, "(V) vrrp_strict: the first IPv6 virtual_ipaddress must be link-local"));
+	c = load("global_defs {\n nftables bad-name\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:2: nftables: 'bad-name' is not a table name"));
+}
+
+static void test_routes_and_rules(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load(
+		"vrrp_instance R {\n interface eth0\n virtual_router_id 1\n"
+		" virtual_ipaddress {\n  192.0.2.1\n }\n"
+		" virtual_routes {\n"
+		"  src 192.0.2.1 to 198.51.100.0/24 via 192.0.2.254 dev eth1 metric 7\n"
+		"  203.0.113.0/25 gw 192.0.2.254 table 100 no_track\n"
+		"  blackhole 203.0.113.128/25 table main\n"
+		"  2001:db8::/48 dev eth0\n"
+		"  198.51.100.0/25 dev eth0\n"
+		" }\n"
+		" virtual_rules {\n"
+		"  from 203.0.113.0/24 table 100 priority 1000\n"
+		"  to 2001:db8:9::/48 lookup local\n"
+		" }\n}\n", 1, &ms);
+	const struct vrrp_conf_instance *vi;
+
+	assert_non_null(c);
+	vi = vrrp_conf_instance(c, "R");
+	assert_int_equal(vi->nroutes, 5);
+	assert_int_equal(vi->routes[0].has_src, 1);
+	assert_int_equal(vi->routes[0].dst_len, 24);
+	assert_int_equal(vi->routes[0].metric, 7);
+	assert_string_equal(vi->routes[0].dev, "eth1");
+	assert_int_equal(vi->routes[0].scope, RT_SCOPE_UNIVERSE);
+	assert_int_equal(vi->routes[1].table, 100);
+	assert_int_equal(vi->routes[2].type, RTN_BLACKHOLE);
+	assert_int_equal(vi->routes[2].table, RT_TABLE_MAIN);
+	assert_int_equal(vi->routes[3].dst.family, AF_INET6);
+	assert_int_equal(vi->routes[3].scope, RT_SCOPE_UNIVERSE);
+	assert_int_equal(vi->routes[4].scope, RT_SCOPE_LINK);	/* no gateway */
+	assert_int_equal(vi->nrules, 2);
+	assert_int_equal(vi->rules[0].prio, 1000);
+	assert_int_equal(vi->rules[0].family, AF_INET);
+	assert_int_equal(vi->rules[1].table, RT_TABLE_LOCAL);
+	assert_int_equal(vi->rules[1].family, AF_INET6);
+	vrrp_conf_free(c);
+
+	c = load("vrrp_instance R {\n interface eth0\n virtual_router_id 1\n"
+		 " virtual_ipaddress {\n  192.0.2.1\n }\n"
+		 " virtual_routes {\n"
+		 "  198.51.100.0/24 via 192.0.2.254 or 192.0.2.253\n"	/* 8 */
+		 "  198.51.100.0/24 via 192.0.2.254 mtu 1400\n"		/* 9 */
+		 "  198.51.100.0/24\n"					/* 10 */
+		 "  blackhole 198.51.100.0/24 via 192.0.2.254\n"	/* 11 */
+		 "  198.51.100.0/24 via 2001:db8::1\n"			/* 12 */
+		 "  198.51.100.0/24 dev eth0 table blue\n"		/* 13 */
+		 "  198.51.100.0/24 dev eth0 frob 1\n"			/* 14 */
+		 " }\n virtual_rules {\n"
+		 "  from 192.0.2.0/24 table 5 fwmark 3\n"		/* 17 */
+		 "  table 5\n"						/* 18 */
+		 "  from 192.0.2.0/24\n"					/* 19 */
+		 "  from 192.0.2.0/24 to 2001:db8::/32 table 5\n"	/* 20 */
+		 " }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:8: virtual_routes: option 'or': not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:9: virtual_routes: option 'mtu': not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:10: virtual_routes: a route needs via or dev"));
+	assert_non_null(strstr(ms.text, "t.conf:11: virtual_routes: a blackhole route takes no via"));
+	assert_non_null(strstr(ms.text, "t.conf:12: virtual_routes: via and src must be of"));
+	assert_non_null(strstr(ms.text, "t.conf:13: virtual_routes: table 'blue' is not a number"));
+	assert_non_null(strstr(ms.text, "t.conf:14: virtual_routes: unknown option 'frob'"));
+	assert_non_null(strstr(ms.text, "t.conf:17: virtual_rules: option 'fwmark': not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:18: virtual_rules: a rule needs from or to"));
+	assert_non_null(strstr(ms.text, "t.conf:19: virtual_rules: a rule needs a table"));
+	assert_non_null(strstr(ms.text, "t.conf:20: virtual_rules: from and to must be of one family"));
+}
+
+static void test_groups_and_ttl(void **state)
+{
+	struct msgs ms;
+	char a[INET6_ADDRSTRLEN];
+	struct vrrp_conf *c = load(
+		"global_defs {\n vrrp_mcast_group4 224.0.0.118\n"
+		" vrrp_mcast_group6 ff12::118\n vrrp_check_unicast_src\n"
+		" vrrp_garp_interval 0.01\n}\n"
+		"garp_group {\n garp_interval 0.3\n interface eth1\n}\n"
+		"vrrp_instance U {\n interface eth0\n virtual_router_id 1\n"
+		" unicast_ttl 64\n check_unicast_src\n"
+		" unicast_peer {\n  192.0.2.2\n }\n"
+		" virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 1, &ms);
+	const struct vrrp_conf_garp *g;
+
+	assert_non_null(c);
+	inet_ntop(AF_INET, &c->global.mcast4.u.v4, a, sizeof(a));
+	assert_string_equal(a, "224.0.0.118");
+	inet_ntop(AF_INET6, &c->global.mcast6.u.v6, a, sizeof(a));
+	assert_string_equal(a, "ff12::118");
+	assert_int_equal(vrrp_conf_instance(c, "U")->unicast_ttl, 64);
+	g = vrrp_conf_garp(c, "eth1");
+	assert_non_null(g);
+	assert_int_equal(g->garp_interval_us, 300000);
+	assert_int_equal(g->gna_interval_us, UINT32_MAX);	/* the global one */
+	assert_null(vrrp_conf_garp(c, "eth0"));
+	vrrp_conf_free(c);
+
+	c = load("global_defs {\n vrrp_mcast_group4 192.0.2.1\n"	/* 2 */
+		 " vrrp_mcast_group6 ff05::12\n}\n"			/* 3 */
+		 "garp_group {\n interface eth0\n interfaces {\n  eth1\n }\n}\n" /* 7 */
+		 "vrrp_instance U {\n interface eth0\n virtual_router_id 1\n"
+		 " unicast_ttl 0\n"					/* 14 */
+		 " virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:2: vrrp_mcast_group4: '192.0.2.1' is not an IPv4 multicast"));
+	assert_non_null(strstr(ms.text, "t.conf:3: vrrp_mcast_group6: 'ff05::12' is not an IPv6 link-local multicast"));
+	assert_non_null(strstr(ms.text, "t.conf:7: interfaces: not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:14: unicast_ttl: '0' is not a number in 1..255"));
+	/* whole-configuration checks */
+	c = load("garp_group {\n garp_interval 0.3\n}\n"		/* 1 */
+		 "garp_group {\n interface eth0\n}\n"			/* 4 */
+		 "garp_group {\n interface eth0\n}\n"			/* 7 */
+		 "vrrp_instance V {\n interface eth0\n virtual_router_id 2\n"
+		 " unicast_ttl 5\n"
+		 " virtual_ipaddress {\n  192.0.2.2\n }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:1: garp_group: no interface"));
+	assert_non_null(strstr(ms.text, "t.conf:7: garp_group: interface eth0 is in another garp_group"));
+	assert_non_null(strstr(ms.text, "(V) unicast_ttl without unicast_peer"));
 }
 
 static void test_preprocessor(void **state)
@@ -428,6 +691,10 @@ int main(void)
 		cmocka_unit_test(test_unknown_keyword_warns_at_run_time),
 		cmocka_unit_test(test_whole_config_checks),
 		cmocka_unit_test(test_sync_group_tracking_reaches_members),
+		cmocka_unit_test(test_track_process),
+		cmocka_unit_test(test_accept_and_strict),
+		cmocka_unit_test(test_routes_and_rules),
+		cmocka_unit_test(test_groups_and_ttl),
 		cmocka_unit_test(test_preprocessor),
 		cmocka_unit_test(test_preprocessor_errors),
 		cmocka_unit_test(test_braces_anywhere),
