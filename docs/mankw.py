@@ -27,7 +27,9 @@ PAGES = {
                                ("vrrp_sync_group", "vrrp_sync_group"),
                                ("vrrp_script", "vrrp_script"),
                                ("vrrp_track_file", "vrrp_track_file"),
-                               ("vrrp_track_lbd", "vrrp_track_lbd")]),
+                               ("vrrp_track_process", "vrrp_track_process"),
+                               ("vrrp_track_lbd", "vrrp_track_lbd"),
+                               ("garp_group", "garp_group")]),
 }
 SHOWN = {"supported": "", "partial": " (partial)"}
 
