@@ -643,6 +643,9 @@ int worker_run_all(void)
 	for (int i = 0; i < 3; i++) {
 		ev_ref(lbd.workers[0].loop);
 		ev_signal_stop(lbd.workers[0].loop, &sigs[i]);
+		/* already on the way out: a late stop signal must not kill
+		 * the teardown (libev gave back the default action) */
+		signal(signums[i], SIG_IGN);
 	}
 out:
 	cli_stop();
