@@ -158,8 +158,16 @@ int backend_assign(struct session *s, const void *key, size_t keylen)
 		pthread_mutex_unlock(&be->lock);
 		return -1;
 	}
-	n = lb_pick(&be->lb, key, keylen, s->t->prev_srv ? &s->t->prev_srv->lb : NULL,
-		    &full);
+	if (s->t->ck_srv && !s->t->prev_srv) {
+		/* the persistence cookie names it (cookie.c): its slot or its
+		 * queue, never another server; a retry after a failure goes
+		 * through the algorithm like any redispatch */
+		n = &s->t->ck_srv->lb;
+		full = n->maxconn && n->cur >= n->maxconn;
+	} else {
+		n = lb_pick(&be->lb, key, keylen, s->t->prev_srv ? &s->t->prev_srv->lb : NULL,
+			    &full);
+	}
 	if (n && !full) {
 		s->t->srv = node_srv(n);
 		s->t->srv_counted = 1;

@@ -19,6 +19,7 @@
 #include "acl.h"
 #include "http_rules.h"
 #include "capture.h"
+#include "cookie.h"
 #include "sample.h"
 #include "stktable.h"
 #include "check.h"
@@ -688,6 +689,12 @@ static int kw_p_capture(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 	return cap_cfg(ctx, argc, argv);
 }
 
+static int kw_p_cookie(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		       char **argv)
+{
+	return ck_cfg(ctx, argc, argv);
+}
+
 static int kw_p_acl(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 		    char **argv)
 {
@@ -951,7 +958,7 @@ static const struct cfg_opt cfg_options[] = {
 	{ "http-buffer-request", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, NULL, NULL },
 	{ "http-no-delay", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, NULL, NULL },
 	{ "http-pretend-keepalive", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, NULL, NULL },
-	{ "persist", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "persistence arrives with cookies" },
+	{ "persist", PR_CAP_DEF | PR_CAP_BE, PR_O_PERSIST, NULL, NULL },
 	{ "accept-invalid-http-request", PR_CAP_DEF | PR_CAP_FE, 0, NULL, "lbd is always strict" },
 	{ "accept-invalid-http-response", PR_CAP_DEF | PR_CAP_BE, 0, NULL, "lbd is always strict" },
 	{ "http-use-htx", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, 0, NULL, "removed in HAProxy 2.1; remove it" },
@@ -1096,7 +1103,7 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "use-server", PR_CAP_BE, kw_unsupported, 0, 0, 0, RULES },
 	{ "stick-table", PR_CAP_LISTEN, kw_p_stick_table, 0, 0, 0, NULL },
 	{ "stick", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "stick tables arrive with the rules issue" },
-	{ "cookie", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "cookie persistence arrives with the rules issue" },
+	{ "cookie", PR_CAP_DEF | PR_CAP_BE, kw_p_cookie, 0, 0, 0, NULL },
 	{ "capture", PR_CAP_FE, kw_p_capture, 0, 0, 0, NULL },
 	{ "declare", PR_CAP_FE, kw_p_capture, 0, 0, 0, NULL },
 	{ "compression", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, "compression arrives with the rules issue" },

@@ -288,6 +288,18 @@ static int srv_kw_agent(struct cfg_ctx *ctx, struct server *srv,
 	return 0;
 }
 
+static int srv_kw_cookie(struct cfg_ctx *ctx, struct server *srv,
+			 const struct srv_kw *kw, char **args)
+{
+	if (!*args[1] || strpbrk(args[1], ";,= \t~")) {
+		cfg_err(ctx, "'server %s' cookie: invalid value '%s'.", srv->id, args[1]);
+		return 0;
+	}
+	free(srv->cookie);
+	srv->cookie = strdup(args[1]);
+	return srv->cookie ? 0 : -1;
+}
+
 static int srv_kw_addr(struct cfg_ctx *ctx, struct server *srv,
 		       const struct srv_kw *kw, char **args)
 {
@@ -391,7 +403,7 @@ static const struct srv_kw srv_kws[] = {
 	{ "agent-send", 1, srv_kw_agent, 0, 0, 0, NULL },
 	{ "agent-addr", 1, srv_kw_agent, 0, 0, 0, NULL },
 	{ "check-send-proxy", 0, srv_kw_check, 0, 0, 0, NULL },
-	{ "cookie", 1, srv_kw_unsupported, 0, 0, 0, "cookie persistence arrives with the rules issue" },
+	{ "cookie", 1, srv_kw_cookie, 0, 0, 0, NULL },
 	{ "track", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
 	{ "redir", 1, srv_kw_unsupported, 0, 0, 0, NULL },
 	{ "ssl", 0, srv_kw_unsupported, 0, 0, 0, SRV_TLS },
@@ -466,9 +478,11 @@ int cfg_parse_server(struct cfg_ctx *ctx, int argc, char **argv, int is_default)
 		tmp.id = "default-server";
 		if (srv_apply_args(ctx, &tmp, argc - 1, argv + 1) < 0) {
 			free(tmp.agent_send);
+			free(tmp.cookie);
 			return -1;
 		}
 		free(tmp.agent_send);	/* only validated here, replayed per server */
+		free(tmp.cookie);
 		char *joined = NULL;
 		size_t len = px->defsrv_args ? strlen(px->defsrv_args) : 0;
 		for (int i = 1; i < argc; i++)

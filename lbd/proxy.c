@@ -15,6 +15,7 @@
 #include "errsnap.h"
 #include "proxy.h"
 #include "capture.h"
+#include "cookie.h"
 #include "service.h"
 #include "stktable.h"
 
@@ -107,6 +108,8 @@ int proxy_inherit(struct proxy *px, const struct proxy *def)
 	if (chk_http_dup(&px->httpchk, def->httpchk) < 0 ||
 	    tcpchk_dup(&px->tcpchk, def->tcpchk) < 0)
 		return -1;
+	if ((px->cap & PR_CAP_BE) && def->ck && !(px->ck = ck_conf_dup(def->ck)))
+		return -1;
 	if (px->cap & PR_CAP_FE && dup_str(&px->defbe_name, def->defbe_name) < 0)
 		return -1;
 	for (int i = 0; i < PR_ERR_COUNT; i++) {
@@ -124,6 +127,7 @@ int proxy_inherit(struct proxy *px, const struct proxy *def)
 void proxy_server_free(struct server *s)
 {
 	free(s->agent_send);
+	free(s->cookie);
 	cnt_free(s->cnt);
 	free(s->id);
 	free(s->file);
@@ -163,6 +167,7 @@ void proxy_free(struct proxy *px)
 	acl_free_all(px->acls);
 	stkt_free(px->table);
 	cap_conf_free(px->caps);
+	ck_conf_free(px->ck);
 	chk_http_free(px->httpchk);
 	tcpchk_free(px->tcpchk);
 	free(px->chk_user);

@@ -31,6 +31,7 @@ struct acl_cond;
 struct hrule;
 struct stktable;
 struct cap_conf;
+struct ck_conf;
 struct errsnap;
 struct srv_ramp;
 
@@ -86,6 +87,7 @@ enum {
 	PR_O_CLTKA       = 1u << 13,	/* clitcpka */
 	PR_O_SRVKA       = 1u << 14,	/* srvtcpka */
 	PR_O_HTTPLOG_CLF = 1u << 15,
+	PR_O_PERSIST     = 1u << 16,	/* option persist */
 };
 
 struct pr_timeouts {		/* milliseconds, 0 = not set */
@@ -188,6 +190,7 @@ struct server {
 	unsigned agent_port;
 	uint32_t agent_inter;		/* ms, 0: inter */
 	char *agent_send;
+	char *cookie;			/* "cookie <value>": persistence (cookie.c) */
 	struct sockaddr_storage agent_addr;
 	socklen_t agent_addrlen;	/* 0: the check address */
 	struct check *agent;
@@ -274,6 +277,7 @@ struct proxy {
 	struct hrule *http_req, *http_res;	/* http_rules.c */
 	struct stktable *table;		/* stktable.c: "stick-table" */
 	struct cap_conf *caps;		/* capture.c: log captures (frontends) */
+	struct ck_conf *ck;		/* cookie.c: "cookie" persistence */
 	struct errsnap *err_req, *err_res;	/* last invalid messages (errsnap.c) */
 	int check_kind;			/* PR_CHK_* */
 	struct chk_http *httpchk;	/* option httpchk / http-check */

@@ -87,8 +87,8 @@ void sess_log(struct session *s)
 	v.bytes_in = s->t->bytes_in;
 	v.term_state[0] = s->t->term[0];
 	v.term_state[1] = s->t->term[1];
-	v.term_state[2] = '-';
-	v.term_state[3] = '-';
+	v.term_state[2] = s->t->ck_req ? s->t->ck_req : '-';
+	v.term_state[3] = s->t->ck_res ? s->t->ck_res : '-';
 	v.term_state[4] = '\0';
 	v.actconn = atomic_load(&lbd.actconn);
 	v.feconn = atomic_load(&fe->feconn);

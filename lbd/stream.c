@@ -17,6 +17,7 @@
 #include "http1.h"
 #include "acl.h"
 #include "capture.h"
+#include "cookie.h"
 #include "hmsg.h"
 #include "http_head.h"
 #include "http_rules.h"
@@ -653,6 +654,15 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 	if (s->t->be != s->fe && s->t->be->http_req &&
 	    stream_rules_verdict(s, hrule_exec(s->t->be->http_req, &sc, &ro), &ro, 0, m))
 		return;
+	if (s->t->be->ck) {
+		s->t->ck_post = m->method_len == 4 && memcmp(m->method, "POST", 4) == 0;
+		s->t->ck_get = (m->method_len == 3 && memcmp(m->method, "GET", 3) == 0) ||
+			       s->t->head_req;
+		if (ck_request(s, &h) < 0) {
+			stream_error(s, 500, TERM_PROXY, TERM_ST_REQ);
+			return;
+		}
+	}
 	if (s->first_req)
 		CNT_ADD(s->t->be->be_cnt, cum_conn, 1);
 	CNT_ADD(s->t->be->be_cnt, cum_req, 1);
@@ -836,12 +846,16 @@ static int stream_http_response_rules(struct session *s, struct http1_msg *m,
 	struct hrule_out ro = { 0 };
 	enum hrule_verdict v = HRULE_CONTINUE;
 
-	if (!be->http_res && !fe->http_res && !fe->caps)
+	if (!be->http_res && !fe->http_res && !fe->caps && !be->ck)
 		return 0;
 	arena_reset(&s->w->arena);
 	hmsg_init(&h, m, LBD_MAX_HDRS, &s->w->arena, 1);
 	if (fe->caps)
 		cap_headers(s, &h, 1);
+	if (be->ck && ck_response(s, &h) < 0) {
+		stream_error(s, 502, TERM_PROXY, TERM_ST_HDR);
+		return -1;
+	}
 	/* "allow" ends its own proxy's list only, as in HAProxy */
 	if (be->http_res)
 		v = hrule_exec(be->http_res, &sc, &ro);

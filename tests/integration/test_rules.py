@@ -9,6 +9,7 @@ import http.client
 import http.server
 import json
 import os
+import socket
 import socketserver
 import tempfile
 import threading
@@ -55,8 +56,11 @@ class EchoBackend:
                 self.send_header("Content-Length", str(len(body)))
                 self.send_header("Server", "echo")
                 self.send_header("X-List", "a, b, c")
+                if self.path.startswith("/cache"):
+                    self.send_header("Cache-Control", "public, max-age=60")
                 self.end_headers()
-                self.wfile.write(body)
+                if self.command != "HEAD":
+                    self.wfile.write(body)
 
             do_GET = do_POST = do_DELETE = do_PUT = do_HEAD = do_OPTIONS = handle_one
 
@@ -419,3 +423,90 @@ backend be
     assert len(lines["lbd"]) == 2
     # the values are there, cut at their length, encoded as HAProxy does
     assert lines["lbd"][0].startswith("{a-very-long-|ua#7C#7Bx#7D#231|12345|/A/B} "), lines
+
+
+COOKIE_CFG = """global
+    maxconn 100
+    stats socket {sock} level admin
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 5s
+    timeout server 5s
+    log stdout format raw local0
+frontend fe
+    bind 127.0.0.1:{port}
+    log-format "%b/%s %ST %tsc"
+    default_backend be
+backend be
+    balance first
+    option redispatch
+    {directive}
+    server web1 127.0.0.1:{a} cookie w1
+    server web2 127.0.0.1:{b} cookie w2
+    server web3 127.0.0.1:{c}
+"""
+
+
+@pytest.mark.parametrize("directive,extra", [
+    ("cookie SERVERID insert indirect nocache httponly secure", ""),
+    ("cookie SERVERID insert", ""),
+    ("cookie SERVERID insert domain .example.com postonly", ""),
+    ("cookie SERVERID insert preserve", ""),
+    ("cookie JSESSIONID prefix", ""),
+    ("cookie SERVERID rewrite", ""),
+    ("cookie SERVERID", ""),
+    ("cookie SERVERID insert indirect", "option persist"),
+])
+def test_cookie_persistence_like_haproxy(echo_backends, tmp_path, directive, extra):
+    """The seed's cookie line and its variants: which server a cookie
+    leads to, what the client gets back, what the server sees, the
+    %tsc letters; then with the cookie's server disabled (redispatch, or
+    option persist)."""
+    a, b, c = echo_backends("a", "b", "c")
+    cases = [
+        ("GET", "/", []),
+        ("GET", "/", []),
+        ("GET", "/", [("Cookie", "SERVERID=w2")]),
+        ("GET", "/", [("Cookie", "a=1; SERVERID=w1; b=2")]),
+        ("GET", "/", [("Cookie", "SERVERID=nosuch")]),
+        ("POST", "/", [("Cookie", "SERVERID=w2"), ("Content-Length", "0")]),
+        ("GET", "/", [("Cookie", "JSESSIONID=w1~abc; x=y")]),
+        ("GET", "/", [("Cookie", "JSESSIONID=w2~")]),
+        ("GET", "/cache", [("Cookie", "SERVERID=w2")]),
+        ("GET", "/cache", []),
+        ("HEAD", "/cache", [("Cookie", "SERVERID=nosuch")]),
+    ]
+    results = {}
+    for name, cls in (("haproxy", Haproxy), ("lbd", Lbd)):
+        port = free_port()
+        sock = str(tmp_path / ("%s.sock" % name))
+        text = (COOKIE_CFG.replace("{directive}", directive + ("\n    " + extra if extra else ""))
+                .replace("{port}", str(port)).replace("{sock}", sock)
+                .replace("{a}", str(a.port)).replace("{b}", str(b.port))
+                .replace("{c}", str(c.port)))
+        d = cls(text, port) if cls is Haproxy else cls(text, [port])
+        try:
+            n0 = len(d.logs(1))
+            got = []
+            for phase in ("up", "down"):
+                if phase == "down":
+                    s = socket.socket(socket.AF_UNIX)
+                    s.connect(sock)
+                    s.sendall(b"disable server be/web2\n")
+                    s.recv(4096)
+                    s.close()
+                for method, target, headers in cases:
+                    st, hdrs, body = request(port, method, target, headers)
+                    j = json.loads(body) if body else {"be": None, "headers": {}}
+                    got.append((st, j["be"], j["headers"].get("cookie"),
+                                hdrs.get("set-cookie"), hdrs.get("cache-control")))
+            logs = d.logs(n0 + 2 * len(cases))[n0:]
+            results[name] = (got, logs)
+        finally:
+            d.stop(check=cls is Lbd)
+    h, l = results["haproxy"], results["lbd"]
+    for i, (hg, lg) in enumerate(zip(h[0], l[0])):
+        assert lg == hg, "request %d %r:\n  haproxy %r\n  lbd     %r" % (
+            i, cases[i % len(cases)], hg, lg)
+    assert l[1] == h[1], "\n".join("%s | %s" % x for x in zip(h[1], l[1]))
