@@ -26,6 +26,7 @@
 #include "check_http.h"
 #include "check_tcp.h"
 #include "extcheck.h"
+#include "http1.h"
 #include "logfmt.h"
 #include "proxy.h"
 
@@ -695,6 +696,36 @@ static int kw_p_cookie(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 	return ck_cfg(ctx, argc, argv);
 }
 
+/* unique-id-format <fmt> / unique-id-header <name> */
+static int kw_p_unique_id(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+			  char **argv)
+{
+	char **dst = argv[0][10] == 'f' ? &ctx->cur->uid_fmt_str : &ctx->cur->uid_hdr;
+	char err[256];
+
+	if (argc != 2) {
+		cfg_err(ctx, "'%s' expects exactly one argument.", argv[0]);
+		return 0;
+	}
+	if (dst == &ctx->cur->uid_hdr && !http1_is_token(argv[1], strlen(argv[1]))) {
+		cfg_err(ctx, "'unique-id-header': invalid header name '%s'.", argv[1]);
+		return 0;
+	}
+	if (dst == &ctx->cur->uid_fmt_str) {
+		struct logfmt *lf = logfmt_compile_smp(argv[1], &hrule_smp_ops, err,
+						       sizeof(err));
+
+		if (!lf) {
+			cfg_err(ctx, "'unique-id-format': %s.", err);
+			return 0;
+		}
+		logfmt_free(lf);	/* compiled again when the proxy is finalized */
+	}
+	free(*dst);
+	*dst = strdup(argv[1]);
+	return *dst ? 0 : -1;
+}
+
 static int kw_p_acl(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 		    char **argv)
 {
@@ -1107,8 +1138,8 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "capture", PR_CAP_FE, kw_p_capture, 0, 0, 0, NULL },
 	{ "declare", PR_CAP_FE, kw_p_capture, 0, 0, 0, NULL },
 	{ "compression", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, "compression arrives with the rules issue" },
-	{ "unique-id-format", PR_CAP_DEF | PR_CAP_FE, kw_unsupported, 0, 0, 0, RULES },
-	{ "unique-id-header", PR_CAP_DEF | PR_CAP_FE, kw_unsupported, 0, 0, 0, RULES },
+	{ "unique-id-format", PR_CAP_DEF | PR_CAP_FE, kw_p_unique_id, 0, 0, 0, NULL },
+	{ "unique-id-header", PR_CAP_DEF | PR_CAP_FE, kw_p_unique_id, 0, 0, 0, NULL },
 	{ "monitor-uri", PR_CAP_DEF | PR_CAP_FE, kw_unsupported, 0, 0, 0, NULL },
 	{ "stats", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_stats, 0, 0, 0, "not in defaults; stats admin takes TRUE, FALSE or LOCALHOST until ACLs arrive" },
 	{ "http-check", PR_CAP_DEF | PR_CAP_BE, kw_p_http_check, 0, 0, 0, NULL },

@@ -24,6 +24,7 @@
 #include "proxy.h"
 #include "sample.h"
 #include "service.h"
+#include "sess_log.h"
 #include "session.h"
 #include "stktable.h"
 #include "worker.h"
@@ -99,17 +100,10 @@ const struct logfmt_smp_ops hrule_smp_ops = {
 const char *hrule_render(const struct logfmt *lf, struct smp_ctx *c, size_t *len)
 {
 	struct logfmt_vars v;
+	struct sess_log_bufs bufs;
 	char buf[HRULE_VALUE_MAX];
-	const struct session *s = c->s;
 
-	logfmt_vars_init(&v);
-	memcpy(&v.cli, &s->cli_addr, sizeof(s->cli_addr));
-	memcpy(&v.fe, &s->fe_addr, sizeof(s->fe_addr));
-	v.frontend = s->fe->id;
-	v.backend = s->t && s->t->be ? s->t->be->id : s->fe->id;
-	v.pid = lbd.pid;
-	v.hostname = lbd.hostname;
-	v.accept_date = s->accept_tv;
+	sess_log_vars(c->s, &v, &bufs);
 	v.smp_ctx = c;
 	*len = logfmt_render(lf, &v, buf, sizeof(buf));
 	/* a value never carries a line break or a control byte into a head */
@@ -638,6 +632,11 @@ int hrule_resolve(struct cfg_ctx *ctx, struct proxy *px, struct lbd_conf *conf)
 		rc = hrule_resolve_list(px->http_req, &r);
 	if (!rc)
 		rc = hrule_resolve_list(px->http_res, &r);
+	if (!rc && px->uid_fmt_str && (px->cap & PR_CAP_FE)) {
+		px->uid_fmt = logfmt_compile_smp(px->uid_fmt_str, &hrule_smp_ops, r.err,
+						 sizeof(r.err));
+		rc = px->uid_fmt ? hrule_resolve_fmt(px->uid_fmt, &r) : -1;
+	}
 	for (struct svc_rule *sr = px->svc ? px->svc->rules : NULL; !rc && sr; sr = sr->next)
 		rc = acl_cond_resolve(sr->cond, conf, r.err, sizeof(r.err));
 	for (struct use_backend *u = px->use_be; !rc && u; u = u->next)

@@ -93,6 +93,8 @@ int proxy_inherit(struct proxy *px, const struct proxy *def)
 	if (dup_str(&px->lb_arg_store, def->lb_arg_store) < 0 ||
 	    dup_str(&px->logfmt_str, def->logfmt_str) < 0 ||
 	    dup_str(&px->fwdfor_hdr, def->fwdfor_hdr) < 0 ||
+	    dup_str(&px->uid_fmt_str, def->uid_fmt_str) < 0 ||
+	    dup_str(&px->uid_hdr, def->uid_hdr) < 0 ||
 	    dup_str(&px->defsrv_args, def->defsrv_args) < 0)
 		return -1;
 	px->lb_arg = px->lb_arg_store;
@@ -168,6 +170,9 @@ void proxy_free(struct proxy *px)
 	stkt_free(px->table);
 	cap_conf_free(px->caps);
 	ck_conf_free(px->ck);
+	free(px->uid_fmt_str);
+	logfmt_free(px->uid_fmt);
+	free(px->uid_hdr);
 	chk_http_free(px->httpchk);
 	tcpchk_free(px->tcpchk);
 	free(px->chk_user);

@@ -278,6 +278,9 @@ struct proxy {
 	struct stktable *table;		/* stktable.c: "stick-table" */
 	struct cap_conf *caps;		/* capture.c: log captures (frontends) */
 	struct ck_conf *ck;		/* cookie.c: "cookie" persistence */
+	char *uid_fmt_str;		/* unique-id-format */
+	struct logfmt *uid_fmt;		/* compiled when the proxy is finalized */
+	char *uid_hdr;			/* unique-id-header */
 	struct errsnap *err_req, *err_res;	/* last invalid messages (errsnap.c) */
 	int check_kind;			/* PR_CHK_* */
 	struct chk_http *httpchk;	/* option httpchk / http-check */

@@ -576,6 +576,13 @@ static int f_cook(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
 	return 0;
 }
 
+static int f_unique_id(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	const char *id = c->s->t ? c->s->t->unique_id : NULL;
+
+	return id ? smp_set_str(out, id, strlen(id)) : 0;
+}
+
 static int f_status(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
 {
 	return c->res ? smp_set_int(out, c->res->status, SMP_T_SINT) : 0;
@@ -638,6 +645,7 @@ static const struct smp_fetch smp_fetches[] = {
 	{ "rand", f_rand, { ARG_INT }, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "date", f_date, { ARG_INT }, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "uuid", f_uuid, { ARG_INT }, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "unique-id", f_unique_id, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "method", f_method, A0, 0, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
 	{ "path", f_path, A0, 0, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
 	{ "url", f_url, A0, 0, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
@@ -862,7 +870,7 @@ static const struct smp_conv smp_convs[] = {
 static const char *const smp_later[] = {
 	"map", "map_str", "map_beg", "map_sub", "map_ip", "map_reg", "map_end",
 	"map_dom", "map_int", "var", "table_http_req_rate", "table_conn_cur",
-	"sc_inc_gpc0", "src_inc_gpc0", "capture.req.hdr", "unique-id",
+	"sc_inc_gpc0", "src_inc_gpc0", "capture.req.hdr",
 	"ssl_fc_sni", "ssl_c_used", "req.body", "req.len", "res.cook", "scook",
 };
 

@@ -15,6 +15,16 @@ struct logfmt_vars;
 void sess_log_timers(const struct session *s, struct logfmt_vars *v,
 		     ev_tstamp now);
 
+/* Room for what the variables point to (the captures, joined). */
+struct sess_log_bufs {
+	char cap_req[2048], cap_res[2048];
+};
+
+/* Every log-format variable of s's transaction as it stands now (the
+ * log line at its end; rule values and unique ids before). */
+void sess_log_vars(const struct session *s, struct logfmt_vars *v,
+		   struct sess_log_bufs *b);
+
 /* Emit the log line of s's current transaction (or connection). */
 void sess_log(struct session *s);
 

@@ -173,6 +173,7 @@ void session_txn_free(struct session *s)
 		return;
 	txn_untrack(t);
 	cap_txn_free(t->caps);
+	free(t->unique_id);
 	svc_release(s);
 	/* pipelined bytes wait for the next transaction, or go back */
 	s->cli_eof = t->req.eof;
@@ -657,6 +658,7 @@ void session_free(struct session *s)
 	if (s->t) {
 		txn_untrack(s->t);
 		cap_txn_free(s->t->caps);
+		free(s->t->unique_id);
 		free(s->t->reqline);
 		free(s->t);
 	}

@@ -151,6 +151,7 @@ struct txn {
 	unsigned long long uniq;	/* request counter (%rt) */
 	struct stkt_ref stk[STKT_MAX_SC];	/* track-sc0..2 of this request */
 	char *caps;			/* capture.c: the log captures, or NULL */
+	char *unique_id;		/* unique-id-format, or NULL */
 	struct server *ck_srv;		/* cookie.c: the server the cookie names */
 	char ck_req, ck_res;		/* cookie.c: %tsc's 3rd and 4th letters */
 	unsigned ck_post:1;		/* a POST request (cookie postonly) */

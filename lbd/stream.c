@@ -615,6 +615,21 @@ static int stream_rules_verdict(struct session *s, enum hrule_verdict v,
 	}
 }
 
+/* unique-id-format: the request's id, kept for %ID and unique-id, and
+ * sent in unique-id-header when set. 0 or -1. */
+static int stream_unique_id(struct session *s, struct smp_ctx *sc, struct hmsg *h)
+{
+	size_t n;
+	const char *id = hrule_render(s->fe->uid_fmt, sc, &n);
+
+	if (!id || !(s->t->unique_id = strndup(id, n)))
+		return -1;
+	if (s->fe->uid_hdr &&
+	    hmsg_add(h, s->fe->uid_hdr, strlen(s->fe->uid_hdr), id, n) < 0)
+		return -1;
+	return 0;
+}
+
 static void stream_http_request(struct session *s, struct http1_msg *m)
 {
 	struct chn *c = &s->t->req;
@@ -642,6 +657,10 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 		return;
 	s->t->head_req = m->method_len == 4 && memcmp(m->method, "HEAD", 4) == 0;
 	s->t->cli_ver10 = m->version_minor == 0;
+	if (s->fe->uid_fmt && stream_unique_id(s, &sc, &h) < 0) {
+		stream_error(s, 500, TERM_PROXY, TERM_ST_REQ);
+		return;
+	}
 	if (s->fe->http_req)
 		v = hrule_exec(s->fe->http_req, &sc, &ro);
 	if (stream_rules_verdict(s, v, &ro, 0, m))

@@ -510,3 +510,46 @@ def test_cookie_persistence_like_haproxy(echo_backends, tmp_path, directive, ext
         assert lg == hg, "request %d %r:\n  haproxy %r\n  lbd     %r" % (
             i, cases[i % len(cases)], hg, lg)
     assert l[1] == h[1], "\n".join("%s | %s" % x for x in zip(h[1], l[1]))
+
+
+def test_unique_id_reaches_server_log_and_rules(echo_backends):
+    """unique-id-format and unique-id-header: the same id in the request
+    the server gets, in %ID of the log line and in the unique-id fetch;
+    built from the log variables like HAProxy's."""
+    (a,) = echo_backends("a")
+    cfg = """global
+    maxconn 100
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 5s
+    timeout server 5s
+    log stdout format raw local0
+frontend fe
+    bind 127.0.0.1:{port}
+    log-format "id=%ID %ST"
+    unique-id-format %{+X}o\\ %ci:%fp_%[req.hdr(x-n)]
+    unique-id-header X-Request-ID
+    http-request set-header X-Copy %[unique-id]
+    default_backend be
+backend be
+    server a 127.0.0.1:{a}
+""".replace("{a}", str(a.port))
+    got = {}
+    for name, cls in (("haproxy", Haproxy), ("lbd", Lbd)):
+        port = free_port()
+        text = cfg.replace("{port}", str(port))
+        d = cls(text, port) if cls is Haproxy else cls(text, [port])
+        try:
+            n0 = len(d.logs(1))
+            st, hdrs, body = request(port, "GET", "/", [("X-N", "seven")])
+            j = json.loads(body)["headers"]
+            line = d.logs(n0 + 1)[n0]
+            hexport = "%04X" % port   # %{+X} prints the port in hex
+            got[name] = (j["x-request-id"].replace(hexport, "P"),
+                         j["x-copy"].replace(hexport, "P"),
+                         line.replace(hexport, "P"))
+        finally:
+            d.stop(check=cls is Lbd)
+    assert got["lbd"] == got["haproxy"], got
+    assert got["lbd"][0] == "7F000001:P_seven", got
