@@ -44,6 +44,7 @@ static void run(struct acl_cond **conds, int nc, struct logfmt **fmts, int nf,
 	struct arena a = { area, sizeof(area), 0 };
 	struct proxy fe;
 	struct session s;
+	struct txn t;
 	struct hmsg h;
 	struct smp_ctx c = { .s = &s, .req = &h, .a = &a };
 
@@ -51,8 +52,10 @@ static void run(struct acl_cond **conds, int nc, struct logfmt **fmts, int nf,
 		return;
 	memset(&fe, 0, sizeof(fe));
 	memset(&s, 0, sizeof(s));
+	memset(&t, 0, sizeof(t));
 	fe.id = "fe";
 	s.fe = &fe;
+	s.t = &t;
 	s.cli_addr.in4.sin_family = AF_INET;
 	s.cli_addr.in4.sin_addr.s_addr = htonl(0x7f000001);
 	s.cli_addr.in4.sin_port = htons(1234);

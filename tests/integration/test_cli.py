@@ -296,6 +296,9 @@ def test_counters_match_a_known_traffic_mix(lbd, backends, sockdir):
         received += len(data)
         statuses[400] = statuses.get(400, 0) + 1
     assert statuses == {200: 27, 404: 3, 400: 2}
+    # an error page is counted when its connection ends, just after the
+    # client read it to the close: let the last one land
+    wait_for(lambda: stat_dict(sock, "fe", "FRONTEND")["hrsp_4xx"] == "5")
     fe = stat_dict(sock, "fe", "FRONTEND")
     be = stat_dict(sock, "be", "BACKEND")
     s = {n: stat_dict(sock, "be", n) for n in ("s1", "s2", "s3")}

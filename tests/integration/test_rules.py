@@ -501,7 +501,8 @@ def test_cookie_persistence_like_haproxy(echo_backends, tmp_path, directive, ext
                     j = json.loads(body) if body else {"be": None, "headers": {}}
                     got.append((st, j["be"], j["headers"].get("cookie"),
                                 hdrs.get("set-cookie"), hdrs.get("cache-control")))
-            logs = d.logs(n0 + 2 * len(cases))[n0:]
+            # every request and the "going DOWN" line
+            logs = d.logs(n0 + 2 * len(cases) + 1)[n0:]
             results[name] = (got, logs)
         finally:
             d.stop(check=cls is Lbd)
