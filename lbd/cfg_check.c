@@ -14,6 +14,7 @@
 #include "check_tcp.h"
 #include "extcheck.h"
 #include "http_rules.h"
+#include "tcp_rules.h"
 #include "logfmt.h"
 #include "proxy.h"
 #include "server.h"
@@ -245,6 +246,7 @@ int cfg_postparse(struct cfg_ctx *ctx)
 				px->maxconn = conf->global.maxconn;
 		}
 		hrule_resolve(ctx, px, conf);
+		trule_resolve(ctx, px, conf);
 		check_timeouts(ctx, px);
 		check_logs(ctx, px);
 		/* an error page is sent from one buffer, as with HAProxy */

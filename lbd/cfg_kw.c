@@ -22,6 +22,7 @@
 #include "cookie.h"
 #include "sample.h"
 #include "stktable.h"
+#include "tcp_rules.h"
 #include "check.h"
 #include "check_http.h"
 #include "check_tcp.h"
@@ -726,6 +727,12 @@ static int kw_p_unique_id(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc
 	return *dst ? 0 : -1;
 }
 
+static int kw_p_tcp_request(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+			    char **argv)
+{
+	return trule_cfg(ctx, argc, argv);
+}
+
 static int kw_p_acl(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 		    char **argv)
 {
@@ -1128,7 +1135,7 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "http-request", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_http_request, 0, 0, 0, "the actions listed in docs/configuration.md; the others are refused" },
 	{ "http-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_http_response, 0, 0, 0, "the actions listed in docs/configuration.md; the others are refused" },
 	{ "http-after-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
-	{ "tcp-request", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
+	{ "tcp-request", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_tcp_request, 0, 0, 0, "connection and content accept, reject and track-sc; the other actions are refused" },
 	{ "tcp-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
 	{ "redirect", PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
 	{ "use-server", PR_CAP_BE, kw_unsupported, 0, 0, 0, RULES },

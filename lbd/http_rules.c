@@ -904,7 +904,7 @@ static void hrule_track(const struct hrule *r, struct smp_ctx *c)
 	struct stkt_ref *ref = &c->s->t->stk[r->sc];
 	struct smp v = { 0 };
 
-	if (ref->e || !smp_expr_eval(r->key, c, &v))
+	if (ref->e || c->s->stk[r->sc].e || !smp_expr_eval(r->key, c, &v))
 		return;
 	ref->e = stkt_track(r->table, &v);
 	if (!ref->e)
@@ -948,10 +948,14 @@ enum hrule_verdict hrule_exec(const struct hrule *list, struct smp_ctx *c,
 				cap_store(c->s, c->res != NULL, (unsigned)r->sc, v.str, v.len);
 			break;
 		}
-		case HR_INC_GPC0:
-			if (c->s->t->stk[r->sc].e)
-				stkt_inc_gpc0(c->s->t->stk[r->sc].t, c->s->t->stk[r->sc].e);
+		case HR_INC_GPC0: {
+			const struct stkt_ref *ref = c->s->t->stk[r->sc].e ?
+				&c->s->t->stk[r->sc] : &c->s->stk[r->sc];
+
+			if (ref->e)
+				stkt_inc_gpc0(ref->t, ref->e);
 			break;
+		}
 		default:
 			if (hrule_rewrite(r, c, h) < 0)
 				return HRULE_ERROR;

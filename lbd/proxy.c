@@ -18,6 +18,7 @@
 #include "cookie.h"
 #include "service.h"
 #include "stktable.h"
+#include "tcp_rules.h"
 
 const char *const pr_mode_names[PR_MODE_COUNT] = { "tcp", "http" };
 const char *const pr_reuse_names[PR_REUSE_COUNT] = { "never", "safe",
@@ -166,6 +167,8 @@ void proxy_free(struct proxy *px)
 	logfmt_free(px->logfmt);
 	hrule_free_all(px->http_req);
 	hrule_free_all(px->http_res);
+	trule_free_all(px->tcp_conn);
+	trule_free_all(px->tcp_content);
 	acl_free_all(px->acls);
 	stkt_free(px->table);
 	cap_conf_free(px->caps);

@@ -29,6 +29,7 @@ struct svc_conf;
 struct acl;
 struct acl_cond;
 struct hrule;
+struct trule;
 struct stktable;
 struct cap_conf;
 struct ck_conf;
@@ -275,6 +276,7 @@ struct proxy {
 	struct svc_conf *svc;		/* stats page, use-service rules */
 	struct acl *acls;		/* acl.c: named ACLs, predefined ones used */
 	struct hrule *http_req, *http_res;	/* http_rules.c */
+	struct trule *tcp_conn, *tcp_content;	/* tcp_rules.c */
 	struct stktable *table;		/* stktable.c: "stick-table" */
 	struct cap_conf *caps;		/* capture.c: log captures (frontends) */
 	struct ck_conf *ck;		/* cookie.c: "cookie" persistence */

@@ -612,9 +612,13 @@ static int f_stick(const struct smp_fetch *f, const struct smp_arg *a, struct sm
 	} else {
 		int n = f->sc == SC_ARG ? (int)a[0].n : (int)f->sc - SC_0;
 
-		if (!t || n < 0 || n >= STKT_MAX_SC || !t->stk[n].e)
+		const struct stkt_ref *r;
+
+		if (n < 0 || n >= STKT_MAX_SC)
 			return 0;
-		if (!stkt_get(t->stk[n].t, t->stk[n].e, f->data, &v))
+		/* the request's own counter, else the connection's */
+		r = t && t->stk[n].e ? &t->stk[n] : &c->s->stk[n];
+		if (!r->e || !stkt_get(r->t, r->e, f->data, &v))
 			return 0;
 		return smp_set_int(out, v, SMP_T_SINT);
 	}

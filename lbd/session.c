@@ -15,6 +15,8 @@
 
 #include "backend.h"
 #include "capture.h"
+#include "sample.h"
+#include "tcp_rules.h"
 #include "stream.h"
 #include "log.h"
 #include "proxy.h"
@@ -64,6 +66,17 @@ static void sock_want(struct ev_loop *loop, ev_io *io, int want)
 		ev_io_stop(loop, io);
 }
 
+static void sess_untrack(struct session *s);
+
+/* tcp-request connection: 0 when the connection is rejected. */
+static int session_accept_rules(struct session *s)
+{
+	struct smp_ctx c = { .s = s, .a = &s->w->arena };
+
+	arena_reset(&s->w->arena);
+	return trule_exec(s->fe->tcp_conn, &c, 1);
+}
+
 struct session *session_new(struct worker *w, struct bind *b, int fd,
 			    const struct sockaddr_storage *addr)
 {
@@ -91,6 +104,19 @@ struct session *session_new(struct worker *w, struct bind *b, int fd,
 	s->t_idle = now;
 	s->first_req = 1;
 	s->state = SS_REQ_WAIT;
+	if (fe->tcp_conn && !session_accept_rules(s)) {
+		CNT_ADD(fe->fe_cnt, denied_conn, 1);
+		sess_untrack(s);
+		close(fd);
+		free(s);
+		return NULL;
+	}
+	/* HAProxy counts an HTTP request on the connection's counters when
+	 * its stream starts: the first one now (even if none comes), the
+	 * next ones as they arrive (stream.c) */
+	for (int i = 0; s->http && i < STKT_MAX_SC; i++)
+		if (s->stk[i].e)
+			stkt_count_req(s->stk[i].t, s->stk[i].e);
 	if (session_txn_new(s) < 0) {
 		close(fd);
 		free(s);
@@ -149,20 +175,33 @@ int session_txn_new(struct session *s)
 	return 0;
 }
 
-/* The request's stick counters: its error and bytes counted, released. */
-static void txn_untrack(struct txn *t)
+/* The request's end on its stick counters (its own and the connection's):
+ * its error and bytes counted; its own released. */
+static void txn_untrack(struct session *s, struct txn *t)
 {
 	for (int i = 0; i < STKT_MAX_SC; i++) {
-		struct stkt_ref *r = &t->stk[i];
+		struct stkt_ref *r = t->stk[i].e ? &t->stk[i] : &s->stk[i];
 
 		if (!r->e)
 			continue;
-		if (t->status >= 400 && t->status < 500)
+		if (s->http && t->status >= 400 && t->status < 500)
 			stkt_count_err(r->t, r->e);
 		stkt_count_bytes(r->t, r->e, t->bytes_in, t->bytes_out);
-		stkt_release(r->t, r->e);
-		r->e = NULL;
+		if (r == &t->stk[i]) {
+			stkt_release(r->t, r->e);
+			r->e = NULL;
+		}
 	}
+}
+
+/* The connection's own stick counters, at its end. */
+static void sess_untrack(struct session *s)
+{
+	for (int i = 0; i < STKT_MAX_SC; i++)
+		if (s->stk[i].e) {
+			stkt_release(s->stk[i].t, s->stk[i].e);
+			s->stk[i].e = NULL;
+		}
 }
 
 void session_txn_free(struct session *s)
@@ -171,7 +210,7 @@ void session_txn_free(struct session *s)
 
 	if (!t)
 		return;
-	txn_untrack(t);
+	txn_untrack(s, t);
 	cap_txn_free(t->caps);
 	free(t->unique_id);
 	svc_release(s);
@@ -656,11 +695,12 @@ void session_free(struct session *s)
 	/* the transaction outlives session_close: callbacks up the stack
 	 * may still read it until the end of the loop iteration */
 	if (s->t) {
-		txn_untrack(s->t);
+		txn_untrack(s, s->t);
 		cap_txn_free(s->t->caps);
 		free(s->t->unique_id);
 		free(s->t->reqline);
 		free(s->t);
 	}
+	sess_untrack(s);
 	free(s);
 }

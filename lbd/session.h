@@ -180,6 +180,7 @@ struct session {
 	struct sock cli;
 	union sess_addr cli_addr, fe_addr;
 	struct buf pending;		/* client bytes kept between transactions */
+	struct stkt_ref stk[STKT_MAX_SC];	/* tcp-request connection track-sc */
 
 	/* timers: one ev_timer, deadlines checked when it fires */
 	ev_timer timer;

@@ -19,10 +19,11 @@ struct smp;
 struct stktable;
 struct stkt_entry;
 
-/* What a table stores ("store ..."); each counter is kept only if listed. */
+/* What a table stores ("store ..."); each counter is kept only if listed.
+ * In HAProxy's order, which "show table" follows. */
 enum stkt_data {
-	STKT_SERVER_ID, STKT_GPC0, STKT_GPC0_RATE, STKT_CONN_CNT, STKT_CONN_CUR,
-	STKT_CONN_RATE, STKT_SESS_CNT, STKT_SESS_RATE, STKT_HTTP_REQ_CNT,
+	STKT_SERVER_ID, STKT_GPC0, STKT_GPC0_RATE, STKT_CONN_CNT, STKT_CONN_RATE,
+	STKT_CONN_CUR, STKT_SESS_CNT, STKT_SESS_RATE, STKT_HTTP_REQ_CNT,
 	STKT_HTTP_REQ_RATE, STKT_HTTP_ERR_CNT, STKT_HTTP_ERR_RATE,
 	STKT_BYTES_IN_CNT, STKT_BYTES_IN_RATE, STKT_BYTES_OUT_CNT,
 	STKT_BYTES_OUT_RATE, STKT_DATA_COUNT

@@ -30,6 +30,7 @@
 #include "sess_log.h"
 #include "session.h"
 #include "stream.h"
+#include "tcp_rules.h"
 #include "worker.h"
 
 #define LINGER_TIME	1.0	/* seconds to drain a client after an error */
@@ -302,6 +303,11 @@ int stream_start_tcp(struct session *s)
 	struct smp_ctx c = { .s = s, .a = &s->w->arena };
 
 	arena_reset(&s->w->arena);
+	if (s->fe->tcp_content && !trule_exec(s->fe->tcp_content, &c, 1)) {
+		CNT_ADD(s->fe->fe_cnt, denied_req, 1);
+		session_close(s, TERM_PROXY, TERM_ST_REQ);
+		return -1;
+	}
 	s->t->be = stream_pick_backend(s, &c);
 	if (!s->t->be) {
 		session_close(s, TERM_PROXY, TERM_ST_REQ);
@@ -586,6 +592,26 @@ static int stream_reply_keepalive(struct session *s, const struct http1_msg *m,
 	return 0;
 }
 
+/* An error page for a connection that stays open: its "connection: close"
+ * header left out (copied into the arena); NULL when it cannot be. */
+static const char *stream_page_keepalive(struct session *s, const struct errorfile *e,
+					 size_t *len)
+{
+	static const char hdr[] = "connection: close\r\n";
+	const char *at = memmem(e->data, e->len, hdr, sizeof(hdr) - 1);
+	const char *end = memmem(e->data, e->len, "\r\n\r\n", 4);
+	char *p;
+
+	if (!at || !end || at > end) {
+		*len = e->len;
+		return e->data;
+	}
+	p = arena_cat(&s->w->arena, e->data, (size_t)(at - e->data),
+		      at + sizeof(hdr) - 1, e->len - (size_t)(at - e->data) - (sizeof(hdr) - 1));
+	*len = e->len - (sizeof(hdr) - 1);
+	return p;
+}
+
 static int stream_rules_verdict(struct session *s, enum hrule_verdict v,
 				const struct hrule_out *o, int res,
 				const struct http1_msg *m)
@@ -594,11 +620,25 @@ static int stream_rules_verdict(struct session *s, enum hrule_verdict v,
 
 	switch (v) {
 	case HRULE_DENY:
-		if (res)
+		if (res) {
 			CNT_ADD(cnt, denied_resp, 1);
-		else
-			CNT_ADD(cnt, denied_req, 1);
-		stream_error(s, o->status, TERM_PROXY, res ? TERM_ST_HDR : TERM_ST_REQ);
+			stream_error(s, o->status, TERM_PROXY, TERM_ST_HDR);
+			return 1;
+		}
+		CNT_ADD(cnt, denied_req, 1);
+		{
+			/* the error page, on a connection kept as HAProxy does */
+			const struct errorfile *e = errors_get(s->t->be ? s->t->be : s->fe,
+							       s->fe, o->status);
+			struct hrule_out page = { .status = o->status };
+
+			page.reply = stream_page_keepalive(s, e, &page.reply_len);
+			if (page.reply && stream_reply_keepalive(s, m, &page) == 0) {
+				s->t->term[0] = TERM_PROXY;
+				return 1;
+			}
+		}
+		stream_error(s, o->status, TERM_PROXY, TERM_ST_REQ);
 		return 1;
 	case HRULE_REPLY:
 		CNT_ADD(cnt, intercepted, 1);
@@ -613,6 +653,14 @@ static int stream_rules_verdict(struct session *s, enum hrule_verdict v,
 	default:
 		return 0;
 	}
+}
+
+/* tcp-request content reject: the connection is closed without an
+ * answer, counted as a denied request. */
+static void stream_tcp_reject(struct session *s)
+{
+	CNT_ADD(s->fe->fe_cnt, denied_req, 1);
+	session_close(s, TERM_PROXY, TERM_ST_REQ);
 }
 
 /* unique-id-format: the request's id, kept for %ID and unique-id, and
@@ -657,6 +705,13 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 		return;
 	s->t->head_req = m->method_len == 4 && memcmp(m->method, "HEAD", 4) == 0;
 	s->t->cli_ver10 = m->version_minor == 0;
+	for (int i = 0; !s->first_req && i < STKT_MAX_SC; i++)
+		if (s->stk[i].e)	/* tracked by the connection (first: at accept) */
+			stkt_count_req(s->stk[i].t, s->stk[i].e);
+	if (s->fe->tcp_content && !trule_exec(s->fe->tcp_content, &sc, 0)) {
+		stream_tcp_reject(s);
+		return;
+	}
 	if (s->fe->uid_fmt && stream_unique_id(s, &sc, &h) < 0) {
 		stream_error(s, 500, TERM_PROXY, TERM_ST_REQ);
 		return;
@@ -668,6 +723,11 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 	s->t->be = stream_pick_backend(s, &sc);
 	if (!s->t->be) {
 		stream_error(s, 503, TERM_PROXY, TERM_ST_REQ);
+		return;
+	}
+	if (s->t->be != s->fe && s->t->be->tcp_content &&
+	    !trule_exec(s->t->be->tcp_content, &sc, 0)) {
+		stream_tcp_reject(s);
 		return;
 	}
 	if (s->t->be != s->fe && s->t->be->http_req &&

@@ -215,3 +215,58 @@ backend be
 """ % line)
     assert rc == 1, out
     assert message in out, out
+
+
+TCP_CFG = """global
+    maxconn 200
+    stats socket {sock} level admin
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 5s
+    timeout server 5s
+frontend fe
+    bind 127.0.0.1:{port}
+    stick-table type ip size 1k expire 30s store conn_cnt,conn_cur,conn_rate(10s),http_req_cnt,http_req_rate(10s)
+    tcp-request connection reject if {{ src 127.0.0.2 }}
+    tcp-request connection track-sc0 src
+    tcp-request connection reject if {{ sc_conn_rate(0) gt 4 }}
+    tcp-request content reject if {{ src 127.0.0.4 }}
+    http-request deny deny_status 429 if {{ sc0_http_req_rate gt 6 }}
+    default_backend be
+backend be
+    server a 127.0.0.1:{a}
+"""
+
+
+def outcome(port, src, requests=1):
+    """What a client from src sees: the statuses on one connection, or
+    'closed' when the proxy drops it without an answer."""
+    try:
+        c = Client(port, src)
+        return [c.get("/") for _ in range(requests)]
+    except (ConnectionError, http.client.HTTPException, OSError):
+        return "closed"
+
+
+def test_tcp_request_rules_like_haproxy(tmp_path):
+    """tcp-request connection reject/track-sc0 and content reject: which
+    connections are dropped, the per-connection rate limit, requests of a
+    kept connection counted on its tracker, the table's counters."""
+    def play(port, sock):
+        seq = [outcome(port, "127.0.0.1", 2) for _ in range(6)]
+        other = outcome(port, "127.0.0.2")
+        content = outcome(port, "127.0.0.4")
+        many = outcome(port, "127.0.0.5", 8)
+        time.sleep(0.2)
+        dump = cli(sock, "show table fe")
+        return seq, other, content, many, entry(dump, "127.0.0.1"), entry(dump, "127.0.0.5")
+
+    h, l = run_both(tmp_path, TCP_CFG, play)
+    assert l == h, "\n haproxy %r\n lbd     %r" % (h, l)
+    # the start-up probe is a connection (and, as for HAProxy, a request
+    # stream) of 127.0.0.1 too: 4 connections pass, the 7th request is
+    # over the rate
+    assert l[0] == [[200, 200], [200, 200], [200, 429]] + ["closed"] * 3
+    assert l[1] == "closed" and l[2] == "closed"
+    assert l[3] == [200] * 6 + [429] * 2
