@@ -158,11 +158,11 @@ int backend_assign(struct session *s, const void *key, size_t keylen)
 		pthread_mutex_unlock(&be->lock);
 		return -1;
 	}
-	if (s->t->ck_srv && !s->t->prev_srv) {
-		/* the persistence cookie names it (cookie.c): its slot or its
-		 * queue, never another server; a retry after a failure goes
-		 * through the algorithm like any redispatch */
-		n = &s->t->ck_srv->lb;
+	if (s->t->force_srv && !s->t->prev_srv) {
+		/* persistence names it (a cookie, stick match, use-server): its
+		 * slot or its queue, never another server; a retry after a
+		 * failure goes through the algorithm like any redispatch */
+		n = &s->t->force_srv->lb;
 		full = n->maxconn && n->cur >= n->maxconn;
 	} else {
 		n = lb_pick(&be->lb, key, keylen, s->t->prev_srv ? &s->t->prev_srv->lb : NULL,

@@ -14,6 +14,7 @@
 #include "check_tcp.h"
 #include "extcheck.h"
 #include "http_rules.h"
+#include "stick.h"
 #include "tcp_rules.h"
 #include "logfmt.h"
 #include "proxy.h"
@@ -247,6 +248,8 @@ int cfg_postparse(struct cfg_ctx *ctx)
 		}
 		hrule_resolve(ctx, px, conf);
 		trule_resolve(ctx, px, conf);
+		if (px->cap & PR_CAP_BE)
+			stick_resolve(ctx, px, conf);
 		check_timeouts(ctx, px);
 		check_logs(ctx, px);
 		/* an error page is sent from one buffer, as with HAProxy */

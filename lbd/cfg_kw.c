@@ -21,6 +21,7 @@
 #include "capture.h"
 #include "cookie.h"
 #include "sample.h"
+#include "stick.h"
 #include "stktable.h"
 #include "tcp_rules.h"
 #include "check.h"
@@ -733,6 +734,12 @@ static int kw_p_tcp_request(struct cfg_ctx *ctx, const struct cfg_kw *kw, int ar
 	return trule_cfg(ctx, argc, argv);
 }
 
+static int kw_p_stick(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+		      char **argv)
+{
+	return stick_cfg(ctx, argc, argv);
+}
+
 static int kw_p_acl(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 		    char **argv)
 {
@@ -1138,9 +1145,9 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "tcp-request", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_tcp_request, 0, 0, 0, "connection and content accept, reject and track-sc; the other actions are refused" },
 	{ "tcp-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
 	{ "redirect", PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
-	{ "use-server", PR_CAP_BE, kw_unsupported, 0, 0, 0, RULES },
+	{ "use-server", PR_CAP_BE, kw_p_stick, 0, 0, 0, NULL },
 	{ "stick-table", PR_CAP_LISTEN, kw_p_stick_table, 0, 0, 0, NULL },
-	{ "stick", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "stick tables arrive with the rules issue" },
+	{ "stick", PR_CAP_DEF | PR_CAP_BE, kw_p_stick, 0, 0, 0, "match, on and store-request; store-response is refused" },
 	{ "cookie", PR_CAP_DEF | PR_CAP_BE, kw_p_cookie, 0, 0, 0, NULL },
 	{ "capture", PR_CAP_FE, kw_p_capture, 0, 0, 0, NULL },
 	{ "declare", PR_CAP_FE, kw_p_capture, 0, 0, 0, NULL },

@@ -241,6 +241,7 @@ static int ck_parse_request(struct session *s, struct hmsg *h, const struct ck_c
 			   (t->be->options & PR_O_PERSIST)) {
 			t->ck_req = srv->state == SRV_ST_UP || srv->state == SRV_ST_DRAIN ? 'V' : 'D';
 			t->ck_srv = srv;
+			t->force_srv = srv;
 		} else {
 			t->ck_req = 'D';
 		}

@@ -17,6 +17,7 @@
 #include "capture.h"
 #include "cookie.h"
 #include "service.h"
+#include "stick.h"
 #include "stktable.h"
 #include "tcp_rules.h"
 
@@ -169,6 +170,7 @@ void proxy_free(struct proxy *px)
 	hrule_free_all(px->http_res);
 	trule_free_all(px->tcp_conn);
 	trule_free_all(px->tcp_content);
+	stick_free_all(px->stick_rules);
 	acl_free_all(px->acls);
 	stkt_free(px->table);
 	cap_conf_free(px->caps);

@@ -30,6 +30,7 @@ struct acl;
 struct acl_cond;
 struct hrule;
 struct trule;
+struct stick_rule;
 struct stktable;
 struct cap_conf;
 struct ck_conf;
@@ -277,6 +278,7 @@ struct proxy {
 	struct acl *acls;		/* acl.c: named ACLs, predefined ones used */
 	struct hrule *http_req, *http_res;	/* http_rules.c */
 	struct trule *tcp_conn, *tcp_content;	/* tcp_rules.c */
+	struct stick_rule *stick_rules;	/* stick.c: stick ..., use-server */
 	struct stktable *table;		/* stktable.c: "stick-table" */
 	struct cap_conf *caps;		/* capture.c: log captures (frontends) */
 	struct ck_conf *ck;		/* cookie.c: "cookie" persistence */

@@ -17,7 +17,10 @@
 
 #include "buf.h"
 #include "http1.h"
+#include "sample.h"
 #include "stktable.h"
+
+#define STICK_MAX_STORE	2	/* stick store-request rules applied per request */
 
 struct proxy;
 struct server;
@@ -152,6 +155,13 @@ struct txn {
 	struct stkt_ref stk[STKT_MAX_SC];	/* track-sc0..2 of this request */
 	char *caps;			/* capture.c: the log captures, or NULL */
 	char *unique_id;		/* unique-id-format, or NULL */
+	struct server *force_srv;	/* cookie, stick match, use-server (backend.c) */
+	struct stick_key {		/* stick store-request keys (stick.c) */
+		struct stktable *table;
+		struct smp key;
+		char buf[128];
+	} stick[STICK_MAX_STORE];
+	unsigned nstick;
 	struct server *ck_srv;		/* cookie.c: the server the cookie names */
 	char ck_req, ck_res;		/* cookie.c: %tsc's 3rd and 4th letters */
 	unsigned ck_post:1;		/* a POST request (cookie postonly) */

@@ -589,6 +589,25 @@ int stkt_lookup_get(struct stktable *t, struct smp *key, enum stkt_data d, int64
 	return rc;
 }
 
+void stkt_store_server_id(struct stktable *t)
+{
+	t->store |= 1u << STKT_SERVER_ID;
+}
+
+void stkt_set_server_id(struct stktable *t, struct smp *key, uint32_t id)
+{
+	uint64_t now = stkt_now_ms();
+	struct stkt_entry *e;
+
+	if (t->type >= STKT_T_STR && key->type != SMP_T_STR)
+		return;
+	pthread_mutex_lock(&t->lock);
+	e = stkt_get_entry(t, key, 1, now);
+	if (e)
+		e->cnt[STKT_SERVER_ID] = id;
+	pthread_mutex_unlock(&t->lock);
+}
+
 unsigned stkt_used(struct stktable *t)
 {
 	unsigned n;

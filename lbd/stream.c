@@ -29,6 +29,7 @@
 #include "service.h"
 #include "sess_log.h"
 #include "session.h"
+#include "stick.h"
 #include "stream.h"
 #include "tcp_rules.h"
 #include "worker.h"
@@ -309,6 +310,10 @@ int stream_start_tcp(struct session *s)
 		return -1;
 	}
 	s->t->be = stream_pick_backend(s, &c);
+	if (s->t->be && s->t->be->stick_rules) {
+		stick_match(s->t->be, &c);
+		stick_prepare(s->t->be, &c);
+	}
 	if (!s->t->be) {
 		session_close(s, TERM_PROXY, TERM_ST_REQ);
 		return -1;
@@ -331,6 +336,8 @@ static int stream_connect(struct session *s)
 
 	if (s->t->t_conn_start == 0)
 		s->t->t_conn_start = now_of(s);
+	if (s->t->nstick)
+		stick_store(s);		/* the server is known now */
 	rc = backend_connect(s);
 
 	if (rc < 0) {
@@ -741,6 +748,10 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 			stream_error(s, 500, TERM_PROXY, TERM_ST_REQ);
 			return;
 		}
+	}
+	if (s->t->be->stick_rules) {
+		stick_match(s->t->be, &sc);
+		stick_prepare(s->t->be, &sc);
 	}
 	if (s->first_req)
 		CNT_ADD(s->t->be->be_cnt, cum_conn, 1);

@@ -554,3 +554,49 @@ backend be
             d.stop(check=cls is Lbd)
     assert got["lbd"] == got["haproxy"], got
     assert got["lbd"][0] == "7F000001:P_seven", got
+
+
+@pytest.mark.parametrize("rules", [
+    "stick-table type ip size 1k expire 30s\n    stick on src",
+    "stick-table type string len 16 size 1k expire 30s\n"
+    "    stick match req.hdr(x-user)\n    stick store-request req.hdr(x-user)",
+    "use-server web2 if { path /two }\n    use-server web3 if { hdr(x-srv) web3 }",
+])
+def test_stick_rules_and_use_server_like_haproxy(echo_backends, rules):
+    """Persistence through a stick table's server_id (stick on, match,
+    store-request) and use-server: the server each request reaches."""
+    a, b, c = echo_backends("a", "b", "c")
+    cfg = BASE + """
+frontend fe
+    bind 127.0.0.1:{port}
+    default_backend be
+backend be
+    balance roundrobin
+    %s
+    server web1 127.0.0.1:{a}
+    server web2 127.0.0.1:{b}
+    server web3 127.0.0.1:{c}
+""" % rules
+    cases = []
+    for i in range(4):
+        for src in ("127.0.0.1", "127.0.0.2", "127.0.0.3"):
+            cases.append((src, "/", [("X-User", "u%d" % (i % 2))]))
+    cases += [("127.0.0.1", "/two", []), ("127.0.0.2", "/", [("X-Srv", "web3")])]
+    got = {}
+    for name, cls in (("haproxy", Haproxy), ("lbd", Lbd)):
+        port = free_port()
+        text = (cfg.replace("{port}", str(port)).replace("{a}", str(a.port))
+                .replace("{b}", str(b.port)).replace("{c}", str(c.port)))
+        d = cls(text, port) if cls is Haproxy else cls(text, [port])
+        try:
+            seq = []
+            for src, path, headers in cases:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5,
+                                                  source_address=(src, 0))
+                conn.request("GET", path, headers=dict(headers))
+                seq.append(json.loads(conn.getresponse().read())["be"])
+                conn.close()
+            got[name] = seq
+        finally:
+            d.stop(check=cls is Lbd)
+    assert got["lbd"] == got["haproxy"], got

@@ -199,8 +199,11 @@ frontend fe
     ("http-request track-sc0 src", "has no stick-table"),
     ("http-request track-sc0 src table nosuch", "no such proxy"),
     ("http-request sc-inc-gpc0(7)", "the counter is 0, 1 or 2"),
+    ("tcp-request connection reject if { path /x }", "need the request's contents"),
+    ("tcp-request inspect-delay 5s", "'tcp-request inspect-delay' is not supported yet"),
 ])
 def test_stick_errors(line, message):
+    """Refusals with their reason (the frontend line; backend ones below)."""
     rc, out, _ = check_config("""defaults
     mode http
     timeout connect 1s
@@ -270,3 +273,26 @@ def test_tcp_request_rules_like_haproxy(tmp_path):
     assert l[0] == [[200, 200], [200, 200], [200, 429]] + ["closed"] * 3
     assert l[1] == "closed" and l[2] == "closed"
     assert l[3] == [200] * 6 + [429] * 2
+
+
+@pytest.mark.parametrize("line,message", [
+    ("stick store-response src", "'stick store-response' is not supported yet"),
+    ("stick on src", "has no stick-table"),
+    ("use-server nosuch", "no server 'nosuch'"),
+    ("use-server s if { status 200 }", "uses response fetches"),
+])
+def test_persistence_rule_errors(line, message):
+    rc, out, _ = check_config("""defaults
+    mode http
+    timeout connect 1s
+    timeout client 1s
+    timeout server 1s
+frontend fe
+    bind 127.0.0.1:1
+    default_backend be
+backend be
+    %s
+    server s 127.0.0.1:2
+""" % line)
+    assert rc == 1, out
+    assert message in out, out
