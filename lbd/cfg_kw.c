@@ -19,6 +19,7 @@
 #include "acl.h"
 #include "http_rules.h"
 #include "capture.h"
+#include "compress.h"
 #include "cookie.h"
 #include "sample.h"
 #include "stick.h"
@@ -740,6 +741,12 @@ static int kw_p_stick(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 	return stick_cfg(ctx, argc, argv);
 }
 
+static int kw_p_compression(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+			    char **argv)
+{
+	return comp_cfg(ctx, argc, argv);
+}
+
 static int kw_p_acl(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 		    char **argv)
 {
@@ -1151,7 +1158,7 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "cookie", PR_CAP_DEF | PR_CAP_BE, kw_p_cookie, 0, 0, 0, NULL },
 	{ "capture", PR_CAP_FE, kw_p_capture, 0, 0, 0, NULL },
 	{ "declare", PR_CAP_FE, kw_p_capture, 0, 0, 0, NULL },
-	{ "compression", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, "compression arrives with the rules issue" },
+	{ "compression", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_compression, 0, 0, 0, NULL },
 	{ "unique-id-format", PR_CAP_DEF | PR_CAP_FE, kw_p_unique_id, 0, 0, 0, NULL },
 	{ "unique-id-header", PR_CAP_DEF | PR_CAP_FE, kw_p_unique_id, 0, 0, 0, NULL },
 	{ "monitor-uri", PR_CAP_DEF | PR_CAP_FE, kw_unsupported, 0, 0, 0, NULL },

@@ -15,6 +15,7 @@
 #include "errsnap.h"
 #include "proxy.h"
 #include "capture.h"
+#include "compress.h"
 #include "cookie.h"
 #include "service.h"
 #include "stick.h"
@@ -114,6 +115,8 @@ int proxy_inherit(struct proxy *px, const struct proxy *def)
 		return -1;
 	if ((px->cap & PR_CAP_BE) && def->ck && !(px->ck = ck_conf_dup(def->ck)))
 		return -1;
+	if (def->comp && !(px->comp = comp_conf_dup(def->comp)))
+		return -1;
 	if (px->cap & PR_CAP_FE && dup_str(&px->defbe_name, def->defbe_name) < 0)
 		return -1;
 	for (int i = 0; i < PR_ERR_COUNT; i++) {
@@ -171,6 +174,7 @@ void proxy_free(struct proxy *px)
 	trule_free_all(px->tcp_conn);
 	trule_free_all(px->tcp_content);
 	stick_free_all(px->stick_rules);
+	comp_conf_free(px->comp);
 	acl_free_all(px->acls);
 	stkt_free(px->table);
 	cap_conf_free(px->caps);

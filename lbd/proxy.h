@@ -31,6 +31,7 @@ struct acl_cond;
 struct hrule;
 struct trule;
 struct stick_rule;
+struct comp_conf;
 struct stktable;
 struct cap_conf;
 struct ck_conf;
@@ -279,6 +280,7 @@ struct proxy {
 	struct hrule *http_req, *http_res;	/* http_rules.c */
 	struct trule *tcp_conn, *tcp_content;	/* tcp_rules.c */
 	struct stick_rule *stick_rules;	/* stick.c: stick ..., use-server */
+	struct comp_conf *comp;		/* compress.c: "compression" */
 	struct stktable *table;		/* stktable.c: "stick-table" */
 	struct cap_conf *caps;		/* capture.c: log captures (frontends) */
 	struct ck_conf *ck;		/* cookie.c: "cookie" persistence */

@@ -15,6 +15,7 @@
 
 #include "backend.h"
 #include "capture.h"
+#include "compress.h"
 #include "sample.h"
 #include "tcp_rules.h"
 #include "stream.h"
@@ -212,6 +213,7 @@ void session_txn_free(struct session *s)
 		return;
 	txn_untrack(s, t);
 	cap_txn_free(t->caps);
+	comp_state_free(t->comp);
 	free(t->unique_id);
 	svc_release(s);
 	/* pipelined bytes wait for the next transaction, or go back */
@@ -343,7 +345,7 @@ static int chn_send(struct chn *c, int fd, int retain)
 static int chn_can_splice(const struct session *s, const struct chn *c)
 {
 	if (c->no_splice || lbd.conf->global.nosplice || c->b.data ||
-	    !s->t->srv_connected)
+	    !s->t->srv_connected || (s->t->comp && c == &s->t->res))
 		return 0;
 	return c->mode == BODY_TUNNEL ||
 	       (c->mode == BODY_LENGTH && c->head_done && c->left >= CHN_SPLICE_MIN);
@@ -481,8 +483,8 @@ static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct session *s = w->data;
 	/* room for the head rewrite, as on the request side */
-	uint32_t reserve = (s->http && !s->t->res.head_done) ?
-			   lbd.conf->global.maxrewrite : 0;
+	uint32_t reserve = (s->http && (!s->t->res.head_done || s->t->comp)) ?
+			   lbd.conf->global.maxrewrite : 0;	/* compressing: chunk framing */
 	ssize_t n = chn_can_splice(s, &s->t->res) ?
 		    chn_splice_in(s->w, &s->t->res, s->t->sc->sk.fd) :
 		    chn_recv(s, &s->t->res, s->t->sc->sk.fd, reserve);
@@ -697,6 +699,7 @@ void session_free(struct session *s)
 	if (s->t) {
 		txn_untrack(s, s->t);
 		cap_txn_free(s->t->caps);
+		comp_state_free(s->t->comp);
 		free(s->t->unique_id);
 		free(s->t->reqline);
 		free(s->t);

@@ -162,6 +162,8 @@ struct txn {
 		char buf[128];
 	} stick[STICK_MAX_STORE];
 	unsigned nstick;
+	struct comp_state *comp;	/* compress.c: compressing the response */
+	unsigned comp_algo;		/* compress.c: chosen for it, 0 none */
 	struct server *ck_srv;		/* cookie.c: the server the cookie names */
 	char ck_req, ck_res;		/* cookie.c: %tsc's 3rd and 4th letters */
 	unsigned ck_post:1;		/* a POST request (cookie postonly) */

@@ -17,6 +17,7 @@
 #include "http1.h"
 #include "acl.h"
 #include "capture.h"
+#include "compress.h"
 #include "cookie.h"
 #include "hmsg.h"
 #include "http_head.h"
@@ -753,6 +754,8 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 		stick_match(s->t->be, &sc);
 		stick_prepare(s->t->be, &sc);
 	}
+	if (s->t->be->comp || s->fe->comp)
+		comp_request(s, &h);
 	if (s->first_req)
 		CNT_ADD(s->t->be->be_cnt, cum_conn, 1);
 	CNT_ADD(s->t->be->be_cnt, cum_req, 1);
@@ -936,7 +939,7 @@ static int stream_http_response_rules(struct session *s, struct http1_msg *m,
 	struct hrule_out ro = { 0 };
 	enum hrule_verdict v = HRULE_CONTINUE;
 
-	if (!be->http_res && !fe->http_res && !fe->caps && !be->ck)
+	if (!be->http_res && !fe->http_res && !fe->caps && !be->ck && !s->t->comp_algo)
 		return 0;
 	arena_reset(&s->w->arena);
 	hmsg_init(&h, m, LBD_MAX_HDRS, &s->w->arena, 1);
@@ -954,6 +957,10 @@ static int stream_http_response_rules(struct session *s, struct http1_msg *m,
 	if (fe != be && fe->http_res &&
 	    stream_rules_verdict(s, hrule_exec(fe->http_res, &sc, &ro), &ro, 1, NULL))
 		return -1;
+	if (s->t->comp_algo && comp_response(s, &h) < 0) {
+		stream_error(s, 502, TERM_PROXY, TERM_ST_HDR);
+		return -1;
+	}
 	o->start = hmsg_start_line(&h, &o->start_len);
 	if (h.edited_start && !o->start) {
 		stream_error(s, 502, TERM_PROXY, TERM_ST_HDR);
@@ -1104,9 +1111,29 @@ static void stream_parse_response(struct session *s)
 	}
 }
 
+/* The body bytes chn_advance just released, [before, fwd), replaced by
+ * their compressed chunks (the last chunk once the message is done). */
+static int stream_compress(struct session *s, struct chn *c, uint32_t before, int was_done)
+{
+	uint32_t off = c->keep + before, len = c->fwd - before;
+	long n;
+
+	if (!len && (!c->msg_done || was_done))
+		return 0;
+	n = comp_body(s->t->comp, c->b.area + c->b.head + off, len, c->mode == BODY_CHUNKED,
+		      c->msg_done, s->w->scratch,
+		      lbd.conf->global.bufsize + lbd.conf->global.maxrewrite);
+	if (n < 0 || chn_replace_head(c, off, len, s->w->scratch, (uint32_t)n) < 0)
+		return -1;
+	c->fwd = before + (uint32_t)n;
+	return 0;
+}
+
 void stream_res_data(struct session *s)
 {
 	struct chn *c = &s->t->res;
+	uint32_t before;
+	int was_done;
 
 	if (s->http && !c->head_done) {
 		stream_parse_response(s);
@@ -1125,9 +1152,15 @@ void stream_res_data(struct session *s)
 			return;
 		}
 	}
+	before = c->fwd;
+	was_done = c->msg_done;
 	if (chn_advance(c) < 0) {
 		STREAM_BE_SRV_ADD(s, failed_resp);
 		session_close(s, TERM_SRV_ABORT, TERM_ST_DATA);
+		return;
+	}
+	if (s->t->comp && stream_compress(s, c, before, was_done) < 0) {
+		session_close(s, TERM_PROXY, TERM_ST_DATA);
 		return;
 	}
 	if (c->eof && !c->msg_done && c->mode != BODY_TUNNEL) {
