@@ -27,6 +27,7 @@
 #include "sess_log.h"
 #include "session.h"
 #include "stktable.h"
+#include "vars.h"
 #include "worker.h"
 
 #define HRULE_VALUE_MAX	8192	/* a rendered value; longer ones are cut */
@@ -35,7 +36,7 @@ enum hrule_act {
 	HR_ALLOW, HR_DENY, HR_RETURN, HR_REDIRECT, HR_SET_HDR, HR_ADD_HDR,
 	HR_DEL_HDR, HR_REPLACE_HDR, HR_REPLACE_VAL, HR_SET_PATH, HR_SET_QUERY,
 	HR_SET_URI, HR_SET_METHOD, HR_SET_STATUS, HR_TRACK_SC, HR_INC_GPC0,
-	HR_CAPTURE,
+	HR_CAPTURE, HR_SET_VAR, HR_UNSET_VAR,
 };
 
 enum { REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME };
@@ -64,7 +65,8 @@ struct hrule {
 	char *reason;			/* set-status reason */
 	int sc;				/* track-sc<n> / sc-inc-gpc0(<n>) / capture slot */
 	struct smp_expr *key;		/* track-sc: the key; capture: the sample */
-	char *table_name;		/* track-sc ... table <name>; NULL: own */
+	char *table_name;		/* track-sc ... table <name>; NULL: own;
+					 * set-var/unset-var: the variable */
 	struct proxy *owner;		/* the proxy the rule is in */
 	struct stktable *table;		/* resolved */
 };
@@ -386,12 +388,14 @@ static const struct {
 	{ "track-sc2", HR_TRACK_SC, 1, 3, 1 },
 	{ "sc-inc-gpc0", HR_INC_GPC0, 0, 0, 3 },
 	{ "capture", HR_CAPTURE, 3, 3, 3 },
+	{ "set-var", HR_SET_VAR, 1, 1, 3 },
+	{ "unset-var", HR_UNSET_VAR, 0, 0, 3 },
 };
 
 /* Actions HAProxy has, refused until they land here. */
 static const char *const hrule_later[] = {
 	"tarpit", "auth",
-	"set-var", "unset-var", "set-log-level", "set-nice", "set-tos", "set-mark",
+	"set-log-level", "set-nice", "set-tos", "set-mark",
 	"set-src", "set-dst", "set-src-port", "set-dst-port", "sc-inc-gpc1",
 	"sc-set-gpt0", "add-acl", "del-acl", "set-map", "del-map", "lua",
 	"cache-use", "cache-store", "set-timeout", "wait-for-body", "normalize-uri",
@@ -427,11 +431,35 @@ static int hrule_parse_action(struct cfg_ctx *ctx, struct hrule *r, int is_res,
 	}
 	r->act = hrule_acts[k].act;
 	r->owner = ctx->cur;
-	if ((argv[0][nl] == '(') != (r->act == HR_INC_GPC0)) {
+	if ((argv[0][nl] == '(') != (r->act == HR_INC_GPC0 || r->act == HR_SET_VAR ||
+				     r->act == HR_UNSET_VAR)) {
 		cfg_err(ctx, "'%s %s': %s.", kw, argv[0], r->act == HR_INC_GPC0 ?
 			"expects a counter number, as in 'sc-inc-gpc0(0)'" :
-			"unexpected '('");
+			r->act == HR_INC_GPC0 || r->act == HR_SET_VAR || r->act == HR_UNSET_VAR ?
+			"expects a variable, as in 'set-var(txn.name)'" : "unexpected '('");
 		return -1;
+	}
+	if (r->act == HR_SET_VAR || r->act == HR_UNSET_VAR) {
+		size_t vl = strlen(argv[0] + nl + 1);
+		char err[256];
+
+		if (!vl || argv[0][nl + vl] != ')' ||
+		    !(r->table_name = strndup(argv[0] + nl + 1, vl - 1)) ||
+		    !vars_name_ok(r->table_name)) {
+			cfg_err(ctx, "'%s %s': invalid variable name (proc., sess., txn., "
+				"req. or res. followed by a name).", kw, argv[0]);
+			return -1;
+		}
+		if (r->act == HR_SET_VAR &&
+		    !(r->key = smp_expr_parse(argv[1], 0, NULL, err, sizeof(err)))) {
+			cfg_err(ctx, "'%s %s': %s.", kw, argv[0], err);
+			return -1;
+		}
+		if (r->key && !is_res && (smp_expr_use(r->key) & SMP_USE_RES)) {
+			cfg_err(ctx, "'%s %s': the sample uses a response fetch.", kw, argv[0]);
+			return -1;
+		}
+		return 0;
 	}
 	if (argc - 1 < hrule_acts[k].min || argc - 1 > hrule_acts[k].max) {
 		cfg_err(ctx, "'%s %s': wrong number of arguments.", kw, argv[0]);
@@ -595,7 +623,7 @@ static int hrule_resolve_fmt(struct logfmt *lf, struct hrule_rctx *r)
 static int hrule_resolve_list(struct hrule *list, struct hrule_rctx *r)
 {
 	for (struct hrule *h = list; h; h = h->next) {
-		if (h->act == HR_CAPTURE &&
+		if ((h->act == HR_CAPTURE || h->act == HR_SET_VAR) &&
 		    smp_expr_resolve(h->key, r->conf, r->err, sizeof(r->err)) < 0)
 			return -1;
 		if (h->act == HR_TRACK_SC) {
@@ -940,6 +968,16 @@ enum hrule_verdict hrule_exec(const struct hrule *list, struct smp_ctx *c,
 			return hrule_do_return(r, c, out) < 0 ? HRULE_ERROR : HRULE_REPLY;
 		case HR_TRACK_SC:
 			hrule_track(r, c);
+			break;
+		case HR_SET_VAR: {
+			struct smp v = { 0 };
+
+			if (smp_expr_eval(r->key, c, &v))
+				vars_set(c->s, r->table_name, &v);
+			break;
+		}
+		case HR_UNSET_VAR:
+			vars_unset(c->s, r->table_name);
 			break;
 		case HR_CAPTURE: {
 			struct smp v = { 0 };

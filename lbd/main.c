@@ -19,6 +19,7 @@
 #include "log.h"
 #include "proxy.h"
 #include "sdnotify.h"
+#include "vars.h"
 #include "worker.h"
 
 #include "version.h"
@@ -258,6 +259,7 @@ int main(int argc, char **argv)
 	write_pidfile(pid_fd);
 	daemon_ready(ready_fd);
 	rc = worker_run_all();
+	vars_free_proc();
 	close_logs(conf);
 	lbd_conf_free(conf);
 	return rc;

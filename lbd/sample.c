@@ -24,6 +24,7 @@
 #include "sample.h"
 #include "session.h"
 #include "stktable.h"
+#include "vars.h"
 
 const char *const smp_type_names[SMP_T_COUNT] = {
 	[SMP_T_BOOL] = "boolean", [SMP_T_SINT] = "integer", [SMP_T_STR] = "string",
@@ -34,7 +35,7 @@ const char *const smp_type_names[SMP_T_COUNT] = {
 #define SMP_MAX_CONVS	8
 
 /* Argument kinds of a fetch or converter. */
-enum smp_arg_kind { ARG_NONE, ARG_STR, ARG_INT, ARG_BE, ARG_FE, ARG_SRV, ARG_REG };
+enum smp_arg_kind { ARG_NONE, ARG_STR, ARG_INT, ARG_BE, ARG_FE, ARG_SRV, ARG_REG, ARG_VAR };
 
 struct smp_arg {
 	char *str;			/* as written */
@@ -583,6 +584,11 @@ static int f_unique_id(const struct smp_arg *a, struct smp_ctx *c, struct smp *o
 	return id ? smp_set_str(out, id, strlen(id)) : 0;
 }
 
+static int f_var(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return vars_get(c->s, a[0].str, out);
+}
+
 static int f_status(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
 {
 	return c->res ? smp_set_int(out, c->res->status, SMP_T_SINT) : 0;
@@ -649,6 +655,7 @@ static const struct smp_fetch smp_fetches[] = {
 	{ "rand", f_rand, { ARG_INT }, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "date", f_date, { ARG_INT }, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "uuid", f_uuid, { ARG_INT }, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "var", f_var, { ARG_VAR }, 1, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "unique-id", f_unique_id, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "method", f_method, A0, 0, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
 	{ "path", f_path, A0, 0, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
@@ -873,7 +880,7 @@ static const struct smp_conv smp_convs[] = {
 /* Names HAProxy has that lbd refuses until they land. */
 static const char *const smp_later[] = {
 	"map", "map_str", "map_beg", "map_sub", "map_ip", "map_reg", "map_end",
-	"map_dom", "map_int", "var", "table_http_req_rate", "table_conn_cur",
+	"map_dom", "map_int", "table_http_req_rate", "table_conn_cur",
 	"sc_inc_gpc0", "src_inc_gpc0", "capture.req.hdr",
 	"ssl_fc_sni", "ssl_c_used", "req.body", "req.len", "res.cook", "scook",
 };
@@ -926,6 +933,11 @@ static int smp_arg_set(struct smp_arg *arg, enum smp_arg_kind kind, const char *
 			snprintf(err, errlen, "'%s': invalid regex '%s'", kw, arg->str);
 			return -1;
 		}
+	} else if (kind == ARG_VAR && !vars_name_ok(arg->str)) {
+		snprintf(err, errlen, "'%s': invalid variable name '%s' (proc., sess., "
+			 "txn., req. or res. followed by letters, digits, '_' or '.')",
+			 kw, arg->str);
+		return -1;
 	} else if (kind == ARG_SRV && !strchr(arg->str, '/')) {
 		snprintf(err, errlen, "'%s': expects '<backend>/<server>', got '%s'",
 			 kw, arg->str);

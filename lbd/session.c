@@ -214,6 +214,7 @@ void session_txn_free(struct session *s)
 	txn_untrack(s, t);
 	cap_txn_free(t->caps);
 	comp_state_free(t->comp);
+	vars_free(&t->vars);
 	free(t->unique_id);
 	svc_release(s);
 	/* pipelined bytes wait for the next transaction, or go back */
@@ -700,10 +701,12 @@ void session_free(struct session *s)
 		txn_untrack(s, s->t);
 		cap_txn_free(s->t->caps);
 		comp_state_free(s->t->comp);
+		vars_free(&s->t->vars);
 		free(s->t->unique_id);
 		free(s->t->reqline);
 		free(s->t);
 	}
 	sess_untrack(s);
+	vars_free(&s->vars);
 	free(s);
 }

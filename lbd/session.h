@@ -19,6 +19,7 @@
 #include "http1.h"
 #include "sample.h"
 #include "stktable.h"
+#include "vars.h"
 
 #define STICK_MAX_STORE	2	/* stick store-request rules applied per request */
 
@@ -163,6 +164,7 @@ struct txn {
 	} stick[STICK_MAX_STORE];
 	unsigned nstick;
 	struct comp_state *comp;	/* compress.c: compressing the response */
+	struct var_store vars;		/* vars.c: txn, req and res scopes */
 	unsigned comp_algo;		/* compress.c: chosen for it, 0 none */
 	struct server *ck_srv;		/* cookie.c: the server the cookie names */
 	char ck_req, ck_res;		/* cookie.c: %tsc's 3rd and 4th letters */
@@ -193,6 +195,7 @@ struct session {
 	union sess_addr cli_addr, fe_addr;
 	struct buf pending;		/* client bytes kept between transactions */
 	struct stkt_ref stk[STKT_MAX_SC];	/* tcp-request connection track-sc */
+	struct var_store vars;		/* vars.c: the sess scope */
 
 	/* timers: one ev_timer, deadlines checked when it fires */
 	ev_timer timer;

@@ -350,7 +350,8 @@ backend be_a
     ("http-request deny if a ||", "needs a condition on each side"),
     ("http-request frobnicate", "unknown action 'frobnicate'"),
     ("http-request tarpit", "'http-request tarpit' is not supported yet"),
-    ("http-request set-var(txn.x) str(1)", "is not supported yet"),
+    ("http-request set-timeout server 5s", "is not supported yet"),
+    ("http-request set-var(bad.x) str(1)", "invalid variable name"),
     ("http-request set-header Content-Length 5", "framing headers cannot be rewritten"),
     ("http-request deny if { status 200 }", "uses response fetches"),
     ("http-request set-header X %[nosuch]", "unknown fetch method 'nosuch'"),
@@ -600,3 +601,29 @@ backend be
         finally:
             d.stop(check=cls is Lbd)
     assert got["lbd"] == got["haproxy"], got
+
+
+def test_variables_like_haproxy(echo_backends):
+    cfg = BASE + """
+frontend fe
+    bind 127.0.0.1:{port}
+    http-request set-var(txn.host) req.hdr(host),lower
+    http-request set-var(txn.n) int(41)
+    http-request set-var(req.path) path
+    http-request set-var(sess.seen) str(yes) if { path /first }
+    http-request unset-var(txn.n) if { path /unset }
+    http-request deny deny_status 403 if { var(txn.host) -m str blocked.example }
+    http-request set-header X-Tag %[var(txn.host)]-%[var(txn.n)]-%[var(req.path)]-%[var(sess.seen)]
+    http-response set-header X-Resp %[var(txn.host)]
+    http-response set-var(res.st) status
+    http-response set-header X-Status-Was %[var(res.st)]
+    default_backend be_a
+backend be_a
+    server a 127.0.0.1:{a}
+"""
+    side_by_side(cfg, echo_backends, [
+        ("GET", "/first", [("Host", "A.Example")]),
+        ("GET", "/unset", [("Host", "b.example")]),
+        ("GET", "/x", [("Host", "blocked.example")]),
+        ("GET", "/status/404", [("Host", "c.example")]),
+    ])
