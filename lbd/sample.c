@@ -32,13 +32,33 @@ const char *const smp_type_names[SMP_T_COUNT] = {
 };
 
 #define SMP_MAX_ARGS	3
+#define SMP_MAP_MAX_LINES	(4u << 20)	/* a map file's bound */
 #define SMP_MAX_CONVS	8
 
 /* Argument kinds of a fetch or converter. */
-enum smp_arg_kind { ARG_NONE, ARG_STR, ARG_INT, ARG_BE, ARG_FE, ARG_SRV, ARG_REG, ARG_VAR };
+enum smp_arg_kind { ARG_NONE, ARG_STR, ARG_INT, ARG_BE, ARG_FE, ARG_SRV, ARG_REG, ARG_VAR,
+		    ARG_MAP };
+
+/* A map file: "key value" lines, matched as the converter's name says. */
+enum map_kind { MAP_STR, MAP_BEG, MAP_SUB, MAP_END, MAP_DOM, MAP_REG, MAP_IP, MAP_INT };
+struct map_entry {
+	char *key, *value;
+	size_t klen;
+	int64_t n;			/* MAP_INT */
+	int fam;			/* MAP_IP */
+	uint8_t addr[16];
+	unsigned bits;
+	pcre2_code *re;			/* MAP_REG */
+};
+struct smp_map {
+	enum map_kind kind;
+	struct map_entry *e;
+	size_t n;
+};
 
 struct smp_arg {
 	char *str;			/* as written */
+	struct smp_map *map;		/* ARG_MAP */
 	int64_t n;
 	struct proxy *px;		/* ARG_BE / ARG_FE / ARG_SRV: resolved */
 	struct server *srv;
@@ -863,6 +883,108 @@ static int c_regsub(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
 	return 0;
 }
 
+/* map*(file[,default]): the value of the first entry whose key matches
+ * (map_ip: the longest matching network), else the default, else none */
+static int map_ip_match(const struct map_entry *m, const struct smp *v)
+{
+	uint8_t a[16];
+	const uint8_t *x = a;
+	unsigned bits = m->bits, k;
+	int fam = v->type == SMP_T_IPV4 ? AF_INET : AF_INET6;
+
+	memcpy(a, fam == AF_INET ? (const void *)&v->v4 : (const void *)&v->v6,
+	       fam == AF_INET ? 4 : 16);
+	if (m->fam != fam) {
+		static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+		if (m->fam != AF_INET || memcmp(a, mapped, 12))
+			return 0;
+		x = a + 12;
+	}
+	for (k = 0; bits >= 8 && x[k] == m->addr[k]; k++, bits -= 8)
+		;
+	return bits < 8 && (!bits || !((x[k] ^ m->addr[k]) & (uint8_t)(0xff << (8 - bits))));
+}
+
+static int map_str_match(const struct map_entry *m, enum map_kind kind, const char *s,
+			 size_t n, struct smp_ctx *c)
+{
+	switch (kind) {
+	case MAP_STR:
+		return m->klen == n && !memcmp(m->key, s, n);
+	case MAP_BEG:
+		return m->klen <= n && !memcmp(m->key, s, m->klen);
+	case MAP_END:
+		return m->klen <= n && !memcmp(m->key, s + n - m->klen, m->klen);
+	case MAP_SUB:
+		for (size_t i = 0; m->klen <= n && i + m->klen <= n; i++)
+			if (!memcmp(s + i, m->key, m->klen))
+				return 1;
+		return 0;
+	case MAP_DOM:
+		for (size_t i = 0; m->klen <= n && i + m->klen <= n; i++)
+			if ((!i || s[i - 1] == '.') && !memcmp(s + i, m->key, m->klen) &&
+			    (i + m->klen == n || s[i + m->klen] == '.'))
+				return 1;
+		return 0;
+	case MAP_REG: {
+		pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+		int hit = md && pcre2_match(m->re, (PCRE2_SPTR)s, n, 0, 0, md, NULL) >= 0;
+
+		pcre2_match_data_free(md);
+		return hit;
+	}
+	default:
+		return 0;
+	}
+}
+
+static int c_map(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
+{
+	const struct smp_map *map = a[0].map;
+	const struct map_entry *best = NULL;
+
+	if (map->kind == MAP_IP) {
+		if (v->type == SMP_T_STR) {
+			char b[INET6_ADDRSTRLEN];
+
+			if (v->len >= sizeof(b))
+				return 0;
+			memcpy(b, v->str, v->len);
+			b[v->len] = '\0';
+			if (inet_pton(AF_INET, b, &v->v4) == 1)
+				v->type = SMP_T_IPV4;
+			else if (inet_pton(AF_INET6, b, &v->v6) == 1)
+				v->type = SMP_T_IPV6;
+			else
+				goto dflt;
+		}
+		if (v->type != SMP_T_IPV4 && v->type != SMP_T_IPV6)
+			goto dflt;
+		for (size_t i = 0; i < map->n; i++)
+			if (map_ip_match(&map->e[i], v) && (!best || map->e[i].bits > best->bits))
+				best = &map->e[i];
+	} else if (map->kind == MAP_INT) {
+		if (smp_to_sint(v) < 0)
+			goto dflt;
+		for (size_t i = 0; i < map->n && !best; i++)
+			if (map->e[i].n == v->sint)
+				best = &map->e[i];
+	} else {
+		if (smp_to_str(v, c->a) < 0)
+			return 0;
+		for (size_t i = 0; i < map->n && !best; i++)
+			if (map_str_match(&map->e[i], map->kind, v->str, v->len, c))
+				best = &map->e[i];
+	}
+	if (best)
+		return smp_set_str(v, best->value, strlen(best->value));
+dflt:
+	if (a[1].set)
+		return smp_set_str(v, a[1].str, strlen(a[1].str));
+	return 0;
+}
+
 #define SAME SMP_T_COUNT
 static const struct smp_conv smp_convs[] = {
 	{ "lower", c_lower, A0, 0, S(STR) },
@@ -875,21 +997,42 @@ static const struct smp_conv smp_convs[] = {
 	{ "field", c_field, { ARG_INT, ARG_STR }, 2, S(STR) },
 	{ "json", c_json, { ARG_STR }, 0, S(STR) },
 	{ "regsub", c_regsub, { ARG_REG, ARG_STR, ARG_STR }, 2, S(STR) },
+	{ "map", c_map, { ARG_MAP, ARG_STR }, 1, S(STR) },
+	{ "map_str", c_map, { ARG_MAP, ARG_STR }, 1, S(STR) },
+	{ "map_beg", c_map, { ARG_MAP, ARG_STR }, 1, S(STR) },
+	{ "map_sub", c_map, { ARG_MAP, ARG_STR }, 1, S(STR) },
+	{ "map_end", c_map, { ARG_MAP, ARG_STR }, 1, S(STR) },
+	{ "map_dom", c_map, { ARG_MAP, ARG_STR }, 1, S(STR) },
+	{ "map_reg", c_map, { ARG_MAP, ARG_STR }, 1, S(STR) },
+	{ "map_ip", c_map, { ARG_MAP, ARG_STR }, 1, S(STR) },
+	{ "map_int", c_map, { ARG_MAP, ARG_STR }, 1, S(STR) },
 };
 
 /* Names HAProxy has that lbd refuses until they land. */
 static const char *const smp_later[] = {
-	"map", "map_str", "map_beg", "map_sub", "map_ip", "map_reg", "map_end",
-	"map_dom", "map_int", "table_http_req_rate", "table_conn_cur",
+	"map_str_int", "map_beg_int", "map_ip_int", "table_http_req_rate", "table_conn_cur",
 	"sc_inc_gpc0", "src_inc_gpc0", "capture.req.hdr",
 	"ssl_fc_sni", "ssl_c_used", "req.body", "req.len", "res.cook", "scook",
 };
 
 /* ---- parsing ---- */
 
+static void smp_map_free(struct smp_map *m)
+{
+	for (size_t i = 0; m && i < m->n; i++) {
+		free(m->e[i].key);
+		if (m->e[i].re)
+			pcre2_code_free(m->e[i].re);
+	}
+	if (m)
+		free(m->e);
+	free(m);
+}
+
 static void smp_args_free(struct smp_call *k)
 {
 	for (unsigned i = 0; i < SMP_MAX_ARGS; i++) {
+		smp_map_free(k->args[i].map);
 		free(k->args[i].str);
 		if (k->args[i].re)
 			pcre2_code_free(k->args[i].re);
@@ -904,6 +1047,115 @@ void smp_expr_free(struct smp_expr *e)
 	for (unsigned i = 0; i < e->nconv; i++)
 		smp_args_free(&e->conv[i]);
 	free(e);
+}
+
+/* Load a map file for converter kw ("map_ip" ...); NULL + err on error. */
+static struct smp_map *smp_map_load(const char *kw, const char *path, char *err,
+				    size_t errlen)
+{
+	static const struct { const char *kw; enum map_kind k; } kinds[] = {
+		{ "map", MAP_STR }, { "map_str", MAP_STR }, { "map_beg", MAP_BEG },
+		{ "map_sub", MAP_SUB }, { "map_end", MAP_END }, { "map_dom", MAP_DOM },
+		{ "map_reg", MAP_REG }, { "map_ip", MAP_IP }, { "map_int", MAP_INT },
+	};
+	struct smp_map *m = calloc(1, sizeof(*m));
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	unsigned ln = 0;
+	size_t cap = 0;
+
+	if (!m || !f) {
+		snprintf(err, errlen, "'%s': cannot open map file '%s'", kw, path);
+		goto fail;
+	}
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(kw, kinds[i].kw))
+			m->kind = kinds[i].k;
+	while (fgets(line, sizeof(line), f)) {
+		char *k = line, *v, *end;
+		struct map_entry *e;
+
+		if (++ln > SMP_MAP_MAX_LINES || (!strchr(line, '\n') && !feof(f))) {
+			snprintf(err, errlen, "'%s': %s:%u: line too long or too many lines",
+				 kw, path, ln);
+			goto fail;
+		}
+		while (*k == ' ' || *k == '\t')
+			k++;
+		end = k + strcspn(k, "\r\n");
+		*end = '\0';
+		if (!*k || *k == '#')
+			continue;
+		v = k + strcspn(k, " \t");
+		if (*v)
+			*v++ = '\0';
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (m->n == cap) {
+			struct map_entry *ne = realloc(m->e, (cap = cap ? cap * 2 : 16) * sizeof(*ne));
+
+			if (!ne)
+				goto nomem;
+			m->e = ne;
+		}
+		e = &m->e[m->n];
+		memset(e, 0, sizeof(*e));
+		/* key and value in one allocation */
+		e->key = malloc(strlen(k) + strlen(v) + 2);
+		if (!e->key)
+			goto nomem;
+		strcpy(e->key, k);
+		e->value = e->key + strlen(k) + 1;
+		strcpy(e->value, v);
+		e->klen = strlen(k);
+		m->n++;
+		if (m->kind == MAP_INT) {
+			char *x;
+
+			e->n = strtoll(k, &x, 10);
+			if (*x)
+				goto bad;
+		} else if (m->kind == MAP_IP) {
+			char *slash = strchr(k, '/');
+			long bits = -1;
+
+			if (slash) {
+				*slash = '\0';
+				bits = strtol(slash + 1, NULL, 10);
+			}
+			if (inet_pton(AF_INET, k, e->addr) == 1)
+				e->fam = AF_INET;
+			else if (inet_pton(AF_INET6, k, e->addr) == 1)
+				e->fam = AF_INET6;
+			else
+				goto bad;
+			if (bits < 0)
+				bits = e->fam == AF_INET ? 32 : 128;
+			if (bits > (e->fam == AF_INET ? 32 : 128))
+				goto bad;
+			e->bits = (unsigned)bits;
+		} else if (m->kind == MAP_REG) {
+			int ec;
+			PCRE2_SIZE eo;
+
+			e->re = pcre2_compile((PCRE2_SPTR)k, PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
+			if (!e->re)
+				goto bad;
+			pcre2_jit_compile(e->re, PCRE2_JIT_COMPLETE);
+		}
+	}
+	fclose(f);
+	return m;
+bad:
+	snprintf(err, errlen, "'%s': %s:%u: invalid key '%.64s'", kw, path, ln, line);
+	goto fail;
+nomem:
+	snprintf(err, errlen, "out of memory");
+fail:
+	if (f)
+		fclose(f);
+	smp_map_free(m);
+	return NULL;
 }
 
 static int smp_arg_set(struct smp_arg *arg, enum smp_arg_kind kind, const char *s,
@@ -933,6 +1185,10 @@ static int smp_arg_set(struct smp_arg *arg, enum smp_arg_kind kind, const char *
 			snprintf(err, errlen, "'%s': invalid regex '%s'", kw, arg->str);
 			return -1;
 		}
+	} else if (kind == ARG_MAP) {
+		arg->map = smp_map_load(kw, arg->str, err, errlen);
+		if (!arg->map)
+			return -1;
 	} else if (kind == ARG_VAR && !vars_name_ok(arg->str)) {
 		snprintf(err, errlen, "'%s': invalid variable name '%s' (proc., sess., "
 			 "txn., req. or res. followed by letters, digits, '_' or '.')",

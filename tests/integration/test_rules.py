@@ -356,7 +356,8 @@ backend be_a
     ("http-request deny if { status 200 }", "uses response fetches"),
     ("http-request set-header X %[nosuch]", "unknown fetch method 'nosuch'"),
     ("http-request set-header X %[src,nosuchconv]", "unknown converter 'nosuchconv'"),
-    ("http-request set-header X %[map(/etc/x)]", "not supported yet"),
+    ("http-request set-header X %[src,table_http_req_rate(fe)]", "not supported yet"),
+    ("http-request set-header X %[src,map(/nonexistent.map)]", "cannot open map file"),
     ("http-request redirect location /x code 404", "'redirect code'"),
     ("http-request deny deny_status 451", "has no default error page"),
     ("use_backend be if { nbsrv(nosuchbe) gt 0 }", "no such backend 'nosuchbe'"),
@@ -626,4 +627,31 @@ backend be_a
         ("GET", "/unset", [("Host", "b.example")]),
         ("GET", "/x", [("Host", "blocked.example")]),
         ("GET", "/status/404", [("Host", "c.example")]),
+    ])
+
+
+def test_map_converters_like_haproxy(echo_backends, tmp_path):
+    (tmp_path / "hosts.map").write_text("# host -> backend\nb.example be_b\nc.example be_c\n")
+    (tmp_path / "nets.map").write_text("127.0.0.0/8 loop\n127.0.0.1 exact\n198.51.100.0/24 doc\n")
+    (tmp_path / "paths.map").write_text("/api/ api\n/static/ static\n/ root\n")
+    (tmp_path / "re.map").write_text("^/v[0-9]+/ versioned\n")
+    cfg = BASE + """
+frontend fe
+    bind 127.0.0.1:{port}
+    use_backend %%[req.hdr(host),lower,map(%s,be_a)]
+    http-request set-header X-Tag %%[src,map_ip(%s)]:%%[path,map_beg(%s,none)]:%%[path,map_reg(%s)]
+    default_backend be_a
+backend be_a
+    server a 127.0.0.1:{a}
+backend be_b
+    server b 127.0.0.1:{b}
+backend be_c
+    server c 127.0.0.1:{c}
+""" % (tmp_path / "hosts.map", tmp_path / "nets.map", tmp_path / "paths.map",
+       tmp_path / "re.map")
+    side_by_side(cfg, echo_backends, [
+        ("GET", "/api/x", [("Host", "B.example")]),
+        ("GET", "/static/y", [("Host", "c.example")]),
+        ("GET", "/v2/z", [("Host", "d.example")]),
+        ("GET", "/other", [("Host", "x")]),
     ])
