@@ -528,7 +528,7 @@ static const struct cfg_kw cfg_timeout_kws[] = {
 	{ "http-keep-alive", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, kw_time, offsetof(struct proxy, to.http_keep_alive), 0, 0, NULL },
 	{ "queue", PR_CAP_DEF | PR_CAP_BE, kw_time, offsetof(struct proxy, to.queue), 0, 0, NULL },
 	{ "check", PR_CAP_DEF | PR_CAP_BE, kw_time, offsetof(struct proxy, to.check), 0, 0, NULL },
-	{ "tarpit", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, kw_unsupported, 0, 0, 0, "tarpit arrives with http-request rules" },
+	{ "tarpit", PR_CAP_DEF | PR_CAP_FE | PR_CAP_BE, kw_time, offsetof(struct proxy, to.tarpit), 0, 0, NULL },
 	{ NULL, 0, NULL, 0, 0, 0, NULL }
 };
 

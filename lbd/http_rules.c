@@ -36,7 +36,7 @@ enum hrule_act {
 	HR_ALLOW, HR_DENY, HR_RETURN, HR_REDIRECT, HR_SET_HDR, HR_ADD_HDR,
 	HR_DEL_HDR, HR_REPLACE_HDR, HR_REPLACE_VAL, HR_SET_PATH, HR_SET_QUERY,
 	HR_SET_URI, HR_SET_METHOD, HR_SET_STATUS, HR_TRACK_SC, HR_INC_GPC0,
-	HR_CAPTURE, HR_SET_VAR, HR_UNSET_VAR,
+	HR_CAPTURE, HR_SET_VAR, HR_UNSET_VAR, HR_TARPIT,
 };
 
 enum { REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME };
@@ -371,6 +371,7 @@ static const struct {
 } hrule_acts[] = {
 	{ "allow", HR_ALLOW, 0, 0, 3 },
 	{ "deny", HR_DENY, 0, 2, 3 },
+	{ "tarpit", HR_TARPIT, 0, 2, 1 },
 	{ "return", HR_RETURN, 0, 64, 1 },
 	{ "redirect", HR_REDIRECT, 2, 8, 1 },
 	{ "set-header", HR_SET_HDR, 2, 2, 3 },
@@ -394,7 +395,7 @@ static const struct {
 
 /* Actions HAProxy has, refused until they land here. */
 static const char *const hrule_later[] = {
-	"tarpit", "auth",
+	"auth",
 	"set-log-level", "set-nice", "set-tos", "set-mark",
 	"set-src", "set-dst", "set-src-port", "set-dst-port", "sc-inc-gpc1",
 	"sc-set-gpt0", "add-acl", "del-acl", "set-map", "del-map", "lua",
@@ -467,8 +468,10 @@ static int hrule_parse_action(struct cfg_ctx *ctx, struct hrule *r, int is_res,
 	}
 	switch (r->act) {
 	case HR_DENY:
-		/* a denied response is a bad gateway, as in HAProxy */
-		r->status = is_res ? 502 : 403;
+	case HR_TARPIT:
+		/* a denied response is a bad gateway, a tarpit's end an
+		 * internal error, as in HAProxy */
+		r->status = is_res ? 502 : r->act == HR_TARPIT ? 500 : 403;
 		if (argc == 3 && strcmp(argv[1], "deny_status") == 0)
 			r->status = hrule_status(ctx, argv[2], 200, 599, "'deny_status'");
 		else if (argc != 1) {
@@ -959,6 +962,9 @@ enum hrule_verdict hrule_exec(const struct hrule *list, struct smp_ctx *c,
 		case HR_DENY:
 			out->status = r->status;
 			return HRULE_DENY;
+		case HR_TARPIT:
+			out->status = r->status;
+			return HRULE_TARPIT;
 		case HR_REDIRECT:
 			rc = hrule_do_redirect(r, c, out);
 			if (rc)

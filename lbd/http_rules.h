@@ -35,6 +35,7 @@ enum hrule_verdict {
 	HRULE_CONTINUE,		/* no rule stopped the evaluation */
 	HRULE_ALLOW,		/* "allow": stop this proxy's rules */
 	HRULE_DENY,		/* answer the error page of *status */
+	HRULE_TARPIT,		/* hold the request, then the error page of *status */
 	HRULE_REPLY,		/* answer the response built in *reply */
 	HRULE_ERROR,		/* a rewrite failed: 500 (request) / 502 */
 };

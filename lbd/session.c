@@ -29,7 +29,7 @@
 
 const char *const sess_state_names[SS_STATE_COUNT] = {
 	"req-wait", "queued", "connecting", "retry-wait", "forward", "closing",
-	"service"
+	"service", "tarpit"
 };
 
 static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents);

@@ -84,6 +84,7 @@ enum sess_state {
 	SS_FORWARD,		/* request and response in flight */
 	SS_CLOSING,		/* flushing a final response, then close */
 	SS_SERVICE,		/* answered by lbd itself (stats, exporter) */
+	SS_TARPIT,		/* held by "tarpit" until its timeout, then an error */
 	SS_STATE_COUNT
 };
 extern const char *const sess_state_names[SS_STATE_COUNT];
@@ -170,6 +171,7 @@ struct txn {
 	char ck_req, ck_res;		/* cookie.c: %tsc's 3rd and 4th letters */
 	unsigned ck_post:1;		/* a POST request (cookie postonly) */
 	unsigned ck_get:1;		/* a GET or HEAD request (cookie nocache) */
+	int tarpit_status;		/* SS_TARPIT: the status sent at its end */
 	unsigned cap_set[2];		/* slots filled, request / response */
 };
 

@@ -648,6 +648,19 @@ static int stream_rules_verdict(struct session *s, enum hrule_verdict v,
 		}
 		stream_error(s, o->status, TERM_PROXY, TERM_ST_REQ);
 		return 1;
+	case HRULE_TARPIT: {
+		/* the client waits for nothing until the tarpit timeout */
+		const struct proxy *px = s->t->be ? s->t->be : s->fe;
+		uint32_t ms = s->fe->to.tarpit ? s->fe->to.tarpit : px->to.tarpit ?
+			      px->to.tarpit : px->to.connect;
+
+		CNT_ADD(cnt, denied_req, 1);
+		s->t->tarpit_status = o->status;
+		s->t->req.b.data = s->t->req.b.head = 0;
+		s->state = SS_TARPIT;
+		s->exp_x = now_of(s) + ms / 1000.0;
+		return 1;
+	}
 	case HRULE_REPLY:
 		CNT_ADD(cnt, intercepted, 1);
 		if (res || stream_reply_keepalive(s, m, o) < 0)
@@ -874,14 +887,15 @@ void stream_req_data(struct session *s)
 {
 	struct chn *c = &s->t->req;
 
-	if (s->state == SS_CLOSING) {
-		/* draining after an error: discard */
+	if (s->state == SS_CLOSING || s->state == SS_TARPIT) {
+		/* draining after an error, or held: discard */
 		if (c->b.area) {
 			c->b.data = 0;
 			c->b.head = 0;
 		}
 		if (c->eof)
-			session_close(s, 0, 0);
+			session_close(s, s->state == SS_TARPIT ? TERM_CLI_ABORT : 0,
+				      s->state == SS_TARPIT ? TERM_ST_TARPIT : 0);
 		return;
 	}
 	if (s->http && !c->head_done) {
@@ -1233,6 +1247,9 @@ void stream_phase_timeout(struct session *s)
 	case SS_CLOSING:
 		session_close(s, 0, 0);
 		return;
+	case SS_TARPIT:
+		stream_error(s, s->t->tarpit_status, TERM_PROXY, TERM_ST_TARPIT);
+		return;
 	default:
 		return;
 	}
@@ -1307,6 +1324,8 @@ int stream_want_cli_read(struct session *s)
 
 	if (s->state == SS_CLOSING)	/* drain after the error page: no RST */
 		return !c->eof && s->t->res.fwd == 0 ? STREAM_READ_TIMED : 0;
+	if (s->state == SS_TARPIT)	/* read to see the client leave */
+		return c->eof ? 0 : STREAM_READ_AHEAD;	/* the tarpit timer rules */
 	if (c->eof || c->pdata >= CHN_PIPE_CAP)
 		return 0;
 	if (c->b.area && c->b.size - c->b.data <= reserve)

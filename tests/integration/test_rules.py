@@ -13,6 +13,7 @@ import socket
 import socketserver
 import tempfile
 import threading
+import time
 
 import pytest
 
@@ -349,7 +350,7 @@ backend be_a
     ("http-request deny if { path /a", "missing '}'"),
     ("http-request deny if a ||", "needs a condition on each side"),
     ("http-request frobnicate", "unknown action 'frobnicate'"),
-    ("http-request tarpit", "'http-request tarpit' is not supported yet"),
+    ("http-request auth", "'http-request auth' is not supported yet"),
     ("http-request set-timeout server 5s", "is not supported yet"),
     ("http-request set-var(bad.x) str(1)", "invalid variable name"),
     ("http-request set-header Content-Length 5", "framing headers cannot be rewritten"),
@@ -655,3 +656,37 @@ backend be_c
         ("GET", "/v2/z", [("Host", "d.example")]),
         ("GET", "/other", [("Host", "x")]),
     ])
+
+
+def test_tarpit_holds_then_answers_like_haproxy(echo_backends):
+    """tarpit: nothing until timeout tarpit, then the status (500 by
+    default), logged as PT; the other requests go through meanwhile."""
+    (a,) = echo_backends("a")
+    cfg = BASE + """    timeout tarpit 600ms
+    log stdout format raw local0
+frontend fe
+    bind 127.0.0.1:{port}
+    log-format "%ST %tsc"
+    http-request tarpit if { path /slow }
+    http-request tarpit deny_status 429 if { path /slow429 }
+    default_backend be
+backend be
+    server a 127.0.0.1:{a}
+""".replace("{a}", str(a.port))
+    got = {}
+    for name, cls in (("haproxy", Haproxy), ("lbd", Lbd)):
+        port = free_port()
+        text = cfg.replace("{port}", str(port))
+        d = cls(text, port) if cls is Haproxy else cls(text, [port])
+        try:
+            n0 = len(d.logs(1))
+            res = []
+            for path in ("/slow", "/slow429", "/ok"):
+                t0 = time.time()
+                st = request(port, "GET", path)[0]
+                res.append((st, time.time() - t0 >= 0.5))
+            got[name] = (res, d.logs(n0 + 3)[n0:])
+        finally:
+            d.stop(check=cls is Lbd)
+    assert got["lbd"] == got["haproxy"], got
+    assert got["lbd"][0] == [(500, True), (429, True), (200, False)]
