@@ -22,7 +22,7 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -pthread -iquote shared -iquote lbd -iquote vrrpd \
             -fno-strict-aliasing
-LDLIBS   := -lev -lssl -lcrypto -lz -lpcre2-8 -pthread -lm
+LDLIBS   := -lev -lssl -lcrypto -lz -lpcre2-8 -lcrypt -pthread -lm
 # netlink (libnl-route): vrrpd's vrrp_nl.c and lbd's addrwatch.c; libnftables: vrrpd's
 # no_accept filtering (vrrp_nft.c)
 NL_CFLAGS := $(shell pkg-config --cflags libnl-3.0 libnl-route-3.0 libnftables 2>/dev/null)
@@ -37,7 +37,7 @@ endif
 
 # Debian packages: build, test peers and benchmark peers.
 DEPS_BUILD := build-essential clang libclang-rt-14-dev pkg-config libev-dev libssl-dev \
-              zlib1g-dev libpcre2-dev libnl-3-dev libnl-route-3-dev libnftables-dev libsnmp-dev libcmocka-dev
+              zlib1g-dev libpcre2-dev libcrypt-dev libnl-3-dev libnl-route-3-dev libnftables-dev libsnmp-dev libcmocka-dev
 DEPS_TEST  := python3 python3-pytest curl socat haproxy iproute2 procps redis-server \
               util-linux prometheus chromium chromium-driver python3-selenium \
               mariadb-server keepalived tcpdump iputils-arping

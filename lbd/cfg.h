@@ -14,6 +14,7 @@
 struct lbd_conf;
 struct sbuf;
 struct proxy;
+struct userlist;
 
 /* Where and what is being parsed; passed to every keyword handler. */
 struct cfg_ctx {
@@ -26,11 +27,13 @@ struct cfg_ctx {
 	int nerr, nwarn;
 	int quiet;			/* -q: no warnings printed */
 	struct sbuf *capture;		/* messages go here instead (runtime API) */
+	struct userlist *ul;		/* the userlist section being read */
 };
 
 enum {
 	CFG_SEC_GLOBAL = 1u << 8,	/* proxies use PR_CAP_* below this */
 	CFG_SEC_NONE   = 1u << 9,
+	CFG_SEC_USERLIST = 1u << 10,
 };
 
 /* One keyword of a table: what it applies to and how it is parsed. */

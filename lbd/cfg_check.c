@@ -16,6 +16,7 @@
 #include "http_rules.h"
 #include "stick.h"
 #include "tcp_rules.h"
+#include "userlist.h"
 #include "logfmt.h"
 #include "proxy.h"
 #include "server.h"
@@ -220,6 +221,7 @@ int cfg_postparse(struct cfg_ctx *ctx)
 
 	ctx->file = "";
 	check_fd_limit(ctx);
+	ul_resolve(ctx);
 	if (conf->global.bufsize <= conf->global.maxrewrite)
 		cfg_alert_global(ctx, "tune.maxrewrite (%u) must be lower than "
 				 "tune.bufsize (%u).", conf->global.maxrewrite,

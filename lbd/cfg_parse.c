@@ -15,6 +15,7 @@
 #include "sbuf.h"
 #include "cfg_lex.h"
 #include "proxy.h"
+#include "userlist.h"
 
 #define CFG_MAX_FILES	256
 
@@ -130,7 +131,7 @@ static const struct cfg_section cfg_sections[] = {
 	{ "frontend", PR_CAP_FE, NULL },
 	{ "backend", PR_CAP_BE, NULL },
 	{ "listen", PR_CAP_LISTEN, NULL },
-	{ "userlist", 0, "userlists arrive with http-request auth" },
+	{ "userlist", CFG_SEC_USERLIST, NULL },
 	{ "peers", 0, "peers (stick-table replication) are not supported yet" },
 	{ "resolvers", 0, "run-time DNS resolution is not supported yet" },
 	{ "mailers", 0, "mailers are not supported yet" },
@@ -218,6 +219,8 @@ static int cfg_open_section(struct cfg_ctx *ctx, const struct cfg_section *sec,
 	ctx->section = sec->cap;
 	if (sec->cap == CFG_SEC_GLOBAL)
 		return 0;
+	if (sec->cap == CFG_SEC_USERLIST)
+		return ul_open(ctx, argc, argv);
 	if (name && strcmp(name, "from") == 0 && sec->cap == PR_CAP_DEF) {
 		name = NULL;	/* "defaults from X" */
 		argv++, argc--;
@@ -284,6 +287,8 @@ static int cfg_line(struct cfg_ctx *ctx, struct cfg_words *w)
 	switch (ctx->section) {
 	case CFG_SEC_NONE:
 		return 0;	/* already reported when the section opened */
+	case CFG_SEC_USERLIST:
+		return ul_cfg(ctx, w->argc, w->argv);
 	case CFG_SEC_GLOBAL:
 		if (cfg_kw_global(ctx, w->argc, w->argv) < 0)
 			cfg_err(ctx, "unknown keyword '%s' in 'global' section",

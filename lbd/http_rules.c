@@ -36,7 +36,7 @@ enum hrule_act {
 	HR_ALLOW, HR_DENY, HR_RETURN, HR_REDIRECT, HR_SET_HDR, HR_ADD_HDR,
 	HR_DEL_HDR, HR_REPLACE_HDR, HR_REPLACE_VAL, HR_SET_PATH, HR_SET_QUERY,
 	HR_SET_URI, HR_SET_METHOD, HR_SET_STATUS, HR_TRACK_SC, HR_INC_GPC0,
-	HR_CAPTURE, HR_SET_VAR, HR_UNSET_VAR, HR_TARPIT,
+	HR_CAPTURE, HR_SET_VAR, HR_UNSET_VAR, HR_TARPIT, HR_AUTH,
 };
 
 enum { REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME };
@@ -372,6 +372,7 @@ static const struct {
 	{ "allow", HR_ALLOW, 0, 0, 3 },
 	{ "deny", HR_DENY, 0, 2, 3 },
 	{ "tarpit", HR_TARPIT, 0, 2, 1 },
+	{ "auth", HR_AUTH, 0, 2, 1 },
 	{ "return", HR_RETURN, 0, 64, 1 },
 	{ "redirect", HR_REDIRECT, 2, 8, 1 },
 	{ "set-header", HR_SET_HDR, 2, 2, 3 },
@@ -395,7 +396,6 @@ static const struct {
 
 /* Actions HAProxy has, refused until they land here. */
 static const char *const hrule_later[] = {
-	"auth",
 	"set-log-level", "set-nice", "set-tos", "set-mark",
 	"set-src", "set-dst", "set-src-port", "set-dst-port", "sc-inc-gpc1",
 	"sc-set-gpt0", "add-acl", "del-acl", "set-map", "del-map", "lua",
@@ -491,6 +491,20 @@ static int hrule_parse_action(struct cfg_ctx *ctx, struct hrule *r, int is_res,
 		return hrule_cfg_redirect(ctx, r, argc, argv);
 	case HR_TRACK_SC:
 		return hrule_cfg_track(ctx, r, argc, argv, kw);
+	case HR_AUTH:
+		/* auth [realm <realm>]: the realm defaults to the proxy's name */
+		if (argc == 3 && !strcmp(argv[1], "realm"))
+			r->reason = strdup(argv[2]);
+		else if (argc != 1) {
+			cfg_err(ctx, "'%s auth': expected 'realm <realm>'.", kw);
+			return -1;
+		} else
+			r->reason = strdup(ctx->cur->id);
+		if (!r->reason || strpbrk(r->reason, "\"\r\n")) {
+			cfg_err(ctx, "'%s auth': the realm may not contain '\"'.", kw);
+			return -1;
+		}
+		return 0;
 	case HR_CAPTURE: {
 		char err[256];
 
@@ -864,6 +878,44 @@ static int hrule_do_redirect(const struct hrule *r, struct smp_ctx *c,
 	return out->reply ? 1 : -1;
 }
 
+/* 401 with the error page and the realm to authenticate in */
+static int hrule_do_auth(const struct hrule *r, struct smp_ctx *c, struct hrule_out *out)
+{
+	static const char close_hdr[] = "connection: close\r\n";
+	const struct errorfile *e = errors_get(c->s->t->be ? c->s->t->be : c->s->fe,
+					       c->s->fe, 401);
+	const char *eoh = memmem(e->data, e->len, "\r\n\r\n", 4);
+	size_t head, o = 0;
+	char *p;
+	int n;
+
+	if (!eoh)
+		return -1;
+	head = (size_t)(eoh - e->data) + 2;	/* every header line, CRLF included */
+	p = arena_alloc(c->a, e->len + strlen(r->reason) + 64);
+	if (!p)
+		return -1;
+	/* the page's head without its connection: close (the client may go
+	 * on on this connection), the realm, then the blank line and body */
+	for (size_t i = 0; i < head;) {
+		if (head - i >= sizeof(close_hdr) - 1 &&
+		    !strncasecmp(e->data + i, close_hdr, sizeof(close_hdr) - 1)) {
+			i += sizeof(close_hdr) - 1;
+			continue;
+		}
+		p[o++] = e->data[i++];
+	}
+	n = sprintf(p + o, "www-authenticate: Basic realm=\"%s\"\r\n", r->reason);
+	o += (size_t)n;
+	memcpy(p + o, e->data + head, e->len - head);
+	o += e->len - head;
+	out->reply = p;
+	out->reply_len = o;
+	out->status = 401;
+	out->local = 0;
+	return 0;
+}
+
 static int hrule_do_return(const struct hrule *r, struct smp_ctx *c, struct hrule_out *out)
 {
 	char hdrs[HRULE_VALUE_MAX];
@@ -965,6 +1017,8 @@ enum hrule_verdict hrule_exec(const struct hrule *list, struct smp_ctx *c,
 		case HR_TARPIT:
 			out->status = r->status;
 			return HRULE_TARPIT;
+		case HR_AUTH:
+			return hrule_do_auth(r, c, out) < 0 ? HRULE_ERROR : HRULE_REPLY;
 		case HR_REDIRECT:
 			rc = hrule_do_redirect(r, c, out);
 			if (rc)

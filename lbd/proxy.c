@@ -18,6 +18,7 @@
 #include "compress.h"
 #include "cookie.h"
 #include "service.h"
+#include "userlist.h"
 #include "stick.h"
 #include "stktable.h"
 #include "tcp_rules.h"
@@ -215,6 +216,7 @@ void lbd_conf_free(struct lbd_conf *conf)
 		n = px->next;
 		proxy_free(px);
 	}
+	ul_free_all(conf->userlists);
 	free(conf->global.pidfile);
 	free(conf->global.vrrpd_socket);
 	free(conf->global.chroot);

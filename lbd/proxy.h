@@ -366,6 +366,7 @@ struct lbd_conf {
 	struct global global;
 	struct proxy *proxies;		/* frontends, backends, listens; not defaults */
 	struct proxy *defaults;		/* every defaults section, for "from" */
+	struct userlist *userlists;	/* userlist.c */
 	unsigned nproxies;
 };
 

@@ -24,6 +24,7 @@
 #include "sample.h"
 #include "session.h"
 #include "stktable.h"
+#include "userlist.h"
 #include "vars.h"
 
 const char *const smp_type_names[SMP_T_COUNT] = {
@@ -37,7 +38,7 @@ const char *const smp_type_names[SMP_T_COUNT] = {
 
 /* Argument kinds of a fetch or converter. */
 enum smp_arg_kind { ARG_NONE, ARG_STR, ARG_INT, ARG_BE, ARG_FE, ARG_SRV, ARG_REG, ARG_VAR,
-		    ARG_MAP };
+		    ARG_MAP, ARG_UL };
 
 /* A map file: "key value" lines, matched as the converter's name says. */
 enum map_kind { MAP_STR, MAP_BEG, MAP_SUB, MAP_END, MAP_DOM, MAP_REG, MAP_IP, MAP_INT };
@@ -59,6 +60,7 @@ struct smp_map {
 struct smp_arg {
 	char *str;			/* as written */
 	struct smp_map *map;		/* ARG_MAP */
+	const struct userlist *ul;	/* ARG_UL: resolved */
 	int64_t n;
 	struct proxy *px;		/* ARG_BE / ARG_FE / ARG_SRV: resolved */
 	struct server *srv;
@@ -609,6 +611,51 @@ static int f_var(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
 	return vars_get(c->s, a[0].str, out);
 }
 
+/* The request's Basic credentials checked against the userlist: the
+ * user, or NULL. */
+static const struct ul_user *smp_auth_user(const struct smp_arg *a, struct smp_ctx *c)
+{
+	const struct http1_hdr *h;
+	const struct ul_user *u = NULL;
+	char cred[512];
+
+	if (!c->req || !a[0].ul || !(h = hmsg_find(c->req, "authorization", 13, NULL)) ||
+	    ul_basic_decode(h->value, h->value_len, cred, sizeof(cred)) < 0 ||
+	    !ul_check(a[0].ul, cred, &u))
+		return NULL;
+	return u;
+}
+
+static int f_http_auth(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	if (!c->req)
+		return 0;
+	return smp_set_int(out, smp_auth_user(a, c) != NULL, SMP_T_BOOL);
+}
+
+/* As HAProxy: a value is the authenticated user's name, an ACL's
+ * patterns are group names matched against each of the user's groups. */
+static int f_http_auth_group(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	const struct ul_user *u = smp_auth_user(a, c);
+	const char *g;
+
+	if (u && !c->all) {
+		const char *name = ul_user_name(u);
+
+		return smp_set_str(out, name, strlen(name));
+	}
+	g = u ? ul_user_group(a[0].ul, u, (unsigned)out->it) : NULL;
+
+	if (!g) {
+		out->more = 0;
+		return 0;
+	}
+	out->it++;
+	out->more = 1;
+	return smp_set_str(out, g, strlen(g));
+}
+
 static int f_status(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
 {
 	return c->res ? smp_set_int(out, c->res->status, SMP_T_SINT) : 0;
@@ -675,6 +722,8 @@ static const struct smp_fetch smp_fetches[] = {
 	{ "rand", f_rand, { ARG_INT }, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "date", f_date, { ARG_INT }, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "uuid", f_uuid, { ARG_INT }, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "http_auth", f_http_auth, { ARG_UL }, 1, S(BOOL), SMP_USE_REQ, 0, SC_NONE, 0 },
+	{ "http_auth_group", f_http_auth_group, { ARG_UL }, 1, S(STR), SMP_USE_REQ, 1, SC_NONE, 0 },
 	{ "var", f_var, { ARG_VAR }, 1, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "unique-id", f_unique_id, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "method", f_method, A0, 0, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
@@ -1344,6 +1393,12 @@ static int smp_resolve_arg(struct smp_arg *a, enum smp_arg_kind kind,
 		if (!a->px) {
 			snprintf(err, errlen, "no such %s '%s'",
 				 kind == ARG_BE ? "backend" : "frontend", a->str);
+			return -1;
+		}
+	} else if (kind == ARG_UL) {
+		a->ul = ul_find(conf, a->str);
+		if (!a->ul) {
+			snprintf(err, errlen, "no such userlist '%s'", a->str);
 			return -1;
 		}
 	} else if (kind == ARG_SRV) {

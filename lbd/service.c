@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "cfg.h"
 #include "cfg_lex.h"
+#include "userlist.h"
 #include "http1.h"
 #include "log.h"
 #include "prom.h"
@@ -264,37 +265,6 @@ static void svc_req_free(struct svc_req *r)
 	free(r);
 }
 
-/* Decode base64 (for Basic auth); -1 on an invalid string. */
-static int svc_b64(const char *in, size_t len, char *out, size_t cap)
-{
-	unsigned v = 0;
-	int bits = 0;
-	size_t n = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = in[i];
-		int d;
-
-		if (c >= 'A' && c <= 'Z') d = c - 'A';
-		else if (c >= 'a' && c <= 'z') d = c - 'a' + 26;
-		else if (c >= '0' && c <= '9') d = c - '0' + 52;
-		else if (c == '+') d = 62;
-		else if (c == '/') d = 63;
-		else if (c == '=') break;
-		else return -1;
-		v = (v << 6) | (unsigned)d;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (n + 1 >= cap)
-				return -1;
-			out[n++] = (char)((v >> bits) & 0xff);
-		}
-	}
-	out[n] = '\0';
-	return (int)n;
-}
-
 static int svc_authorized(const struct svc_conf *c, const struct http1_msg *m)
 {
 	const struct http1_hdr *h;
@@ -304,9 +274,7 @@ static int svc_authorized(const struct svc_conf *c, const struct http1_msg *m)
 	if (!c->auth)
 		return 1;
 	h = http1_hdr_find(m, "authorization", &pos);
-	if (!h || h->value_len < 6 || strncasecmp(h->value, "Basic ", 6) != 0)
-		return 0;
-	if (svc_b64(h->value + 6, h->value_len - 6, cred, sizeof(cred)) < 0)
+	if (!h || ul_basic_decode(h->value, h->value_len, cred, sizeof(cred)) < 0)
 		return 0;
 	for (const struct svc_auth *a = c->auth; a; a = a->next) {
 		size_t ul = strlen(a->user);

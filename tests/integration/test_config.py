@@ -39,7 +39,7 @@ backend app
     ("backend b\n  server s1\n", 2, "expects <name> and <addr>"),
     ("frontend f\n  bind 127.0.0.1:99999\n", 2, "invalid port"),
     ("backend b\n  server s1 127.0.0.1:80 weight 300\n", 2, "out of range"),
-    ("frontend f\n  bind :80\n  http-request auth\n", 3, "not supported yet"),
+    ("frontend f\n  bind :80\n  http-request reject\n", 3, "not supported yet"),
     ("backend b\n  server s1 127.0.0.1:80 track b/s2\n", 2, "not supported yet"),
     ("frontend f\n  bind :80 ssl crt /x.pem\n", 2, "not supported yet"),
     ('frontend f\n  bind :80\n  log-format "%{+Q}zz"\n', 3, "zz"),

@@ -350,7 +350,7 @@ backend be_a
     ("http-request deny if { path /a", "missing '}'"),
     ("http-request deny if a ||", "needs a condition on each side"),
     ("http-request frobnicate", "unknown action 'frobnicate'"),
-    ("http-request auth", "'http-request auth' is not supported yet"),
+    ("http-request reject", "'http-request reject' is not supported yet"),
     ("http-request set-timeout server 5s", "is not supported yet"),
     ("http-request set-var(bad.x) str(1)", "invalid variable name"),
     ("http-request set-header Content-Length 5", "framing headers cannot be rewritten"),
@@ -690,3 +690,56 @@ backend be
             d.stop(check=cls is Lbd)
     assert got["lbd"] == got["haproxy"], got
     assert got["lbd"][0] == [(500, True), (429, True), (200, False)]
+
+
+def test_userlist_and_auth_like_haproxy(echo_backends):
+    """userlist users (a crypt(3) SHA-512 hash and a clear-text password)
+    and groups; http-request auth asks for credentials, http_auth() and
+    http_auth_group() decide."""
+    import base64
+    import subprocess as sp
+    hashed = sp.run(["openssl", "passwd", "-6", "-salt", "abcdefgh", "s3cret"],
+                    capture_output=True, text=True, check=True).stdout.strip()
+    (a,) = echo_backends("a")
+    cfg = BASE + """
+userlist staff
+    group admin
+    group ops users carol
+    user alice password %s groups admin
+    user carol insecure-password plain
+frontend fe
+    bind 127.0.0.1:{port}
+    acl authed http_auth(staff)
+    acl is_admin http_auth_group(staff) admin
+    http-request auth realm Staff\\ area if !authed
+    http-request deny if { path_beg /admin } !is_admin
+    http-request set-header X-Tag %%[http_auth_group(staff)]
+    default_backend be
+backend be
+    server a 127.0.0.1:{a}
+""".replace("{a}", str(a.port)) % hashed
+
+    def basic(user, pw):
+        return [("Authorization", "Basic " + base64.b64encode(
+            ("%s:%s" % (user, pw)).encode()).decode())]
+    got = {}
+    for name, cls in (("haproxy", Haproxy), ("lbd", Lbd)):
+        port = free_port()
+        text = cfg.replace("{port}", str(port))
+        d = cls(text, port) if cls is Haproxy else cls(text, [port])
+        try:
+            res = []
+            for path, hdrs in (("/", []), ("/", basic("alice", "wrong")),
+                               ("/", basic("alice", "s3cret")), ("/", basic("carol", "plain")),
+                               ("/admin/x", basic("alice", "s3cret")),
+                               ("/admin/x", basic("carol", "plain")),
+                               ("/", [("Authorization", "Bearer xyz")])):
+                st, h, body = request(port, "GET", path, hdrs)
+                tag = json.loads(body)["headers"].get("x-tag") if st == 200 else None
+                res.append((st, h.get("www-authenticate"), tag))
+            got[name] = res
+        finally:
+            d.stop(check=cls is Lbd)
+    assert got["lbd"] == got["haproxy"], got
+    assert got["lbd"][0] == (401, 'Basic realm="Staff area"', None)
+    assert got["lbd"][2][0] == 200 and got["lbd"][5][0] == 403
