@@ -1042,6 +1042,11 @@ def summarize(bench):
     return out
 
 
+# Headings of the sections other benchmarks write into the same file.
+FOREIGN_SECTIONS = ("## Health check cost", "<!-- rules_cost: begin -->", "## Rules cost",
+                    "## VRRP failover", "## Appliance failover")
+
+
 def write_report(bench, path):
     a = bench.args
     L = []
@@ -1329,8 +1334,16 @@ def write_report(bench, path):
     w(re.sub(r"/tmp/lbd-bench-[^/]+", "TMP", open(bench.backends.conf).read()).rstrip())
     w("```")
     w("")
+    # the other benchmarks' sections (checks_cost.py, rules_cost.py,
+    # vrrp_failover.py, appliance_failover.py) follow ours: keep them
+    tail = ""
+    if os.path.exists(path):
+        old = open(path).read()
+        starts = [old.find(m) for m in FOREIGN_SECTIONS if old.find(m) >= 0]
+        if starts:
+            tail = "\n" + old[min(starts):]
     with open(path + ".tmp", "w") as f:
-        f.write("\n".join(L))
+        f.write("\n".join(L) + tail)
     os.replace(path + ".tmp", path)
 
 
