@@ -27,6 +27,7 @@
 #include "sess_log.h"
 #include "session.h"
 #include "stktable.h"
+#include "syslog.h"
 #include "vars.h"
 #include "worker.h"
 
@@ -36,7 +37,7 @@ enum hrule_act {
 	HR_ALLOW, HR_DENY, HR_RETURN, HR_REDIRECT, HR_SET_HDR, HR_ADD_HDR,
 	HR_DEL_HDR, HR_REPLACE_HDR, HR_REPLACE_VAL, HR_SET_PATH, HR_SET_QUERY,
 	HR_SET_URI, HR_SET_METHOD, HR_SET_STATUS, HR_TRACK_SC, HR_INC_GPC0,
-	HR_CAPTURE, HR_SET_VAR, HR_UNSET_VAR, HR_TARPIT, HR_AUTH,
+	HR_CAPTURE, HR_SET_VAR, HR_UNSET_VAR, HR_TARPIT, HR_AUTH, HR_LOG_LEVEL,
 };
 
 enum { REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME };
@@ -373,6 +374,7 @@ static const struct {
 	{ "deny", HR_DENY, 0, 2, 3 },
 	{ "tarpit", HR_TARPIT, 0, 2, 1 },
 	{ "auth", HR_AUTH, 0, 2, 1 },
+	{ "set-log-level", HR_LOG_LEVEL, 1, 1, 3 },
 	{ "return", HR_RETURN, 0, 64, 1 },
 	{ "redirect", HR_REDIRECT, 2, 8, 1 },
 	{ "set-header", HR_SET_HDR, 2, 2, 3 },
@@ -491,6 +493,18 @@ static int hrule_parse_action(struct cfg_ctx *ctx, struct hrule *r, int is_res,
 		return hrule_cfg_redirect(ctx, r, argc, argv);
 	case HR_TRACK_SC:
 		return hrule_cfg_track(ctx, r, argc, argv, kw);
+	case HR_LOG_LEVEL:
+		if (!strcmp(argv[1], "silent")) {
+			r->status = LOG_SILENT;
+			return 0;
+		}
+		r->status = slog_level_by_name(argv[1]) + 1;
+		if (r->status <= 0) {
+			cfg_err(ctx, "'%s set-log-level': unknown level '%s' (emerg, alert, "
+				"crit, err, warning, notice, info, debug or silent).", kw, argv[1]);
+			return -1;
+		}
+		return 0;
 	case HR_AUTH:
 		/* auth [realm <realm>]: the realm defaults to the proxy's name */
 		if (argc == 3 && !strcmp(argv[1], "realm"))
@@ -1038,6 +1052,9 @@ enum hrule_verdict hrule_exec(const struct hrule *list, struct smp_ctx *c,
 		}
 		case HR_UNSET_VAR:
 			vars_unset(c->s, r->table_name);
+			break;
+		case HR_LOG_LEVEL:	/* not final: the last one that applies wins */
+			c->s->t->log_level = r->status;
 			break;
 		case HR_CAPTURE: {
 			struct smp v = { 0 };

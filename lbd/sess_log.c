@@ -121,7 +121,7 @@ void sess_log(struct session *s)
 	size_t len;
 	int level = LOG_INFO;
 
-	if (!fe->nlogs || !fe->logfmt)
+	if (!fe->nlogs || !fe->logfmt || s->t->log_level == LOG_SILENT)
 		return;
 	if (s->t->t_end <= 0)
 		s->t->t_end = ev_now(s->w->loop);
@@ -133,6 +133,8 @@ void sess_log(struct session *s)
 	if ((fe->options & PR_O_DONTLOG_NORMAL) && level == LOG_INFO &&
 	    s->t->term[0] == TERM_CAUSE_NONE && s->t->status < 500)
 		return;
+	if (s->t->log_level)		/* http-request set-log-level */
+		level = s->t->log_level - 1;
 	for (unsigned i = 0; i < fe->nlogs; i++)
 		slog_send(&fe->logs[i], level,
 			  lbd.conf->global.log_send_hostname ? lbd.conf->global.log_send_hostname : NULL,

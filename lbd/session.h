@@ -21,6 +21,7 @@
 #include "stktable.h"
 #include "vars.h"
 
+#define LOG_SILENT	9	/* set-log-level silent: no log line */
 #define STICK_MAX_STORE	2	/* stick store-request rules applied per request */
 
 struct proxy;
@@ -172,6 +173,7 @@ struct txn {
 	unsigned ck_post:1;		/* a POST request (cookie postonly) */
 	unsigned ck_get:1;		/* a GET or HEAD request (cookie nocache) */
 	int tarpit_status;		/* SS_TARPIT: the status sent at its end */
+	int log_level;			/* set-log-level: level + 1, LOG_SILENT, 0 unset */
 	unsigned cap_set[2];		/* slots filled, request / response */
 };
 

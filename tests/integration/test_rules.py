@@ -743,3 +743,42 @@ backend be
     assert got["lbd"] == got["haproxy"], got
     assert got["lbd"][0] == (401, 'Basic realm="Staff area"', None)
     assert got["lbd"][2][0] == 200 and got["lbd"][5][0] == 403
+
+
+def test_set_log_level_like_haproxy(echo_backends):
+    """set-log-level: a request raised above the target's level is logged,
+    a silent one never, the others as usual."""
+    (a,) = echo_backends("a")
+    cfg = """global
+    maxconn 100
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 5s
+    timeout server 5s
+    log stdout format raw local0 notice
+frontend fe
+    bind 127.0.0.1:{port}
+    log-format "%HU %ST"
+    http-request set-log-level err if { path /important }
+    http-request set-log-level info if { path /important2 }
+    http-request set-log-level err if { path /important2 }
+    http-request set-log-level silent if { path /quiet }
+    default_backend be
+backend be
+    server a 127.0.0.1:{a}
+""".replace("{a}", str(a.port))
+    got = {}
+    for name, cls in (("haproxy", Haproxy), ("lbd", Lbd)):
+        port = free_port()
+        text = cfg.replace("{port}", str(port))
+        d = cls(text, port) if cls is Haproxy else cls(text, [port])
+        try:
+            for p in ("/normal", "/important", "/quiet", "/important2", "/normal2"):
+                request(port, "GET", p)
+            time.sleep(0.3)
+            got[name] = d.logs(2)
+        finally:
+            d.stop(check=cls is Lbd)
+    assert got["lbd"] == got["haproxy"], got
+    assert got["lbd"] == ["/important 200", "/important2 200"], got
