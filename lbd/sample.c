@@ -402,7 +402,8 @@ static int f_url_param(const struct smp_arg *a, struct smp_ctx *c, struct smp *o
 {
 	const char *q, *e;
 	size_t n, nl = strlen(a[0].str);
-	char d2 = a[1].set && a[1].str[0] ? a[1].str[0] : '&';
+	/* a delimiter given replaces '&', as in HAProxy */
+	char d1 = a[1].set && a[1].str[0] ? a[1].str[0] : '&';
 	int has;
 
 	if (!c->req)
@@ -411,7 +412,7 @@ static int f_url_param(const struct smp_arg *a, struct smp_ctx *c, struct smp *o
 	for (e = q + n; q < e;) {
 		const char *end = q;
 
-		while (end < e && *end != '&' && *end != d2)
+		while (end < e && *end != d1)
 			end++;
 		if ((size_t)(end - q) > nl && q[nl] == '=' && memcmp(q, a[0].str, nl) == 0)
 			return smp_set_str(out, q + nl + 1, (size_t)(end - q) - nl - 1);
@@ -738,7 +739,6 @@ static const struct smp_fetch smp_fetches[] = {
 	{ "urlp", f_url_param, { ARG_STR, ARG_STR }, 1, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
 	{ "hdr", f_hdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_REQ, 1, SC_NONE, 0 },
 	{ "req.hdr", f_hdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_REQ, 1, SC_NONE, 0 },
-	{ "fhdr", f_fhdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_REQ, 1, SC_NONE, 0 },
 	{ "req.fhdr", f_fhdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_REQ, 1, SC_NONE, 0 },
 	{ "hdr_cnt", f_hdr_cnt, { ARG_STR }, 1, S(SINT), SMP_USE_REQ, 0, SC_NONE, 0 },
 	{ "req.hdr_cnt", f_hdr_cnt, { ARG_STR }, 1, S(SINT), SMP_USE_REQ, 0, SC_NONE, 0 },
@@ -823,6 +823,21 @@ static int c_length(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
 /* ipmask(v4 bits[, v6 bits]) */
 static int c_ipmask(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
 {
+	if (v->type == SMP_T_STR) {
+		/* a string holding an address is taken as one */
+		char b[INET6_ADDRSTRLEN];
+
+		if (v->len >= sizeof(b))
+			return 0;
+		memcpy(b, v->str, v->len);
+		b[v->len] = '\0';
+		if (inet_pton(AF_INET, b, &v->v4) == 1)
+			v->type = SMP_T_IPV4;
+		else if (inet_pton(AF_INET6, b, &v->v6) == 1)
+			v->type = SMP_T_IPV6;
+		else
+			return 0;
+	}
 	if (v->type == SMP_T_IPV4) {
 		int64_t b = a[0].n;
 

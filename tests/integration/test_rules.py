@@ -782,3 +782,43 @@ backend be
             d.stop(check=cls is Lbd)
     assert got["lbd"] == got["haproxy"], got
     assert got["lbd"] == ["/important 200", "/important2 200"], got
+
+
+def test_fetches_and_converters_like_haproxy(echo_backends):
+    """The values of the fetches and converters a rule can use, rendered
+    into a header by HAProxy and by lbd for the same requests."""
+    exprs = [
+        "%[dst]", "%[method]", "%[url]", "%[query]",
+        "%[base]", "%[path]", "%[req.ver]", "%[url_param(a)]", "%[url_param(b,;)]",
+        "%[hdr(x-l)]", "%[hdr(x-l,1)]", "%[hdr(x-l,-1)]", "%[req.fhdr(x-l)]",
+        "%[hdr_cnt(x-l)]", "%[hdr_ip(x-ip)]", "%[hdr_val(x-n)]", "%[cook(c1)]",
+        "%[req.cook(c2)]", "%[nbsrv(be)]", "%[srv_is_up(be/a)]", "%[always_true]",
+        "%[always_false]", "%[ssl_fc]", "%[int(7)]", "%[str(abc)]",
+        "%[hdr(x-s),lower]", "%[hdr(x-s),upper]", "%[hdr(x-s),hex]", "%[hdr(x-s),base64]",
+        "%[hdr(x-s),length]", "%[hdr(x-s),json]", "%[hdr(x-w),word(2,/)]",
+        "%[hdr(x-w),field(3,/)]", "%[hdr(x-w),word(-1,/)]", "%[hdr(x-w),regsub(/,_,g)]",
+        "%[hdr(x-ip),ipmask(16)]", "%[src,ipmask(24)]", "%[fe_conn]",
+    ]
+    rules = "\n".join("    http-request set-header X-E%d %s" % (i, e)
+                      for i, e in enumerate(exprs))
+    cfg = BASE + """
+frontend fe
+    bind 127.0.0.1:{port}
+%s
+    default_backend be
+backend be
+    server a 127.0.0.1:{a}
+""" % rules
+    global SEEN
+    saved = SEEN
+    SEEN = tuple("x-e%d" % i for i in range(len(exprs)))
+    try:
+        side_by_side(cfg, echo_backends, [
+            ("GET", "/p/q?a=1&b=2;c=3", [("Host", "h.example"), ("X-L", "one, two"),
+                                         ("X-L", "three"), ("X-IP", "198.51.100.77"),
+                                         ("X-N", "42"), ("Cookie", "c1=v1; c2=v2"),
+                                         ("X-S", 'Mixed "Case"'), ("X-W", "/a/b//c")]),
+            ("GET", "/", [("Host", "x")]),
+        ])
+    finally:
+        SEEN = saved
