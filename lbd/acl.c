@@ -36,8 +36,16 @@ struct acl_pat {
 	pcre2_code *re;
 };
 
+/* IP patterns in a binary prefix tree: one node per bit of a network,
+ * "term" where a network ends; a lookup walks the address's bits. */
+struct ip_node {
+	struct ip_node *c[2];
+	unsigned term;
+};
+
 struct acl_expr {
 	struct acl_expr *next;
+	struct ip_node *tree4, *tree6;	/* ACL_M_IP, built when loaded */
 	struct smp_expr *smp;
 	enum acl_match m;
 	int icase;
@@ -96,8 +104,58 @@ static const struct { const char *suffix; enum acl_match m; } acl_suffixes[] = {
 
 /* ---- patterns ---- */
 
+static void ip_tree_free(struct ip_node *n)
+{
+	/* iterative: a /128 pattern is a chain 128 nodes deep */
+	while (n) {
+		if (n->c[0]) {
+			struct ip_node *l = n->c[0];
+
+			n->c[0] = l->c[1];
+			l->c[1] = n;
+			n = l;
+			continue;
+		}
+		{
+			struct ip_node *r = n->c[1];
+
+			free(n);
+			n = r;
+		}
+	}
+}
+
+static int ip_tree_add(struct ip_node **root, const uint8_t *addr, unsigned bits)
+{
+	struct ip_node **p = root;
+
+	for (unsigned i = 0;; i++) {
+		if (!*p && !(*p = calloc(1, sizeof(**p))))
+			return -1;
+		if (i == bits) {
+			(*p)->term = 1;
+			return 0;
+		}
+		p = &(*p)->c[(addr[i / 8] >> (7 - i % 8)) & 1];
+	}
+}
+
+static int ip_tree_match(const struct ip_node *n, const uint8_t *addr, unsigned nbits)
+{
+	for (unsigned i = 0; n; i++) {
+		if (n->term)
+			return 1;
+		if (i == nbits)
+			return 0;
+		n = n->c[(addr[i / 8] >> (7 - i % 8)) & 1];
+	}
+	return 0;
+}
+
 static void acl_expr_free(struct acl_expr *e)
 {
+	ip_tree_free(e->tree4);
+	ip_tree_free(e->tree6);
 	for (size_t i = 0; i < e->npats; i++) {
 		free(e->pats[i].s);
 		if (e->pats[i].re)
@@ -660,6 +718,14 @@ static int acl_resolve_list(struct acl *list, struct lbd_conf *conf, char *err,
 		for (struct acl_expr *e = a->exprs; e; e = e->next) {
 			if (smp_expr_resolve(e->smp, conf, err, errlen) < 0)
 				return -1;
+			if (e->m == ACL_M_IP && !e->tree4 && !e->tree6)
+				for (size_t i = 0; i < e->npats; i++)
+					if (ip_tree_add(e->pats[i].fam == AF_INET ? &e->tree4 :
+							&e->tree6, e->pats[i].addr,
+							e->pats[i].bits) < 0) {
+						snprintf(err, errlen, "out of memory");
+						return -1;
+					}
 			if (e->m == ACL_M_STR && e->npats >= ACL_SORT_MIN && !e->sorted) {
 				acl_cmp_icase = e->icase;	/* start-up, one thread */
 				qsort(e->pats, e->npats, sizeof(e->pats[0]), acl_pat_cmp);
@@ -743,31 +809,36 @@ static int acl_match_str(const struct acl_expr *e, const char *s, size_t n)
 
 static int acl_match_ip(const struct acl_expr *e, const struct smp *v)
 {
-	uint8_t a[16];
-	int fam = v->type == SMP_T_IPV4 ? AF_INET : AF_INET6;
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
 
-	memcpy(a, fam == AF_INET ? (const void *)&v->v4 : (const void *)&v->v6,
-	       fam == AF_INET ? 4 : 16);
-	for (size_t i = 0; i < e->npats; i++) {
-		const struct acl_pat *p = &e->pats[i];
-		const uint8_t *x = a;
-		unsigned bits = p->bits, k;
+	if (!e->tree4 && !e->tree6) {
+		/* not loaded through acl_resolve (the fuzzer): the list */
+		uint8_t a[16];
+		int fam = v->type == SMP_T_IPV4 ? AF_INET : AF_INET6;
 
-		if (p->fam != fam) {
-			/* an IPv4 pattern also matches an IPv4-mapped IPv6 address */
-			static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+		memcpy(a, fam == AF_INET ? (const void *)&v->v4 : (const void *)&v->v6,
+		       fam == AF_INET ? 4 : 16);
+		for (size_t i = 0; i < e->npats; i++) {
+			struct ip_node *t = NULL;
+			int hit;
 
-			if (p->fam != AF_INET || memcmp(a, mapped, 12) != 0)
-				continue;
-			x = a + 12;
+			if (ip_tree_add(&t, e->pats[i].addr, e->pats[i].bits) < 0)
+				return 0;
+			hit = e->pats[i].fam == fam ? ip_tree_match(t, a, fam == AF_INET ? 32 : 128) :
+			      (e->pats[i].fam == AF_INET && !memcmp(a, mapped, 12) &&
+			       ip_tree_match(t, a + 12, 32));
+			ip_tree_free(t);
+			if (hit)
+				return 1;
 		}
-		for (k = 0; bits >= 8 && x[k] == p->addr[k]; k++, bits -= 8)
-			;
-		if (bits < 8 && (bits == 0 ||
-				 ((x[k] ^ p->addr[k]) & (uint8_t)(0xff << (8 - bits))) == 0))
-			return 1;
+		return 0;
 	}
-	return 0;
+	if (v->type == SMP_T_IPV4)
+		return ip_tree_match(e->tree4, (const uint8_t *)&v->v4, 32);
+	/* an IPv4 pattern also matches an IPv4-mapped IPv6 address */
+	if (!memcmp(v->v6.s6_addr, mapped, 12) && ip_tree_match(e->tree4, v->v6.s6_addr + 12, 32))
+		return 1;
+	return ip_tree_match(e->tree6, v->v6.s6_addr, 128);
 }
 
 static int acl_match_re(const struct acl_expr *e, const char *s, size_t n)
