@@ -30,32 +30,15 @@ BEGIN = "<!-- rules_cost: begin -->"
 END = "<!-- rules_cost: end -->"
 
 
-def plain_cfg(port, b1, b2):
-    return """global
-    nbthread 1
-    maxconn 8000
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 120s
-    timeout server 120s
-    timeout http-request 10s
-    timeout http-keep-alive 120s
-frontend fe_http
-    bind 127.0.0.1:%d
-    default_backend be_http
-backend be_http
-    balance roundrobin
-    http-reuse safe
-    server web1 127.0.0.1:%d
-    server web2 127.0.0.1:%d
-""" % (port, b1, b2)
+def plain_cfg(port, tcp_port, b1, b2):
+    """The main benchmark's configuration (bench/run.py), no rules."""
+    return R.haproxy_conf(port, tcp_port, b1, b2, b1)
 
 
-def rules_cfg(port, b1, b2):
-    """50 ACLs of every common kind, 20 use_backend rules that the bench's
-    requests never match (so each request evaluates them all), a rate
-    limit on a stick table and 4 header rewrites."""
+def rules_cfg(port, tcp_port, b1, b2):
+    """The same with 50 ACLs of every common kind, 20 use_backend rules
+    that the bench's requests never match (so each request evaluates them
+    all), a rate limit on a stick table and 4 header rewrites."""
     acls, uses, backends = [], [], []
     kinds = [
         "acl a%d path_beg /api/v%d/",
@@ -74,19 +57,7 @@ def rules_cfg(port, b1, b2):
     for i in range(20):
         uses.append("    use_backend be%d if a%d a%d || a%d" % (i, i, i + 20, i + 30))
         backends.append("backend be%d\n    server s 127.0.0.1:%d\n" % (i, b1))
-    return """global
-    nbthread 1
-    maxconn 8000
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 120s
-    timeout server 120s
-    timeout http-request 10s
-    timeout http-keep-alive 120s
-frontend fe_http
-    bind 127.0.0.1:%d
-    stick-table type ip size 100k expire 30s store http_req_rate(10s)
+    rules = """    stick-table type ip size 100k expire 30s store http_req_rate(10s)
     http-request track-sc0 src
     http-request deny deny_status 429 if { sc_http_req_rate(0) gt 1000000000 }
 %s
@@ -95,13 +66,11 @@ frontend fe_http
     http-request add-header X-Via lbd-bench
     http-request del-header X-Debug
 %s
-    default_backend be_http
-backend be_http
-    balance roundrobin
-    http-reuse safe
-    server web1 127.0.0.1:%d
-    server web2 127.0.0.1:%d
-%s""" % (port, "\n".join(acls), "\n".join(uses), b1, b2, "".join(backends))
+""" % ("\n".join(acls), "\n".join(uses))
+    mark = "    default_backend be_http\n"
+    text = plain_cfg(port, tcp_port, b1, b2)
+    assert mark in text
+    return text.replace(mark, rules + mark) + "".join(backends)
 
 
 def run_one(procs, tools, kind, text, port, args, tmp):
@@ -157,15 +126,16 @@ def main():
     try:
         bdir = os.path.join(tmp, "backend")
         os.makedirs(os.path.join(bdir, "www"))
-        b1, b2, stat, port = R.free_ports(4)
+        b1, b2, stat, port, tcp_port = R.free_ports(5)
         with open(os.path.join(bdir, "nginx.conf"), "w") as f:
             f.write(R.backend_nginx_conf(bdir, b1, b2, stat))
         ng = procs.spawn("backend nginx", [tools["nginx"], "-p", bdir, "-c",
                                            os.path.join(bdir, "nginx.conf"), "-e",
                                            os.path.join(bdir, "error.log")], cpus="0")
         R.wait_listen([b1, b2], ng, "backend nginx")
-        texts = {"lbd-rules": rules_cfg(port, b1, b2), "haproxy-rules": rules_cfg(port, b1, b2),
-                 "lbd-plain": plain_cfg(port, b1, b2)}
+        texts = {"lbd-rules": rules_cfg(port, tcp_port, b1, b2),
+                 "haproxy-rules": rules_cfg(port, tcp_port, b1, b2),
+                 "lbd-plain": plain_cfg(port, tcp_port, b1, b2)}
         rounds = []
         for r in range(a.rounds):
             order = list(texts)

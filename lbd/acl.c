@@ -881,21 +881,7 @@ static int acl_match_value(const struct acl_expr *e, struct smp *v, struct smp_c
 				return 1;
 		return 0;
 	case ACL_M_IP:
-		if (v->type == SMP_T_STR) {
-			struct acl_pat tmp = { 0 };
-			char b[INET6_ADDRSTRLEN + 1];
-
-			if (v->len >= sizeof(b))
-				return 0;
-			memcpy(b, v->str, v->len);
-			b[v->len] = '\0';
-			if (acl_pat_ip(&tmp, b) < 0 || strchr(b, '/'))
-				return 0;
-			v->type = tmp.fam == AF_INET ? SMP_T_IPV4 : SMP_T_IPV6;
-			memcpy(tmp.fam == AF_INET ? (void *)&v->v4 : (void *)&v->v6, tmp.addr,
-			       tmp.fam == AF_INET ? 4 : 16);
-		}
-		if (v->type != SMP_T_IPV4 && v->type != SMP_T_IPV6)
+		if (smp_to_ip(v) < 0)
 			return 0;
 		return acl_match_ip(e, v);
 	default:

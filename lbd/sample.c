@@ -181,6 +181,25 @@ int smp_to_str(struct smp *v, struct arena *a)
 	return smp_set_str(v, b, strlen(b)) ? 0 : -1;
 }
 
+int smp_to_ip(struct smp *v)
+{
+	char b[INET6_ADDRSTRLEN];
+
+	if (v->type == SMP_T_IPV4 || v->type == SMP_T_IPV6)
+		return 0;
+	if (v->type != SMP_T_STR || v->len >= sizeof(b))
+		return -1;
+	memcpy(b, v->str, v->len);
+	b[v->len] = '\0';
+	if (inet_pton(AF_INET, b, &v->v4) == 1)
+		v->type = SMP_T_IPV4;
+	else if (inet_pton(AF_INET6, b, &v->v6) == 1)
+		v->type = SMP_T_IPV6;
+	else
+		return -1;
+	return 0;
+}
+
 int smp_to_sint(struct smp *v)
 {
 	int64_t n = 0;
@@ -542,21 +561,7 @@ static int f_res_hdr_cnt(const struct smp_arg *a, struct smp_ctx *c, struct smp 
 
 static int f_hdr_ip(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
 {
-	char b[INET6_ADDRSTRLEN];
-
-	if (!smp_hdr_values(a, c, out, 0, 0) || out->len >= sizeof(b))
-		return 0;
-	memcpy(b, out->str, out->len);
-	b[out->len] = '\0';
-	if (inet_pton(AF_INET, b, &out->v4) == 1) {
-		out->type = SMP_T_IPV4;
-		return 1;
-	}
-	if (inet_pton(AF_INET6, b, &out->v6) == 1) {
-		out->type = SMP_T_IPV6;
-		return 1;
-	}
-	return 0;
+	return smp_hdr_values(a, c, out, 0, 0) && smp_to_ip(out) == 0;
 }
 
 static int f_hdr_val(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
@@ -823,21 +828,9 @@ static int c_length(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
 /* ipmask(v4 bits[, v6 bits]) */
 static int c_ipmask(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
 {
-	if (v->type == SMP_T_STR) {
-		/* a string holding an address is taken as one */
-		char b[INET6_ADDRSTRLEN];
-
-		if (v->len >= sizeof(b))
-			return 0;
-		memcpy(b, v->str, v->len);
-		b[v->len] = '\0';
-		if (inet_pton(AF_INET, b, &v->v4) == 1)
-			v->type = SMP_T_IPV4;
-		else if (inet_pton(AF_INET6, b, &v->v6) == 1)
-			v->type = SMP_T_IPV6;
-		else
-			return 0;
-	}
+	/* a string holding an address is taken as one */
+	if (smp_to_ip(v) < 0)
+		return 0;
 	if (v->type == SMP_T_IPV4) {
 		int64_t b = a[0].n;
 
@@ -1009,21 +1002,7 @@ static int c_map(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
 	const struct map_entry *best = NULL;
 
 	if (map->kind == MAP_IP) {
-		if (v->type == SMP_T_STR) {
-			char b[INET6_ADDRSTRLEN];
-
-			if (v->len >= sizeof(b))
-				return 0;
-			memcpy(b, v->str, v->len);
-			b[v->len] = '\0';
-			if (inet_pton(AF_INET, b, &v->v4) == 1)
-				v->type = SMP_T_IPV4;
-			else if (inet_pton(AF_INET6, b, &v->v6) == 1)
-				v->type = SMP_T_IPV6;
-			else
-				goto dflt;
-		}
-		if (v->type != SMP_T_IPV4 && v->type != SMP_T_IPV6)
+		if (smp_to_ip(v) < 0)
 			goto dflt;
 		for (size_t i = 0; i < map->n; i++)
 			if (map_ip_match(&map->e[i], v) && (!best || map->e[i].bits > best->bits))

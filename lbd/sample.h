@@ -88,6 +88,10 @@ int smp_expr_eval(const struct smp_expr *e, struct smp_ctx *c, struct smp *out);
  * or -1 when the arena is full. */
 int smp_to_str(struct smp *v, struct arena *a);
 
+/* An address from a string sample ("192.0.2.1", "2001:db8::1"); 0 or
+ * -1 (not an address; addresses are left as they are). */
+int smp_to_ip(struct smp *v);
+
 /* Parse a decimal integer value of a string sample; 0 or -1. */
 int smp_to_sint(struct smp *v);
 

@@ -36,6 +36,25 @@ def wait_port(port, timeout=5.0, host="127.0.0.1"):
     return False
 
 
+def cli(path, line, timeout=5.0):
+    """One line to a stats socket (unix path or (host, port)); all replies."""
+    if isinstance(path, tuple):
+        s = socket.create_connection(path, timeout)
+    else:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        s.connect(path)
+    s.sendall(line.encode() + b"\n")
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    return data.decode()
+
+
 def check_config(text, *extra):
     """Run lbd -c on a config text; returns (exit code, stderr+stdout)."""
     with tempfile.NamedTemporaryFile("w", suffix=".cfg", delete=False) as f:

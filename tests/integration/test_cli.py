@@ -16,29 +16,10 @@ import time
 
 import pytest
 
-from conftest import Daemon, free_port, raw_http, wait_port
+from conftest import Daemon, cli, free_port, raw_http, wait_port
 
 SEED = os.path.join(os.path.dirname(__file__), "seed")
 MONITOR = os.path.join(SEED, "haproxy-monitor.sh")       # the seed's script, unchanged
-
-
-def cli(path, line, timeout=5.0):
-    """One line to a stats socket (unix path or (host, port)); all replies."""
-    if isinstance(path, tuple):
-        s = socket.create_connection(path, timeout)
-    else:
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(timeout)
-        s.connect(path)
-    s.sendall(line.encode() + b"\n")
-    data = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    s.close()
-    return data.decode()
 
 
 def socat(path, line):

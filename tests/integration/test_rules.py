@@ -147,6 +147,21 @@ def side_by_side(template, echo_backends, cases):
         hap.stop(check=False)
 
 
+def each_proxy(text, play):
+    """Start HAProxy, then lbd, on text ({port} filled in) and play(port,
+    daemon) on each; returns {"haproxy": result, "lbd": result}."""
+    got = {}
+    for name, cls in (("haproxy", Haproxy), ("lbd", Lbd)):
+        port = free_port()
+        conf = text.replace("{port}", str(port))
+        d = cls(conf, port) if cls is Haproxy else cls(conf, [port])
+        try:
+            got[name] = play(port, d)
+        finally:
+            d.stop(check=cls is Lbd)
+    return got
+
+
 BASE = """global
     maxconn 200
 defaults
@@ -409,19 +424,13 @@ frontend fe
 backend be
     server a 127.0.0.1:{a}
 """.replace("{a}", str(a.port))
-    lines = {}
-    for name, cls in (("haproxy", Haproxy), ("lbd", Lbd)):
-        port = free_port()
-        text = cfg.replace("{port}", str(port))
-        d = cls(text, port) if cls is Haproxy else cls(text, [port])
-        try:
-            n0 = len(d.logs(1))
-            request(port, "GET", "/a/b?c", [("Host", "a-very-long-host.example"),
-                                            ("User-Agent", "ua|{x}#1"), ("X-Id", "1234567")])
-            request(port, "GET", "/", [("Host", "h"), ("User-Agent", "")])
-            lines[name] = d.logs(n0 + 2)[n0:]
-        finally:
-            d.stop(check=cls is Lbd)
+    def play(port, d):
+        n0 = len(d.logs(1))
+        request(port, "GET", "/a/b?c", [("Host", "a-very-long-host.example"),
+                                        ("User-Agent", "ua|{x}#1"), ("X-Id", "1234567")])
+        request(port, "GET", "/", [("Host", "h"), ("User-Agent", "")])
+        return d.logs(n0 + 2)[n0:]
+    lines = each_proxy(cfg, play)
     assert lines["lbd"] == lines["haproxy"], lines
     assert len(lines["lbd"]) == 2
     # the values are there, cut at their length, encoded as HAProxy does
@@ -673,21 +682,15 @@ frontend fe
 backend be
     server a 127.0.0.1:{a}
 """.replace("{a}", str(a.port))
-    got = {}
-    for name, cls in (("haproxy", Haproxy), ("lbd", Lbd)):
-        port = free_port()
-        text = cfg.replace("{port}", str(port))
-        d = cls(text, port) if cls is Haproxy else cls(text, [port])
-        try:
-            n0 = len(d.logs(1))
-            res = []
-            for path in ("/slow", "/slow429", "/ok"):
-                t0 = time.time()
-                st = request(port, "GET", path)[0]
-                res.append((st, time.time() - t0 >= 0.5))
-            got[name] = (res, d.logs(n0 + 3)[n0:])
-        finally:
-            d.stop(check=cls is Lbd)
+    def play(port, d):
+        n0 = len(d.logs(1))
+        res = []
+        for path in ("/slow", "/slow429", "/ok"):
+            t0 = time.time()
+            st = request(port, "GET", path)[0]
+            res.append((st, time.time() - t0 >= 0.5))
+        return (res, d.logs(n0 + 3)[n0:])
+    got = each_proxy(cfg, play)
     assert got["lbd"] == got["haproxy"], got
     assert got["lbd"][0] == [(500, True), (429, True), (200, False)]
 
@@ -722,24 +725,18 @@ backend be
     def basic(user, pw):
         return [("Authorization", "Basic " + base64.b64encode(
             ("%s:%s" % (user, pw)).encode()).decode())]
-    got = {}
-    for name, cls in (("haproxy", Haproxy), ("lbd", Lbd)):
-        port = free_port()
-        text = cfg.replace("{port}", str(port))
-        d = cls(text, port) if cls is Haproxy else cls(text, [port])
-        try:
-            res = []
-            for path, hdrs in (("/", []), ("/", basic("alice", "wrong")),
-                               ("/", basic("alice", "s3cret")), ("/", basic("carol", "plain")),
-                               ("/admin/x", basic("alice", "s3cret")),
-                               ("/admin/x", basic("carol", "plain")),
-                               ("/", [("Authorization", "Bearer xyz")])):
-                st, h, body = request(port, "GET", path, hdrs)
-                tag = json.loads(body)["headers"].get("x-tag") if st == 200 else None
-                res.append((st, h.get("www-authenticate"), tag))
-            got[name] = res
-        finally:
-            d.stop(check=cls is Lbd)
+    def play(port, d):
+        res = []
+        for path, hdrs in (("/", []), ("/", basic("alice", "wrong")),
+                           ("/", basic("alice", "s3cret")), ("/", basic("carol", "plain")),
+                           ("/admin/x", basic("alice", "s3cret")),
+                           ("/admin/x", basic("carol", "plain")),
+                           ("/", [("Authorization", "Bearer xyz")])):
+            st, h, body = request(port, "GET", path, hdrs)
+            tag = json.loads(body)["headers"].get("x-tag") if st == 200 else None
+            res.append((st, h.get("www-authenticate"), tag))
+        return res
+    got = each_proxy(cfg, play)
     assert got["lbd"] == got["haproxy"], got
     assert got["lbd"][0] == (401, 'Basic realm="Staff area"', None)
     assert got["lbd"][2][0] == 200 and got["lbd"][5][0] == 403
@@ -768,18 +765,12 @@ frontend fe
 backend be
     server a 127.0.0.1:{a}
 """.replace("{a}", str(a.port))
-    got = {}
-    for name, cls in (("haproxy", Haproxy), ("lbd", Lbd)):
-        port = free_port()
-        text = cfg.replace("{port}", str(port))
-        d = cls(text, port) if cls is Haproxy else cls(text, [port])
-        try:
-            for p in ("/normal", "/important", "/quiet", "/important2", "/normal2"):
-                request(port, "GET", p)
-            time.sleep(0.3)
-            got[name] = d.logs(2)
-        finally:
-            d.stop(check=cls is Lbd)
+    def play(port, d):
+        for p in ("/normal", "/important", "/quiet", "/important2", "/normal2"):
+            request(port, "GET", p)
+        time.sleep(0.3)
+        return d.logs(2)
+    got = each_proxy(cfg, play)
     assert got["lbd"] == got["haproxy"], got
     assert got["lbd"] == ["/important 200", "/important2 200"], got
 

@@ -28,7 +28,7 @@ import uuid
 
 import pytest
 
-from conftest import Lbd, free_port
+from conftest import cli, Lbd, free_port
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED = os.path.join(HERE, "seed", "02-enterprise-http.cfg")
@@ -111,21 +111,6 @@ backend admin-servers
     server admin1 127.0.0.1:%d
 """ % (ports["static1"], ports["admin1"])
     return head + "\n".join(out) + "\n" + tail
-
-
-def cli(sock, cmd):
-    s = socket.socket(socket.AF_UNIX)
-    s.settimeout(5)
-    s.connect(sock)
-    s.sendall(cmd.encode() + b"\n")
-    out = b""
-    while True:
-        d = s.recv(65536)
-        if not d:
-            break
-        out += d
-    s.close()
-    return out.decode()
 
 
 def get(port, path, headers=None, src="127.0.0.1", conn=None):

@@ -10,27 +10,12 @@ import time
 
 import pytest
 
-from conftest import Lbd, check_config, free_port
+from conftest import cli, Lbd, check_config, free_port
 from test_log_compat import HAPROXY, Haproxy
 from test_rules import EchoBackend
 
 pytestmark = pytest.mark.skipif(not os.access(HAPROXY, os.X_OK),
                                 reason="HAProxy (%s) is not installed" % HAPROXY)
-
-
-def cli(path, cmd):
-    s = socket.socket(socket.AF_UNIX)
-    s.settimeout(5)
-    s.connect(path)
-    s.sendall(cmd.encode() + b"\n")
-    out = b""
-    while True:
-        d = s.recv(65536)
-        if not d:
-            break
-        out += d
-    s.close()
-    return out.decode()
 
 
 class Client:
