@@ -28,6 +28,9 @@ host = sys.argv[4] if len(sys.argv) > 4 else "127.0.0.1"
 state = {"n": 0}
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # one write per response (headers and body): two small writes meet
+    # Nagle and the proxy's delayed ACK and stall the body up to 40 ms
+    wbufsize = 65536
     def do_GET(self):
         code, body = 200, (name + "\n").encode()
         if self.path == "/health" and mode == "flap":
