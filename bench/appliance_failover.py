@@ -672,12 +672,15 @@ def report(args, table, started, took):
           "- Node gone: nothing is sent any more, so every setup waits out",
           "  Master_Down_Interval from the last advert it heard (between 2 and 3",
           "  advert intervals + Skew_Time after the kill): the same for all.",
-          "- Move back: a request still in flight on node 2 at the instant it hears",
-          "  node 1's advert loses its answer (node 2 drops the VIP and the kernel",
-          "  sends nothing more from that address; a VRRP move carries no TCP",
-          "  connection). The window is the time a request spends on the node, about",
-          "  a millisecond here, so at 200 requests per second a move costs a request",
-          "  now and then, with any VRRP daemon; `nopreempt` avoids the move back.",
+          "- Move back: node 2 drops the VIP when it hears node 1's advert. A request",
+          "  node 2 is still serving at that instant (about a millisecond each here)",
+          "  loses its answer when the proxy's socket is a plain one: the kernel sends",
+          "  nothing more from an address the node no longer has, and a VRRP move",
+          "  carries no TCP connection. lbd makes its listeners on a VIP",
+          "  IP_TRANSPARENT (it runs with CAP_NET_ADMIN here), which lets those",
+          "  answers leave; haproxy would with `bind ... transparent`, which the",
+          "  keepalived + haproxy recipes do not use (they set",
+          "  net.ipv4.ip_nonlocal_bind, as here). `nopreempt` avoids the move back.",
           ""]
     L += ["Every round, per case (ms; `nd` = not detected within the window):", ""]
     for advert in adverts:
