@@ -5,7 +5,8 @@
 #   make run     deps + build + run lbd on config/lbd.cfg with demo backends
 #   make test    deps + unit and integration tests, then again under ASan+UBSan
 #   make bench   lbd against haproxy and nginx (free and at an equal CPU budget), vrrpd's failover against
-#                keepalived's (results: docs/benchmarks.md)
+#                keepalived's, the appliance's (lbd + vrrpd) against keepalived + haproxy
+#                (results: docs/benchmarks.md)
 #   make fuzz    build the libFuzzer targets and run each briefly
 #   make install binaries, systemd units, default configs, man pages, MIBs
 #                (PREFIX=/usr/local, DESTDIR for staging; make uninstall)
@@ -129,6 +130,8 @@ bench: deps all
 	$(PYTHON) bench/checks_cost.py --lbd $(BUILD)/lbd/lbd --out docs/benchmarks.md
 	$(PYTHON) bench/rules_cost.py --lbd $(BUILD)/lbd/lbd --out docs/benchmarks.md
 	$(PYTHON) bench/vrrp_failover.py --vrrpd $(BUILD)/vrrpd/vrrpd --out docs/benchmarks.md
+	$(PYTHON) bench/appliance_failover.py --lbd $(BUILD)/lbd/lbd --vrrpd $(BUILD)/vrrpd/vrrpd \
+	  --out docs/benchmarks.md
 
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -iquote shared -iquote lbd -iquote vrrpd $(NL_CFLAGS) \
                -fsanitize=fuzzer,address,undefined

@@ -168,9 +168,13 @@ def main():
     print(table)
     if args.out:
         text = open(args.out).read() if os.path.exists(args.out) else ""
-        head = text.split("## VRRP failover")[0].rstrip("\n")
+        head, sep, rest = text.partition("## VRRP failover")
+        head = head.rstrip("\n")
+        # keep the sections after this one (bench/appliance_failover.py's)
+        nxt = rest.find("\n## ") if sep else -1
+        tail = rest[nxt + 1:] if nxt >= 0 else ""
         with open(args.out, "w") as f:
-            f.write((head + "\n\n" if head else "") + table)
+            f.write((head + "\n\n" if head else "") + table + ("\n" + tail if tail else ""))
 
 
 if __name__ == "__main__":

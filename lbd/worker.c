@@ -53,6 +53,39 @@ struct worker *worker_self(void)
 
 /* ---- listening sockets ---- */
 
+/* Whether b listens on one address rather than a wildcard. */
+static int addr_is_specific(const struct bind *b)
+{
+	static const unsigned char zero[16];
+
+	if (b->addr.ss_family == AF_INET)
+		return ((const struct sockaddr_in *)&b->addr)->sin_addr.s_addr != 0;
+	if (b->addr.ss_family == AF_INET6)
+		return memcmp(&((const struct sockaddr_in6 *)&b->addr)->sin6_addr,
+			      zero, sizeof(zero)) != 0;
+	return 0;
+}
+
+/*
+ * A listener on one address (a VRRP virtual address, typically) is made
+ * IP_TRANSPARENT when lbd may (CAP_NET_ADMIN; it fails harmlessly
+ * otherwise). The connections it accepts inherit it, and the kernel then
+ * lets them send from the address after it left the node: the answers in
+ * flight when VRRP moves the VIP away still reach their clients instead
+ * of being dropped. It changes nothing else without TPROXY rules.
+ */
+static void listener_transparent(int fd, const struct bind *b)
+{
+	int one = 1;
+
+	if (!addr_is_specific(b))
+		return;
+	if (b->addr.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_TRANSPARENT, &one, sizeof(one));
+	else
+		setsockopt(fd, IPPROTO_IP, IP_TRANSPARENT, &one, sizeof(one));
+}
+
 static int listener_socket(struct bind *b, int reuseport, char *err, size_t errlen)
 {
 	int fd, one = 1;
@@ -70,6 +103,7 @@ static int listener_socket(struct bind *b, int reuseport, char *err, size_t errl
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &b->v6only, sizeof(b->v6only));
 	if (b->transparent)
 		setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one));
+	listener_transparent(fd, b);
 	if (bind(fd, (struct sockaddr *)&b->addr, b->addrlen) < 0 &&
 	    (errno != EADDRNOTAVAIL || b->transparent ||
 	     setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one)) < 0 ||

@@ -18,18 +18,23 @@ PORT = 80
 SRV_PORTS = (8001, 8002)
 
 # A node's HTTP server (argv: name port mode [address, default loopback]):
-# GET / answers the name; GET /health answers 200, or in "flap" mode
-# alternately 200 and 503 (a server whose checks flap faster than
-# rise/fall).
+# GET / answers the name, GET /slow too but after a second; GET /health
+# answers 200, or in "flap" mode alternately 200 and 503 (a server whose
+# checks flap faster than rise/fall).
 SERVER = r'''
-import http.server, sys
+import http.server, sys, time
 name, port, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 host = sys.argv[4] if len(sys.argv) > 4 else "127.0.0.1"
 state = {"n": 0}
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # one write per response (headers and body): two small writes meet
+    # Nagle and the proxy's delayed ACK and stall the body up to 40 ms
+    wbufsize = 65536
     def do_GET(self):
         code, body = 200, (name + "\n").encode()
+        if self.path == "/slow":
+            time.sleep(1)
         if self.path == "/health" and mode == "flap":
             state["n"] += 1
             code = 200 if state["n"] % 2 else 503

@@ -281,6 +281,22 @@ def test_lbd_shows_vrrp_state_and_closes_idle_on_demotion(bed):
     ka.stop(signal.SIGKILL)
 
 
+def test_answer_in_flight_when_the_vip_leaves_is_delivered(bed):
+    """A request node 1 is still serving when its VIP leaves (here
+    "disable vrrp"; a move back after preemption is the same) gets its
+    answer: lbd's listener on the VIP is IP_TRANSPARENT, so the accepted
+    connection may still send from the address once it is gone."""
+    pair(bed)
+    slow = bed.lan.start(3, ["curl", "-s", "-m", "5", "-w", " %{http_code}",
+                             "http://%s/slow" % VIP], "slow")
+    assert wait_until(lambda: "CurrConns: 1\n" in cli(bed, 1, "show info"), 5)
+    cli(bed, 1, "disable vrrp VI_1", "vrrpd")
+    assert bed.wait_holder(2)
+    slow.proc.wait(10)
+    assert slow.text().split() == ["node1", "200"], slow.text()
+    assert slow.proc.returncode == 0
+
+
 def test_make_run_configurations_are_valid():
     """The appliance demo's files (config/pair/, used by make run)."""
     cfg = os.path.join(HERE, "..", "..", "config", "pair")
