@@ -17,6 +17,13 @@ from backend import Backend, TcpEcho
 LBD = os.environ.get("LBD_BIN", os.path.join(os.path.dirname(__file__), "../../build/lbd/lbd"))
 
 
+def sanitized():
+    """Whether the lbd under test is the ASan build (its allocator keeps
+    freed memory in quarantine: resident size says nothing there)."""
+    with open(LBD, "rb") as f:
+        return b"AddressSanitizer" in f.read()
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
