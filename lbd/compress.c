@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "cfg.h"
+#include "cfg_lex.h"
 #include "compress.h"
 #include "hmsg.h"
 #include "http1.h"
@@ -39,6 +40,7 @@ struct comp_conf {
 	char *type[COMP_MAX_TYPES];
 	unsigned ntype;
 	int offload;
+	uint64_t minsize;		/* minsize-res: smaller known lengths are not */
 };
 
 /* Dechunking state of a chunked response being compressed. */
@@ -120,6 +122,11 @@ int comp_cfg(struct cfg_ctx *ctx, int argc, char **argv)
 			if (!(c->type[c->ntype++] = strdup(argv[i])))
 				return -1;
 		}
+	} else if (!strcmp(argv[1], "minsize-res") && argc == 3) {
+		char err[128];
+
+		if (cfg_parse_size(argv[2], &c->minsize, err, sizeof(err)) < 0)
+			cfg_err(ctx, "'compression minsize-res': %s.", err);
 	} else if (!strcmp(argv[1], "direction") || !strcmp(argv[1], "algo-req") ||
 		   !strcmp(argv[1], "type-req") || !strcmp(argv[1], "algo-res") ||
 		   !strncmp(argv[1], "minsize", 7)) {
@@ -267,7 +274,7 @@ int comp_response(struct session *s, struct hmsg *h)
 	if (!c || a == COMP_NONE || a == COMP_IDENTITY || s->t->head_req ||
 	    h->status < 200 || h->status > 203 || h->ver_minor == 0 || s->t->cli_ver10 ||
 	    !(h->m->flags & (HTTP1_F_HAS_CL | HTTP1_F_CHUNKED)) ||
-	    ((h->m->flags & HTTP1_F_HAS_CL) && !h->m->content_length) ||
+	    ((h->m->flags & HTTP1_F_HAS_CL) && h->m->content_length < (c->minsize ? c->minsize : 1)) ||
 	    hmsg_find(h, "content-encoding", 16, NULL) ||
 	    comp_hdr_has(h, "cache-control", "no-transform") || !comp_type_ok(c, h))
 		return 0;

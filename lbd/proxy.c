@@ -174,6 +174,7 @@ void proxy_free(struct proxy *px)
 	hrule_free_all(px->http_res);
 	trule_free_all(px->tcp_conn);
 	trule_free_all(px->tcp_content);
+	trule_free_all(px->tcp_res);
 	stick_free_all(px->stick_rules);
 	comp_conf_free(px->comp);
 	acl_free_all(px->acls);

@@ -278,7 +278,7 @@ struct proxy {
 	struct svc_conf *svc;		/* stats page, use-service rules */
 	struct acl *acls;		/* acl.c: named ACLs, predefined ones used */
 	struct hrule *http_req, *http_res;	/* http_rules.c */
-	struct trule *tcp_conn, *tcp_content;	/* tcp_rules.c */
+	struct trule *tcp_conn, *tcp_content, *tcp_res;	/* tcp_rules.c */
 	struct stick_rule *stick_rules;	/* stick.c: stick ..., use-server */
 	struct comp_conf *comp;		/* compress.c: "compression" */
 	struct stktable *table;		/* stktable.c: "stick-table" */

@@ -391,6 +391,16 @@ void stream_connected(struct session *s)
 	s->exp_x = 0;
 	s->exp_c = s->exp_s = 0;	/* tunnel timeouts may apply from now */
 	s->t->t_connect = now_of(s);
+	if (!s->http && s->t->be->tcp_res) {
+		/* mode tcp: tcp-response rules once the server is there */
+		struct smp_ctx c = { .s = s, .a = &s->w->arena };
+
+		arena_reset(&s->w->arena);
+		if (trule_exec(s->t->be->tcp_res, &c, 0) == 0) {
+			CNT_ADD(s->t->be->be_cnt, denied_resp, 1);
+			session_close(s, TERM_PROXY, TERM_ST_DATA);
+		}
+	}
 }
 
 void stream_connect_failed(struct session *s)
@@ -953,10 +963,22 @@ static int stream_http_response_rules(struct session *s, struct http1_msg *m,
 	struct hrule_out ro = { 0 };
 	enum hrule_verdict v = HRULE_CONTINUE;
 
-	if (!be->http_res && !fe->http_res && !fe->caps && !be->ck && !s->t->comp_algo)
+	if (!be->http_res && !fe->http_res && !fe->caps && !be->ck && !s->t->comp_algo &&
+	    !be->tcp_res)
 		return 0;
 	arena_reset(&s->w->arena);
 	hmsg_init(&h, m, LBD_MAX_HDRS, &s->w->arena, 1);
+	if (be->tcp_res) {
+		int tr = trule_exec(be->tcp_res, &sc, 0);
+
+		if (tr == 0) {		/* reject: the client gets nothing */
+			CNT_ADD(be->be_cnt, denied_resp, 1);
+			session_close(s, TERM_PROXY, TERM_ST_HDR);
+			return -1;
+		}
+		if (tr == 2)
+			s->t->srv_close = 1;
+	}
 	if (fe->caps)
 		cap_headers(s, &h, 1);
 	if (be->ck && ck_response(s, &h) < 0) {

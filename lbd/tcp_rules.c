@@ -13,7 +13,7 @@
 #include "stktable.h"
 #include "tcp_rules.h"
 
-enum trule_act { TR_ACCEPT, TR_REJECT, TR_TRACK };
+enum trule_act { TR_ACCEPT, TR_REJECT, TR_TRACK, TR_CLOSE };
 
 struct trule {
 	struct trule *next;
@@ -53,13 +53,19 @@ static int trule_parse_action(struct cfg_ctx *ctx, struct trule *r, int argc, ch
 {
 	char err[256];
 
-	if (!strcmp(argv[0], "accept") || !strcmp(argv[0], "reject")) {
-		r->act = argv[0][0] == 'a' ? TR_ACCEPT : TR_REJECT;
+	if (!strcmp(argv[0], "accept") || !strcmp(argv[0], "reject") ||
+	    (!strcmp(where, "response") && !strcmp(argv[0], "close"))) {
+		r->act = argv[0][0] == 'a' ? TR_ACCEPT : argv[0][0] == 'r' ? TR_REJECT : TR_CLOSE;
 		if (argc != 1) {
 			cfg_err(ctx, "'tcp-request %s %s' takes no argument.", where, argv[0]);
 			return -1;
 		}
 		return 0;
+	}
+	if (!strcmp(where, "response")) {
+		cfg_err(ctx, "'tcp-response content %s' is not supported yet (accept, reject "
+			"and close are).", argv[0]);
+		return -1;
 	}
 	if (!strncmp(argv[0], "track-sc", 8) && argv[0][8] >= '0' && argv[0][8] <= '2' &&
 	    !argv[0][9]) {
@@ -91,11 +97,51 @@ static int trule_parse_action(struct cfg_ctx *ctx, struct trule *r, int argc, ch
 	return -1;
 }
 
+/* tcp-response content accept|reject|close [if|unless <cond>] */
+static int trule_cfg_response(struct cfg_ctx *ctx, int argc, char **argv)
+{
+	struct trule *r, **pp;
+	char err[256];
+	int c;
+
+	if (argc < 3 || strcmp(argv[1], "content")) {
+		cfg_err(ctx, argc > 1 && !strcmp(argv[1], "inspect-delay") ?
+			"'tcp-response inspect-delay' is not supported yet." :
+			"'tcp-response' expects 'content' and an action.");
+		return 0;
+	}
+	if (!(ctx->cur->cap & PR_CAP_BE) || ctx->cur->cap == PR_CAP_DEF) {
+		cfg_err(ctx, "'tcp-response' rules are for backends and listens.");
+		return 0;
+	}
+	if (!(r = calloc(1, sizeof(*r))))
+		return -1;
+	r->owner = ctx->cur;
+	c = trule_cond_at(argc, argv, 3);
+	if (trule_parse_action(ctx, r, c - 2, argv + 2, "response") < 0)
+		goto drop;
+	if (c < argc && !(r->cond = acl_cond_parse(ctx->cur, argc - c, argv + c, err,
+						   sizeof(err)))) {
+		cfg_err(ctx, "'tcp-response content %s': %s.", argv[2], err);
+		goto drop;
+	}
+	for (pp = &ctx->cur->tcp_res; *pp; pp = &(*pp)->next)
+		;
+	*pp = r;
+	return 0;
+drop:
+	trule_free_all(r);
+	return 0;
+}
+
 int trule_cfg(struct cfg_ctx *ctx, int argc, char **argv)
 {
 	struct trule *r, **pp;
 	int content, c;
 	char err[256];
+
+	if (!strcmp(argv[0], "tcp-response"))
+		return trule_cfg_response(ctx, argc, argv);
 
 	if (argc < 3 || (strcmp(argv[1], "connection") && strcmp(argv[1], "content"))) {
 		if (argc > 1 && (!strcmp(argv[1], "inspect-delay") || !strcmp(argv[1], "session")))
@@ -173,7 +219,8 @@ int trule_resolve(struct cfg_ctx *ctx, struct proxy *px, struct lbd_conf *conf)
 	char err[256];
 
 	if (trule_resolve_list(px->tcp_conn, conf, err, sizeof(err)) < 0 ||
-	    trule_resolve_list(px->tcp_content, conf, err, sizeof(err)) < 0) {
+	    trule_resolve_list(px->tcp_content, conf, err, sizeof(err)) < 0 ||
+	    trule_resolve_list(px->tcp_res, conf, err, sizeof(err)) < 0) {
 		cfg_alert_global(ctx, "proxy '%s': tcp-request: %s.", px->id, err);
 		return -1;
 	}
@@ -208,6 +255,8 @@ int trule_exec(const struct trule *list, struct smp_ctx *c, int on_session)
 			return 1;
 		case TR_REJECT:
 			return 0;
+		case TR_CLOSE:
+			return 2;
 		case TR_TRACK:
 			trule_track(r, c, on_session);
 			break;

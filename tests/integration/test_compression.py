@@ -173,3 +173,21 @@ def test_compression_like_haproxy(extra):
     for i, (h, l) in enumerate(zip(got["haproxy"], got["lbd"])):
         assert l == h, "%r:\n  haproxy %r\n  lbd     %r" % (
             CASES[i], (h[0], h[1], len(h[2])), (l[0], l[1], len(l[2])))
+
+
+def test_minsize_leaves_tiny_responses_alone():
+    """compression minsize-res (HAProxy 3.x): a known length below it is
+    sent as it is; the larger ones are compressed."""
+    o = Origin()
+    port = free_port()
+    cfg = (CFG % "compression minsize-res 1k").replace("{port}", str(port)).replace(
+        "{o}", str(o.port))
+    d = Lbd(cfg, [port])
+    try:
+        st, h, body, raw = fetch(port, "/small", "gzip")
+        assert "content-encoding" not in h and body == b"hello"
+        st, h, body, raw = fetch(port, "/plain", "gzip")
+        assert h.get("content-encoding") == "gzip" and body == TEXT
+    finally:
+        d.stop()
+        o.stop()

@@ -813,3 +813,34 @@ backend be
         ])
     finally:
         SEEN = saved
+
+
+def test_tcp_response_rules_like_haproxy(echo_backends):
+    """tcp-response content reject drops the response and its connection;
+    accept lets it through; in mode http and mode tcp."""
+    (a,) = echo_backends("a")
+    cfg = BASE + """
+frontend fe
+    bind 127.0.0.1:{port}
+    default_backend be
+backend be
+    tcp-response content accept if { src 127.0.0.3 }
+    tcp-response content reject if { src 127.0.0.2 } || { src 127.0.0.3 }
+    server a 127.0.0.1:{a}
+""".replace("{a}", str(a.port))
+
+    def play(port, d):
+        res = []
+        for src in ("127.0.0.1", "127.0.0.2", "127.0.0.3"):
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5, source_address=(src, 0))
+            try:
+                c.request("GET", "/")
+                res.append(c.getresponse().status)
+            except (ConnectionError, http.client.HTTPException, OSError):
+                res.append("closed")
+            finally:
+                c.close()
+        return res
+    got = each_proxy(cfg, play)
+    assert got["lbd"] == got["haproxy"], got
+    assert got["lbd"][0] == 200 and got["lbd"][2] == 200
