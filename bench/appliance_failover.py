@@ -17,8 +17,9 @@ Setups, interleaved in every round, each run on a fresh bed:
               as its own setup for the lbd-killed case
   recipe      keepalived + haproxy as in the seed's keepalived-primary.conf:
               vrrp_script `kill -0 $(cat haproxy.pid)` (PID-based instead of
-              `killall -0 haproxy`, which would see the other node's haproxy
-              on this one host), interval 2, weight 2, priorities 101/100
+              the seed's check by process name, which would see the other
+              node's haproxy on this one host), interval 2, weight 2,
+              priorities 101/100
   best        keepalived + haproxy with vrrp_track_process weight 0; the
               kernel's process connector answers only in the initial network
               namespace, so keepalived is started there with `-s <netns>`
@@ -57,7 +58,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 from appliance import Bed, PORT, SRV_PORTS, VIP, sock_path  # noqa: E402
-from netns import sh, wait_until  # noqa: E402
+from netns import Proc, sh, wait_until  # noqa: E402
 
 HEADING = "## Appliance failover"
 BACKUP_PRIO = 100
@@ -165,41 +166,15 @@ KA_INSTANCE = """vrrp_instance VI_1 {{
 """
 
 
-class HostProc:
-    """A process started in the initial namespace (keepalived -s), with the
-    interface of netns.Proc so Lan.stop_all stops it by PID."""
+class HostProc(Proc):
+    """A process started in the initial namespace (keepalived -s): netns.Proc
+    without the "ip netns exec", so Lan.stop_all stops it by PID too."""
 
     def __init__(self, lan, argv, name):
         self.lan, self.node, self.name = lan, 0, name
         self.log = os.path.join(lan.dir, "%s.log" % name)
         self.out = open(self.log, "w+")
         self.proc = subprocess.Popen(argv, stdout=self.out, stderr=subprocess.STDOUT)
-
-    pid = property(lambda self: self.proc.pid)
-
-    def text(self):
-        if not self.out.closed:
-            self.out.flush()
-        with open(self.log, errors="replace") as f:
-            return f.read()
-
-    def wait_log(self, needle, timeout, count=1):
-        return wait_until(lambda: self.text().count(needle) >= count, timeout)
-
-    def send(self, sig):
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, sig)
-
-    def stop(self, sig=signal.SIGTERM, timeout=15):
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, sig)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                os.kill(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
-        self.out.close()
-        return self.proc.returncode
 
 
 class Mark(threading.Thread):
@@ -601,9 +576,9 @@ def report(args, table, started, took):
          "  that option to both nodes.",
          "- **keepalived recipe**: the seed's keepalived-primary.conf: `vrrp_script`",
          "  `interval 2`, `weight 2` (fall and rise left at keepalived's 1),",
-         "  priorities 101/100, with `killall -0 haproxy` made PID-based:",
-         "  `kill -0 $(cat haproxy.pid)` (both nodes share one host, so `killall`",
-         "  would find the other node's haproxy). VRRPv3 without the seed's",
+         "  priorities 101/100, with the seed's check by process name made",
+         "  PID-based: `kill -0 $(cat haproxy.pid)` (both nodes share one host, so",
+         "  a check by name would find the other node's haproxy). VRRPv3 without the seed's",
          "  `authentication` block (v3 has none; advert_int 0.1 needs v3).",
          "- **keepalived best**: `vrrp_track_process` on the node's own haproxy",
          "  command line (`param_match partial`), weight 0, priorities 101/100.",

@@ -138,28 +138,28 @@ void hmsg_query(const struct hmsg *h, const char **q, size_t *len, int *has_q)
 	*len = m ? h->uri_len - (size_t)(m + 1 - h->uri) : 0;
 }
 
-int hmsg_set_method(struct hmsg *h, const char *v, size_t n)
+/* A start-line part replaced by a copy of v. */
+static int hmsg_set_part(struct hmsg *h, const char **part, size_t *len, const char *v,
+			 size_t n)
 {
 	char *c = arena_dup(h->a, v, n);
 
 	if (!c)
 		return -1;
-	h->meth = c;
-	h->meth_len = n;
+	*part = c;
+	*len = n;
 	h->edited_start = 1;
 	return 0;
 }
 
+int hmsg_set_method(struct hmsg *h, const char *v, size_t n)
+{
+	return hmsg_set_part(h, &h->meth, &h->meth_len, v, n);
+}
+
 int hmsg_set_uri(struct hmsg *h, const char *v, size_t n)
 {
-	char *c = arena_dup(h->a, v, n);
-
-	if (!c)
-		return -1;
-	h->uri = c;
-	h->uri_len = n;
-	h->edited_start = 1;
-	return 0;
+	return hmsg_set_part(h, &h->uri, &h->uri_len, v, n);
 }
 
 int hmsg_set_path(struct hmsg *h, const char *v, size_t n)
