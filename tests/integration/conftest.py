@@ -2,12 +2,15 @@
 raw client. Every process started here is stopped by its PID, also when a
 test fails; lbd must then exit 0 (under the sanitizer build a leak or an
 error report makes that fail)."""
+import http.server
 import os
 import shutil
 import signal
 import socket
+import socketserver
 import subprocess
 import tempfile
+import threading
 import time
 
 import pytest
@@ -73,6 +76,23 @@ def check_config(text, *extra):
         return p.returncode, p.stdout + p.stderr, path
     finally:
         os.unlink(path)
+
+
+class HttpServerThread:
+    """A threaded http.server on self.port, loopback: subclasses build their
+    request handler and call serve(); stop() ends it."""
+
+    def serve(self, handler):
+        class Srv(socketserver.ThreadingMixIn, http.server.HTTPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self.srv = Srv(("127.0.0.1", self.port), handler)
+        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.srv.shutdown()
+        self.srv.server_close()
 
 
 class Daemon:

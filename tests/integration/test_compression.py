@@ -9,14 +9,12 @@ import http.client
 import http.server
 import os
 import socket
-import socketserver
 import subprocess
-import threading
 import zlib
 
 import pytest
 
-from conftest import Lbd, free_port
+from conftest import HttpServerThread, Lbd, free_port
 from test_log_compat import HAPROXY, Haproxy
 
 pytestmark = pytest.mark.skipif(not os.access(HAPROXY, os.X_OK),
@@ -26,7 +24,7 @@ TEXT = b"".join(b"line %06d: the quick brown fox jumps over the lazy dog\n" % i
                 for i in range(4000))          # ~220 KB, many buffers
 
 
-class Origin:
+class Origin(HttpServerThread):
     """/<kind>: a text body; kinds pick headers and framing. It also
     reports the Accept-Encoding it received in X-Seen-AE."""
 
@@ -73,16 +71,7 @@ class Origin:
             def log_message(self, *a):
                 pass
 
-        class Srv(socketserver.ThreadingMixIn, http.server.HTTPServer):
-            daemon_threads = True
-            allow_reuse_address = True
-
-        self.srv = Srv(("127.0.0.1", self.port), H)
-        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.srv.shutdown()
-        self.srv.server_close()
+        self.serve(H)
 
 
 def fetch(port, path, ae=None, method="GET", v10=False):

@@ -10,14 +10,12 @@ import http.server
 import json
 import os
 import socket
-import socketserver
 import tempfile
-import threading
 import time
 
 import pytest
 
-from conftest import Lbd, check_config, free_port
+from conftest import HttpServerThread, Lbd, check_config, free_port
 from test_log_compat import HAPROXY, Haproxy
 
 pytestmark = pytest.mark.skipif(not os.access(HAPROXY, os.X_OK),
@@ -31,7 +29,7 @@ SHOWN = ("x-frame-options", "x-content-type-options", "location", "content-type"
          "server", "x-resp", "x-status-was", "content-length", "x-b")
 
 
-class EchoBackend:
+class EchoBackend(HttpServerThread):
     """An HTTP/1.1 server that answers with its name and the request it
     received (method, target, headers) as JSON; some paths pick a status."""
 
@@ -68,17 +66,7 @@ class EchoBackend:
             def log_message(self, *a):
                 pass
 
-        class Srv(socketserver.ThreadingMixIn, http.server.HTTPServer):
-            daemon_threads = True
-            allow_reuse_address = True
-
-        self.srv = Srv(("127.0.0.1", self.port), H)
-        self.thread = threading.Thread(target=self.srv.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.srv.shutdown()
-        self.srv.server_close()
+        self.serve(H)
 
 
 @pytest.fixture

@@ -20,21 +20,19 @@ import json
 import os
 import re
 import socket
-import socketserver
 import subprocess
-import threading
 import time
 import uuid
 
 import pytest
 
-from conftest import cli, Lbd, free_port
+from conftest import HttpServerThread, cli, Lbd, free_port
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED = os.path.join(HERE, "seed", "02-enterprise-http.cfg")
 
 
-class SeedBackend:
+class SeedBackend(HttpServerThread):
     """/health answers 200, /api/health the JSON the API check expects;
     anything else: JSON naming the server, the path and the headers."""
 
@@ -66,16 +64,7 @@ class SeedBackend:
             def log_message(self, *a):
                 pass
 
-        class Srv(socketserver.ThreadingMixIn, http.server.HTTPServer):
-            daemon_threads = True
-            allow_reuse_address = True
-
-        self.srv = Srv(("127.0.0.1", self.port), H)
-        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.srv.shutdown()
-        self.srv.server_close()
+        self.serve(H)
 
 
 def seed_config(port, sock, ports):
