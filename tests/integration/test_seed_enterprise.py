@@ -153,6 +153,11 @@ def test_seed_enterprise_blocks_do_what_the_guide_says(seed_lb):
     assert h["x-content-type-options"] == "nosniff"
     assert h["x-xss-protection"] == "1; mode=block"
     # Host and User-Agent captured in the log line
+    # (the line is written when the request ends: let it land)
+    end = time.time() + 5
+    while time.time() < end and not any("{www.example.com|seed-test/1.0}" in l
+                                        for l in lbd.logs(1)):
+        time.sleep(0.05)
     assert any("{www.example.com|seed-test/1.0}" in l for l in lbd.logs(1)), lbd.logs(1)
     # the API servers get the client address and a request id
     j = json.loads(get(port, "/api/items")[2])["headers"]
