@@ -23,12 +23,22 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE $(WARN) -pthread -iquote shared -iquote lbd -iquote vrrpd \
             -fno-strict-aliasing
-LDLIBS   := -lev -lssl -lcrypto -lz -lpcre2-8 -lcrypt -pthread -lm
+LDLIBS    = $(SNMP_LIBS) -lev -lssl -lcrypto -lz -lpcre2-8 -lcrypt -pthread -lm
 # netlink (libnl-route): vrrpd's vrrp_nl.c and lbd's addrwatch.c; libnftables: vrrpd's
 # no_accept filtering (vrrp_nft.c)
 NL_CFLAGS := $(shell pkg-config --cflags libnl-3.0 libnl-route-3.0 libnftables 2>/dev/null)
 NL_LIBS   := $(shell pkg-config --libs libnl-3.0 libnl-route-3.0 libnftables 2>/dev/null)
 CFLAGS   += $(NL_CFLAGS)
+
+# SNMP (AgentX subagents, net-snmp): SNMP=0 builds shared/agentx_off.c instead
+SNMP     ?= 1
+ifeq ($(SNMP),1)
+SNMP_OFF  := shared/agentx_off.c
+SNMP_LIBS := -lnetsnmpagent -lnetsnmp
+else
+SNMP_OFF  := shared/agentx.c
+SNMP_LIBS :=
+endif
 
 ifeq ($(SAN),1)
 CFLAGS   += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -41,11 +51,12 @@ DEPS_BUILD := build-essential clang libclang-rt-14-dev pkg-config libev-dev libs
               zlib1g-dev libpcre2-dev libcrypt-dev libnl-3-dev libnl-route-3-dev libnftables-dev libsnmp-dev libcmocka-dev
 DEPS_TEST  := python3 python3-pytest curl socat haproxy iproute2 procps redis-server \
               util-linux prometheus chromium chromium-driver python3-selenium \
-              mariadb-server keepalived tcpdump iputils-arping
+              mariadb-server keepalived tcpdump iputils-arping \
+              snmpd snmp snmptrapd smitools
 DEPS_BENCH := wrk iperf3 nginx-light libnginx-mod-stream
 DEPS       := $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_BENCH)
 
-SHARED_SRC := $(wildcard shared/*.c)
+SHARED_SRC := $(filter-out $(SNMP_OFF),$(wildcard shared/*.c))
 LBD_SRC    := $(filter-out lbd/main.c,$(wildcard lbd/*.c))
 VRRPD_SRC  := $(filter-out vrrpd/main.c,$(wildcard vrrpd/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)

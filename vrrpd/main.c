@@ -22,6 +22,7 @@
 #include "vrrp_ctl.h"
 #include "vrrp_nft.h"
 #include "vrrp_nl.h"
+#include "vrrp_snmp.h"
 #include "vrrp_track.h"
 
 #define VRRPD_VERSION	"0.1.0"
@@ -37,6 +38,8 @@ struct opts {
 	int check;
 	int keywords;
 	const char *ctl_path;		/* --control-socket */
+	int snmp;			/* -x */
+	const char *snmp_socket;	/* -A */
 };
 
 /* The daemon: one environment and the running routers. */
@@ -52,6 +55,7 @@ struct vrrpd {
 	ev_timer stopping;		/* waits for graceful releases */
 	struct vrrp_ctl *ctl;		/* the control socket */
 	struct vrrp_nft *nft;		/* no_accept filtering */
+	struct vrrp_snmp *snmp;		/* VRRPv3-MIB subagent */
 	ev_timer startup;		/* vrrp_startup_delay */
 };
 
@@ -72,6 +76,8 @@ static void usage(FILE *f)
 "  -t, --config-test            check the configuration and exit 0 or 1\n"
 "  -K, --keywords               list the configuration keywords and their status\n"
 "      --control-socket=PATH    the control socket (else control_socket in global_defs)\n"
+"  -x, --snmp                   serve VRRPv3-MIB through an AgentX master (snmpd)\n"
+"  -A, --snmp-agent-socket=SOCK the AgentX master's socket (else snmp_socket)\n"
 "  -R, --dont-respawn           accepted (vrrpd is one process)\n"
 "  -v, --version                print the version\n"
 "  -h, --help                   this help\n");
@@ -142,9 +148,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'K': o->keywords = 1; break;
 		case 'v': printf("vrrpd " VRRPD_VERSION "\n"); return 2;
 		case 'h': usage(stdout); return 2;
-		case 'x': case 'A':
-			fprintf(stderr, "vrrpd: -%c: SNMP is not supported yet\n", c);
-			return 1;
+		case 'x': o->snmp = 1; break;
+		case 'A':
+			if (!*optarg || strlen(optarg) >= 128) {
+				fprintf(stderr, "vrrpd: -A needs a socket of at "
+					"most 127 bytes\n");
+				return 1;
+			}
+			o->snmp_socket = optarg;
+			break;
 		case 'C': case 'c': case 'I':
 			fprintf(stderr, "vrrpd: -%c: this option is for keepalived's "
 				"LVS checker; vrrpd only runs VRRP\n", c);
@@ -262,6 +274,29 @@ static void ctl_start(struct vrrpd *d)
 			      rt_at, d);
 	if (!d->ctl)
 		log_warnx("control socket %s not available", path);
+}
+
+static void rt_event(void *arg, struct vrrp_rt *rt, enum vrrp_rt_event ev)
+{
+	struct vrrpd *d = arg;
+
+	vrrp_snmp_event(d->snmp, rt, ev);
+}
+
+/* -x, or enable_snmp_rfcv3; the socket from -A, else snmp_socket */
+static void snmp_start(struct vrrpd *d)
+{
+	const struct vrrp_conf_global *g = &d->conf->global;
+	const char *sock = d->o->snmp_socket ? d->o->snmp_socket : g->snmp_socket;
+
+	if (!d->o->snmp && !g->snmp_rfcv3)
+		return;
+	d->snmp = vrrp_snmp_new(d->env.loop, *sock ? sock : NULL, rt_at, d);
+	if (!d->snmp)
+		fatalx("cannot start the SNMP subagent");
+	vrrp_snmp_set_traps(d->snmp, g->snmp_traps);
+	d->env.event = rt_event;
+	d->env.event_arg = d;
 }
 
 static void track_changed(void *arg)
@@ -430,6 +465,7 @@ static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	groups_build(d);
 	vrrp_track_free(ot);
 	vrrp_conf_free(oc);
+	vrrp_snmp_set_traps(d->snmp, nc->global.snmp_traps);
 	track_changed(d);
 	sdn_send("READY=1");
 	status_notify(d);
@@ -467,6 +503,7 @@ static int run(struct opts *o, struct vrrp_conf *conf)
 	d.env.changed = rt_changed;
 	d.env.changed_arg = &d;
 	ctl_start(&d);
+	snmp_start(&d);
 	if (conf->global.has_process_priority &&
 	    setpriority(PRIO_PROCESS, 0, conf->global.process_priority) != 0)
 		log_warn("vrrp_priority");
@@ -496,6 +533,7 @@ static int run(struct opts *o, struct vrrp_conf *conf)
 	ev_timer_stop(loop, &d.stopping);
 	stop_all(&d);
 	vrrp_ctl_free(d.ctl, "exiting");
+	vrrp_snmp_free(d.snmp);
 	ev_signal_stop(loop, &d.sigterm);
 	ev_signal_stop(loop, &d.sigint);
 	ev_signal_stop(loop, &d.sighup);

@@ -133,6 +133,10 @@ struct vrrp_rt {
 	struct vrrp_conf_addr master;	/* the Master as last heard (or us) */
 	int has_master;
 	int admin_down;			/* "disable vrrp": FAULT on request */
+	int preempting;			/* a lower priority Master is heard */
+	double up_since;		/* left Initialize at (ev_now) */
+	enum vrrp_master_reason master_reason;
+	enum vrrp_proto_err proto_err;
 };
 
 static void vrrp_change_state(struct vrrp_rt *rt, enum vrrp_state to);
@@ -144,6 +148,29 @@ static void changed(struct vrrp_rt *rt)
 {
 	if (rt->env->changed)
 		rt->env->changed(rt->env->changed_arg, rt);
+}
+
+static void rt_event(struct vrrp_rt *rt, enum vrrp_rt_event ev)
+{
+	if (rt->env->event)
+		rt->env->event(rt->env->event_arg, rt, ev);
+}
+
+/* counts a discarded advert; protocol errors are kept for management */
+static void count_error(struct vrrp_rt *rt, enum vrrp_stat st)
+{
+	static const enum vrrp_proto_err proto[VRRP_STAT_MAX] = {
+		[VRRP_STAT_TTL] = VRRP_PROTO_TTL,
+		[VRRP_STAT_VERSION] = VRRP_PROTO_VERSION,
+		[VRRP_STAT_CHECKSUM] = VRRP_PROTO_CHECKSUM,
+		[VRRP_STAT_VRID] = VRRP_PROTO_VRID,
+	};
+
+	rt->stats[st]++;
+	if (proto[st] == VRRP_PROTO_OK)
+		return;
+	rt->proto_err = proto[st];
+	rt_event(rt, VRRP_RT_EV_PROTO_ERROR);
 }
 
 /* the Master as we know it: NULL when nobody is (FAULT, a release) */
@@ -478,8 +505,9 @@ static void vrrp_rt_refresh_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 /* ---- transitions (the table's cells) ---- */
 
-static void become_master(struct vrrp_rt *rt)
+static void become_master(struct vrrp_rt *rt, enum vrrp_master_reason why)
 {
+	rt->master_reason = why;
 	ev_timer_stop(rt->env->loop, &rt->master_down_timer);
 	vips_set(rt, 1);
 	/* the first gratuitous ARP before the advert: the old Master drops
@@ -518,7 +546,7 @@ static void init_startup(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 		return;
 	}
 	if (rt->priority == 255) {
-		become_master(rt);
+		become_master(rt, VRRP_MASTER_PRIORITY);
 		return;
 	}
 	rt->preempt_until = ev_now(rt->env->loop) +
@@ -529,7 +557,8 @@ static void init_startup(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 static void backup_master_down(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 			       const struct vrrp_conf_addr *src)
 {
-	become_master(rt);
+	become_master(rt, rt->preempting ? VRRP_MASTER_PREEMPTED
+					 : VRRP_MASTER_NO_RESPONSE);
 }
 
 static void backup_advert(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
@@ -538,9 +567,10 @@ static void backup_advert(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 	if (pkt->priority == 0) {
 		/* fast_takeover (two-node pairs): the only backup need not
 		 * wait its skew, there is nobody to make way for */
+		rt->preempting = 0;
 		if (rt->ci->fast_takeover) {
 			ev_timer_stop(rt->env->loop, &rt->master_down_timer);
-			become_master(rt);
+			become_master(rt, VRRP_MASTER_NO_RESPONSE);
 			return;
 		}
 		timer_cs(rt, &rt->master_down_timer,
@@ -551,9 +581,12 @@ static void backup_advert(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 	    ev_now(rt->env->loop) < rt->preempt_until) {
 		if (rt->version == 3)
 			rt->master_adver_interval = pkt->adver_int;
+		rt->preempting = 0;
 		start_master_down(rt);
+		return;
 	}
-	/* else: a lower priority Master; let the timer run out (preempt) */
+	/* a lower priority Master; let the timer run out (preempt) */
+	rt->preempting = 1;
 }
 
 static int addr_greater(const struct vrrp_conf_addr *a,
@@ -624,7 +657,7 @@ static void fault_recover(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 	rt->preempt_until = ev_now(rt->env->loop) +
 			    rt->ci->preempt_delay_ms / 1000.0;
 	if (rt->priority == 255)
-		become_master(rt);
+		become_master(rt, VRRP_MASTER_PRIORITY);
 	else
 		become_backup(rt, rt->ci->advert_cs);
 }
@@ -805,12 +838,16 @@ static void vrrp_change_state(struct vrrp_rt *rt, enum vrrp_state to)
 
 	if (rt->state == to)
 		return;
+	if (rt->state == VRRP_STATE_INIT || to == VRRP_STATE_STOP)
+		rt->up_since = to == VRRP_STATE_STOP ? 0 : ev_now(rt->env->loop);
 	rt->state = to;
 	if (to == VRRP_STATE_MASTER)
 		rt->stats[VRRP_STAT_MASTER]++;
 	if (to == VRRP_STATE_STOP || to == VRRP_STATE_INIT)
 		rt->has_master = 0;
 	changed(rt);
+	if (to == VRRP_STATE_MASTER)
+		rt_event(rt, VRRP_RT_EV_NEW_MASTER);
 	if (to == VRRP_STATE_STOP)
 		log_notice("(%s) Stopped", ci->name);
 	else
@@ -915,7 +952,7 @@ static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 
 	if (vrrp_pkt_parse(msg, len, &ip, &pkt, why, sizeof(why)) != 0) {
 		if (pkt.vrid == 0 || pkt.vrid == rt->ci->vrid) {
-			rt->stats[pkt_err_stat[pkt.err]]++;
+			count_error(rt, pkt_err_stat[pkt.err]);
 			log_debug("(%s) advert discarded: %s", rt->ci->name, why);
 		}
 		return;
@@ -932,12 +969,13 @@ static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 		return;
 	}
 	st = check_advert(rt, &pkt);
-	rt->stats[st]++;
 	if (st != VRRP_STAT_RX) {
+		count_error(rt, st);
 		log_debug("(%s) advert discarded: %s", rt->ci->name,
 			  vrrp_stat_names[st]);
 		return;
 	}
+	rt->stats[st]++;
 	if (pkt.priority == 0)
 		rt->stats[VRRP_STAT_RX_PRIO0]++;
 	vrrp_fsm(rt, VRRP_EV_ADVERT, &pkt, src);
@@ -1286,6 +1324,34 @@ uint64_t vrrp_rt_stat(const struct vrrp_rt *rt, enum vrrp_stat s)
 const struct vrrp_conf_instance *vrrp_rt_conf(const struct vrrp_rt *rt)
 {
 	return rt->ci;
+}
+
+void vrrp_rt_info(const struct vrrp_rt *rt, struct vrrp_rt_info *out)
+{
+	const struct vrrp_conf_instance *ci = rt->ci;
+	size_t alen = rt->family == AF_INET ? 4 : 16;
+
+	memset(out, 0, sizeof(*out));
+	out->ifindex = rt->ifindex;
+	out->family = rt->family;
+	out->version = rt->version;
+	out->vrid = ci->vrid;
+	out->state = rt->state;
+	out->priority = rt->priority;
+	out->advert_cs = ci->advert_cs;
+	out->preempt = !ci->nopreempt;
+	out->accept = ci->accept_mode;
+	out->has_master = rt->has_master;
+	if (rt->has_master)
+		memcpy(out->master, rt->master.u.b, alen);
+	out->has_primary = rt->has_primary;
+	if (rt->has_primary)
+		memcpy(out->primary, rt->primary.u.b, alen);
+	memcpy(out->vmac, (uint8_t[6]){ 0x00, 0x00, 0x5e, 0x00,
+			  rt->family == AF_INET ? 0x01 : 0x02, ci->vrid }, 6);
+	out->up_since = rt->up_since;
+	out->master_reason = rt->master_reason;
+	out->proto_err = rt->proto_err;
 }
 
 int vrrp_rt_same(const struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)

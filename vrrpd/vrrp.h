@@ -54,6 +54,52 @@ enum vrrp_stat {
 };
 extern const char *const vrrp_stat_names[VRRP_STAT_MAX];
 
+/* Why a router last became Master (VRRPv3-MIB
+ * vrrpv3StatisticsNewMasterReason, the same numbers). */
+enum vrrp_master_reason {
+	VRRP_MASTER_NOT,		/* never was */
+	VRRP_MASTER_PRIORITY,		/* the address owner (255) */
+	VRRP_MASTER_PREEMPTED,		/* preempted a lower priority Master */
+	VRRP_MASTER_NO_RESPONSE,	/* Master_Down_Interval ran out */
+	VRRP_MASTER_MAX
+};
+
+/* The last protocol error (vrrpv3StatisticsProtoErrReason, same numbers). */
+enum vrrp_proto_err {
+	VRRP_PROTO_OK,
+	VRRP_PROTO_TTL,
+	VRRP_PROTO_VERSION,
+	VRRP_PROTO_CHECKSUM,
+	VRRP_PROTO_VRID,
+	VRRP_PROTO_MAX
+};
+
+/* Events for subscribers (the SNMP notifications). */
+enum vrrp_rt_event {
+	VRRP_RT_EV_NEW_MASTER,		/* this router became Master */
+	VRRP_RT_EV_PROTO_ERROR,		/* see vrrp_rt_info's proto_err */
+	VRRP_RT_EV_MAX
+};
+
+/* What management sees of a router (VRRPv3-MIB's operations and
+ * statistics), filled by vrrp_rt_info. */
+struct vrrp_rt_info {
+	int ifindex;			/* 0 until started */
+	int family;			/* AF_INET, AF_INET6 */
+	int version;
+	uint8_t vrid;
+	enum vrrp_state state;
+	uint8_t priority;		/* effective */
+	uint16_t advert_cs;		/* configured */
+	int preempt, accept;
+	int has_master, has_primary;
+	uint8_t master[16], primary[16];	/* 4 or 16 octets */
+	uint8_t vmac[6];		/* 00-00-5E-00-01|02-VRID */
+	double up_since;		/* ev_now when it left Initialize, 0 */
+	enum vrrp_master_reason master_reason;
+	enum vrrp_proto_err proto_err;
+};
+
 /* The daemon's environment, set once in main and shared by reference. */
 struct vrrp_env {
 	struct ev_loop *loop;
@@ -64,6 +110,9 @@ struct vrrp_env {
 	/* called after a router's state, priority or Master changed */
 	void (*changed)(void *arg, struct vrrp_rt *rt);
 	void *changed_arg;
+	/* called for the events of enum vrrp_rt_event (may be NULL) */
+	void (*event)(void *arg, struct vrrp_rt *rt, enum vrrp_rt_event ev);
+	void *event_arg;
 };
 
 /* A sync group at run time: its members move together. */
@@ -131,6 +180,8 @@ const char *vrrp_rt_name(const struct vrrp_rt *rt);
 uint8_t vrrp_rt_priority(const struct vrrp_rt *rt);
 uint64_t vrrp_rt_stat(const struct vrrp_rt *rt, enum vrrp_stat s);
 const struct vrrp_conf_instance *vrrp_rt_conf(const struct vrrp_rt *rt);
+/* Fill out with what management sees of rt. */
+void vrrp_rt_info(const struct vrrp_rt *rt, struct vrrp_rt_info *out);
 
 /* Skew_Time and Master_Down_Interval (RFC 5798 6.1), centiseconds, for
  * a priority and a Master_Adver_Interval in centiseconds; adverts is the

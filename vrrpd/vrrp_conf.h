@@ -285,6 +285,9 @@ struct vrrp_conf_global {
 	char ctl_path[108];		/* control_socket, "" = none */
 	int ctl_level;			/* VRRP_CTL_*, default user */
 	unsigned ctl_mode;		/* default 0600 */
+	char snmp_socket[128];		/* snmp_socket, "" = net-snmp's default */
+	int snmp_rfcv3;			/* enable_snmp_rfcv3: VRRPv3-MIB */
+	int snmp_traps;			/* enable_traps */
 };
 
 struct vrrp_conf {

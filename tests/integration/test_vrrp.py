@@ -146,8 +146,8 @@ vrrp_instance VI_${N} { \\
     assert rc == 0, out
 
 
-def test_vrrp_cli_refuses_lvs_and_snmp_options():
-    for opt in ("-C", "-x"):
+def test_vrrp_cli_refuses_lvs_options():
+    for opt in ("-C", "-I"):
         p = subprocess.run([VRRPD, opt, "-t"], capture_output=True, text=True,
                            timeout=20)
         assert p.returncode == 1
