@@ -266,40 +266,38 @@ static int agx_handler(netsnmp_mib_handler *h, netsnmp_handler_registration *reg
 	return SNMP_ERR_NOERROR;
 }
 
-int agx_register(struct agx *a, const struct agx_table *t)
+/* One registration per column (entry.col): no two overlap, so neither
+ * the master nor net-snmp has ranges to split, and each piece finds its
+ * table again by its OID (table_of). */
+static int register_column(const struct agx_table *t, unsigned col)
 {
 	netsnmp_handler_registration *reg;
-	struct agx_table *copy;
 	oid base[AGX_OID_MAX];
 
+	for (size_t i = 0; i < t->entry_len; i++)
+		base[i] = t->entry[i];
+	base[t->entry_len] = col;
+	reg = netsnmp_create_handler_registration(t->name, agx_handler, base,
+						  t->entry_len + 1,
+						  HANDLER_CAN_RONLY);
+	if (!reg || netsnmp_register_handler(reg) != MIB_REGISTERED_OK)
+		return -1;
+	return 0;
+}
+
+int agx_register(struct agx *a, const struct agx_table *t)
+{
 	if (a->ntables >= AGX_TABLES || t->entry_len + 2 > AGX_OID_MAX ||
 	    t->col_min > t->col_max) {
 		log_warnx("agentx: cannot register %s", t->name);
 		return -1;
 	}
-	copy = &a->tables[a->ntables];
-	*copy = *t;
-	/* entry.col_min .. entry.col_max: one AgentX range registration, so
-	 * neighbouring groups (scalars beside a table) never overlap */
-	for (size_t i = 0; i < t->entry_len; i++)
-		base[i] = t->entry[i];
-	base[t->entry_len] = t->col_min;
-	reg = netsnmp_create_handler_registration(t->name, agx_handler, base,
-						  t->entry_len + 1,
-						  HANDLER_CAN_RONLY);
-	if (!reg) {
-		log_warnx("agentx: cannot register %s", t->name);
-		return -1;
-	}
-	if (t->col_max > t->col_min) {
-		reg->range_subid = (int)t->entry_len + 1;
-		reg->range_ubound = t->col_max;
-	}
-	if (netsnmp_register_handler(reg) != MIB_REGISTERED_OK) {
-		log_warnx("agentx: cannot register %s", t->name);
-		return -1;
-	}
-	a->ntables++;
+	a->tables[a->ntables++] = *t;
+	for (unsigned col = t->col_min; col <= t->col_max; col++)
+		if (register_column(t, col) != 0) {
+			log_warnx("agentx: cannot register %s", t->name);
+			return -1;
+		}
 	return 0;
 }
 
@@ -492,8 +490,6 @@ struct agx *agx_new(struct ev_loop *loop, const char *name, const char *socket)
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID,
 			       NETSNMP_DS_AGENT_NO_ROOT_ACCESS, 1);
-	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
-			   NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, AGX_PING_S);
 	if (socket && *socket)
 		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID,
 				      NETSNMP_DS_AGENT_X_SOCKET, socket);
@@ -503,6 +499,10 @@ struct agx *agx_new(struct ev_loop *loop, const char *name, const char *socket)
 		return NULL;
 	}
 	mibs_off_init(a->name);
+	/* after init_snmp, which sets the defaults: ping the master every
+	 * second, and reconnect that soon after it went away */
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
+			   NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, AGX_PING_S);
 	agx_the = a;
 	ev_prepare_init(&a->prepare, agx_prepare_cb);
 	a->prepare.data = a;

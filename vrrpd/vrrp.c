@@ -1347,8 +1347,12 @@ void vrrp_rt_info(const struct vrrp_rt *rt, struct vrrp_rt_info *out)
 	out->has_primary = rt->has_primary;
 	if (rt->has_primary)
 		memcpy(out->primary, rt->primary.u.b, alen);
-	memcpy(out->vmac, (uint8_t[6]){ 0x00, 0x00, 0x5e, 0x00,
-			  rt->family == AF_INET ? 0x01 : 0x02, ci->vrid }, 6);
+	/* the MAC the VIPs answer with: the macvlan's with use_vmac, else the
+	 * interface's (what keepalived reports too); the RFC's VRRP MAC
+	 * before the interface is known */
+	if (rt->ifindex <= 0 || vrrp_nl_mac(rt->env->nl, vip_if(rt), out->vmac))
+		memcpy(out->vmac, (uint8_t[6]){ 0x00, 0x00, 0x5e, 0x00,
+				  rt->family == AF_INET ? 0x01 : 0x02, ci->vrid }, 6);
 	out->up_since = rt->up_since;
 	out->master_reason = rt->master_reason;
 	out->proto_err = rt->proto_err;

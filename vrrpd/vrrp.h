@@ -94,7 +94,7 @@ struct vrrp_rt_info {
 	int preempt, accept;
 	int has_master, has_primary;
 	uint8_t master[16], primary[16];	/* 4 or 16 octets */
-	uint8_t vmac[6];		/* 00-00-5E-00-01|02-VRID */
+	uint8_t vmac[6];		/* the MAC the VIPs answer with */
 	double up_since;		/* ev_now when it left Initialize, 0 */
 	enum vrrp_master_reason master_reason;
 	enum vrrp_proto_err proto_err;

@@ -1,0 +1,149 @@
+"""Debian's snmpd and snmptrapd for the SNMP tests, on loopback only.
+
+Snmpd is a private AgentX master: its socket under the test's directory,
+its agent address udp:127.0.0.1:<free port>, a read-only community, and
+notifications forwarded to a Snmptrapd on another free port that logs them
+to a file (OIDs numeric). The tools run without MIB files (MIBS empty):
+the tests name objects by number. Every process is stopped by its PID."""
+import os
+import re
+import shutil
+import signal
+import subprocess
+
+from conftest import free_port
+from netns import wait_until
+
+SNMPD = shutil.which("snmpd") or "/usr/sbin/snmpd"
+SNMPTRAPD = shutil.which("snmptrapd") or "/usr/sbin/snmptrapd"
+SNMPWALK = shutil.which("snmpwalk") or "/usr/bin/snmpwalk"
+HAVE_SNMP = all(os.path.exists(p) for p in (SNMPD, SNMPTRAPD, SNMPWALK))
+
+_LINE = re.compile(r"^(\.[0-9.]+) = (?:([A-Za-z0-9-]+): )?(.*)$")
+
+
+def tool_env(dirname):
+    empty = os.path.join(dirname, "mibs")
+    os.makedirs(empty, exist_ok=True)
+    return dict(os.environ, MIBS="", MIBDIRS=empty)
+
+
+def parse_walk(text):
+    """{oid: value} from snmpwalk -On -Oe -Oq... lines; strings unquoted,
+    hex strings as bytes, numbers as int."""
+    out = {}
+    for line in text.splitlines():
+        m = _LINE.match(line)
+        if not m:
+            continue
+        oid, typ, val = m.groups()
+        if typ in ("INTEGER", "Gauge32", "Counter32", "Counter64"):
+            out[oid] = int(val.split("(")[-1].rstrip(")")) if "(" in val else int(val)
+        elif typ == "Timeticks":
+            out[oid] = int(val.split(")")[0].lstrip("("))
+        elif typ == "Hex-STRING":
+            out[oid] = bytes.fromhex(val.replace(" ", ""))
+        elif typ == "STRING":
+            out[oid] = val.strip('"')
+        elif typ is None and val == '""':
+            out[oid] = b""
+        else:
+            out[oid] = val
+    return out
+
+
+class Snmptrapd:
+    def __init__(self, dirname):
+        self.dir = dirname
+        self.port = free_port()
+        self.log = os.path.join(dirname, "snmptrapd-%d.log" % self.port)
+        conf = os.path.join(dirname, "snmptrapd.conf")
+        with open(conf, "w") as f:
+            f.write("disableAuthorization yes\n")
+        open(self.log, "w").close()
+        self.proc = subprocess.Popen(
+            [SNMPTRAPD, "-f", "-C", "-c", conf, "-On", "-Lf", self.log,
+             "udp:127.0.0.1:%d" % self.port],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=tool_env(dirname))
+        wait_until(lambda: "NET-SNMP version" in self.text(), 10)
+
+    def text(self):
+        with open(self.log, errors="replace") as f:
+            return f.read()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+
+class Snmpd:
+    def __init__(self, dirname, name="snmpd", trap_port=None):
+        self.dir = dirname
+        self.name = name
+        self.socket = os.path.join(dirname, name + ".agentx")
+        self.port = free_port()
+        self.conf = os.path.join(dirname, name + ".conf")
+        self.log = os.path.join(dirname, name + ".log")
+        with open(self.conf, "w") as f:
+            f.write("master agentx\n"
+                    "agentXSocket %s\n"
+                    "agentaddress udp:127.0.0.1:%d\n"
+                    "rocommunity public 127.0.0.1\n" % (self.socket, self.port))
+            if trap_port:
+                f.write("trap2sink udp:127.0.0.1:%d public\n" % trap_port)
+        self.proc = None
+        self.start()
+
+    def start(self):
+        if os.path.exists(self.socket):
+            os.unlink(self.socket)
+        self.proc = subprocess.Popen(
+            [SNMPD, "-f", "-C", "-c", self.conf, "-Lf", self.log],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=tool_env(self.dir))
+        assert wait_until(lambda: os.path.exists(self.socket), 10), self.text()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+    def restart(self):
+        self.stop()
+        self.start()
+
+    def text(self):
+        try:
+            with open(self.log, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def walk(self, oid):
+        p = subprocess.run([SNMPWALK, "-v2c", "-c", "public", "-On", "-Oe",
+                            "-t", "2", "-r", "1",
+                            "127.0.0.1:%d" % self.port, oid],
+                           capture_output=True, text=True, timeout=30,
+                           env=tool_env(self.dir))
+        return parse_walk(p.stdout)
+
+    def wait_walk(self, oid, pred, timeout=10):
+        """Walk until pred(result) holds; returns the last result."""
+        last = {}
+
+        def once():
+            nonlocal last
+            last = self.walk(oid)
+            return pred(last)
+        wait_until(once, timeout, step=0.2)
+        return last
