@@ -24,6 +24,7 @@
 #define AGX_FDS		8	/* net-snmp opens one socket per master */
 #define AGX_TABLES	16
 #define AGX_PING_S	1	/* AgentX ping, and retry while no master */
+#define AGX_FDSET_SIZE	65536	/* lbd may hold many sockets below ours */
 
 /* the subagent's session with the master (net-snmp's agentx/subagent.c) */
 extern netsnmp_session *main_session;
@@ -36,7 +37,6 @@ struct agx_fd {
 struct agx {
 	struct ev_loop *loop;
 	char name[32];
-	ev_prepare prepare;
 	ev_timer timer;
 	struct agx_fd fds[AGX_FDS];
 	struct agx_table tables[AGX_TABLES];
@@ -44,6 +44,9 @@ struct agx {
 	uint64_t dropped;
 	int was_connected;
 };
+
+static void agx_after_work(struct agx *a);
+static void agx_rearm(struct agx *a);
 
 /* ---- values ---- */
 
@@ -298,6 +301,7 @@ int agx_register(struct agx *a, const struct agx_table *t)
 			log_warnx("agentx: cannot register %s", t->name);
 			return -1;
 		}
+	agx_after_work(a);
 	return 0;
 }
 
@@ -333,6 +337,7 @@ int agx_notify(struct agx *a, const uint32_t *trap, size_t trap_len,
 	}
 	send_v2trap(vars);
 	snmp_free_varbind(vars);
+	agx_after_work(a);
 	return 0;
 }
 
@@ -354,9 +359,10 @@ static void agx_after_work(struct agx *a)
 
 	netsnmp_check_outstanding_agent_requests();
 	/* net-snmp may have closed a socket and opened another under the
-	 * same number: the next prepare arms the watchers afresh */
+	 * same number: arm the watchers afresh */
 	for (size_t i = 0; i < AGX_FDS; i++)
 		ev_io_stop(a->loop, &a->fds[i].io);
+	agx_rearm(a);
 	if (up != a->was_connected)
 		log_info("agentx: %s the master agent",
 			 up ? "connected to" : "lost");
@@ -384,16 +390,18 @@ static void agx_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	agx_after_work(a);
 }
 
-/* mirrors net-snmp's sockets and next timeout before the loop sleeps */
-static void agx_prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+/* Mirrors net-snmp's sockets and next timeout in our watchers. They only
+ * change when we call into net-snmp, so this runs after each of those
+ * calls, not on every loop iteration. */
+static void agx_rearm(struct agx *a)
 {
-	struct agx *a = w->data;
+	struct ev_loop *loop = a->loop;
 	netsnmp_large_fd_set set;
 	struct timeval tv = { 1, 0 };
 	int nfds = 0, block = 0;
 	size_t used = 0;
 
-	netsnmp_large_fd_set_init(&set, FD_SETSIZE);
+	netsnmp_large_fd_set_init(&set, AGX_FDSET_SIZE);
 	snmp_select_info2(&nfds, &set, &tv, &block);
 	for (int fd = 0; fd < nfds && used < AGX_FDS; fd++) {
 		struct agx_fd *f;
@@ -504,9 +512,6 @@ struct agx *agx_new(struct ev_loop *loop, const char *name, const char *socket)
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
 			   NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, AGX_PING_S);
 	agx_the = a;
-	ev_prepare_init(&a->prepare, agx_prepare_cb);
-	a->prepare.data = a;
-	ev_prepare_start(loop, &a->prepare);
 	ev_timer_init(&a->timer, agx_timer_cb, 0., 0.);
 	a->timer.data = a;
 	for (size_t i = 0; i < AGX_FDS; i++) {
@@ -522,7 +527,6 @@ void agx_free(struct agx *a)
 {
 	if (!a)
 		return;
-	ev_prepare_stop(a->loop, &a->prepare);
 	ev_timer_stop(a->loop, &a->timer);
 	for (size_t i = 0; i < AGX_FDS; i++)
 		ev_io_stop(a->loop, &a->fds[i].io);
