@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include "addrwatch.h"
 #include "cfg.h"
@@ -293,6 +294,44 @@ static int kw_g_vrrpd_socket(struct cfg_ctx *ctx, const struct cfg_kw *kw,
 	return kw_str(ctx, kw, argc, argv);
 }
 
+/* snmp-agentx-socket </path|unix:/path|tcp:ADDR:PORT>: the AgentX
+ * master's socket; the address must be literal (no DNS on the loop) */
+static int kw_g_snmp_socket(struct cfg_ctx *ctx, const struct cfg_kw *kw,
+			    int argc, char **argv)
+{
+	const char *a = argc == 2 ? argv[1] : "";
+	const char *path = strncmp(a, "unix:", 5) == 0 ? a + 5 : a;
+	char host[64], *end;
+	const char *colon;
+	unsigned long port;
+	struct in6_addr in6;
+	struct in_addr in4;
+
+	if (path[0] == '/') {
+		if (strlen(path) < 108)
+			return kw_str(ctx, kw, argc, argv);
+	} else if (strncmp(a, "tcp:", 4) == 0 && (colon = strrchr(a + 4, ':'))) {
+		size_t hl = (size_t)(colon - (a + 4));
+
+		if (hl >= 2 && a[4] == '[' && colon[-1] == ']') {
+			hl -= 2;
+			memcpy(host, a + 5, hl < sizeof(host) ? hl : 0);
+		} else {
+			memcpy(host, a + 4, hl < sizeof(host) ? hl : 0);
+		}
+		host[hl < sizeof(host) ? hl : 0] = '\0';
+		port = strtoul(colon + 1, &end, 10);
+		if (hl < sizeof(host) && !*end && colon[1] && port >= 1 &&
+		    port <= 65535 && (inet_pton(AF_INET, host, &in4) == 1 ||
+				      inet_pton(AF_INET6, host, &in6) == 1))
+			return kw_str(ctx, kw, argc, argv);
+	}
+	cfg_err(ctx, "'snmp-agentx-socket' expects the AgentX master's socket: "
+		"an absolute unix socket path (at most 107 bytes, optionally "
+		"'unix:'-prefixed) or 'tcp:ADDRESS:PORT' with a literal address.");
+	return 0;
+}
+
 /* external-check [preserve-env] */
 static int kw_g_extcheck(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 			 char **argv)
@@ -333,6 +372,7 @@ static const struct cfg_kw cfg_global_kws[] = {
 	{ "numa-cpuset", CFG_SEC_GLOBAL, kw_removed, 0, 0, 0, "is not an HAProxy keyword: bind threads to CPUs with 'cpu-map'" },
 	{ "stats", CFG_SEC_GLOBAL, kw_g_stats, 0, 0, 0, NULL },
 	{ "vrrpd-socket", CFG_SEC_GLOBAL, kw_g_vrrpd_socket, offsetof(struct global, vrrpd_socket), 0, 0, NULL },
+	{ "snmp-agentx-socket", CFG_SEC_GLOBAL, kw_g_snmp_socket, offsetof(struct global, snmp_agentx_socket), 0, 0, NULL },
 	{ "on-address-loss", CFG_SEC_GLOBAL, kw_g_addr_loss, 0, 0, 0, NULL },
 	{ "master-worker", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "master-worker mode arrives with reload support" },
 	{ "ssl-default-bind-ciphers", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },

@@ -220,6 +220,7 @@ void lbd_conf_free(struct lbd_conf *conf)
 	ul_free_all(conf->userlists);
 	free(conf->global.pidfile);
 	free(conf->global.vrrpd_socket);
+	free(conf->global.snmp_agentx_socket);
 	free(conf->global.chroot);
 	free(conf->global.log_tag);
 	free(conf->global.log_send_hostname);

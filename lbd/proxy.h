@@ -351,6 +351,7 @@ struct global {
 	unsigned spread_checks;		/* percent of jitter on check intervals */
 	struct cli_listener *cli;	/* "stats socket" lines */
 	char *vrrpd_socket;		/* follow vrrpd's instances (vrrpwatch.c) */
+	char *snmp_agentx_socket;	/* LBD-MIB's AgentX master (snmpmib.c) */
 	int on_addr_loss;		/* ADDR_LOSS_*: a bound address left */
 	uint32_t cli_timeout;		/* "stats timeout", ms (0: 10 s) */
 	unsigned cli_maxconn;		/* "stats maxconn" (0: 10) */

@@ -30,6 +30,7 @@
 #include "sdnotify.h"
 #include "session.h"
 #include "stats.h"
+#include "snmpmib.h"
 #include "vrrpwatch.h"
 #include "worker.h"
 
@@ -666,6 +667,12 @@ int worker_run_all(void)
 		rc = 1;
 		goto out;
 	}
+	/* and the SNMP subagent, an adapter beside the runtime API */
+	if (snmpmib_start(lbd.workers[0].loop) < 0) {
+		log_warnx("cannot start the SNMP subagent");
+		rc = 1;
+		goto out;
+	}
 	for (unsigned i = 1; i < n; i++)
 		pthread_create(&lbd.workers[i].thread, NULL, worker_main, &lbd.workers[i]);
 	/* every listener and stats socket is bound: connections queue from here */
@@ -682,6 +689,7 @@ int worker_run_all(void)
 		signal(signums[i], SIG_IGN);
 	}
 out:
+	snmpmib_stop();
 	cli_stop();
 	vrrpwatch_stop();
 	addrwatch_stop();

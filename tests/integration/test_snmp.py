@@ -5,12 +5,14 @@ Each test starts Debian's snmpd as a private AgentX master on loopback
 snmptrapd on loopback receives the notifications. VRRP runs in network
 namespaces (netns.py); the AgentX socket is a unix socket, reachable from
 the namespaces through the file system."""
+import http.client
 import os
 import shutil
 import signal
 
 import pytest
 
+from conftest import cli, free_port, lbd, backends  # noqa: F401
 from netns import wait_until
 from snmp import HAVE_SNMP, Snmpd, Snmptrapd
 from test_vrrp import VRRPD, instance, lans  # noqa: F401
@@ -159,3 +161,109 @@ def test_vrrpd_snmp_failover_trap_and_snmpd_restart(lans, tmp_path):
     finally:
         snmpd.stop()
         trapd.stop()
+
+
+# ---- lbd: LBD-MIB ----
+
+LBD_MIB = ".1.3.6.1.4.1.32473.1"
+LBD_PROC = LBD_MIB + ".1.1"
+LBD_FE = LBD_MIB + ".1.2.1"
+LBD_BE = LBD_MIB + ".1.3.1"
+LBD_SV = LBD_MIB + ".1.4.1"
+LBD_SRV_DOWN = LBD_MIB + ".0.2"
+LBD_BE_EMPTY = LBD_MIB + ".0.3"
+
+
+def test_lbd_mib_follows_show_stat_and_notifies(lbd, backends, tmp_path):
+    """lbd's subagent: the tables carry show stat's values for the same
+    objects after real traffic; a server put in maintenance through the
+    runtime API shows MAINT in the walk and sends lbdServerDown, the last
+    one lbdBackendNoServers; lbd answers again after snmpd restarts."""
+    s1, s2 = backends(2)
+    port = free_port()
+    sock = str(tmp_path / "admin.sock")
+    trapd = Snmptrapd(str(tmp_path))
+    snmpd = Snmpd(str(tmp_path), "snmpd-lbd", trap_port=trapd.port)
+    try:
+        l = lbd("""global
+    stats socket %s level admin
+    snmp-agentx-socket %s
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+frontend web
+    bind 127.0.0.1:%d
+    default_backend app
+backend app
+    server s1 127.0.0.1:%d
+    server s2 127.0.0.1:%d
+""" % (sock, snmpd.socket, port, s1.port, s2.port), ports=(port,))
+        for _ in range(4):
+            assert http_get(port) == 200
+        w = snmpd.wait_walk(LBD_MIB, lambda w: any(k.startswith(LBD_SV) for k in w))
+        stat = {(r["pxname"], r["svname"]): r for r in show_stat(sock)}
+        fe, be = stat[("web", "FRONTEND")], stat[("app", "BACKEND")]
+        assert w[LBD_PROC + ".2.0"] == l.proc.pid                    # lbdPid
+        assert w[LBD_PROC + ".12.0"] == 3                            # no vrrpd-socket
+        fi, bi = fe["iid"], be["iid"]
+        assert w["%s.2.%s" % (LBD_FE, fi)] == "web"
+        assert w["%s.3.%s" % (LBD_FE, fi)] == fe["status"]
+        assert w["%s.7.%s" % (LBD_FE, fi)] == int(fe["stot"]) >= 4
+        assert w["%s.8.%s" % (LBD_FE, fi)] == int(fe["bin"])
+        assert w["%s.9.%s" % (LBD_FE, fi)] == int(fe["bout"])
+        assert w["%s.16.%s" % (LBD_FE, fi)] == int(fe["req_tot"])
+        assert w["%s.2.%s" % (LBD_BE, bi)] == "app"
+        assert w["%s.3.%s" % (LBD_BE, bi)] == "UP"
+        assert w["%s.6.%s" % (LBD_BE, bi)] == int(be["stot"]) == 4
+        assert w["%s.14.%s" % (LBD_BE, bi)] == 2                     # active servers
+        for name in ("s1", "s2"):
+            sv = stat[("app", name)]
+            i = "%s.%s" % (bi, sv["sid"])
+            assert w["%s.2.%s" % (LBD_SV, i)] == name
+            assert w["%s.3.%s" % (LBD_SV, i)] == "app"
+            assert w["%s.4.%s" % (LBD_SV, i)] == sv["status"]
+            assert w["%s.5.%s" % (LBD_SV, i)] == int(sv["weight"])
+            assert w["%s.8.%s" % (LBD_SV, i)] == int(sv["stot"]) == 2
+            assert w["%s.9.%s" % (LBD_SV, i)] == int(sv["bin"])
+            assert w["%s.20.%s" % (LBD_SV, i)] == sv["addr"]
+        # s1 to maintenance: the walk shows it, lbdServerDown arrives
+        i1 = "%s.%s" % (bi, stat[("app", "s1")]["sid"])
+        assert cli(sock, "disable server app/s1").strip() == ""
+        w = snmpd.wait_walk(LBD_SV, lambda w: w.get("%s.4.%s" % (LBD_SV, i1)) == "MAINT")
+        assert w.get("%s.4.%s" % (LBD_SV, i1)) == "MAINT", w
+        assert wait_until(lambda: LBD_SRV_DOWN in trapd.text(), 10), trapd.text()
+        assert '%s.2.%s = STRING: "s1"' % (LBD_SV, i1) in trapd.text()
+        assert LBD_BE_EMPTY not in trapd.text()
+        # the last one too: the backend has no server left
+        assert cli(sock, "disable server app/s2").strip() == ""
+        assert wait_until(lambda: LBD_BE_EMPTY in trapd.text(), 10), trapd.text()
+        assert '%s.2.%s = STRING: "app"' % (LBD_BE, bi) in trapd.text()
+        # snmpd restarts; lbd's subagent registers again, traffic unaffected
+        snmpd.restart()
+        w = snmpd.wait_walk(LBD_BE, lambda w: "%s.3.%s" % (LBD_BE, bi) in w, timeout=15)
+        assert w["%s.3.%s" % (LBD_BE, bi)] == "DOWN"
+        assert w["%s.14.%s" % (LBD_BE, bi)] == 0
+        assert http_get(port) == 503
+    finally:
+        snmpd.stop()
+        trapd.stop()
+
+
+def http_get(port):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        c.request("GET", "/")
+        r = c.getresponse()
+        r.read()
+        return r.status
+    finally:
+        c.close()
+
+
+def show_stat(sock):
+    text = cli(sock, "show stat")
+    lines = text.splitlines()
+    names = lines[0][2:].rstrip(",").split(",")
+    return [dict(zip(names, l.split(","))) for l in lines[1:] if l and not l.startswith("#")]
