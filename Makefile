@@ -68,7 +68,7 @@ VRRPD_OBJ  := $(VRRPD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 
 .PHONY: all deps run run-single test check unit integration bench fuzz clean \
-        install uninstall
+        install uninstall mibcheck
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/lbd/lbd $(BUILD)/vrrpd/vrrpd $(UNIT_BIN)
@@ -158,6 +158,13 @@ fuzz: deps
 	    > $(BUILD)/fuzz/$$n.log 2>&1; rc=$$?; tail -n 2 $(BUILD)/fuzz/$$n.log; \
 	  [ $$rc -eq 0 ] || { echo "$$n failed: see $(BUILD)/fuzz/$$n.log"; exit 1; }; \
 	done
+
+# The MIB against libsmi's checker and net-snmp's parser; both need the IETF
+# base modules (SNMPv2-SMI...), which Debian ships in non-free
+# snmp-mibs-downloader only.
+mibcheck:
+	smilint -l 3 docs/mibs/LBD-MIB.txt
+	snmptranslate -M +docs/mibs -m +LBD-MIB -On LBD-MIB::lbdMIB
 
 # Installation. Configurations are installed only where none exists, so
 # a reinstall never overwrites an operator's files.

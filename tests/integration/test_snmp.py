@@ -9,15 +9,18 @@ import http.client
 import os
 import shutil
 import signal
+import subprocess
 
 import pytest
 
 from conftest import cli, free_port, lbd, backends  # noqa: F401
 from netns import wait_until
-from snmp import HAVE_SNMP, Snmpd, Snmptrapd
+from snmp import HAVE_SNMP, Snmpd, Snmptrapd, check_walk_against_mib, mib_objects
 from test_vrrp import VRRPD, instance, lans  # noqa: F401
 
 KEEPALIVED = shutil.which("keepalived") or "/usr/sbin/keepalived"
+VRRPV3_MIB_TXT = "/usr/share/snmp/mibs/VRRPv3-MIB.txt"     # shipped by Debian's keepalived
+LBD_MIB_TXT = os.path.join(os.path.dirname(__file__), "../../docs/mibs/LBD-MIB.txt")
 
 pytestmark = pytest.mark.skipif(not HAVE_SNMP, reason="snmpd, snmptrapd or snmpwalk missing")
 
@@ -76,7 +79,7 @@ def test_vrrpv3_mib_same_as_keepalived(lans, tmp_path):
     lan = lans(2)
     peer = start_vrrpd(lan, 2, vrrp_conf(100), "peer")
     assert peer.wait_log("Entering MASTER STATE", 10), peer.text()
-    walks = {}
+    walks, types = {}, {}
     for who in ("keepalived", "vrrpd"):
         snmpd = Snmpd(str(tmp_path), "snmpd-" + who)
         try:
@@ -91,8 +94,9 @@ def test_vrrpv3_mib_same_as_keepalived(lans, tmp_path):
             else:
                 p = start_vrrpd(lan, 1, conf, who, ["-x", "-A", snmpd.socket])
             assert p.wait_log("Entering MASTER STATE", 15), p.text()
-            w = snmpd.wait_walk(VRRPV3, lambda w: any(k.startswith(STATS) for k in w))
-            walks[who] = w
+            snmpd.wait_walk(VRRPV3, lambda w: any(k.startswith(STATS) for k in w))
+            types[who] = {}
+            walks[who] = snmpd.walk(VRRPV3, types[who])
             assert p.stop(signal.SIGTERM) == 0, p.text()
             # the peer takes the VIPs back before the next round
             assert peer.wait_log("Entering MASTER STATE", 10,
@@ -100,6 +104,13 @@ def test_vrrpv3_mib_same_as_keepalived(lans, tmp_path):
         finally:
             snmpd.stop()
     ka, ours = walks["keepalived"], walks["vrrpd"]
+    # every object of RFC 6527's module that can be read is there, typed as
+    # the module says (Debian's keepalived ships the module's text)
+    if os.path.exists(VRRPV3_MIB_TXT):
+        objs = mib_objects(VRRPV3_MIB_TXT)
+        readable = {v[0] for v in objs.values()
+                    if v[1] == "OBJECT-TYPE" and v[3] in ("read-only", "read-create")}
+        assert check_walk_against_mib(ours, types["vrrpd"], objs) == readable
     # keepalived: <ifindex>.51.1.192.0.2.50; RFC 6527 / vrrpd: ...51.1.4.192.0.2.50
     ka_fixed = {}
     for oid, v in ka.items():
@@ -197,12 +208,22 @@ frontend web
     bind 127.0.0.1:%d
     default_backend app
 backend app
+    default-server check inter 500ms
     server s1 127.0.0.1:%d
     server s2 127.0.0.1:%d
 """ % (sock, snmpd.socket, port, s1.port, s2.port), ports=(port,))
         for _ in range(4):
             assert http_get(port) == 200
-        w = snmpd.wait_walk(LBD_MIB, lambda w: any(k.startswith(LBD_SV) for k in w))
+        # both servers checked once: their check columns are filled
+        snmpd.wait_walk(LBD_SV, lambda w: len([k for k in w if k.startswith(LBD_SV + ".14.")]) == 2)
+        types = {}
+        w = snmpd.walk(LBD_MIB, types)
+        # the module and the agent agree: every readable object but the
+        # VRRP table's (no vrrpd here) is served, with its declared type
+        objs = mib_objects(LBD_MIB_TXT)
+        readable = {v[0] for v in objs.values() if v[1] == "OBJECT-TYPE" and
+                    v[3] == "read-only" and not v[0].startswith("lbdVrrp")}
+        assert check_walk_against_mib(w, types, objs) == readable | {"lbdVrrpdConnected"}
         stat = {(r["pxname"], r["svname"]): r for r in show_stat(sock)}
         fe, be = stat[("web", "FRONTEND")], stat[("app", "BACKEND")]
         assert w[LBD_PROC + ".2.0"] == l.proc.pid                    # lbdPid
@@ -228,6 +249,7 @@ backend app
             assert w["%s.8.%s" % (LBD_SV, i)] == int(sv["stot"]) == 2
             assert w["%s.9.%s" % (LBD_SV, i)] == int(sv["bin"])
             assert w["%s.20.%s" % (LBD_SV, i)] == sv["addr"]
+            assert w["%s.14.%s" % (LBD_SV, i)] == sv["check_status"]   # L4OK
         # s1 to maintenance: the walk shows it, lbdServerDown arrives
         i1 = "%s.%s" % (bi, stat[("app", "s1")]["sid"])
         assert cli(sock, "disable server app/s1").strip() == ""
@@ -267,3 +289,23 @@ def show_stat(sock):
     lines = text.splitlines()
     names = lines[0][2:].rstrip(",").split(",")
     return [dict(zip(names, l.split(","))) for l in lines[1:] if l and not l.startswith("#")]
+
+
+def test_lbd_mib_passes_smilint_and_snmptranslate():
+    """docs/mibs/LBD-MIB.txt against libsmi's checker and net-snmp's parser.
+    Both need the IETF base modules (SNMPv2-SMI, -TC, -CONF), which Debian
+    ships only in non-free snmp-mibs-downloader (it fetches them at
+    install time); without them this cannot run."""
+    dirs = ["/usr/share/snmp/mibs", "/usr/share/snmp/mibs/ietf", "/var/lib/snmp/mibs/ietf"]
+    if not any(os.path.exists(os.path.join(d, "SNMPv2-SMI")) or
+               os.path.exists(os.path.join(d, "SNMPv2-SMI.txt")) for d in dirs):
+        pytest.skip("the IETF base MIB modules are not installed (snmp-mibs-downloader)")
+    if not shutil.which("smilint"):
+        pytest.skip("smilint (smitools) is not installed")
+    p = subprocess.run(["smilint", "-l", "3", LBD_MIB_TXT], capture_output=True, text=True,
+                       timeout=30)
+    assert p.stdout + p.stderr == "", p.stdout + p.stderr
+    p = subprocess.run(["snmptranslate", "-M", "+" + os.path.dirname(LBD_MIB_TXT),
+                        "-m", "+LBD-MIB", "-On", "LBD-MIB::lbdServerStatus"],
+                       capture_output=True, text=True, timeout=30)
+    assert p.stdout.strip() == LBD_SV + ".4", p.stdout + p.stderr
