@@ -39,6 +39,8 @@ enum {
 	LF_Q = 1u << 0,		/* quote strings */
 	LF_X = 1u << 1,		/* hexadecimal addresses, ports, %Ts... */
 	LF_E = 1u << 2,		/* backslash-escape '"', '\' and ']' */
+	LF_JSON = 1u << 3,	/* +json: the value as JSON; on %o the line
+				 * is an object of the named fields */
 };
 
 /* Character classes (one table, indexed by byte). */
@@ -701,9 +703,10 @@ enum lf_node_type { LF_N_TEXT, LF_N_SEP, LF_N_VAR, LF_N_SMP };
 
 struct lf_node {
 	enum lf_node_type type;
-	unsigned flags;			/* LF_Q | LF_X | LF_E */
+	unsigned flags;			/* LF_Q | LF_X | LF_E | LF_JSON */
 	const struct lf_var *var;
-	size_t off, len;		/* text: bytes in lf->text */
+	size_t off, len;		/* text: bytes in lf->text; a variable
+					 * or sample: its %(name) there */
 	void *expr;			/* LF_N_SMP */
 };
 
@@ -713,6 +716,7 @@ struct logfmt {
 	char *text;			/* literal bytes, at most strlen(fmt) */
 	size_t textlen;
 	int uses_http;
+	int json;			/* %{+json}o: one JSON object per line */
 	const struct logfmt_smp_ops *ops;
 };
 
@@ -768,10 +772,20 @@ static int lf_parse_flags(const char *s, size_t len, unsigned *flags,
 	while (s < end) {
 		comma = memchr(s, ',', (size_t)(end - s));
 		n = comma ? (size_t)(comma - s) : (size_t)(end - s);
+		if (n == 5 && (s[0] == '+' || s[0] == '-') &&
+		    memcmp(s + 1, "json", 4) == 0) {
+			if (s[0] == '+')
+				*flags |= LF_JSON;
+			else
+				*flags &= ~LF_JSON;
+			s += n + (comma ? 1 : 0);
+			continue;
+		}
 		c = n == 2 ? memchr(names, s[1], 3) : NULL;
 		if (n && (!c || (s[0] != '+' && s[0] != '-'))) {
 			ERR("unknown log-format flag '%.*s' (expected +Q, +X, "
-			    "+E, -Q, -X or -E)", (int)(n > 16 ? 16 : n), s);
+			    "+E, +json, -Q, -X, -E or -json)",
+			    (int)(n > 16 ? 16 : n), s);
 			return -1;
 		}
 		if (n && s[0] == '+')
@@ -780,6 +794,30 @@ static int lf_parse_flags(const char *s, size_t len, unsigned *flags,
 			*flags &= ~(1u << (c - names));
 		s += n + (comma ? 1 : 0);
 	}
+	return 0;
+}
+
+/* "%(name)": a field name for JSON output (HAProxy 3.0), letters, digits,
+ * '_', '-' and '.'; *pp at the '(' is moved past the ')'. The name is kept
+ * in lf->text (names and literals together never exceed the format). */
+static int lf_parse_name(struct logfmt *lf, const char **pp, size_t *off,
+			 size_t *len, char *err, size_t errlen)
+{
+	const char *p = *pp + 1, *n = p;
+
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+	       (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.')
+		p++;
+	if (*p != ')' || p == n || p - n > 64) {
+		ERR("'%%(' must be followed by a name of 1 to 64 letters, digits, "
+		    "'_', '-' or '.' and ')'");
+		return -1;
+	}
+	*off = lf->textlen;
+	*len = (size_t)(p - n);
+	memcpy(lf->text + lf->textlen, n, *len);
+	lf->textlen += *len;
+	*pp = p + 1;
 	return 0;
 }
 
@@ -794,11 +832,15 @@ static int lf_parse_var(struct logfmt *lf, const char **pp, unsigned *deflt,
 	const struct lf_var *var;
 	unsigned flags = *deflt;
 	struct lf_node *nd;
-	size_t len;
+	size_t len, name_off = 0, name_len = 0;
 
 	if (*p == '%') {
 		*pp = p + 1;
 		return lf_add_text(lf, "%", 1);
+	}
+	if (*p == '(') {
+		if (lf_parse_name(lf, &p, &name_off, &name_len, err, errlen) < 0)
+			return -1;
 	}
 	if (*p == '{') {
 		close = strchr(p, '}');
@@ -834,6 +876,8 @@ static int lf_parse_var(struct logfmt *lf, const char **pp, unsigned *deflt,
 		}
 		nd->expr = expr;
 		nd->flags = flags;
+		nd->off = name_off;
+		nd->len = name_len;
 		*pp = p + 1 + used + 1;
 		return 0;
 	}
@@ -851,7 +895,12 @@ static int lf_parse_var(struct logfmt *lf, const char **pp, unsigned *deflt,
 	}
 	*pp = p;
 	if (len == 1 && *name == 'o') {
+		if (name_len) {
+			ERR("%%o takes no name");
+			return -1;
+		}
 		*deflt = flags;		/* %o: flags for every variable after */
+		lf->json = !!(flags & LF_JSON);
 		return 0;
 	}
 	var = lf_var_find(name, len);
@@ -869,6 +918,8 @@ static int lf_parse_var(struct logfmt *lf, const char **pp, unsigned *deflt,
 		return -1;
 	nd->var = var;
 	nd->flags = flags;
+	nd->off = name_off;
+	nd->len = name_len;
 	lf->uses_http |= var->http;
 	return 0;
 }
@@ -967,6 +1018,143 @@ int logfmt_uses_http(const struct logfmt *lf)
 	return lf ? lf->uses_http : 0;
 }
 
+/* ---- JSON (HAProxy 3.0's +json) ---- */
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none. */
+static size_t lf_utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 :
+		     s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : 0;
+
+	if (len == 0 || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((len == 3 && s[0] == 0xe0 && s[1] < 0xa0) ||	/* overlong */
+	    (len == 3 && s[0] == 0xed && s[1] >= 0xa0) ||	/* surrogates */
+	    (len == 4 && s[0] == 0xf0 && s[1] < 0x90) ||
+	    (len == 4 && s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
+	return len;
+}
+
+/* s as a JSON string: quotes, '"' and '\' escaped, control characters
+ * and bytes that are not UTF-8 as \u00XX, so the line always parses. */
+static void lf_put_json_str(struct lf_out *o, const char *s, size_t n)
+{
+	size_t i = 0, start = 0;
+
+	lf_put_unit(o, "\"", 1);
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		char e[6];
+		size_t el, u;
+
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
+		if (c >= 0x80 && (u = lf_utf8_len((const unsigned char *)s + i,
+						  n - i)) != 0) {
+			i += u;
+			continue;
+		}
+		lf_put(o, s + start, i - start);
+		if (c == '"' || c == '\\') {
+			e[0] = '\\';
+			e[1] = (char)c;
+			el = 2;
+		} else {
+			e[0] = '\\';
+			e[1] = 'u';
+			e[2] = '0';
+			e[3] = '0';
+			e[4] = lf_hex[c >> 4];
+			e[5] = lf_hex[c & 15];
+			el = 6;
+		}
+		lf_put_unit(o, e, el);
+		start = ++i;
+	}
+	lf_put(o, s + start, n - start);
+	lf_put_unit(o, "\"", 1);
+}
+
+/* a JSON number: optional '-', digits, no leading zero */
+static int lf_is_json_int(const char *s, size_t n)
+{
+	size_t i = n && s[0] == '-' ? 1 : 0;
+
+	if (i == n || (s[i] == '0' && n - i > 1))
+		return 0;
+	for (; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+static int lf_numeric(const struct lf_node *nd)
+{
+	lf_render_fn *r = nd->type == LF_N_VAR ? nd->var->render : NULL;
+
+	return r == lf_r_long || r == lf_r_int || r == lf_r_u64 ||
+	       r == lf_r_uint || r == lf_r_ull || r == lf_r_port ||
+	       (r == lf_r_date && (nd->var->arg == LF_D_UNIX));
+}
+
+/* One variable or sample as JSON: numbers bare, the rest as strings. */
+static void lf_put_json_value(struct lf_out *o, const struct logfmt *lf,
+			      const struct lf_node *nd,
+			      const struct logfmt_vars *v)
+{
+	char tmp[4096];
+	struct lf_out t = { tmp, sizeof(tmp), 0, 0 };
+	unsigned flags = nd->flags & ~(LF_Q | LF_E | LF_JSON | LF_X);
+	const char *s;
+	size_t n;
+
+	if (nd->type == LF_N_SMP) {
+		if (v->smp_ctx && lf->ops->render(nd->expr, v->smp_ctx, &s, &n))
+			lf_put_json_str(o, s, n);
+		else
+			lf_put_unit(o, "null", 4);
+		return;
+	}
+	nd->var->render(&t, v, nd->var, flags);
+	if (lf_numeric(nd) && lf_is_json_int(tmp, t.len))
+		lf_put_unit(o, tmp, t.len);
+	else
+		lf_put_json_str(o, tmp, t.len);
+}
+
+/* %{+json}o: {"name": value, ...} of the named fields, nothing else */
+static size_t lf_render_json(const struct logfmt *lf,
+			     const struct logfmt_vars *v, struct lf_out *o)
+{
+	int first = 1;
+
+	lf_put_unit(o, "{", 1);
+	for (size_t i = 0; i < lf->n && !o->full; i++) {
+		const struct lf_node *nd = &lf->nodes[i];
+
+		if ((nd->type != LF_N_VAR && nd->type != LF_N_SMP) || !nd->len)
+			continue;
+		if (!first)
+			lf_put_unit(o, ", ", 2);
+		first = 0;
+		lf_put_json_str(o, lf->text + nd->off, nd->len);
+		lf_put_unit(o, ": ", 2);
+		lf_put_json_value(o, lf, nd, v);
+	}
+	lf_put_unit(o, "}", 1);
+	if (o->full) {
+		/* never half an object: a line that does not fit is empty */
+		o->len = 0;
+	}
+	return o->len;
+}
+
 size_t logfmt_render(const struct logfmt *lf, const struct logfmt_vars *v,
 		     char *out, size_t outlen)
 {
@@ -976,6 +1164,11 @@ size_t logfmt_render(const struct logfmt *lf, const struct logfmt_vars *v,
 
 	if (!out || outlen == 0)
 		return 0;
+	if (lf && v && lf->json) {
+		lf_render_json(lf, v, &o);
+		out[o.len] = '\0';
+		return o.len;
+	}
 	for (i = 0; lf && v && i < lf->n && !o.full; i++) {
 		const struct lf_node *nd = &lf->nodes[i];
 
@@ -992,7 +1185,10 @@ size_t logfmt_render(const struct logfmt *lf, const struct logfmt_vars *v,
 			break;
 		case LF_N_VAR:
 			before = o.len;
-			nd->var->render(&o, v, nd->var, nd->flags);
+			if (nd->flags & LF_JSON)
+				lf_put_json_value(&o, lf, nd, v);
+			else
+				nd->var->render(&o, v, nd->var, nd->flags);
 			if (o.len != before)
 				after_blank = 0;
 			break;
@@ -1000,9 +1196,12 @@ size_t logfmt_render(const struct logfmt *lf, const struct logfmt_vars *v,
 			const char *s;
 			size_t n;
 
+			if (nd->flags & LF_JSON) {
+				lf_put_json_value(&o, lf, nd, v);
 			/* a sample that finds nothing prints nothing, as in
 			 * HAProxy's header values */
-			if (v->smp_ctx && lf->ops->render(nd->expr, v->smp_ctx, &s, &n))
+			} else if (v->smp_ctx &&
+				   lf->ops->render(nd->expr, v->smp_ctx, &s, &n))
 				lf_put_text(&o, s, n, nd->flags, 0);
 			else if (nd->flags & LF_Q)
 				lf_put_unit(&o, "\"\"", 2);

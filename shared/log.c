@@ -14,6 +14,8 @@ static const char *log_tag = "lbd";
 static int log_level_verbose;
 static int log_syslog;
 static int log_facility = LOG_DAEMON;
+static log_sink_fn log_sink;
+static void *log_sink_arg;
 
 void log_init(const char *tag, int verbose)
 {
@@ -32,6 +34,19 @@ void log_set_facility(int facility)
 	log_facility = facility;
 }
 
+int log_get_facility(void)
+{
+	return log_facility;
+}
+
+void log_to_sink(log_sink_fn fn, void *arg)
+{
+	log_sink = fn;
+	log_sink_arg = arg;
+	if (fn)
+		log_syslog = 0;
+}
+
 int log_verbose(void)
 {
 	return log_level_verbose;
@@ -47,7 +62,9 @@ static void log_emit(int pri, const char *label, int errnum, const char *fmt,
 		return;
 	if (errnum && (size_t)n < sizeof(msg))
 		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(errnum));
-	if (log_syslog)
+	if (log_sink)
+		log_sink(log_sink_arg, pri, msg, strlen(msg));
+	else if (log_syslog)
 		syslog(pri, "%s", msg);
 	else
 		fprintf(stderr, "[%s] (%d) : %s\n", label, (int)getpid(), msg);

@@ -7,6 +7,7 @@
 #define SHARED_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 #define LOG_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
@@ -16,6 +17,13 @@ void log_init(const char *tag, int verbose);
 void log_to_syslog(void);
 /* The syslog facility for log_to_syslog (LOG_DAEMON unless set). */
 void log_set_facility(int facility);
+int log_get_facility(void);
+
+/* Send further messages to fn (priority LOG_*, the message without a
+ * newline) instead of stderr or syslog(3): vrrpd's non-blocking syslog
+ * targets. fn NULL goes back to stderr. */
+typedef void (*log_sink_fn)(void *arg, int pri, const char *msg, size_t len);
+void log_to_sink(log_sink_fn fn, void *arg);
 int log_verbose(void);
 
 void log_warn(const char *fmt, ...) LOG_PRINTF(1, 2);

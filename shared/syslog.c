@@ -586,6 +586,22 @@ static int slog_reopen(struct slog_target *t)
 	return slog_target_open(t);
 }
 
+/* several worker threads may send to one target */
+static void count(uint64_t *c)
+{
+	__atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
+}
+
+uint64_t slog_sent(const struct slog_target *t)
+{
+	return __atomic_load_n(&t->sent, __ATOMIC_RELAXED);
+}
+
+uint64_t slog_dropped(const struct slog_target *t)
+{
+	return __atomic_load_n(&t->dropped, __ATOMIC_RELAXED);
+}
+
 void slog_send(struct slog_target *t, int level, const char *hostname,
 	       const char *tag, unsigned pid, const char *msg, size_t msglen)
 {
@@ -601,7 +617,7 @@ void slog_send(struct slog_target *t, int level, const char *hostname,
 	if (level < t->minlevel)
 		level = t->minlevel;
 	if (t->fd < 0 && slog_reopen(t) < 0) {
-		t->dropped++;
+		count(&t->dropped);
 		return;
 	}
 	gettimeofday(&now, NULL);
@@ -622,10 +638,10 @@ void slog_send(struct slog_target *t, int level, const char *hostname,
 		r = sendmsg(t->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
 	}
 	if (r == (ssize_t)(hl + ml + 1)) {
-		t->sent++;
+		count(&t->sent);
 		return;
 	}
-	t->dropped++;
+	count(&t->dropped);
 	/* the reader of a unix socket restarted: reconnect, but not now */
 	if (r < 0 && t->kind == SLOG_UNIX &&
 	    (errno == ECONNREFUSED || errno == ENOENT || errno == ENOTCONN ||

@@ -58,7 +58,7 @@ struct slog_target {
 	socklen_t addrlen;
 	int fd;			/* -1 until opened */
 	unsigned maxlen;	/* truncate lines at this length (default 1024) */
-	uint64_t sent, dropped;
+	uint64_t sent, dropped;	/* atomic: slog_sent, slog_dropped */
 	/* private to syslog.c */
 	int fd_num;		/* SLOG_FD: the descriptor named by the target */
 	int fd_is_socket;	/* SLOG_FD: send with MSG_DONTWAIT|MSG_NOSIGNAL */
@@ -125,5 +125,10 @@ size_t slog_format_line_tv(const struct slog_target *t, int level,
  */
 void slog_send(struct slog_target *t, int level, const char *hostname,
 	       const char *tag, unsigned pid, const char *msg, size_t msglen);
+
+/* The target's counters; threads sending to one target count atomically,
+ * and these read them so. */
+uint64_t slog_sent(const struct slog_target *t);
+uint64_t slog_dropped(const struct slog_target *t);
 
 #endif

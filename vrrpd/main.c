@@ -20,6 +20,7 @@
 #include "vrrp_arp.h"
 #include "vrrp_conf.h"
 #include "vrrp_ctl.h"
+#include "vrrp_log.h"
 #include "vrrp_nft.h"
 #include "vrrp_nl.h"
 #include "vrrp_snmp.h"
@@ -56,6 +57,7 @@ struct vrrpd {
 	struct vrrp_ctl *ctl;		/* the control socket */
 	struct vrrp_nft *nft;		/* no_accept filtering */
 	struct vrrp_snmp *snmp;		/* VRRPv3-MIB subagent */
+	struct vrrp_log *log;		/* syslog targets, NULL on the console */
 	ev_timer startup;		/* vrrp_startup_delay */
 };
 
@@ -262,6 +264,26 @@ static void rt_changed(void *arg, struct vrrp_rt *rt)
 	status_notify(d);
 }
 
+/* show info's lines about logging and SNMP */
+static size_t info_lines(void *arg, char *buf, size_t len)
+{
+	struct vrrpd *d = arg;
+	size_t n = 0;
+	int w = snprintf(buf, len, "CumLogMsgs: %llu\nDroppedLogs: %llu\n",
+			 (unsigned long long)vrrp_log_sent(d->log),
+			 (unsigned long long)vrrp_log_dropped(d->log));
+
+	if (w > 0)
+		n = (size_t)w < len ? (size_t)w : len - 1;
+	w = snprintf(buf + n, len - n, "Snmp: %s\nSnmpNotificationsDropped: %llu\n",
+		     !d->snmp ? "off" : vrrp_snmp_connected(d->snmp) ?
+		     "connected" : "connecting",
+		     (unsigned long long)vrrp_snmp_dropped(d->snmp));
+	if (w > 0)
+		n += (size_t)w < len - n ? (size_t)w : len - n - 1;
+	return n;
+}
+
 /* --control-socket, else control_socket in global_defs */
 static void ctl_start(struct vrrpd *d)
 {
@@ -274,6 +296,7 @@ static void ctl_start(struct vrrpd *d)
 			      rt_at, d);
 	if (!d->ctl)
 		log_warnx("control socket %s not available", path);
+	vrrp_ctl_set_info(d->ctl, info_lines, d);
 }
 
 static void rt_event(void *arg, struct vrrp_rt *rt, enum vrrp_rt_event ev)
@@ -480,9 +503,9 @@ static void vrrpd_startup_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	status_notify(d);
 }
 
-static int run(struct opts *o, struct vrrp_conf *conf)
+static int run(struct opts *o, struct vrrp_conf *conf, struct vrrp_log *vlog)
 {
-	struct vrrpd d = { .o = o, .conf = conf };
+	struct vrrpd d = { .o = o, .conf = conf, .log = vlog };
 	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);
 
 	d.env.loop = loop;
@@ -552,6 +575,7 @@ int main(int argc, char **argv)
 		.conf = "/etc/keepalived/keepalived.conf",
 	};
 	struct vrrp_conf *conf;
+	struct vrrp_log *vlog = NULL;
 	int rc;
 
 	if (gethostname(o.config_id, sizeof(o.config_id) - 1) != 0)
@@ -581,11 +605,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vrrpd: daemon: %s\n", strerror(errno));
 		return 1;
 	}
-	if (!o.log_console)
-		log_to_syslog();
+	if (!o.log_console) {
+		vlog = vrrp_log_new(&conf->global, log_get_facility());
+		if (!vlog)
+			return 1;
+	}
 	if (write_pid(o.pidfile) != 0 || write_pid(o.vrrp_pidfile) != 0)
 		return 1;
-	rc = run(&o, conf);
+	rc = run(&o, conf, vlog);
+	vrrp_log_free(vlog);
 	if (o.pidfile)
 		unlink(o.pidfile);
 	if (o.vrrp_pidfile)

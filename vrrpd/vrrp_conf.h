@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "syslog.h"
+
 enum {
 	VRRP_CONF_NAME_MAX  = 64,	/* instance, script, group names */
 	VRRP_CONF_LIST_MAX  = 256,	/* entries in one list block */
@@ -257,6 +259,8 @@ struct vrrp_conf_fifo {
 
 enum { VRRP_CONF_FIFO_ALL, VRRP_CONF_FIFO_VRRP, VRRP_CONF_FIFO_MAX };
 
+#define VRRP_CONF_SYSLOG_MAX	4
+
 struct vrrp_conf_global {
 	char router_id[64];
 	uint8_t vrrp_version;		/* default 2 */
@@ -288,6 +292,9 @@ struct vrrp_conf_global {
 	char snmp_socket[128];		/* snmp_socket, "" = net-snmp's default */
 	int snmp_rfcv3;			/* enable_snmp_rfcv3: VRRPv3-MIB */
 	int snmp_traps;			/* enable_traps */
+	/* syslog_target lines (vrrp_log.c); none: /dev/log */
+	struct slog_target syslog[VRRP_CONF_SYSLOG_MAX];
+	size_t nsyslog;
 };
 
 struct vrrp_conf {

@@ -620,6 +620,28 @@ static int set_fifo(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+/* syslog_target <target> [len N] [format F] <facility> [level [minlevel]]:
+ * HAProxy's "log" line, as lbd reads it (vrrp_log.c) */
+static int set_syslog(struct parser *p, const struct kw *k, void *obj,
+		      int argc, char **argv)
+{
+	struct vrrp_conf_global *g = obj;
+	char err[256];
+
+	if (g->nsyslog >= VRRP_CONF_SYSLOG_MAX) {
+		vrrp_conf_msg(p, 0, "syslog_target: at most %d targets",
+			      VRRP_CONF_SYSLOG_MAX);
+		return -1;
+	}
+	if (slog_target_parse(&g->syslog[g->nsyslog], argc, argv, err,
+			      sizeof(err)) != 0) {
+		vrrp_conf_msg(p, 0, "syslog_target: %s", err);
+		return -1;
+	}
+	g->nsyslog++;
+	return 0;
+}
+
 /* control_socket PATH [level user|operator|admin] [mode OCTAL] */
 static int set_ctl(struct parser *p, const struct kw *k, void *obj, int argc,
 		   char **argv)
@@ -1147,6 +1169,7 @@ static const struct kw kw_global[] = {
 	{ "enable_snmp_rfcv3", 0, 0, set_flag, G(snmp_rfcv3), 1, 0, N, NULL },
 	{ "enable_traps", 0, 0, set_flag, G(snmp_traps), 1, 0, N, NULL },
 	{ "snmp_socket", 1, 1, set_str, G(snmp_socket), 128, 0, N, NULL },
+	{ "syslog_target", 2, 8, set_syslog, 0, 0, 0, N, NULL },
 	{ "notify_fifo", 1, 3, set_fifo, 0, VRRP_CONF_FIFO_ALL, 0, N, NULL },
 	{ "vrrp_notify_fifo", 1, 3, set_fifo, 0, VRRP_CONF_FIFO_VRRP, 0, N, NULL },
 	{ "notify_fifo_script", 1, 3, set_fifo, 0, VRRP_CONF_FIFO_ALL, 1, N, NULL },

@@ -62,6 +62,8 @@ struct vrrp_ctl {
 	vrrp_ctl_rt_fn rt_at;
 	void *arg;
 	double started;
+	vrrp_ctl_info_fn info;		/* more "show info" lines */
+	void *info_arg;
 };
 
 static const char *const level_names[] = { "", "user", "operator", "admin" };
@@ -245,6 +247,20 @@ static void cmd_show_info(struct conn *c, int argc, char **argv)
 	out_printf(c, "Name: vrrpd\nPid: %d\nUptime_sec: %.0f\n"
 		   "Instances: %u\nMaster: %u\nFault: %u\n", (int)getpid(),
 		   ev_now(ctl->loop) - ctl->started, n, masters, faults);
+	if (ctl->info) {
+		char buf[512];
+		size_t len = ctl->info(ctl->info_arg, buf, sizeof(buf));
+
+		out_add(c, buf, len);
+	}
+}
+
+void vrrp_ctl_set_info(struct vrrp_ctl *c, vrrp_ctl_info_fn fn, void *arg)
+{
+	if (!c)
+		return;
+	c->info = fn;
+	c->info_arg = arg;
 }
 
 static void cmd_admin(struct conn *c, int argc, char **argv)

@@ -26,6 +26,11 @@ struct vrrp_ctl *vrrp_ctl_new(struct ev_loop *loop, const char *path,
 			      int level, unsigned mode, vrrp_ctl_rt_fn rt_at,
 			      void *arg);
 
+/* More "show info" lines ("Key: value\n"...) written by fn into buf;
+ * returns their length (less than len). */
+typedef size_t (*vrrp_ctl_info_fn)(void *arg, char *buf, size_t len);
+void vrrp_ctl_set_info(struct vrrp_ctl *c, vrrp_ctl_info_fn fn, void *arg);
+
 /* Tell subscribers about a router's new state, priority or Master. */
 void vrrp_ctl_changed(struct vrrp_ctl *c, struct vrrp_rt *rt);
 

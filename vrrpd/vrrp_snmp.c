@@ -387,16 +387,12 @@ void vrrp_snmp_event(struct vrrp_snmp *s, struct vrrp_rt *rt,
 	agx_notify(s->agx, oid_proto_error, OID_LEN(oid_proto_error), vb, 1);
 }
 
-size_t vrrp_snmp_describe(const struct vrrp_snmp *s, char *buf, size_t len)
+int vrrp_snmp_connected(const struct vrrp_snmp *s)
 {
-	int n;
+	return s && agx_connected(s->agx);
+}
 
-	if (!s)
-		n = snprintf(buf, len, "snmp off");
-	else
-		n = snprintf(buf, len, "snmp %s notifications %s dropped %llu",
-			     agx_connected(s->agx) ? "connected" : "connecting",
-			     s->traps ? "on" : "off",
-			     (unsigned long long)agx_dropped(s->agx));
-	return n < 0 ? 0 : (size_t)n >= len ? len - 1 : (size_t)n;
+unsigned long long vrrp_snmp_dropped(const struct vrrp_snmp *s)
+{
+	return s ? agx_dropped(s->agx) : 0;
 }

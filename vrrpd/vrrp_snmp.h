@@ -30,7 +30,8 @@ void vrrp_snmp_set_traps(struct vrrp_snmp *s, int on);
 void vrrp_snmp_event(struct vrrp_snmp *s, struct vrrp_rt *rt,
 		     enum vrrp_rt_event ev);
 
-/* "snmp connected|connecting notifications-dropped N" for the status. */
-size_t vrrp_snmp_describe(const struct vrrp_snmp *s, char *buf, size_t len);
+/* 1 while registered with the master agent; notifications not sent. */
+int vrrp_snmp_connected(const struct vrrp_snmp *s);
+unsigned long long vrrp_snmp_dropped(const struct vrrp_snmp *s);
 
 #endif

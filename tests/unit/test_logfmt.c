@@ -803,6 +803,50 @@ static void test_capture_join_truncation(void **state)
 	assert_string_equal(out, "{}");
 }
 
+/* ---- JSON (HAProxy 3.0's %{+json}o and %(name)) ---- */
+
+static void test_json_line_named_fields(void **state)
+{
+	struct logfmt_vars v;
+
+	(void)state;
+	set_tz("UTC");
+	fill_served(&v, "f\"e\\\x01\xc3\xa9\xff", "127.0.0.1", 52350, 20081);
+	set_times(&v, T_093030, 87);
+	v.Tr = 1;
+	set_req(&v, "GET /a\"b\\c HTTP/1.1");
+	/* numbers bare, strings escaped (quote, backslash, control byte,
+	 * valid UTF-8 kept, an invalid byte as \u00XX; %r's own #XX first),
+	 * unnamed fields and literal text left out */
+	check_render("%{+json}o %(client_ip)ci %(client_port)cp text %ST "
+		     "%(status)ST %(tr)Tr %(frontend)f %(request)r %(pid)pid",
+		     &v,
+		     "{\"client_ip\": \"127.0.0.1\", \"client_port\": 52350, "
+		     "\"status\": 200, \"tr\": 1, "
+		     "\"frontend\": \"f\\\"e\\\\\\u0001\xc3\xa9\\u00FF\", "
+		     "\"request\": \"GET /a#22b\\\\c HTTP/1.1\", "
+		     "\"pid\": 5543}");
+	v.Tr = -1;
+	check_render("%{+json}o %(tr)Tr %(server)s", &v,
+		     "{\"tr\": -1, \"server\": \"s1\"}");
+}
+
+static void test_json_single_field_and_errors(void **state)
+{
+	struct logfmt_vars v;
+	char err[256];
+
+	(void)state;
+	fill_served(&v, "f\"e", "127.0.0.1", 1, 2);
+	/* +json on one variable: only its value is encoded */
+	check_render("fe=%{+json}f st=%{+json}ST", &v, "fe=\"f\\\"e\" st=200");
+	assert_null(logfmt_compile("%(bad name)ci", err, sizeof(err)));
+	assert_non_null(strstr(err, "%("));
+	assert_null(logfmt_compile("%(x)o", err, sizeof(err)));
+	assert_null(logfmt_compile("%{+jsn}o", err, sizeof(err)));
+	assert_null(logfmt_compile("%()ci", err, sizeof(err)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -828,6 +872,8 @@ int main(void)
 		cmocka_unit_test(test_uses_http),
 		cmocka_unit_test(test_truncation_every_size),
 		cmocka_unit_test(test_capture_join_truncation),
+		cmocka_unit_test(test_json_line_named_fields),
+		cmocka_unit_test(test_json_single_field_and_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
