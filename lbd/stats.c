@@ -763,22 +763,18 @@ const struct info_field info_fields[INF_COUNT] = {
 	{ "Tainted", "SGP", FF_STR },
 };
 
-/* Log lines sent and dropped (full or absent receivers) by every target:
- * the global ones (server events) and each proxy's. */
-static void log_counts(uint64_t *sent, uint64_t *dropped)
+/* Log lines dropped (full or absent receivers) by every target: the
+ * global ones (server events) and each proxy's. */
+static void log_counts(uint64_t *dropped)
 {
 	const struct global *g = &lbd.conf->global;
 
-	*sent = *dropped = 0;
-	for (unsigned i = 0; i < g->nlogs; i++) {
-		*sent += slog_sent(&g->logs[i]);
+	*dropped = 0;
+	for (unsigned i = 0; i < g->nlogs; i++)
 		*dropped += slog_dropped(&g->logs[i]);
-	}
 	for (const struct proxy *px = lbd.conf->proxies; px; px = px->next)
-		for (unsigned i = 0; i < px->nlogs; i++) {
-			*sent += slog_sent(&px->logs[i]);
+		for (unsigned i = 0; i < px->nlogs; i++)
 			*dropped += slog_dropped(&px->logs[i]);
-		}
 }
 
 void stats_info_fill(struct stats_info *si)
@@ -786,7 +782,7 @@ void stats_info_fill(struct stats_info *si)
 	struct field *f = si->f;
 	char *uptime = si->uptime, *node = si->node;
 	unsigned long long up = 0, cum_conn = 0, cum_req = 0, bytes_out = 0;
-	uint64_t sent, dropped;
+	uint64_t dropped;
 	unsigned sess_rate = 0, conn_rate = 0, listeners = 0, n = nthr();
 	struct rlimit rl = { 0, 0 };
 	double now = (double)time(NULL);
@@ -848,9 +844,9 @@ void stats_info_fill(struct stats_info *si)
 	f_u64(&f[INF_TOTAL_SPLICED_BYTES_OUT], 0);
 	f_u64(&f[INF_BYTES_OUT_RATE], 0);
 	f_u32(&f[INF_DEBUG_COMMANDS_ISSUED], 0);
-	log_counts(&sent, &dropped);
+	log_counts(&dropped);
 	f_u32(&f[INF_DROPPED_LOGS], (uint32_t)dropped);
-	f_u32(&f[INF_CUM_LOG_MSGS], (uint32_t)sent);
+	f_u32(&f[INF_CUM_LOG_MSGS], 0);	/* CumRecvLogs: no log-forward */
 	f_str(&f[INF_BUILD_INFO], LBD_VERSION);
 	f_u32(&f[INF_MEMMAX_BYTES], 0);
 	f_u64(&f[INF_POOL_ALLOC_BYTES], 0);

@@ -269,7 +269,7 @@ static size_t info_lines(void *arg, char *buf, size_t len)
 {
 	struct vrrpd *d = arg;
 	size_t n = 0;
-	int w = snprintf(buf, len, "CumLogMsgs: %llu\nDroppedLogs: %llu\n",
+	int w = snprintf(buf, len, "SentLogs: %llu\nDroppedLogs: %llu\n",
 			 (unsigned long long)vrrp_log_sent(d->log),
 			 (unsigned long long)vrrp_log_dropped(d->log));
 
