@@ -54,6 +54,17 @@ def parse_walk(text, types=None):
     return out
 
 
+def stop_proc(proc):
+    """SIGTERM by PID, SIGKILL if it lingers."""
+    if proc and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
 class Snmptrapd:
     def __init__(self, dirname):
         self.dir = dirname
@@ -75,13 +86,7 @@ class Snmptrapd:
             return f.read()
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop_proc(self.proc)
 
 
 class Snmpd:
@@ -112,13 +117,7 @@ class Snmpd:
         assert wait_until(lambda: os.path.exists(self.socket), 10), self.text()
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop_proc(self.proc)
 
     def restart(self):
         self.stop()
