@@ -149,6 +149,16 @@ static void snap_add(struct snap_table *t, const struct stats_row *r,
 	t->n++;
 }
 
+static int snap_cmp(const void *a, const void *b)
+{
+	const struct snap_row *x = a, *y = b;
+
+	for (size_t i = 0; i < x->nidx && i < y->nidx; i++)
+		if (x->idx[i] != y->idx[i])
+			return x->idx[i] < y->idx[i] ? -1 : 1;
+	return (x->nidx > y->nidx) - (x->nidx < y->nidx);
+}
+
 static void snap_take(void)
 {
 	struct stats_row r;
@@ -172,7 +182,19 @@ static void snap_take(void)
 			snap_add(&mib.sv, &r, px->uuid, s->puid, 2);
 		}
 	}
+	/* in index order: lookups are binary searches (agx_table.count) */
+	qsort(mib.fe.rows, mib.fe.n, sizeof(*mib.fe.rows), snap_cmp);
+	qsort(mib.be.rows, mib.be.n, sizeof(*mib.be.rows), snap_cmp);
+	qsort(mib.sv.rows, mib.sv.n, sizeof(*mib.sv.rows), snap_cmp);
 	mib.taken = ev_now(mib.loop);
+}
+
+static size_t snap_count_cb(void *arg)
+{
+	const struct snap_table *t = arg;
+
+	snap_take();
+	return t->n;
 }
 
 static int snap_row_cb(void *arg, size_t i, uint32_t *idx, size_t *n)
@@ -358,15 +380,15 @@ int snmpmib_start(struct ev_loop *loop)
 	const char *sock = lbd.conf->global.snmp_agentx_socket;
 	const struct agx_table tables[] = {
 		{ "lbdProcess", oid_process, NELEM(oid_process), 1, 12,
-		  one_row_cb, process_get_cb, NULL },
+		  one_row_cb, process_get_cb, NULL, NULL },
 		{ "lbdFrontendTable", oid_fe_entry, NELEM(oid_fe_entry), 2, 17,
-		  snap_row_cb, snap_get_cb, &mib.fe },
+		  snap_row_cb, snap_get_cb, &mib.fe, snap_count_cb },
 		{ "lbdBackendTable", oid_be_entry, NELEM(oid_be_entry), 2, 19,
-		  snap_row_cb, snap_get_cb, &mib.be },
+		  snap_row_cb, snap_get_cb, &mib.be, snap_count_cb },
 		{ "lbdServerTable", oid_sv_entry, NELEM(oid_sv_entry), 2, 21,
-		  snap_row_cb, snap_get_cb, &mib.sv },
+		  snap_row_cb, snap_get_cb, &mib.sv, snap_count_cb },
 		{ "lbdVrrpTable", oid_vrrp_entry, NELEM(oid_vrrp_entry), 2, 5,
-		  vrrp_row_cb, vrrp_get_cb, NULL },
+		  vrrp_row_cb, vrrp_get_cb, NULL, NULL },
 	};
 
 	if (!sock)

@@ -24,7 +24,6 @@
 #define AGX_FDS		8	/* net-snmp opens one socket per master */
 #define AGX_TABLES	16
 #define AGX_PING_S	1	/* AgentX ping, and retry while no master */
-#define AGX_FDSET_SIZE	65536	/* lbd may hold many sockets below ours */
 
 /* the subagent's session with the master (net-snmp's agentx/subagent.c) */
 extern netsnmp_session *main_session;
@@ -92,6 +91,31 @@ static int idx_cmp(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 	return na < nb ? -1 : na > nb;
 }
 
+/* Sorted tables: the first row at or after which the answer lies (the
+ * first whose index is >= key when exact, > key otherwise). */
+static size_t sorted_lower(const struct agx_table *t, size_t n,
+			   const uint32_t *key, size_t nkey, int exact)
+{
+	size_t lo = 0, hi = n;
+
+	if (!key)
+		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2, m = 0;
+		uint32_t idx[AGX_OID_MAX];
+		int c;
+
+		if (t->row(t->arg, mid, idx, &m) != 0)
+			return n;
+		c = idx_cmp(idx, m, key, nkey);
+		if (exact ? c >= 0 : c > 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
 /* The row of t whose index is the smallest above (or, exact, equal to)
  * key[0..nkey) having column col; key NULL: the first. -1 if none. */
 static long find_row(const struct agx_table *t, unsigned col,
@@ -99,29 +123,34 @@ static long find_row(const struct agx_table *t, unsigned col,
 		     uint32_t *best, size_t *nbest, struct agx_value *v)
 {
 	size_t max = AGX_OID_MAX - t->entry_len - 1;
+	size_t n = t->count ? t->count(t->arg) : 100000;
+	size_t start = t->count ? sorted_lower(t, n, key, nkey, exact) : 0;
 	long found = -1;
 
-	for (size_t i = 0; i < 100000; i++) {
+	for (size_t i = start; i < n; i++) {
 		uint32_t idx[AGX_OID_MAX];
-		size_t n = 0;
+		size_t m = 0;
 		int c;
 
-		if (t->row(t->arg, i, idx, &n) != 0)
+		if (t->row(t->arg, i, idx, &m) != 0)
 			break;
-		if (n > max)
+		if (m > max)
 			continue;
-		c = key ? idx_cmp(idx, n, key, nkey) : 1;
-		if (exact ? c != 0 : c <= 0)
+		c = key ? idx_cmp(idx, m, key, nkey) : 1;
+		if (exact ? c != 0 : c <= 0) {
+			if (t->count && exact)
+				break;	/* sorted: past the key */
 			continue;
-		if (found >= 0 && idx_cmp(idx, n, best, *nbest) >= 0)
+		}
+		if (found >= 0 && idx_cmp(idx, m, best, *nbest) >= 0)
 			continue;
 		if (t->get(t->arg, i, col, v) != 0)
 			continue;
-		memcpy(best, idx, n * sizeof(*idx));
-		*nbest = n;
+		memcpy(best, idx, m * sizeof(*idx));
+		*nbest = m;
 		found = (long)i;
-		if (exact)
-			break;
+		if (exact || t->count)
+			break;	/* sorted: the first one with the column */
 	}
 	if (found >= 0)	/* v holds the last row read: read the winner again */
 		t->get(t->arg, (size_t)found, col, v);
@@ -401,7 +430,7 @@ static void agx_rearm(struct agx *a)
 	int nfds = 0, block = 0;
 	size_t used = 0;
 
-	netsnmp_large_fd_set_init(&set, AGX_FDSET_SIZE);
+	netsnmp_large_fd_set_init(&set, FD_SETSIZE);	/* grows for higher fds */
 	snmp_select_info2(&nfds, &set, &tv, &block);
 	for (int fd = 0; fd < nfds && used < AGX_FDS; fd++) {
 		struct agx_fd *f;

@@ -55,6 +55,10 @@ struct agx_table {
 	 * column. */
 	int (*get)(void *arg, size_t i, unsigned col, struct agx_value *v);
 	void *arg;
+	/* Optional: the number of rows, when row() gives them in increasing
+	 * index order; lookups are then binary searches instead of scans
+	 * (tables of thousands of servers). */
+	size_t (*count)(void *arg);
 };
 
 /* One variable of a notification. */

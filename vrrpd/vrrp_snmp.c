@@ -295,14 +295,14 @@ struct vrrp_snmp *vrrp_snmp_new(struct ev_loop *loop, const char *socket,
 	struct vrrp_snmp *s = calloc(1, sizeof(*s));
 	const struct agx_table tables[] = {
 		{ "vrrpv3OperationsTable", oid_oper_entry, OID_LEN(oid_oper_entry),
-		  OPER_MASTER_IP, OPER_ROW_STATUS, rt_row, oper_get, s },
+		  OPER_MASTER_IP, OPER_ROW_STATUS, rt_row, oper_get, s, NULL },
 		{ "vrrpv3AssociatedIpAddrTable", oid_addr_entry,
-		  OID_LEN(oid_addr_entry), 2, 2, addr_row, addr_get, s },
+		  OID_LEN(oid_addr_entry), 2, 2, addr_row, addr_get, s, NULL },
 		{ "vrrpv3RouterStatistics", oid_router_stats,
-		  OID_LEN(oid_router_stats), 1, 4, router_row, router_get, s },
+		  OID_LEN(oid_router_stats), 1, 4, router_row, router_get, s, NULL },
 		{ "vrrpv3StatisticsTable", oid_stats_entry,
 		  OID_LEN(oid_stats_entry), STAT_MASTER_TRANSITIONS,
-		  STAT_REFRESH_RATE, rt_row, stats_get, s },
+		  STAT_REFRESH_RATE, rt_row, stats_get, s, NULL },
 	};
 
 	if (!s)
