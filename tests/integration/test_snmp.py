@@ -30,6 +30,7 @@ ADDR = VRRPV3 + ".1.1.2.1"        # vrrpv3AssociatedIpAddrEntry
 ROUTER = VRRPV3 + ".1.2"          # vrrpv3RouterStatistics scalars
 STATS = VRRPV3 + ".1.2.5.1"       # vrrpv3StatisticsEntry
 NEW_MASTER = VRRPV3 + ".0.1"
+PROTO_ERROR = VRRPV3 + ".0.2"
 TRAP_OID = ".1.3.6.1.6.3.1.1.4.1.0"
 
 # columns whose values depend on timing (uptime, advert counts)
@@ -168,6 +169,14 @@ def test_vrrpd_snmp_failover_trap_and_snmpd_restart(lans, tmp_path):
         snmpd.restart()
         w = snmpd.wait_walk(OPER, lambda w: row(w, OPER, 6, idx) == 3, timeout=15)
         assert row(w, OPER, 6, idx) == 3, (w, ours.text())
+        # a VRRPv2 router on the same VRID: version errors, counted for the
+        # router and notified (vrrpv3ProtoError, versionError(2))
+        start_vrrpd(lan, 2, "global_defs {\n  vrrp_version 2\n}\n" +
+                    instance(prio=255, advert="1", version=2), "v2peer")   # adverts at once
+        assert wait_until(lambda: PROTO_ERROR in trapd.text(), 10), trapd.text()
+        assert "%s.6.%s = INTEGER: 2" % (STATS, idx) in trapd.text()
+        w = snmpd.wait_walk(ROUTER, lambda w: w.get(ROUTER + ".2.0", 0) > 0)
+        assert w[ROUTER + ".2.0"] > 0                          # vrrpv3RouterVersionErrors
         assert ours.stop() == 0, ours.text()
         assert "Sanitizer" not in ours.text()
     finally:
