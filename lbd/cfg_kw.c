@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
 
 #include "addrwatch.h"
+#include "agentx.h"
 #include "cfg.h"
 #include "cli.h"
 #include "service.h"
@@ -299,36 +299,12 @@ static int kw_g_vrrpd_socket(struct cfg_ctx *ctx, const struct cfg_kw *kw,
 static int kw_g_snmp_socket(struct cfg_ctx *ctx, const struct cfg_kw *kw,
 			    int argc, char **argv)
 {
-	const char *a = argc == 2 ? argv[1] : "";
-	const char *path = strncmp(a, "unix:", 5) == 0 ? a + 5 : a;
-	char host[64], *end;
-	const char *colon;
-	unsigned long port;
-	struct in6_addr in6;
-	struct in_addr in4;
-
-	if (path[0] == '/') {
-		if (strlen(path) < 108)
-			return kw_str(ctx, kw, argc, argv);
-	} else if (strncmp(a, "tcp:", 4) == 0 && (colon = strrchr(a + 4, ':'))) {
-		size_t hl = (size_t)(colon - (a + 4));
-
-		if (hl >= 2 && a[4] == '[' && colon[-1] == ']') {
-			hl -= 2;
-			memcpy(host, a + 5, hl < sizeof(host) ? hl : 0);
-		} else {
-			memcpy(host, a + 4, hl < sizeof(host) ? hl : 0);
-		}
-		host[hl < sizeof(host) ? hl : 0] = '\0';
-		port = strtoul(colon + 1, &end, 10);
-		if (hl < sizeof(host) && !*end && colon[1] && port >= 1 &&
-		    port <= 65535 && (inet_pton(AF_INET, host, &in4) == 1 ||
-				      inet_pton(AF_INET6, host, &in6) == 1))
-			return kw_str(ctx, kw, argc, argv);
-	}
+	if (argc == 2 && agx_socket_valid(argv[1]))
+		return kw_str(ctx, kw, argc, argv);
 	cfg_err(ctx, "'snmp-agentx-socket' expects the AgentX master's socket: "
 		"an absolute unix socket path (at most 107 bytes, optionally "
-		"'unix:'-prefixed) or 'tcp:ADDRESS:PORT' with a literal address.");
+		"'unix:'-prefixed) or 'tcp:ADDRESS:PORT' with a literal address "
+		"([v6] in brackets).");
 	return 0;
 }
 

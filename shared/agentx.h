@@ -75,6 +75,12 @@ struct agx_varbind {
  * keeps global state). Returns NULL after logging why. */
 struct agx *agx_new(struct ev_loop *loop, const char *name, const char *socket);
 
+/* 1 when s names a master socket the subagent can reach without a name
+ * lookup (DNS would block the loop at every reconnection): "/path" or
+ * "unix:/path" (at most 107 bytes), "tcp:ADDR:PORT" or "udp:ADDR:PORT"
+ * with a literal IPv4 address or a bracketed IPv6 one. Pure. */
+int agx_socket_valid(const char *s);
+
 /* Stop the subagent and its watchers; NULL is a no-op. */
 void agx_free(struct agx *a);
 

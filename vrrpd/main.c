@@ -14,6 +14,7 @@
 #include <ev.h>
 #include <sys/resource.h>
 
+#include "agentx.h"
 #include "log.h"
 #include "sdnotify.h"
 #include "vrrp.h"
@@ -152,9 +153,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'h': usage(stdout); return 2;
 		case 'x': o->snmp = 1; break;
 		case 'A':
-			if (!*optarg || strlen(optarg) >= 128) {
-				fprintf(stderr, "vrrpd: -A needs a socket of at "
-					"most 127 bytes\n");
+			if (strlen(optarg) >= 128 || !agx_socket_valid(optarg)) {
+				fprintf(stderr, "vrrpd: -A: '%s' is not an AgentX "
+					"socket: /path, unix:/path or "
+					"tcp:ADDRESS:PORT with a literal address\n",
+					optarg);
 				return 1;
 			}
 			o->snmp_socket = optarg;

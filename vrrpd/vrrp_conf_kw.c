@@ -13,6 +13,7 @@
 #include <string.h>
 #include <linux/rtnetlink.h>
 
+#include "agentx.h"
 #include "vrrp_conf.h"
 #include "vrrp_conf_int.h"
 #include "vrrp_conf_route.h"
@@ -620,6 +621,20 @@ static int set_fifo(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+/* snmp_socket </path|unix:/path|tcp:ADDR:PORT|udp:ADDR:PORT>, literal
+ * addresses only: a name lookup would block the loop at reconnections */
+static int set_snmp_socket(struct parser *p, const struct kw *k, void *obj,
+			   int argc, char **argv)
+{
+	if (!agx_socket_valid(argv[0])) {
+		vrrp_conf_msg(p, 0, "snmp_socket: '%s' is not an AgentX socket: "
+		    "/path, unix:/path or tcp:ADDRESS:PORT with a literal address",
+		    argv[0]);
+		return -1;
+	}
+	return set_str(p, k, obj, argc, argv);
+}
+
 /* syslog_target <target> [len N] [format F] <facility> [level [minlevel]]:
  * HAProxy's "log" line, as lbd reads it (vrrp_log.c) */
 static int set_syslog(struct parser *p, const struct kw *k, void *obj,
@@ -1168,7 +1183,7 @@ static const struct kw kw_global[] = {
 	  "LVS is keepalived's checker process; lbd balances load" },
 	{ "enable_snmp_rfcv3", 0, 0, set_flag, G(snmp_rfcv3), 1, 0, N, NULL },
 	{ "enable_traps", 0, 0, set_flag, G(snmp_traps), 1, 0, N, NULL },
-	{ "snmp_socket", 1, 1, set_str, G(snmp_socket), 128, 0, N, NULL },
+	{ "snmp_socket", 1, 1, set_snmp_socket, G(snmp_socket), 128, 0, N, NULL },
 	{ "syslog_target", 2, 8, set_syslog, 0, 0, 0, N, NULL },
 	{ "notify_fifo", 1, 3, set_fifo, 0, VRRP_CONF_FIFO_ALL, 0, N, NULL },
 	{ "vrrp_notify_fifo", 1, 3, set_fifo, 0, VRRP_CONF_FIFO_VRRP, 0, N, NULL },

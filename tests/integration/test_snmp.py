@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from conftest import cli, free_port, lbd, backends  # noqa: F401
+from conftest import backends, check_config, cli, free_port, lbd  # noqa: F401
 from netns import wait_until
 from snmp import HAVE_SNMP, Snmpd, Snmptrapd, check_walk_against_mib, mib_objects
 from test_vrrp import VRRPD, instance, lans  # noqa: F401
@@ -320,3 +320,19 @@ def test_lbd_mib_passes_smilint_and_snmptranslate():
                         "-m", "+LBD-MIB", "-On", "LBD-MIB::lbdServerStatus"],
                        capture_output=True, text=True, timeout=30)
     assert p.stdout.strip() == LBD_SV + ".4", p.stdout + p.stderr
+
+
+def test_snmp_sockets_must_not_need_a_name_lookup(tmp_path):
+    """A host name would be looked up (blocking the loop) at every
+    reconnection: lbd, vrrpd's keyword and -A refuse one, with the line."""
+    rc, out, _ = check_config("global\n    snmp-agentx-socket tcp:localhost:705\n")
+    assert rc != 0 and "snmp-agentx-socket" in out and ":2" in out, out
+    rc, out, _ = check_config("global\n    snmp-agentx-socket tcp:127.0.0.1:705\n")
+    assert rc == 0, out
+    conf = tmp_path / "k.conf"
+    conf.write_text("global_defs {\n  snmp_socket tcp:snmp.example.org:705\n}\n")
+    p = subprocess.run([VRRPD, "-t", "-f", str(conf)], capture_output=True, text=True, timeout=20)
+    assert p.returncode == 1 and "k.conf:2: snmp_socket:" in p.stderr, p.stderr
+    p = subprocess.run([VRRPD, "-x", "-A", "tcp:localhost:705", "-t", "-f", str(conf)],
+                       capture_output=True, text=True, timeout=20)
+    assert p.returncode == 1 and "-A: 'tcp:localhost:705'" in p.stderr, p.stderr
