@@ -191,24 +191,32 @@ LBD_PROC = LBD_MIB + ".1.1"
 LBD_FE = LBD_MIB + ".1.2.1"
 LBD_BE = LBD_MIB + ".1.3.1"
 LBD_SV = LBD_MIB + ".1.4.1"
+LBD_VRRP = LBD_MIB + ".1.5.1"
 LBD_SRV_DOWN = LBD_MIB + ".0.2"
 LBD_BE_EMPTY = LBD_MIB + ".0.3"
 
 
-def test_lbd_mib_follows_show_stat_and_notifies(lbd, backends, tmp_path):
+def test_lbd_mib_follows_show_stat_and_notifies(lbd, backends, lans, tmp_path):
     """lbd's subagent: the tables carry show stat's values for the same
-    objects after real traffic; a server put in maintenance through the
-    runtime API shows MAINT in the walk and sends lbdServerDown, the last
-    one lbdBackendNoServers; lbd answers again after snmpd restarts."""
+    objects after real traffic, and the VRRP instance lbd follows; a server
+    put in maintenance through the runtime API shows MAINT in the walk and
+    sends lbdServerDown, the last one lbdBackendNoServers; lbd answers
+    again after snmpd restarts."""
     s1, s2 = backends(2)
     port = free_port()
     sock = str(tmp_path / "admin.sock")
+    ctl = str(tmp_path / "vrrpd.ctl")
+    lan = lans(1)
+    vr = start_vrrpd(lan, 1, "global_defs {\n  vrrp_version 3\n  control_socket %s\n}\n" % ctl +
+                     instance(prio=255, advert="0.5"), "vrrpd")
+    assert vr.wait_log("Entering MASTER STATE", 10), vr.text()
     trapd = Snmptrapd(str(tmp_path))
     snmpd = Snmpd(str(tmp_path), "snmpd-lbd", trap_port=trapd.port)
     try:
         l = lbd("""global
     stats socket %s level admin
     snmp-agentx-socket %s
+    vrrpd-socket %s
 defaults
     mode http
     timeout connect 1s
@@ -221,24 +229,27 @@ backend app
     default-server check inter 500ms
     server s1 127.0.0.1:%d
     server s2 127.0.0.1:%d
-""" % (sock, snmpd.socket, port, s1.port, s2.port), ports=(port,))
+""" % (sock, snmpd.socket, ctl, port, s1.port, s2.port), ports=(port,))
         for _ in range(4):
             assert http_get(port) == 200
-        # both servers checked once: their check columns are filled
-        snmpd.wait_walk(LBD_SV, lambda w: len([k for k, v in w.items()
-                                               if k.startswith(LBD_SV + ".14.") and v == "L4OK"]) == 2)
+        # both servers checked once (their check columns are filled), the
+        # vrrpd stream followed
+        snmpd.wait_walk(LBD_MIB, lambda w: LBD_VRRP + ".2.1" in w and len(
+            [k for k, v in w.items() if k.startswith(LBD_SV + ".14.") and v == "L4OK"]) == 2)
         types = {}
         w = snmpd.walk(LBD_MIB, types)
-        # the module and the agent agree: every readable object but the
-        # VRRP table's (no vrrpd here) is served, with its declared type
+        # the module and the agent agree: every readable object is served,
+        # with its declared type
         objs = mib_objects(LBD_MIB_TXT)
-        readable = {v[0] for v in objs.values() if v[1] == "OBJECT-TYPE" and
-                    v[3] == "read-only" and not v[0].startswith("lbdVrrp")}
-        assert check_walk_against_mib(w, types, objs) == readable | {"lbdVrrpdConnected"}
+        readable = {v[0] for v in objs.values() if v[1] == "OBJECT-TYPE" and v[3] == "read-only"}
+        assert check_walk_against_mib(w, types, objs) == readable
+        # the VRRP instance, as vrrpd reports it to lbd
+        assert w[LBD_PROC + ".12.0"] == 1                            # vrrpd followed
+        assert (w[LBD_VRRP + ".2.1"], w[LBD_VRRP + ".3.1"], w[LBD_VRRP + ".4.1"]) == \
+            ("VI_1", "MASTER", 255)
         stat = {(r["pxname"], r["svname"]): r for r in show_stat(sock)}
         fe, be = stat[("web", "FRONTEND")], stat[("app", "BACKEND")]
         assert w[LBD_PROC + ".2.0"] == l.proc.pid                    # lbdPid
-        assert w[LBD_PROC + ".12.0"] == 3                            # no vrrpd-socket
         fi, bi = fe["iid"], be["iid"]
         assert w["%s.2.%s" % (LBD_FE, fi)] == "web"
         assert w["%s.3.%s" % (LBD_FE, fi)] == fe["status"]
