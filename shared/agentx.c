@@ -42,9 +42,10 @@ struct agx {
 	size_t ntables;
 	uint64_t dropped;
 	int was_connected;
+	void *session;		/* main_session the watchers were armed for */
 };
 
-static void agx_after_work(struct agx *a);
+static void agx_after_work(struct agx *a, int alarms);
 static void agx_rearm(struct agx *a);
 
 /* ---- values ---- */
@@ -330,7 +331,7 @@ int agx_register(struct agx *a, const struct agx_table *t)
 			log_warnx("agentx: cannot register %s", t->name);
 			return -1;
 		}
-	agx_after_work(a);
+	agx_after_work(a, 0);
 	return 0;
 }
 
@@ -366,7 +367,7 @@ int agx_notify(struct agx *a, const uint32_t *trap, size_t trap_len,
 	}
 	send_v2trap(vars);
 	snmp_free_varbind(vars);
-	agx_after_work(a);
+	agx_after_work(a, 0);
 	return 0;
 }
 
@@ -382,15 +383,20 @@ uint64_t agx_dropped(const struct agx *a)
 	return a ? a->dropped : 0;
 }
 
-static void agx_after_work(struct agx *a)
+static void agx_after_work(struct agx *a, int alarms)
 {
 	int up = main_session != NULL;
 
 	netsnmp_check_outstanding_agent_requests();
-	/* net-snmp may have closed a socket and opened another under the
-	 * same number: arm the watchers afresh */
-	for (size_t i = 0; i < AGX_FDS; i++)
-		ev_io_stop(a->loop, &a->fds[i].io);
+	/* a new session may have a new socket under an old number: its
+	 * watchers start afresh (libev must not keep the old registration).
+	 * A ping that fails reconnects inside the alarms, where the session
+	 * may come back at the same address: after alarms, always. */
+	if ((void *)main_session != a->session || alarms) {
+		for (size_t i = 0; i < AGX_FDS; i++)
+			ev_io_stop(a->loop, &a->fds[i].io);
+		a->session = main_session;
+	}
 	agx_rearm(a);
 	if (up != a->was_connected)
 		log_info("agentx: %s the master agent",
@@ -407,7 +413,7 @@ static void agx_fd_readable_cb(struct ev_loop *loop, ev_io *w, int revents)
 	NETSNMP_LARGE_FD_SET(w->fd, &set);
 	snmp_read2(&set);
 	netsnmp_large_fd_set_cleanup(&set);
-	agx_after_work(f->a);
+	agx_after_work(f->a, 0);
 }
 
 static void agx_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
@@ -416,7 +422,7 @@ static void agx_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	snmp_timeout();
 	run_alarms();
-	agx_after_work(a);
+	agx_after_work(a, 1);
 }
 
 /* Mirrors net-snmp's sockets and next timeout in our watchers. They only
@@ -548,7 +554,7 @@ struct agx *agx_new(struct ev_loop *loop, const char *name, const char *socket)
 		a->fds[i].io.data = &a->fds[i];
 		a->fds[i].a = a;
 	}
-	agx_after_work(a);
+	agx_after_work(a, 0);
 	return a;
 }
 
