@@ -541,9 +541,12 @@ struct agx *agx_new(struct ev_loop *loop, const char *name, const char *socket)
 		free(a);
 		return NULL;
 	}
+	/* ping the master every second, and try again that soon when it is
+	 * not there or went away: before init_snmp for the first attempt,
+	 * after it because it sets the defaults again */
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
+			   NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, AGX_PING_S);
 	mibs_off_init(a->name);
-	/* after init_snmp, which sets the defaults: ping the master every
-	 * second, and reconnect that soon after it went away */
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
 			   NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, AGX_PING_S);
 	agx_the = a;

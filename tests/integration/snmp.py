@@ -90,7 +90,7 @@ class Snmptrapd:
 
 
 class Snmpd:
-    def __init__(self, dirname, name="snmpd", trap_port=None):
+    def __init__(self, dirname, name="snmpd", trap_port=None, start=True):
         self.dir = dirname
         self.name = name
         self.socket = os.path.join(dirname, name + ".agentx")
@@ -105,7 +105,8 @@ class Snmpd:
             if trap_port:
                 f.write("trap2sink udp:127.0.0.1:%d public\n" % trap_port)
         self.proc = None
-        self.start()
+        if start:
+            self.start()
 
     def start(self):
         if os.path.exists(self.socket):

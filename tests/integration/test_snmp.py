@@ -211,7 +211,8 @@ def test_lbd_mib_follows_show_stat_and_notifies(lbd, backends, lans, tmp_path):
                      instance(prio=255, advert="0.5"), "vrrpd")
     assert vr.wait_log("Entering MASTER STATE", 10), vr.text()
     trapd = Snmptrapd(str(tmp_path))
-    snmpd = Snmpd(str(tmp_path), "snmpd-lbd", trap_port=trapd.port)
+    # lbd starts first: its subagent keeps trying until snmpd is there
+    snmpd = Snmpd(str(tmp_path), "snmpd-lbd", trap_port=trapd.port, start=False)
     try:
         l = lbd("""global
     stats socket %s level admin
@@ -230,6 +231,7 @@ backend app
     server s1 127.0.0.1:%d
     server s2 127.0.0.1:%d
 """ % (sock, snmpd.socket, ctl, port, s1.port, s2.port), ports=(port,))
+        snmpd.start()
         for _ in range(4):
             assert http_get(port) == 200
         # both servers checked once (their check columns are filled), the
