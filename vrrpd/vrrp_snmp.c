@@ -118,11 +118,12 @@ static int oper_get(void *arg, size_t i, unsigned col, struct agx_value *v)
 	if (!rt)
 		return -1;
 	switch (col) {
-	case OPER_MASTER_IP:
-		agx_set_str(v, in.master, in.has_master ? alen(&in) : 0);
+	case OPER_MASTER_IP:	/* unknown: the family's zero address, as
+				 * keepalived (vrrp_rt_info zeroes it) */
+		agx_set_str(v, in.master, alen(&in));
 		break;
 	case OPER_PRIMARY_IP:
-		agx_set_str(v, in.primary, in.has_primary ? alen(&in) : 0);
+		agx_set_str(v, in.primary, alen(&in));
 		break;
 	case OPER_VMAC:
 		agx_set_str(v, in.vmac, sizeof(in.vmac));
@@ -363,8 +364,7 @@ void vrrp_snmp_event(struct vrrp_snmp *s, struct vrrp_rt *rt,
 		vb[0].name_len = var_name(n1, oid_oper_entry,
 					  OID_LEN(oid_oper_entry),
 					  OPER_MASTER_IP, &in);
-		agx_set_str(&vb[0].value, in.primary,
-			    in.has_primary ? alen(&in) : 0);
+		agx_set_str(&vb[0].value, in.primary, alen(&in));
 		vb[1].name = n2;
 		vb[1].name_len = var_name(n2, oid_stats_entry,
 					  OID_LEN(oid_stats_entry),

@@ -70,21 +70,24 @@ def stable(walk):
     return out
 
 
-def test_vrrpv3_mib_same_as_keepalived(lans, tmp_path):
+@pytest.mark.parametrize("role", ["master", "backup"])
+def test_vrrpv3_mib_same_as_keepalived(lans, tmp_path, role):
     """The same instance, run by keepalived -x and then by vrrpd -x on the
-    same node, preempting the same peer: the same OIDs and values, except
-    the address table's index, where vrrpd follows RFC 6527 (an InetAddress
-    index carries its length) and keepalived 2.2.7 leaves the length out."""
+    same node, preempting the same peer (or backing it up): the same OIDs
+    and values, except the address table's index, where vrrpd follows RFC
+    6527 (an InetAddress index carries its length) and keepalived 2.2.7
+    leaves the length out."""
     if not os.path.exists(KEEPALIVED):
         pytest.skip("keepalived is not installed")
     lan = lans(2)
     peer = start_vrrpd(lan, 2, vrrp_conf(100), "peer")
     assert peer.wait_log("Entering MASTER STATE", 10), peer.text()
     walks, types = {}, {}
+    master = role == "master"
     for who in ("keepalived", "vrrpd"):
         snmpd = Snmpd(str(tmp_path), "snmpd-" + who)
         try:
-            conf = vrrp_conf(150)
+            conf = vrrp_conf(150 if role == "master" else 50)
             path = lan.write(who + ".conf", conf)
             if who == "keepalived":
                 p = lan.start(1, [KEEPALIVED, "-n", "-l", "-P", "-x",
@@ -94,14 +97,18 @@ def test_vrrpv3_mib_same_as_keepalived(lans, tmp_path):
                               who)
             else:
                 p = start_vrrpd(lan, 1, conf, who, ["-x", "-A", snmpd.socket])
-            assert p.wait_log("Entering MASTER STATE", 15), p.text()
-            snmpd.wait_walk(VRRPV3, lambda w: any(k.startswith(STATS) for k in w))
+            assert p.wait_log("Entering %s STATE" % role.upper(), 15), p.text()
+            # a Backup knows its Master from the first advert it hears
+            peer_ip = bytes([192, 0, 2, 2])
+            snmpd.wait_walk(VRRPV3, lambda w: any(k.startswith(STATS) for k in w) and (
+                master or any(k.startswith(OPER + ".3.") and v == peer_ip for k, v in w.items())))
             types[who] = {}
             walks[who] = snmpd.walk(VRRPV3, types[who])
             assert p.stop(signal.SIGTERM) == 0, p.text()
             # the peer takes the VIPs back before the next round
-            assert peer.wait_log("Entering MASTER STATE", 10,
-                                 count=2 if who == "keepalived" else 3), peer.text()
+            if role == "master":
+                assert peer.wait_log("Entering MASTER STATE", 10,
+                                     count=2 if who == "keepalived" else 3), peer.text()
         finally:
             snmpd.stop()
     ka, ours = walks["keepalived"], walks["vrrpd"]
@@ -121,15 +128,16 @@ def test_vrrpv3_mib_same_as_keepalived(lans, tmp_path):
         ka_fixed[oid] = v
     assert sorted(ka_fixed) == sorted(ours)
     assert stable(ka_fixed) == stable(ours)
-    # and what they say: node 1 is Master by preemption, holding both VIPs
+    # and what they say: node 1 is Master by preemption, or Backup of node 2
     idx = next(k for k in ours if k.startswith(OPER + ".6.")).split(OPER + ".6.")[1]
-    assert row(ours, OPER, 6, idx) == 3                    # master(3)
-    assert row(ours, OPER, 3, idx) == bytes([192, 0, 2, 1])  # MasterIpAddr: us
-    assert row(ours, OPER, 7, idx) == 150
+    assert row(ours, OPER, 6, idx) == (3 if master else 2)          # status
+    assert row(ours, OPER, 3, idx) == bytes([192, 0, 2, 1 if master else 2])
+    assert row(ours, OPER, 4, idx) == bytes([192, 0, 2, 1])         # PrimaryIpAddr
+    assert row(ours, OPER, 7, idx) == (150 if master else 50)
     assert row(ours, OPER, 8, idx) == 2                    # AddrCount
     assert row(ours, OPER, 9, idx) == 50                   # centiseconds
-    assert row(ours, STATS, 1, idx) == 1                   # MasterTransitions
-    assert row(ours, STATS, 2, idx) == 2                   # preempted(2)
+    assert row(ours, STATS, 1, idx) == (1 if master else 0)         # MasterTransitions
+    assert row(ours, STATS, 2, idx) == (2 if master else 0)         # preempted / notMaster
     assert row(ours, ADDR, 2, idx + ".4.192.0.2.51") == 1  # RowStatus active
 
 
