@@ -83,169 +83,54 @@ static void value_put(netsnmp_variable_list *vb, const struct agx_value *v)
 
 /* ---- tables ---- */
 
-/* <0, 0, >0 like memcmp, a prefix sorting first (OID order) */
-static int idx_cmp(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+static void set_name(netsnmp_variable_list *vb, const uint32_t *name,
+		     size_t len)
 {
-	for (size_t i = 0; i < na && i < nb; i++)
-		if (a[i] != b[i])
-			return a[i] < b[i] ? -1 : 1;
-	return na < nb ? -1 : na > nb;
+	oid o[AGX_OID_MAX];
+
+	for (size_t i = 0; i < len && i < AGX_OID_MAX; i++)
+		o[i] = name[i];
+	snmp_set_var_objid(vb, o, len < AGX_OID_MAX ? len : AGX_OID_MAX);
 }
 
-/* Sorted tables: the first row at or after which the answer lies (the
- * first whose index is >= key when exact, > key otherwise). */
-static size_t sorted_lower(const struct agx_table *t, size_t n,
-			   const uint32_t *key, size_t nkey, int exact)
+/* the request's OID in our sub-identifiers (SNMP's are 32-bit; net-snmp
+ * keeps them in longs) */
+static size_t req_oid(const netsnmp_variable_list *vb, uint32_t *out)
 {
-	size_t lo = 0, hi = n;
+	size_t n = vb->name_length < AGX_OID_MAX ? vb->name_length : AGX_OID_MAX;
 
-	if (!key)
-		return 0;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2, m = 0;
-		uint32_t idx[AGX_OID_MAX];
-		int c;
-
-		if (t->row(t->arg, mid, idx, &m) != 0)
-			return n;
-		c = idx_cmp(idx, m, key, nkey);
-		if (exact ? c >= 0 : c > 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
-}
-
-/* The row of t whose index is the smallest above (or, exact, equal to)
- * key[0..nkey) having column col; key NULL: the first. -1 if none. */
-static long find_row(const struct agx_table *t, unsigned col,
-		     const uint32_t *key, size_t nkey, int exact,
-		     uint32_t *best, size_t *nbest, struct agx_value *v)
-{
-	size_t max = AGX_OID_MAX - t->entry_len - 1;
-	size_t n = t->count ? t->count(t->arg) : 100000;
-	size_t start = t->count ? sorted_lower(t, n, key, nkey, exact) : 0;
-	long found = -1;
-
-	for (size_t i = start; i < n; i++) {
-		uint32_t idx[AGX_OID_MAX];
-		size_t m = 0;
-		int c;
-
-		if (t->row(t->arg, i, idx, &m) != 0)
-			break;
-		if (m > max)
-			continue;
-		c = key ? idx_cmp(idx, m, key, nkey) : 1;
-		if (exact ? c != 0 : c <= 0) {
-			if (t->count && exact)
-				break;	/* sorted: past the key */
-			continue;
-		}
-		if (found >= 0 && idx_cmp(idx, m, best, *nbest) >= 0)
-			continue;
-		if (t->get(t->arg, i, col, v) != 0)
-			continue;
-		memcpy(best, idx, m * sizeof(*idx));
-		*nbest = m;
-		found = (long)i;
-		if (exact || t->count)
-			break;	/* sorted: the first one with the column */
-	}
-	if (found >= 0)	/* v holds the last row read: read the winner again */
-		t->get(t->arg, (size_t)found, col, v);
-	return found;
-}
-
-static void set_name(netsnmp_variable_list *vb, const struct agx_table *t,
-		     unsigned col, const uint32_t *idx, size_t n)
-{
-	oid name[AGX_OID_MAX];
-	size_t len = 0;
-
-	for (size_t i = 0; i < t->entry_len; i++)
-		name[len++] = t->entry[i];
-	name[len++] = col;
 	for (size_t i = 0; i < n; i++)
-		name[len++] = idx[i];
-	snmp_set_var_objid(vb, name, len);
-}
-
-/* Where the request r (OID) falls in t: -1 before the table, 0 inside
- * (col and key set; nkey may be 0), 1 after it. */
-static int locate(const struct agx_table *t, const oid *r, size_t rlen,
-		  unsigned *col, uint32_t *key, size_t *nkey)
-{
-	size_t i;
-
-	*nkey = 0;
-	for (i = 0; i < t->entry_len && i < rlen; i++)
-		if (r[i] != t->entry[i])
-			return r[i] < t->entry[i] ? -1 : 1;
-	if (rlen <= t->entry_len)
-		return -1;
-	if (r[i] > UINT32_MAX)
-		return 1;
-	*col = (unsigned)r[i++];
-	for (; i < rlen && *nkey < AGX_OID_MAX; i++) {
-		if (r[i] > UINT32_MAX) {
-			/* above any index of this column */
-			key[(*nkey)++] = UINT32_MAX;
-			break;
-		}
-		key[(*nkey)++] = (uint32_t)r[i];
-	}
-	return 0;
+		out[i] = vb->name[i] > UINT32_MAX ? UINT32_MAX : (uint32_t)vb->name[i];
+	return n;
 }
 
 static void table_get(const struct agx_table *t, netsnmp_request_info *req,
 		      netsnmp_agent_request_info *ri)
 {
-	netsnmp_variable_list *vb = req->requestvb;
-	uint32_t key[AGX_OID_MAX], best[AGX_OID_MAX];
-	size_t nkey, nbest = 0;
-	unsigned col = 0;
+	uint32_t r[AGX_OID_MAX];
+	size_t n = req_oid(req->requestvb, r);
 	struct agx_value v;
+	int rc = agx_table_get(t, r, n, &v);
 
-	if (locate(t, vb->name, vb->name_length, &col, key, &nkey) != 0 ||
-	    col < t->col_min || col > t->col_max) {
+	if (rc == AGX_NO_OBJECT)
 		netsnmp_set_request_error(ri, req, SNMP_NOSUCHOBJECT);
-		return;
-	}
-	if (find_row(t, col, key, nkey, 1, best, &nbest, &v) < 0) {
+	else if (rc == AGX_NO_INSTANCE)
 		netsnmp_set_request_error(ri, req, SNMP_NOSUCHINSTANCE);
-		return;
-	}
-	value_put(vb, &v);
+	else
+		value_put(req->requestvb, &v);
 }
 
 static void table_getnext(const struct agx_table *t, netsnmp_request_info *req)
 {
-	netsnmp_variable_list *vb = req->requestvb;
-	uint32_t key[AGX_OID_MAX], best[AGX_OID_MAX];
-	size_t nkey = 0, nbest = 0;
-	unsigned col = t->col_min;
+	uint32_t r[AGX_OID_MAX], name[AGX_OID_MAX];
+	size_t n = req_oid(req->requestvb, r), len = 0;
 	struct agx_value v;
-	int where = locate(t, vb->name, vb->name_length, &col, key, &nkey);
-	const uint32_t *k = key;
 
-	if (where > 0)
-		return;		/* past us: the agent asks the next subtree */
-	if (where < 0 || col < t->col_min) {
-		col = t->col_min;
-		k = NULL;
-	} else if (nkey == 0) {
-		k = NULL;
-	}
-	for (; col <= t->col_max; col++, k = NULL) {
-		if (find_row(t, col, k, nkey, 0, best, &nbest, &v) < 0)
-			continue;
-		set_name(vb, t, col, best, nbest);
-		value_put(vb, &v);
-		return;
-	}
 	/* nothing after the request here: leave it for the next subtree */
+	if (agx_table_next(t, r, n, name, &len, &v) != 0)
+		return;
+	set_name(req->requestvb, name, len);
+	value_put(req->requestvb, &v);
 }
 
 /* net-snmp's one subagent; agx_new refuses a second */

@@ -61,6 +61,19 @@ struct agx_table {
 	size_t (*count)(void *arg);
 };
 
+/* GET of the instance r[0..rlen) in t: 0 and its value in v, or
+ * AGX_NO_OBJECT (no such column here) / AGX_NO_INSTANCE (no such row). */
+#define AGX_NO_OBJECT	(-1)
+#define AGX_NO_INSTANCE	(-2)
+int agx_table_get(const struct agx_table *t, const uint32_t *r, size_t rlen,
+		  struct agx_value *v);
+
+/* GETNEXT: the first instance of t after r[0..rlen) in OID order (any
+ * request: before, inside or after the table), its OID in name (room for
+ * AGX_OID_MAX) and *len, its value in v. 0, or -1 when t has none. */
+int agx_table_next(const struct agx_table *t, const uint32_t *r, size_t rlen,
+		   uint32_t *name, size_t *len, struct agx_value *v);
+
 /* One variable of a notification. */
 struct agx_varbind {
 	const uint32_t *name;
