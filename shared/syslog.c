@@ -72,7 +72,7 @@ int slog_level_by_name(const char *name)
 
 /* ---- target addresses ---- */
 
-enum slog_addr_kind { SA_UNIX, SA_IP, SA_FD, SA_UNSUPPORTED };
+enum slog_addr_kind { SA_UNIX, SA_IP, SA_FD, SA_TCP, SA_UNSUPPORTED };
 
 /* Address prefixes a "log" line may carry (manual section 11). */
 static const struct slog_prefix {
@@ -94,9 +94,9 @@ static const struct slog_prefix {
 	{ "dgram+ip@",	 SA_IP, AF_UNSPEC, NULL },
 	{ "dgram+ipv4@", SA_IP, AF_INET, NULL },
 	{ "dgram+ipv6@", SA_IP, AF_INET6, NULL },
-	{ "tcp@",	 SA_UNSUPPORTED, 0, "syslog over TCP" },
-	{ "tcp4@",	 SA_UNSUPPORTED, 0, "syslog over TCP" },
-	{ "tcp6@",	 SA_UNSUPPORTED, 0, "syslog over TCP" },
+	{ "tcp@",	 SA_TCP, AF_UNSPEC, "syslog over TCP" },
+	{ "tcp4@",	 SA_TCP, AF_INET, "syslog over TCP" },
+	{ "tcp6@",	 SA_TCP, AF_INET6, "syslog over TCP" },
 	{ "stream+",	 SA_UNSUPPORTED, 0, "stream log targets" },
 	{ "uxst@",	 SA_UNSUPPORTED, 0, "stream log targets" },
 	{ "ring@",	 SA_UNSUPPORTED, 0, "ring buffer log targets" },
@@ -257,7 +257,7 @@ static int slog_parse_ip(struct slog_target *t, const char *s, int family,
 }
 
 static int slog_parse_address(struct slog_target *t, const char *arg,
-			      char *err, size_t errlen)
+			      int allow_tcp, char *err, size_t errlen)
 {
 	const struct slog_prefix *pf;
 	size_t i, n;
@@ -280,10 +280,19 @@ static int slog_parse_address(struct slog_target *t, const char *arg,
 		case SA_IP:
 			return slog_parse_ip(t, arg + n, pf->family, arg, err,
 					     errlen);
+		case SA_TCP:
+			if (!allow_tcp)
+				break;
+			if (slog_parse_ip(t, arg + n, pf->family, arg, err,
+					  errlen) < 0)
+				return -1;
+			t->kind = SLOG_TCP;
+			return 0;
 		case SA_UNSUPPORTED:
-			ERR("%s are not supported yet ('%s')", pf->what, arg);
-			return -1;
+			break;
 		}
+		ERR("%s are not supported yet ('%s')", pf->what, arg);
+		return -1;
 	}
 	if (strchr(arg, '@')) {
 		ERR("unknown address prefix in log target '%s'", arg);
@@ -344,8 +353,8 @@ static const struct slog_opt {
 	{ "sample", slog_opt_sample },
 };
 
-int slog_target_parse(struct slog_target *t, int argc, char **argv,
-		      char *err, size_t errlen)
+static int slog_parse(struct slog_target *t, int argc, char **argv,
+		      int allow_tcp, char *err, size_t errlen)
 {
 	int i = 1, lvl;
 	size_t k;
@@ -359,7 +368,7 @@ int slog_target_parse(struct slog_target *t, int argc, char **argv,
 		ERR("expects <address> and <facility> as arguments");
 		return -1;
 	}
-	if (slog_parse_address(t, argv[0], err, errlen) < 0)
+	if (slog_parse_address(t, argv[0], allow_tcp, err, errlen) < 0)
 		return -1;
 	for (k = 0; k < sizeof(slog_opts) / sizeof(slog_opts[0]); k++) {
 		if (i >= argc || strcmp(argv[i], slog_opts[k].kw) != 0)
@@ -399,6 +408,18 @@ int slog_target_parse(struct slog_target *t, int argc, char **argv,
 			t->minlevel = lvl;
 	}
 	return 0;
+}
+
+int slog_target_parse(struct slog_target *t, int argc, char **argv,
+		      char *err, size_t errlen)
+{
+	return slog_parse(t, argc, argv, 0, err, errlen);
+}
+
+int slog_target_parse_tcp(struct slog_target *t, int argc, char **argv,
+			  char *err, size_t errlen)
+{
+	return slog_parse(t, argc, argv, 1, err, errlen);
 }
 
 /* ---- line format ---- */
@@ -550,12 +571,15 @@ int slog_target_open(struct slog_target *t)
 		return 0;
 	}
 	slog_target_close(t);
-	fd = socket(t->addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
+	fd = socket(t->addr.ss_family, (t->kind == SLOG_TCP ? SOCK_STREAM
+			: SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	/* connected: each line is one send(), and errors come back to us */
-	if (connect(fd, (const struct sockaddr *)&t->addr, t->addrlen) < 0) {
+	/* connected: each line is one send(), and errors come back to us;
+	 * a TCP connection completes in the background (lines sent before
+	 * then are dropped) */
+	if (connect(fd, (const struct sockaddr *)&t->addr, t->addrlen) < 0 &&
+	    !(t->kind == SLOG_TCP && errno == EINPROGRESS)) {
 		e = errno;
 		close(fd);
 		errno = e;
@@ -602,6 +626,37 @@ uint64_t slog_dropped(const struct slog_target *t)
 	return __atomic_load_n(&t->dropped, __ATOMIC_RELAXED);
 }
 
+/* RFC 6587 octet counting: "LEN SP" then the message, no newline. A
+ * frame goes out whole or not at all: one the socket cannot take now is
+ * dropped, and one cut by a partial write ends the connection (the
+ * receiver discards the piece), reopened at most once a second. */
+static void slog_send_tcp(struct slog_target *t, const char *hdr, size_t hl,
+			  const char *msg, size_t ml)
+{
+	char len[24];
+	struct iovec iov[3];
+	struct msghdr mh;
+	int n = snprintf(len, sizeof(len), "%zu ", hl + ml);
+	ssize_t r;
+
+	iov[0] = (struct iovec){ len, (size_t)n };
+	iov[1] = (struct iovec){ (void *)(uintptr_t)hdr, hl };
+	iov[2] = (struct iovec){ (void *)(uintptr_t)msg, ml };
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = iov;
+	mh.msg_iovlen = 3;
+	r = sendmsg(t->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (r == (ssize_t)((size_t)n + hl + ml)) {
+		count(&t->sent);
+		return;
+	}
+	count(&t->dropped);
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return;		/* full, or still connecting: nothing sent */
+	slog_target_close(t);
+	t->reopen_at = slog_mono_ms() + SLOG_REOPEN_MS;
+}
+
 void slog_send(struct slog_target *t, int level, const char *hostname,
 	       const char *tag, unsigned pid, const char *msg, size_t msglen)
 {
@@ -625,6 +680,10 @@ void slog_send(struct slog_target *t, int level, const char *hostname,
 	if (hl > limit)
 		hl = limit;
 	ml = msg ? (msglen < limit - hl ? msglen : limit - hl) : 0;
+	if (t->kind == SLOG_TCP) {
+		slog_send_tcp(t, hdr, hl, msg, ml);
+		return;
+	}
 	iov[0] = (struct iovec){ hdr, hl };
 	iov[1] = (struct iovec){ (void *)(uintptr_t)msg, ml };
 	iov[2] = (struct iovec){ "\n", 1 };

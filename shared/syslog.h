@@ -46,6 +46,8 @@ enum slog_kind {
 	SLOG_UNIX,		/* unix datagram socket path, e.g. /dev/log */
 	SLOG_UDP,		/* udp@host:port or host[:port] (default 514) */
 	SLOG_FD,		/* stdout / stderr (fd@1, fd@2) */
+	SLOG_TCP,		/* tcp@host:port, RFC 6587 octet counting
+				 * (slog_target_parse_tcp only) */
 };
 
 struct slog_target {
@@ -88,6 +90,17 @@ extern const char *const slog_level_names[8];
  */
 int slog_target_parse(struct slog_target *t, int argc, char **argv,
 		      char *err, size_t errlen);
+
+/*
+ * The same, also accepting "tcp@addr:port" (tcp4@, tcp6@): lines framed
+ * by octet counting (RFC 6587), "LEN SP message" without a newline. For
+ * one thread only (vrrpd): HAProxy's "log" has no such target, lbd keeps
+ * refusing it. A frame goes out whole or not at all; one the socket
+ * cannot take is dropped, one cut by a partial write closes the
+ * connection, which is opened again at most once a second.
+ */
+int slog_target_parse_tcp(struct slog_target *t, int argc, char **argv,
+			  char *err, size_t errlen);
 
 /*
  * Open the target's socket: SOCK_DGRAM|SOCK_NONBLOCK|SOCK_CLOEXEC,

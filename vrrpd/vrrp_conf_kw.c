@@ -648,8 +648,8 @@ static int set_syslog(struct parser *p, const struct kw *k, void *obj,
 			      VRRP_CONF_SYSLOG_MAX);
 		return -1;
 	}
-	if (slog_target_parse(&g->syslog[g->nsyslog], argc, argv, err,
-			      sizeof(err)) != 0) {
+	if (slog_target_parse_tcp(&g->syslog[g->nsyslog], argc, argv, err,
+				  sizeof(err)) != 0) {
 		vrrp_conf_msg(p, 0, "syslog_target: %s", err);
 		return -1;
 	}

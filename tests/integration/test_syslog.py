@@ -52,7 +52,7 @@ def info(sock):
     return dict(l.split(": ", 1) for l in cli(sock, "show info").splitlines() if ": " in l)
 
 
-RFC5424 = re.compile(r"^<(\d+)>1 \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}[+-]\d\d:\d\d (\S+) (\S+) (\d+) - - (.*)\n$")
+RFC5424 = re.compile(r"^<(\d+)>1 \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}[+-]\d\d:\d\d (\S+) (\S+) (\d+) - - (.*)\n?$")
 RFC3164 = re.compile(r"^<(\d+)>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d (\S+) (\S+)\[(\d+)\]: (.*)\n$")
 
 
@@ -124,23 +124,50 @@ backend app
 
 RECEIVER = r"""
 import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+tcp = sys.argv[3] == "tcp"
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", int(sys.argv[1])))
+if tcp:
+    s.listen(4)
 with open(sys.argv[2], "ab", buffering=0) as f:
     while True:
-        f.write(s.recv(65536))
+        if not tcp:
+            f.write(s.recv(65536))
+            continue
+        c, _ = s.accept()
+        while True:
+            b = c.recv(65536)
+            if not b:
+                break
+            f.write(b)
+        c.close()
 """
 
 
+def octet_frames(data):
+    """RFC 6587 octet counting: "LEN SP MSG"... back to messages."""
+    out, i = [], 0
+    while i < len(data):
+        sp = data.index(b" ", i)
+        n = int(data[i:sp])
+        out.append(data[sp + 1:sp + 1 + n].decode("utf-8", "replace"))
+        i = sp + 1 + n
+    return out
+
+
 def test_vrrpd_syslog_keepalived_words_and_absent_receiver(lans, tmp_path):
-    """vrrpd to a unix socket (RFC 3164) and to UDP inside its namespace
-    (RFC 5424), plus a target nobody listens on: the transitions arrive in
+    """vrrpd to a unix socket (RFC 3164), to UDP and TCP (octet counting)
+    inside its namespace (RFC 5424), plus a target nobody listens on: the transitions arrive in
     keepalived's words, the takeover is not delayed, the drops are counted."""
     lan = lans(2)
     unix = Receiver(str(tmp_path / "vrrpd.sock"))
     udp_file = str(tmp_path / "udp.log")
     open(udp_file, "w").close()
-    lan.start(1, [sys.executable, "-c", RECEIVER, "5514", udp_file], "udprecv")
+    lan.start(1, [sys.executable, "-c", RECEIVER, "5514", udp_file, "udp"], "udprecv")
+    tcp_file = str(tmp_path / "tcp.log")
+    open(tcp_file, "w").close()
+    lan.start(1, [sys.executable, "-c", RECEIVER, "5515", tcp_file, "tcp"], "tcprecv")
     ctl = str(tmp_path / "vrrpd.ctl")
     try:
         peer = start_vrrpd(lan, 2, "global_defs {\n  vrrp_version 3\n}\n" +
@@ -153,6 +180,7 @@ def test_vrrpd_syslog_keepalived_words_and_absent_receiver(lans, tmp_path):
   syslog_target %s format rfc3164 daemon
   syslog_target udp@127.0.0.1:5514 format rfc5424 local4
   syslog_target %s daemon
+  syslog_target tcp@127.0.0.1:5515 format rfc5424 daemon
 }
 """ % (ctl, unix.addr, str(tmp_path / "nobody.sock")) + instance(prio=100, advert="0.2"))
         ours = lan.start(1, [os.environ.get("VRRPD_BIN", "build/vrrpd/vrrpd"), "-n",
@@ -175,6 +203,12 @@ def test_vrrpd_syslog_keepalived_words_and_absent_receiver(lans, tmp_path):
         assert m, lines
         assert (m.group(1), m.group(3), m.group(5)) == ("165", "vrrpd", "(VI_1) Entering MASTER STATE")
         assert lan.has(1, "192.0.2.50")
+        # over TCP, framed by octet counting (RFC 6587)
+        assert wait_until(lambda: b"Entering MASTER STATE" in open(tcp_file, "rb").read(), 5)
+        frames = octet_frames(open(tcp_file, "rb").read())
+        m = RFC5424.match([f for f in frames if "MASTER" in f][0])
+        assert m and m.group(5) == "(VI_1) Entering MASTER STATE", frames
+        assert all(RFC5424.match(f) for f in frames), frames   # every frame whole
         i = info(ctl)
         assert int(i["DroppedLogs"]) >= 2, i         # every line to nobody.sock
         assert int(i["SentLogs"]) >= 4, i
