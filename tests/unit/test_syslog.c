@@ -755,6 +755,52 @@ static void test_fd_targets(void **state)
 	assert_int_equal(t.dropped, 1);
 }
 
+/* tcp@ (vrrpd's syslog_target): octet-counted frames; a listener that is
+ * gone costs one dropped line and a reconnection a second later */
+static void test_tcp_octet_counting(void **state)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	struct slog_target t;
+	char line[128], buf[512], err[256];
+	char *argv[] = { line, "format", "rfc3164", "daemon" };
+	int lfd, c;
+	ssize_t n = 0, r;
+
+	(void)state;
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(lfd, 4), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sin, &len), 0);
+	snprintf(line, sizeof(line), "tcp@127.0.0.1:%u", ntohs(sin.sin_port));
+	/* HAProxy's log line has no TCP target */
+	assert_int_equal(slog_target_parse(&t, 4, argv, err, sizeof(err)), -1);
+	assert_int_equal(slog_target_parse_tcp(&t, 4, argv, err, sizeof(err)), 0);
+	assert_int_equal(t.kind, SLOG_TCP);
+	assert_int_equal(slog_target_open(&t), 0);
+	c = accept(lfd, NULL, NULL);
+	assert_true(c >= 0);
+	slog_send(&t, 5, "h", "vrrpd", 7, "(VI_1) Entering MASTER STATE", 28);
+	slog_send(&t, 5, "h", "vrrpd", 7, "two", 3);
+	assert_int_equal(t.sent, 2);
+	while (n < 40 && (r = recv(c, buf + n, sizeof(buf) - 1 - (size_t)n, 0)) > 0)
+		n += r;
+	buf[n] = '\0';
+	/* "LEN SP <29>Mmm dd hh:mm:ss h vrrpd[7]: msg", no newline */
+	assert_true(strncmp(buf, "60 <29>", 7) == 0);
+	assert_non_null(strstr(buf, " h vrrpd[7]: (VI_1) Entering MASTER STATE35 <29>"));
+	assert_null(strchr(buf, '\n'));
+	/* the receiver goes away: the line is lost and counted, no block */
+	close(c);
+	close(lfd);
+	for (int i = 0; i < 3; i++)
+		slog_send(&t, 5, "h", "vrrpd", 7, "lost", 4);
+	assert_true(t.dropped >= 1);
+	assert_int_equal(t.sent + t.dropped, 5);
+	slog_target_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -773,6 +819,7 @@ int main(void)
 		cmocka_unit_test(test_unix_full_buffer_never_blocks),
 		cmocka_unit_test(test_open_missing_unix_counts_drops),
 		cmocka_unit_test(test_fd_targets),
+		cmocka_unit_test(test_tcp_octet_counting),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
