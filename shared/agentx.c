@@ -1,11 +1,12 @@
 /*
  * agentx.c - the AgentX subagent glue: net-snmp's agent library driven by
- * libev. Before the loop sleeps (ev_prepare) we ask net-snmp which
- * sockets it reads and when its next alarm is due, and mirror that in
- * ev_io watchers and one ev_timer; their callbacks hand one socket or the
- * alarms back to net-snmp. net-snmp's own SIGALRM timers are switched
- * off, and it reads no configuration or persistent files: everything it
- * needs is set here.
+ * libev. After each call into net-snmp we ask it which sockets it reads
+ * and when its next alarm is due, and mirror that in ev_io watchers and
+ * one ev_timer; their callbacks hand one socket (one read: one AgentX
+ * PDU's worth of work) or the alarms back to net-snmp. net-snmp's own
+ * SIGALRM timers are switched off, and it reads no configuration,
+ * persistent or MIB files: everything it needs is set here. Tables are
+ * answered by agentx_table.c.
  */
 #include <stdlib.h>
 #include <string.h>
