@@ -513,6 +513,81 @@ def test_cookie_persistence_like_haproxy(echo_backends, tmp_path, directive, ext
     assert l[1] == h[1], "\n".join("%s | %s" % x for x in zip(h[1], l[1]))
 
 
+CK_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def ck_date(offset):
+    """A cookie date offset seconds from now: 4-second units, 5 base64
+    characters (HAProxy's maxidle/maxlife stamp)."""
+    d = (int(time.time()) + offset + 3) // 4
+    return "".join(CK_B64[(d >> (6 * (4 - i))) & 63] for i in range(5))
+
+
+def ck_relative(text):
+    """Set-Cookie with its dates made relative: NOW, or +/-minutes."""
+    import re
+
+    def rel(m):
+        d = 0
+        for ch in m.group(1):
+            d = d * 64 + CK_B64.index(ch)
+        delta = d * 4 - time.time()
+        return "|NOW" if abs(delta) < 12 else "|%+dm" % round(delta / 60)
+    return re.sub(r"\|([A-Za-z0-9+/]{5})(?=[|;]|$)", rel, text) if text else text
+
+
+@pytest.mark.parametrize("directive", [
+    "cookie SERVERID insert indirect maxidle 30m maxlife 2h",
+    "cookie SERVERID insert maxidle 1800",
+    "cookie SERVERID insert nocache maxlife 7200s",
+])
+def test_cookie_maxidle_maxlife_like_haproxy(echo_backends, tmp_path, directive):
+    """Dated cookies: a cookie idle past maxidle or older than maxlife (or a
+    day in the future) is ignored and replaced; a valid one is refreshed
+    when its date is behind; the dates HAProxy writes are read and written
+    the same way (so a pair can switch), with the same %tsc letters."""
+    a, b, c = echo_backends("a", "b", "c")
+    cases = [
+        [],
+        [("Cookie", "SERVERID=w2")],
+        [("Cookie", "SERVERID=w2|%s|%s" % (ck_date(-600), ck_date(-3600)))],
+        [("Cookie", "SERVERID=w2|%s|%s" % (ck_date(-2400), ck_date(-3600)))],
+        [("Cookie", "SERVERID=w2|%s|%s" % (ck_date(60), ck_date(-10800)))],
+        [("Cookie", "SERVERID=w2|%s|%s" % (ck_date(60), ck_date(-600)))],
+        [("Cookie", "SERVERID=w2|%s|%s" % (ck_date(172800), ck_date(-60)))],
+        [("Cookie", "SERVERID=w2||%s" % ck_date(-600))],
+        [("Cookie", "SERVERID=w2|%s" % ck_date(-300))],
+        [("Cookie", "SERVERID=w2|zz!")],
+        [("Cookie", "SERVERID=nosuch|%s" % ck_date(-60))],
+    ]
+    results = {}
+    for name, cls in (("haproxy", Haproxy), ("lbd", Lbd)):
+        port = free_port()
+        text = (COOKIE_CFG.replace("{directive}", directive)
+                .replace("{port}", str(port)).replace("{sock}", str(tmp_path / name))
+                .replace("{a}", str(a.port)).replace("{b}", str(b.port))
+                .replace("{c}", str(c.port)))
+        d = cls(text, port) if cls is Haproxy else cls(text, [port])
+        try:
+            n0 = len(d.logs(1))
+            got = []
+            for headers in cases:
+                st, hdrs, body = request(port, "GET", "/", headers)
+                j = json.loads(body)
+                got.append((st, j["be"], ck_relative(j["headers"].get("cookie")),
+                            ck_relative(hdrs.get("set-cookie"))))
+            results[name] = (got, d.logs(n0 + len(cases))[n0:])
+        finally:
+            d.stop(check=cls is Lbd)
+    h, l = results["haproxy"], results["lbd"]
+    for i, (hg, lg) in enumerate(zip(h[0], l[0])):
+        assert lg == hg, "request %d %r:\n  haproxy %r\n  lbd     %r" % (i, cases[i], hg, lg)
+    assert l[1] == h[1], "\n".join("%s | %s" % x for x in zip(h[1], l[1]))
+    # the cases did exercise refusal and refresh
+    assert any(line.split()[-1][2] in "EO" for line in l[1]), l[1]
+    assert any(line.split()[-1][3] == "U" for line in l[1]), l[1]
+
+
 def test_unique_id_reaches_server_log_and_rules(echo_backends):
     """unique-id-format and unique-id-header: the same id in the request
     the server gets, in %ID of the log line and in the unique-id fetch;
