@@ -898,6 +898,39 @@ static enum vrrp_stat check_advert(struct vrrp_rt *rt,
 	return VRRP_STAT_RX;
 }
 
+/* The VRRPv3 checksum form an instance sends. */
+static enum vrrp_pkt_cksum cksum_form(const struct vrrp_conf *conf,
+				      const struct vrrp_conf_instance *ci)
+{
+	if (ci->v3_checksum_as_v2 || conf->global.v3_checksum_as_v2)
+		return VRRP_PKT_CKSUM_MSG;
+	if (ci->old_unicast_checksum == VRRP_OLD_CKSUM_ON && ci->npeers)
+		return VRRP_PKT_CKSUM_OLD_UNICAST;
+	return VRRP_PKT_CKSUM_PSEUDO;
+}
+
+/* An advert summed the old unicast way: refused with "never"; otherwise
+ * accepted, and we answer in the same form, as keepalived does, so a peer
+ * that only knows the old form keeps hearing us. 0 to go on, -1 to drop. */
+static int old_cksum_seen(struct vrrp_rt *rt, const struct vrrp_conf_addr *src)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (rt->ci->old_unicast_checksum == VRRP_OLD_CKSUM_NEVER) {
+		rt->stats[VRRP_STAT_CHECKSUM]++;
+		log_debug("(%s) advert discarded: old unicast checksum "
+			  "(old_unicast_checksum never)", rt->ci->name);
+		return -1;
+	}
+	if (rt->cksum == VRRP_PKT_CKSUM_PSEUDO) {
+		inet_ntop(rt->family, src->u.b, a, sizeof(a));
+		log_notice("(%s) peer %s sums its adverts the old unicast way "
+			   "(keepalived up to 1.3.6): answering in kind", rt->ci->name, a);
+		rt->cksum = VRRP_PKT_CKSUM_OLD_UNICAST;
+	}
+	return 0;
+}
+
 static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 			    const struct vrrp_conf_addr *src,
 			    const struct vrrp_conf_addr *dst, uint8_t ttl)
@@ -931,6 +964,8 @@ static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 			  rt->ci->name);
 		return;
 	}
+	if (pkt.cksum == VRRP_PKT_CKSUM_OLD_UNICAST && old_cksum_seen(rt, src) < 0)
+		return;
 	st = check_advert(rt, &pkt);
 	rt->stats[st]++;
 	if (st != VRRP_STAT_RX) {
@@ -1110,8 +1145,7 @@ struct vrrp_rt *vrrp_rt_new(struct vrrp_env *env,
 	rt->fd = -1;
 	rt->family = ci->family;
 	rt->version = vrrp_conf_version(env->conf, ci);
-	rt->cksum = ci->v3_checksum_as_v2 || env->conf->global.v3_checksum_as_v2
-		    ? VRRP_PKT_CKSUM_MSG : VRRP_PKT_CKSUM_PSEUDO;
+	rt->cksum = cksum_form(env->conf, ci);
 	rt->priority = ci->priority;
 	rt->master_adver_interval = ci->advert_cs;
 	alen = rt->family == AF_INET ? 4 : 16;
@@ -1365,9 +1399,7 @@ void vrrp_rt_reconf(struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
 	}
 	rt->ci = ci;
 	rt->version = vrrp_conf_version(rt->env->conf, ci);
-	rt->cksum = ci->v3_checksum_as_v2 ||
-		    rt->env->conf->global.v3_checksum_as_v2
-		    ? VRRP_PKT_CKSUM_MSG : VRRP_PKT_CKSUM_PSEUDO;
+	rt->cksum = cksum_form(rt->env->conf, ci);
 	rt->naddr = 0;
 	for (size_t i = 0; i < ci->nvips && rt->naddr < VRRP_PKT_MAX_ADDRS; i++)
 		memcpy(rt->addrs + alen * rt->naddr++, ci->vips[i].addr.u.b, alen);

@@ -167,6 +167,11 @@ struct vrrp_conf_lbd {
 	int line;
 };
 
+/* old_unicast_checksum: keepalived's VRRPv3/IPv4 unicast checksum before
+ * 1.3.6. AUTO sends today's form and switches to the old one when a peer
+ * uses it; ON sends the old one; NEVER refuses adverts carrying it. */
+enum { VRRP_OLD_CKSUM_AUTO, VRRP_OLD_CKSUM_ON, VRRP_OLD_CKSUM_NEVER };
+
 struct vrrp_conf_instance {
 	char name[VRRP_CONF_NAME_MAX];
 	char file[256];
@@ -207,6 +212,7 @@ struct vrrp_conf_instance {
 	int dont_track_primary;
 	int skip_check_adv_addr;
 	int v3_checksum_as_v2;
+	int old_unicast_checksum;	/* VRRP_OLD_CKSUM_* */
 	uint32_t down_timer_adverts;	/* default: the global one, 3 */
 	/* garp settings; -1 = the global value */
 	int32_t garp_delay_s, garp_repeat, garp_refresh_s, garp_refresh_repeat;

@@ -738,6 +738,22 @@ static int set_ttl(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+/* old_unicast_checksum [never] */
+static int set_old_cksum(struct parser *p, const struct kw *k, void *obj,
+			 int argc, char **argv)
+{
+	struct vrrp_conf_instance *vi = obj;
+
+	(void)k;
+	if (argc == 1 && strcmp(argv[0], "never") != 0) {
+		vrrp_conf_msg(p, 0, "old_unicast_checksum: expected nothing or 'never', "
+			      "not '%s'", argv[0]);
+		return -1;
+	}
+	vi->old_unicast_checksum = argc ? VRRP_OLD_CKSUM_NEVER : VRRP_OLD_CKSUM_ON;
+	return 0;
+}
+
 /* accept (k->lo 1) / no_accept (k->lo 0) */
 static int set_accept(struct parser *p, const struct kw *k, void *obj,
 		      int argc, char **argv)
@@ -1208,7 +1224,7 @@ static const struct kw kw_instance[] = {
 	{ "track_bfd", 0, 0, refuse_never, 0, 0, 0, BLK_SKIP,
 	  "BFD is keepalived's bfd process" },
 	{ "strict_mode", 0, 1, set_strict, 0, 0, 0, N, NULL },
-	{ "old_unicast_checksum", 0, 1, refuse, 0, 0, 0, N, NULL },
+	{ "old_unicast_checksum", 0, 1, set_old_cksum, 0, 0, 0, N, NULL },
 	{ "garp_lower_prio_delay", 1, 1, set_i32, I(garp_lower_delay_s), 0, 1000, N, NULL },
 	{ "garp_lower_prio_repeat", 1, 1, set_i32, I(garp_lower_repeat), 0, 255, N, NULL },
 	{ "unicast_ttl", 1, 1, set_ttl, 0, 1, 255, N, NULL },

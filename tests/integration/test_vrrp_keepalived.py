@@ -78,3 +78,38 @@ def test_vrrp_interop_keepalived(lans, case, vrrpd_master):
     no_protocol_errors(ours)
     no_protocol_errors(theirs)
     assert "Entering MASTER STATE" in bproc.text()
+
+
+@pytest.mark.parametrize("vrrpd_master,ours", [
+    (True, "  old_unicast_checksum\n"),
+    (False, ""),
+], ids=["vrrpd-master", "vrrpd-detects"])
+def test_vrrp_old_unicast_checksum_with_keepalived(lans, vrrpd_master, ours):
+    """VRRPv3 unicast beside a keepalived that keeps the checksum of
+    keepalived up to 1.3.6 (old_unicast_checksum, which refuses the
+    current form): with the same keyword vrrpd sends and reads that form;
+    without it vrrpd notices the peer's form and answers in it."""
+    lan = lans(2)
+
+    def conf(prio, me, peer, extra):
+        return ("global_defs {\n  router_id n%d\n}\n" % prio +
+                instance(prio=prio, advert="0.5", version=3, vips=(VIP + "/24",),
+                         extra="  unicast_src_ip %s\n  unicast_peer {\n    %s\n  }\n%s"
+                         % (me, peer, extra)))
+    hi, lo = 150, 100
+    mine = vrrpd(lan, 1, conf(hi if vrrpd_master else lo, lan.ip4(1), lan.ip4(2), ours))
+    theirs = keepalived(lan, 2, conf(lo if vrrpd_master else hi, lan.ip4(2), lan.ip4(1),
+                                     "  old_unicast_checksum\n"))
+    master, backup = (1, 2) if vrrpd_master else (2, 1)
+    mproc, bproc = (mine, theirs) if vrrpd_master else (theirs, mine)
+    only_holder(lan, master, VIP, timeout=20)
+    assert wait_until(lambda: "Entering BACKUP STATE" in bproc.text(), 10)
+    wait_until(lambda: False, 1.5)
+    only_holder(lan, master, VIP, timeout=1)
+    mproc.proc.send_signal(signal.SIGTERM)
+    only_holder(lan, backup, VIP, timeout=15)
+    assert mproc.proc.wait(15) == 0, mproc.text()
+    assert bproc.stop(signal.SIGTERM) == 0, bproc.text()
+    no_protocol_errors(mine)
+    no_protocol_errors(theirs)
+    assert ("the old unicast way" in mine.text()) == (not ours), mine.text()

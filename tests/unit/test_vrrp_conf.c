@@ -194,7 +194,7 @@ static void test_errors_have_lines(void **state)
 		"  192.0.2.1/33\n"			/* 15 */
 		"  192.0.2.2 scope galaxy\n"		/* 16 */
 		" }\n"
-		" old_unicast_checksum\n"		/* 18 */
+		" old_unicast_checksum sometimes\n"	/* 18 */
 		" frobnicate\n"				/* 19 */
 		"}\n", 1, &ms);
 
@@ -208,7 +208,7 @@ static void test_errors_have_lines(void **state)
 	assert_non_null(strstr(ms.text, "t.conf:14: virtual_ipaddress: '192.0.2.300/24'"));
 	assert_non_null(strstr(ms.text, "t.conf:15: virtual_ipaddress: '192.0.2.1/33'"));
 	assert_non_null(strstr(ms.text, "t.conf:16: virtual_ipaddress: unknown scope"));
-	assert_non_null(strstr(ms.text, "t.conf:18: old_unicast_checksum: not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:18: old_unicast_checksum: expected nothing or 'never'"));
 	assert_non_null(strstr(ms.text, "E t.conf:19: unknown keyword 'frobnicate'"));
 	/* the mail addresses inside the refused block are not reported */
 	assert_null(strstr(ms.text, "a@b"));
