@@ -416,6 +416,7 @@ static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	groups_free(d);
 	d->conf = nc;
 	d->env.conf = nc;
+	vrrp_env_clear(&d->env);	/* pacing domains follow the new groups */
 	d->env.track = vrrp_track_new(loop, nc, track_changed, d);
 	if (!d->env.track)
 		fatalx("cannot start tracking");
@@ -501,6 +502,7 @@ static int run(struct opts *o, struct vrrp_conf *conf)
 	ev_signal_stop(loop, &d.sighup);
 	vrrp_track_free(d.env.track);
 	vrrp_nft_free(d.nft);
+	vrrp_env_clear(&d.env);
 	vrrp_nl_free(d.env.nl);
 	close(d.env.arp_fd);
 	vrrp_conf_free(d.conf);

@@ -341,6 +341,53 @@ static const struct vrrp_conf_vip *garp_item(const struct vrrp_rt *rt,
 	return v;
 }
 
+/*
+ * Announcement pacing (vrrp_garp_interval, vrrp_gna_interval, garp_group):
+ * the interval separates every gratuitous ARP / unsolicited NA sent on an
+ * interface, whichever instance sends it, and on all the interfaces of a
+ * garp_group together. Each such domain remembers when the next one of
+ * each family may leave; an instance that finds it in the future waits
+ * on its garp_tick until then.
+ */
+struct vrrp_pace {
+	char key[IFNAMSIZ + 2];		/* "i:<interface>" or "g:<group's first>" */
+	ev_tstamp next[2];		/* IPv4, IPv6 */
+};
+
+void vrrp_env_clear(struct vrrp_env *env)
+{
+	free(env->paces);
+	env->paces = NULL;
+	env->npaces = 0;
+}
+
+/* The pacing domain of rt's interface; NULL if out of memory (no pacing). */
+static struct vrrp_pace *pace_of(struct vrrp_rt *rt)
+{
+	struct vrrp_env *env = rt->env;
+	const struct vrrp_conf_garp *gg = vrrp_conf_garp(env->conf, rt->ci->interface);
+	char key[IFNAMSIZ + 2];
+	struct vrrp_pace *np;
+
+	if (gg)
+		snprintf(key, sizeof(key), "g:%s", gg->interface[0] ? gg->interface
+								    : gg->ifs[0]);
+	else
+		snprintf(key, sizeof(key), "i:%s", rt->ci->interface);
+	for (size_t i = 0; i < env->npaces; i++)
+		if (strcmp(env->paces[i].key, key) == 0)
+			return &env->paces[i];
+	/* one per interface or group the configuration names: bounded */
+	np = realloc(env->paces, (env->npaces + 1) * sizeof(*np));
+	if (!np)
+		return NULL;
+	env->paces = np;
+	np += env->npaces++;
+	memset(np, 0, sizeof(*np));
+	memcpy(np->key, key, sizeof(key));
+	return np;
+}
+
 /* The pause after one announcement: the interface's garp_group, else the
  * global vrrp_garp_interval / vrrp_gna_interval. */
 static uint32_t announce_interval(const struct vrrp_rt *rt, int family)
@@ -369,21 +416,30 @@ static void garp_pump(struct vrrp_rt *rt)
 		return;
 	}
 	while (rt->garp_left > 0) {
-		const struct vrrp_conf_vip *v = garp_item(rt, rt->garp_pos++ % n);
+		const struct vrrp_conf_vip *v = garp_item(rt, rt->garp_pos % n);
 		uint32_t us;
 
+		if (v && (v->addr.family == AF_INET || has_ll) &&
+		    (us = announce_interval(rt, v->addr.family)) != 0) {
+			struct vrrp_pace *pc = pace_of(rt);
+			ev_tstamp now = ev_now(rt->env->loop);
+			int f6 = v->addr.family == AF_INET6;
+
+			if (pc && pc->next[f6] > now) {
+				ev_timer_stop(rt->env->loop, &rt->garp_tick);
+				ev_timer_set(&rt->garp_tick, pc->next[f6] - now, 0.);
+				ev_timer_start(rt->env->loop, &rt->garp_tick);
+				return;
+			}
+			if (pc)
+				pc->next[f6] = now + us / 1e6;
+		}
+		rt->garp_pos++;
 		rt->garp_left--;
 		if (!v || (v->addr.family == AF_INET6 && !has_ll))
 			continue;
 		vrrp_arp_send(rt->env->arp_fd, vip_if(rt), rt->mac, &v->addr,
 			      &ll);
-		us = announce_interval(rt, v->addr.family);
-		if (us && rt->garp_left > 0) {
-			ev_timer_stop(rt->env->loop, &rt->garp_tick);
-			ev_timer_set(&rt->garp_tick, us / 1e6, 0.);
-			ev_timer_start(rt->env->loop, &rt->garp_tick);
-			return;
-		}
 	}
 }
 

@@ -61,6 +61,10 @@ struct vrrp_env {
 	struct vrrp_track *track;
 	int arp_fd;
 	const struct vrrp_conf *conf;
+	/* announcement pacing per interface or garp_group (vrrp.c; freed
+	 * with vrrp_env_clear) */
+	struct vrrp_pace *paces;
+	size_t npaces;
 	/* called after a router's state, priority or Master changed */
 	void (*changed)(void *arg, struct vrrp_rt *rt);
 	void *changed_arg;
@@ -68,6 +72,9 @@ struct vrrp_env {
 
 /* A sync group at run time: its members move together. */
 struct vrrp_sync;
+
+/* Free what the routers of env shared (announcement pacing); at exit. */
+void vrrp_env_clear(struct vrrp_env *env);
 
 /* Create the virtual router of ci (which must outlive it); nothing is sent
  * until vrrp_rt_start. Returns NULL after logging why. */

@@ -218,7 +218,7 @@ static void stmt(struct parser *p, int argc, char **argv, int opens)
 			push(p, (struct frame){ .kind = BLK_SKIP });
 		return;
 	}
-	if (f->kind >= BLK_VIPS && f->kind <= BLK_MEMBERS) {
+	if (f->kind >= BLK_VIPS && f->kind <= BLK_GARP_IFS) {
 		if (opens) {
 			vrrp_conf_msg(p, 0, "unexpected '{' in a list");
 			push(p, (struct frame){ .kind = BLK_SKIP });
@@ -581,9 +581,15 @@ const struct vrrp_conf_lbd *vrrp_conf_lbd(const struct vrrp_conf *c,
 const struct vrrp_conf_garp *vrrp_conf_garp(const struct vrrp_conf *c,
 					    const char *ifname)
 {
-	for (size_t i = 0; i < c->ngarps; i++)
-		if (strcmp(c->garps[i].interface, ifname) == 0)
-			return &c->garps[i];
+	for (size_t i = 0; i < c->ngarps; i++) {
+		const struct vrrp_conf_garp *g = &c->garps[i];
+
+		if (strcmp(g->interface, ifname) == 0)
+			return g;
+		for (size_t j = 0; j < g->nifs; j++)
+			if (strcmp(g->ifs[j], ifname) == 0)
+				return g;
+	}
 	return NULL;
 }
 

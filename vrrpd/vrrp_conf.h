@@ -139,10 +139,14 @@ struct vrrp_conf_rule {
 	uint32_t prio;
 };
 
-/* garp_group: announcement pacing on one interface; UINT32_MAX = the
- * global vrrp_garp_interval / vrrp_gna_interval. */
+/* garp_group: announcement pacing shared by its interfaces ("interface"
+ * and the "interfaces" list); UINT32_MAX = the global vrrp_garp_interval /
+ * vrrp_gna_interval. */
+#define VRRP_CONF_GARP_IFS	32
 struct vrrp_conf_garp {
 	char interface[IFNAMSIZ];
+	char ifs[VRRP_CONF_GARP_IFS][IFNAMSIZ];
+	size_t nifs;
 	uint32_t garp_interval_us, gna_interval_us;
 	char file[256];
 	int line;

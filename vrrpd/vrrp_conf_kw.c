@@ -1079,6 +1079,24 @@ static void list_peer(struct parser *p, struct frame *f, int argc,
 	na[vi->npeers++] = a;
 }
 
+static void list_garp_if(struct parser *p, struct frame *f, int argc,
+			 char **argv)
+{
+	struct vrrp_conf_garp *g = &p->c->garps[f->idx];
+
+	if (argc > 1 || strlen(argv[0]) >= IFNAMSIZ) {
+		vrrp_conf_msg(p, 0, "interfaces: one interface name (under %d "
+			      "characters) per line", IFNAMSIZ);
+		return;
+	}
+	if (g->nifs == VRRP_CONF_GARP_IFS) {
+		vrrp_conf_msg(p, 0, "interfaces: at most %d in a garp_group",
+			      VRRP_CONF_GARP_IFS);
+		return;
+	}
+	strcpy(g->ifs[g->nifs++], argv[0]);
+}
+
 static void list_member(struct parser *p, struct frame *f, int argc,
 			char **argv)
 {
@@ -1311,8 +1329,7 @@ static const struct kw kw_garp[] = {
 	{ "garp_interval", 1, 1, set_secs, GA(garp_interval_us), 1000000, 1000000, N, NULL },
 	{ "gna_interval", 1, 1, set_secs, GA(gna_interval_us), 1000000, 1000000, N, NULL },
 	{ "interface", 1, 1, set_str, GA(interface), IFNAMSIZ, 0, N, NULL },
-	{ "interfaces", 0, 0, refuse, 0, 0, 0, BLK_SKIP,
-	  "pacing shared by several interfaces; use one block per interface" },
+	{ "interfaces", 0, 0, open_block, 0, 0, 0, BLK_GARP_IFS, NULL },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
 };
 
@@ -1377,6 +1394,9 @@ void vrrp_conf_list(struct parser *p, struct frame *f, int argc, char **argv)
 		break;
 	case BLK_MEMBERS:
 		list_member(p, f, argc, argv);
+		break;
+	case BLK_GARP_IFS:
+		list_garp_if(p, f, argc, argv);
 		break;
 	default:
 		break;
