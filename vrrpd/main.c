@@ -424,7 +424,12 @@ static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		fatalx("out of memory");
 	for (size_t j = 0; j < nold; j++)
 		if (old[j]) {
-			vrrp_rt_stop(old[j], 0);
+			/* gone from the configuration, or changed too much
+			 * to be kept (it starts again under the same name) */
+			if (vrrp_conf_instance(nc, vrrp_rt_name(old[j])))
+				vrrp_rt_stop(old[j], 0);
+			else
+				vrrp_rt_delete(old[j]);
 			vrrp_rt_free(old[j]);
 		}
 	free(old);

@@ -127,6 +127,7 @@ struct vrrp_rt {
 	ev_timer release_timer;		/* graceful stop: VIPs kept until */
 	int graceful;			/* stopping: keep VIPs for a moment */
 	int releasing;			/* stopped, VIPs still held */
+	int deleted;			/* a reload removed it (vrrp_rt_delete) */
 	size_t garp_left, garp_pos;	/* queued announcements */
 	double adver_due;		/* to detect a late loop */
 	uint64_t stats[VRRP_STAT_MAX];
@@ -794,20 +795,19 @@ static void vrrp_fsm(struct vrrp_rt *rt, enum vrrp_event ev,
 
 static void notify(struct vrrp_rt *rt, const char *kind, const char *name,
 		   const char *generic, const char *specific,
-		   enum vrrp_state to, uint8_t prio)
+		   const char *state, uint8_t prio)
 {
 	char p[8], line[160];
-	const char *args[4] = { kind, name, vrrp_state_names[to], p };
+	const char *args[4] = { kind, name, state, p };
 
 	snprintf(p, sizeof(p), "%u", prio);
 	if (kind[0] == 'G')
-		snprintf(line, sizeof(line), "%s \"%s\" %s", kind, name,
-			 vrrp_state_names[to]);
+		snprintf(line, sizeof(line), "%s \"%s\" %s", kind, name, state);
 	else
-		snprintf(line, sizeof(line), "%s \"%s\" %s %u", kind, name,
-			 vrrp_state_names[to], prio);
+		snprintf(line, sizeof(line), "%s \"%s\" %s %u", kind, name, state,
+			 prio);
 	vrrp_track_fifo(rt->env->track, line);
-	if (specific)
+	if (specific && specific[0])
 		vrrp_track_spawn(rt->env->track, specific, NULL, 0);
 	if (generic)
 		vrrp_track_spawn(rt->env->track, generic, args,
@@ -851,7 +851,7 @@ static void sync_follow(struct vrrp_rt *rt, enum vrrp_state to)
 	if (to != VRRP_STATE_STOP)
 		notify(rt, "GROUP", g->name, g->notify,
 		       state_script(to, g->notify_master, g->notify_backup,
-				    g->notify_fault, NULL), to, 0);
+				    g->notify_fault, NULL), vrrp_state_names[to], 0);
 	g->busy = 0;
 }
 
@@ -872,10 +872,12 @@ static void vrrp_change_state(struct vrrp_rt *rt, enum vrrp_state to)
 	else
 		log_notice("(%s) Entering %s STATE", ci->name,
 			   vrrp_state_names[to]);
+	if (rt->deleted)
+		return;		/* vrrp_rt_delete tells the scripts */
 	notify(rt, "INSTANCE", ci->name, ci->notify,
 	       state_script(to, ci->notify_master, ci->notify_backup,
 			    ci->notify_fault, ci->notify_stop),
-	       to, rt->priority);
+	       vrrp_state_names[to], rt->priority);
 	sync_follow(rt, to);
 }
 
@@ -1281,6 +1283,24 @@ void vrrp_rt_stop(struct vrrp_rt *rt, int graceful)
 			log_notice("(%s) %s: %llu", rt->ci->name,
 				   vrrp_stat_names[i],
 				   (unsigned long long)rt->stats[i]);
+}
+
+void vrrp_rt_delete(struct vrrp_rt *rt)
+{
+	const struct vrrp_conf_instance *ci;
+	uint8_t prio;
+
+	if (!rt || rt->state == VRRP_STATE_STOP)
+		return;
+	ci = rt->ci;
+	prio = rt->priority;
+	rt->deleted = 1;
+	vrrp_rt_stop(rt, 0);
+	/* what keepalived 2.2.7 does: the generic script and the FIFO hear
+	 * FAULT (no notify_fault, no notify_stop), or DELETED and the
+	 * notify_deleted script when the instance has that keyword */
+	notify(rt, "INSTANCE", ci->name, ci->notify, ci->notify_deleted,
+	       ci->notify_deleted ? "DELETED" : "FAULT", prio);
 }
 
 void vrrp_rt_free(struct vrrp_rt *rt)

@@ -90,6 +90,11 @@ int vrrp_rt_start(struct vrrp_rt *rt);
  * see no gap. The router ends in STOP; notify_stop runs. */
 void vrrp_rt_stop(struct vrrp_rt *rt, int graceful);
 
+/* Stop rt because a reload removed its instance: as vrrp_rt_stop(rt, 0),
+ * but the scripts and the notify FIFO hear FAULT, or DELETED with
+ * notify_deleted (keepalived's wording), instead of STOP. */
+void vrrp_rt_delete(struct vrrp_rt *rt);
+
 /* 1 while a graceful stop still holds the VIPs. */
 int vrrp_rt_releasing(const struct vrrp_rt *rt);
 

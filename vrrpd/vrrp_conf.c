@@ -502,6 +502,7 @@ void vrrp_conf_free(struct vrrp_conf *c)
 		free_notify(&vi->notify, &vi->notify_master, &vi->notify_backup,
 			    &vi->notify_fault, &vi->notify_stop);
 		free(vi->notify_rx_lower);
+		free(vi->notify_deleted);
 	}
 	for (size_t i = 0; i < c->ngroups; i++) {
 		struct vrrp_conf_group *g = &c->groups[i];

@@ -224,6 +224,9 @@ struct vrrp_conf_instance {
 	char *notify, *notify_master, *notify_backup, *notify_fault,
 	     *notify_stop;
 	char *notify_rx_lower;		/* notify_master_rx_lower_pri */
+	char *notify_deleted;		/* NULL, or "" / a script: DELETED
+					 * instead of FAULT when a reload
+					 * removes the instance */
 	int use_vmac;			/* VIPs on a macvlan with the VRRP MAC */
 	char vmac_name[IFNAMSIZ];	/* default vrrp.VRID / vrrp6.VRID */
 	int vmac_xmit_base;		/* adverts from the base interface */

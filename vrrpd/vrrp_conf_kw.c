@@ -1232,7 +1232,7 @@ static const struct kw kw_instance[] = {
 	{ "notify_backup", 1, 64, set_cmd, I(notify_backup), 0, 0, N, NULL },
 	{ "notify_fault", 1, 64, set_cmd, I(notify_fault), 0, 0, N, NULL },
 	{ "notify_stop", 1, 64, set_cmd, I(notify_stop), 0, 0, N, NULL },
-	{ "notify_deleted", 0, 64, refuse, 0, 0, 0, N, NULL },
+	{ "notify_deleted", 0, 64, set_cmd, I(notify_deleted), 0, 0, N, NULL },
 	{ "notify_master_rx_lower_pri", 1, 64, set_cmd, I(notify_rx_lower), 0, 0, N, NULL },
 	{ "use_vmac", 0, 1, set_vmac, 0, 0, 0, N, NULL },
 	{ "vmac_xmit_base", 0, 0, set_flag, I(vmac_xmit_base), 1, 0, N, NULL },
