@@ -116,6 +116,39 @@ const char *hrule_render(const struct logfmt *lf, struct smp_ctx *c, size_t *len
 	return arena_dup(c->a, buf, *len);
 }
 
+struct hrule_logchk {
+	char *err;
+	size_t errlen;
+};
+
+static int hrule_log_usable(void *expr, void *arg)
+{
+	struct hrule_logchk *k = arg;
+	unsigned use = smp_expr_use(expr);
+
+	if (!(use & (SMP_USE_REQ | SMP_USE_RES)) || (use & SMP_USE_LOG))
+		return 0;
+	snprintf(k->err, k->errlen, "sample fetch <%s> may not be reliably used here "
+		 "because it needs '%s' which is not available here",
+		 smp_expr_fetch_name(expr),
+		 (use & SMP_USE_REQ) && (use & SMP_USE_RES) ?
+		 "HTTP request headers,HTTP response headers" :
+		 (use & SMP_USE_REQ) ? "HTTP request headers" : "HTTP response headers");
+	return 1;
+}
+
+struct logfmt *hrule_logfmt_compile(const char *fmt, char *err, size_t errlen)
+{
+	struct logfmt *lf = logfmt_compile_smp(fmt, &hrule_smp_ops, err, errlen);
+	struct hrule_logchk k = { err, errlen };
+
+	if (lf && logfmt_smp_each(lf, hrule_log_usable, &k)) {
+		logfmt_free(lf);
+		return NULL;
+	}
+	return lf;
+}
+
 /* ---- configuration ---- */
 
 static void hrule_free(struct hrule *r)
@@ -649,6 +682,17 @@ static int hrule_resolve_expr(void *expr, void *arg)
 static int hrule_resolve_fmt(struct logfmt *lf, struct hrule_rctx *r)
 {
 	return logfmt_smp_each(lf, hrule_resolve_expr, r) ? -1 : 0;
+}
+
+int hrule_logfmt_resolve(struct logfmt *lf, struct lbd_conf *conf, char *err,
+			 size_t errlen)
+{
+	struct hrule_rctx r = { .conf = conf };
+
+	if (hrule_resolve_fmt(lf, &r) == 0)
+		return 0;
+	snprintf(err, errlen, "%s", r.err);
+	return -1;
 }
 
 static int hrule_resolve_list(struct hrule *list, struct hrule_rctx *r)

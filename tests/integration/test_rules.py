@@ -588,6 +588,51 @@ def test_cookie_maxidle_maxlife_like_haproxy(echo_backends, tmp_path, directive)
     assert any(line.split()[-1][3] == "U" for line in l[1]), l[1]
 
 
+def test_log_format_samples_like_haproxy(echo_backends):
+    """%[expr] in log-format: what the transaction keeps until its line is
+    written (method, status, variables, addresses, counters, converters,
+    arithmetic) prints as HAProxy prints it; fetches of the heads are
+    refused at load time with HAProxy's message."""
+    (a,) = echo_backends("a")
+    cfg = """global
+    maxconn 100
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 5s
+    timeout server 5s
+    log stdout format raw local0
+frontend fe
+    bind 127.0.0.1:{port}
+    http-request set-var(txn.p) path,lower
+    http-request set-var(txn.n) req.hdr_cnt(x-n)
+    http-response set-var(txn.c) res.hdr(content-type)
+    log-format "%[method] %[status] %{+Q}[var(txn.p)] %[var(txn.none)] %{+Q}[var(txn.none)] %[var(txn.c)] %[src] %[src,ipmask(8)] %[str(a-b),upper] %[int(7),add(3),mul(-2)] %[int(9),div(0)] %[int(9),mod(4)] %[var(txn.n),add(txn.n)] %[int(5),sub(txn.none)] %[int(0),not] %[int(6),and(3)] %[int(6),or(3)] %[int(6),xor(3)] %[int(5),neg] %[int(5),cpl] %[nbsrv(be)] %[srv_is_up(be/a)] %ST"
+    default_backend be
+backend be
+    server a 127.0.0.1:{a}
+""".replace("{a}", str(a.port))
+    got = {}
+    for name, cls in (("haproxy", Haproxy), ("lbd", Lbd)):
+        port = free_port()
+        text = cfg.replace("{port}", str(port))
+        d = cls(text, port) if cls is Haproxy else cls(text, [port])
+        try:
+            n0 = len(d.logs(1))
+            request(port, "GET", "/A/b", [("X-N", "1"), ("X-N", "2")])
+            request(port, "POST", "/x", [("Content-Length", "0")])
+            request(port, "GET", "/nosuch", [])
+            got[name] = d.logs(n0 + 3)[n0:]
+        finally:
+            d.stop(check=cls is Lbd)
+    assert got["lbd"] == got["haproxy"], "\n".join("%s | %s" % x for x in zip(*got.values()))
+    assert got["lbd"][0].startswith('GET 200 "/a/b" '), got["lbd"]
+    for fetch in ("req.hdr(host)", "res.hdr(server)", "path"):
+        rc, out, _ = check_config(cfg.replace("{port}", "1").replace(
+            '"%[method] ', '"%%[%s] %%[method] ' % fetch))
+        assert rc != 0 and "may not be reliably used here" in out, out
+
+
 def test_unique_id_reaches_server_log_and_rules(echo_backends):
     """unique-id-format and unique-id-header: the same id in the request
     the server gets, in %ID of the log line and in the unique-id fetch;
