@@ -97,10 +97,14 @@ def test_vrrp_old_unicast_checksum_with_keepalived(lans, vrrpd_master, ours):
                          extra="  unicast_src_ip %s\n  unicast_peer {\n    %s\n  }\n%s"
                          % (me, peer, extra)))
     hi, lo = 150, 100
-    mine = vrrpd(lan, 1, conf(hi if vrrpd_master else lo, lan.ip4(1), lan.ip4(2), ours))
+    master, backup = (1, 2) if vrrpd_master else (2, 1)
+    # the Master first: a backup that found nobody yet would advertise in
+    # the form the other side refuses until it hears the Master
     theirs = keepalived(lan, 2, conf(lo if vrrpd_master else hi, lan.ip4(2), lan.ip4(1),
                                      "  old_unicast_checksum\n"))
-    master, backup = (1, 2) if vrrpd_master else (2, 1)
+    if not vrrpd_master:
+        only_holder(lan, 2, VIP, timeout=20)
+    mine = vrrpd(lan, 1, conf(hi if vrrpd_master else lo, lan.ip4(1), lan.ip4(2), ours))
     mproc, bproc = (mine, theirs) if vrrpd_master else (theirs, mine)
     only_holder(lan, master, VIP, timeout=20)
     assert wait_until(lambda: "Entering BACKUP STATE" in bproc.text(), 10)
