@@ -18,6 +18,7 @@
 #include <openssl/rand.h>
 
 #include "arena.h"
+#include "capture.h"
 #include "hmsg.h"
 #include "http1.h"
 #include "proxy.h"
@@ -626,6 +627,26 @@ static int f_unique_id(const struct smp_arg *a, struct smp_ctx *c, struct smp *o
 	return id ? smp_set_str(out, id, strlen(id)) : 0;
 }
 
+/* capture.req.hdr(n) / capture.res.hdr(n): what the frontend captured in
+ * slot n; the transaction keeps it until its log line */
+static int f_capture(const struct smp_arg *a, struct smp_ctx *c, struct smp *out, int res)
+{
+	const char *v = a[0].n >= 0 && a[0].n < CAP_MAX_SLOTS ?
+			cap_value(c->s, res, (unsigned)a[0].n) : NULL;
+
+	return v ? smp_set_str(out, v, strlen(v)) : 0;
+}
+
+static int f_capture_req(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_capture(a, c, out, 0);
+}
+
+static int f_capture_res(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_capture(a, c, out, 1);
+}
+
 static int f_var(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
 {
 	return vars_get(c->s, a[0].str, out);
@@ -749,6 +770,8 @@ static const struct smp_fetch smp_fetches[] = {
 	{ "http_auth", f_http_auth, { ARG_UL }, 1, S(BOOL), SMP_USE_REQ, 0, SC_NONE, 0 },
 	{ "http_auth_group", f_http_auth_group, { ARG_UL }, 1, S(STR), SMP_USE_REQ, 1, SC_NONE, 0 },
 	{ "var", f_var, { ARG_VAR }, 1, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "capture.req.hdr", f_capture_req, { ARG_INT }, 1, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "capture.res.hdr", f_capture_res, { ARG_INT }, 1, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "unique-id", f_unique_id, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "method", f_method, A0, 0, S(STR), SMP_USE_REQ | SMP_USE_LOG, 0, SC_NONE, 0 },
 	{ "path", f_path, A0, 0, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
@@ -1174,7 +1197,7 @@ static const struct smp_conv smp_convs[] = {
 /* Names HAProxy has that lbd refuses until they land. */
 static const char *const smp_later[] = {
 	"map_str_int", "map_beg_int", "map_ip_int", "table_http_req_rate", "table_conn_cur",
-	"sc_inc_gpc0", "src_inc_gpc0", "capture.req.hdr",
+	"sc_inc_gpc0", "src_inc_gpc0",
 	"ssl_fc_sni", "ssl_c_used", "req.body", "req.len", "res.cook", "scook",
 };
 

@@ -607,7 +607,10 @@ frontend fe
     http-request set-var(txn.p) path,lower
     http-request set-var(txn.n) req.hdr_cnt(x-n)
     http-response set-var(txn.c) res.hdr(content-type)
-    log-format "%[method] %[status] %{+Q}[var(txn.p)] %[var(txn.none)] %{+Q}[var(txn.none)] %[var(txn.c)] %[src] %[src,ipmask(8)] %[str(a-b),upper] %[int(7),add(3),mul(-2)] %[int(9),div(0)] %[int(9),mod(4)] %[var(txn.n),add(txn.n)] %[int(5),sub(txn.none)] %[int(0),not] %[int(6),and(3)] %[int(6),or(3)] %[int(6),xor(3)] %[int(5),neg] %[int(5),cpl] %[nbsrv(be)] %[srv_is_up(be/a)] %ST"
+    capture request header Host len 12
+    capture response header Content-Type len 40
+    http-response set-header X-Host %[capture.req.hdr(0)]-%[method]
+    log-format "%[capture.req.hdr(0)] %[capture.res.hdr(0)] %[capture.req.hdr(5)] %[method] %[status] %{+Q}[var(txn.p)] %[var(txn.none)] %{+Q}[var(txn.none)] %[var(txn.c)] %[src] %[src,ipmask(8)] %[str(a-b),upper] %[int(7),add(3),mul(-2)] %[int(9),div(0)] %[int(9),mod(4)] %[var(txn.n),add(txn.n)] %[int(5),sub(txn.none)] %[int(0),not] %[int(6),and(3)] %[int(6),or(3)] %[int(6),xor(3)] %[int(5),neg] %[int(5),cpl] %[nbsrv(be)] %[srv_is_up(be/a)] %ST"
     default_backend be
 backend be
     server a 127.0.0.1:{a}
@@ -619,18 +622,26 @@ backend be
         d = cls(text, port) if cls is Haproxy else cls(text, [port])
         try:
             n0 = len(d.logs(1))
-            request(port, "GET", "/A/b", [("X-N", "1"), ("X-N", "2")])
-            request(port, "POST", "/x", [("Content-Length", "0")])
-            request(port, "GET", "/nosuch", [])
-            got[name] = d.logs(n0 + 3)[n0:]
+            _, hdrs, _ = request(port, "GET", "/A/b", [("X-N", "1"), ("X-N", "2"),
+                                                      ("Host", "www.example.com")])
+            request(port, "POST", "/x", [("Content-Length", "0"), ("Host", "b.test")])
+            request(port, "GET", "/nosuch", [("Host", "c.test")])
+            got[name] = d.logs(n0 + 3)[n0:] + [hdrs.get("x-host")]
         finally:
             d.stop(check=cls is Lbd)
     assert got["lbd"] == got["haproxy"], "\n".join("%s | %s" % x for x in zip(*got.values()))
-    assert got["lbd"][0].startswith('GET 200 "/a/b" '), got["lbd"]
+    assert got["lbd"][0].startswith('www.example. application/json - GET 200 "/a/b" '), got
+    assert got["lbd"][-1] == "www.example.-GET", got
     for fetch in ("req.hdr(host)", "res.hdr(server)", "path"):
         rc, out, _ = check_config(cfg.replace("{port}", "1").replace(
-            '"%[method] ', '"%%[%s] %%[method] ' % fetch))
+            '"%[capture.req.hdr(0)] ', '"%%[%s] %%[capture.req.hdr(0)] ' % fetch))
         assert rc != 0 and "may not be reliably used here" in out, out
+    # a response rule cannot read the request head either (HAProxy's refusal)
+    for rule in ("http-response set-header X %[req.hdr(host)]",
+                 "http-response set-var(txn.h) path"):
+        rc, out, _ = check_config(cfg.replace("{port}", "1").replace(
+            "    http-response set-var(txn.c)", "    %s\n    http-response set-var(txn.c)" % rule))
+        assert rc != 0 and "needs 'HTTP request headers'" in out, out
 
 
 def test_unique_id_reaches_server_log_and_rules(echo_backends):
