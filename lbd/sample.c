@@ -315,6 +315,57 @@ static int f_fe_conn(const struct smp_arg *a, struct smp_ctx *c, struct smp *out
 	return smp_set_int(out, atomic_load(&fe->feconn), SMP_T_SINT);
 }
 
+/* fe_name, be_name, srv_name and their _id forms: the frontend, the
+ * backend and the server of the transaction (once chosen) */
+static const struct proxy *smp_be(const struct smp_ctx *c)
+{
+	/* before use_backend chose, the frontend is the current proxy */
+	return c->s->t && c->s->t->be ? c->s->t->be : c->s->fe;
+}
+
+static const struct server *smp_srv(const struct smp_ctx *c)
+{
+	return c->s->t ? c->s->t->srv : NULL;
+}
+
+static int f_fe_name(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_set_str(out, c->s->fe->id, strlen(c->s->fe->id));
+}
+
+static int f_fe_id(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_set_int(out, c->s->fe->uuid, SMP_T_SINT);
+}
+
+static int f_be_name(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	const struct proxy *be = smp_be(c);
+
+	return be ? smp_set_str(out, be->id, strlen(be->id)) : 0;
+}
+
+static int f_be_id(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	const struct proxy *be = smp_be(c);
+
+	return be ? smp_set_int(out, be->uuid, SMP_T_SINT) : 0;
+}
+
+static int f_srv_name(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	const struct server *s = smp_srv(c);
+
+	return s ? smp_set_str(out, s->id, strlen(s->id)) : 0;
+}
+
+static int f_srv_id(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	const struct server *s = smp_srv(c);
+
+	return s ? smp_set_int(out, s->puid, SMP_T_SINT) : 0;
+}
+
 static int f_srv_is_up(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
 {
 	enum srv_state st;
@@ -770,6 +821,12 @@ static const struct smp_fetch smp_fetches[] = {
 	{ "http_auth", f_http_auth, { ARG_UL }, 1, S(BOOL), SMP_USE_REQ, 0, SC_NONE, 0 },
 	{ "http_auth_group", f_http_auth_group, { ARG_UL }, 1, S(STR), SMP_USE_REQ, 1, SC_NONE, 0 },
 	{ "var", f_var, { ARG_VAR }, 1, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "fe_name", f_fe_name, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "fe_id", f_fe_id, A0, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "be_name", f_be_name, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "be_id", f_be_id, A0, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "srv_name", f_srv_name, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "srv_id", f_srv_id, A0, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "capture.req.hdr", f_capture_req, { ARG_INT }, 1, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "capture.res.hdr", f_capture_res, { ARG_INT }, 1, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "unique-id", f_unique_id, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },

@@ -610,7 +610,9 @@ frontend fe
     capture request header Host len 12
     capture response header Content-Type len 40
     http-response set-header X-Host %[capture.req.hdr(0)]-%[method]
-    log-format "%[capture.req.hdr(0)] %[capture.res.hdr(0)] %[capture.req.hdr(5)] %[method] %[status] %{+Q}[var(txn.p)] %[var(txn.none)] %{+Q}[var(txn.none)] %[var(txn.c)] %[src] %[src,ipmask(8)] %[str(a-b),upper] %[int(7),add(3),mul(-2)] %[int(9),div(0)] %[int(9),mod(4)] %[var(txn.n),add(txn.n)] %[int(5),sub(txn.none)] %[int(0),not] %[int(6),and(3)] %[int(6),or(3)] %[int(6),xor(3)] %[int(5),neg] %[int(5),cpl] %[nbsrv(be)] %[srv_is_up(be/a)] %ST"
+    http-request set-header X-Names %[fe_name]/%[fe_id]
+    http-response set-header X-Srv %[srv_name]/%[srv_id]/%[be_name]
+    log-format "%[fe_name] %[be_name] %[srv_name] %[srv_id] %[be_id] %[fe_id] %[capture.req.hdr(0)] %[capture.res.hdr(0)] %[capture.req.hdr(5)] %[method] %[status] %{+Q}[var(txn.p)] %[var(txn.none)] %{+Q}[var(txn.none)] %[var(txn.c)] %[src] %[src,ipmask(8)] %[str(a-b),upper] %[int(7),add(3),mul(-2)] %[int(9),div(0)] %[int(9),mod(4)] %[var(txn.n),add(txn.n)] %[int(5),sub(txn.none)] %[int(0),not] %[int(6),and(3)] %[int(6),or(3)] %[int(6),xor(3)] %[int(5),neg] %[int(5),cpl] %[nbsrv(be)] %[srv_is_up(be/a)] %ST"
     default_backend be
 backend be
     server a 127.0.0.1:{a}
@@ -622,19 +624,20 @@ backend be
         d = cls(text, port) if cls is Haproxy else cls(text, [port])
         try:
             n0 = len(d.logs(1))
-            _, hdrs, _ = request(port, "GET", "/A/b", [("X-N", "1"), ("X-N", "2"),
+            _, hdrs, body = request(port, "GET", "/A/b", [("X-N", "1"), ("X-N", "2"),
                                                       ("Host", "www.example.com")])
             request(port, "POST", "/x", [("Content-Length", "0"), ("Host", "b.test")])
             request(port, "GET", "/nosuch", [("Host", "c.test")])
-            got[name] = d.logs(n0 + 3)[n0:] + [hdrs.get("x-host")]
+            got[name] = d.logs(n0 + 3)[n0:] + [hdrs.get("x-host"), hdrs.get("x-srv"),
+                                               json.loads(body)["headers"].get("x-names")]
         finally:
             d.stop(check=cls is Lbd)
     assert got["lbd"] == got["haproxy"], "\n".join("%s | %s" % x for x in zip(*got.values()))
-    assert got["lbd"][0].startswith('www.example. application/json - GET 200 "/a/b" '), got
-    assert got["lbd"][-1] == "www.example.-GET", got
+    assert got["lbd"][0].startswith('fe be a 1 2 1 www.example. application/json - GET 200 "/a/b" '), got
+    assert got["lbd"][-3:] == ["www.example.-GET", "a/1/be", "fe/1"], got
     for fetch in ("req.hdr(host)", "res.hdr(server)", "path"):
         rc, out, _ = check_config(cfg.replace("{port}", "1").replace(
-            '"%[capture.req.hdr(0)] ', '"%%[%s] %%[capture.req.hdr(0)] ' % fetch))
+            '"%[fe_name] ', '"%%[%s] %%[fe_name] ' % fetch))
         assert rc != 0 and "may not be reliably used here" in out, out
     # a response rule cannot read the request head either (HAProxy's refusal)
     for rule in ("http-response set-header X %[req.hdr(host)]",
