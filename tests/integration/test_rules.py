@@ -390,15 +390,7 @@ def test_captures_reach_the_log_like_haproxy(echo_backends):
     """capture request/response header, declare capture, http-request and
     http-response capture: the %hr and %hs fields of the log line."""
     (a,) = echo_backends("a")
-    cfg = """global
-    maxconn 100
-defaults
-    mode http
-    timeout connect 2s
-    timeout client 5s
-    timeout server 5s
-    log stdout format raw local0
-frontend fe
+    cfg = LOGGED_HEAD + """frontend fe
     bind 127.0.0.1:{port}
     log-format "%hr %hs %{+Q}r"
     capture request header Host len 12
@@ -423,6 +415,18 @@ backend be
     assert len(lines["lbd"]) == 2
     # the values are there, cut at their length, encoded as HAProxy does
     assert lines["lbd"][0].startswith("{a-very-long-|ua#7C#7Bx#7D#231|12345|/A/B} "), lines
+
+
+# global and defaults of the tests that compare log lines with HAProxy's
+LOGGED_HEAD = """global
+    maxconn 100
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 5s
+    timeout server 5s
+    log stdout format raw local0
+"""
 
 
 COOKIE_CFG = """global
@@ -594,15 +598,7 @@ def test_log_format_samples_like_haproxy(echo_backends):
     arithmetic) prints as HAProxy prints it; fetches of the heads are
     refused at load time with HAProxy's message."""
     (a,) = echo_backends("a")
-    cfg = """global
-    maxconn 100
-defaults
-    mode http
-    timeout connect 2s
-    timeout client 5s
-    timeout server 5s
-    log stdout format raw local0
-frontend fe
+    cfg = LOGGED_HEAD + """frontend fe
     bind 127.0.0.1:{port}
     http-request set-var(txn.p) path,lower
     http-request set-var(txn.n) req.hdr_cnt(x-n)
@@ -652,15 +648,7 @@ def test_unique_id_reaches_server_log_and_rules(echo_backends):
     the server gets, in %ID of the log line and in the unique-id fetch;
     built from the log variables like HAProxy's."""
     (a,) = echo_backends("a")
-    cfg = """global
-    maxconn 100
-defaults
-    mode http
-    timeout connect 2s
-    timeout client 5s
-    timeout server 5s
-    log stdout format raw local0
-frontend fe
+    cfg = LOGGED_HEAD + """frontend fe
     bind 127.0.0.1:{port}
     log-format "id=%ID %ST"
     unique-id-format %{+X}o\\ %ci:%fp_%[req.hdr(x-n)]
