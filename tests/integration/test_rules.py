@@ -898,7 +898,9 @@ def test_fetches_and_converters_like_haproxy(echo_backends):
         "%[hdr(x-s),lower]", "%[hdr(x-s),upper]", "%[hdr(x-s),hex]", "%[hdr(x-s),base64]",
         "%[hdr(x-s),length]", "%[hdr(x-s),json]", "%[hdr(x-w),word(2,/)]",
         "%[hdr(x-w),field(3,/)]", "%[hdr(x-w),word(-1,/)]", "%[hdr(x-w),regsub(/,_,g)]",
-        "%[hdr(x-ip),ipmask(16)]", "%[src,ipmask(24)]", "%[fe_conn]",
+        "%[hdr(x-ip),ipmask(16)]", "%[src,ipmask(24)]",
+        # the previous connection may not be closed yet on a busy machine
+        "%[fe_conn,bool]",
     ]
     rules = "\n".join("    http-request set-header X-E%d %s" % (i, e)
                       for i, e in enumerate(exprs))
