@@ -216,6 +216,76 @@ backend be_c
     ])
 
 
+def test_acl_match_methods_and_predefined_acls(echo_backends):
+    """The header suffixes, -m dom/len/sub/end/reg/beg on any fetch, the
+    connection fetches and the predefined ACLs, each setting one letter of
+    a header the backend echoes: the same letters in HAProxy and lbd."""
+    acls = [
+        "hdr_end(host) .test", "hdr_sub(x-a) mid", "hdr_reg(x-a) ^a[0-9]+z$",
+        "hdr(host) -m dom example", "hdr(x-a) -m len 5", "path -m sub /b/",
+        "path -m end .txt", "path -m reg ^/[a-c]", "hdr(x-a) -m beg -i AB",
+        "dst_port gt 1", "dst 127.0.0.1", "be_conn(be) ge 0", "fe_conn gt 0",
+        "FALSE", "TRUE", "METH_GET", "METH_POST", "HTTP_1.1", "HTTP_1.0",
+        "LOCALHOST", "HTTP_URL_ABS", "HTTP_URL_SLASH", "HTTP_CONTENT", "HTTP",
+        "url_param(k) -m dom b", "hdr_val(x-n) ge 10", "hdr_val(x-n) lt 10",
+    ]
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGH"
+    lines = []
+    for i, a in enumerate(acls):
+        name = a.split()[0] if a.isupper() else "a%d" % i
+        if not a.isupper():
+            lines.append("    acl %s %s" % (name, a))
+        lines.append("    http-request add-header X-Hit %s if %s" % (letters[i], name))
+    cfg = BASE + """
+frontend fe
+    bind 127.0.0.1:{port}
+%s
+    default_backend be_a
+backend be_a
+    server a 127.0.0.1:{a}
+backend be
+    server b 127.0.0.1:{b}
+""" % "\n".join(lines)
+    side_by_side(cfg, echo_backends, [
+        ("GET", "/", []),
+        ("GET", "/a/b/c.txt", [("Host", "www.example.test"), ("X-A", "a123z"), ("X-N", "12")]),
+        ("GET", "/zz?k=a.b.c", [("Host", "example"), ("X-A", "ABmid"), ("X-N", "3")]),
+        ("POST", "/c", [("Content-Length", "0"), ("X-A", "abcde")]),
+        ("GET", "http://h.test/x", [("X-A", "midmid")]),
+    ])
+
+
+def test_track_sc1_sc2_counters_like_haproxy(echo_backends):
+    """track-sc1 and track-sc2 into other proxies' tables, and the
+    sc_conn_cur / sc_http_err_rate / sc_http_req_rate fetches read back in a
+    header, request after request, as HAProxy counts them."""
+    cfg = BASE + """
+frontend fe
+    bind 127.0.0.1:{port}
+    http-request track-sc1 src table st
+    http-request track-sc2 req.hdr(x-k) table st2 if { req.hdr(x-k) -m found }
+    http-request set-header X-C %[sc_conn_cur(1),bool]/%[sc_http_err_rate(1)]/%[sc_http_req_rate(1)]/%[sc_http_req_rate(2)]/%[sc_conn_cur(2),bool]/%[sc_http_err_cnt(1)]
+    http-request deny deny_status 404 if { path /nf }
+    http-request deny deny_status 403 if { path /forbidden }
+    default_backend be_a
+backend be_a
+    server a 127.0.0.1:{a}
+backend st
+    stick-table type ip size 1k expire 1m store conn_cur,http_err_rate(10s),http_req_rate(10s),http_err_cnt
+backend st2
+    stick-table type string len 32 size 1k expire 1m store http_req_rate(10s),conn_cur
+"""
+    side_by_side(cfg, echo_backends, [
+        ("GET", "/", []),
+        ("GET", "/nf", []),
+        ("GET", "/", [("X-K", "one")]),
+        ("GET", "/forbidden", [("X-K", "one")]),
+        ("GET", "/", [("X-K", "one")]),
+        ("GET", "/", [("X-K", "two")]),
+        ("GET", "/", []),
+    ])
+
+
 def test_request_rules_deny_return_redirect_and_rewrites(echo_backends):
     cfg = BASE + """
 frontend fe
@@ -755,11 +825,13 @@ def test_map_converters_like_haproxy(echo_backends, tmp_path):
     (tmp_path / "nets.map").write_text("127.0.0.0/8 loop\n127.0.0.1 exact\n198.51.100.0/24 doc\n")
     (tmp_path / "paths.map").write_text("/api/ api\n/static/ static\n/ root\n")
     (tmp_path / "re.map").write_text("^/v[0-9]+/ versioned\n")
+    (tmp_path / "ends.map").write_text(".css style\n/y script\n")
     cfg = BASE + """
 frontend fe
     bind 127.0.0.1:{port}
     use_backend %%[req.hdr(host),lower,map(%s,be_a)]
     http-request set-header X-Tag %%[src,map_ip(%s)]:%%[path,map_beg(%s,none)]:%%[path,map_reg(%s)]
+    http-request set-header X-Sub %%[path,map_sub(%s,none)]:%%[path,map_end(%s,none)]:%%[req.hdr(host),map_dom(%s,none)]
     default_backend be_a
 backend be_a
     server a 127.0.0.1:{a}
@@ -768,12 +840,13 @@ backend be_b
 backend be_c
     server c 127.0.0.1:{c}
 """ % (tmp_path / "hosts.map", tmp_path / "nets.map", tmp_path / "paths.map",
-       tmp_path / "re.map")
+       tmp_path / "re.map", tmp_path / "paths.map", tmp_path / "ends.map", tmp_path / "hosts.map")
     side_by_side(cfg, echo_backends, [
         ("GET", "/api/x", [("Host", "B.example")]),
         ("GET", "/static/y", [("Host", "c.example")]),
         ("GET", "/v2/z", [("Host", "d.example")]),
         ("GET", "/other", [("Host", "x")]),
+        ("GET", "/a/static/b.css", [("Host", "www.c.example")]),
     ])
 
 
