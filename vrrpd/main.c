@@ -22,6 +22,7 @@
 #include "vrrp_ctl.h"
 #include "vrrp_nft.h"
 #include "vrrp_nl.h"
+#include "vrrp_static.h"
 #include "vrrp_track.h"
 
 #define VRRPD_VERSION	"0.1.0"
@@ -413,6 +414,7 @@ static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	}
 	if (vrrp_nft_apply(d->nft, nc) != 0)
 		log_warnx("no_accept filtering keeps its previous rules");
+	vrrp_static_apply(d->env.nl, oc, nc);
 	groups_free(d);
 	d->conf = nc;
 	d->env.conf = nc;
@@ -467,6 +469,7 @@ static int run(struct opts *o, struct vrrp_conf *conf)
 	d.nft = vrrp_nft_new();
 	if (!d.nft || vrrp_nft_apply(d.nft, conf) != 0)
 		fatalx("cannot set up no_accept filtering");
+	vrrp_static_apply(d.env.nl, NULL, conf);
 	d.env.track = vrrp_track_new(loop, conf, track_changed, &d);
 	if (!d.env.track)
 		fatalx("cannot start tracking");
@@ -501,6 +504,7 @@ static int run(struct opts *o, struct vrrp_conf *conf)
 	ev_timer_stop(loop, &d.startup);
 	ev_timer_stop(loop, &d.stopping);
 	stop_all(&d);
+	vrrp_static_apply(d.env.nl, d.conf, NULL);
 	vrrp_ctl_free(d.ctl, "exiting");
 	ev_signal_stop(loop, &d.sigterm);
 	ev_signal_stop(loop, &d.sigint);

@@ -218,7 +218,7 @@ static void stmt(struct parser *p, int argc, char **argv, int opens)
 			push(p, (struct frame){ .kind = BLK_SKIP });
 		return;
 	}
-	if (f->kind >= BLK_VIPS && f->kind <= BLK_GARP_IFS) {
+	if (f->kind >= BLK_VIPS && f->kind <= BLK_STATIC_RULES) {
 		if (opens) {
 			vrrp_conf_msg(p, 0, "unexpected '{' in a list");
 			push(p, (struct frame){ .kind = BLK_SKIP });
@@ -412,6 +412,7 @@ static struct vrrp_conf *conf_new(void)
 	c->global.ctl_level = VRRP_CTL_USER;
 	c->global.ctl_mode = 0600;
 	strcpy(c->global.nft_table, "vrrpd");
+	strcpy(c->global.default_interface, "eth0");	/* keepalived's default */
 	c->global.mcast4.family = AF_INET;
 	inet_pton(AF_INET, "224.0.0.18", &c->global.mcast4.u.v4);
 	c->global.mcast6.family = AF_INET6;
@@ -531,6 +532,9 @@ void vrrp_conf_free(struct vrrp_conf *c)
 	}
 	free(c->procs);
 	free(c->garps);
+	free(c->static_vips);
+	free(c->static_routes);
+	free(c->static_rules);
 	for (int i = 0; i < VRRP_CONF_FIFO_MAX; i++) {
 		free(c->global.fifo[i].path);
 		free(c->global.fifo[i].script);

@@ -286,6 +286,7 @@ struct vrrp_conf_global {
 	struct vrrp_conf_addr mcast4;	/* vrrp_mcast_group4, 224.0.0.18 */
 	struct vrrp_conf_addr mcast6;	/* vrrp_mcast_group6, ff02::12 */
 	char nft_table[64];		/* nftables TABLE, default "vrrpd" */
+	char default_interface[IFNAMSIZ];	/* static addresses without dev */
 	int script_security;
 	char script_user[64];
 	char script_group[64];
@@ -316,6 +317,14 @@ struct vrrp_conf {
 	size_t nprocs;
 	struct vrrp_conf_garp *garps;
 	size_t ngarps;
+	/* static_ipaddress, static_routes, static_rules: set while vrrpd
+	 * runs, whatever the instances' states (vrrp_static.c) */
+	struct vrrp_conf_vip *static_vips;
+	size_t nstatic_vips;
+	struct vrrp_conf_route *static_routes;
+	size_t nstatic_routes;
+	struct vrrp_conf_rule *static_rules;
+	size_t nstatic_rules;
 };
 
 /* A message for the user: "file:line: text"; warning is 1 for warnings

@@ -933,17 +933,18 @@ static int vip_option(struct parser *p, struct vrrp_conf_vip *v,
 
 static void list_vip(struct parser *p, struct frame *f, int argc, char **argv)
 {
-	struct vrrp_conf_instance *vi = &p->c->instances[f->idx];
-	int excl = f->kind == BLK_VIPS_EXCL;
-	struct vrrp_conf_vip **arr = excl ? &vi->vips_excluded : &vi->vips;
-	size_t *n = excl ? &vi->nvips_excluded : &vi->nvips;
+	int stat = f->kind == BLK_STATIC_VIPS, excl = f->kind == BLK_VIPS_EXCL;
+	struct vrrp_conf_instance *vi = stat ? NULL : &p->c->instances[f->idx];
+	struct vrrp_conf_vip **arr = stat ? &p->c->static_vips :
+				     excl ? &vi->vips_excluded : &vi->vips;
+	size_t *n = stat ? &p->c->nstatic_vips : excl ? &vi->nvips_excluded : &vi->nvips;
 	struct vrrp_conf_vip v = { .scope = RT_SCOPE_UNIVERSE }, *na;
 	int has_prefix;
 
 	if (vrrp_conf_parse_prefix(argv[0], &v.addr, &v.prefix, &has_prefix)
 	    != 0) {
-		vrrp_conf_msg(p, 0, "virtual_ipaddress: '%s' is not an address[/prefix]",
-		    argv[0]);
+		vrrp_conf_msg(p, 0, "%s: '%s' is not an address[/prefix]",
+		    stat ? "static_ipaddress" : "virtual_ipaddress", argv[0]);
 		return;
 	}
 	for (int i = 1; i < argc; i += 2) {
@@ -1028,33 +1029,38 @@ static void list_track(struct parser *p, struct frame *f, int argc,
 static void list_route(struct parser *p, struct frame *f, int argc,
 		       char **argv)
 {
-	struct vrrp_conf_instance *vi = &p->c->instances[f->idx];
+	int stat = f->kind == BLK_STATIC_ROUTES || f->kind == BLK_STATIC_RULES;
+	int rule = f->kind == BLK_RULES || f->kind == BLK_STATIC_RULES;
+	struct vrrp_conf_instance *vi = stat ? NULL : &p->c->instances[f->idx];
+	struct vrrp_conf_rule **rules = stat ? &p->c->static_rules : &vi->rules;
+	struct vrrp_conf_route **routes = stat ? &p->c->static_routes : &vi->routes;
+	size_t *nrules = stat ? &p->c->nstatic_rules : &vi->nrules;
+	size_t *nroutes = stat ? &p->c->nstatic_routes : &vi->nroutes;
 	char err[200];
-	int rule = f->kind == BLK_RULES;
 	struct vrrp_conf_route r;
 	struct vrrp_conf_rule u;
 	void *na;
 
 	if ((rule ? vrrp_conf_rule_parse(argc, argv, &u, err, sizeof(err)) :
 		    vrrp_conf_route_parse(argc, argv, &r, err, sizeof(err))) != 0) {
-		vrrp_conf_msg(p, 0, "%s: %s", rule ? "virtual_rules" : "virtual_routes",
-		    err);
+		vrrp_conf_msg(p, 0, "%s_%s: %s", stat ? "static" : "virtual",
+			      rule ? "rules" : "routes", err);
 		return;
 	}
 	if (rule) {
-		na = vrrp_conf_grow(p, vi->rules, &vi->nrules, sizeof(u), VRRP_CONF_LIST_MAX);
+		na = vrrp_conf_grow(p, *rules, nrules, sizeof(u), VRRP_CONF_LIST_MAX);
 		if (!na)
 			return;
-		vi->rules = na;
+		*rules = na;
 		/* memcpy keeps the zeroed padding: reloads compare bytes */
-		memcpy(&vi->rules[vi->nrules++], &u, sizeof(u));
+		memcpy(&(*rules)[(*nrules)++], &u, sizeof(u));
 		return;
 	}
-	na = vrrp_conf_grow(p, vi->routes, &vi->nroutes, sizeof(r), VRRP_CONF_LIST_MAX);
+	na = vrrp_conf_grow(p, *routes, nroutes, sizeof(r), VRRP_CONF_LIST_MAX);
 	if (!na)
 		return;
-	vi->routes = na;
-	memcpy(&vi->routes[vi->nroutes++], &r, sizeof(r));
+	*routes = na;
+	memcpy(&(*routes)[(*nroutes)++], &r, sizeof(r));
 }
 
 static void list_peer(struct parser *p, struct frame *f, int argc,
@@ -1139,9 +1145,9 @@ static const struct kw kw_top[] = {
 	  "LVS is keepalived's checker process; lbd balances load" },
 	{ "virtual_server_group", 1, 1, refuse_never, 0, 0, 0, BLK_SKIP,
 	  "LVS is keepalived's checker process; lbd balances load" },
-	{ "static_ipaddress", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
-	{ "static_routes", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
-	{ "static_rules", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
+	{ "static_ipaddress", 0, 0, open_block, 0, 0, 0, BLK_STATIC_VIPS, NULL },
+	{ "static_routes", 0, 0, open_block, 0, 0, 0, BLK_STATIC_ROUTES, NULL },
+	{ "static_rules", 0, 0, open_block, 0, 0, 0, BLK_STATIC_RULES, NULL },
 	{ "garp_group", 0, 0, new_garp, 0, 0, 0, BLK_GARP, NULL },
 	{ "linkbeat_interfaces", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
@@ -1150,6 +1156,7 @@ static const struct kw kw_top[] = {
 #define G(f) OFF(vrrp_conf_global, f)
 static const struct kw kw_global[] = {
 	{ "router_id", 1, 1, set_str, G(router_id), 64, 0, N, NULL },
+	{ "default_interface", 1, 1, set_str, G(default_interface), IFNAMSIZ, 0, N, NULL },
 	{ "vrrp_version", 1, 1, set_u8, G(vrrp_version), 2, 3, N, NULL },
 	{ "vrrp_garp_master_delay", 1, 1, set_u32, G(garp_delay_s), 0, 1000, N, NULL },
 	{ "vrrp_garp_master_repeat", 1, 1, set_u32, G(garp_repeat), 0, 255, N, NULL },
@@ -1397,6 +1404,13 @@ void vrrp_conf_list(struct parser *p, struct frame *f, int argc, char **argv)
 		break;
 	case BLK_GARP_IFS:
 		list_garp_if(p, f, argc, argv);
+		break;
+	case BLK_STATIC_VIPS:
+		list_vip(p, f, argc, argv);
+		break;
+	case BLK_STATIC_ROUTES:
+	case BLK_STATIC_RULES:
+		list_route(p, f, argc, argv);
 		break;
 	default:
 		break;
