@@ -17,6 +17,11 @@ BUILD    ?= build
 SAN      ?=
 PYTHON   := /usr/bin/python3
 PYTEST   := $(PYTHON) -m pytest
+# Integration test files run two at a time (pytest-xdist, one file per
+# worker so module fixtures are shared): they mostly wait on daemons and
+# timers, and this halves the wall time. PYTEST_JOBS=0 runs them one by one.
+PYTEST_JOBS ?= 2
+PYTEST_PAR := $(if $(filter-out 0,$(PYTEST_JOBS)),-n $(PYTEST_JOBS) --dist loadfile)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter
@@ -49,7 +54,7 @@ endif
 # Debian packages: build, test peers and benchmark peers.
 DEPS_BUILD := build-essential clang libclang-rt-14-dev pkg-config libev-dev libssl-dev \
               zlib1g-dev libpcre2-dev libcrypt-dev libnl-3-dev libnl-route-3-dev libnftables-dev libsnmp-dev libcmocka-dev
-DEPS_TEST  := python3 python3-pytest curl socat haproxy iproute2 procps redis-server \
+DEPS_TEST  := python3 python3-pytest python3-pytest-xdist curl socat haproxy iproute2 procps redis-server \
               util-linux prometheus chromium chromium-driver python3-selenium \
               mariadb-server keepalived tcpdump iputils-arping \
               snmpd snmp snmptrapd smitools
@@ -129,7 +134,7 @@ check: all
 	@echo "== integration tests ($(BUILD)) =="
 	LBD_BIN=$(CURDIR)/$(BUILD)/lbd/lbd VRRPD_BIN=$(CURDIR)/$(BUILD)/vrrpd/vrrpd \
 	  LBD_ARTIFACTS=$(CURDIR)/$(BUILD)/artifacts \
-	  $(PYTEST) -q -p no:cacheprovider tests/integration
+	  $(PYTEST) $(PYTEST_PAR) -q -p no:cacheprovider --durations=5 tests/integration
 
 test: deps
 	$(MAKE) check BUILD=build

@@ -658,6 +658,13 @@ struct acl_cond *acl_cond_parse(struct proxy *px, int argc, char **argv,
 			t->acl = acl_find(px->acls, w);
 			if (!t->acl)
 				t->acl = acl_predefined(px, w, err, errlen);
+			if (!t->acl && (!strcmp(w, "REQ_CONTENT") || !strcmp(w, "WAIT_END") ||
+					!strcmp(w, "RDP_COOKIE"))) {
+				/* they read the raw request buffer, inspect-delay
+				 * and RDP cookies */
+				snprintf(err, errlen, "predefined ACL '%s' is not supported yet", w);
+				goto fail;
+			}
 			if (!t->acl) {
 				snprintf(err, errlen, "no such ACL : '%s'", w);
 				goto fail;

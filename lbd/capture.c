@@ -171,6 +171,16 @@ void cap_headers(struct session *s, const struct hmsg *h, int res)
 	}
 }
 
+const char *cap_value(const struct session *s, int res, unsigned slot)
+{
+	const struct cap_conf *c = s->fe->caps;
+
+	if (!c || slot >= c->n[res] || !s->t || !s->t->caps ||
+	    !(s->t->cap_set[res] & (1u << slot)))
+		return NULL;
+	return s->t->caps + c->slot[res][slot].off;
+}
+
 const char *cap_log(const struct session *s, int res, char *buf, size_t len)
 {
 	const struct cap_conf *c = s->fe->caps;

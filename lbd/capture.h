@@ -49,6 +49,9 @@ void cap_headers(struct session *s, const struct hmsg *h, int res);
 /* Store a value in a slot (cut at the slot's length). */
 void cap_store(struct session *s, int res, unsigned slot, const char *v, size_t n);
 
+/* The value captured in a slot of a direction, or NULL. */
+const char *cap_value(const struct session *s, int res, unsigned slot);
+
 /* "{v1|v2}" of a direction for the log, or NULL without slots. */
 const char *cap_log(const struct session *s, int res, char *buf, size_t len);
 

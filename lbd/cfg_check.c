@@ -101,9 +101,11 @@ static void check_logs(struct cfg_ctx *ctx, struct proxy *px)
 			fmt = px->mode == PR_MODE_HTTP ? logfmt_default :
 			      logfmt_default_tcp;
 	}
-	px->logfmt = logfmt_compile(fmt, err, sizeof(err));
+	px->logfmt = hrule_logfmt_compile(fmt, err, sizeof(err));
 	if (!px->logfmt)
 		cfg_alert_global(ctx, "proxy '%s': log-format: %s", px->id, err);
+	else if (hrule_logfmt_resolve(px->logfmt, ctx->conf, err, sizeof(err)) < 0)
+		cfg_alert_global(ctx, "proxy '%s': log-format: %s.", px->id, err);
 	else if (px->mode != PR_MODE_HTTP && logfmt_uses_http(px->logfmt) &&
 		 px->logfmt_str)
 		cfg_warn_global(ctx, "proxy '%s': log-format uses HTTP variables "

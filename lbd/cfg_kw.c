@@ -632,7 +632,7 @@ static int kw_p_logformat(struct cfg_ctx *ctx, const struct cfg_kw *kw,
 			"string with double quotes.");
 		return 0;
 	}
-	lf = logfmt_compile(argv[1], err, sizeof(err));
+	lf = hrule_logfmt_compile(argv[1], err, sizeof(err));
 	if (!lf) {
 		cfg_err(ctx, "'log-format': %s", err);
 		return 0;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "arena.h"
 #include "cfg.h"
@@ -26,7 +27,84 @@ struct ck_conf {
 	char *domain[CK_MAX_DOMAINS];
 	unsigned ndomains;
 	char *attr;
+	uint32_t maxidle, maxlife;	/* seconds, 0 unset (insert mode) */
 };
+
+/*
+ * maxidle and maxlife stamp the inserted cookie with the dates it was last
+ * and first given: "value|LAST|FIRST", each date the wall clock in 4-second
+ * units written as 5 characters of the base64 alphabet (30 bits), the form
+ * HAProxy uses, so cookies stay valid when a pair switches between the two.
+ */
+#define CK_DATE_LEN	5
+#define CK_DATE_UNIT	4
+#define CK_FUTURE	(86400 / CK_DATE_UNIT)	/* dates further ahead are ignored */
+
+static const char ck_b64[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static uint32_t ck_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+	return (uint32_t)(((uint64_t)ts.tv_sec + CK_DATE_UNIT - 1) / CK_DATE_UNIT) & 0x3fffffffu;
+}
+
+static void ck_date_put(char *out, uint32_t d)
+{
+	for (int i = CK_DATE_LEN - 1; i >= 0; i--, d >>= 6)
+		out[i] = ck_b64[d & 63];
+}
+
+/* A date of exactly 5 characters, or 0 (absent or malformed). */
+static uint32_t ck_date_get(const char *s, size_t n)
+{
+	uint32_t d = 0;
+
+	if (n != CK_DATE_LEN)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *c = s[i] ? strchr(ck_b64, s[i]) : NULL;
+
+		if (!c)
+			return 0;
+		d = d << 6 | (uint32_t)(c - ck_b64);
+	}
+	return d;
+}
+
+/* Whether date d (not 0) is more than max seconds old or a day ahead. */
+static int ck_date_stale(uint32_t d, uint32_t max, uint32_t now)
+{
+	return d > now + CK_FUTURE ||
+	       (uint64_t)d + (max + CK_DATE_UNIT - 1) / CK_DATE_UNIT < now;
+}
+
+/* "maxidle"/"maxlife" take seconds when no unit is given. */
+static int ck_cfg_secs(struct cfg_ctx *ctx, const char *w, const char *v, uint32_t *out)
+{
+	static const struct { const char *u; uint64_t mul, div; } units[] = {
+		{ "", 1, 1 }, { "s", 1, 1 }, { "m", 60, 1 }, { "h", 3600, 1 },
+		{ "d", 86400, 1 }, { "ms", 1, 1000 }, { "us", 1, 1000000 },
+	};
+	size_t nd = strspn(v, "0123456789");
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < nd && n <= UINT32_MAX; i++)
+		n = n * 10 + (uint64_t)(v[i] - '0');
+	for (size_t k = 0; nd && k < sizeof(units) / sizeof(units[0]); k++)
+		if (!strcmp(v + nd, units[k].u)) {
+			n = (n * units[k].mul + units[k].div - 1) / units[k].div;
+			if (n > INT32_MAX)
+				break;
+			*out = (uint32_t)n;
+			return 0;
+		}
+	cfg_err(ctx, "'cookie %s' expects a time (seconds by default, or with a unit "
+		"us, ms, s, m, h, d) up to about 68 years, not '%s'.", w, v);
+	return -1;
+}
 
 /* ---- configuration ---- */
 
@@ -101,7 +179,9 @@ static int ck_cfg_word(struct cfg_ctx *ctx, struct ck_conf *c, int argc, char **
 			cfg_err(ctx, "'cookie': at most %d domains.", CK_MAX_DOMAINS);
 			return -1;
 		}
-	} else if (!strcmp(w, "maxidle") || !strcmp(w, "maxlife") || !strcmp(w, "dynamic")) {
+	} else if ((!strcmp(w, "maxidle") || !strcmp(w, "maxlife")) && *i + 1 < argc) {
+		return ck_cfg_secs(ctx, w, argv[++*i], w[3] == 'i' ? &c->maxidle : &c->maxlife);
+	} else if (!strcmp(w, "dynamic")) {
 		cfg_err(ctx, "'cookie %s' is not supported yet.", w);
 		return -1;
 	} else {
@@ -130,6 +210,13 @@ int ck_cfg(struct cfg_ctx *ctx, int argc, char **argv)
 			ck_conf_free(c);
 			return 0;
 		}
+	if ((c->maxidle || c->maxlife) && c->mode != CK_INSERT) {
+		/* the dates live in the cookie lbd inserts; HAProxy accepts
+		 * them in the other modes and does nothing with them */
+		cfg_warn(ctx, "'cookie %s': 'maxidle' and 'maxlife' only work in 'insert' "
+			 "mode; they are ignored here.", c->name);
+		c->maxidle = c->maxlife = 0;
+	}
 	ck_conf_free(ctx->cur->ck);
 	ctx->cur->ck = c;
 	return 0;
@@ -169,6 +256,38 @@ static int ck_find(const struct ck_conf *c, const char *v, size_t n, const char 
 }
 
 static int ck_parse_request(struct session *s, struct hmsg *h, const struct ck_conf *c);
+
+/* "value|LAST|FIRST": note the dates in t, return the value's length. */
+static size_t ck_dates(struct txn *t, const char *v, size_t vl)
+{
+	const char *bar = memchr(v, '|', vl), *d, *end = v + vl, *bar2;
+
+	if (!bar)
+		return vl;
+	d = bar + 1;
+	bar2 = memchr(d, '|', (size_t)(end - d));
+	t->ck_last = ck_date_get(d, (size_t)((bar2 ? bar2 : end) - d));
+	if (bar2)
+		t->ck_first = ck_date_get(bar2 + 1, (size_t)(end - bar2 - 1));
+	return (size_t)(bar - v);
+}
+
+/* Whether the cookie's dates make it too old to use: 'E' (expired) when
+ * idle for longer than maxidle, 'O' (old) when first given longer than
+ * maxlife ago, else 0. A stale cookie's dates are forgotten. */
+static char ck_stale(const struct ck_conf *c, struct txn *t)
+{
+	uint32_t now = ck_now();
+	char r = 0;
+
+	if (c->maxidle && t->ck_last && ck_date_stale(t->ck_last, c->maxidle, now))
+		r = 'E';
+	else if (c->maxlife && t->ck_first && ck_date_stale(t->ck_first, c->maxlife, now))
+		r = 'O';
+	if (r)
+		t->ck_last = t->ck_first = 0;
+	return r;
+}
 
 static struct server *ck_server(struct proxy *be, const char *v, size_t n)
 {
@@ -218,12 +337,14 @@ static int ck_parse_request(struct session *s, struct hmsg *h, const struct ck_c
 
 	t->ck_req = 'N';
 	t->ck_res = 'N';
+	t->ck_last = t->ck_first = 0;
 	for (size_t i = 0; i < h->m->nhdrs; i++) {
 		const struct http1_hdr *hd = &h->m->hdrs[i];
 		const char *v;
 		size_t vl, ps, pl, sl;
 		struct server *srv;
 		int rc = 0;
+		char stale;
 
 		if (!http1_name_eq(hd->name, hd->name_len, "cookie") ||
 		    !ck_find(c, hd->value, hd->value_len, &v, &vl, &ps, &pl))
@@ -233,10 +354,14 @@ static int ck_parse_request(struct session *s, struct hmsg *h, const struct ck_c
 			const char *tilde = memchr(v, '~', vl);
 
 			sl = tilde ? (size_t)(tilde - v) : vl;
+		} else if (c->maxidle || c->maxlife) {
+			sl = ck_dates(t, v, vl);
 		}
 		srv = ck_server(t->be, v, sl);
 		if (!srv) {
 			t->ck_req = 'I';
+		} else if ((stale = ck_stale(c, t)) != 0) {
+			t->ck_req = stale;
 		} else if (srv->state == SRV_ST_UP || srv->state == SRV_ST_DRAIN ||
 			   (t->be->options & PR_O_PERSIST)) {
 			t->ck_req = srv->state == SRV_ST_UP || srv->state == SRV_ST_DRAIN ? 'V' : 'D';
@@ -293,10 +418,22 @@ static int ck_cacheable(const struct session *s, const struct hmsg *h)
 	return ok;
 }
 
-static int ck_insert(struct session *s, struct hmsg *h, const struct ck_conf *c)
+static int ck_insert(struct session *s, struct hmsg *h, const struct ck_conf *c, char flag)
 {
-	char buf[1024];
-	int n = snprintf(buf, sizeof(buf), "%s=%s; path=/", c->name, s->t->srv->cookie);
+	char buf[1024], dates[2 * (CK_DATE_LEN + 1) + 1] = "";
+	int n;
+
+	if (c->maxidle || c->maxlife) {
+		uint32_t now = ck_now(), first = s->t->ck_first ? s->t->ck_first : now;
+
+		dates[0] = '|';
+		ck_date_put(dates + 1, now);
+		if (c->maxlife) {
+			dates[CK_DATE_LEN + 1] = '|';
+			ck_date_put(dates + CK_DATE_LEN + 2, first);
+		}
+	}
+	n = snprintf(buf, sizeof(buf), "%s=%s%s; path=/", c->name, s->t->srv->cookie, dates);
 
 	for (unsigned i = 0; i < c->ndomains && n > 0 && (size_t)n < sizeof(buf); i++)
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "; domain=%s", c->domain[i]);
@@ -315,8 +452,18 @@ static int ck_insert(struct session *s, struct hmsg *h, const struct ck_conf *c)
 		if (hmsg_add(h, "Cache-control", 13, "private", 7) < 0)
 			return -1;
 	}
-	s->t->ck_res = 'I';
+	s->t->ck_res = flag;
 	return 0;
+}
+
+/* Whether a valid dated cookie must be given again with today's dates. */
+static int ck_refresh(const struct ck_conf *c, const struct txn *t)
+{
+	if (!c->maxidle && !c->maxlife)
+		return 0;
+	return (c->maxidle && !t->ck_last) || (c->maxlife && !t->ck_first) ||
+	       (!c->maxlife && t->ck_first) ||	/* a date we no longer write */
+	       (t->ck_last && t->ck_last < ck_now());
 }
 
 /* An invalid cookie is replaced by one that has already expired. */
@@ -391,9 +538,9 @@ int ck_response(struct session *s, struct hmsg *h)
 		hmsg_del_at(h, (size_t)i);
 		s->t->ck_res = 'D';
 	}
-	if (s->t->ck_srv == srv)
-		return 0;	/* it already has the right one (valid, or persist) */
+	if (s->t->ck_srv == srv)	/* it already has the right one */
+		return ck_refresh(c, s->t) ? ck_insert(s, h, c, 'U') : 0;
 	if (c->postonly && !s->t->ck_post)
 		return 0;
-	return ck_insert(s, h, c);
+	return ck_insert(s, h, c, 'I');
 }

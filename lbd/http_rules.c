@@ -116,6 +116,42 @@ const char *hrule_render(const struct logfmt *lf, struct smp_ctx *c, size_t *len
 	return arena_dup(c->a, buf, *len);
 }
 
+/* Which heads an expression may not read where it is used: a log line has
+ * neither, a response rule no longer has the request's. */
+struct hrule_logchk {
+	char *err;
+	size_t errlen;
+	unsigned gone;			/* SMP_USE_REQ and/or SMP_USE_RES */
+};
+
+static int hrule_log_usable(void *expr, void *arg)
+{
+	struct hrule_logchk *k = arg;
+	unsigned use = smp_expr_use(expr), miss = use & k->gone;
+
+	if (!miss || (use & SMP_USE_LOG))
+		return 0;
+	snprintf(k->err, k->errlen, "sample fetch <%s> may not be reliably used here "
+		 "because it needs '%s' which is not available here",
+		 smp_expr_fetch_name(expr),
+		 (miss & SMP_USE_REQ) && (miss & SMP_USE_RES) ?
+		 "HTTP request headers,HTTP response headers" :
+		 (miss & SMP_USE_REQ) ? "HTTP request headers" : "HTTP response headers");
+	return 1;
+}
+
+struct logfmt *hrule_logfmt_compile(const char *fmt, char *err, size_t errlen)
+{
+	struct logfmt *lf = logfmt_compile_smp(fmt, &hrule_smp_ops, err, errlen);
+	struct hrule_logchk k = { err, errlen, SMP_USE_REQ | SMP_USE_RES };
+
+	if (lf && logfmt_smp_each(lf, hrule_log_usable, &k)) {
+		logfmt_free(lf);
+		return NULL;
+	}
+	return lf;
+}
+
 /* ---- configuration ---- */
 
 static void hrule_free(struct hrule *r)
@@ -587,6 +623,24 @@ static int hrule_parse_action(struct cfg_ctx *ctx, struct hrule *r, int is_res,
 	return 0;
 }
 
+/* A response rule's values and sample may not read the request head,
+ * which is gone by then: refused as HAProxy refuses it. 0 or -1. */
+static int hrule_res_reads_req(struct cfg_ctx *ctx, struct hrule *r, const char *kw,
+			       const char *act)
+{
+	char err[256];
+	struct hrule_logchk k = { err, sizeof(err), SMP_USE_REQ };
+	int bad = logfmt_smp_each(r->fmt, hrule_log_usable, &k);
+
+	for (struct hrule_hdr *x = r->hdrs; x && !bad; x = x->next)
+		bad = logfmt_smp_each(x->fmt, hrule_log_usable, &k);
+	if (!bad && r->key)
+		bad = hrule_log_usable(r->key, &k);
+	if (bad)
+		cfg_err(ctx, "'%s %s': %s.", kw, act, err);
+	return bad ? -1 : 0;
+}
+
 int hrule_cfg(struct cfg_ctx *ctx, int is_res, int argc, char **argv)
 {
 	const char *kw = argv[0];
@@ -607,7 +661,8 @@ int hrule_cfg(struct cfg_ctx *ctx, int is_res, int argc, char **argv)
 	if (!r)
 		return -1;
 	c = hrule_cond_at(argc, argv, 2);
-	if (hrule_parse_action(ctx, r, is_res, c - 1, argv + 1, kw) < 0)
+	if (hrule_parse_action(ctx, r, is_res, c - 1, argv + 1, kw) < 0 ||
+	    (is_res && hrule_res_reads_req(ctx, r, kw, argv[1]) < 0))
 		goto drop;
 	if (c < argc) {
 		char err[256];
@@ -624,6 +679,10 @@ int hrule_cfg(struct cfg_ctx *ctx, int is_res, int argc, char **argv)
 				"which never match in a request rule.", kw, argv[1]);
 			goto drop;
 		}
+		if (is_res && (use & SMP_USE_REQ) && !(use & SMP_USE_LOG))
+			cfg_warn(ctx, "'%s %s': the condition uses request fetches, which "
+				 "never match in a response rule (the request head is gone).",
+				 kw, argv[1]);
 	}
 	for (pp = is_res ? &ctx->cur->http_res : &ctx->cur->http_req; *pp; pp = &(*pp)->next)
 		;
@@ -649,6 +708,17 @@ static int hrule_resolve_expr(void *expr, void *arg)
 static int hrule_resolve_fmt(struct logfmt *lf, struct hrule_rctx *r)
 {
 	return logfmt_smp_each(lf, hrule_resolve_expr, r) ? -1 : 0;
+}
+
+int hrule_logfmt_resolve(struct logfmt *lf, struct lbd_conf *conf, char *err,
+			 size_t errlen)
+{
+	struct hrule_rctx r = { .conf = conf };
+
+	if (hrule_resolve_fmt(lf, &r) == 0)
+		return 0;
+	snprintf(err, errlen, "%s", r.err);
+	return -1;
 }
 
 static int hrule_resolve_list(struct hrule *list, struct hrule_rctx *r)

@@ -26,6 +26,18 @@ extern const struct logfmt_smp_ops hrule_smp_ops;
  * (out of memory). */
 int hrule_cfg(struct cfg_ctx *ctx, int is_res, int argc, char **argv);
 
+/*
+ * A log-format with "%[expr]": compiled like logfmt_compile_smp, but an
+ * expression that reads a message head is refused with HAProxy's message
+ * (the heads are gone when the line is written; method and status are
+ * kept). NULL with a message in err.
+ */
+struct logfmt *hrule_logfmt_compile(const char *fmt, char *err, size_t errlen);
+
+/* Resolve the names in a format's expressions (tables, backends). 0/-1. */
+int hrule_logfmt_resolve(struct logfmt *lf, struct lbd_conf *conf, char *err,
+			 size_t errlen);
+
 /* Resolve names (backends, servers) in every rule and ACL of px. */
 int hrule_resolve(struct cfg_ctx *ctx, struct proxy *px, struct lbd_conf *conf);
 

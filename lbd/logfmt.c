@@ -1198,13 +1198,15 @@ size_t logfmt_render(const struct logfmt *lf, const struct logfmt_vars *v,
 
 			if (nd->flags & LF_JSON) {
 				lf_put_json_value(&o, lf, nd, v);
-			/* a sample that finds nothing prints nothing, as in
-			 * HAProxy's header values */
+			/* a sample that finds nothing prints nothing in a
+			 * header value and "-" in a log line, as in HAProxy */
 			} else if (v->smp_ctx &&
 				   lf->ops->render(nd->expr, v->smp_ctx, &s, &n))
 				lf_put_text(&o, s, n, nd->flags, 0);
 			else if (nd->flags & LF_Q)
 				lf_put_unit(&o, "\"\"", 2);
+			else if (v->smp_dash)
+				lf_put_unit(&o, "-", 1);
 			after_blank = 0;
 			break;
 		}

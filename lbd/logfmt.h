@@ -100,6 +100,8 @@ struct logfmt_vars {
 	unsigned lb_conn;		/* unused (%lc reads log_counter) */
 	unsigned long long log_counter;	/* %lc: lines logged by the frontend */
 	void *smp_ctx;			/* %[expr]: passed to the ops' render */
+	int smp_dash;			/* an absent %[expr] prints "-" (log
+					 * lines) rather than nothing (values) */
 };
 
 /*

@@ -18,6 +18,7 @@
 #include <openssl/rand.h>
 
 #include "arena.h"
+#include "capture.h"
 #include "hmsg.h"
 #include "http1.h"
 #include "proxy.h"
@@ -38,7 +39,8 @@ const char *const smp_type_names[SMP_T_COUNT] = {
 
 /* Argument kinds of a fetch or converter. */
 enum smp_arg_kind { ARG_NONE, ARG_STR, ARG_INT, ARG_BE, ARG_FE, ARG_SRV, ARG_REG, ARG_VAR,
-		    ARG_MAP, ARG_UL };
+		    ARG_MAP, ARG_UL,
+		    ARG_IVAR };		/* an integer or a variable's name */
 
 /* A map file: "key value" lines, matched as the converter's name says. */
 enum map_kind { MAP_STR, MAP_BEG, MAP_SUB, MAP_END, MAP_DOM, MAP_REG, MAP_IP, MAP_INT };
@@ -66,6 +68,7 @@ struct smp_arg {
 	struct server *srv;
 	pcre2_code *re;
 	int set;
+	int is_var;			/* ARG_IVAR naming a variable */
 };
 
 struct smp_fetch;
@@ -208,16 +211,20 @@ int smp_to_sint(struct smp *v)
 
 	if (v->type == SMP_T_SINT || v->type == SMP_T_BOOL)
 		return 0;
-	if (v->type != SMP_T_STR)
+	if (v->type != SMP_T_STR || v->len == 0)
 		return -1;
-	if (i < v->len && (v->str[i] == '-' || v->str[i] == '+'))
+	/* HAProxy's cast: an optional sign and the digits that follow,
+	 * whatever comes after ("12abc" is 12, "abc" is 0), saturated */
+	if (v->str[i] == '-' || v->str[i] == '+')
 		neg = v->str[i++] == '-';
-	if (i == v->len)
-		return -1;
-	for (; i < v->len; i++) {
-		if (v->str[i] < '0' || v->str[i] > '9' || n > (INT64_MAX - 9) / 10)
-			return -1;
-		n = n * 10 + (v->str[i] - '0');
+	for (; i < v->len && v->str[i] >= '0' && v->str[i] <= '9'; i++) {
+		int d = v->str[i] - '0';
+
+		if (n > (INT64_MAX - d) / 10) {
+			n = INT64_MAX;
+			break;
+		}
+		n = n * 10 + d;
 	}
 	return smp_set_int(v, neg ? -n : n, SMP_T_SINT) ? 0 : -1;
 }
@@ -308,6 +315,57 @@ static int f_fe_conn(const struct smp_arg *a, struct smp_ctx *c, struct smp *out
 	return smp_set_int(out, atomic_load(&fe->feconn), SMP_T_SINT);
 }
 
+/* fe_name, be_name, srv_name and their _id forms: the frontend, the
+ * backend and the server of the transaction (once chosen) */
+static const struct proxy *smp_be(const struct smp_ctx *c)
+{
+	/* before use_backend chose, the frontend is the current proxy */
+	return c->s->t && c->s->t->be ? c->s->t->be : c->s->fe;
+}
+
+static const struct server *smp_srv(const struct smp_ctx *c)
+{
+	return c->s->t ? c->s->t->srv : NULL;
+}
+
+static int f_fe_name(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_set_str(out, c->s->fe->id, strlen(c->s->fe->id));
+}
+
+static int f_fe_id(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return smp_set_int(out, c->s->fe->uuid, SMP_T_SINT);
+}
+
+static int f_be_name(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	const struct proxy *be = smp_be(c);
+
+	return be ? smp_set_str(out, be->id, strlen(be->id)) : 0;
+}
+
+static int f_be_id(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	const struct proxy *be = smp_be(c);
+
+	return be ? smp_set_int(out, be->uuid, SMP_T_SINT) : 0;
+}
+
+static int f_srv_name(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	const struct server *s = smp_srv(c);
+
+	return s ? smp_set_str(out, s->id, strlen(s->id)) : 0;
+}
+
+static int f_srv_id(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	const struct server *s = smp_srv(c);
+
+	return s ? smp_set_int(out, s->puid, SMP_T_SINT) : 0;
+}
+
 static int f_srv_is_up(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
 {
 	enum srv_state st;
@@ -354,7 +412,15 @@ static int f_uuid(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
 
 static int f_method(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
 {
-	return c->req ? smp_set_str(out, c->req->meth, c->req->meth_len) : 0;
+	const struct txn *t = c->s ? c->s->t : NULL;
+	const char *sp;
+
+	if (c->req)
+		return smp_set_str(out, c->req->meth, c->req->meth_len);
+	/* at log time: the request line the transaction kept */
+	if (!t || !t->reqline || !(sp = memchr(t->reqline, ' ', t->reqline_len)))
+		return 0;
+	return smp_set_str(out, t->reqline, (size_t)(sp - t->reqline));
 }
 
 static int f_path(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
@@ -612,6 +678,26 @@ static int f_unique_id(const struct smp_arg *a, struct smp_ctx *c, struct smp *o
 	return id ? smp_set_str(out, id, strlen(id)) : 0;
 }
 
+/* capture.req.hdr(n) / capture.res.hdr(n): what the frontend captured in
+ * slot n; the transaction keeps it until its log line */
+static int f_capture(const struct smp_arg *a, struct smp_ctx *c, struct smp *out, int res)
+{
+	const char *v = a[0].n >= 0 && a[0].n < CAP_MAX_SLOTS ?
+			cap_value(c->s, res, (unsigned)a[0].n) : NULL;
+
+	return v ? smp_set_str(out, v, strlen(v)) : 0;
+}
+
+static int f_capture_req(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_capture(a, c, out, 0);
+}
+
+static int f_capture_res(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_capture(a, c, out, 1);
+}
+
 static int f_var(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
 {
 	return vars_get(c->s, a[0].str, out);
@@ -664,7 +750,11 @@ static int f_http_auth_group(const struct smp_arg *a, struct smp_ctx *c, struct 
 
 static int f_status(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
 {
-	return c->res ? smp_set_int(out, c->res->status, SMP_T_SINT) : 0;
+	if (c->res)
+		return smp_set_int(out, c->res->status, SMP_T_SINT);
+	/* at log time: the status the client got */
+	return c->s && c->s->t && c->s->t->status > 0 ?
+	       smp_set_int(out, c->s->t->status, SMP_T_SINT) : 0;
 }
 
 /*
@@ -731,8 +821,16 @@ static const struct smp_fetch smp_fetches[] = {
 	{ "http_auth", f_http_auth, { ARG_UL }, 1, S(BOOL), SMP_USE_REQ, 0, SC_NONE, 0 },
 	{ "http_auth_group", f_http_auth_group, { ARG_UL }, 1, S(STR), SMP_USE_REQ, 1, SC_NONE, 0 },
 	{ "var", f_var, { ARG_VAR }, 1, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "fe_name", f_fe_name, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "fe_id", f_fe_id, A0, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "be_name", f_be_name, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "be_id", f_be_id, A0, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "srv_name", f_srv_name, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "srv_id", f_srv_id, A0, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "capture.req.hdr", f_capture_req, { ARG_INT }, 1, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "capture.res.hdr", f_capture_res, { ARG_INT }, 1, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "unique-id", f_unique_id, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
-	{ "method", f_method, A0, 0, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
+	{ "method", f_method, A0, 0, S(STR), SMP_USE_REQ | SMP_USE_LOG, 0, SC_NONE, 0 },
 	{ "path", f_path, A0, 0, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
 	{ "url", f_url, A0, 0, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
 	{ "query", f_query, A0, 0, S(STR), SMP_USE_REQ, 0, SC_NONE, 0 },
@@ -753,7 +851,7 @@ static const struct smp_fetch smp_fetches[] = {
 	{ "req.hdr_val", f_hdr_val, { ARG_STR, ARG_INT }, 1, S(SINT), SMP_USE_REQ, 0, SC_NONE, 0 },
 	{ "cook", f_cook, { ARG_STR }, 1, S(STR), SMP_USE_REQ, 1, SC_NONE, 0 },
 	{ "req.cook", f_cook, { ARG_STR }, 1, S(STR), SMP_USE_REQ, 1, SC_NONE, 0 },
-	{ "status", f_status, A0, 0, S(SINT), SMP_USE_RES, 0, SC_NONE, 0 },
+	{ "status", f_status, A0, 0, S(SINT), SMP_USE_RES | SMP_USE_LOG, 0, SC_NONE, 0 },
 	{ "res.hdr", f_res_hdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_RES, 1, SC_NONE, 0 },
 	{ "shdr", f_res_hdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_RES, 1, SC_NONE, 0 },
 	{ "res.fhdr", f_res_fhdr, { ARG_STR, ARG_INT }, 1, S(STR), SMP_USE_RES, 1, SC_NONE, 0 },
@@ -823,6 +921,96 @@ static int c_length(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
 	if (smp_to_str(v, c->a) < 0)
 		return 0;
 	return smp_set_int(v, (int64_t)v->len, SMP_T_SINT);
+}
+
+/* ---- converters: arithmetic on signed 64-bit integers ---- */
+
+/* The operand of add(), sub()...: the integer, or the variable's value. */
+static int c_operand(const struct smp_arg *a, struct smp_ctx *c, int64_t *out)
+{
+	struct smp t = { 0 };
+
+	if (!a->is_var) {
+		*out = a->n;
+		return 1;
+	}
+	if (!vars_get(c->s, a->str, &t) || smp_to_sint(&t) < 0)
+		return 0;
+	*out = t.sint;
+	return 1;
+}
+
+enum { AR_ADD, AR_SUB, AR_MUL, AR_DIV, AR_MOD, AR_AND, AR_OR, AR_XOR };
+
+/* Overflows saturate at the bounds; a division by zero gives INT64_MAX and
+ * a modulo by zero gives 0, as HAProxy's manual says. */
+static int c_arith(int op, const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
+{
+	int64_t x, y, r = 0;
+	int ovf = 0;
+
+	if (smp_to_sint(v) < 0 || !c_operand(&a[0], c, &y))
+		return 0;
+	x = v->sint;
+	switch (op) {
+	case AR_ADD: ovf = __builtin_add_overflow(x, y, &r); break;
+	case AR_SUB: ovf = __builtin_sub_overflow(x, y, &r); break;
+	case AR_MUL: ovf = __builtin_mul_overflow(x, y, &r); break;
+	case AR_DIV:
+		r = !y ? INT64_MAX : (x == INT64_MIN && y == -1) ? INT64_MAX : x / y;
+		break;
+	case AR_MOD: r = !y || y == -1 ? 0 : x % y; break;
+	case AR_AND: r = x & y; break;
+	case AR_OR: r = x | y; break;
+	case AR_XOR: r = x ^ y; break;
+	}
+	if (ovf)	/* the sign of the exact result */
+		r = (op == AR_MUL ? (x < 0) != (y < 0) : op == AR_SUB ? x < y : x < 0)
+		    ? INT64_MIN : INT64_MAX;
+	return smp_set_int(v, r, SMP_T_SINT);
+}
+
+#define ARITH(name, op) \
+static int c_##name(const struct smp_arg *a, struct smp_ctx *c, struct smp *v) \
+{ \
+	return c_arith(op, a, c, v); \
+}
+ARITH(add, AR_ADD)
+ARITH(sub, AR_SUB)
+ARITH(mul, AR_MUL)
+ARITH(div, AR_DIV)
+ARITH(mod, AR_MOD)
+ARITH(and, AR_AND)
+ARITH(or, AR_OR)
+ARITH(xor, AR_XOR)
+
+static int c_neg(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
+{
+	if (smp_to_sint(v) < 0)
+		return 0;
+	return smp_set_int(v, v->sint == INT64_MIN ? INT64_MAX : -v->sint, SMP_T_SINT);
+}
+
+static int c_cpl(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
+{
+	if (smp_to_sint(v) < 0)
+		return 0;
+	return smp_set_int(v, ~v->sint, SMP_T_SINT);
+}
+
+/* bool: non-zero is true; not: zero is true */
+static int c_bool(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
+{
+	if (smp_to_sint(v) < 0)
+		return 0;
+	return smp_set_int(v, v->sint != 0, SMP_T_BOOL);
+}
+
+static int c_not(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
+{
+	if (smp_to_sint(v) < 0)
+		return 0;
+	return smp_set_int(v, v->sint == 0, SMP_T_BOOL);
 }
 
 /* ipmask(v4 bits[, v6 bits]) */
@@ -1035,6 +1223,18 @@ static const struct smp_conv smp_convs[] = {
 	{ "hex", c_hex, A0, 0, S(STR) },
 	{ "base64", c_base64, A0, 0, S(STR) },
 	{ "length", c_length, A0, 0, S(SINT) },
+	{ "add", c_add, { ARG_IVAR }, 1, S(SINT) },
+	{ "sub", c_sub, { ARG_IVAR }, 1, S(SINT) },
+	{ "mul", c_mul, { ARG_IVAR }, 1, S(SINT) },
+	{ "div", c_div, { ARG_IVAR }, 1, S(SINT) },
+	{ "mod", c_mod, { ARG_IVAR }, 1, S(SINT) },
+	{ "and", c_and, { ARG_IVAR }, 1, S(SINT) },
+	{ "or", c_or, { ARG_IVAR }, 1, S(SINT) },
+	{ "xor", c_xor, { ARG_IVAR }, 1, S(SINT) },
+	{ "neg", c_neg, A0, 0, S(SINT) },
+	{ "cpl", c_cpl, A0, 0, S(SINT) },
+	{ "bool", c_bool, A0, 0, S(BOOL) },
+	{ "not", c_not, A0, 0, S(BOOL) },
 	{ "ipmask", c_ipmask, { ARG_INT, ARG_INT }, 1, SAME },
 	{ "word", c_word, { ARG_INT, ARG_STR }, 2, S(STR) },
 	{ "field", c_field, { ARG_INT, ARG_STR }, 2, S(STR) },
@@ -1054,7 +1254,7 @@ static const struct smp_conv smp_convs[] = {
 /* Names HAProxy has that lbd refuses until they land. */
 static const char *const smp_later[] = {
 	"map_str_int", "map_beg_int", "map_ip_int", "table_http_req_rate", "table_conn_cur",
-	"sc_inc_gpc0", "src_inc_gpc0", "capture.req.hdr",
+	"sc_inc_gpc0", "src_inc_gpc0",
 	"ssl_fc_sni", "ssl_c_used", "req.body", "req.len", "res.cook", "scook",
 };
 
@@ -1232,6 +1432,18 @@ static int smp_arg_set(struct smp_arg *arg, enum smp_arg_kind kind, const char *
 		arg->map = smp_map_load(kw, arg->str, err, errlen);
 		if (!arg->map)
 			return -1;
+	} else if (kind == ARG_IVAR) {
+		char *end;
+
+		arg->n = strtoll(arg->str, &end, 10);
+		if (n && !*end)
+			return 0;
+		arg->is_var = 1;
+		if (!vars_name_ok(arg->str)) {
+			snprintf(err, errlen, "'%s': '%s' is neither an integer nor a variable "
+				 "name", kw, arg->str);
+			return -1;
+		}
 	} else if (kind == ARG_VAR && !vars_name_ok(arg->str)) {
 		snprintf(err, errlen, "'%s': invalid variable name '%s' (proc., sess., "
 			 "txn., req. or res. followed by letters, digits, '_' or '.')",

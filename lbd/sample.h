@@ -41,6 +41,8 @@ enum {
 	SMP_USE_L4  = 1u << 0,		/* the connection: anywhere */
 	SMP_USE_REQ = 1u << 1,		/* the request head */
 	SMP_USE_RES = 1u << 2,		/* the response head */
+	SMP_USE_LOG = 1u << 3,		/* REQ/RES, but the transaction keeps
+					 * the value for its log line too */
 };
 
 /* What an expression is evaluated against. req/res NULL when absent. */

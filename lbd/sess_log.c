@@ -117,6 +117,9 @@ void sess_log(struct session *s)
 	struct proxy *fe = s->fe;
 	struct logfmt_vars v;
 	struct sess_log_bufs bufs;
+	/* "%[expr]": the heads are gone; what the session and the
+	 * transaction keep remains (variables, addresses, counters) */
+	struct smp_ctx sc = { .s = s, .a = &s->w->arena };
 	char line[8192];
 	size_t len;
 	int level = LOG_INFO;
@@ -126,6 +129,8 @@ void sess_log(struct session *s)
 	if (s->t->t_end <= 0)
 		s->t->t_end = ev_now(s->w->loop);
 	sess_log_vars(s, &v, &bufs);
+	v.smp_ctx = &sc;
+	v.smp_dash = 1;
 	len = logfmt_render(fe->logfmt, &v, line, sizeof(line));
 	if ((fe->options & PR_O_LOG_SEPARATE_ERRORS) &&
 	    (s->t->status >= 500 || (s->t->term[0] != TERM_CAUSE_NONE && s->t->term[0] != 'L')))

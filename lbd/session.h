@@ -170,6 +170,8 @@ struct txn {
 	unsigned comp_algo;		/* compress.c: chosen for it, 0 none */
 	struct server *ck_srv;		/* cookie.c: the server the cookie names */
 	char ck_req, ck_res;		/* cookie.c: %tsc's 3rd and 4th letters */
+	uint32_t ck_last, ck_first;	/* cookie.c: the cookie's dates (maxidle,
+					 * maxlife), 4 s units, 0 absent */
 	unsigned ck_post:1;		/* a POST request (cookie postonly) */
 	unsigned ck_get:1;		/* a GET or HEAD request (cookie nocache) */
 	int tarpit_status;		/* SS_TARPIT: the status sent at its end */

@@ -25,6 +25,7 @@
 #include "vrrp_nft.h"
 #include "vrrp_nl.h"
 #include "vrrp_snmp.h"
+#include "vrrp_static.h"
 #include "vrrp_track.h"
 
 #define VRRPD_VERSION	"0.1.0"
@@ -474,9 +475,11 @@ static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	}
 	if (vrrp_nft_apply(d->nft, nc) != 0)
 		log_warnx("no_accept filtering keeps its previous rules");
+	vrrp_static_apply(d->env.nl, oc, nc);
 	groups_free(d);
 	d->conf = nc;
 	d->env.conf = nc;
+	vrrp_env_clear(&d->env);	/* pacing domains follow the new groups */
 	d->env.track = vrrp_track_new(loop, nc, track_changed, d);
 	if (!d->env.track)
 		fatalx("cannot start tracking");
@@ -484,7 +487,12 @@ static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		fatalx("out of memory");
 	for (size_t j = 0; j < nold; j++)
 		if (old[j]) {
-			vrrp_rt_stop(old[j], 0);
+			/* gone from the configuration, or changed too much
+			 * to be kept (it starts again under the same name) */
+			if (vrrp_conf_instance(nc, vrrp_rt_name(old[j])))
+				vrrp_rt_stop(old[j], 0);
+			else
+				vrrp_rt_delete(old[j]);
 			vrrp_rt_free(old[j]);
 		}
 	free(old);
@@ -523,6 +531,7 @@ static int run(struct opts *o, struct vrrp_conf *conf, struct vrrp_log *vlog)
 	d.nft = vrrp_nft_new();
 	if (!d.nft || vrrp_nft_apply(d.nft, conf) != 0)
 		fatalx("cannot set up no_accept filtering");
+	vrrp_static_apply(d.env.nl, NULL, conf);
 	d.env.track = vrrp_track_new(loop, conf, track_changed, &d);
 	if (!d.env.track)
 		fatalx("cannot start tracking");
@@ -558,6 +567,7 @@ static int run(struct opts *o, struct vrrp_conf *conf, struct vrrp_log *vlog)
 	ev_timer_stop(loop, &d.startup);
 	ev_timer_stop(loop, &d.stopping);
 	stop_all(&d);
+	vrrp_static_apply(d.env.nl, d.conf, NULL);
 	vrrp_ctl_free(d.ctl, "exiting");
 	vrrp_snmp_free(d.snmp);
 	ev_signal_stop(loop, &d.sigterm);
@@ -565,6 +575,7 @@ static int run(struct opts *o, struct vrrp_conf *conf, struct vrrp_log *vlog)
 	ev_signal_stop(loop, &d.sighup);
 	vrrp_track_free(d.env.track);
 	vrrp_nft_free(d.nft);
+	vrrp_env_clear(&d.env);
 	vrrp_nl_free(d.env.nl);
 	close(d.env.arp_fd);
 	vrrp_conf_free(d.conf);

@@ -127,6 +127,7 @@ struct vrrp_rt {
 	ev_timer release_timer;		/* graceful stop: VIPs kept until */
 	int graceful;			/* stopping: keep VIPs for a moment */
 	int releasing;			/* stopped, VIPs still held */
+	int deleted;			/* a reload removed it (vrrp_rt_delete) */
 	size_t garp_left, garp_pos;	/* queued announcements */
 	double adver_due;		/* to detect a late loop */
 	uint64_t stats[VRRP_STAT_MAX];
@@ -368,6 +369,53 @@ static const struct vrrp_conf_vip *garp_item(const struct vrrp_rt *rt,
 	return v;
 }
 
+/*
+ * Announcement pacing (vrrp_garp_interval, vrrp_gna_interval, garp_group):
+ * the interval separates every gratuitous ARP / unsolicited NA sent on an
+ * interface, whichever instance sends it, and on all the interfaces of a
+ * garp_group together. Each such domain remembers when the next one of
+ * each family may leave; an instance that finds it in the future waits
+ * on its garp_tick until then.
+ */
+struct vrrp_pace {
+	char key[IFNAMSIZ + 2];		/* "i:<interface>" or "g:<group's first>" */
+	ev_tstamp next[2];		/* IPv4, IPv6 */
+};
+
+void vrrp_env_clear(struct vrrp_env *env)
+{
+	free(env->paces);
+	env->paces = NULL;
+	env->npaces = 0;
+}
+
+/* The pacing domain of rt's interface; NULL if out of memory (no pacing). */
+static struct vrrp_pace *pace_of(struct vrrp_rt *rt)
+{
+	struct vrrp_env *env = rt->env;
+	const struct vrrp_conf_garp *gg = vrrp_conf_garp(env->conf, rt->ci->interface);
+	char key[IFNAMSIZ + 2];
+	struct vrrp_pace *np;
+
+	if (gg)
+		snprintf(key, sizeof(key), "g:%s", gg->interface[0] ? gg->interface
+								    : gg->ifs[0]);
+	else
+		snprintf(key, sizeof(key), "i:%s", rt->ci->interface);
+	for (size_t i = 0; i < env->npaces; i++)
+		if (strcmp(env->paces[i].key, key) == 0)
+			return &env->paces[i];
+	/* one per interface or group the configuration names: bounded */
+	np = realloc(env->paces, (env->npaces + 1) * sizeof(*np));
+	if (!np)
+		return NULL;
+	env->paces = np;
+	np += env->npaces++;
+	memset(np, 0, sizeof(*np));
+	memcpy(np->key, key, sizeof(key));
+	return np;
+}
+
 /* The pause after one announcement: the interface's garp_group, else the
  * global vrrp_garp_interval / vrrp_gna_interval. */
 static uint32_t announce_interval(const struct vrrp_rt *rt, int family)
@@ -396,21 +444,30 @@ static void garp_pump(struct vrrp_rt *rt)
 		return;
 	}
 	while (rt->garp_left > 0) {
-		const struct vrrp_conf_vip *v = garp_item(rt, rt->garp_pos++ % n);
+		const struct vrrp_conf_vip *v = garp_item(rt, rt->garp_pos % n);
 		uint32_t us;
 
+		if (v && (v->addr.family == AF_INET || has_ll) &&
+		    (us = announce_interval(rt, v->addr.family)) != 0) {
+			struct vrrp_pace *pc = pace_of(rt);
+			ev_tstamp now = ev_now(rt->env->loop);
+			int f6 = v->addr.family == AF_INET6;
+
+			if (pc && pc->next[f6] > now) {
+				ev_timer_stop(rt->env->loop, &rt->garp_tick);
+				ev_timer_set(&rt->garp_tick, pc->next[f6] - now, 0.);
+				ev_timer_start(rt->env->loop, &rt->garp_tick);
+				return;
+			}
+			if (pc)
+				pc->next[f6] = now + us / 1e6;
+		}
+		rt->garp_pos++;
 		rt->garp_left--;
 		if (!v || (v->addr.family == AF_INET6 && !has_ll))
 			continue;
 		vrrp_arp_send(rt->env->arp_fd, vip_if(rt), rt->mac, &v->addr,
 			      &ll);
-		us = announce_interval(rt, v->addr.family);
-		if (us && rt->garp_left > 0) {
-			ev_timer_stop(rt->env->loop, &rt->garp_tick);
-			ev_timer_set(&rt->garp_tick, us / 1e6, 0.);
-			ev_timer_start(rt->env->loop, &rt->garp_tick);
-			return;
-		}
 	}
 }
 
@@ -771,20 +828,19 @@ static void vrrp_fsm(struct vrrp_rt *rt, enum vrrp_event ev,
 
 static void notify(struct vrrp_rt *rt, const char *kind, const char *name,
 		   const char *generic, const char *specific,
-		   enum vrrp_state to, uint8_t prio)
+		   const char *state, uint8_t prio)
 {
 	char p[8], line[160];
-	const char *args[4] = { kind, name, vrrp_state_names[to], p };
+	const char *args[4] = { kind, name, state, p };
 
 	snprintf(p, sizeof(p), "%u", prio);
 	if (kind[0] == 'G')
-		snprintf(line, sizeof(line), "%s \"%s\" %s", kind, name,
-			 vrrp_state_names[to]);
+		snprintf(line, sizeof(line), "%s \"%s\" %s", kind, name, state);
 	else
-		snprintf(line, sizeof(line), "%s \"%s\" %s %u", kind, name,
-			 vrrp_state_names[to], prio);
+		snprintf(line, sizeof(line), "%s \"%s\" %s %u", kind, name, state,
+			 prio);
 	vrrp_track_fifo(rt->env->track, line);
-	if (specific)
+	if (specific && specific[0])
 		vrrp_track_spawn(rt->env->track, specific, NULL, 0);
 	if (generic)
 		vrrp_track_spawn(rt->env->track, generic, args,
@@ -828,7 +884,7 @@ static void sync_follow(struct vrrp_rt *rt, enum vrrp_state to)
 	if (to != VRRP_STATE_STOP)
 		notify(rt, "GROUP", g->name, g->notify,
 		       state_script(to, g->notify_master, g->notify_backup,
-				    g->notify_fault, NULL), to, 0);
+				    g->notify_fault, NULL), vrrp_state_names[to], 0);
 	g->busy = 0;
 }
 
@@ -853,10 +909,12 @@ static void vrrp_change_state(struct vrrp_rt *rt, enum vrrp_state to)
 	else
 		log_notice("(%s) Entering %s STATE", ci->name,
 			   vrrp_state_names[to]);
+	if (rt->deleted)
+		return;		/* vrrp_rt_delete tells the scripts */
 	notify(rt, "INSTANCE", ci->name, ci->notify,
 	       state_script(to, ci->notify_master, ci->notify_backup,
 			    ci->notify_fault, ci->notify_stop),
-	       to, rt->priority);
+	       vrrp_state_names[to], rt->priority);
 	sync_follow(rt, to);
 }
 
@@ -935,6 +993,39 @@ static enum vrrp_stat check_advert(struct vrrp_rt *rt,
 	return VRRP_STAT_RX;
 }
 
+/* The VRRPv3 checksum form an instance sends. */
+static enum vrrp_pkt_cksum cksum_form(const struct vrrp_conf *conf,
+				      const struct vrrp_conf_instance *ci)
+{
+	if (ci->v3_checksum_as_v2 || conf->global.v3_checksum_as_v2)
+		return VRRP_PKT_CKSUM_MSG;
+	if (ci->old_unicast_checksum == VRRP_OLD_CKSUM_ON && ci->npeers)
+		return VRRP_PKT_CKSUM_OLD_UNICAST;
+	return VRRP_PKT_CKSUM_PSEUDO;
+}
+
+/* An advert summed the old unicast way: refused with "never"; otherwise
+ * accepted, and we answer in the same form, as keepalived does, so a peer
+ * that only knows the old form keeps hearing us. 0 to go on, -1 to drop. */
+static int old_cksum_seen(struct vrrp_rt *rt, const struct vrrp_conf_addr *src)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (rt->ci->old_unicast_checksum == VRRP_OLD_CKSUM_NEVER) {
+		rt->stats[VRRP_STAT_CHECKSUM]++;
+		log_debug("(%s) advert discarded: old unicast checksum "
+			  "(old_unicast_checksum never)", rt->ci->name);
+		return -1;
+	}
+	if (rt->cksum == VRRP_PKT_CKSUM_PSEUDO) {
+		inet_ntop(rt->family, src->u.b, a, sizeof(a));
+		log_notice("(%s) peer %s sums its adverts the old unicast way "
+			   "(keepalived up to 1.3.6): answering in kind", rt->ci->name, a);
+		rt->cksum = VRRP_PKT_CKSUM_OLD_UNICAST;
+	}
+	return 0;
+}
+
 static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 			    const struct vrrp_conf_addr *src,
 			    const struct vrrp_conf_addr *dst, uint8_t ttl)
@@ -968,6 +1059,8 @@ static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 			  rt->ci->name);
 		return;
 	}
+	if (pkt.cksum == VRRP_PKT_CKSUM_OLD_UNICAST && old_cksum_seen(rt, src) < 0)
+		return;
 	st = check_advert(rt, &pkt);
 	if (st != VRRP_STAT_RX) {
 		count_error(rt, st);
@@ -1148,8 +1241,7 @@ struct vrrp_rt *vrrp_rt_new(struct vrrp_env *env,
 	rt->fd = -1;
 	rt->family = ci->family;
 	rt->version = vrrp_conf_version(env->conf, ci);
-	rt->cksum = ci->v3_checksum_as_v2 || env->conf->global.v3_checksum_as_v2
-		    ? VRRP_PKT_CKSUM_MSG : VRRP_PKT_CKSUM_PSEUDO;
+	rt->cksum = cksum_form(env->conf, ci);
 	rt->priority = ci->priority;
 	rt->master_adver_interval = ci->advert_cs;
 	alen = rt->family == AF_INET ? 4 : 16;
@@ -1229,6 +1321,24 @@ void vrrp_rt_stop(struct vrrp_rt *rt, int graceful)
 			log_notice("(%s) %s: %llu", rt->ci->name,
 				   vrrp_stat_names[i],
 				   (unsigned long long)rt->stats[i]);
+}
+
+void vrrp_rt_delete(struct vrrp_rt *rt)
+{
+	const struct vrrp_conf_instance *ci;
+	uint8_t prio;
+
+	if (!rt || rt->state == VRRP_STATE_STOP)
+		return;
+	ci = rt->ci;
+	prio = rt->priority;
+	rt->deleted = 1;
+	vrrp_rt_stop(rt, 0);
+	/* what keepalived 2.2.7 does: the generic script and the FIFO hear
+	 * FAULT (no notify_fault, no notify_stop), or DELETED and the
+	 * notify_deleted script when the instance has that keyword */
+	notify(rt, "INSTANCE", ci->name, ci->notify, ci->notify_deleted,
+	       ci->notify_deleted ? "DELETED" : "FAULT", prio);
 }
 
 void vrrp_rt_free(struct vrrp_rt *rt)
@@ -1435,9 +1545,7 @@ void vrrp_rt_reconf(struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
 	}
 	rt->ci = ci;
 	rt->version = vrrp_conf_version(rt->env->conf, ci);
-	rt->cksum = ci->v3_checksum_as_v2 ||
-		    rt->env->conf->global.v3_checksum_as_v2
-		    ? VRRP_PKT_CKSUM_MSG : VRRP_PKT_CKSUM_PSEUDO;
+	rt->cksum = cksum_form(rt->env->conf, ci);
 	rt->naddr = 0;
 	for (size_t i = 0; i < ci->nvips && rt->naddr < VRRP_PKT_MAX_ADDRS; i++)
 		memcpy(rt->addrs + alen * rt->naddr++, ci->vips[i].addr.u.b, alen);

@@ -107,6 +107,10 @@ struct vrrp_env {
 	struct vrrp_track *track;
 	int arp_fd;
 	const struct vrrp_conf *conf;
+	/* announcement pacing per interface or garp_group (vrrp.c; freed
+	 * with vrrp_env_clear) */
+	struct vrrp_pace *paces;
+	size_t npaces;
 	/* called after a router's state, priority or Master changed */
 	void (*changed)(void *arg, struct vrrp_rt *rt);
 	void *changed_arg;
@@ -117,6 +121,9 @@ struct vrrp_env {
 
 /* A sync group at run time: its members move together. */
 struct vrrp_sync;
+
+/* Free what the routers of env shared (announcement pacing); at exit. */
+void vrrp_env_clear(struct vrrp_env *env);
 
 /* Create the virtual router of ci (which must outlive it); nothing is sent
  * until vrrp_rt_start. Returns NULL after logging why. */
@@ -131,6 +138,11 @@ int vrrp_rt_start(struct vrrp_rt *rt);
  * one advert interval + 250 ms later: see vrrp_rt_releasing), so clients
  * see no gap. The router ends in STOP; notify_stop runs. */
 void vrrp_rt_stop(struct vrrp_rt *rt, int graceful);
+
+/* Stop rt because a reload removed its instance: as vrrp_rt_stop(rt, 0),
+ * but the scripts and the notify FIFO hear FAULT, or DELETED with
+ * notify_deleted (keepalived's wording), instead of STOP. */
+void vrrp_rt_delete(struct vrrp_rt *rt);
 
 /* 1 while a graceful stop still holds the VIPs. */
 int vrrp_rt_releasing(const struct vrrp_rt *rt);

@@ -314,11 +314,15 @@ static void check_garps(struct check *p)
 
 		p->file = g->file;
 		p->line = g->line;
-		if (!g->interface[0])
+		if (!g->interface[0] && !g->nifs)
 			report(p, 0, "garp_group: no interface");
-		else if (vrrp_conf_garp(p->c, g->interface) != g)
+		if (g->interface[0] && vrrp_conf_garp(p->c, g->interface) != g)
 			report(p, 0, "garp_group: interface %s is in another "
 			       "garp_group", g->interface);
+		for (size_t j = 0; j < g->nifs; j++)
+			if (vrrp_conf_garp(p->c, g->ifs[j]) != g)
+				report(p, 0, "garp_group: interface %s is in another "
+				       "garp_group", g->ifs[j]);
 	}
 }
 

@@ -218,7 +218,7 @@ static void stmt(struct parser *p, int argc, char **argv, int opens)
 			push(p, (struct frame){ .kind = BLK_SKIP });
 		return;
 	}
-	if (f->kind >= BLK_VIPS && f->kind <= BLK_MEMBERS) {
+	if (f->kind >= BLK_VIPS && f->kind <= BLK_STATIC_RULES) {
 		if (opens) {
 			vrrp_conf_msg(p, 0, "unexpected '{' in a list");
 			push(p, (struct frame){ .kind = BLK_SKIP });
@@ -412,6 +412,7 @@ static struct vrrp_conf *conf_new(void)
 	c->global.ctl_level = VRRP_CTL_USER;
 	c->global.ctl_mode = 0600;
 	strcpy(c->global.nft_table, "vrrpd");
+	strcpy(c->global.default_interface, "eth0");	/* keepalived's default */
 	c->global.mcast4.family = AF_INET;
 	inet_pton(AF_INET, "224.0.0.18", &c->global.mcast4.u.v4);
 	c->global.mcast6.family = AF_INET6;
@@ -502,6 +503,7 @@ void vrrp_conf_free(struct vrrp_conf *c)
 		free_notify(&vi->notify, &vi->notify_master, &vi->notify_backup,
 			    &vi->notify_fault, &vi->notify_stop);
 		free(vi->notify_rx_lower);
+		free(vi->notify_deleted);
 	}
 	for (size_t i = 0; i < c->ngroups; i++) {
 		struct vrrp_conf_group *g = &c->groups[i];
@@ -530,6 +532,9 @@ void vrrp_conf_free(struct vrrp_conf *c)
 	}
 	free(c->procs);
 	free(c->garps);
+	free(c->static_vips);
+	free(c->static_routes);
+	free(c->static_rules);
 	for (int i = 0; i < VRRP_CONF_FIFO_MAX; i++) {
 		free(c->global.fifo[i].path);
 		free(c->global.fifo[i].script);
@@ -581,9 +586,15 @@ const struct vrrp_conf_lbd *vrrp_conf_lbd(const struct vrrp_conf *c,
 const struct vrrp_conf_garp *vrrp_conf_garp(const struct vrrp_conf *c,
 					    const char *ifname)
 {
-	for (size_t i = 0; i < c->ngarps; i++)
-		if (strcmp(c->garps[i].interface, ifname) == 0)
-			return &c->garps[i];
+	for (size_t i = 0; i < c->ngarps; i++) {
+		const struct vrrp_conf_garp *g = &c->garps[i];
+
+		if (strcmp(g->interface, ifname) == 0)
+			return g;
+		for (size_t j = 0; j < g->nifs; j++)
+			if (strcmp(g->ifs[j], ifname) == 0)
+				return g;
+	}
 	return NULL;
 }
 

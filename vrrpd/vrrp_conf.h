@@ -141,10 +141,14 @@ struct vrrp_conf_rule {
 	uint32_t prio;
 };
 
-/* garp_group: announcement pacing on one interface; UINT32_MAX = the
- * global vrrp_garp_interval / vrrp_gna_interval. */
+/* garp_group: announcement pacing shared by its interfaces ("interface"
+ * and the "interfaces" list); UINT32_MAX = the global vrrp_garp_interval /
+ * vrrp_gna_interval. */
+#define VRRP_CONF_GARP_IFS	32
 struct vrrp_conf_garp {
 	char interface[IFNAMSIZ];
+	char ifs[VRRP_CONF_GARP_IFS][IFNAMSIZ];
+	size_t nifs;
 	uint32_t garp_interval_us, gna_interval_us;
 	char file[256];
 	int line;
@@ -168,6 +172,11 @@ struct vrrp_conf_lbd {
 	char file[256];
 	int line;
 };
+
+/* old_unicast_checksum: keepalived's VRRPv3/IPv4 unicast checksum before
+ * 1.3.6. AUTO sends today's form and switches to the old one when a peer
+ * uses it; ON sends the old one; NEVER refuses adverts carrying it. */
+enum { VRRP_OLD_CKSUM_AUTO, VRRP_OLD_CKSUM_ON, VRRP_OLD_CKSUM_NEVER };
 
 struct vrrp_conf_instance {
 	char name[VRRP_CONF_NAME_MAX];
@@ -209,6 +218,7 @@ struct vrrp_conf_instance {
 	int dont_track_primary;
 	int skip_check_adv_addr;
 	int v3_checksum_as_v2;
+	int old_unicast_checksum;	/* VRRP_OLD_CKSUM_* */
 	uint32_t down_timer_adverts;	/* default: the global one, 3 */
 	/* garp settings; -1 = the global value */
 	int32_t garp_delay_s, garp_repeat, garp_refresh_s, garp_refresh_repeat;
@@ -216,6 +226,9 @@ struct vrrp_conf_instance {
 	char *notify, *notify_master, *notify_backup, *notify_fault,
 	     *notify_stop;
 	char *notify_rx_lower;		/* notify_master_rx_lower_pri */
+	char *notify_deleted;		/* NULL, or "" / a script: DELETED
+					 * instead of FAULT when a reload
+					 * removes the instance */
 	int use_vmac;			/* VIPs on a macvlan with the VRRP MAC */
 	char vmac_name[IFNAMSIZ];	/* default vrrp.VRID / vrrp6.VRID */
 	int vmac_xmit_base;		/* adverts from the base interface */
@@ -277,6 +290,7 @@ struct vrrp_conf_global {
 	struct vrrp_conf_addr mcast4;	/* vrrp_mcast_group4, 224.0.0.18 */
 	struct vrrp_conf_addr mcast6;	/* vrrp_mcast_group6, ff02::12 */
 	char nft_table[64];		/* nftables TABLE, default "vrrpd" */
+	char default_interface[IFNAMSIZ];	/* static addresses without dev */
 	int script_security;
 	char script_user[64];
 	char script_group[64];
@@ -313,6 +327,14 @@ struct vrrp_conf {
 	size_t nprocs;
 	struct vrrp_conf_garp *garps;
 	size_t ngarps;
+	/* static_ipaddress, static_routes, static_rules: set while vrrpd
+	 * runs, whatever the instances' states (vrrp_static.c) */
+	struct vrrp_conf_vip *static_vips;
+	size_t nstatic_vips;
+	struct vrrp_conf_route *static_routes;
+	size_t nstatic_routes;
+	struct vrrp_conf_rule *static_rules;
+	size_t nstatic_rules;
 };
 
 /* A message for the user: "file:line: text"; warning is 1 for warnings

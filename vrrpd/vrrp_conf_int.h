@@ -34,6 +34,10 @@ enum blk {
 	BLK_RULES,
 	BLK_PEERS,
 	BLK_MEMBERS,
+	BLK_GARP_IFS,		/* garp_group's "interfaces" */
+	BLK_STATIC_VIPS,	/* static_ipaddress, static_routes, static_rules */
+	BLK_STATIC_ROUTES,
+	BLK_STATIC_RULES,
 	BLK_SKIP,		/* contents of a refused or unknown block */
 	BLK_NONE,		/* a keyword that opens no block */
 	BLK_MAX

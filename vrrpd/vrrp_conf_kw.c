@@ -775,6 +775,22 @@ static int set_ttl(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+/* old_unicast_checksum [never] */
+static int set_old_cksum(struct parser *p, const struct kw *k, void *obj,
+			 int argc, char **argv)
+{
+	struct vrrp_conf_instance *vi = obj;
+
+	(void)k;
+	if (argc == 1 && strcmp(argv[0], "never") != 0) {
+		vrrp_conf_msg(p, 0, "old_unicast_checksum: expected nothing or 'never', "
+			      "not '%s'", argv[0]);
+		return -1;
+	}
+	vi->old_unicast_checksum = argc ? VRRP_OLD_CKSUM_NEVER : VRRP_OLD_CKSUM_ON;
+	return 0;
+}
+
 /* accept (k->lo 1) / no_accept (k->lo 0) */
 static int set_accept(struct parser *p, const struct kw *k, void *obj,
 		      int argc, char **argv)
@@ -954,17 +970,18 @@ static int vip_option(struct parser *p, struct vrrp_conf_vip *v,
 
 static void list_vip(struct parser *p, struct frame *f, int argc, char **argv)
 {
-	struct vrrp_conf_instance *vi = &p->c->instances[f->idx];
-	int excl = f->kind == BLK_VIPS_EXCL;
-	struct vrrp_conf_vip **arr = excl ? &vi->vips_excluded : &vi->vips;
-	size_t *n = excl ? &vi->nvips_excluded : &vi->nvips;
+	int stat = f->kind == BLK_STATIC_VIPS, excl = f->kind == BLK_VIPS_EXCL;
+	struct vrrp_conf_instance *vi = stat ? NULL : &p->c->instances[f->idx];
+	struct vrrp_conf_vip **arr = stat ? &p->c->static_vips :
+				     excl ? &vi->vips_excluded : &vi->vips;
+	size_t *n = stat ? &p->c->nstatic_vips : excl ? &vi->nvips_excluded : &vi->nvips;
 	struct vrrp_conf_vip v = { .scope = RT_SCOPE_UNIVERSE }, *na;
 	int has_prefix;
 
 	if (vrrp_conf_parse_prefix(argv[0], &v.addr, &v.prefix, &has_prefix)
 	    != 0) {
-		vrrp_conf_msg(p, 0, "virtual_ipaddress: '%s' is not an address[/prefix]",
-		    argv[0]);
+		vrrp_conf_msg(p, 0, "%s: '%s' is not an address[/prefix]",
+		    stat ? "static_ipaddress" : "virtual_ipaddress", argv[0]);
 		return;
 	}
 	for (int i = 1; i < argc; i += 2) {
@@ -1049,33 +1066,38 @@ static void list_track(struct parser *p, struct frame *f, int argc,
 static void list_route(struct parser *p, struct frame *f, int argc,
 		       char **argv)
 {
-	struct vrrp_conf_instance *vi = &p->c->instances[f->idx];
+	int stat = f->kind == BLK_STATIC_ROUTES || f->kind == BLK_STATIC_RULES;
+	int rule = f->kind == BLK_RULES || f->kind == BLK_STATIC_RULES;
+	struct vrrp_conf_instance *vi = stat ? NULL : &p->c->instances[f->idx];
+	struct vrrp_conf_rule **rules = stat ? &p->c->static_rules : &vi->rules;
+	struct vrrp_conf_route **routes = stat ? &p->c->static_routes : &vi->routes;
+	size_t *nrules = stat ? &p->c->nstatic_rules : &vi->nrules;
+	size_t *nroutes = stat ? &p->c->nstatic_routes : &vi->nroutes;
 	char err[200];
-	int rule = f->kind == BLK_RULES;
 	struct vrrp_conf_route r;
 	struct vrrp_conf_rule u;
 	void *na;
 
 	if ((rule ? vrrp_conf_rule_parse(argc, argv, &u, err, sizeof(err)) :
 		    vrrp_conf_route_parse(argc, argv, &r, err, sizeof(err))) != 0) {
-		vrrp_conf_msg(p, 0, "%s: %s", rule ? "virtual_rules" : "virtual_routes",
-		    err);
+		vrrp_conf_msg(p, 0, "%s_%s: %s", stat ? "static" : "virtual",
+			      rule ? "rules" : "routes", err);
 		return;
 	}
 	if (rule) {
-		na = vrrp_conf_grow(p, vi->rules, &vi->nrules, sizeof(u), VRRP_CONF_LIST_MAX);
+		na = vrrp_conf_grow(p, *rules, nrules, sizeof(u), VRRP_CONF_LIST_MAX);
 		if (!na)
 			return;
-		vi->rules = na;
+		*rules = na;
 		/* memcpy keeps the zeroed padding: reloads compare bytes */
-		memcpy(&vi->rules[vi->nrules++], &u, sizeof(u));
+		memcpy(&(*rules)[(*nrules)++], &u, sizeof(u));
 		return;
 	}
-	na = vrrp_conf_grow(p, vi->routes, &vi->nroutes, sizeof(r), VRRP_CONF_LIST_MAX);
+	na = vrrp_conf_grow(p, *routes, nroutes, sizeof(r), VRRP_CONF_LIST_MAX);
 	if (!na)
 		return;
-	vi->routes = na;
-	memcpy(&vi->routes[vi->nroutes++], &r, sizeof(r));
+	*routes = na;
+	memcpy(&(*routes)[(*nroutes)++], &r, sizeof(r));
 }
 
 static void list_peer(struct parser *p, struct frame *f, int argc,
@@ -1098,6 +1120,24 @@ static void list_peer(struct parser *p, struct frame *f, int argc,
 		return;
 	vi->peers = na;
 	na[vi->npeers++] = a;
+}
+
+static void list_garp_if(struct parser *p, struct frame *f, int argc,
+			 char **argv)
+{
+	struct vrrp_conf_garp *g = &p->c->garps[f->idx];
+
+	if (argc > 1 || strlen(argv[0]) >= IFNAMSIZ) {
+		vrrp_conf_msg(p, 0, "interfaces: one interface name (under %d "
+			      "characters) per line", IFNAMSIZ);
+		return;
+	}
+	if (g->nifs == VRRP_CONF_GARP_IFS) {
+		vrrp_conf_msg(p, 0, "interfaces: at most %d in a garp_group",
+			      VRRP_CONF_GARP_IFS);
+		return;
+	}
+	strcpy(g->ifs[g->nifs++], argv[0]);
 }
 
 static void list_member(struct parser *p, struct frame *f, int argc,
@@ -1142,9 +1182,9 @@ static const struct kw kw_top[] = {
 	  "LVS is keepalived's checker process; lbd balances load" },
 	{ "virtual_server_group", 1, 1, refuse_never, 0, 0, 0, BLK_SKIP,
 	  "LVS is keepalived's checker process; lbd balances load" },
-	{ "static_ipaddress", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
-	{ "static_routes", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
-	{ "static_rules", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
+	{ "static_ipaddress", 0, 0, open_block, 0, 0, 0, BLK_STATIC_VIPS, NULL },
+	{ "static_routes", 0, 0, open_block, 0, 0, 0, BLK_STATIC_ROUTES, NULL },
+	{ "static_rules", 0, 0, open_block, 0, 0, 0, BLK_STATIC_RULES, NULL },
 	{ "garp_group", 0, 0, new_garp, 0, 0, 0, BLK_GARP, NULL },
 	{ "linkbeat_interfaces", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
@@ -1153,6 +1193,7 @@ static const struct kw kw_top[] = {
 #define G(f) OFF(vrrp_conf_global, f)
 static const struct kw kw_global[] = {
 	{ "router_id", 1, 1, set_str, G(router_id), 64, 0, N, NULL },
+	{ "default_interface", 1, 1, set_str, G(default_interface), IFNAMSIZ, 0, N, NULL },
 	{ "vrrp_version", 1, 1, set_u8, G(vrrp_version), 2, 3, N, NULL },
 	{ "vrrp_garp_master_delay", 1, 1, set_u32, G(garp_delay_s), 0, 1000, N, NULL },
 	{ "vrrp_garp_master_repeat", 1, 1, set_u32, G(garp_repeat), 0, 255, N, NULL },
@@ -1242,7 +1283,7 @@ static const struct kw kw_instance[] = {
 	{ "notify_backup", 1, 64, set_cmd, I(notify_backup), 0, 0, N, NULL },
 	{ "notify_fault", 1, 64, set_cmd, I(notify_fault), 0, 0, N, NULL },
 	{ "notify_stop", 1, 64, set_cmd, I(notify_stop), 0, 0, N, NULL },
-	{ "notify_deleted", 0, 64, refuse, 0, 0, 0, N, NULL },
+	{ "notify_deleted", 0, 64, set_cmd, I(notify_deleted), 0, 0, N, NULL },
 	{ "notify_master_rx_lower_pri", 1, 64, set_cmd, I(notify_rx_lower), 0, 0, N, NULL },
 	{ "use_vmac", 0, 1, set_vmac, 0, 0, 0, N, NULL },
 	{ "vmac_xmit_base", 0, 0, set_flag, I(vmac_xmit_base), 1, 0, N, NULL },
@@ -1252,7 +1293,7 @@ static const struct kw kw_instance[] = {
 	{ "track_bfd", 0, 0, refuse_never, 0, 0, 0, BLK_SKIP,
 	  "BFD is keepalived's bfd process" },
 	{ "strict_mode", 0, 1, set_strict, 0, 0, 0, N, NULL },
-	{ "old_unicast_checksum", 0, 1, refuse, 0, 0, 0, N, NULL },
+	{ "old_unicast_checksum", 0, 1, set_old_cksum, 0, 0, 0, N, NULL },
 	{ "garp_lower_prio_delay", 1, 1, set_i32, I(garp_lower_delay_s), 0, 1000, N, NULL },
 	{ "garp_lower_prio_repeat", 1, 1, set_i32, I(garp_lower_repeat), 0, 255, N, NULL },
 	{ "unicast_ttl", 1, 1, set_ttl, 0, 1, 255, N, NULL },
@@ -1339,8 +1380,7 @@ static const struct kw kw_garp[] = {
 	{ "garp_interval", 1, 1, set_secs, GA(garp_interval_us), 1000000, 1000000, N, NULL },
 	{ "gna_interval", 1, 1, set_secs, GA(gna_interval_us), 1000000, 1000000, N, NULL },
 	{ "interface", 1, 1, set_str, GA(interface), IFNAMSIZ, 0, N, NULL },
-	{ "interfaces", 0, 0, refuse, 0, 0, 0, BLK_SKIP,
-	  "pacing shared by several interfaces; use one block per interface" },
+	{ "interfaces", 0, 0, open_block, 0, 0, 0, BLK_GARP_IFS, NULL },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
 };
 
@@ -1405,6 +1445,16 @@ void vrrp_conf_list(struct parser *p, struct frame *f, int argc, char **argv)
 		break;
 	case BLK_MEMBERS:
 		list_member(p, f, argc, argv);
+		break;
+	case BLK_GARP_IFS:
+		list_garp_if(p, f, argc, argv);
+		break;
+	case BLK_STATIC_VIPS:
+		list_vip(p, f, argc, argv);
+		break;
+	case BLK_STATIC_ROUTES:
+	case BLK_STATIC_RULES:
+		list_route(p, f, argc, argv);
 		break;
 	default:
 		break;

@@ -42,6 +42,7 @@ const char *const vrrp_pkt_auth_names[VRRP_PKT_AUTH_MAX] = {
 const char *const vrrp_pkt_cksum_names[VRRP_PKT_CKSUM_MAX] = {
 	[VRRP_PKT_CKSUM_PSEUDO] = "pseudo-header",
 	[VRRP_PKT_CKSUM_MSG]    = "message only",
+	[VRRP_PKT_CKSUM_OLD_UNICAST] = "old unicast pseudo-header",
 };
 
 const char *const vrrp_pkt_err_names[VRRP_PKT_ERR_MAX] = {
@@ -118,14 +119,18 @@ uint16_t vrrp_pkt_cksum(const struct vrrp_pkt_chunk *chunks, size_t n)
 
 /* The pseudo-header for a message of len bytes: RFC 768-style for IPv4
  * (12 bytes), RFC 2460 8.1 for IPv6 (40 bytes). ph holds 40 bytes. */
+static const uint8_t vrrp_mcast4[4] = { 224, 0, 0, 18 };
+
 static size_t pseudo_header(uint8_t *ph, const struct vrrp_pkt_ip *ip,
-			    size_t len)
+			    size_t len, enum vrrp_pkt_cksum form)
 {
 	size_t alen = vrrp_pkt_addr_len(ip->family);
 
 	memcpy(ph, ip->src, alen);
 	memcpy(ph + alen, ip->dst, alen);
 	if (ip->family == VRRP_PKT_IPV4) {
+		if (form == VRRP_PKT_CKSUM_OLD_UNICAST)
+			memcpy(ph + alen, vrrp_mcast4, sizeof(vrrp_mcast4));
 		ph[8] = 0;
 		ph[9] = VRRP_PKT_PROTO;
 		put16(ph + 10, (unsigned)len);
@@ -149,9 +154,9 @@ static uint16_t msg_cksum(const uint8_t *msg, size_t len,
 	struct vrrp_pkt_chunk c[4];
 	size_t n = 0;
 
-	if (form == VRRP_PKT_CKSUM_PSEUDO) {
+	if (form != VRRP_PKT_CKSUM_MSG) {
 		c[n].data = ph;
-		c[n++].len = pseudo_header(ph, ip, len);
+		c[n++].len = pseudo_header(ph, ip, len, form);
 	}
 	c[n].data = msg;
 	c[n++].len = 6;
@@ -337,6 +342,11 @@ static int check_cksum(const uint8_t *buf, size_t len,
 	alt = msg_cksum(buf, len, ip, VRRP_PKT_CKSUM_MSG);
 	if (out->checksum == alt) {
 		out->cksum = VRRP_PKT_CKSUM_MSG;
+		return 0;
+	}
+	if (memcmp(ip->dst, vrrp_mcast4, sizeof(vrrp_mcast4)) != 0 &&
+	    out->checksum == msg_cksum(buf, len, ip, VRRP_PKT_CKSUM_OLD_UNICAST)) {
+		out->cksum = VRRP_PKT_CKSUM_OLD_UNICAST;
 		return 0;
 	}
 	return fail(out, VRRP_PKT_ERR_CHECKSUM, errmsg, errlen,

@@ -22,7 +22,11 @@
  *    unicast). RFC 9568 5.2.8, which obsoletes RFC 5798, sums the IPv4
  *    message alone. vrrp_pkt_build writes the pseudo-header form unless
  *    told VRRP_PKT_CKSUM_MSG; vrrp_pkt_parse accepts either form for
- *    VRRPv3/IPv4 and reports which one matched in vrrp_pkt.cksum.
+ *    VRRPv3/IPv4 and reports which one matched in vrrp_pkt.cksum. Old
+ *    keepalived (up to 1.3.6, or "old_unicast_checksum") put 224.0.0.18
+ *    in the pseudo-header of unicast adverts too (checked against Debian's
+ *    keepalived 2.2.7 with that keyword): VRRP_PKT_CKSUM_OLD_UNICAST,
+ *    also accepted and reported.
  * This module computes and verifies every checksum itself. The daemon must
  * not set IPV6_CHECKSUM on its IPv6 socket: the kernel would then drop bad
  * checksums before vrrp_pkt_parse could count them (on send it would only
@@ -86,6 +90,10 @@ extern const char *const vrrp_pkt_auth_names[VRRP_PKT_AUTH_MAX];
 enum vrrp_pkt_cksum {
 	VRRP_PKT_CKSUM_PSEUDO,		/* pseudo-header + message */
 	VRRP_PKT_CKSUM_MSG,		/* message only */
+	VRRP_PKT_CKSUM_OLD_UNICAST,	/* pseudo-header whose destination is
+					 * 224.0.0.18 even for a unicast peer:
+					 * keepalived up to 1.3.6 (and its
+					 * "old_unicast_checksum") */
 	VRRP_PKT_CKSUM_MAX
 };
 extern const char *const vrrp_pkt_cksum_names[VRRP_PKT_CKSUM_MAX];

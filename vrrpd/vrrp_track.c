@@ -138,7 +138,16 @@ static void child_exec(char **argv, const char *user, const char *group)
 }
 
 /* enable_script_security: the program and every directory above it must
- * belong to root and be writable by nobody else. Returns 1 when safe. */
+ * belong to root and be writable by nobody else, except a sticky
+ * directory such as /tmp, where others cannot rename or remove what root
+ * owns (keepalived runs such scripts too). Returns 1 when safe. */
+static int mode_secure(const struct stat *st)
+{
+	return st->st_uid == 0 &&
+	       (!(st->st_mode & (S_IWGRP | S_IWOTH)) ||
+		(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX)));
+}
+
 static int path_secure(const char *cmd)
 {
 	char path[PATH_MAX];
@@ -150,8 +159,7 @@ static int path_secure(const char *cmd)
 	memcpy(path, cmd, l);
 	path[l] = '\0';
 	while (path[0]) {
-		if (stat(path, &st) != 0 || st.st_uid != 0 ||
-		    (st.st_mode & (S_IWGRP | S_IWOTH)))
+		if (stat(path, &st) != 0 || !mode_secure(&st))
 			return 0;
 		char *sl = strrchr(path, '/');
 
@@ -159,8 +167,7 @@ static int path_secure(const char *cmd)
 			break;
 		*sl = '\0';
 	}
-	return stat("/", &st) == 0 && st.st_uid == 0 &&
-	       !(st.st_mode & (S_IWGRP | S_IWOTH));
+	return stat("/", &st) == 0 && mode_secure(&st);
 }
 
 static pid_t spawn(const char *cmd, const char *const *extra, int nextra,

@@ -108,7 +108,7 @@ def test_vrrp_config_errors_name_file_and_line(tmp_path):
 vrrp_instance VI_1 {
   interface eth0
   virtual_router_id 300
-  old_unicast_checksum
+  old_unicast_checksum always
   virtual_ipaddress {
     192.0.2.1/24
   }
@@ -118,7 +118,7 @@ vrrp_instance VI_1 {
     assert "k.conf:2: enable_snmp_vrrp: not supported yet" in out
     assert "k.conf:3: unknown keyword 'no_such_keyword'" in out
     assert "k.conf:7: virtual_router_id: '300'" in out
-    assert "k.conf:8: old_unicast_checksum: not supported yet" in out
+    assert "k.conf:8: old_unicast_checksum: expected nothing or 'never', not 'always'" in out
 
 
 def test_vrrp_config_preprocessor(tmp_path):

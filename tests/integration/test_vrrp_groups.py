@@ -59,18 +59,21 @@ def test_vrrp_unicast_ttl(lans):
     stop_clean(a)
 
 
-def garp_times(lan, conf, name):
+def garp_times(lan, conf, name, hosts=(VIP,), count=5):
     """Start tcpdump on node 2, then vrrpd on node 1, and return the
-    capture times of the new Master's first five gratuitous ARPs."""
-    dump = lan.start(2, ["tcpdump", "-l", "-tt", "-n", "-i", "eth0", "-c", "5",
-                         "arp", "and", "host", VIP], "dump-" + name)
+    capture times of the new Master's first gratuitous ARPs for hosts."""
+    match = ["host", hosts[0]]
+    for h in hosts[1:]:
+        match += ["or", "host", h]
+    dump = lan.start(2, ["tcpdump", "-l", "-tt", "-n", "-i", "eth0", "-c", str(count),
+                         "arp", "and", "("] + match + [")"], "dump-" + name)
     assert dump.wait_log("listening on", 10)
     a = vrrpd(lan, 1, conf, name=name)
     assert wait_until(lambda: dump.proc.poll() is not None, 20), dump.text()
     stop_clean(a)
     times = [float(l.split()[0]) for l in dump.text().splitlines()
-             if "ARP" in l and VIP in l]
-    assert len(times) == 5, dump.text()
+             if "ARP" in l and any(h in l for h in hosts)]
+    assert len(times) == count, dump.text()
     return times
 
 
@@ -87,3 +90,17 @@ def test_vrrp_garp_group_paces_one_interface(lans):
     other = garp_times(lan, glob + "garp_group {\n  garp_interval 0.3\n"
                        "  interface eth9\n}\n" + instance(prio=150), "other")
     assert other[-1] - other[0] < 0.5, other
+
+
+def test_vrrp_garp_group_paces_instances_together(lans):
+    """The interval separates every announcement on the group's
+    interfaces, whichever instance sends it: two instances becoming Master
+    together on eth0 ("interfaces" form) take turns."""
+    lan = lans(2)
+    vip2 = "192.0.2.51"
+    conf = ("global_defs {\n  vrrp_garp_master_delay 0\n  vrrp_garp_master_repeat 3\n}\n"
+            "garp_group {\n  garp_interval 0.3\n  interfaces {\n    eth9\n    eth0\n  }\n}\n" +
+            instance(prio=150) + instance(name="VI_2", vrid=52, prio=150, vips=(vip2,)))
+    times = garp_times(lan, conf, "two", hosts=(VIP, vip2), count=6)
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert min(gaps) >= 0.25, gaps

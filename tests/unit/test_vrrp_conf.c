@@ -194,7 +194,7 @@ static void test_errors_have_lines(void **state)
 		"  192.0.2.1/33\n"			/* 15 */
 		"  192.0.2.2 scope galaxy\n"		/* 16 */
 		" }\n"
-		" old_unicast_checksum\n"		/* 18 */
+		" old_unicast_checksum sometimes\n"	/* 18 */
 		" frobnicate\n"				/* 19 */
 		"}\n", 1, &ms);
 
@@ -208,7 +208,7 @@ static void test_errors_have_lines(void **state)
 	assert_non_null(strstr(ms.text, "t.conf:14: virtual_ipaddress: '192.0.2.300/24'"));
 	assert_non_null(strstr(ms.text, "t.conf:15: virtual_ipaddress: '192.0.2.1/33'"));
 	assert_non_null(strstr(ms.text, "t.conf:16: virtual_ipaddress: unknown scope"));
-	assert_non_null(strstr(ms.text, "t.conf:18: old_unicast_checksum: not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:18: old_unicast_checksum: expected nothing or 'never'"));
 	assert_non_null(strstr(ms.text, "E t.conf:19: unknown keyword 'frobnicate'"));
 	/* the mail addresses inside the refused block are not reported */
 	assert_null(strstr(ms.text, "a@b"));
@@ -511,6 +511,7 @@ static void test_groups_and_ttl(void **state)
 		" vrrp_mcast_group6 ff12::118\n vrrp_check_unicast_src\n"
 		" vrrp_garp_interval 0.01\n}\n"
 		"garp_group {\n garp_interval 0.3\n interface eth1\n}\n"
+		"garp_group {\n gna_interval 1\n interfaces {\n  eth2\n  eth3\n }\n}\n"
 		"vrrp_instance U {\n interface eth0\n virtual_router_id 1\n"
 		" unicast_ttl 64\n check_unicast_src\n"
 		" unicast_peer {\n  192.0.2.2\n }\n"
@@ -528,29 +529,35 @@ static void test_groups_and_ttl(void **state)
 	assert_int_equal(g->garp_interval_us, 300000);
 	assert_int_equal(g->gna_interval_us, UINT32_MAX);	/* the global one */
 	assert_null(vrrp_conf_garp(c, "eth0"));
+	g = vrrp_conf_garp(c, "eth3");
+	assert_non_null(g);
+	assert_ptr_equal(g, vrrp_conf_garp(c, "eth2"));
+	assert_int_equal(g->gna_interval_us, 1000000);
 	vrrp_conf_free(c);
 
 	c = load("global_defs {\n vrrp_mcast_group4 192.0.2.1\n"	/* 2 */
 		 " vrrp_mcast_group6 ff05::12\n}\n"			/* 3 */
-		 "garp_group {\n interface eth0\n interfaces {\n  eth1\n }\n}\n" /* 7 */
+		 "garp_group {\n interface eth0\n interfaces {\n  eth1 eth2\n }\n}\n" /* 8 */
 		 "vrrp_instance U {\n interface eth0\n virtual_router_id 1\n"
 		 " unicast_ttl 0\n"					/* 14 */
 		 " virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 1, &ms);
 	assert_null(c);
 	assert_non_null(strstr(ms.text, "t.conf:2: vrrp_mcast_group4: '192.0.2.1' is not an IPv4 multicast"));
 	assert_non_null(strstr(ms.text, "t.conf:3: vrrp_mcast_group6: 'ff05::12' is not an IPv6 link-local multicast"));
-	assert_non_null(strstr(ms.text, "t.conf:7: interfaces: not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:8: interfaces: one interface name"));
 	assert_non_null(strstr(ms.text, "t.conf:14: unicast_ttl: '0' is not a number in 1..255"));
 	/* whole-configuration checks */
 	c = load("garp_group {\n garp_interval 0.3\n}\n"		/* 1 */
 		 "garp_group {\n interface eth0\n}\n"			/* 4 */
 		 "garp_group {\n interface eth0\n}\n"			/* 7 */
+		 "garp_group {\n interfaces {\n  eth9\n  eth0\n }\n}\n"	/* 10 */
 		 "vrrp_instance V {\n interface eth0\n virtual_router_id 2\n"
 		 " unicast_ttl 5\n"
 		 " virtual_ipaddress {\n  192.0.2.2\n }\n}\n", 1, &ms);
 	assert_null(c);
 	assert_non_null(strstr(ms.text, "t.conf:1: garp_group: no interface"));
 	assert_non_null(strstr(ms.text, "t.conf:7: garp_group: interface eth0 is in another garp_group"));
+	assert_non_null(strstr(ms.text, "t.conf:10: garp_group: interface eth0 is in another garp_group"));
 	assert_non_null(strstr(ms.text, "(V) unicast_ttl without unicast_peer"));
 }
 

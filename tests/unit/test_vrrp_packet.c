@@ -513,6 +513,47 @@ static void test_v3_cksum_forms(void **state)
 	expect_err(msg, len, ip6, VRRP_PKT_ERR_CHECKSUM);
 }
 
+/* keepalived up to 1.3.6 summed unicast adverts with 224.0.0.18 as the
+ * pseudo-header's destination: the same bytes as the multicast advert,
+ * read back as that form when they arrive at a unicast address. */
+static void test_v3_old_unicast_cksum(void **state)
+{
+	uint8_t mc[64], uc[64];
+	struct ipside a, b;
+	const struct vrrp_pkt_ip *mip = mk_ip(&a, VRRP_PKT_IPV4, "192.0.2.2",
+					      "224.0.0.18", 255);
+	const struct vrrp_pkt_ip *uip = mk_ip(&b, VRRP_PKT_IPV4, "192.0.2.2",
+					      "192.0.2.1", 255);
+	static const uint8_t vip[4] = { 192, 0, 2, 50 };
+	struct vrrp_pkt_params bp;
+	struct parsed x;
+
+	(void)state;
+	memset(&bp, 0, sizeof(bp));
+	bp.version = VRRP_PKT_V3;
+	bp.vrid = 51;
+	bp.priority = 150;
+	bp.adver_int = 50;
+	bp.naddr = 1;
+	bp.addrs = vip;
+	assert_int_equal(vrrp_pkt_build(mc, sizeof(mc), &bp, mip), 12);
+	bp.cksum = VRRP_PKT_CKSUM_OLD_UNICAST;
+	assert_int_equal(vrrp_pkt_build(uc, sizeof(uc), &bp, uip), 12);
+	assert_memory_equal(uc, mc, 12);
+	assert_int_equal(parse(&x, uc, 12, uip), 0);
+	assert_int_equal(x.pkt.cksum, VRRP_PKT_CKSUM_OLD_UNICAST);
+	done(&x);
+	assert_int_equal(parse(&x, mc, 12, mip), 0);
+	assert_int_equal(x.pkt.cksum, VRRP_PKT_CKSUM_PSEUDO);
+	done(&x);
+	/* today's form to the unicast address is not mistaken for it */
+	bp.cksum = VRRP_PKT_CKSUM_PSEUDO;
+	assert_int_equal(vrrp_pkt_build(uc, sizeof(uc), &bp, uip), 12);
+	assert_int_equal(parse(&x, uc, 12, uip), 0);
+	assert_int_equal(x.pkt.cksum, VRRP_PKT_CKSUM_PSEUDO);
+	done(&x);
+}
+
 /* The pseudo-header's addresses count for v3, not for v2. */
 static void test_pseudo_header_addresses(void **state)
 {
@@ -534,9 +575,16 @@ static void test_pseudo_header_addresses(void **state)
 		done(&x);
 		mk_ip(&b, c->family, c->src, other, 255);
 		parse(&x, msg, len, &b.ip);
-		assert_int_equal(x.rc, c->version == 2 ? 0 : -1);
-		if (c->version == 3)
-			assert_int_equal(x.pkt.err, VRRP_PKT_ERR_CHECKSUM);
+		if (c->version == 3 && c->family == VRRP_PKT_IPV4 &&
+		    !strcmp(c->dst, "224.0.0.18")) {
+			/* what keepalived up to 1.3.6 sent to a unicast peer */
+			assert_int_equal(x.rc, 0);
+			assert_int_equal(x.pkt.cksum, VRRP_PKT_CKSUM_OLD_UNICAST);
+		} else {
+			assert_int_equal(x.rc, c->version == 2 ? 0 : -1);
+			if (c->version == 3)
+				assert_int_equal(x.pkt.err, VRRP_PKT_ERR_CHECKSUM);
+		}
 		done(&x);
 	}
 }
@@ -1093,6 +1141,7 @@ int main(void)
 		cmocka_unit_test(test_length_messages),
 		cmocka_unit_test(test_reject_checksum),
 		cmocka_unit_test(test_checksum_message),
+		cmocka_unit_test(test_v3_old_unicast_cksum),
 		cmocka_unit_test(test_reject_fields),
 		cmocka_unit_test(test_v2_auth),
 		cmocka_unit_test(test_parse_params),
