@@ -8,6 +8,7 @@
 #                keepalived's, the appliance's (lbd + vrrpd) against keepalived + haproxy
 #                (results: docs/benchmarks.md)
 #   make fuzz    build the libFuzzer targets and run each briefly
+#   make mibcheck  smilint and snmptranslate on docs/mibs (needs the IETF base MIBs)
 #   make install binaries, systemd units, default configs, man pages, MIBs
 #                (PREFIX=/usr/local, DESTDIR for staging; make uninstall)
 #   make clean
