@@ -194,6 +194,14 @@ def test_vrrpd_snmp_failover_trap_and_snmpd_restart(lans, tmp_path):
 
 # ---- lbd: LBD-MIB ----
 
+# the defaults section of the lbd tests here and in test_syslog.py
+HTTP_DEFAULTS = """defaults
+    mode http
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+"""
+
 LBD_MIB = ".1.3.6.1.4.1.32473.1"
 LBD_PROC = LBD_MIB + ".1.1"
 LBD_FE = LBD_MIB + ".1.2.1"
@@ -222,23 +230,18 @@ def test_lbd_mib_follows_show_stat_and_notifies(lbd, backends, lans, tmp_path):
     # lbd starts first: its subagent keeps trying until snmpd is there
     snmpd = Snmpd(str(tmp_path), "snmpd-lbd", trap_port=trapd.port, start=False)
     try:
-        l = lbd("""global
+        l = lbd(("""global
     stats socket %s level admin
     snmp-agentx-socket %s
     vrrpd-socket %s
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend web
+""" + HTTP_DEFAULTS + """frontend web
     bind 127.0.0.1:%d
     default_backend app
 backend app
     default-server check inter 500ms
     server s1 127.0.0.1:%d
     server s2 127.0.0.1:%d
-""" % (sock, snmpd.socket, ctl, port, s1.port, s2.port), ports=(port,))
+""") % (sock, snmpd.socket, ctl, port, s1.port, s2.port), ports=(port,))
         snmpd.start()
         for _ in range(4):
             assert http_get(port) == 200

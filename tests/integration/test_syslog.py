@@ -13,7 +13,7 @@ import sys
 
 from conftest import cli, free_port, lbd, backends  # noqa: F401
 from netns import wait_until
-from test_snmp import http_get, start_vrrpd
+from test_snmp import HTTP_DEFAULTS, http_get, start_vrrpd
 from test_vrrp import instance, lans  # noqa: F401
 
 
@@ -65,16 +65,11 @@ def test_lbd_syslog_formats_json_and_a_full_receiver(lbd, backends, tmp_path):
     full = Receiver(str(tmp_path / "full.sock"), rcvbuf=4096)   # never read
     gone = str(tmp_path / "gone.sock")                            # nobody there
     try:
-        l = lbd("""global
+        l = lbd(("""global
     stats socket %s level admin
     log-send-hostname node1
     log-tag lbdtest
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend web
+""" + HTTP_DEFAULTS + """frontend web
     bind 127.0.0.1:%d
     log udp@%s format rfc5424 local0
     log %s format rfc3164 local1 info
@@ -86,7 +81,7 @@ frontend web
     default_backend app
 backend app
     server s1 127.0.0.1:%d
-""" % (sock, port, udp.addr, unix.addr, full.addr, gone, s1.port), ports=(port,))
+""") % (sock, port, udp.addr, unix.addr, full.addr, gone, s1.port), ports=(port,))
         c = __import__("http.client").client.HTTPConnection("127.0.0.1", port, timeout=5)
         c.request("GET", "/q?x=1", headers={"User-Agent": 'ag"e\\nt'})
         r = c.getresponse()
