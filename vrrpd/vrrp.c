@@ -1398,6 +1398,11 @@ const struct vrrp_conf_instance *vrrp_rt_conf(const struct vrrp_rt *rt)
 	return rt->ci;
 }
 
+int vrrp_rt_ifindex(const struct vrrp_rt *rt)
+{
+	return rt->fd >= 0 ? rt->ifindex : 0;
+}
+
 int vrrp_rt_same(const struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
 {
 	const struct vrrp_conf_instance *o = rt->ci;
