@@ -305,6 +305,19 @@ static int kw_g_extcheck(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 	return 0;
 }
 
+/* master-worker [no-exit-on-failure]: a crashed worker is restarted
+ * either way (see docs/configuration.md) */
+static int kw_g_master_worker(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+			      char **argv)
+{
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "no-exit-on-failure") != 0)) {
+		cfg_err(ctx, "'master-worker' takes nothing or 'no-exit-on-failure'.");
+		return 0;
+	}
+	ctx->conf->global.master_worker = 1;
+	return 0;
+}
+
 static const struct cfg_kw cfg_global_kws[] = {
 	{ "maxconn", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, maxconn), 1, 10000000, NULL },
 	{ "nbthread", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, nbthread), 1, LBD_MAX_THREADS, NULL },
@@ -334,7 +347,8 @@ static const struct cfg_kw cfg_global_kws[] = {
 	{ "stats", CFG_SEC_GLOBAL, kw_g_stats, 0, 0, 0, NULL },
 	{ "vrrpd-socket", CFG_SEC_GLOBAL, kw_g_vrrpd_socket, offsetof(struct global, vrrpd_socket), 0, 0, NULL },
 	{ "on-address-loss", CFG_SEC_GLOBAL, kw_g_addr_loss, 0, 0, 0, NULL },
-	{ "master-worker", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "master-worker mode arrives with reload support" },
+	{ "master-worker", CFG_SEC_GLOBAL, kw_g_master_worker, 0, 0, 0, NULL },
+	{ "mworker-max-reloads", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, mworker_max_reloads), 0, 1000000, NULL },
 	{ "ssl-default-bind-ciphers", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
 	{ "ssl-default-bind-ciphersuites", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
 	{ "ssl-default-bind-options", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },

@@ -356,6 +356,8 @@ struct global {
 	unsigned cli_maxconn;		/* "stats maxconn" (0: 10) */
 	int external_check;		/* external-check: 1, 2 with preserve-env */
 	int insecure_fork_wanted;
+	int master_worker;		/* "master-worker": run as lbd -W */
+	int mworker_max_reloads;	/* -1: old workers are not counted */
 };
 
 /* The rates whose maxima the stats sampler keeps (proxy rate_max[]). */

@@ -1,0 +1,154 @@
+/*
+ * mworker.c - a worker's side of master-worker mode (see mworker.h).
+ */
+#include <errno.h>
+#include <ev.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "log.h"
+#include "mworker.h"
+#include "sockpass.h"
+#include "worker.h"
+
+#define MWORKER_MAX_FINISH 64
+
+static int mw_fd = -1;
+static ev_io mw_io;
+static struct ev_loop *mw_loop;
+static int mw_finish[MWORKER_MAX_FINISH];
+static unsigned mw_nfinish;
+static int mw_finish_sig;
+
+int mworker_init(void)
+{
+	const char *v = getenv(MWORKER_ENV);
+	struct timeval tv = { 10, 0 };
+	char *end;
+	long fd;
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	if (!v)
+		return 0;
+	errno = 0;
+	fd = strtol(v, &end, 10);
+	unsetenv(MWORKER_ENV);
+	if (errno || *end || end == v || fd < 3 || fd > 65535 ||
+	    getsockopt((int)fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
+	    type != SOCK_SEQPACKET) {
+		log_warnx("%s: not a master channel", MWORKER_ENV);
+		return -1;
+	}
+	mw_fd = (int)fd;
+	fcntl(mw_fd, F_SETFD, FD_CLOEXEC);
+	setsockopt(mw_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (sockpass_recv(mw_fd) < 0) {
+		log_warn("cannot receive the listening sockets from the master");
+		close(mw_fd);
+		mw_fd = -1;
+		return -1;
+	}
+	return 1;
+}
+
+void mworker_set_finish(const int *pids, unsigned n, int hard)
+{
+	if (n > MWORKER_MAX_FINISH)
+		n = MWORKER_MAX_FINISH;
+	memcpy(mw_finish, pids, n * sizeof(*pids));
+	mw_nfinish = n;
+	mw_finish_sig = hard ? SIGTERM : SIGUSR1;
+}
+
+/* One message from the master: a CLI client routed here. */
+static void mworker_msg(const char *buf, size_t len, int fd)
+{
+	if (fd >= 0 && len >= 4 && memcmp(buf, "CLI ", 4) == 0) {
+		cli_adopt(fd, CLI_LVL_ADMIN, buf + 4, len - 4);
+		return;
+	}
+	log_debug("master channel: unexpected message (%zu bytes)", len);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void mworker_read_cb(struct ev_loop *loop, ev_io *io, int revents)
+{
+	char buf[MWORKER_MSG_MAX];
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = cm.b, .msg_controllen = sizeof(cm.b) };
+	struct cmsghdr *c;
+	ssize_t n = recvmsg(mw_fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	int fd = -1;
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	for (c = CMSG_FIRSTHDR(&msg); n > 0 && c; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int))) {
+			if (fd >= 0)
+				close(fd);
+			memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+		}
+	if (n <= 0) {
+		/* the master is gone: finish what runs, take nothing new */
+		log_warnx("the master process is gone: stopping softly");
+		mworker_stop();
+		worker_stop_all(0);
+		return;
+	}
+	if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	mworker_msg(buf, (size_t)n, fd);
+}
+
+void mworker_ready(struct ev_loop *loop)
+{
+	for (unsigned i = 0; i < mw_nfinish; i++)
+		if (kill(mw_finish[i], mw_finish_sig) < 0)
+			log_warn("-s%c: cannot signal process %d",
+				 mw_finish_sig == SIGTERM ? 't' : 'f', mw_finish[i]);
+	mw_nfinish = 0;
+	if (mw_fd < 0)
+		return;
+	{
+		unsigned n;
+		const int *fds = sockpass_exposed(&n);
+
+		if (sockpass_send(mw_fd, fds, n) < 0 ||
+		    send(mw_fd, "RDY", 3, MSG_DONTWAIT | MSG_NOSIGNAL) != 3)
+			log_warn("cannot tell the master this worker is ready");
+	}
+	mw_loop = loop;
+	ev_io_init(&mw_io, mworker_read_cb, mw_fd, EV_READ);
+	ev_io_start(loop, &mw_io);
+	ev_unref(loop);		/* the channel alone does not keep a loop alive */
+}
+
+void mworker_stop(void)
+{
+	if (mw_fd < 0)
+		return;
+	if (mw_loop) {
+		ev_ref(mw_loop);
+		ev_io_stop(mw_loop, &mw_io);
+		mw_loop = NULL;
+	}
+	close(mw_fd);
+	mw_fd = -1;
+}
