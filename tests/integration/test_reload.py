@@ -1,0 +1,275 @@
+"""Reloads without losing anything: lbd -W (master-worker) under a bounded
+load of keep-alive and new connections, against a real backend; a broken
+configuration refused; a killed worker replaced; old workers leaving after
+their last connection or at hard-stop-after; a reload storm bounded by
+mworker-max-reloads; the non-master hand-over (-x, -sf)."""
+import os
+import re
+import shutil
+import signal
+import socket
+import tempfile
+import time
+
+import pytest
+
+from backend import Backend
+from conftest import LBD, Daemon, cli, free_port, wait_port
+from reload_load import Load, read_response
+
+
+class Master(Daemon):
+    """lbd -d -W -S <sock>: the master in the foreground, its workers."""
+
+    name = "lbd"
+
+    def __init__(self, cfg_text, ports=(), extra=()):
+        self.sockdir = tempfile.mkdtemp(prefix="lbd-master-")
+        self.sock = os.path.join(self.sockdir, "master.sock")
+        super().__init__([LBD, "-d", "-W", "-S", self.sock, *extra], cfg_text, ports)
+
+    def write_cfg(self, text):
+        with open(self.cfg + ".new", "w") as f:
+            f.write(text)
+        os.rename(self.cfg + ".new", self.cfg)
+
+    def mcli(self, line, timeout=40.0):
+        return cli(self.sock, line, timeout)
+
+    def procs(self):
+        """{'current': [pids], 'old': [pids], 'reloads': n, 'failed': n}"""
+        out = self.mcli("show proc")
+        r = {"current": [], "old": [], "starting": []}
+        section = None
+        for line in out.splitlines():
+            m = re.match(r"^(\d+)\s+master\s+(\d+) \[failed: (\d+)\]", line)
+            if m:
+                r["reloads"], r["failed"] = int(m.group(2)), int(m.group(3))
+            elif line.startswith("# workers"):
+                section = "current"
+            elif line.startswith("# old workers"):
+                section = "old"
+            elif line.startswith("# starting"):
+                section = "starting"
+            elif section and re.match(r"^\d+\s+worker", line):
+                r[section].append(int(line.split()[0]))
+        return r
+
+    def stop(self, check=True, sig=signal.SIGTERM):
+        rc = super().stop(check, sig)
+        shutil.rmtree(self.sockdir, ignore_errors=True)
+        return rc
+
+    def check_exit(self, rc, err):
+        assert "Sanitizer" not in err and "runtime error" not in err, err
+        assert rc == 0, "lbd exited with %r: %s" % (rc, err)
+
+
+def wait_for(pred, timeout=10.0, what="condition"):
+    end = time.time() + timeout
+    while time.time() < end:
+        v = pred()
+        if v:
+            return v
+        time.sleep(0.02)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open("/proc/%d/stat" % pid) as f:     # a zombie is gone
+        return f.read().split(") ")[1][0] != "Z"
+
+
+def cfg(port, be_port, glob="", ka="10s"):
+    return """global
+    hard-stop-after 20s
+%s
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 20s
+    timeout server 20s
+    timeout http-keep-alive %s
+frontend fe
+    bind 127.0.0.1:%d
+    default_backend be
+backend be
+    server s1 127.0.0.1:%d
+""" % (glob, ka, port, be_port)
+
+
+@pytest.fixture(scope="module")
+def backend():
+    b = Backend("s1").start()
+    yield b
+    b.stop()
+
+
+@pytest.fixture(scope="module")
+def master(backend):
+    port = free_port()
+    m = Master(cfg(port, backend.port), [port])
+    m.port = m.base_port = port
+    m.base = cfg(port, backend.port)
+    yield m
+    m.stop()
+
+
+def test_fifty_reloads_under_load_lose_nothing(master):
+    before = master.procs()["reloads"]
+    load = Load(master.port, keepalive=4, fresh=2, path="/name").start()
+    try:
+        wait_for(lambda: load.ok > 50, what="traffic")
+        for i in range(50):
+            out = master.mcli("reload")
+            assert out.startswith("Success=1"), out
+    finally:
+        load.stop()
+    assert load.lost() == 0, (load.failed, load.conn_failed, load.errors)
+    assert load.ok > 500 and load.conns > 50, (load.ok, load.conns)
+    # the keep-alive clients were told to leave by the old workers
+    assert load.closes > 0
+    assert master.procs()["reloads"] == before + 50
+
+
+def test_broken_config_is_refused_and_changes_nothing(master):
+    p = master.procs()
+    master.write_cfg(master.base + "    bogus-directive on\n")
+    try:
+        out = master.mcli("reload")
+    finally:
+        master.write_cfg(master.base)
+    assert out.startswith("Success=0"), out
+    line = master.base.count("\n") + 1
+    assert "bogus-directive" in out and "lbd.cfg:%d]" % line in out, out
+    q = master.procs()
+    assert q["current"] == p["current"] and q["failed"] == p["failed"] + 1
+    s = socket.create_connection(("127.0.0.1", master.port), 5)
+    s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\n\r\n")
+    assert read_response(s)[0] == 200
+    s.close()
+
+
+def test_killed_worker_is_replaced(master):
+    old = master.procs()["current"][0]
+    os.kill(old, signal.SIGKILL)
+    new = wait_for(lambda: [p for p in master.procs()["current"] if p != old],
+                   what="a new worker")
+    assert new and not pid_alive(old)
+    assert wait_port(master.port)
+    load = Load(master.port, keepalive=1, fresh=1, path="/name").start()
+    wait_for(lambda: load.ok > 20, what="traffic")
+    load.stop()
+    assert load.lost() == 0, load.errors
+
+
+def test_master_cli_routes_to_workers(master):
+    cur = master.procs()["current"][0]
+    assert "Pid: %d\n" % cur in master.mcli("@1 show info")
+    assert "Pid: %d\n" % cur in master.mcli("@!%d show info" % cur)
+    assert "No such worker" in master.mcli("@!1 show info")
+    assert "A command must follow" in master.mcli("@1")
+    assert "Unknown command" in master.mcli("show nothing")
+    assert os.stat(master.sock).st_mode & 0o077 == 0
+
+
+def test_old_worker_stays_for_its_idle_client_then_leaves(master):
+    s = socket.create_connection(("127.0.0.1", master.port), 5)
+    s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\n\r\n")
+    st, close, buf = read_response(s)
+    assert st == 200 and not close
+    old = master.procs()["current"][0]
+    assert master.mcli("reload").startswith("Success=1")
+    # the idle keep-alive connection is not closed under the client...
+    time.sleep(0.3)
+    assert old in master.procs()["old"] and pid_alive(old)
+    # ...its next request is answered, with "Connection: close"
+    s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\n\r\n")
+    st, close, buf = read_response(s, buf)
+    assert st == 200 and close
+    assert s.recv(10) == b""
+    s.close()
+    wait_for(lambda: not pid_alive(old), what="the old worker to exit")
+    assert old not in master.procs()["old"]
+
+
+def test_reload_by_signal_and_soft_stop(backend):
+    port = free_port()
+    m = Master(cfg(port, backend.port), [port])
+    try:
+        first = m.procs()["current"][0]
+        m.send_signal(signal.SIGUSR2)
+        wait_for(lambda: m.procs()["current"] not in ([], [first]), what="reload")
+        s = socket.create_connection(("127.0.0.1", port), 5)
+        s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert read_response(s)[0] == 200
+        # SIGUSR1: the workers finish their sessions, then everything exits
+        m.send_signal(signal.SIGUSR1)
+        time.sleep(0.2)
+        assert m.proc.poll() is None
+        s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\n\r\n")
+        st, close, _ = read_response(s)
+        assert st == 200 and close
+        s.close()
+        assert m.proc.wait(10) == 0
+    finally:
+        m.stop()
+
+
+def test_hard_stop_after_bounds_old_workers_and_max_reloads(backend):
+    port = free_port()
+    text = cfg(port, backend.port, ka="30s").replace(
+        "hard-stop-after 20s", "hard-stop-after 1500ms\n    mworker-max-reloads 2")
+    m = Master(text, [port])
+    try:
+        held, olds = [], []
+        for i in range(5):     # an idle client on each generation
+            s = socket.create_connection(("127.0.0.1", port), 5)
+            s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert read_response(s)[0] == 200
+            held.append(s)
+            olds += m.procs()["current"]
+            assert m.mcli("reload").startswith("Success=1")
+        # a storm of reloads leaves no more than mworker-max-reloads old
+        # workers, whatever their clients do
+        p = wait_for(lambda: (lambda p: p if len(p["old"]) <= 2 else None)(m.procs()),
+                     what="old workers beyond mworker-max-reloads to go")
+        assert len(p["old"]) <= 2
+        # and hard-stop-after ends the rest (their idle clients see a close)
+        wait_for(lambda: not any(pid_alive(p) for p in olds), timeout=8,
+                 what="hard-stop-after")
+        for s in held:
+            s.settimeout(5)
+            assert s.recv(10) == b""
+            s.close()
+    finally:
+        m.stop()
+
+
+def test_handover_without_master_x_sf(backend, lbd, tmp_path):
+    port = free_port()
+    sock = str(tmp_path / "admin.sock")
+    text = cfg(port, backend.port,
+               glob="    stats socket %s level admin expose-fd listeners" % sock)
+    a = lbd(text, [port])
+    load = Load(port, keepalive=2, fresh=2, path="/name").start()
+    b = None
+    try:
+        wait_for(lambda: load.ok > 20, what="traffic")
+        b = Daemon([LBD, "-d", "-x", sock, "-sf", str(a.proc.pid)], text, [port])
+        assert a.proc.wait(10) == 0
+        n = load.ok
+        wait_for(lambda: load.ok > n + 20, what="traffic to the new process")
+        load.stop()
+        assert "_getsocks: 1 listening sockets handed over" in a.stderr()
+        # the old process left the new one's stats socket in place
+        assert "Pid: %d\n" % b.proc.pid in cli(sock, "show info")
+    finally:
+        load.stop()
+        if b:
+            assert b.stop(check=False) == 0
+    assert load.lost() == 0, load.errors
