@@ -23,10 +23,11 @@ class Master(Daemon):
 
     name = "lbd"
 
-    def __init__(self, cfg_text, ports=(), extra=()):
+    def __init__(self, cfg_text, ports=(), extra=(), env=None):
         self.sockdir = tempfile.mkdtemp(prefix="lbd-master-")
         self.sock = os.path.join(self.sockdir, "master.sock")
-        super().__init__([LBD, "-d", "-W", "-S", self.sock, *extra], cfg_text, ports)
+        super().__init__([LBD, "-d", "-W", "-S", self.sock, *extra], cfg_text,
+                         ports, env)
 
     def write_cfg(self, text):
         with open(self.cfg + ".new", "w") as f:
