@@ -72,7 +72,7 @@ int sockpass_send(int sock, const int *fds, unsigned n)
 	do {
 		unsigned k = n - off > SOCKPASS_BATCH ? SOCKPASS_BATCH : n - off;
 
-		if (sockpass_send_one(sock, fds + off, k, off + k == n) < 0)
+		if (sockpass_send_one(sock, n ? fds + off : NULL, k, off + k == n) < 0)
 			return -1;
 		off += k;
 	} while (off < n);
