@@ -30,6 +30,7 @@
 #include "check.h"
 #include "errsnap.h"
 #include "events.h"
+#include "handover.h"
 #include "cli.h"
 #include "log.h"
 #include "proxy.h"
@@ -809,6 +810,19 @@ static void cmd_getsocks(struct cli_ctx *x, int argc, char **argv)
 	x->c->closing = 2;
 }
 
+static void cmd_dumpstate(struct cli_ctx *x, int argc, char **argv)
+{
+	handover_dump(x->out);
+}
+
+static void cmd_counters(struct cli_ctx *x, int argc, char **argv)
+{
+	char err[160];
+
+	if (handover_counters(argc - 1, argv + 1, err, sizeof(err)) < 0)
+		OUT(x, "%s\n", err);
+}
+
 static void cmd_lower_level(struct cli_ctx *x, int argc, char **argv)
 {
 	int lvl = cli_level(argv[0]);
@@ -1181,6 +1195,7 @@ static void cli_set_addr(struct cli_ctx *x, struct server *sv, int argc, char **
 		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)nport);
 	cli_addr_str(&ss, neu, sizeof(neu), &nport);
 	pthread_mutex_lock(&sv->be->lock);
+	sv->flags |= SRV_F_ADDR_SET;
 	sv->addr = ss;
 	sv->addrlen = ss.ss_family == AF_INET ? sizeof(struct sockaddr_in) :
 		      sizeof(struct sockaddr_in6);
@@ -1454,6 +1469,7 @@ static void cmd_add_server(struct cli_ctx *x, int argc, char **argv)
 	sbuf_free(&errs);
 	srv->be = be;
 	srv->flags |= SRV_F_DYNAMIC;
+	srv->dyn_args = handover_join(argc - 3, argv + 3);
 	for (o = be->servers; o; o = o->next)
 		if (o->puid > id)
 			id = o->puid;
@@ -1820,6 +1836,8 @@ struct cli_cmd {
 
 static const struct cli_cmd cli_cmds[] = {
 	{ { "_getsocks" }, "_getsocks", "send the listening sockets (expose-fd listeners; lbd -x)", CLI_LVL_ADMIN, cmd_getsocks, NULL },
+	{ { "_dumpstate" }, "_dumpstate", "runtime state for the next worker (reloads)", CLI_LVL_ADMIN, cmd_dumpstate, NULL },
+	{ { "_counters" }, "_counters", "add counters handed over by the previous worker", CLI_LVL_ADMIN, cmd_counters, NULL },
 	{ { "add", "server" }, "add server <bk>/<srv>", "create a new server", CLI_LVL_ADMIN, cmd_add_server, NULL },
 	{ { "clear", "counters" }, "clear counters [all]", "clear max statistics counters (or all counters)", CLI_LVL_OPER, cmd_clear_counters, NULL },
 	{ { "del", "server" }, "del server <bk>/<srv>", "remove a dynamically added server", CLI_LVL_ADMIN, cmd_del_server, NULL },

@@ -16,6 +16,7 @@
 
 #include "cfg.h"
 #include "cli.h"
+#include "handover.h"
 #include "log.h"
 #include "master.h"
 #include "mworker.h"
@@ -311,8 +312,8 @@ int main(int argc, char **argv)
 		return run_master(conf, &o, pidfile, daemon_opt);
 	}
 	mworker_set_finish(finish, nfinish, finish_hard);
-	if (xsock)
-		sockpass_fetch(xsock);
+	if (xsock && sockpass_fetch(xsock) >= 0)
+		handover_fetch(xsock);
 	signal(SIGPIPE, SIG_IGN);
 	sdn_init();
 	memset(&lbd, 0, sizeof(lbd));

@@ -15,10 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "handover.h"
 #include "log.h"
 #include "master.h"
 #include "mcli.h"
@@ -50,7 +52,7 @@ struct mw_proc {
 	unsigned attempt;		/* the reload it answers, 0: none */
 };
 
-enum mr_state { MR_IDLE, MR_CHECKING, MR_STARTING };
+enum mr_state { MR_IDLE, MR_CHECKING, MR_STATE, MR_STARTING };
 
 static struct {
 	const struct master_opts *o;
@@ -76,6 +78,10 @@ static struct {
 	int check_status;
 	unsigned nreloads, nfailed;
 	double started;
+	/* the current worker's runtime state, for the next one */
+	int state_fd;
+	ev_io state_io;
+	struct sbuf state;
 } m;
 
 static void master_reload_next(void);
@@ -106,6 +112,66 @@ static void master_sig_all(int sig)
 {
 	for (struct mw_proc *p = m.procs; p; p = p->next)
 		kill(p->pid, sig);
+}
+
+/* A command line for a worker's runtime API, answered on fd. 0 or -1. */
+static int master_send_cli(int chan, const char *line, int fd)
+{
+	char msg[MWORKER_MSG_MAX];
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct iovec iov = { msg, 0 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cm.b, .msg_controllen = sizeof(cm.b) };
+	int len = snprintf(msg, sizeof(msg), "CLI %s", line);
+
+	if (chan < 0 || len < 0 || (size_t)len >= sizeof(msg))
+		return -1;
+	iov.iov_len = (size_t)len;
+	memset(&cm, 0, sizeof(cm));
+	cm.h.cmsg_level = SOL_SOCKET;
+	cm.h.cmsg_type = SCM_RIGHTS;
+	cm.h.cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(&cm.h), &fd, sizeof(int));
+	return sendmsg(chan, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) == len ? 0 : -1;
+}
+
+/* The runtime state for a new worker: a memfd ("STF"), or "STN". */
+static int master_send_state(int chan)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct iovec iov = { "STF", 3 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	size_t off = 0;
+	int fd, rc;
+
+	if (!m.state.len || m.state.err ||
+	    (fd = memfd_create("lbd-state", MFD_CLOEXEC)) < 0)
+		return send(chan, "STN", 3, MSG_DONTWAIT | MSG_NOSIGNAL) == 3 ? 0 : -1;
+	while (off < m.state.len) {
+		ssize_t n = write(fd, m.state.d + off, m.state.len - off);
+
+		if (n <= 0) {
+			close(fd);
+			return send(chan, "STN", 3, MSG_DONTWAIT | MSG_NOSIGNAL) == 3 ? 0 : -1;
+		}
+		off += (size_t)n;
+	}
+	memset(&cm, 0, sizeof(cm));
+	mh.msg_control = cm.b;
+	mh.msg_controllen = sizeof(cm.b);
+	cm.h.cmsg_level = SOL_SOCKET;
+	cm.h.cmsg_type = SCM_RIGHTS;
+	cm.h.cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(&cm.h), &fd, sizeof(int));
+	rc = sendmsg(chan, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) == 3 ? 0 : -1;
+	close(fd);
+	return rc;
 }
 
 static void master_worker_ready(struct mw_proc *p)
@@ -253,7 +319,7 @@ static struct mw_proc *master_spawn(unsigned attempt)
 		return NULL;
 	}
 	if (sockpass_send(sp[0], m.held, m.nheld) < 0 ||
-	    (p->pid = fork()) < 0) {
+	    master_send_state(sp[0]) < 0 || (p->pid = fork()) < 0) {
 		log_warn("cannot start a worker");
 		close(sp[0]);
 		close(sp[1]);
@@ -339,6 +405,79 @@ static void master_check_cb(struct ev_loop *loop, ev_io *io, int revents)
 	master_check_read();
 }
 
+/* Start the reload's new worker (with the state gathered, if any). */
+static void master_reload_spawn(void)
+{
+	m.rstate = MR_STARTING;
+	if (!master_spawn(m.attempt)) {
+		sbuf_free(&m.state);
+		master_reload_fail("cannot start a new worker");
+		return;
+	}
+	sbuf_free(&m.state);
+	ev_timer_stop(m.loop, &m.start_to);
+	ev_timer_set(&m.start_to, MASTER_START_TIMEOUT, 0.);
+	ev_timer_start(m.loop, &m.start_to);
+}
+
+static void master_state_end(void)
+{
+	ev_io_stop(m.loop, &m.state_io);
+	close(m.state_fd);
+	m.state_fd = -1;
+}
+
+static void master_state_cb(struct ev_loop *loop, ev_io *io, int revents)
+{
+	char buf[16384];
+	ssize_t n;
+
+	while ((n = read(m.state_fd, buf, sizeof(buf))) > 0) {
+		if (m.state.len + (size_t)n > HANDOVER_MAX) {
+			log_warnx("the worker's runtime state is over %u bytes: "
+				  "not handed over", HANDOVER_MAX);
+			sbuf_free(&m.state);
+			memset(&m.state, 0, sizeof(m.state));
+			break;
+		}
+		sbuf_add(&m.state, buf, (size_t)n);
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	master_state_end();
+	if (m.stopping)
+		return;
+	master_reload_spawn();
+}
+
+/* Ask the current worker for its runtime state; the new worker starts
+ * once it arrived (or without it, when there is no worker to ask). */
+static void master_state_fetch(void)
+{
+	struct mw_proc *cur = master_current();
+	int sp[2];
+
+	memset(&m.state, 0, sizeof(m.state));
+	if (!cur || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) {
+		master_reload_spawn();
+		return;
+	}
+	if (master_send_cli(cur->fd, "_dumpstate", sp[1]) < 0) {
+		close(sp[0]);
+		close(sp[1]);
+		master_reload_spawn();
+		return;
+	}
+	close(sp[1]);
+	m.state_fd = sp[0];
+	fcntl(m.state_fd, F_SETFL, O_NONBLOCK);
+	ev_io_init(&m.state_io, master_state_cb, m.state_fd, EV_READ);
+	ev_io_start(m.loop, &m.state_io);
+	m.rstate = MR_STATE;
+	ev_timer_set(&m.start_to, MASTER_START_TIMEOUT, 0.);
+	ev_timer_start(m.loop, &m.start_to);
+}
+
 /* The check child exited: its whole output is in the pipe. */
 static void master_check_done(int status)
 {
@@ -360,13 +499,7 @@ static void master_check_done(int status)
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		sbuf_free(&m.check_out);
-		m.rstate = MR_STARTING;
-		if (!master_spawn(m.attempt)) {
-			master_reload_fail("cannot start a new worker");
-			return;
-		}
-		ev_timer_set(&m.start_to, MASTER_START_TIMEOUT, 0.);
-		ev_timer_start(m.loop, &m.start_to);
+		master_state_fetch();
 		return;
 	}
 	sbuf_add(&m.check_out, "", 1);
@@ -441,6 +574,14 @@ unsigned master_reload_request(const char **msg)
 
 static void master_start_to_cb(struct ev_loop *loop, ev_timer *t, int revents)
 {
+	if (m.rstate == MR_STATE) {
+		log_warnx("the worker's runtime state did not come within %.0f s: "
+			  "the new worker starts without it", MASTER_START_TIMEOUT);
+		master_state_end();
+		sbuf_free(&m.state);
+		master_reload_spawn();
+		return;
+	}
 	if (m.rstate == MR_CHECKING && m.check_pid) {
 		log_warnx("the configuration check took over %.0f s: killing it",
 			  MASTER_START_TIMEOUT);
@@ -580,15 +721,13 @@ void master_show_proc(struct sbuf *out)
 	(void)mp_state_names;
 }
 
-int master_route(const char *target)
+int master_route(const char *target, const char *line, int fd)
 {
-	struct mw_proc *p;
+	struct mw_proc *p = NULL;
 
 	if (strcmp(target, "1") == 0) {
 		p = master_current();
-		return p ? p->fd : -1;
-	}
-	if (target[0] == '!') {
+	} else if (target[0] == '!') {
 		char *end;
 		long pid;
 
@@ -596,11 +735,12 @@ int master_route(const char *target)
 		pid = strtol(target + 1, &end, 10);
 		if (errno || *end || end == target + 1 || pid <= 0)
 			return -1;
-		for (p = m.procs; p; p = p->next)
-			if (p->pid == (pid_t)pid)
-				return p->fd;
+		for (p = m.procs; p && p->pid != (pid_t)pid; p = p->next)
+			;
 	}
-	return -1;
+	if (!p || p->fd < 0)
+		return -1;
+	return master_send_cli(p->fd, line, fd) < 0 ? -2 : 0;
 }
 
 /* ---- run ---- */
@@ -613,6 +753,7 @@ int master_run(const struct master_opts *o)
 	memset(&m, 0, sizeof(m));
 	m.o = o;
 	m.check_fd = -1;
+	m.state_fd = -1;
 	n = readlink("/proc/self/exe", m.exe, sizeof(m.exe) - 1);
 	if (n <= 0) {
 		log_warn("cannot find the lbd binary to start workers");
@@ -661,6 +802,9 @@ out:
 		close(m.held[i]);
 	free(m.held);
 	sbuf_free(&m.check_out);
+	if (m.state_fd >= 0)
+		master_state_end();
+	sbuf_free(&m.state);
 	for (int i = 0; i < 5; i++)
 		ev_signal_stop(m.loop, &m.sigs[i]);
 	ev_child_stop(m.loop, &m.child);

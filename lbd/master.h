@@ -36,8 +36,10 @@ unsigned master_reload_request(const char **msg);
 /* "show proc": the master and its workers. */
 void master_show_proc(struct sbuf *out);
 
-/* The channel of the worker that target names ("1": the current one,
- * "!<pid>": any worker), or -1. */
-int master_route(const char *target);
+/* Hand fd to the worker that target names ("1": the current one,
+ * "!<pid>": any worker) with a command line to run and answer on fd.
+ * 0 (the caller still closes its copy of fd), -1 when no such worker,
+ * -2 when it cannot take it now. */
+int master_route(const char *target, const char *line, int fd);
 
 #endif

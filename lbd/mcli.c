@@ -89,40 +89,24 @@ static void mcli_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 /* "@<target> <line>": hand the client to that worker with its line. */
 static void mcli_route(struct mcli_conn *c, char *line)
 {
-	char *sp = strpbrk(line, " \t"), msg[MWORKER_MSG_MAX];
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int))];
-	} cm;
-	struct iovec iov;
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = cm.b, .msg_controllen = sizeof(cm.b) };
-	int wfd;
-	size_t len;
+	char *sp = strpbrk(line, " \t");
+	int rc;
 
 	if (sp)
 		*sp++ = '\0';
 	while (sp && (*sp == ' ' || *sp == '\t'))
 		sp++;
-	wfd = master_route(line + 1);
-	if (wfd < 0) {
-		sbuf_printf(&c->out, "No such worker: '%s' (@1: the current worker, "
-			    "@!<pid>: see 'show proc').\n\n", line);
-		return;
-	}
 	if (!sp || !*sp) {
 		sbuf_puts(&c->out, "A command must follow the worker.\n\n");
 		return;
 	}
-	len = (size_t)snprintf(msg, sizeof(msg), "CLI %s", sp);
-	iov.iov_base = msg;
-	iov.iov_len = len;
-	memset(&cm, 0, sizeof(cm));
-	cm.h.cmsg_level = SOL_SOCKET;
-	cm.h.cmsg_type = SCM_RIGHTS;
-	cm.h.cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(&cm.h), &c->fd, sizeof(int));
-	if (sendmsg(wfd, &m, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)len) {
+	rc = master_route(line + 1, sp, c->fd);
+	if (rc == -1) {
+		sbuf_printf(&c->out, "No such worker: '%s' (@1: the current worker, "
+			    "@!<pid>: see 'show proc').\n\n", line);
+		return;
+	}
+	if (rc < 0) {
 		sbuf_puts(&c->out, "The worker cannot take the command now.\n\n");
 		return;
 	}

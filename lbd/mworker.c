@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "handover.h"
 #include "log.h"
 #include "mworker.h"
 #include "sockpass.h"
@@ -25,6 +27,49 @@ static struct ev_loop *mw_loop;
 static int mw_finish[MWORKER_MAX_FINISH];
 static unsigned mw_nfinish;
 static int mw_finish_sig;
+
+/* The previous worker's runtime state: "STF" with a memfd holding it, or
+ * "STN" when there is none (a first start, a restart after a crash). */
+static void mworker_recv_state(void)
+{
+	char buf[8];
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = cm.b, .msg_controllen = sizeof(cm.b) };
+	struct cmsghdr *c;
+	struct stat st;
+	ssize_t n = recvmsg(mw_fd, &msg, MSG_CMSG_CLOEXEC);
+	int fd = -1;
+	char *text;
+
+	for (c = CMSG_FIRSTHDR(&msg); n > 0 && c; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	if (n != 3 || memcmp(buf, "STF", 3) != 0 || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		if (n != 3 || memcmp(buf, "STN", 3) != 0)
+			log_warnx("master channel: no runtime state message");
+		return;
+	}
+	if (fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size > HANDOVER_MAX ||
+	    !(text = malloc((size_t)st.st_size))) {
+		close(fd);
+		return;
+	}
+	if (pread(fd, text, (size_t)st.st_size, 0) != st.st_size) {
+		free(text);
+		close(fd);
+		return;
+	}
+	close(fd);
+	handover_keep(text, (size_t)st.st_size);
+}
 
 int mworker_init(void)
 {
@@ -55,6 +100,7 @@ int mworker_init(void)
 		mw_fd = -1;
 		return -1;
 	}
+	mworker_recv_state();
 	return 1;
 }
 

@@ -136,6 +136,7 @@ void proxy_server_free(struct server *s)
 {
 	free(s->agent_send);
 	free(s->cookie);
+	free(s->dyn_args);
 	cnt_free(s->cnt);
 	free(s->id);
 	free(s->file);

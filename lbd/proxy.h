@@ -125,6 +125,7 @@ enum {
 	SRV_F_BACKUP   = 1u << 0,
 	SRV_F_DISABLED = 1u << 1,	/* "disabled": MAINT at start */
 	SRV_F_DYNAMIC  = 1u << 2,	/* added at run time ("add server") */
+	SRV_F_ADDR_SET = 1u << 3,	/* address changed at run time */
 };
 
 /* Administrative state bits (HAProxy's values, as "show servers state"
@@ -194,6 +195,7 @@ struct server {
 	uint32_t agent_inter;		/* ms, 0: inter */
 	char *agent_send;
 	char *cookie;			/* "cookie <value>": persistence (cookie.c) */
+	char *dyn_args;			/* "add server" arguments, for the next worker */
 	struct sockaddr_storage agent_addr;
 	socklen_t agent_addrlen;	/* 0: the check address */
 	struct check *agent;

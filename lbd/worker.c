@@ -24,6 +24,7 @@
 #include "backend.h"
 #include "buf.h"
 #include "check.h"
+#include "handover.h"
 #include "cli.h"
 #include "log.h"
 #include "proxy.h"
@@ -677,6 +678,9 @@ int worker_run_all(void)
 		rc = 1;
 		goto out;
 	}
+	/* what the previous worker handed over, before any connection */
+	worker_tls = &lbd.workers[0];
+	handover_apply();
 	for (unsigned i = 1; i < n; i++)
 		pthread_create(&lbd.workers[i].thread, NULL, worker_main, &lbd.workers[i]);
 	/* every listener and stats socket is bound: connections queue from

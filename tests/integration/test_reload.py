@@ -274,3 +274,54 @@ def test_handover_without_master_x_sf(backend, lbd, tmp_path):
         if b:
             assert b.stop(check=False) == 0
     assert load.lost() == 0, load.errors
+
+
+def test_runtime_state_and_counters_survive_a_reload(backend, tmp_path):
+    port = free_port()
+    sock = str(tmp_path / "admin.sock")
+    text = cfg(port, backend.port, glob="    stats socket %s level admin" % sock).replace(
+        "    server s1 127.0.0.1:%d\n" % backend.port,
+        "    server s1 127.0.0.1:%d\n    server s2 127.0.0.1:%d weight 10\n"
+        % (backend.port, backend.port))
+    m = Master(text, [port])
+    try:
+        for _ in range(6):
+            s = socket.create_connection(("127.0.0.1", port), 5)
+            s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            assert read_response(s)[0] == 200
+            s.close()
+        out = cli(sock, "set server be/s1 state maint; set server be/s2 weight 5; "
+                        "add server be/s3 127.0.0.1:%d weight 7; enable server be/s3; "
+                        "set server be/s2 addr 127.0.0.1 port %d"
+                  % (backend.port, backend.port))
+        assert "New server registered." in out
+        before = cli(sock, "show stat")
+        old = m.procs()["current"]
+        assert m.mcli("reload").startswith("Success=1")
+        assert m.procs()["current"] != old
+        state = cli(sock, "show servers state be")
+        rows = {l.split()[3]: l.split() for l in state.splitlines()[2:] if l.strip()}
+        assert rows["s1"][6] == "1"                        # admin: maintenance
+        assert rows["s2"][7] == "5" and rows["s2"][8] == "10"   # weights
+        assert rows["s3"][7] == "7" and rows["s3"][6] == "0"    # added, enabled
+
+        def stot(text, px, sv):
+            for l in text.splitlines():
+                f = l.split(",")
+                if f[0] == px and f[1] == sv:
+                    return int(f[7])
+        after = cli(sock, "show stat")
+        fe0 = stot(before, "fe", "FRONTEND")
+        assert fe0 >= 6 and stot(after, "fe", "FRONTEND") == fe0
+        assert stot(after, "be", "BACKEND") == stot(before, "be", "BACKEND") == 6
+        # the new worker serves with that state: s1 in maintenance
+        s = socket.create_connection(("127.0.0.1", port), 5)
+        for _ in range(4):
+            s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert read_response(s)[0] == 200
+        s.close()
+        after = cli(sock, "show stat")
+        assert stot(after, "be", "s1") == stot(before, "be", "s1")
+        assert stot(after, "fe", "FRONTEND") == fe0 + 1
+    finally:
+        m.stop()
