@@ -823,6 +823,14 @@ static void cmd_counters(struct cli_ctx *x, int argc, char **argv)
 		OUT(x, "%s\n", err);
 }
 
+static void cmd_stkt(struct cli_ctx *x, int argc, char **argv)
+{
+	char err[160];
+
+	if (stkt_restore(lbd.conf->proxies, argc - 1, argv + 1, err, sizeof(err)) < 0)
+		OUT(x, "%s\n", err);
+}
+
 static void cmd_lower_level(struct cli_ctx *x, int argc, char **argv)
 {
 	int lvl = cli_level(argv[0]);
@@ -1838,6 +1846,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ { "_getsocks" }, "_getsocks", "send the listening sockets (expose-fd listeners; lbd -x)", CLI_LVL_ADMIN, cmd_getsocks, NULL },
 	{ { "_dumpstate" }, "_dumpstate", "runtime state for the next worker (reloads)", CLI_LVL_ADMIN, cmd_dumpstate, NULL },
 	{ { "_counters" }, "_counters", "add counters handed over by the previous worker", CLI_LVL_ADMIN, cmd_counters, NULL },
+	{ { "_stkt" }, "_stkt", "restore a stick-table entry handed over by the previous worker", CLI_LVL_ADMIN, cmd_stkt, NULL },
 	{ { "add", "server" }, "add server <bk>/<srv>", "create a new server", CLI_LVL_ADMIN, cmd_add_server, NULL },
 	{ { "clear", "counters" }, "clear counters [all]", "clear max statistics counters (or all counters)", CLI_LVL_OPER, cmd_clear_counters, NULL },
 	{ { "del", "server" }, "del server <bk>/<srv>", "remove a dynamically added server", CLI_LVL_ADMIN, cmd_del_server, NULL },

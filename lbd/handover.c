@@ -18,6 +18,7 @@
 #include "log.h"
 #include "proxy.h"
 #include "sbuf.h"
+#include "stktable.h"
 #include "worker.h"
 
 #define HANDOVER_HEADER	"# lbd state 1"
@@ -101,6 +102,7 @@ void handover_dump(struct sbuf *out)
 		}
 		pthread_mutex_unlock(&px->lock);
 	}
+	stkt_dump_state(out, lbd.conf->proxies);
 }
 
 /* ---- take over ---- */

@@ -5,7 +5,7 @@
  * the cumulative statistics counters of frontends, backends and servers.
  *
  * The state is runtime-API text ("# lbd state 1" then one command per
- * line: "add server", "set server", "_counters"), produced by the old
+ * line: "add server", "set server", "_counters", "_stkt"), produced by the old
  * worker ("_dumpstate") and run by the new one at admin level before it
  * takes its first connection, through the same command handlers and
  * checks as any operator's command. What the new configuration changed

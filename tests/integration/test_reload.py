@@ -325,3 +325,35 @@ def test_runtime_state_and_counters_survive_a_reload(backend, tmp_path):
         assert stot(after, "fe", "FRONTEND") == fe0 + 1
     finally:
         m.stop()
+
+
+def test_stick_table_contents_survive_a_reload(backend, tmp_path):
+    port = free_port()
+    sock = str(tmp_path / "admin.sock")
+    text = cfg(port, backend.port, glob="    stats socket %s level admin" % sock).replace(
+        "    default_backend be\n",
+        "    http-request track-sc0 src table be\n    default_backend be\n").replace(
+        "backend be\n",
+        "backend be\n    stick-table type ip size 100 expire 60s store http_req_cnt,gpc0\n"
+        "    stick on src\n")
+    m = Master(text, [port])
+    try:
+        s = socket.create_connection(("127.0.0.1", port), 5)
+        for _ in range(5):
+            s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert read_response(s)[0] == 200
+        s.close()
+        before = cli(sock, "show table be")
+        assert "key=127.0.0.1" in before and "http_req_cnt=5" in before, before
+        assert m.mcli("reload").startswith("Success=1")
+        after = cli(sock, "show table be")
+        assert "key=127.0.0.1" in after and "http_req_cnt=5" in after, after
+        assert "server_id=1" in after, after
+        # and counting goes on from there
+        s = socket.create_connection(("127.0.0.1", port), 5)
+        s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert read_response(s)[0] == 200
+        s.close()
+        assert "http_req_cnt=6" in cli(sock, "show table be")
+    finally:
+        m.stop()
