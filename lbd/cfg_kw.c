@@ -1180,7 +1180,7 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "http-check", PR_CAP_DEF | PR_CAP_BE, kw_p_http_check, 0, 0, 0, NULL },
 	{ "tcp-check", PR_CAP_DEF | PR_CAP_BE, kw_p_tcp_check, 0, 0, 0, NULL },
 	{ "external-check", PR_CAP_DEF | PR_CAP_BE, kw_p_extcheck, 0, 0, 0, NULL },
-	{ "load-server-state-from-file", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "arrives with reloads" },
+	{ "load-server-state-from-file", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "lbd hands the runtime state to the new worker at each reload by itself (see 'What survives a reload' in docs/configuration.md); remove it" },
 	{ "retry-on", PR_CAP_DEF | PR_CAP_BE, kw_p_retry_on, 0, 0, 0, NULL },
 	{ "errorloc", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, NULL },
 	{ "errorloc302", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, NULL },
