@@ -28,6 +28,9 @@ class Master(Daemon):
         self.sock = os.path.join(self.sockdir, "master.sock")
         super().__init__([LBD, "-d", "-W", "-S", self.sock, *extra], cfg_text,
                          ports, env)
+        if ports:       # listening comes a moment before the worker says ready
+            wait_for(lambda: os.path.exists(self.sock) and self.procs()["current"],
+                     15, "the first worker")
 
     def write_cfg(self, text):
         with open(self.cfg + ".new", "w") as f:
