@@ -117,6 +117,7 @@ def run_one(procs, tools, kind, port, be_port, reloads, tmp):
         R.wait_listen([port], p, kind)
         worker = wait_worker(msock, None)
         load = Load(port, keepalive=4, fresh=2, path="/", max_seconds=120).start()
+        start = time.monotonic()
         time.sleep(0.5)
         times = []
         for _ in range(reloads):
@@ -127,7 +128,7 @@ def run_one(procs, tools, kind, port, be_port, reloads, tmp):
             time.sleep(PAUSE)
         time.sleep(0.5)
         load.stop()
-        return {"ok": load.ok, "lost": load.failed, "refused": load.conn_failed,
+        return {"secs": time.monotonic() - start, "ok": load.ok, "lost": load.failed, "refused": load.conn_failed,
                 "conns": load.conns, "times": times, "errors": load.errors[:3]}
     finally:
         if load:
@@ -174,14 +175,14 @@ def main():
                                            os.path.join(bdir, "nginx.conf"), "-e",
                                            os.path.join(bdir, "error.log")], cpus="0")
         R.wait_listen([b1, b2], ng, "backend nginx")
-        total = {k: {"ok": 0, "lost": 0, "refused": 0, "conns": 0, "times": [],
+        total = {k: {"secs": 0.0, "ok": 0, "lost": 0, "refused": 0, "conns": 0, "times": [],
                      "errors": []} for k in ("lbd", "haproxy")}
         for r in range(a.rounds):
             order = list(total)
             random.shuffle(order)
             for k in order:
                 res = run_one(procs, tools, k, port, b1, a.reloads, tmp)
-                for f in ("ok", "lost", "refused", "conns"):
+                for f in ("secs", "ok", "lost", "refused", "conns"):
                     total[k][f] += res[f]
                 total[k]["times"] += res["times"]
                 total[k]["errors"] += res["errors"]
@@ -198,18 +199,21 @@ def main():
                 "`tests/integration/reload_load.py`) on one nginx backend; the proxy "
                 "alone on CPU 1; %s. Same configuration for both (`hard-stop-after 10s`, "
                 "`timeout http-keep-alive 10s`, `expose-fd listeners`).\n\n"
-                "| proxy | requests served | requests lost | connects refused/reset | "
-                "reload time (median) | reload time (max) |\n"
-                "|---|---:|---:|---:|---:|---:|\n" %
+                "| proxy | requests served | under load | requests lost | "
+                "connects refused/reset | reload time (median) | reload time (max) |\n"
+                "|---|---:|---:|---:|---:|---:|---:|\n" %
                 (time.strftime("%Y-%m-%d %H:%M"), a.rounds, a.reloads, PAUSE * 1000, n,
                  hap_ver))
         for k in ("lbd", "haproxy"):
             t = total[k]
-            text += "| %s | %d | %d | %d | %.1f ms | %.1f ms |\n" % (
-                k, t["ok"], t["lost"], t["refused"], 1000 * R.median(t["times"]),
-                1000 * max(t["times"]))
+            text += "| %s | %d | %.1f s | %d | %d | %.1f ms | %.1f ms |\n" % (
+                k, t["ok"], t["secs"], t["lost"], t["refused"],
+                1000 * R.median(t["times"]), 1000 * max(t["times"]))
         lost = {k: total[k]["lost"] + total[k]["refused"] for k in total}
-        text += ("\nRequests lost per reload: lbd %.3f, haproxy %.3f. HAProxy 2.6 closes "
+        text += ("\nThe runs last as long as their reloads take (\"under load\"), so "
+                 "the requests served say how long the load ran, not how fast either "
+                 "proxy is (bench/run.py measures that). "
+                 "Requests lost per reload: lbd %.3f, haproxy %.3f. HAProxy 2.6 closes "
                  "its idle keep-alive connections when the old worker stops, so a "
                  "client that sends its next request at that moment loses it (2.7's "
                  "`idle-close-on-response` addresses this); lbd's stopping worker "
