@@ -34,8 +34,6 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 import run as R  # noqa: E402  (the proxy benchmark's helpers)
 from reload_load import Load  # noqa: E402
 
-BEGIN = "<!-- reload: begin -->"
-END = "<!-- reload: end -->"
 PAUSE = 0.1     # seconds of load between two reloads
 
 
@@ -136,18 +134,6 @@ def run_one(procs, tools, kind, port, be_port, reloads, tmp):
         procs.stop(p, timeout=15)
 
 
-def write(path, text):
-    old = open(path).read() if os.path.exists(path) else ""
-    block = BEGIN + "\n" + text + END + "\n"
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        new = head + block + rest.split(END, 1)[1].lstrip("\n")
-    else:
-        new = old.rstrip("\n") + "\n\n" + block
-    with open(path, "w") as f:
-        f.write(new)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lbd", required=True)
@@ -226,7 +212,7 @@ def main():
                 "; ".join("`%s`" % e for e in total["haproxy"]["errors"][:3]))
         print(text)
         if a.out:
-            write(a.out, text)
+            R.write_section(a.out, "reload", text)
     except R.BenchError as e:
         print("reload: %s" % e, file=sys.stderr)
         return 1

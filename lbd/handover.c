@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "cfg.h"
@@ -18,6 +16,7 @@
 #include "log.h"
 #include "proxy.h"
 #include "sbuf.h"
+#include "sockpass.h"
 #include "stktable.h"
 #include "worker.h"
 
@@ -193,26 +192,13 @@ void handover_keep(char *text, size_t len)
 
 int handover_fetch(const char *path)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct timeval tv = { 5, 0 };
-	static const char req[] = "_dumpstate\n";
 	struct sbuf b = { 0 };
 	char buf[16384];
 	ssize_t n;
-	int fd;
+	int fd = sockpass_connect(path, "_dumpstate\n");
 
-	if (strlen(path) >= sizeof(sun.sun_path))
-		return -1;
-	strcpy(sun.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
-	    send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) != (ssize_t)sizeof(req) - 1) {
+	if (fd < 0) {
 		log_warn("-x %s: cannot ask for the runtime state", path);
-		close(fd);
 		return -1;
 	}
 	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0 && b.len < HANDOVER_MAX)

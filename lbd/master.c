@@ -118,58 +118,32 @@ static void master_sig_all(int sig)
 static int master_send_cli(int chan, const char *line, int fd)
 {
 	char msg[MWORKER_MSG_MAX];
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int))];
-	} cm;
-	struct iovec iov = { msg, 0 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cm.b, .msg_controllen = sizeof(cm.b) };
 	int len = snprintf(msg, sizeof(msg), "CLI %s", line);
 
 	if (chan < 0 || len < 0 || (size_t)len >= sizeof(msg))
 		return -1;
-	iov.iov_len = (size_t)len;
-	memset(&cm, 0, sizeof(cm));
-	cm.h.cmsg_level = SOL_SOCKET;
-	cm.h.cmsg_type = SCM_RIGHTS;
-	cm.h.cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(&cm.h), &fd, sizeof(int));
-	return sendmsg(chan, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) == len ? 0 : -1;
+	return sockpass_send_fd(chan, msg, (size_t)len, fd);
 }
 
 /* The runtime state for a new worker: a memfd ("STF"), or "STN". */
 static int master_send_state(int chan)
 {
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int))];
-	} cm;
-	struct iovec iov = { "STF", 3 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	size_t off = 0;
 	int fd, rc;
 
 	if (!m.state.len || m.state.err ||
 	    (fd = memfd_create("lbd-state", MFD_CLOEXEC)) < 0)
-		return send(chan, "STN", 3, MSG_DONTWAIT | MSG_NOSIGNAL) == 3 ? 0 : -1;
+		return sockpass_send_fd(chan, "STN", 3, -1);
 	while (off < m.state.len) {
 		ssize_t n = write(fd, m.state.d + off, m.state.len - off);
 
 		if (n <= 0) {
 			close(fd);
-			return send(chan, "STN", 3, MSG_DONTWAIT | MSG_NOSIGNAL) == 3 ? 0 : -1;
+			return sockpass_send_fd(chan, "STN", 3, -1);
 		}
 		off += (size_t)n;
 	}
-	memset(&cm, 0, sizeof(cm));
-	mh.msg_control = cm.b;
-	mh.msg_controllen = sizeof(cm.b);
-	cm.h.cmsg_level = SOL_SOCKET;
-	cm.h.cmsg_type = SCM_RIGHTS;
-	cm.h.cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(&cm.h), &fd, sizeof(int));
-	rc = sendmsg(chan, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) == 3 ? 0 : -1;
+	rc = sockpass_send_fd(chan, "STF", 3, fd);
 	close(fd);
 	return rc;
 }
@@ -278,19 +252,19 @@ static void master_chan_cb(struct ev_loop *loop, ev_io *io, int revents)
 	log_debug("worker %d: unexpected message (%zd bytes)", (int)p->pid, n);
 }
 
-static void master_child_exec(int fd)
+/* In a child: run this binary on the configuration with the given
+ * options in front (the flags the master was given follow). */
+static void master_exec(const char *const *opts, int nopts)
 {
-	char num[16];
 	char *argv[2 * MASTER_MAX_FILES + 8];
 	int a = 0;
 	sigset_t all;
 
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
-	snprintf(num, sizeof(num), "%d", fd);
-	fcntl(fd, F_SETFD, 0);
-	setenv(MWORKER_ENV, num, 1);
 	argv[a++] = m.exe;
+	for (int i = 0; i < nopts && i < 3; i++)
+		argv[a++] = (char *)opts[i];
 	if (m.o->quiet)
 		argv[a++] = "-q";
 	if (m.o->debug)
@@ -304,6 +278,16 @@ static void master_child_exec(int fd)
 	argv[a] = NULL;
 	execv(m.exe, argv);
 	_exit(127);
+}
+
+static void master_child_exec(int fd)
+{
+	char num[16];
+
+	snprintf(num, sizeof(num), "%d", fd);
+	fcntl(fd, F_SETFD, 0);
+	setenv(MWORKER_ENV, num, 1);
+	master_exec(NULL, 0);
 }
 
 /* Start a worker; it gets the master's listening sockets first. */
@@ -381,6 +365,7 @@ static void master_reload_fail(const char *msg)
 	log_warnx("reload refused, the running worker keeps serving: %s", line);
 	mcli_reload_result(m.attempt, 0, msg);
 	sdn_sendf("READY=1\nSTATUS=reload failed: %.200s", line);
+	ev_timer_stop(m.loop, &m.start_to);
 	m.rstate = MR_IDLE;
 	master_reload_next();
 }
@@ -405,19 +390,25 @@ static void master_check_cb(struct ev_loop *loop, ev_io *io, int revents)
 	master_check_read();
 }
 
+/* A reload moves on to its next step, which gets MASTER_START_TIMEOUT. */
+static void master_phase(enum mr_state st)
+{
+	m.rstate = st;
+	ev_timer_stop(m.loop, &m.start_to);
+	ev_timer_set(&m.start_to, MASTER_START_TIMEOUT, 0.);
+	ev_timer_start(m.loop, &m.start_to);
+}
+
 /* Start the reload's new worker (with the state gathered, if any). */
 static void master_reload_spawn(void)
 {
-	m.rstate = MR_STARTING;
+	master_phase(MR_STARTING);
 	if (!master_spawn(m.attempt)) {
 		sbuf_free(&m.state);
 		master_reload_fail("cannot start a new worker");
 		return;
 	}
 	sbuf_free(&m.state);
-	ev_timer_stop(m.loop, &m.start_to);
-	ev_timer_set(&m.start_to, MASTER_START_TIMEOUT, 0.);
-	ev_timer_start(m.loop, &m.start_to);
 }
 
 static void master_state_end(void)
@@ -473,9 +464,7 @@ static void master_state_fetch(void)
 	fcntl(m.state_fd, F_SETFL, O_NONBLOCK);
 	ev_io_init(&m.state_io, master_state_cb, m.state_fd, EV_READ);
 	ev_io_start(m.loop, &m.state_io);
-	m.rstate = MR_STATE;
-	ev_timer_set(&m.start_to, MASTER_START_TIMEOUT, 0.);
-	ev_timer_start(m.loop, &m.start_to);
+	master_phase(MR_STATE);
 }
 
 /* The check child exited: its whole output is in the pipe. */
@@ -514,8 +503,6 @@ static void master_check_done(int status)
 static void master_check_start(void)
 {
 	int p[2];
-	char *argv[MASTER_MAX_FILES * 2 + 4];
-	int a = 0;
 
 	m.attempt = m.last_attempt;
 	sdn_reloading();
@@ -525,32 +512,18 @@ static void master_check_start(void)
 		return;
 	}
 	if (m.check_pid == 0) {
-		sigset_t all;
+		static const char *const opts[] = { "-c", "-q" };
 
-		sigemptyset(&all);
-		sigprocmask(SIG_SETMASK, &all, NULL);
 		dup2(p[1], 1);
 		dup2(p[1], 2);
-		argv[a++] = m.exe;
-		argv[a++] = "-c";
-		argv[a++] = "-q";
-		for (int i = 0; i < m.o->nfiles && i < MASTER_MAX_FILES; i++) {
-			argv[a++] = "-f";
-			argv[a++] = m.o->files[i];
-		}
-		argv[a] = NULL;
-		execv(m.exe, argv);
-		_exit(127);
+		master_exec(opts, 2);
 	}
 	close(p[1]);
 	m.check_fd = p[0];
 	fcntl(m.check_fd, F_SETFL, O_NONBLOCK);
 	ev_io_init(&m.check_io, master_check_cb, m.check_fd, EV_READ);
 	ev_io_start(m.loop, &m.check_io);
-	m.rstate = MR_CHECKING;
-	ev_timer_stop(m.loop, &m.start_to);
-	ev_timer_set(&m.start_to, MASTER_START_TIMEOUT, 0.);
-	ev_timer_start(m.loop, &m.start_to);
+	master_phase(MR_CHECKING);
 }
 
 static void master_reload_next(void)

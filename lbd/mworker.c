@@ -33,23 +33,11 @@ static int mw_finish_sig;
 static void mworker_recv_state(void)
 {
 	char buf[8];
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int))];
-	} cm;
-	struct iovec iov = { buf, sizeof(buf) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = cm.b, .msg_controllen = sizeof(cm.b) };
-	struct cmsghdr *c;
 	struct stat st;
-	ssize_t n = recvmsg(mw_fd, &msg, MSG_CMSG_CLOEXEC);
-	int fd = -1;
+	int fd;
+	ssize_t n = sockpass_recv_fd(mw_fd, buf, sizeof(buf), &fd, 0);
 	char *text;
 
-	for (c = CMSG_FIRSTHDR(&msg); n > 0 && c; c = CMSG_NXTHDR(&msg, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-		    c->cmsg_len == CMSG_LEN(sizeof(int)))
-			memcpy(&fd, CMSG_DATA(c), sizeof(fd));
 	if (n != 3 || memcmp(buf, "STF", 3) != 0 || fd < 0) {
 		if (fd >= 0)
 			close(fd);
@@ -128,36 +116,16 @@ static void mworker_msg(const char *buf, size_t len, int fd)
 static void mworker_read_cb(struct ev_loop *loop, ev_io *io, int revents)
 {
 	char buf[MWORKER_MSG_MAX];
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int))];
-	} cm;
-	struct iovec iov = { buf, sizeof(buf) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = cm.b, .msg_controllen = sizeof(cm.b) };
-	struct cmsghdr *c;
-	ssize_t n = recvmsg(mw_fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-	int fd = -1;
+	int fd;
+	ssize_t n = sockpass_recv_fd(mw_fd, buf, sizeof(buf), &fd, MSG_DONTWAIT);
 
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+	if (n < 0 && (errno == EAGAIN || errno == EMSGSIZE))
 		return;
-	for (c = CMSG_FIRSTHDR(&msg); n > 0 && c; c = CMSG_NXTHDR(&msg, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-		    c->cmsg_len == CMSG_LEN(sizeof(int))) {
-			if (fd >= 0)
-				close(fd);
-			memcpy(&fd, CMSG_DATA(c), sizeof(fd));
-		}
 	if (n <= 0) {
 		/* the master is gone: finish what runs, take nothing new */
 		log_warnx("the master process is gone: stopping softly");
 		mworker_stop();
 		worker_stop_all(0);
-		return;
-	}
-	if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
-		if (fd >= 0)
-			close(fd);
 		return;
 	}
 	mworker_msg(buf, (size_t)n, fd);

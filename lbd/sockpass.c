@@ -150,15 +150,15 @@ int sockpass_recv(int sock)
 	return (int)(npool - kept);
 }
 
-int sockpass_fetch(const char *path)
+int sockpass_connect(const char *path, const char *req)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct timeval tv = { 5, 0 };
-	static const char req[] = "_getsocks\n";
-	int fd, n;
+	size_t len = strlen(req);
+	int fd;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		log_warnx("-x %s: path too long", path);
+		errno = ENAMETOOLONG;
 		return -1;
 	}
 	strcpy(sun.sun_path, path);
@@ -168,9 +168,22 @@ int sockpass_fetch(const char *path)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
-	    send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) != (ssize_t)sizeof(req) - 1) {
-		log_warn("-x %s: cannot reach the old process", path);
+	    send(fd, req, len, MSG_NOSIGNAL) != (ssize_t)len) {
+		int e = errno;
+
 		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+int sockpass_fetch(const char *path)
+{
+	int fd = sockpass_connect(path, "_getsocks\n"), n;
+
+	if (fd < 0) {
+		log_warn("-x %s: cannot reach the old process", path);
 		return -1;
 	}
 	n = sockpass_recv(fd);
@@ -178,6 +191,65 @@ int sockpass_fetch(const char *path)
 		log_warn("-x %s: no listening sockets received (is the socket "
 			 "'level admin expose-fd listeners'?)", path);
 	close(fd);
+	return n;
+}
+
+int sockpass_send_fd(int sock, const void *buf, size_t len, int fd)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (fd >= 0) {
+		memset(&cm, 0, sizeof(cm));
+		mh.msg_control = cm.b;
+		mh.msg_controllen = sizeof(cm.b);
+		cm.h.cmsg_level = SOL_SOCKET;
+		cm.h.cmsg_type = SCM_RIGHTS;
+		cm.h.cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(&cm.h), &fd, sizeof(int));
+	}
+	return sendmsg(sock, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+}
+
+ssize_t sockpass_recv_fd(int sock, void *buf, size_t len, int *fd, int flags)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int) * 4)];
+	} cm;
+	struct iovec iov = { buf, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cm.b, .msg_controllen = sizeof(cm.b) };
+	ssize_t n;
+
+	*fd = -1;
+	do
+		n = recvmsg(sock, &mh, flags | MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); n >= 0 && c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
+			int f;
+
+			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(f));
+			if (*fd < 0)
+				*fd = f;
+			else
+				close(f);
+		}
+	}
+	if (n > 0 && (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+		errno = EMSGSIZE;
+		return -1;
+	}
 	return n;
 }
 

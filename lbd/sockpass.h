@@ -17,6 +17,7 @@
 #define LBD_SOCKPASS_H
 
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #define SOCKPASS_BATCH	200	/* descriptors per record (kernel max 253) */
 #define SOCKPASS_MAX	4096	/* descriptors in one series */
@@ -54,5 +55,19 @@ const int *sockpass_exposed(unsigned *n);
 
 /* Close the exposed duplicates (soft stop: nothing more to hand over). */
 void sockpass_unexpose_all(void);
+
+/* One message of len bytes with one descriptor (fd >= 0) or none, never
+ * blocking. 0, or -1. */
+int sockpass_send_fd(int sock, const void *buf, size_t len, int fd);
+
+/* Receive one message into buf with at most one descriptor (*fd, else
+ * -1; extra ones are closed). flags as recvmsg's (MSG_CMSG_CLOEXEC is
+ * added). Returns the length, 0 at EOF, -1 (errno set; EMSGSIZE for a
+ * truncated message, its descriptor closed). */
+ssize_t sockpass_recv_fd(int sock, void *buf, size_t len, int *fd, int flags);
+
+/* Connect to the unix stream socket at path with 5 s send and receive
+ * timeouts and send req (start-up only: blocking). The socket, or -1. */
+int sockpass_connect(const char *path, const char *req);
 
 #endif

@@ -69,6 +69,19 @@ class Master(Daemon):
         assert rc == 0, "lbd exited with %r: %s" % (rc, err)
 
 
+def get(port, n=1, close=False):
+    """n requests on one connection, each answered 200."""
+    s = socket.create_connection(("127.0.0.1", port), 5)
+    head = b"GET /name HTTP/1.1\r\nHost: t\r\n%s\r\n" % (
+        b"Connection: close\r\n" if close else b"")
+    buf = b""
+    for _ in range(n):
+        s.sendall(head)
+        st, _, buf = read_response(s, buf)
+        assert st == 200
+    s.close()
+
+
 def wait_for(pred, timeout=10.0, what="condition"):
     end = time.time() + timeout
     while time.time() < end:
@@ -152,10 +165,7 @@ def test_broken_config_is_refused_and_changes_nothing(master):
     assert "bogus-directive" in out and "lbd.cfg:%d]" % line in out, out
     q = master.procs()
     assert q["current"] == p["current"] and q["failed"] == p["failed"] + 1
-    s = socket.create_connection(("127.0.0.1", master.port), 5)
-    s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\n\r\n")
-    assert read_response(s)[0] == 200
-    s.close()
+    get(master.port)
 
 
 def test_killed_worker_is_replaced(master):
@@ -289,10 +299,7 @@ def test_runtime_state_and_counters_survive_a_reload(backend, tmp_path):
     m = Master(text, [port])
     try:
         for _ in range(6):
-            s = socket.create_connection(("127.0.0.1", port), 5)
-            s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
-            assert read_response(s)[0] == 200
-            s.close()
+            get(port, close=True)
         out = cli(sock, "set server be/s1 state maint; set server be/s2 weight 5; "
                         "add server be/s3 127.0.0.1:%d weight 7; enable server be/s3; "
                         "set server be/s2 addr 127.0.0.1 port %d"
@@ -318,11 +325,7 @@ def test_runtime_state_and_counters_survive_a_reload(backend, tmp_path):
         assert fe0 >= 6 and stot(after, "fe", "FRONTEND") == fe0
         assert stot(after, "be", "BACKEND") == stot(before, "be", "BACKEND") == 6
         # the new worker serves with that state: s1 in maintenance
-        s = socket.create_connection(("127.0.0.1", port), 5)
-        for _ in range(4):
-            s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\n\r\n")
-            assert read_response(s)[0] == 200
-        s.close()
+        get(port, 4)
         after = cli(sock, "show stat")
         assert stot(after, "be", "s1") == stot(before, "be", "s1")
         assert stot(after, "fe", "FRONTEND") == fe0 + 1
@@ -341,11 +344,7 @@ def test_stick_table_contents_survive_a_reload(backend, tmp_path):
         "    stick on src\n")
     m = Master(text, [port])
     try:
-        s = socket.create_connection(("127.0.0.1", port), 5)
-        for _ in range(5):
-            s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\n\r\n")
-            assert read_response(s)[0] == 200
-        s.close()
+        get(port, 5)
         before = cli(sock, "show table be")
         assert "key=127.0.0.1" in before and "http_req_cnt=5" in before, before
         assert m.mcli("reload").startswith("Success=1")
@@ -353,10 +352,7 @@ def test_stick_table_contents_survive_a_reload(backend, tmp_path):
         assert "key=127.0.0.1" in after and "http_req_cnt=5" in after, after
         assert "server_id=1" in after, after
         # and counting goes on from there
-        s = socket.create_connection(("127.0.0.1", port), 5)
-        s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\n\r\n")
-        assert read_response(s)[0] == 200
-        s.close()
+        get(port)
         assert "http_req_cnt=6" in cli(sock, "show table be")
     finally:
         m.stop()

@@ -147,13 +147,8 @@ class Notify:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
-@pytest.mark.parametrize("abstract", [False, True])
-def test_lbd_tells_the_service_manager_when_it_serves_and_when_it_stops(backends, abstract):
-    (b,) = backends(1)
-    port = free_port()
-    cfg = """global
-    nbthread 2
-defaults
+def http_cfg(port, server):
+    return """defaults
     mode http
     timeout connect 1s
     timeout client 5s
@@ -163,7 +158,14 @@ frontend fe
     default_backend be
 backend be
     server s1 %s
-""" % (port, b.addr)
+""" % (port, server)
+
+
+@pytest.mark.parametrize("abstract", [False, True])
+def test_lbd_tells_the_service_manager_when_it_serves_and_when_it_stops(backends, abstract):
+    (b,) = backends(1)
+    port = free_port()
+    cfg = "global\n    nbthread 2\n" + http_cfg(port, b.addr)
     n = Notify(abstract)
     try:
         l = Lbd(cfg, env={"NOTIFY_SOCKET": n.env})
@@ -187,17 +189,7 @@ def test_lbd_master_notifies_ready_reloading_and_a_failed_reload(backends):
     a refused reload says why in STATUS while the old worker serves on."""
     (b,) = backends(1)
     port = free_port()
-    cfg = """defaults
-    mode http
-    timeout connect 1s
-    timeout client 5s
-    timeout server 5s
-frontend fe
-    bind 127.0.0.1:%d
-    default_backend be
-backend be
-    server s1 %s
-""" % (port, b.addr)
+    cfg = http_cfg(port, b.addr)
     n = Notify()
     try:
         m = Master(cfg, env={"NOTIFY_SOCKET": n.env})
