@@ -70,16 +70,22 @@ class Master(Daemon):
 
 
 def get(port, n=1, close=False):
-    """n requests on one connection, each answered 200."""
-    s = socket.create_connection(("127.0.0.1", port), 5)
+    """n requests on one keep-alive connection (a new one after a
+    "Connection: close", as from a worker stopping), each answered 200."""
     head = b"GET /name HTTP/1.1\r\nHost: t\r\n%s\r\n" % (
         b"Connection: close\r\n" if close else b"")
-    buf = b""
+    s = None
     for _ in range(n):
+        if s is None:
+            s, buf = socket.create_connection(("127.0.0.1", port), 5), b""
         s.sendall(head)
-        st, _, buf = read_response(s, buf)
+        st, closed, buf = read_response(s, buf)
         assert st == 200
-    s.close()
+        if closed:
+            s.close()
+            s = None
+    if s:
+        s.close()
 
 
 def wait_for(pred, timeout=10.0, what="condition"):
@@ -128,10 +134,11 @@ def backend():
 
 @pytest.fixture(scope="module")
 def master(backend):
+    """Two threads: each generation takes over a SO_REUSEPORT group."""
     port = free_port()
-    m = Master(cfg(port, backend.port), [port])
-    m.port = m.base_port = port
-    m.base = cfg(port, backend.port)
+    m = Master(cfg(port, backend.port, glob="    nbthread 2"), [port])
+    m.port = port
+    m.base = cfg(port, backend.port, glob="    nbthread 2")
     yield m
     m.stop()
 
@@ -309,6 +316,8 @@ def test_runtime_state_and_counters_survive_a_reload(backend, tmp_path):
         old = m.procs()["current"]
         assert m.mcli("reload").startswith("Success=1")
         assert m.procs()["current"] != old
+        # (what the old worker serves after the hand-over stays its own)
+        wait_for(lambda: not pid_alive(old[0]), what="the old worker to leave")
         state = cli(sock, "show servers state be")
         rows = {l.split()[3]: l.split() for l in state.splitlines()[2:] if l.strip()}
         assert rows["s1"][6] == "1"                        # admin: maintenance
@@ -347,7 +356,9 @@ def test_stick_table_contents_survive_a_reload(backend, tmp_path):
         get(port, 5)
         before = cli(sock, "show table be")
         assert "key=127.0.0.1" in before and "http_req_cnt=5" in before, before
+        old = m.procs()["current"][0]
         assert m.mcli("reload").startswith("Success=1")
+        wait_for(lambda: not pid_alive(old), what="the old worker to leave")
         after = cli(sock, "show table be")
         assert "key=127.0.0.1" in after and "http_req_cnt=5" in after, after
         assert "server_id=1" in after, after
@@ -356,3 +367,25 @@ def test_stick_table_contents_survive_a_reload(backend, tmp_path):
         assert "http_req_cnt=6" in cli(sock, "show table be")
     finally:
         m.stop()
+
+
+def test_workers_leave_when_the_master_dies(backend):
+    port = free_port()
+    m = Master(cfg(port, backend.port), [port])
+    try:
+        w = m.procs()["current"][0]
+        s = socket.create_connection(("127.0.0.1", port), 5)
+        s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\n\r\n")
+        st, close, buf = read_response(s)
+        assert st == 200 and not close
+        m.proc.kill()
+        m.proc.wait(5)
+        # orphaned, the worker stops softly: its client gets its answer
+        time.sleep(0.2)
+        s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\n\r\n")
+        st, close, _ = read_response(s, buf)
+        assert st == 200 and close
+        s.close()
+        wait_for(lambda: not pid_alive(w), what="the orphaned worker to exit")
+    finally:
+        m.stop(check=False)
