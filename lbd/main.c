@@ -240,7 +240,7 @@ static int run_master(struct lbd_conf *conf, struct master_opts *o,
 	if (daemon && !o->debug && daemonize(&ready_fd) < 0)
 		fatal("daemon");
 	write_pidfile(pid_fd);
-	daemon_ready(ready_fd);
+	o->ready_fd = ready_fd;		/* told once the first worker serves */
 	return master_run(o);
 }
 
@@ -307,6 +307,7 @@ int main(int argc, char **argv)
 		struct master_opts o = {
 			.files = files, .nfiles = nfiles, .quiet = quiet,
 			.debug = debug, .verbose = verbose, .cli_path = mcli_path,
+			.ready_fd = -1,
 		};
 
 		return run_master(conf, &o, pidfile, daemon_opt);

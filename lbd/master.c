@@ -59,6 +59,7 @@ static struct {
 	struct ev_loop *loop;
 	char exe[PATH_MAX];
 	struct mw_proc *procs;
+	int ready_fd;			/* see master_tell_parent */
 	int *held;			/* listening sockets, for the next worker */
 	unsigned nheld;
 	int ever_ready;
@@ -112,6 +113,18 @@ static void master_sig_all(int sig)
 {
 	for (struct mw_proc *p = m.procs; p; p = p->next)
 		kill(p->pid, sig);
+}
+
+/* lbd -W -D: the command returns (0) once the first worker serves; a
+ * master that exits before makes it return 1. */
+static void master_tell_parent(void)
+{
+	if (m.ready_fd < 0)
+		return;
+	if (write(m.ready_fd, "1", 1) != 1)
+		log_warn("cannot notify the parent process");
+	close(m.ready_fd);
+	m.ready_fd = -1;
 }
 
 /* A command line for a worker's runtime API, answered on fd. 0 or -1. */
@@ -194,6 +207,7 @@ static void master_worker_ready(struct mw_proc *p)
 	} else if (!m.ever_ready) {
 		sdn_sendf("READY=1\nMAINPID=%ld\nSTATUS=worker %d",
 			  (long)getpid(), (int)p->pid);
+		master_tell_parent();
 	}
 	m.ever_ready = 1;
 }
@@ -727,6 +741,7 @@ int master_run(const struct master_opts *o)
 	m.o = o;
 	m.check_fd = -1;
 	m.state_fd = -1;
+	m.ready_fd = o->ready_fd;
 	n = readlink("/proc/self/exe", m.exe, sizeof(m.exe) - 1);
 	if (n <= 0) {
 		log_warn("cannot find the lbd binary to start workers");
@@ -784,5 +799,7 @@ out:
 	ev_timer_stop(m.loop, &m.respawn);
 	ev_timer_stop(m.loop, &m.start_to);
 	ev_loop_destroy(m.loop);
+	if (m.ready_fd >= 0)
+		close(m.ready_fd);
 	return m.exit_rc;
 }

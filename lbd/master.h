@@ -23,6 +23,7 @@ struct master_opts {
 	int quiet, debug, verbose;
 	const char *cli_path;		/* -S, or NULL */
 	int max_reloads;		/* mworker-max-reloads, -1: no limit */
+	int ready_fd;			/* -D: told once the first worker serves */
 };
 
 /* Run the master until every worker is gone after a stop signal.

@@ -389,3 +389,25 @@ def test_workers_leave_when_the_master_dies(backend):
         wait_for(lambda: not pid_alive(w), what="the orphaned worker to exit")
     finally:
         m.stop(check=False)
+
+
+def test_daemon_master_returns_once_its_worker_serves(backend, tmp_path):
+    """lbd -W -D: the command returns 0 once the first worker serves (the
+    pidfile names the master), 1 when that worker cannot start."""
+    import subprocess
+    port = free_port()
+    conf, pidf = tmp_path / "m.cfg", tmp_path / "m.pid"
+    conf.write_text(cfg(port, backend.port))
+    p = subprocess.run([LBD, "-W", "-D", "-p", str(pidf), "-f", str(conf)],
+                       capture_output=True, text=True, timeout=20)
+    assert p.returncode == 0, p.stderr
+    pid = int(pidf.read_text())
+    try:
+        assert wait_port(port, timeout=0.5)
+        # a second one cannot bind the same port: its command says so
+        p2 = subprocess.run([LBD, "-W", "-D", "-p", str(tmp_path / "m2.pid"),
+                             "-f", str(conf)], capture_output=True, text=True, timeout=20)
+        assert p2.returncode == 1
+    finally:
+        os.kill(pid, signal.SIGTERM)
+        wait_for(lambda: not pid_alive(pid), what="the master to exit")
