@@ -603,9 +603,11 @@ static void master_child_cb(struct ev_loop *loop, ev_child *w, int revents)
 		return;
 	*pp = p->next;
 	if (WIFSIGNALED(st))
-		snprintf(how, sizeof(how), "killed by signal %d", WTERMSIG(st));
+		snprintf(how, sizeof(how), "(%s) killed by signal %d",
+			 mp_state_names[p->state], WTERMSIG(st));
 	else
-		snprintf(how, sizeof(how), "exited with status %d", WEXITSTATUS(st));
+		snprintf(how, sizeof(how), "(%s) exited with status %d",
+			 mp_state_names[p->state], WEXITSTATUS(st));
 	if (p->state == MP_OLD || m.stopping) {
 		log_info("worker %d %s", (int)p->pid, how);
 	} else if (p->state == MP_STARTING) {
@@ -705,7 +707,6 @@ void master_show_proc(struct sbuf *out)
 			sbuf_printf(out, "     %s\n", LBD_VERSION);
 		}
 	}
-	(void)mp_state_names;
 }
 
 int master_route(const char *target, const char *line, int fd)
