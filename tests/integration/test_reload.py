@@ -246,27 +246,44 @@ def test_hard_stop_after_bounds_old_workers_and_max_reloads(backend):
     text = cfg(port, backend.port, ka="30s").replace(
         "hard-stop-after 20s", "hard-stop-after 1500ms\n    mworker-max-reloads 2")
     m = Master(text, [port])
+
+    def hold():
+        s = socket.create_connection(("127.0.0.1", port), 5)
+        s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert read_response(s)[0] == 200
+        s.settimeout(5)
+        return s
     try:
+        # an idle client keeps its old worker until hard-stop-after
+        s = hold()
+        old = m.procs()["current"][0]
+        t0 = time.time()
+        assert m.mcli("reload").startswith("Success=1")
+        assert pid_alive(old)
+        assert s.recv(10) == b""        # closed at hard-stop-after
+        wait_for(lambda: not pid_alive(old), what="hard-stop-after")
+        assert 1.0 < time.time() - t0 < 8
+        s.close()
+        # a storm of reloads (signals merge while one runs), an idle client
+        # on each generation: never more than mworker-max-reloads old ones
+        # once each reload is done
         held, olds = [], []
-        for i in range(5):     # an idle client on each generation
-            s = socket.create_connection(("127.0.0.1", port), 5)
-            s.sendall(b"GET /name HTTP/1.1\r\nHost: t\r\n\r\n")
-            assert read_response(s)[0] == 200
-            held.append(s)
+        for i in range(4):
+            held.append(hold())
             olds += m.procs()["current"]
             assert m.mcli("reload").startswith("Success=1")
-        # a storm of reloads leaves no more than mworker-max-reloads old
-        # workers, whatever their clients do
-        p = wait_for(lambda: (lambda p: p if len(p["old"]) <= 2 else None)(m.procs()),
+        before = m.procs()["reloads"]
+        for i in range(20):
+            m.send_signal(signal.SIGUSR2)
+            time.sleep(0.01)
+        p = wait_for(lambda: (lambda p: p if len(p["old"]) <= 2 and not p["starting"]
+                              and p["reloads"] > before else None)(m.procs()),
                      what="old workers beyond mworker-max-reloads to go")
-        assert len(p["old"]) <= 2
-        # and hard-stop-after ends the rest (their idle clients see a close)
-        wait_for(lambda: not any(pid_alive(p) for p in olds), timeout=8,
-                 what="hard-stop-after")
-        for s in held:
-            s.settimeout(5)
+        assert len(p["old"]) <= 2 and p["failed"] == 0
+        for s in held:                  # their clients saw a close
             assert s.recv(10) == b""
             s.close()
+        wait_for(lambda: not any(pid_alive(p) for p in olds), what="them to exit")
     finally:
         m.stop()
 
