@@ -38,8 +38,8 @@ static const struct {
 #define HO_NFIELDS	(sizeof(ho_fields) / sizeof(ho_fields[0]))
 #define HO_LAST_SESS	(HO_NFIELDS - 1)	/* the latest wins, not a sum */
 
-static char *ho_text;
-static size_t ho_len;
+static char *ho_text, *ho_file;
+static size_t ho_len, ho_file_len;
 
 /* ---- dump ---- */
 
@@ -213,23 +213,23 @@ int handover_fetch(const char *path)
 	return 0;
 }
 
-unsigned handover_apply(void)
+void handover_keep_file(char *text, size_t len)
+{
+	free(ho_file);
+	ho_file = text;
+	ho_file_len = len;
+}
+
+/* Run each complete line of text as a command at admin level. */
+static unsigned ho_run(char *text, size_t len, const char *what)
 {
 	unsigned ran = 0;
 	char *p, *nl;
 
-	if (!ho_text)
-		return 0;
-	if (ho_len < sizeof(HANDOVER_HEADER) ||
-	    memcmp(ho_text, HANDOVER_HEADER "\n", sizeof(HANDOVER_HEADER)) != 0) {
-		log_warnx("the previous worker's runtime state is not in a format "
-			  "this version reads: not taken over");
-		goto out;
-	}
-	for (p = ho_text; p < ho_text + ho_len; p = nl + 1) {
+	for (p = text; p < text + len; p = nl + 1) {
 		struct sbuf reply = { 0 };
 
-		nl = memchr(p, '\n', (size_t)(ho_text + ho_len - p));
+		nl = memchr(p, '\n', (size_t)(text + len - p));
 		if (!nl)
 			break;		/* a cut last line is not run */
 		*nl = '\0';
@@ -238,9 +238,31 @@ unsigned handover_apply(void)
 		cli_run_line(p, CLI_LVL_ADMIN, &reply);
 		ran++;
 		if (reply.len > 1)
-			log_debug("state: %s: %.*s", p, (int)reply.len - 1, reply.d);
+			log_debug("%s: %s: %.*s", what, p, (int)reply.len - 1, reply.d);
 		sbuf_free(&reply);
 	}
+	return ran;
+}
+
+unsigned handover_apply(void)
+{
+	unsigned ran = 0;
+
+	if (ho_file && !ho_text) {
+		ran = ho_run(ho_file, ho_file_len, "server-state-file");
+		log_info("applied the server-state file (%u commands)", ran);
+	}
+	free(ho_file);
+	ho_file = NULL;
+	if (!ho_text)
+		return ran;
+	if (ho_len < sizeof(HANDOVER_HEADER) ||
+	    memcmp(ho_text, HANDOVER_HEADER "\n", sizeof(HANDOVER_HEADER)) != 0) {
+		log_warnx("the previous worker's runtime state is not in a format "
+			  "this version reads: not taken over");
+		goto out;
+	}
+	ran = ho_run(ho_text, ho_len, "state");
 	log_info("took over the runtime state of the previous worker (%u commands)", ran);
 out:
 	free(ho_text);

@@ -39,6 +39,11 @@ int handover_fetch(const char *path);
 /* Keep text (malloc'd, len bytes; taken) as the state to apply. */
 void handover_keep(char *text, size_t len);
 
+/* Keep text (taken) as commands from a server-state file (srvstate.h):
+ * run by handover_apply unless a previous worker's state came too (that
+ * one is fresher and wins whole). */
+void handover_keep_file(char *text, size_t len);
+
 /* Run the kept state (once every worker is set up, before the first
  * connection is taken), then forget it. Returns the number of commands
  * that failed. */

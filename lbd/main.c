@@ -23,6 +23,7 @@
 #include "proxy.h"
 #include "sdnotify.h"
 #include "sockpass.h"
+#include "srvstate.h"
 #include "vars.h"
 #include "worker.h"
 
@@ -315,6 +316,7 @@ int main(int argc, char **argv)
 	mworker_set_finish(finish, nfinish, finish_hard);
 	if (xsock && sockpass_fetch(xsock) >= 0)
 		handover_fetch(xsock);
+	srvstate_load(conf);
 	signal(SIGPIPE, SIG_IGN);
 	sdn_init();
 	memset(&lbd, 0, sizeof(lbd));

@@ -267,6 +267,8 @@ struct proxy {
 	const char *lb_arg;		/* url_param name / hdr name (points into lb_arg_store) */
 	char *lb_arg_store;
 	char *defsrv_args;		/* default-server words, \x1f-separated */
+	int load_state;			/* SRVSTATE_*: load-server-state-from-file */
+	char *state_file_name;		/* server-state-file-name, NULL: the id */
 
 	struct slog_target logs[LBD_MAX_LOGS];
 	unsigned nlogs;
@@ -358,6 +360,8 @@ struct global {
 	unsigned cli_maxconn;		/* "stats maxconn" (0: 10) */
 	int external_check;		/* external-check: 1, 2 with preserve-env */
 	int insecure_fork_wanted;
+	char *server_state_file;	/* read at start (srvstate.c) */
+	char *server_state_base;	/* where relative state files are */
 	int master_worker;		/* "master-worker": run as lbd -W */
 	int mworker_max_reloads;	/* -1: old workers are not counted */
 };

@@ -428,3 +428,57 @@ def test_daemon_master_returns_once_its_worker_serves(backend, tmp_path):
     finally:
         os.kill(pid, signal.SIGTERM)
         wait_for(lambda: not pid_alive(pid), what="the master to exit")
+
+
+def state_cfg(port, be_port, sock, glob="", be=""):
+    return """global
+    stats socket %s level admin
+%s
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 5s
+    timeout server 5s
+frontend fe
+    bind 127.0.0.1:%d
+    default_backend be
+backend be
+%s
+    server s1 127.0.0.1:%d weight 10
+    server s2 127.0.0.1:%d weight 10
+""" % (sock, glob, port, be, be_port, be_port)
+
+
+def test_server_state_file_from_haproxy_is_applied_at_start(backend, lbd, tmp_path):
+    """HAProxy's own "show servers state" output, saved as the state file
+    its users write before a restart, gives lbd the same server states."""
+    port, hsock = free_port(), str(tmp_path / "hap.sock")
+    hcfg = tmp_path / "hap.cfg"
+    hcfg.write_text(state_cfg(port, backend.port, hsock))
+    hap = Daemon(["haproxy", "-db"], hcfg.read_text(), [port])
+    try:
+        cli(hsock, "set server be/s1 state maint; set server be/s2 weight 5")
+        saved = cli(hsock, "show servers state")
+    finally:
+        hap.stop(check=False)
+    statef = tmp_path / "state"
+    statef.write_text(saved)
+    sock = str(tmp_path / "lbd.sock")
+    lbd(state_cfg(port, backend.port, sock,
+                  glob="    server-state-file %s" % statef,
+                  be="    load-server-state-from-file global"), [port])
+    rows = {r.split()[3]: r.split() for r in cli(sock, "show servers state").splitlines()
+            if r[:1].isdigit() and len(r.split()) > 5}
+    assert rows["s1"][6] == "1", rows          # forced maintenance
+    assert rows["s2"][7] == "5", rows          # the weight set at run time
+    get(port, 3)                               # s2 serves
+    # lbd's own output reads back the same way, from a per-backend file
+    base = tmp_path / "states"
+    base.mkdir()
+    (base / "be").write_text(cli(sock, "show servers state"))
+    sock2, port2 = str(tmp_path / "lbd2.sock"), free_port()
+    lbd(state_cfg(port2, backend.port, sock2, glob="    server-state-base %s" % base,
+                  be="    load-server-state-from-file local"), [port2])
+    rows = {r.split()[3]: r.split() for r in cli(sock2, "show servers state").splitlines()
+            if r[:1].isdigit() and len(r.split()) > 5}
+    assert rows["s1"][6] == "1" and rows["s2"][7] == "5", rows
