@@ -404,6 +404,15 @@ static void master_check_cb(struct ev_loop *loop, ev_io *io, int revents)
 	master_check_read();
 }
 
+/* Read fd (made non-blocking) with cb in the master's loop; returns fd. */
+static int master_watch(ev_io *io, int fd, void (*cb)(struct ev_loop *, ev_io *, int))
+{
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	ev_io_init(io, cb, fd, EV_READ);
+	ev_io_start(m.loop, io);
+	return fd;
+}
+
 /* A reload moves on to its next step, which gets MASTER_START_TIMEOUT. */
 static void master_phase(enum mr_state st)
 {
@@ -474,10 +483,7 @@ static void master_state_fetch(void)
 		return;
 	}
 	close(sp[1]);
-	m.state_fd = sp[0];
-	fcntl(m.state_fd, F_SETFL, O_NONBLOCK);
-	ev_io_init(&m.state_io, master_state_cb, m.state_fd, EV_READ);
-	ev_io_start(m.loop, &m.state_io);
+	m.state_fd = master_watch(&m.state_io, sp[0], master_state_cb);
 	master_phase(MR_STATE);
 }
 
@@ -533,10 +539,7 @@ static void master_check_start(void)
 		master_exec(opts, 2);
 	}
 	close(p[1]);
-	m.check_fd = p[0];
-	fcntl(m.check_fd, F_SETFL, O_NONBLOCK);
-	ev_io_init(&m.check_io, master_check_cb, m.check_fd, EV_READ);
-	ev_io_start(m.loop, &m.check_io);
+	m.check_fd = master_watch(&m.check_io, p[0], master_check_cb);
 	master_phase(MR_CHECKING);
 }
 

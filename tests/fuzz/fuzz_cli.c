@@ -16,6 +16,7 @@
 
 #include "cfg.h"
 #include "cli.h"
+#include "fuzz_conf.h"
 #include "prom.h"
 #include "proxy.h"
 #include "sbuf.h"
@@ -38,19 +39,9 @@ static const char conf_text[] =
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char path[64];
-	char *paths[1] = { path };
-	int fd = memfd_create("fuzz-cli", MFD_CLOEXEC), nwarn;
-
 	(void)argc;
 	(void)argv;
-	cfg_resolve_names = 0;
-	if (fd < 0 || write(fd, conf_text, sizeof(conf_text) - 1) < 0)
-		abort();
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	lbd.conf = cfg_load(paths, 1, 1, &nwarn);
-	if (!lbd.conf)
-		abort();
+	lbd.conf = fuzz_conf_load(conf_text);
 	lbd.hard_maxconn = lbd.conf->global.maxconn;
 	return 0;
 }

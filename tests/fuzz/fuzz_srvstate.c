@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "fuzz_conf.h"
 #include "proxy.h"
 #include "sbuf.h"
 #include "srvstate.h"
@@ -28,18 +29,9 @@ static const char conf_text[] =
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char path[64];
-	char *paths[1] = { path };
-	int fd = memfd_create("fuzz-srvstate", MFD_CLOEXEC), nwarn;
-
 	(void)argc;
 	(void)argv;
-	if (fd < 0 || write(fd, conf_text, sizeof(conf_text) - 1) < 0)
-		abort();
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	conf = cfg_load(paths, 1, 1, &nwarn);
-	if (!conf)
-		abort();
+	conf = fuzz_conf_load(conf_text);
 	return 0;
 }
 
