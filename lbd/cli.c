@@ -701,8 +701,7 @@ void cli_stop(void)
 		}
 	for (struct cli_conn *c = cli_conns; c; c = c->next)
 		if (c->stream) {	/* last words, if the socket takes them */
-			events_bye(&c->out, atomic_load(&lbd.stopping) == 1 ?
-				   "stopping" : "exiting");
+			events_bye(&c->out, events_bye_reason());
 			if (send(c->fd, c->out.d, c->out.len, MSG_NOSIGNAL) < 0)
 				continue;
 		}
@@ -803,10 +802,12 @@ static void cmd_getsocks(struct cli_ctx *x, int argc, char **argv)
 		OUT(x, "Permission denied: this socket has no 'expose-fd listeners'.\n");
 		return;
 	}
-	if (x->c->out.len || sockpass_send(x->c->fd, fds, n) < 0)
+	if (x->c->out.len || sockpass_send(x->c->fd, fds, n) < 0) {
 		log_warn("_getsocks: cannot send %u listening sockets", n);
-	else
+	} else {
 		log_notice("_getsocks: %u listening sockets handed over", n);
+		events_successor();	/* this process is being replaced */
+	}
 	x->c->closing = 2;
 }
 

@@ -181,7 +181,10 @@ static void master_worker_ready(struct mw_proc *p)
 	p->state = MP_CURRENT;
 	if (old) {
 		old->state = MP_OLD;
-		kill(old->pid, SIGUSR1);
+		/* "RLD": it stops softly knowing it is a reload; a signal
+		 * when the channel is gone */
+		if (sockpass_send_fd(old->fd, "RLD", 3, -1) < 0)
+			kill(old->pid, SIGUSR1);
 	}
 	for (struct mw_proc *q = m.procs; old && q; q = q->next) {
 		if (q->state != MP_OLD)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "events.h"
 #include "handover.h"
 #include "log.h"
 #include "mworker.h"
@@ -106,6 +107,15 @@ static void mworker_msg(const char *buf, size_t len, int fd)
 {
 	if (fd >= 0 && len >= 4 && memcmp(buf, "CLI ", 4) == 0) {
 		cli_adopt(fd, CLI_LVL_ADMIN, buf + 4, len - 4);
+		return;
+	}
+	if (fd < 0 && len == 3 && memcmp(buf, "RLD", 3) == 0) {
+		/* a new worker serves: finish, telling subscribers it is a
+		 * reload (they reconnect to the new one) */
+		log_notice("reload: a new worker serves; finishing %u sessions",
+			   (unsigned)atomic_load(&lbd.actconn));
+		events_successor();
+		worker_stop_all(0);
 		return;
 	}
 	log_debug("master channel: unexpected message (%zu bytes)", len);

@@ -8,6 +8,7 @@
  *   master -> worker: a sockpass series (the listening sockets to reuse),
  *                     then "STF" with a memfd holding the previous
  *                     worker's runtime state (handover.h), or "STN";
+ *                     "RLD" once a newer worker serves (stop softly);
  *                     "CLI <line>" with one descriptor (a master CLI
  *                     client whose command line was routed here);
  *   worker -> master: a sockpass series (every socket it listens on),

@@ -482,3 +482,41 @@ def test_server_state_file_from_haproxy_is_applied_at_start(backend, lbd, tmp_pa
     rows = {r.split()[3]: r.split() for r in cli(sock2, "show servers state").splitlines()
             if r[:1].isdigit() and len(r.split()) > 5}
     assert rows["s1"][6] == "1" and rows["s2"][7] == "5", rows
+
+
+def test_subscribers_hear_a_reload_not_a_stop(backend, tmp_path):
+    """The event stream's last word from an old worker is "bye reloading"
+    (vrrpd keeps its verdict and reconnects), from a stopping one "bye
+    stopping"; the path answers with the new worker at once."""
+    port, sock = free_port(), str(tmp_path / "admin.sock")
+    m = Master(cfg(port, backend.port, glob="    stats socket %s level admin" % sock),
+               [port])
+
+    def subscribe():
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(5)
+        s.connect(sock)
+        s.sendall(b"subscribe heartbeat 1000\n")
+        f = s.makefile("rb")
+        greeting = f.readline().decode()
+        assert greeting.startswith("lbd 1 pid "), greeting
+        return s, f, int(greeting.split()[3])
+
+    def last_word(f):
+        for line in f:
+            if line.startswith(b"bye "):
+                return line.decode().strip()
+        return None
+    try:
+        s, f, pid = subscribe()
+        assert pid == m.procs()["current"][0]
+        assert m.mcli("reload").startswith("Success=1")
+        assert last_word(f) == "bye reloading"
+        s.close()
+        s, f, pid2 = subscribe()
+        assert pid2 != pid and pid2 == m.procs()["current"][0]
+        m.send_signal(signal.SIGUSR1)
+        assert last_word(f) == "bye stopping"
+        s.close()
+    finally:
+        m.stop()
