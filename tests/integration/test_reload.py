@@ -14,7 +14,7 @@ import time
 import pytest
 
 from backend import Backend
-from conftest import LBD, Daemon, cli, free_port, wait_port
+from conftest import LBD, Daemon, cli, free_port, proxy_cfg, wait_port
 from reload_load import Load, read_response
 
 
@@ -431,22 +431,11 @@ def test_daemon_master_returns_once_its_worker_serves(backend, tmp_path):
 
 
 def state_cfg(port, be_port, sock, glob="", be=""):
-    return """global
-    stats socket %s level admin
-%s
-defaults
-    mode http
-    timeout connect 2s
-    timeout client 5s
-    timeout server 5s
-frontend fe
-    bind 127.0.0.1:%d
-    default_backend be
-backend be
-%s
-    server s1 127.0.0.1:%d weight 10
-    server s2 127.0.0.1:%d weight 10
-""" % (sock, glob, port, be, be_port, be_port)
+    """Backend be with servers s2 and s1 (weight 10) on the backend."""
+    return proxy_cfg(port, "127.0.0.1:%d" % be_port,
+                     glob="    stats socket %s level admin\n%s" % (sock, glob),
+                     be="%s\n    server s2 127.0.0.1:%d weight 10" % (be, be_port),
+                     srv_opts="weight 10")
 
 
 def test_server_state_file_from_haproxy_is_applied_at_start(backend, lbd, tmp_path):
