@@ -509,3 +509,29 @@ def test_subscribers_hear_a_reload_not_a_stop(backend, tmp_path):
         s.close()
     finally:
         m.stop()
+
+
+def test_handover_wins_over_a_stale_state_file(backend, tmp_path):
+    """The state file serves the first worker; at a reload the old worker's
+    live state is fresher: a server the operator enabled since stays so."""
+    port, sock = free_port(), str(tmp_path / "admin.sock")
+    statef = tmp_path / "state"
+    statef.write_text("1\n# be_id be_name srv_id srv_name srv_addr ...\n"
+                      "3 be 2 s1 127.0.0.1 2 1 10 10 0 1 0 2 0 0 0 0 - %d - 0 0 - - 0\n"
+                      % backend.port)
+    m = Master(state_cfg(port, backend.port, sock,
+                         glob="    server-state-file %s" % statef,
+                         be="    load-server-state-from-file global"), [port])
+
+    def s1_admin():
+        rows = [r.split() for r in cli(sock, "show servers state be").splitlines()
+                if r[:1].isdigit() and len(r.split()) > 5]
+        return [r[6] for r in rows if r[3] == "s1"][0]
+    try:
+        assert s1_admin() == "1"            # maintenance, from the file
+        cli(sock, "set server be/s1 state ready")
+        assert s1_admin() == "0"
+        assert m.mcli("reload").startswith("Success=1")
+        assert s1_admin() == "0"            # the live state, not the file
+    finally:
+        m.stop()
