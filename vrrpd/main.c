@@ -459,7 +459,7 @@ static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	d->conf = nc;
 	d->env.conf = nc;
 	vrrp_env_clear(&d->env);	/* pacing domains follow the new groups */
-	d->env.track = vrrp_track_new(loop, nc, track_changed, d);
+	d->env.track = vrrp_track_new(loop, nc, ot, track_changed, d);
 	if (!d->env.track)
 		fatalx("cannot start tracking");
 	if (rts_build(d, old, nold) != 0)
@@ -510,7 +510,7 @@ static int run(struct opts *o, struct vrrp_conf *conf)
 	if (!d.nft || vrrp_nft_apply(d.nft, conf) != 0)
 		fatalx("cannot set up no_accept filtering");
 	vrrp_static_apply(d.env.nl, NULL, conf);
-	d.env.track = vrrp_track_new(loop, conf, track_changed, &d);
+	d.env.track = vrrp_track_new(loop, conf, NULL, track_changed, &d);
 	if (!d.env.track)
 		fatalx("cannot start tracking");
 	d.env.changed = rt_changed;
