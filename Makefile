@@ -146,6 +146,7 @@ bench: deps all
 	$(PYTHON) bench/run.py --lbd $(BUILD)/lbd/lbd --cpu-cap 50 --out docs/benchmarks-cpu-capped.md
 	$(PYTHON) bench/checks_cost.py --lbd $(BUILD)/lbd/lbd --out docs/benchmarks.md
 	$(PYTHON) bench/rules_cost.py --lbd $(BUILD)/lbd/lbd --out docs/benchmarks.md
+	$(PYTHON) bench/reload.py --lbd $(BUILD)/lbd/lbd --out docs/benchmarks.md
 	$(PYTHON) bench/vrrp_failover.py --vrrpd $(BUILD)/vrrpd/vrrpd --out docs/benchmarks.md
 	$(PYTHON) bench/appliance_failover.py --lbd $(BUILD)/lbd/lbd --vrrpd $(BUILD)/vrrpd/vrrpd \
 	  --out docs/benchmarks.md

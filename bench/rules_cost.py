@@ -26,8 +26,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import run as R  # noqa: E402  (the proxy benchmark's helpers)
 
-BEGIN = "<!-- rules_cost: begin -->"
-END = "<!-- rules_cost: end -->"
 
 
 def plain_cfg(port, tcp_port, b1, b2):
@@ -94,18 +92,6 @@ def run_one(procs, tools, kind, text, port, args, tmp):
         procs.stop(p)
 
 
-def write(path, text):
-    old = open(path).read() if os.path.exists(path) else ""
-    block = BEGIN + "\n" + text + END + "\n"
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        new = head + block + rest.split(END, 1)[1].lstrip("\n")
-    else:
-        new = old.rstrip("\n") + "\n\n" + block
-    with open(path, "w") as f:
-        f.write(new)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lbd", required=True)
@@ -166,7 +152,7 @@ def main():
                  "(bar: <= 15%%).\n" % (vs_hap, vs_plain, 100 * (1 - vs_plain)))
         print(text)
         if a.out:
-            write(a.out, text)
+            R.write_section(a.out, "rules_cost", text)
     except R.BenchError as e:
         print("rules_cost: %s" % e, file=sys.stderr)
         return 1

@@ -33,6 +33,7 @@
 #include "http1.h"
 #include "logfmt.h"
 #include "proxy.h"
+#include "srvstate.h"
 
 #define KW_FIELD(base, kw, type) ((type *)((char *)(base) + (kw)->off))
 
@@ -320,6 +321,19 @@ static int kw_g_extcheck(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 	return 0;
 }
 
+/* master-worker [no-exit-on-failure]: a crashed worker is restarted
+ * either way (see docs/configuration.md) */
+static int kw_g_master_worker(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+			      char **argv)
+{
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "no-exit-on-failure") != 0)) {
+		cfg_err(ctx, "'master-worker' takes nothing or 'no-exit-on-failure'.");
+		return 0;
+	}
+	ctx->conf->global.master_worker = 1;
+	return 0;
+}
+
 static const struct cfg_kw cfg_global_kws[] = {
 	{ "maxconn", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, maxconn), 1, 10000000, NULL },
 	{ "nbthread", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, nbthread), 1, LBD_MAX_THREADS, NULL },
@@ -350,7 +364,10 @@ static const struct cfg_kw cfg_global_kws[] = {
 	{ "vrrpd-socket", CFG_SEC_GLOBAL, kw_g_vrrpd_socket, offsetof(struct global, vrrpd_socket), 0, 0, NULL },
 	{ "snmp-agentx-socket", CFG_SEC_GLOBAL, kw_g_snmp_socket, offsetof(struct global, snmp_agentx_socket), 0, 0, NULL },
 	{ "on-address-loss", CFG_SEC_GLOBAL, kw_g_addr_loss, 0, 0, 0, NULL },
-	{ "master-worker", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "master-worker mode arrives with reload support" },
+	{ "master-worker", CFG_SEC_GLOBAL, kw_g_master_worker, 0, 0, 0, NULL },
+	{ "server-state-file", CFG_SEC_GLOBAL, kw_str, offsetof(struct global, server_state_file), 0, 0, NULL },
+	{ "server-state-base", CFG_SEC_GLOBAL, kw_str, offsetof(struct global, server_state_base), 0, 0, NULL },
+	{ "mworker-max-reloads", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, mworker_max_reloads), 0, 1000000, NULL },
 	{ "ssl-default-bind-ciphers", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
 	{ "ssl-default-bind-ciphersuites", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
 	{ "ssl-default-bind-options", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
@@ -674,6 +691,40 @@ static int kw_p_reuse(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
 	}
 	cfg_err(ctx, "'http-reuse' expects 'never', 'safe', 'aggressive' or "
 		"'always' (got '%s').", argv[1]);
+	return 0;
+}
+
+/* load-server-state-from-file global|local|none (srvstate.c) */
+static int kw_p_load_state(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+			   char **argv)
+{
+	static const char *const names[] = { [SRVSTATE_NONE] = "none",
+		[SRVSTATE_GLOBAL] = "global", [SRVSTATE_LOCAL] = "local" };
+
+	for (int i = 0; argc == 2 && i < 3; i++)
+		if (strcmp(argv[1], names[i]) == 0) {
+			ctx->cur->load_state = i;
+			return 0;
+		}
+	cfg_err(ctx, "'load-server-state-from-file' expects 'global', 'local' or 'none'.");
+	return 0;
+}
+
+/* server-state-file-name [<file>|use-backend-name] */
+static int kw_p_state_file_name(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+				char **argv)
+{
+	char *v = NULL;
+
+	if (argc > 2) {
+		cfg_err(ctx, "'server-state-file-name' takes at most one file name.");
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "use-backend-name") != 0 &&
+	    !(v = strdup(argv[1])))
+		return -1;
+	free(ctx->cur->state_file_name);
+	ctx->cur->state_file_name = v;
 	return 0;
 }
 
@@ -1182,7 +1233,8 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "http-check", PR_CAP_DEF | PR_CAP_BE, kw_p_http_check, 0, 0, 0, NULL },
 	{ "tcp-check", PR_CAP_DEF | PR_CAP_BE, kw_p_tcp_check, 0, 0, 0, NULL },
 	{ "external-check", PR_CAP_DEF | PR_CAP_BE, kw_p_extcheck, 0, 0, 0, NULL },
-	{ "load-server-state-from-file", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, "arrives with reloads" },
+	{ "load-server-state-from-file", PR_CAP_DEF | PR_CAP_BE, kw_p_load_state, 0, 0, 0, NULL },
+	{ "server-state-file-name", PR_CAP_DEF | PR_CAP_BE, kw_p_state_file_name, 0, 0, 0, NULL },
 	{ "retry-on", PR_CAP_DEF | PR_CAP_BE, kw_p_retry_on, 0, 0, 0, NULL },
 	{ "errorloc", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, NULL },
 	{ "errorloc302", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, NULL },

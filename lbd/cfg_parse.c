@@ -452,6 +452,7 @@ struct lbd_conf *cfg_load(char *const *paths, int npaths, int quiet, int *nwarn)
 	conf->global.bufsize = 16384;
 	conf->global.maxrewrite = 1024;
 	conf->global.maxaccept = 64;
+	conf->global.mworker_max_reloads = -1;
 	conf->global.http_maxhdr = 101;
 	conf->global.nbthread = 1;
 	for (int i = 0; i < LBD_MAX_THREADS; i++)

@@ -11,6 +11,7 @@
 
 #include "cfg.h"
 #include "check_http.h"
+#include "cfg_lex.h"
 #include "check_tcp.h"
 #include "proxy.h"
 
@@ -46,38 +47,19 @@ struct tcpchk_rule *tcpchk_add(struct tcpchk **tp, enum tcpchk_kind kind)
 	return tcpchk_insert(tp, *tp && !(*tp)->inherited ? (*tp)->n : 0, kind);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode a hex string into a new buffer; -1 when it is not hex pairs. */
 static int hex_decode(const char *hex, char **out, size_t *len)
 {
 	size_t n = strlen(hex);
 
-	if (n == 0 || n % 2)
-		return -1;
-	*out = malloc(n / 2);
+	*out = malloc(n / 2 + 1);
 	if (!*out)
 		return -1;
-	for (size_t i = 0; i < n; i += 2) {
-		int hi = hexval(hex[i]), lo = hexval(hex[i + 1]);
-
-		if (hi < 0 || lo < 0) {
-			free(*out);
-			*out = NULL;
-			return -1;
-		}
-		(*out)[i / 2] = (char)(hi << 4 | lo);
+	if (cfg_hex_decode(hex, (unsigned char *)*out, n / 2, len) < 0) {
+		free(*out);
+		*out = NULL;
+		return -1;
 	}
-	*len = n / 2;
 	return 0;
 }
 

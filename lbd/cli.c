@@ -30,6 +30,7 @@
 #include "check.h"
 #include "errsnap.h"
 #include "events.h"
+#include "handover.h"
 #include "cli.h"
 #include "log.h"
 #include "proxy.h"
@@ -37,6 +38,7 @@
 #include "sbuf.h"
 #include "server.h"
 #include "session.h"
+#include "sockpass.h"
 #include "srv_sess.h"
 #include "stats.h"
 #include "version.h"
@@ -163,12 +165,7 @@ static int cli_cfg_socket(struct cfg_ctx *ctx, int argc, char **argv)
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (strcmp(k, "expose-fd") == 0 && v && strcmp(v, "listeners") == 0) {
-			/* Debian's default haproxy.cfg has it: accepted, and
-			 * said plainly that nothing is handed over yet */
-			cfg_warn(ctx, "'stats socket ... expose-fd listeners': listening "
-				 "sockets are not passed to another process yet (that "
-				 "arrives with master-worker reloads); the socket works "
-				 "otherwise.");
+			/* "_getsocks" hands the listening sockets over (-x) */
 			l->expose_fd = 1;
 			i++;
 			continue;
@@ -300,8 +297,12 @@ void cli_cfg_free(struct cli_listener *l)
 		struct cli_listener *n = l->next;
 
 		if (l->fd >= 0) {
+			struct stat st;
+
 			close(l->fd);
-			if (l->path)
+			/* a newer process (reload) may have bound it since */
+			if (l->path && stat(l->path, &st) == 0 &&
+			    st.st_dev == l->dev && st.st_ino == l->ino)
 				unlink(l->path);
 		}
 		free(l->watcher);
@@ -315,7 +316,7 @@ void cli_cfg_free(struct cli_listener *l)
 
 /* ---- sockets ---- */
 
-static int cli_bind_one(struct cli_listener *l)
+int cli_listener_bind(struct cli_listener *l)
 {
 	int fd = socket(l->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	int one = 1;
@@ -327,6 +328,7 @@ static int cli_bind_one(struct cli_listener *l)
 		 * running instance's socket is never left missing */
 		struct sockaddr_un tmp = *(struct sockaddr_un *)&l->addr;
 		char tmppath[sizeof(tmp.sun_path)];
+		struct stat st;
 		int n = snprintf(tmppath, sizeof(tmppath), "%s.%d.tmp", l->path,
 				 (int)getpid());
 
@@ -342,7 +344,8 @@ static int cli_bind_one(struct cli_listener *l)
 		    ((l->uid_set || l->gid_set) &&
 		     chown(tmppath, l->uid_set ? l->uid : (uid_t)-1,
 			   l->gid_set ? l->gid : (gid_t)-1) < 0) ||
-		    listen(fd, 16) < 0 || rename(tmppath, l->path) < 0) {
+		    listen(fd, 16) < 0 || stat(tmppath, &st) < 0 ||
+		    rename(tmppath, l->path) < 0) {
 			int e = errno;
 
 			unlink(tmppath);
@@ -350,6 +353,8 @@ static int cli_bind_one(struct cli_listener *l)
 			errno = e;
 			return -1;
 		}
+		l->dev = st.st_dev;
+		l->ino = st.st_ino;
 	} else {
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		if (bind(fd, (struct sockaddr *)&l->addr, l->addrlen) < 0 ||
@@ -368,7 +373,7 @@ static int cli_bind_one(struct cli_listener *l)
 int cli_bind_all(struct lbd_conf *conf)
 {
 	for (struct cli_listener *l = conf->global.cli; l; l = l->next)
-		if (cli_bind_one(l) < 0) {
+		if (cli_listener_bind(l) < 0) {
 			fprintf(stderr, "[ALERT]    (%d) : Starting proxy GLOBAL: cannot "
 				"bind stats socket [%s] (%s)\n", (int)getpid(), l->text,
 				strerror(errno));
@@ -384,6 +389,7 @@ static void cli_write_cb(struct ev_loop *loop, ev_io *io, int revents);
 static void cli_timer_cb(struct ev_loop *loop, ev_timer *t, int revents);
 static void cli_run(struct cli_conn *c, char *line);
 static void cli_line_end(struct cli_conn *c);
+static struct cli_conn *cli_conn_new(int fd, struct cli_listener *l, int level);
 
 static void cli_listeners_set(int on)
 {
@@ -609,28 +615,59 @@ static void cli_accept_cb(struct ev_loop *loop, ev_io *io, int revents)
 		fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return;
-		c = calloc(1, sizeof(*c));
-		if (!c) {
-			close(fd);
+		c = cli_conn_new(fd, l, l->level);
+		if (!c)
 			return;
-		}
-		c->fd = fd;
-		c->l = l;
-		c->level = l->level;
-		c->timeout = (lbd.conf->global.cli_timeout ?
-			      lbd.conf->global.cli_timeout : 10000) / 1000.0;
-		ev_io_init(&c->rio, cli_read_cb, fd, EV_READ);
-		ev_io_init(&c->wio, cli_write_cb, fd, EV_WRITE);
-		ev_timer_init(&c->timer, cli_timer_cb, c->timeout, 0.);
-		c->rio.data = c->wio.data = c->timer.data = c;
 		ev_io_start(loop, &c->rio);
-		ev_timer_start(loop, &c->timer);
-		c->next = cli_conns;
-		if (cli_conns)
-			cli_conns->prev = c;
-		cli_conns = c;
-		cli_nconns++;
 	}
+}
+
+/* A connection on fd (closed on failure); the caller starts reading. */
+static struct cli_conn *cli_conn_new(int fd, struct cli_listener *l, int level)
+{
+	struct cli_conn *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		close(fd);
+		return NULL;
+	}
+	c->fd = fd;
+	c->l = l;
+	c->level = level;
+	c->timeout = (lbd.conf->global.cli_timeout ?
+		      lbd.conf->global.cli_timeout : 10000) / 1000.0;
+	ev_io_init(&c->rio, cli_read_cb, fd, EV_READ);
+	ev_io_init(&c->wio, cli_write_cb, fd, EV_WRITE);
+	ev_timer_init(&c->timer, cli_timer_cb, c->timeout, 0.);
+	c->rio.data = c->wio.data = c->timer.data = c;
+	ev_timer_start(cli_w->loop, &c->timer);
+	c->next = cli_conns;
+	if (cli_conns)
+		cli_conns->prev = c;
+	cli_conns = c;
+	cli_nconns++;
+	return c;
+}
+
+void cli_adopt(int fd, int level, const char *line, size_t len)
+{
+	struct cli_conn *c;
+
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	if (!cli_w || len >= sizeof(c->in)) {
+		close(fd);
+		return;
+	}
+	c = cli_conn_new(fd, NULL, level);
+	if (!c)
+		return;
+	memcpy(c->in, line, len);
+	c->in[len] = '\n';
+	c->inlen = len + 1;
+	c->refs++;
+	cli_process(c);
+	if (--c->refs == 0 && c->dead)
+		cli_conn_free(c);
 }
 
 int cli_start(struct worker *w)
@@ -664,8 +701,7 @@ void cli_stop(void)
 		}
 	for (struct cli_conn *c = cli_conns; c; c = c->next)
 		if (c->stream) {	/* last words, if the socket takes them */
-			events_bye(&c->out, atomic_load(&lbd.stopping) == 1 ?
-				   "stopping" : "exiting");
+			events_bye(&c->out, events_bye_reason());
 			if (send(c->fd, c->out.d, c->out.len, MSG_NOSIGNAL) < 0)
 				continue;
 		}
@@ -754,6 +790,46 @@ static void cmd_quit(struct cli_ctx *x, int argc, char **argv)
 {
 	if (x->c)
 		x->c->closing = 2;
+}
+
+/* _getsocks: this process's listening sockets for the next one (-x). */
+static void cmd_getsocks(struct cli_ctx *x, int argc, char **argv)
+{
+	unsigned n;
+	const int *fds = sockpass_exposed(&n);
+
+	if (!x->c || !x->c->l || !x->c->l->expose_fd) {
+		OUT(x, "Permission denied: this socket has no 'expose-fd listeners'.\n");
+		return;
+	}
+	if (x->c->out.len || sockpass_send(x->c->fd, fds, n) < 0) {
+		log_warn("_getsocks: cannot send %u listening sockets", n);
+	} else {
+		log_notice("_getsocks: %u listening sockets handed over", n);
+		events_successor();	/* this process is being replaced */
+	}
+	x->c->closing = 2;
+}
+
+static void cmd_dumpstate(struct cli_ctx *x, int argc, char **argv)
+{
+	handover_dump(x->out);
+}
+
+static void cmd_counters(struct cli_ctx *x, int argc, char **argv)
+{
+	char err[160];
+
+	if (handover_counters(argc - 1, argv + 1, err, sizeof(err)) < 0)
+		OUT(x, "%s\n", err);
+}
+
+static void cmd_stkt(struct cli_ctx *x, int argc, char **argv)
+{
+	char err[160];
+
+	if (stkt_restore(lbd.conf->proxies, argc - 1, argv + 1, err, sizeof(err)) < 0)
+		OUT(x, "%s\n", err);
 }
 
 static void cmd_lower_level(struct cli_ctx *x, int argc, char **argv)
@@ -1128,6 +1204,7 @@ static void cli_set_addr(struct cli_ctx *x, struct server *sv, int argc, char **
 		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)nport);
 	cli_addr_str(&ss, neu, sizeof(neu), &nport);
 	pthread_mutex_lock(&sv->be->lock);
+	sv->flags |= SRV_F_ADDR_SET;
 	sv->addr = ss;
 	sv->addrlen = ss.ss_family == AF_INET ? sizeof(struct sockaddr_in) :
 		      sizeof(struct sockaddr_in6);
@@ -1401,6 +1478,7 @@ static void cmd_add_server(struct cli_ctx *x, int argc, char **argv)
 	sbuf_free(&errs);
 	srv->be = be;
 	srv->flags |= SRV_F_DYNAMIC;
+	srv->dyn_args = handover_join(argc - 3, argv + 3);
 	for (o = be->servers; o; o = o->next)
 		if (o->puid > id)
 			id = o->puid;
@@ -1766,6 +1844,10 @@ struct cli_cmd {
 };
 
 static const struct cli_cmd cli_cmds[] = {
+	{ { "_getsocks" }, "_getsocks", "send the listening sockets (expose-fd listeners; lbd -x)", CLI_LVL_ADMIN, cmd_getsocks, NULL },
+	{ { "_dumpstate" }, "_dumpstate", "runtime state for the next worker (reloads)", CLI_LVL_ADMIN, cmd_dumpstate, NULL },
+	{ { "_counters" }, "_counters", "add counters handed over by the previous worker", CLI_LVL_ADMIN, cmd_counters, NULL },
+	{ { "_stkt" }, "_stkt", "restore a stick-table entry handed over by the previous worker", CLI_LVL_ADMIN, cmd_stkt, NULL },
 	{ { "add", "server" }, "add server <bk>/<srv>", "create a new server", CLI_LVL_ADMIN, cmd_add_server, NULL },
 	{ { "clear", "counters" }, "clear counters [all]", "clear max statistics counters (or all counters)", CLI_LVL_OPER, cmd_clear_counters, NULL },
 	{ { "del", "server" }, "del server <bk>/<srv>", "remove a dynamically added server", CLI_LVL_ADMIN, cmd_del_server, NULL },
@@ -1829,7 +1911,8 @@ static void cmd_help(struct cli_ctx *x, int argc, char **argv)
 	}
 	OUT(x, "The following commands are valid at this level:\n");
 	for (size_t i = 0; i < CLI_NCMDS; i++)
-		cli_help_line(x, &cli_cmds[i]);
+		if (cli_cmds[i].words[0][0] != '_')	/* between processes */
+			cli_help_line(x, &cli_cmds[i]);
 }
 
 static void cli_unknown(struct cli_ctx *x, int argc, char **argv)

@@ -35,6 +35,8 @@ struct cli_listener {
 	int level;
 	int expose_fd;
 	int fd;
+	dev_t dev;			/* the bound path's inode: removed at */
+	ino_t ino;			/* exit only while it is still ours */
 	void *watcher;			/* ev_io, while running */
 };
 
@@ -49,9 +51,18 @@ void cli_cfg_free(struct cli_listener *l);
  * printing what failed. */
 int cli_bind_all(struct lbd_conf *conf);
 
+/* Create one listener's socket (a unix path is bound under a temporary
+ * name and renamed over the old one). 0, or -1 with errno set. */
+int cli_listener_bind(struct cli_listener *l);
+
 /* Serve the sockets on w's loop (the first worker) / stop serving. */
 int cli_start(struct worker *w);
 void cli_stop(void);
+
+/* Serve one command line on an already connected fd (handed over by
+ * the master, lbd -W): run line (len bytes, no newline) at level lvl,
+ * answer on fd, then close it. Takes fd in every case. */
+void cli_adopt(int fd, int level, const char *line, size_t len);
 
 /* Send a line (or several, each ending with a newline) to every
  * connection that subscribed to the event stream. */

@@ -26,6 +26,7 @@
 #define EVENTS_STALL_MS	1000	/* a worker this late withholds heartbeats */
 
 static int events_on;
+static atomic_int events_succ;
 
 static unsigned be_usable(const struct proxy *be)
 {
@@ -130,4 +131,16 @@ void events_frontend(const struct proxy *fe)
 void events_bye(struct sbuf *out, const char *reason)
 {
 	sbuf_printf(out, "bye %s\n", reason);
+}
+
+void events_successor(void)
+{
+	atomic_store(&events_succ, 1);
+}
+
+const char *events_bye_reason(void)
+{
+	if (atomic_load(&lbd.stopping) != 1)
+		return "exiting";
+	return atomic_load(&events_succ) ? "reloading" : "stopping";
 }

@@ -34,4 +34,11 @@ void events_frontend(const struct proxy *fe);
 /* The line sent to subscribers when lbd stops ("bye <reason>"). */
 void events_bye(struct sbuf *out, const char *reason);
 
+/* A successor takes over this process's sockets (a reload): the
+ * subscribers' "bye" says "reloading" instead of "stopping". */
+void events_successor(void);
+
+/* The word of the "bye" line now: reloading, stopping or exiting. */
+const char *events_bye_reason(void);
+
 #endif

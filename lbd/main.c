@@ -16,20 +16,27 @@
 
 #include "cfg.h"
 #include "cli.h"
+#include "handover.h"
 #include "log.h"
+#include "master.h"
+#include "mworker.h"
 #include "proxy.h"
 #include "sdnotify.h"
+#include "sockpass.h"
+#include "srvstate.h"
 #include "vars.h"
 #include "worker.h"
 
 #include "version.h"
-#define MAX_CFG_FILES 64
+#define MAX_CFG_FILES MASTER_MAX_FILES
+#define MAX_FINISH_PIDS 64
 
 static void usage(void)
 {
 	fprintf(stderr,
 		"lbd " LBD_VERSION " - load balancer speaking HAProxy's configuration\n"
-		"usage: lbd [-c] [-q] [-d] [-D] [-V] [-p pidfile] -f <file|dir> [-f ...]\n"
+		"usage: lbd [-c] [-q] [-d] [-D] [-V] [-W [-S socket]] [-p pidfile]\n"
+		"           [-x socket] [-sf|-st pid...] -f <file|dir> [-f ...]\n"
 		"  -f <cfg>   configuration file or directory (*.cfg in order); repeatable\n"
 		"  -c         check the configuration and exit (0 valid, 1 invalid)\n"
 		"  -q         quiet: no warnings\n"
@@ -37,6 +44,12 @@ static void usage(void)
 		"  -D         daemon mode (as 'daemon' in global)\n"
 		"  -V         verbose\n"
 		"  -p <file>  write the pid to <file>\n"
+		"  -W         master-worker mode (reload: SIGUSR2 or the master CLI)\n"
+		"  -S <path>  master CLI socket (with -W): show proc, reload, @1 <cmd>\n"
+		"  -x <path>  take the listening sockets of the process behind this\n"
+		"             stats socket (expose-fd listeners)\n"
+		"  -sf <pid>... once ready, stop these processes softly (SIGUSR1)\n"
+		"  -st <pid>... once ready, stop these processes now (SIGTERM)\n"
 		"  -v         print the version and exit\n"
 		"  -K         list every configuration keyword and its status\n");
 	exit(1);
@@ -183,15 +196,68 @@ static void close_logs(struct lbd_conf *conf)
 		slog_target_close(&conf->global.logs[i]);
 }
 
+/* "-sf"/"-st" followed by pids, as HAProxy's: taken out of argv before
+ * getopt (they are not single-letter options). Returns the new argc. */
+static int take_finish_pids(int argc, char **argv, int *pids, unsigned *n, int *hard)
+{
+	int out = 1;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-sf") != 0 && strcmp(argv[i], "-st") != 0) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		*hard = argv[i][2] == 't';
+		while (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9') {
+			char *end;
+			long pid = strtol(argv[++i], &end, 10);
+
+			if (*end || pid <= 0 || pid > 0x7fffffff)
+				fatalx("-s%c: '%s' is not a process id", argv[i - 1][2], argv[i]);
+			if (*n == MAX_FINISH_PIDS)
+				fatalx("-sf/-st: at most %d processes", MAX_FINISH_PIDS);
+			pids[(*n)++] = (int)pid;
+		}
+	}
+	argv[out] = NULL;
+	return out;
+}
+
+/* Master-worker mode: the master daemonises and writes the pidfile; the
+ * workers it starts do the rest. */
+static int run_master(struct lbd_conf *conf, struct master_opts *o,
+		      const char *pidfile, int daemon_opt)
+{
+	int pid_fd = -1, ready_fd = -1, daemon = conf->global.daemon || daemon_opt;
+
+	if (!pidfile)
+		pidfile = conf->global.pidfile;
+	o->max_reloads = conf->global.mworker_max_reloads;
+	if (pidfile)
+		pid_fd = open_pidfile(pidfile);
+	lbd_conf_free(conf);
+	signal(SIGPIPE, SIG_IGN);
+	sdn_init();
+	if (daemon && !o->debug && daemonize(&ready_fd) < 0)
+		fatal("daemon");
+	write_pidfile(pid_fd);
+	o->ready_fd = ready_fd;		/* told once the first worker serves */
+	return master_run(o);
+}
+
 int main(int argc, char **argv)
 {
 	char *files[MAX_CFG_FILES];
 	int nfiles = 0, check = 0, quiet = 0, debug = 0, daemon_opt = 0, verbose = 0;
 	const char *pidfile = NULL;
 	struct lbd_conf *conf;
-	int nwarn = 0, opt, rc, pid_fd = -1, ready_fd = -1;
+	int nwarn = 0, opt, rc, pid_fd = -1, ready_fd = -1, master = 0, wmode;
+	const char *mcli_path = NULL, *xsock = NULL;
+	int finish[MAX_FINISH_PIDS], finish_hard = 0;
+	unsigned nfinish = 0;
 
-	while ((opt = getopt(argc, argv, "f:cqdDVp:vhWK")) != -1) {
+	argc = take_finish_pids(argc, argv, finish, &nfinish, &finish_hard);
+	while ((opt = getopt(argc, argv, "f:cqdDVp:vhWKS:x:s")) != -1) {
 		switch (opt) {
 		case 'f':
 			if (nfiles == MAX_CFG_FILES)
@@ -210,8 +276,10 @@ int main(int argc, char **argv)
 		case 'K':
 			cfg_kw_dump(stdout);
 			return 0;
-		case 'W':
-			fatalx("-W (master-worker mode) is not supported yet");
+		case 'W': master = 1; break;
+		case 's': break;	/* -Ws: systemd notify, always on with $NOTIFY_SOCKET */
+		case 'S': mcli_path = optarg; break;
+		case 'x': xsock = optarg; break;
 		default:
 			usage();
 		}
@@ -227,6 +295,28 @@ int main(int argc, char **argv)
 		lbd_conf_free(conf);
 		return 0;
 	}
+	/* a worker that a master started: its sockets come from the master */
+	wmode = mworker_init();
+	if (wmode < 0) {
+		lbd_conf_free(conf);
+		return 1;
+	}
+	master = !wmode && (master || conf->global.master_worker);
+	if (mcli_path && !master)
+		fatalx("-S needs master-worker mode (-W or 'master-worker')");
+	if (master) {
+		struct master_opts o = {
+			.files = files, .nfiles = nfiles, .quiet = quiet,
+			.debug = debug, .verbose = verbose, .cli_path = mcli_path,
+			.ready_fd = -1,
+		};
+
+		return run_master(conf, &o, pidfile, daemon_opt);
+	}
+	mworker_set_finish(finish, nfinish, finish_hard);
+	if (xsock && sockpass_fetch(xsock) >= 0)
+		handover_fetch(xsock);
+	srvstate_load(conf);
 	signal(SIGPIPE, SIG_IGN);
 	sdn_init();
 	memset(&lbd, 0, sizeof(lbd));
@@ -244,15 +334,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	open_logs(conf);
-	if (!pidfile)
+	if (!pidfile && !wmode)
 		pidfile = conf->global.pidfile;
-	if (pidfile)
+	if (pidfile && !wmode)
 		pid_fd = open_pidfile(pidfile);
 	if (drop_privileges(&conf->global) < 0) {
 		lbd_conf_free(conf);
 		return 1;
 	}
-	if ((conf->global.daemon || daemon_opt) && !debug &&
+	if ((conf->global.daemon || daemon_opt) && !debug && !wmode &&
 	    daemonize(&ready_fd) < 0)
 		fatal("daemon");
 	lbd.pid = (unsigned)getpid();

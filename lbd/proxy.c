@@ -99,8 +99,10 @@ int proxy_inherit(struct proxy *px, const struct proxy *def)
 	    dup_str(&px->fwdfor_hdr, def->fwdfor_hdr) < 0 ||
 	    dup_str(&px->uid_fmt_str, def->uid_fmt_str) < 0 ||
 	    dup_str(&px->uid_hdr, def->uid_hdr) < 0 ||
-	    dup_str(&px->defsrv_args, def->defsrv_args) < 0)
+	    dup_str(&px->defsrv_args, def->defsrv_args) < 0 ||
+	    dup_str(&px->state_file_name, def->state_file_name) < 0)
 		return -1;
+	px->load_state = def->load_state;
 	px->lb_arg = px->lb_arg_store;
 	px->check_kind = def->check_kind;
 	px->chk_proto = def->chk_proto;
@@ -136,6 +138,7 @@ void proxy_server_free(struct server *s)
 {
 	free(s->agent_send);
 	free(s->cookie);
+	free(s->dyn_args);
 	cnt_free(s->cnt);
 	free(s->id);
 	free(s->file);
@@ -196,6 +199,7 @@ void proxy_free(struct proxy *px)
 	free(px->defbe_name);
 	free(px->lb_arg_store);
 	free(px->defsrv_args);
+	free(px->state_file_name);
 	svc_conf_free(px->svc);
 	errsnap_free(px);
 	cnt_free(px->fe_cnt);
@@ -225,6 +229,8 @@ void lbd_conf_free(struct lbd_conf *conf)
 	free(conf->global.log_tag);
 	free(conf->global.log_send_hostname);
 	free(conf->global.node);
+	free(conf->global.server_state_file);
+	free(conf->global.server_state_base);
 	cli_cfg_free(conf->global.cli);
 	free(conf);
 }

@@ -125,6 +125,7 @@ enum {
 	SRV_F_BACKUP   = 1u << 0,
 	SRV_F_DISABLED = 1u << 1,	/* "disabled": MAINT at start */
 	SRV_F_DYNAMIC  = 1u << 2,	/* added at run time ("add server") */
+	SRV_F_ADDR_SET = 1u << 3,	/* address changed at run time */
 };
 
 /* Administrative state bits (HAProxy's values, as "show servers state"
@@ -194,6 +195,7 @@ struct server {
 	uint32_t agent_inter;		/* ms, 0: inter */
 	char *agent_send;
 	char *cookie;			/* "cookie <value>": persistence (cookie.c) */
+	char *dyn_args;			/* "add server" arguments, for the next worker */
 	struct sockaddr_storage agent_addr;
 	socklen_t agent_addrlen;	/* 0: the check address */
 	struct check *agent;
@@ -265,6 +267,8 @@ struct proxy {
 	const char *lb_arg;		/* url_param name / hdr name (points into lb_arg_store) */
 	char *lb_arg_store;
 	char *defsrv_args;		/* default-server words, \x1f-separated */
+	int load_state;			/* SRVSTATE_*: load-server-state-from-file */
+	char *state_file_name;		/* server-state-file-name, NULL: the id */
 
 	struct slog_target logs[LBD_MAX_LOGS];
 	unsigned nlogs;
@@ -357,6 +361,10 @@ struct global {
 	unsigned cli_maxconn;		/* "stats maxconn" (0: 10) */
 	int external_check;		/* external-check: 1, 2 with preserve-env */
 	int insecure_fork_wanted;
+	char *server_state_file;	/* read at start (srvstate.c) */
+	char *server_state_base;	/* where relative state files are */
+	int master_worker;		/* "master-worker": run as lbd -W */
+	int mworker_max_reloads;	/* -1: old workers are not counted */
 };
 
 /* The rates whose maxima the stats sampler keeps (proxy rate_max[]). */

@@ -20,6 +20,7 @@
 #include "server.h"
 #include "service.h"
 #include "stats.h"
+#include "cfg_lex.h"
 #include "stats_page.h"
 #include "vrrpwatch.h"
 #include "version.h"
@@ -363,17 +364,6 @@ static void page_html(struct sbuf *o, const struct stats_page_req *req, const ch
 
 /* ---- the admin form ---- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode one application/x-www-form-urlencoded value in place. */
 static void form_decode(char *s)
 {
@@ -382,8 +372,8 @@ static void form_decode(char *s)
 	for (; *s; s++) {
 		if (*s == '+')
 			*w++ = ' ';
-		else if (*s == '%' && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
-			*w++ = (char)(hexval(s[1]) * 16 + hexval(s[2]));
+		else if (*s == '%' && cfg_hexval(s[1]) >= 0 && cfg_hexval(s[2]) >= 0) {
+			*w++ = (char)(cfg_hexval(s[1]) * 16 + cfg_hexval(s[2]));
 			s += 2;
 		} else
 			*w++ = *s;

@@ -4,6 +4,7 @@
  * under it, shared by at most the worker threads.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -427,19 +428,13 @@ static struct stkt_entry *stkt_find(struct stktable *t, const unsigned char *k,
 	return NULL;
 }
 
-/* Find or create (under the lock); touches the entry. */
-static struct stkt_entry *stkt_get_entry(struct stktable *t, struct smp *key,
-					 int create, uint64_t now)
+/* Find or create the entry of key bytes (under the lock); touches it. */
+static struct stkt_entry *stkt_get_raw(struct stktable *t, const unsigned char *k,
+				       size_t n, int create, uint64_t now)
 {
-	unsigned char k[STKT_MAX_LEN];
-	size_t n;
 	uint32_t h;
 	struct stkt_entry *e;
 
-	if (t->type >= STKT_T_STR && key->type != SMP_T_STR)
-		return NULL;
-	if (stkt_key(t, key, k, &n) < 0)
-		return NULL;
 	h = stkt_hash(k, n);
 	e = stkt_find(t, k, n, h);
 	if (e && !e->ref && t->expire_ms && e->expire_ms <= now) {
@@ -469,6 +464,20 @@ static struct stkt_entry *stkt_get_entry(struct stktable *t, struct smp *key,
 	stkt_lru_front(t, e);
 	e->expire_ms = now + t->expire_ms;
 	return e;
+}
+
+/* Find or create the entry of a key sample (under the lock). */
+static struct stkt_entry *stkt_get_entry(struct stktable *t, struct smp *key,
+					 int create, uint64_t now)
+{
+	unsigned char k[STKT_MAX_LEN];
+	size_t n;
+
+	if (t->type >= STKT_T_STR && key->type != SMP_T_STR)
+		return NULL;
+	if (stkt_key(t, key, k, &n) < 0)
+		return NULL;
+	return stkt_get_raw(t, k, n, create, now);
 }
 
 struct stkt_entry *stkt_track(struct stktable *t, struct smp *key)
@@ -684,4 +693,94 @@ void stkt_show(struct sbuf *out, const struct proxy *list, const char *name,
 		if (name)
 			sbuf_puts(out, "\n");
 	}
+}
+
+/* ---- reloads: contents handed to the next worker ---- */
+
+void stkt_dump_state(struct sbuf *out, const struct proxy *list)
+{
+	uint64_t now = stkt_now_ms();
+
+	for (const struct proxy *px = list; px; px = px->next) {
+		struct stktable *t = px->table;
+
+		if (!t)
+			continue;
+		pthread_mutex_lock(&t->lock);
+		/* oldest first: the new table's LRU order comes out the same */
+		for (struct stkt_entry *e = t->lru_tail; e; e = e->lprev) {
+			if (t->expire_ms && !e->ref && e->expire_ms <= now)
+				continue;
+			sbuf_printf(out, "_stkt %s %s ", px->id, stkt_type_names[t->type]);
+			for (unsigned k = 0; k < e->klen; k++)
+				sbuf_printf(out, "%02x", e->key[k]);
+			sbuf_printf(out, " %llu", (unsigned long long)
+				    (!t->expire_ms ? 0 : e->expire_ms > now ?
+				     e->expire_ms - now : t->expire_ms));
+			for (int d = 0; d < STKT_DATA_COUNT; d++)
+				sbuf_printf(out, " %llu", (unsigned long long)e->cnt[d]);
+			sbuf_puts(out, "\n");
+		}
+		pthread_mutex_unlock(&t->lock);
+	}
+}
+
+int stkt_restore(const struct proxy *list, int argc, char **argv, char *err,
+		 size_t errlen)
+{
+	unsigned char k[STKT_MAX_LEN];
+	unsigned long long v[STKT_DATA_COUNT + 1];
+	const struct proxy *px;
+	struct stktable *t;
+	struct stkt_entry *e;
+	uint64_t now = stkt_now_ms();
+	size_t n;
+
+	if (argc != 4 + STKT_DATA_COUNT) {
+		snprintf(err, errlen, "_stkt: <table> <type> <key> <exp> and %d values.",
+			 STKT_DATA_COUNT);
+		return -1;
+	}
+	for (px = list; px && (!px->table || strcmp(px->id, argv[0]) != 0); px = px->next)
+		;
+	if (!px) {
+		snprintf(err, errlen, "_stkt: no table '%s'.", argv[0]);
+		return -1;
+	}
+	t = px->table;
+	if (strcmp(argv[1], stkt_type_names[t->type]) != 0 ||
+	    cfg_hex_decode(argv[2], k, t->type >= STKT_T_STR ? t->keylen : STKT_MAX_LEN,
+			   &n) < 0 ||
+	    (t->type == STKT_T_IP && n != 4) || (t->type == STKT_T_IPV6 && n != 16) ||
+	    (t->type == STKT_T_INT && n != 8)) {
+		snprintf(err, errlen, "_stkt: the key does not fit table '%s' (%s).",
+			 argv[0], stkt_type_names[t->type]);
+		return -1;
+	}
+	for (int i = 0; i <= STKT_DATA_COUNT; i++) {
+		char *end;
+
+		errno = 0;
+		v[i] = strtoull(argv[3 + i], &end, 10);
+		if (errno || *end || end == argv[3 + i] || argv[3 + i][0] == '-') {
+			snprintf(err, errlen, "_stkt: '%s' is not a number.", argv[3 + i]);
+			return -1;
+		}
+	}
+	pthread_mutex_lock(&t->lock);
+	e = stkt_get_raw(t, k, n, 1, now);
+	if (e) {
+		if (t->expire_ms && v[0] < t->expire_ms)
+			e->expire_ms = now + v[0];
+		/* what this table stores, and the stick rules' server */
+		for (int d = 0; d < STKT_DATA_COUNT; d++)
+			if ((t->store & (1u << d)) || d == STKT_SERVER_ID)
+				e->cnt[d] = v[1 + d];
+	}
+	pthread_mutex_unlock(&t->lock);
+	if (!e) {
+		snprintf(err, errlen, "_stkt: table '%s' is full.", argv[0]);
+		return -1;
+	}
+	return 0;
 }

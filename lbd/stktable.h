@@ -84,4 +84,12 @@ void stkt_show(struct sbuf *out, const struct proxy *list, const char *name,
 /* Entries in use (for tests and the runtime API). */
 unsigned stkt_used(struct stktable *t);
 
+/* Reloads: every live entry of every table as "_stkt <table> <type>
+ * <hex key> <ms left> <values...>" lines (handover.h), and the reverse:
+ * restore one such line's words (after "_stkt"). 0, or -1 with err. */
+struct sbuf;
+void stkt_dump_state(struct sbuf *out, const struct proxy *list);
+int stkt_restore(const struct proxy *list, int argc, char **argv, char *err,
+		 size_t errlen);
+
 #endif

@@ -24,11 +24,14 @@
 #include "backend.h"
 #include "buf.h"
 #include "check.h"
+#include "handover.h"
 #include "cli.h"
 #include "log.h"
 #include "proxy.h"
 #include "sdnotify.h"
 #include "session.h"
+#include "sockpass.h"
+#include "mworker.h"
 #include "stats.h"
 #include "snmpmib.h"
 #include "vrrpwatch.h"
@@ -155,8 +158,12 @@ int worker_bind_all(void)
 			continue;
 		for (struct bind *b = px->binds; b; b = b->next) {
 			for (unsigned t = 0; t < n; t++) {
-				int fd = listener_socket(b, n > 1, err, sizeof(err));
+				/* a socket handed over by the previous
+				 * process first: it never stopped listening */
+				int fd = sockpass_take(&b->addr, b->addrlen);
 
+				if (fd < 0)
+					fd = listener_socket(b, n > 1, err, sizeof(err));
 				if (fd < 0) {
 					fprintf(stderr, "[ALERT]    (%d) : Starting %s %s: "
 						"%s [%s]\n", (int)getpid(),
@@ -173,9 +180,14 @@ int worker_bind_all(void)
 						  (px->cap & PR_CAP_BE) ? "proxy" : "frontend",
 						  px->id, b->text);
 				b->fd[b->nfd++] = fd;
+				if (sockpass_expose(fd) < 0)
+					log_warn("cannot keep listening socket %s for "
+						 "the next process", b->text);
 			}
 		}
 	}
+	/* what the previous process listened on and this one does not */
+	sockpass_pool_clear();
 	return rc;
 }
 
@@ -416,25 +428,25 @@ static void worker_soft_stop(struct worker *w)
 
 		w->stopping = 1;
 		worker_close_listeners(w);
-		if (w->id == 0)
+		if (w->id == 0) {
 			cli_stop();
+			/* the next worker registers LBD-MIB: make way */
+			snmpmib_stop();
+			sockpass_unexpose_all();
+		}
 		if (hsa) {
 			ev_timer_set(&w->hard_stop, hsa / 1000.0, 0.);
 			ev_timer_start(w->loop, &w->hard_stop);
 		}
 	}
-	/* idle keep-alive clients are closed now, busy ones after their
-	 * current response */
+	/* Every connection ends after its next response ("Connection:
+	 * close"). An idle keep-alive connection is not closed now: its
+	 * client may be sending a request this very moment, which a close
+	 * would lose. It ends with the answer to that request, or at its own
+	 * keep-alive timeout, or at hard-stop-after. */
 	for (s = w->sessions; s; s = n) {
 		n = s->next_all;
-		if (s->http && s->state == SS_REQ_WAIT && !s->first_req &&
-		    (!s->t || s->t->req.b.data == 0)) {
-			if (s->t)
-				s->t->logged = 1;
-			session_close(s, 0, 0);
-		} else {
-			s->cli_close = 1;
-		}
+		s->cli_close = 1;
 	}
 	backend_idle_purge(w, 1);
 	if (w->nsess == 0)
@@ -446,8 +458,11 @@ static void worker_hard_stop(struct worker *w)
 	struct session *s;
 
 	worker_close_listeners(w);
-	if (w->id == 0)
+	if (w->id == 0) {
 		cli_stop();
+		snmpmib_stop();
+		sockpass_unexpose_all();
+	}
 	while ((s = w->sessions))
 		session_close(s, TERM_KILLED, 0);
 	backend_idle_purge(w, 1);
@@ -667,6 +682,9 @@ int worker_run_all(void)
 		rc = 1;
 		goto out;
 	}
+	/* what the previous worker handed over, before any connection */
+	worker_tls = &lbd.workers[0];
+	handover_apply();
 	/* and the SNMP subagent, an adapter beside the runtime API */
 	if (snmpmib_start(lbd.workers[0].loop) < 0) {
 		log_warnx("cannot start the SNMP subagent");
@@ -675,7 +693,9 @@ int worker_run_all(void)
 	}
 	for (unsigned i = 1; i < n; i++)
 		pthread_create(&lbd.workers[i].thread, NULL, worker_main, &lbd.workers[i]);
-	/* every listener and stats socket is bound: connections queue from here */
+	/* every listener and stats socket is bound: connections queue from
+	 * here; the master (or the process -sf names) learns it */
+	mworker_ready(lbd.workers[0].loop);
 	sdn_sendf("READY=1\nMAINPID=%ld\nSTATUS=%u threads, %u proxies",
 		  (long)getpid(), n, lbd.conf->nproxies);
 	worker_main(&lbd.workers[0]);
@@ -691,6 +711,8 @@ int worker_run_all(void)
 out:
 	snmpmib_stop();
 	cli_stop();
+	mworker_stop();
+	sockpass_unexpose_all();
 	vrrpwatch_stop();
 	addrwatch_stop();
 	check_stop_all(&lbd.workers[0]);

@@ -44,6 +44,7 @@ struct agx {
 	uint64_t dropped;
 	int was_connected;
 	void *session;		/* main_session the watchers were armed for */
+	int reg_failed;		/* the master refused a registration */
 };
 
 static void agx_after_work(struct agx *a, int alarms);
@@ -302,12 +303,36 @@ static void agx_fd_readable_cb(struct ev_loop *loop, ev_io *w, int revents)
 	agx_after_work(f->a, 0);
 }
 
+/* Registers every column again. The master refuses a subtree another
+ * subagent holds (a worker lbd replaces still serving it): we try again
+ * each second until that one has gone. */
+static void agx_register_again(struct agx *a)
+{
+	a->reg_failed = 0;
+	log_info("agentx: registering again");
+	for (size_t i = 0; i < a->ntables; i++) {
+		const struct agx_table *t = &a->tables[i];
+		oid base[AGX_OID_MAX];
+
+		for (size_t j = 0; j < t->entry_len; j++)
+			base[j] = t->entry[j];
+		for (unsigned col = t->col_min; col <= t->col_max; col++) {
+			base[t->entry_len] = col;
+			unregister_mib(base, t->entry_len + 1);
+			if (register_column(t, col) != 0)
+				log_warnx("agentx: cannot register %s", t->name);
+		}
+	}
+}
+
 static void agx_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct agx *a = w->data;
 
 	snmp_timeout();
 	run_alarms();
+	if (a->reg_failed && main_session)
+		agx_register_again(a);
 	agx_after_work(a, 1);
 }
 
@@ -358,6 +383,15 @@ static int agx_log_cb(int major, int minor, void *server, void *client)
 	while (n && (m->msg[n - 1] == '\n' || m->msg[n - 1] == '\r'))
 		n--;
 	snprintf(buf, sizeof(buf), "%.*s", (int)n, m->msg);
+	/* net-snmp tells a refused registration only in its log, one line
+	 * per subtree: say it once, and try again (agx_timer_cb) */
+	if (agx_the && strncmp(buf, "registering pdu failed", 22) == 0) {
+		if (!agx_the->reg_failed)
+			log_info("agentx: the master agent refused a registration "
+				 "(%s): trying again every second", buf);
+		agx_the->reg_failed = 1;
+		return 0;
+	}
 	if (m->priority <= LOG_WARNING)
 		log_warnx("agentx: %s", buf);
 	else if (m->priority <= LOG_INFO)

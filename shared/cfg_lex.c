@@ -58,13 +58,32 @@ static int cc_is(char c, int cls)
 	return (cc[(unsigned char)c] & cls) != 0;
 }
 
-static int hex_value(char c)
+int cfg_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
-	return c - 'A' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int cfg_hex_decode(const char *hex, unsigned char *out, size_t max, size_t *len)
+{
+	size_t n = strlen(hex);
+
+	if (n == 0 || n % 2 || n / 2 > max)
+		return -1;
+	for (size_t i = 0; i < n; i += 2) {
+		int hi = cfg_hexval(hex[i]), lo = cfg_hexval(hex[i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i / 2] = (unsigned char)(hi << 4 | lo);
+	}
+	*len = n / 2;
+	return 0;
 }
 
 static void fmt_msg(char *buf, size_t len, const char *fmt, ...)
@@ -190,7 +209,7 @@ static int lex_escape(struct lexer *lx, int dquote)
 			return lex_fail(lx, "truncated or invalid hexadecimal "
 					"sequence at position %d",
 					lex_pos(lx, bs));
-		out = (char)(hex_value(bs[2]) << 4 | hex_value(bs[3]));
+		out = (char)(cfg_hexval(bs[2]) << 4 | cfg_hexval(bs[3]));
 		if (out == '\0')
 			return lex_fail(lx, "'\\x00' at position %d would cut "
 					"the word short", lex_pos(lx, bs));

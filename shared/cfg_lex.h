@@ -162,4 +162,11 @@ enum cfg_cond_action cfg_cond_line(struct cfg_cond *c,
 /* At end of file: returns 0, or -1 with a message if a block is unclosed. */
 int cfg_cond_end(const struct cfg_cond *c, char *msg, size_t msglen);
 
+/* The value of a hex digit, or -1. */
+int cfg_hexval(int c);
+
+/* Decode hex pairs into out (at most max bytes): 0 with *len set, or -1
+ * when hex is empty, odd, too long or not hex. */
+int cfg_hex_decode(const char *hex, unsigned char *out, size_t max, size_t *len);
+
 #endif

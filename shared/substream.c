@@ -30,6 +30,8 @@ struct substream {
 	ev_io rio, wio;
 	ev_timer hb;			/* watchdog */
 	ev_timer retry;
+	ev_timer grace;			/* "bye reloading": the successor's time */
+	int moving;
 	double backoff;
 	int greeted;
 	unsigned long pid;
@@ -63,6 +65,13 @@ static void ss_fail(struct substream *s, const char *fmt, ...)
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	ss_close(s);
+	if (s->moving) {
+		/* the peer's successor is on its way: quiet, quick retries
+		 * until the grace timer says otherwise */
+		ev_timer_set(&s->retry, BACKOFF_MIN, 0.);
+		ev_timer_start(s->loop, &s->retry);
+		return;
+	}
 	ev_timer_set(&s->retry, s->backoff, 0.);
 	ev_timer_start(s->loop, &s->retry);
 	s->backoff *= 2;
@@ -112,12 +121,26 @@ static int ss_line(struct substream *s, char *line)
 		return 0;
 	}
 	if (strcmp(w[0], "bye") == 0) {
+		if (n > 1 && strcmp(w[1], "reloading") == 0 && s->ops->moving &&
+		    !s->moving) {
+			ss_close(s);
+			s->moving = 1;
+			s->backoff = BACKOFF_MIN;
+			ev_timer_set(&s->grace, s->hb_timeout_ms / 1000.0, 0.);
+			ev_timer_start(s->loop, &s->grace);
+			ev_timer_set(&s->retry, 0., 0.);
+			ev_timer_start(s->loop, &s->retry);
+			s->ops->moving(s->arg);
+			return -1;
+		}
 		ss_fail(s, "%s is %s", s->peer, n > 1 ? w[1] : "leaving");
 		return -1;
 	}
 	if (strcmp(w[0], "sync") == 0) {
 		s->backoff = BACKOFF_MIN;
 		ev_timer_again(s->loop, &s->hb);
+		s->moving = 0;
+		ev_timer_stop(s->loop, &s->grace);
 	}
 	s->ops->line(s->arg, n, w);
 	return s->fd < 0 ? -1 : 0;
@@ -183,6 +206,15 @@ static void ss_hb_cb(struct ev_loop *loop, ev_timer *t, int revents)
 	struct substream *s = t->data;
 
 	ss_fail(s, "no heartbeat from %s for %u ms", s->peer, s->hb_timeout_ms);
+}
+
+static void ss_grace_cb(struct ev_loop *loop, ev_timer *t, int revents)
+{
+	struct substream *s = t->data;
+
+	s->moving = 0;
+	ss_fail(s, "%s did not come back within %u ms of its reload", s->peer,
+		s->hb_timeout_ms);
 }
 
 static void ss_retry_cb(struct ev_loop *loop, ev_timer *t, int revents)
@@ -273,7 +305,8 @@ struct substream *substream_new(struct ev_loop *loop, const char *path,
 	ev_init(&s->wio, ss_connected_cb);
 	ev_init(&s->hb, ss_hb_cb);
 	ev_init(&s->retry, ss_retry_cb);
-	s->rio.data = s->wio.data = s->hb.data = s->retry.data = s;
+	ev_init(&s->grace, ss_grace_cb);
+	s->rio.data = s->wio.data = s->hb.data = s->retry.data = s->grace.data = s;
 	ss_connect(s);
 	return s;
 }
@@ -289,5 +322,6 @@ void substream_free(struct substream *s)
 		return;
 	ss_close(s);
 	ev_timer_stop(s->loop, &s->retry);
+	ev_timer_stop(s->loop, &s->grace);
 	free(s);
 }

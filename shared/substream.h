@@ -5,7 +5,8 @@
  * the greeting ("<peer> 1 pid <pid> ..."), hand each state line over,
  * feed a watchdog with "hb" lines, and on EOF, "bye", a read error, an
  * overlong line or a silent watchdog report the link down and reconnect
- * with backoff (20 ms doubling to 1 s, back to 20 ms after a "sync").
+ * with backoff (20 ms doubling to 1 s, back to 20 ms after a "sync");
+ * "bye reloading" is a hand-over to the peer's next process (ops->moving).
  * Non-blocking, on one libev loop.
  */
 #ifndef SHARED_SUBSTREAM_H
@@ -22,6 +23,11 @@ struct substream_ops {
 	void (*line)(void *arg, int argc, char **argv);
 	/* the link is down: why, in words for a log */
 	void (*down)(void *arg, const char *why);
+	/* optional: the peer said "bye reloading" (a new process of it takes
+	 * over on the same socket). The link reconnects at once and is not
+	 * reported down unless no "sync" comes within the heartbeat timeout.
+	 * NULL: "bye reloading" is a bye like any other. */
+	void (*moving)(void *arg);
 };
 
 /* Start following the stream at path (a unix socket path); peer is the

@@ -334,8 +334,44 @@ static void track_changed(void *arg)
 		vrrp_rt_track_update(d->rts[i]);
 }
 
+static int groups_build(struct vrrpd *d);
+static void groups_free(struct vrrpd *d);
+
+/* dynamic_interfaces: a router whose interface has appeared, or come back
+ * under a new index, starts again from Initialize on it */
+static void rts_follow_links(struct vrrpd *d)
+{
+	int moved = 0;
+
+	for (size_t i = 0; d->conf->global.dynamic_interfaces && i < d->nrts; i++) {
+		const struct vrrp_conf_instance *ci = vrrp_rt_conf(d->rts[i]);
+		int now = vrrp_nl_ifindex(d->env.nl, ci->interface);
+		int was = vrrp_rt_ifindex(d->rts[i]);
+
+		if (now <= 0 || now == was)
+			continue;
+		log_notice("(%s) interface %s %s", ci->name, ci->interface,
+			   was ? "was created again: restarting" : "exists now: starting");
+		if (was)
+			vrrp_rt_stop(d->rts[i], 0);
+		vrrp_rt_free(d->rts[i]);
+		d->rts[i] = vrrp_rt_new(&d->env, ci);
+		if (!d->rts[i])
+			fatalx("out of memory");
+		if (vrrp_rt_start(d->rts[i]) != 0)
+			log_warnx("(%s) not started", ci->name);
+		moved = 1;
+	}
+	if (moved) {
+		groups_free(d);
+		if (groups_build(d) != 0)
+			fatalx("out of memory");
+	}
+}
+
 static void link_changed(void *arg, int ifindex, int up)
 {
+	rts_follow_links(arg);
 	track_changed(arg);
 }
 
@@ -399,7 +435,11 @@ static int rts_build(struct vrrpd *d, struct vrrp_rt **old, size_t nold)
 			if (!rt)
 				return -1;
 			d->rts[d->nrts++] = rt;
-			if (vrrp_rt_start(rt) != 0)
+			if (c->global.dynamic_interfaces &&
+			    vrrp_nl_ifindex(d->env.nl, ci->interface) <= 0)
+				log_notice("(%s) waiting for interface %s "
+					   "(dynamic_interfaces)", ci->name, ci->interface);
+			else if (vrrp_rt_start(rt) != 0)
 				log_warnx("(%s) not started", ci->name);
 			continue;
 		}
@@ -480,7 +520,7 @@ static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	d->conf = nc;
 	d->env.conf = nc;
 	vrrp_env_clear(&d->env);	/* pacing domains follow the new groups */
-	d->env.track = vrrp_track_new(loop, nc, track_changed, d);
+	d->env.track = vrrp_track_new(loop, nc, ot, track_changed, d);
 	if (!d->env.track)
 		fatalx("cannot start tracking");
 	if (rts_build(d, old, nold) != 0)
@@ -532,7 +572,7 @@ static int run(struct opts *o, struct vrrp_conf *conf, struct vrrp_log *vlog)
 	if (!d.nft || vrrp_nft_apply(d.nft, conf) != 0)
 		fatalx("cannot set up no_accept filtering");
 	vrrp_static_apply(d.env.nl, NULL, conf);
-	d.env.track = vrrp_track_new(loop, conf, track_changed, &d);
+	d.env.track = vrrp_track_new(loop, conf, NULL, track_changed, &d);
 	if (!d.env.track)
 		fatalx("cannot start tracking");
 	d.env.changed = rt_changed;

@@ -1442,7 +1442,7 @@ void vrrp_rt_info(const struct vrrp_rt *rt, struct vrrp_rt_info *out)
 	size_t alen = rt->family == AF_INET ? 4 : 16;
 
 	memset(out, 0, sizeof(*out));
-	out->ifindex = rt->ifindex;
+	out->ifindex = vrrp_rt_ifindex(rt);	/* 0: not running (no row) */
 	out->family = rt->family;
 	out->version = rt->version;
 	out->vrid = ci->vrid;
@@ -1466,6 +1466,11 @@ void vrrp_rt_info(const struct vrrp_rt *rt, struct vrrp_rt_info *out)
 	out->up_since = rt->up_since;
 	out->master_reason = rt->master_reason;
 	out->proto_err = rt->proto_err;
+}
+
+int vrrp_rt_ifindex(const struct vrrp_rt *rt)
+{
+	return rt->fd >= 0 ? rt->ifindex : 0;
 }
 
 int vrrp_rt_same(const struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)

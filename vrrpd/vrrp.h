@@ -194,6 +194,8 @@ uint64_t vrrp_rt_stat(const struct vrrp_rt *rt, enum vrrp_stat s);
 const struct vrrp_conf_instance *vrrp_rt_conf(const struct vrrp_rt *rt);
 /* Fill out with what management sees of rt. */
 void vrrp_rt_info(const struct vrrp_rt *rt, struct vrrp_rt_info *out);
+/* The interface the router was started on; 0 if it never started. */
+int vrrp_rt_ifindex(const struct vrrp_rt *rt);
 
 /* Skew_Time and Master_Down_Interval (RFC 5798 6.1), centiseconds, for
  * a priority and a Master_Adver_Interval in centiseconds; adverts is the

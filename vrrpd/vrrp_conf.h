@@ -291,6 +291,7 @@ struct vrrp_conf_global {
 	struct vrrp_conf_addr mcast6;	/* vrrp_mcast_group6, ff02::12 */
 	char nft_table[64];		/* nftables TABLE, default "vrrpd" */
 	char default_interface[IFNAMSIZ];	/* static addresses without dev */
+	int dynamic_interfaces;		/* instances wait for their interface */
 	int script_security;
 	char script_user[64];
 	char script_group[64];

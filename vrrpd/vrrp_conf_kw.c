@@ -775,6 +775,22 @@ static int set_ttl(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+/* dynamic_interfaces [allow_if_changes]: vrrpd follows an interface
+ * deleted and created again in either case */
+static int set_dynamic(struct parser *p, const struct kw *k, void *obj,
+		       int argc, char **argv)
+{
+	struct vrrp_conf_global *g = obj;
+
+	if (argc == 1 && strcmp(argv[0], "allow_if_changes") != 0) {
+		vrrp_conf_msg(p, 0, "dynamic_interfaces: expected nothing or "
+			      "'allow_if_changes', not '%s'", argv[0]);
+		return -1;
+	}
+	g->dynamic_interfaces = 1;
+	return 0;
+}
+
 /* old_unicast_checksum [never] */
 static int set_old_cksum(struct parser *p, const struct kw *k, void *obj,
 			 int argc, char **argv)
@@ -1241,7 +1257,7 @@ static const struct kw kw_global[] = {
 	{ "vrrp_mcast_group4", 1, 1, set_mcast, G(mcast4), AF_INET, 0, N, NULL },
 	{ "vrrp_mcast_group6", 1, 1, set_mcast, G(mcast6), AF_INET6, 0, N, NULL },
 	{ "vrrp_check_unicast_src", 0, 0, always_on, 0, 0, 0, N, NULL },
-	{ "dynamic_interfaces", 0, 1, refuse, 0, 0, 0, N, NULL },
+	{ "dynamic_interfaces", 0, 1, set_dynamic, 0, 0, 0, N, NULL },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
 };
 

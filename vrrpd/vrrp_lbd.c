@@ -138,10 +138,22 @@ static void link_line(void *arg, int n, char **w)
 	link_eval(k);
 }
 
+/* lbd reloads (master-worker, -sf): its next process takes over on the
+ * same socket; the verdict stands while the link reconnects. */
+static void link_moving(void *arg)
+{
+	struct lbd_link *k = arg;
+
+	k->synced = 0;
+	log_info("VRRP_Track_lbd(%s): lbd is reloading: the verdict stands while "
+		 "its new process answers", k->c->name);
+}
+
 static const struct substream_ops link_ops = {
 	.reset = link_reset,
 	.line = link_line,
 	.down = link_down,
+	.moving = link_moving,
 };
 
 /* The verdict of the same tracker in a live generation, else 0. */

@@ -126,7 +126,10 @@ void vrrp_nl_free(struct vrrp_nl *nl)
 
 int vrrp_nl_ifindex(struct vrrp_nl *nl, const char *name)
 {
-	return rtnl_link_name2i(nl->links, name);
+	/* the kernel's answer: libnl's link cache can keep a deleted link's
+	 * name after one of the same name was created again */
+	(void)nl;
+	return (int)if_nametoindex(name);
 }
 
 int vrrp_nl_link_up(struct vrrp_nl *nl, int ifindex)

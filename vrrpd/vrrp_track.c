@@ -503,8 +503,31 @@ void vrrp_track_fifo(struct vrrp_track *t, const char *line)
 			log_debug("notify FIFO: %s", strerror(errno));
 }
 
+/* The same script in the previous generation: its verdict and counts. */
+static void script_inherit(struct track_script *s, const struct vrrp_track *prev)
+{
+	const struct vrrp_conf_script *c = s->conf;
+
+	for (size_t i = 0; prev && i < prev->nscripts; i++) {
+		const struct track_script *o = &prev->scripts[i];
+		const struct vrrp_conf_script *p = o->conf;
+
+		if (strcmp(p->name, c->name) || !p->script || !c->script ||
+		    strcmp(p->script, c->script) ||
+		    strcmp(p->user, c->user) || strcmp(p->group, c->group) ||
+		    p->reverse != c->reverse || p->rise != c->rise || p->fall != c->fall)
+			continue;
+		s->ok = o->ok;
+		s->rise_cnt = o->rise_cnt;
+		s->fall_cnt = o->fall_cnt;
+		s->last_rc = o->last_rc;
+		return;
+	}
+}
+
 struct vrrp_track *vrrp_track_new(struct ev_loop *loop,
 				  const struct vrrp_conf *c,
+				  const struct vrrp_track *prev,
 				  vrrp_track_change_fn cb, void *arg)
 {
 	struct vrrp_track *t = calloc(1, sizeof(*t));
@@ -536,6 +559,7 @@ struct vrrp_track *vrrp_track_new(struct ev_loop *loop,
 		s->t = t;
 		s->ok = !s->conf->init_fail;
 		s->last_rc = s->ok ? 0 : -1;
+		script_inherit(s, prev);
 		ev_timer_init(&s->interval, vrrp_track_script_run_cb, 0., iv);
 		s->interval.data = s;
 		ev_timer_init(&s->timeout, vrrp_track_script_timeout_cb, 1., 0.);

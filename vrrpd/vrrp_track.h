@@ -16,9 +16,12 @@ struct vrrp_track;
 typedef void (*vrrp_track_change_fn)(void *arg);
 
 /* Start every vrrp_script and vrrp_track_file of c (c must outlive the
- * tracker). Returns NULL after logging why. */
+ * tracker). A script that prev (the tracker of the configuration being
+ * reloaded, or NULL) runs the same way keeps its verdict: a reload never
+ * fails a healthy script while it reruns. Returns NULL after logging why. */
 struct vrrp_track *vrrp_track_new(struct ev_loop *loop,
 				  const struct vrrp_conf *c,
+				  const struct vrrp_track *prev,
 				  vrrp_track_change_fn cb, void *arg);
 
 /* The vrrp_track_lbd trackers (vrrp_lbd.h). */

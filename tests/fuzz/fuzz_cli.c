@@ -2,7 +2,8 @@
  * fuzz_cli.c - the runtime API's line parser and every command on
  * arbitrary lines at the admin level, and the stats page's request
  * handling (URI options, the admin form's body) and the exporter's query
- * parser, against a small configuration loaded once. Nothing may crash
+ * parser, against a small configuration loaded once; the reload hand-over
+ * commands (_counters, _stkt, _dumpstate) included. Nothing may crash
  * or leak whatever the input.
  */
 #include <stddef.h>
@@ -15,6 +16,7 @@
 
 #include "cfg.h"
 #include "cli.h"
+#include "fuzz_conf.h"
 #include "prom.h"
 #include "proxy.h"
 #include "sbuf.h"
@@ -31,24 +33,15 @@ static const char conf_text[] =
 	" timeout server 1s\n"
 	"frontend fe\n bind 127.0.0.1:1\n default_backend be\n"
 	"backend be\n server s1 127.0.0.1:2 check\n server s2 127.0.0.1:3 backup\n"
+	" stick-table type ip size 10 store gpc0,http_req_cnt\n"
 	"listen stats\n bind 127.0.0.1:4\n stats uri /st\n stats admin if TRUE\n"
 	" http-request use-service prometheus-exporter if { path /metrics }\n";
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char path[64];
-	char *paths[1] = { path };
-	int fd = memfd_create("fuzz-cli", MFD_CLOEXEC), nwarn;
-
 	(void)argc;
 	(void)argv;
-	cfg_resolve_names = 0;
-	if (fd < 0 || write(fd, conf_text, sizeof(conf_text) - 1) < 0)
-		abort();
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	lbd.conf = cfg_load(paths, 1, 1, &nwarn);
-	if (!lbd.conf)
-		abort();
+	lbd.conf = fuzz_conf_load(conf_text);
 	lbd.hard_maxconn = lbd.conf->global.maxconn;
 	return 0;
 }

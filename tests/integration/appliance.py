@@ -170,14 +170,17 @@ class Node:
             p.stop(signal.SIGKILL)
         self.servers = []
 
-    def start_lbd(self, cfg=None, **kw):
+    def start_lbd(self, cfg=None, master=False, **kw):
+        """lbd on this node; master=True: lbd -W (master-worker), its
+        master CLI at self.master_sock."""
         lan = self.bed.lan
         path = lan.write("lbd%d.cfg" % self.i, cfg or lbd_cfg(lan, self.i, **kw))
         sock = sock_path(lan, self.i)
         if os.path.exists(sock):
             os.unlink(sock)
-        self.lbd = lan.start(self.i, [self.bed.lbd_bin, "-f", path],
-                             "lbd%d" % self.i)
+        self.master_sock = os.path.join(lan.dir, "lbd%d-master.sock" % self.i)
+        argv = [self.bed.lbd_bin] + (["-W", "-S", self.master_sock] if master else [])
+        self.lbd = lan.start(self.i, argv + ["-f", path], "lbd%d" % self.i)
         assert wait_until(lambda: os.path.exists(sock) or
                           self.lbd.proc.poll() is not None, 20)
         assert self.lbd.proc.poll() is None, self.lbd.text()

@@ -338,3 +338,29 @@ def test_vrrpd_reload_keeps_mastership(bed):
     samples = parse_probe(probe.text())
     assert samples and all(w == "node1" for _, w in samples), \
         [s for s in samples if s[1] != "node1"][:5]
+
+
+def test_lbd_reload_keeps_mastership(bed):
+    """lbd -W reloading on the Master: the old worker's subscribers hear
+    "bye reloading", vrrpd keeps its verdict and reconnects to the new
+    worker; the VIP never moves and the client sees every answer."""
+    pair(bed, lbd_kw={"master": True})
+    n1 = bed.nodes[1]
+    probe = bed.probe(30)
+    assert wait_until(lambda: "ok node1" in probe.text(), 20)
+    before = n1.vrrpd.text().count("Entering")
+    for i in range(5):
+        n1.lbd.send(signal.SIGUSR2)
+        assert wait_until(lambda: n1.vrrpd.text().count("lbd is reloading") == i + 1
+                          and n1.lbd.text().count(" ready (") == i + 2, 10), \
+            n1.vrrpd.text() + n1.lbd.text()
+    # longer than heartbeat_timeout: a tracker that did not get its new
+    # worker's sync by then would have failed
+    time.sleep(0.6)
+    probe.stop(signal.SIGKILL)
+    text = n1.vrrpd.text()
+    assert text.count("Entering") == before, text
+    assert "VRRP_Track_lbd(proxy): failed" not in text.split("Entering MASTER")[-1], text
+    samples = parse_probe(probe.text())
+    assert samples and all(w == "node1" for _, w in samples), \
+        [x for x in samples if x[1] != "node1"][:5]

@@ -52,7 +52,10 @@ def test_sigusr1_finishes_inflight_request_then_exits(lbd, backends):
     assert l.proc.returncode == 0
 
 
-def test_sigusr1_closes_idle_keepalive_clients(lbd, backends):
+def test_sigusr1_answers_idle_keepalive_clients_then_closes(lbd, backends):
+    """An idle keep-alive connection is not closed under its client at a
+    soft stop (its next request may already be on the wire): that request
+    is answered with "Connection: close", then the process exits."""
     (b,) = backends(1)
     port = free_port()
     l = lbd(cfg(port, b), [port])
@@ -60,8 +63,18 @@ def test_sigusr1_closes_idle_keepalive_clients(lbd, backends):
     s.sendall(b"GET /name HTTP/1.1\r\nHost: x\r\n\r\n")
     assert s.recv(4096).endswith(b"s1")
     l.send_signal(signal.SIGUSR1)
+    time.sleep(0.3)
+    assert l.proc.poll() is None
+    s.sendall(b"GET /name HTTP/1.1\r\nHost: x\r\n\r\n")
     s.settimeout(5)
-    assert s.recv(10) == b""
+    data = b""
+    while True:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    assert data.startswith(b"HTTP/1.1 200") and data.endswith(b"s1"), data
+    assert b"\r\nconnection: close\r\n" in data.lower()
     l.proc.wait(5)
     assert l.proc.returncode == 0
 

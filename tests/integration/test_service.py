@@ -16,6 +16,7 @@ import time
 import pytest
 
 from conftest import LBD, Lbd, free_port, wait_port
+from test_reload import Master
 from netns import Lan, wait_until
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -56,7 +57,10 @@ def test_make_install_lays_out_the_appliance_and_keeps_edited_configs(tmpdir_):
               "etc/lbd/errors/503.http"):
         assert os.path.isfile(os.path.join(dest, f)), f
     unit = open(os.path.join(dest, "usr/lib/systemd/system/lbd.service")).read()
-    assert "ExecStart=/usr/sbin/lbd -f $CONFIG" in unit
+    assert "ExecStart=/usr/sbin/lbd -Ws -S $MASTER_SOCKET -f $CONFIG" in unit
+    # a reload checks first (a bad configuration fails it), then signals
+    assert unit.index("ExecReload=/usr/sbin/lbd -c -q -f $CONFIG") < \
+        unit.index("ExecReload=/bin/kill -USR2 $MAINPID")
     assert "CONFIG=/etc/lbd/lbd.cfg" in unit and "@" not in unit.replace("@SBINDIR", "")
     # the installed defaults are valid as they stand
     p = subprocess.run([LBD, "-c", "-f", os.path.join(dest, "etc/lbd/lbd.cfg")],
@@ -143,13 +147,8 @@ class Notify:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
-@pytest.mark.parametrize("abstract", [False, True])
-def test_lbd_tells_the_service_manager_when_it_serves_and_when_it_stops(backends, abstract):
-    (b,) = backends(1)
-    port = free_port()
-    cfg = """global
-    nbthread 2
-defaults
+def http_cfg(port, server):
+    return """defaults
     mode http
     timeout connect 1s
     timeout client 5s
@@ -159,7 +158,14 @@ frontend fe
     default_backend be
 backend be
     server s1 %s
-""" % (port, b.addr)
+""" % (port, server)
+
+
+@pytest.mark.parametrize("abstract", [False, True])
+def test_lbd_tells_the_service_manager_when_it_serves_and_when_it_stops(backends, abstract):
+    (b,) = backends(1)
+    port = free_port()
+    cfg = "global\n    nbthread 2\n" + http_cfg(port, b.addr)
     n = Notify(abstract)
     try:
         l = Lbd(cfg, env={"NOTIFY_SOCKET": n.env})
@@ -173,6 +179,43 @@ backend be
             n.wait(lambda m: m.get("STOPPING") == "1")
         finally:
             l.stop()
+    finally:
+        n.close()
+
+
+def test_lbd_master_notifies_ready_reloading_and_a_failed_reload(backends):
+    """lbd -W as the unit runs it: the master is MAINPID, READY=1 comes
+    once its worker serves, RELOADING=1 then READY=1 around a reload, and
+    a refused reload says why in STATUS while the old worker serves on."""
+    (b,) = backends(1)
+    port = free_port()
+    cfg = http_cfg(port, b.addr)
+    n = Notify()
+    try:
+        m = Master(cfg, env={"NOTIFY_SOCKET": n.env})
+        try:
+            ready = n.wait(lambda x: x.get("READY") == "1")
+            assert wait_port(port, timeout=0.5)
+            assert ready["MAINPID"] == str(m.proc.pid)
+            worker = m.procs()["current"]
+            i = len(n.msgs)
+            m.send_signal(signal.SIGUSR2)
+            n.wait(lambda x: x.get("RELOADING") == "1" and "MONOTONIC_USEC" in x)
+            done = n.wait(lambda x: x.get("READY") == "1" and n.msgs.index(x) >= i)
+            assert "reloaded" in done.get("STATUS", ""), done
+            assert m.procs()["current"] != worker
+            m.write_cfg(cfg + "    no-such-thing\n")
+            i = len(n.msgs)
+            m.send_signal(signal.SIGUSR2)
+            done = n.wait(lambda x: x.get("READY") == "1" and n.msgs.index(x) >= i)
+            assert "reload failed" in done["STATUS"], done
+            assert "no-such-thing" in done["STATUS"], done
+            assert wait_port(port, timeout=0.5)
+            m.send_signal(signal.SIGUSR1)
+            n.wait(lambda x: x.get("STOPPING") == "1")
+            assert m.proc.wait(10) == 0
+        finally:
+            m.stop()
     finally:
         n.close()
 

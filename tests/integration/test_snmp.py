@@ -360,3 +360,35 @@ def test_snmp_sockets_must_not_need_a_name_lookup(tmp_path):
     p = subprocess.run([VRRPD, "-x", "-A", "tcp:localhost:705", "-t", "-f", str(conf)],
                        capture_output=True, text=True, timeout=20)
     assert p.returncode == 1 and "-A: 'tcp:localhost:705'" in p.stderr, p.stderr
+
+
+def test_lbd_mib_moves_to_the_new_worker_at_a_reload(backends, tmp_path):
+    """Master-worker mode: the new worker registers LBD-MIB while the old
+    one still holds it (the master agent refuses the duplicate), the old
+    one lets go when told to stop, and the new one registers again: after
+    a reload the walk answers with the new worker's pid, also while the
+    old one lingers for an idle client."""
+    import socket as so
+    from test_reload import Master, cfg as reload_cfg, pid_alive, wait_for
+    s1, = backends(1)
+    snmpd = Snmpd(str(tmp_path))
+    port = free_port()
+    m = Master(reload_cfg(port, s1.port, glob="    snmp-agentx-socket %s" % snmpd.socket),
+               [port])
+    try:
+        first = m.procs()["current"][0]
+        w = snmpd.wait_walk(LBD_PROC, lambda w: w.get(LBD_PROC + ".2.0") == first)
+        assert w.get(LBD_PROC + ".2.0") == first, w
+        idle = so.create_connection(("127.0.0.1", port), 5)   # keeps the old worker
+        idle.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        assert idle.recv(4096).startswith(b"HTTP/1.1 200")
+        m.send_signal(signal.SIGUSR2)
+        wait_for(lambda: m.procs()["current"] not in ([], [first]), what="reload")
+        new = m.procs()["current"][0]
+        w = snmpd.wait_walk(LBD_PROC, lambda w: w.get(LBD_PROC + ".2.0") == new, timeout=10)
+        assert w.get(LBD_PROC + ".2.0") == new, (w, first, new)
+        assert pid_alive(first)            # still there for its idle client
+        idle.close()
+    finally:
+        m.stop()
+        snmpd.stop()

@@ -368,6 +368,40 @@ def test_vrrp_sighup_keeps_state(lans):
     stop_clean(b)
 
 
+def test_vrrp_sighup_never_gives_up_mastership(lans):
+    """A reload that changes nothing for an instance leaves it MASTER: its
+    scripts keep their verdicts (an init_fail script is not failed again
+    while it reruns), and the peer never sees a lower priority."""
+    lan = lans(2)
+    conf = """vrrp_script chk {
+  script "/bin/true"
+  interval 1
+  init_fail
+  weight -100
+}
+""" + instance(prio=150, extra="  track_script {\n    chk\n  }")
+    a = vrrpd(lan, 1, conf)
+    b = vrrpd(lan, 2, instance(prio=100))
+    only_holder(lan, 1)
+    time.sleep(0.5)              # b has seen a's priority 150 by now
+    a_before, b_before = a.text().count("Entering"), b.text().count("Entering")
+    for i in range(3):
+        a.send(signal.SIGHUP)
+        assert wait_until(lambda: a.text().count("Reloading configuration") == i + 1, 5)
+    # a few advert intervals: the backup never takes over
+    end = time.time() + 1.5
+    while time.time() < end:
+        assert lan.holders(VIP) == [1]
+        time.sleep(0.05)
+    assert a.text().count("Reloading configuration") == 3
+    after = a.text().split("Reloading configuration", 1)[1]
+    assert "Changing effective priority" not in after, a.text()
+    assert a.text().count("Entering") == a_before, a.text()
+    assert b.text().count("Entering") == b_before, b.text()
+    stop_clean(a)
+    stop_clean(b)
+
+
 def test_vrrp_notify_scripts_get_keepalived_arguments(lans):
     lan = lans(2)
     out = os.path.join(lan.dir, "notify.out")

@@ -104,3 +104,32 @@ def test_vrrp_garp_group_paces_instances_together(lans):
     times = garp_times(lan, conf, "two", hosts=(VIP, vip2), count=6)
     gaps = [b - a for a, b in zip(times, times[1:])]
     assert min(gaps) >= 0.25, gaps
+
+
+def test_vrrp_dynamic_interfaces(lans):
+    """dynamic_interfaces: an instance whose interface does not exist yet
+    waits for it and starts when it appears (as keepalived does), and
+    starts again when the interface is deleted and created anew."""
+    lan = lans(1)
+
+    def make_if():
+        lan.exec(1, ["ip", "link", "add", "eth9", "type", "veth", "peer", "name", "eth9p"])
+        for dev in ("eth9", "eth9p"):
+            lan.exec(1, ["ip", "link", "set", dev, "up"])
+        lan.exec(1, ["ip", "addr", "add", "198.51.100.1/24", "dev", "eth9"])
+
+    def vip_on_eth9():
+        out = lan.exec(1, ["ip", "-4", "-o", "addr", "show", "dev", "eth9"], check=False).stdout
+        return VIP + "/32" in out
+
+    conf = ("global_defs {\n  dynamic_interfaces\n}\n" +
+            instance(prio=150).replace("interface eth0", "interface eth9"))
+    p = vrrpd(lan, 1, conf)
+    assert p.wait_log("waiting for interface eth9", 10), p.text()
+    make_if()
+    assert wait_until(vip_on_eth9, 10), p.text()
+    lan.exec(1, ["ip", "link", "del", "eth9"])
+    assert wait_until(lambda: "Entering FAULT STATE" in p.text(), 10), p.text()
+    make_if()
+    assert wait_until(lambda: "was created again" in p.text() and vip_on_eth9(), 10), p.text()
+    stop_clean(p)
