@@ -101,10 +101,10 @@ def wait_for(pred, timeout=10.0, what="condition"):
 def pid_alive(pid):
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+        with open("/proc/%d/stat" % pid) as f:     # a zombie is gone
+            return f.read().split(") ")[1][0] != "Z"
+    except (ProcessLookupError, FileNotFoundError):   # reaped meanwhile
         return False
-    with open("/proc/%d/stat" % pid) as f:     # a zombie is gone
-        return f.read().split(") ")[1][0] != "Z"
 
 
 def cfg(port, be_port, glob="", ka="10s"):
