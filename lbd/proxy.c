@@ -136,6 +136,7 @@ void proxy_server_free(struct server *s)
 {
 	free(s->agent_send);
 	free(s->cookie);
+	tls_conf_free(s->tls);
 	cnt_free(s->cnt);
 	free(s->id);
 	free(s->file);
@@ -155,6 +156,8 @@ void proxy_free(struct proxy *px)
 		free(b->text);
 		free(b->file);
 		free(b->name);
+		if (b->tls_owner)
+			tls_conf_free(b->tls);
 		free(b);
 	}
 	for (struct use_backend *u = px->use_be, *n; u; u = n) {
@@ -225,6 +228,8 @@ void lbd_conf_free(struct lbd_conf *conf)
 	free(conf->global.log_send_hostname);
 	free(conf->global.node);
 	cli_cfg_free(conf->global.cli);
+	tls_conf_free(conf->global.tls_bind_def);
+	tls_conf_free(conf->global.tls_srv_def);
 	free(conf);
 }
 

@@ -14,6 +14,7 @@
 #include "counters.h"
 #include "lb.h"
 #include "syslog.h"
+#include "tls.h"
 
 #define LBD_MAX_THREADS	64
 #define LBD_MAX_LOGS	4
@@ -112,6 +113,8 @@ struct bind {
 	int v6only;
 	int transparent;		/* IP_FREEBIND */
 	char *name;
+	struct tls_conf *tls;		/* "ssl": shared by the line's addresses */
+	int tls_owner;			/* this bind frees it */
 	int fd[LBD_MAX_THREADS];	/* one listening socket per thread */
 	unsigned nfd;
 };
@@ -169,6 +172,7 @@ struct server {
 	uint32_t puid;
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
+	struct tls_conf *tls;		/* "ssl" and its options, NULL if clear text */
 	unsigned uweight;		/* current weight, 0..256 (agent, "set weight") */
 	unsigned iweight;		/* initial weight, as configured */
 	unsigned maxconn, minconn, maxqueue;
@@ -356,6 +360,9 @@ struct global {
 	unsigned cli_maxconn;		/* "stats maxconn" (0: 10) */
 	int external_check;		/* external-check: 1, 2 with preserve-env */
 	int insecure_fork_wanted;
+	struct tls_conf *tls_bind_def;	/* ssl-default-bind-* */
+	struct tls_conf *tls_srv_def;	/* ssl-default-server-* */
+	struct tls_tune tls_tune;	/* tune.ssl.* */
 };
 
 /* The rates whose maxima the stats sampler keeps (proxy rate_max[]). */
