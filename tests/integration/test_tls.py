@@ -1,0 +1,386 @@
+"""TLS on both sides of lbd, against real peers: openssl s_client and curl as
+clients, a Python ssl server as a TLS backend. A throwaway PKI (root CA,
+intermediate, RSA and ECDSA leaves, a client certificate) is made with the
+openssl CLI in a temporary directory; one lbd serves every scenario.
+
+Shown: the chain served, SNI choosing the certificate (exact, wildcard,
+default) and RSA or ECDSA by what the client accepts, versions below the
+minimum refused, only the configured ciphers negotiated, resumption by
+ticket and by session id, ALPN (h2 left out, with its warning), the ssl_fc*
+and ssl_c_* fetches, client certificates accepted and refused, the HTTPS
+redirect, backend TLS verified against the test CA (and refused for a
+wrong name), TLS health checks, "show ssl cert", a wrong key refused at
+"lbd -c", and garbage on the TLS port never hurting lbd."""
+import os
+import random
+import socket
+import ssl
+import struct
+import subprocess
+import threading
+import time
+
+import pytest
+
+from backend import Backend
+from conftest import Lbd, check_config, cli, free_port, HttpServerThread
+
+import http.server
+
+
+def run(*args, inp=b"", timeout=10):
+    p = subprocess.run(args, input=inp, capture_output=True, timeout=timeout)
+    return p.returncode, (p.stdout + p.stderr).decode(errors="replace")
+
+
+def mkcert(d, name, cn, san=None, issuer=None, ec=False, ca=False, serial=1):
+    key, crt = os.path.join(d, name + ".key"), os.path.join(d, name + ".crt")
+    newkey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"] if ec else \
+             ["-newkey", "rsa:2048"]
+    ext = os.path.join(d, name + ".ext")
+    with open(ext, "w") as f:
+        if ca:
+            f.write("basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign,cRLSign\n")
+        else:
+            f.write("basicConstraints=CA:FALSE\n")
+            if san:
+                f.write("subjectAltName=" + ",".join("DNS:" + s for s in san) + "\n")
+    if issuer is None:
+        rc, out = run("openssl", "req", "-x509", *newkey, "-nodes", "-keyout", key,
+                      "-out", crt, "-days", "2", "-subj", "/CN=" + cn,
+                      "-extensions", "v3_ca" if ca else "usr_cert",
+                      "-addext", "basicConstraints=critical,CA:TRUE" if ca else
+                      "basicConstraints=CA:FALSE")
+        assert rc == 0, out
+        return key, crt
+    csr = os.path.join(d, name + ".csr")
+    rc, out = run("openssl", "req", *newkey, "-nodes", "-keyout", key, "-out", csr,
+                  "-subj", "/CN=" + cn)
+    assert rc == 0, out
+    rc, out = run("openssl", "x509", "-req", "-in", csr, "-CA", issuer[1], "-CAkey",
+                  issuer[0], "-set_serial", str(serial), "-days", "2", "-out", crt,
+                  "-extfile", ext)
+    assert rc == 0, out
+    return key, crt
+
+
+def cat(d, name, *files):
+    path = os.path.join(d, name)
+    with open(path, "w") as out:
+        for f in files:
+            out.write(open(f).read())
+    return path
+
+
+class TlsBackend(HttpServerThread):
+    """An HTTPS server answering with the SNI it saw."""
+
+    def __init__(self, crt, key):
+        self.port = free_port()
+        self.sni = []
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(crt, key)
+        ctx.sni_callback = lambda s, name, c: self.sni.append(name)
+
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):
+                body = b"tls-backend"
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *a):
+                pass
+
+        self.serve(H)
+        self.srv.socket = ctx.wrap_socket(self.srv.socket, server_side=True)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    d = str(tmp_path_factory.mktemp("pki"))
+    root = mkcert(d, "root", "lbd test root", ca=True)
+    inter = mkcert(d, "inter", "lbd test intermediate", issuer=root, ca=True, serial=2)
+    rsa = mkcert(d, "rsa", "www.example.test", ["www.example.test", "example.test"],
+                 issuer=inter, serial=3)
+    ecd = mkcert(d, "ecdsa", "www.example.test", ["www.example.test", "example.test"],
+                 issuer=inter, ec=True, serial=4)
+    other = mkcert(d, "other", "other.test", ["other.test"], issuer=inter, serial=5)
+    wild = mkcert(d, "wild", "*.wild.test", ["*.wild.test"], issuer=inter, ec=True, serial=6)
+    back = mkcert(d, "back", "backend.test", ["backend.test"], issuer=root, serial=7)
+    client = mkcert(d, "client", "client one", issuer=root, serial=8)
+    rogue = mkcert(d, "rogue", "client rogue")
+    os.mkdir(os.path.join(d, "certdir"))
+    p = {"dir": d, "ca": root[1], "client": client, "rogue": rogue, "back": back}
+    p["rsa"] = cat(d, "rsa.pem", rsa[1], inter[1], rsa[0])
+    cat(d, "certdir/ecdsa.pem", ecd[1], inter[1], ecd[0])
+    cat(d, "certdir/other.pem", other[1], inter[1], other[0])
+    # key beside the certificate, in wild.pem.key
+    cat(d, "certdir/wild.pem", wild[1], inter[1])
+    cat(d, "certdir/wild.pem.key", wild[0])
+    p["mismatch"] = cat(d, "mismatch.pem", rsa[1], other[0])
+    return p
+
+
+CFG = """
+global
+    maxconn 200
+    stats socket {sock} level admin
+    ssl-default-bind-ciphersuites TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256
+    tune.ssl.cachesize 1000
+    tune.ssl.lifetime 60
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 5s
+    timeout server 5s
+frontend main
+    bind 127.0.0.1:{main} ssl crt {rsa} crt {dir}/certdir alpn h2,http/1.1 ssl-min-ver TLSv1.2
+    bind 127.0.0.1:{plain}
+    http-request redirect scheme https unless {{ ssl_fc }}
+    http-request set-header X-SSL %[ssl_fc]
+    http-request set-header X-SNI %[ssl_fc_sni]
+    http-request set-header X-Proto %[ssl_fc_protocol]
+    http-request set-header X-Cipher %[ssl_fc_cipher]
+    http-request set-header X-ALPN %[ssl_fc_alpn]
+    default_backend echo
+frontend strict
+    bind 127.0.0.1:{strict} ssl crt {rsa} ssl-max-ver TLSv1.2 ciphers ECDHE-RSA-AES128-GCM-SHA256 no-tls-tickets
+    default_backend echo
+frontend mtls
+    bind 127.0.0.1:{req} ssl crt {rsa} verify required ca-file {ca}
+    bind 127.0.0.1:{opt} ssl crt {rsa} verify optional ca-file {ca}
+    http-request set-header X-CUsed %[ssl_c_used]
+    http-request set-header X-Verify %[ssl_c_verify]
+    http-request set-header X-SDN %[ssl_c_s_dn]
+    http-request set-header X-IDN %[ssl_c_i_dn]
+    default_backend echo
+frontend tobe
+    bind 127.0.0.1:{tobe}
+    use_backend tlsbad if {{ path_beg /bad }}
+    default_backend tlsbe
+backend echo
+    server e1 127.0.0.1:{echo}
+backend tlsbe
+    server t1 127.0.0.1:{tlsport} ssl verify required ca-file {ca} sni str(backend.test) check inter 200
+backend tlsbad
+    server t2 127.0.0.1:{tlsport} ssl verify required ca-file {ca} sni str(wrong.test)
+"""
+
+
+@pytest.fixture(scope="module")
+def env(pki, tmp_path_factory):
+    echo = Backend("e1").start()
+    tb = TlsBackend(pki["back"][1], pki["back"][0])
+    ports = {k: free_port() for k in ("main", "plain", "strict", "req", "opt", "tobe")}
+    sock = str(tmp_path_factory.mktemp("sock") / "admin.sock")
+    cfg = CFG.format(sock=sock, rsa=pki["rsa"], dir=pki["dir"], ca=pki["ca"],
+                     echo=echo.port, tlsport=tb.port, **ports)
+    lbd = Lbd(cfg, list(ports.values()))
+    try:
+        yield dict(ports, sock=sock, lbd=lbd, tb=tb, **pki)
+    finally:
+        lbd.stop()
+        tb.stop()
+        echo.stop()
+
+
+def s_client(port, *args, inp=b"Q\n"):
+    return run("openssl", "s_client", "-connect", "127.0.0.1:%d" % port, *args, inp=inp)
+
+
+def curl(env, port, path="/headers", host="www.example.test", *args):
+    rc, out = run("curl", "-sS", "--max-time", "5", "--cacert", env["ca"], "--resolve",
+                  "%s:%d:127.0.0.1" % (host, port), "-w", "\n%{http_code} %{http_version}",
+                  *args, "https://%s:%d%s" % (host, port, path))
+    return rc, out
+
+
+def subject(out):
+    for line in out.splitlines():
+        if line.startswith("subject="):
+            return line
+    return ""
+
+
+def test_chain_and_sni_pick_the_certificate(env):
+    rc, out = s_client(env["main"], "-servername", "www.example.test", "-showcerts",
+                       "-CAfile", env["ca"], "-verify_return_error")
+    assert rc == 0, out
+    assert out.count("-----BEGIN CERTIFICATE-----") == 2     # leaf + intermediate
+    assert "Verify return code: 0 (ok)" in out
+    assert "CN = www.example.test" in subject(out)
+    for name, cn in (("other.test", "other.test"), ("a.wild.test", "*.wild.test"),
+                     ("unknown.test", "www.example.test")):
+        rc, out = s_client(env["main"], "-servername", name)
+        assert rc == 0 and "CN = " + cn in subject(out), (name, out)
+    # two labels are not covered by the wildcard: the default certificate
+    rc, out = s_client(env["main"], "-servername", "b.a.wild.test")
+    assert "CN = www.example.test" in subject(out)
+
+
+def test_rsa_or_ecdsa_by_client_capability(env):
+    rc, out = s_client(env["main"], "-servername", "www.example.test", "-sigalgs",
+                       "ECDSA+SHA256")
+    assert rc == 0 and "Peer signature type: ECDSA" in out, out
+    rc, out = s_client(env["main"], "-servername", "www.example.test", "-sigalgs",
+                       "RSA-PSS+SHA256:RSA+SHA256")
+    assert rc == 0 and "Peer signature type: RSA" in out, out
+
+
+def test_versions_below_minimum_and_above_maximum_refused(env):
+    for v in ("-tls1", "-tls1_1"):
+        rc, out = s_client(env["main"], v, "-cipher", "DEFAULT:@SECLEVEL=0")
+        assert rc != 0, out
+    rc, out = s_client(env["main"], "-tls1_2")
+    assert rc == 0 and "Protocol  : TLSv1.2" in out, out
+    rc, out = s_client(env["strict"], "-tls1_3")
+    assert rc != 0, out
+    rc, out = s_client(env["strict"], "-tls1_2")
+    assert rc == 0 and "Protocol  : TLSv1.2" in out, out
+
+
+def test_only_configured_ciphers(env):
+    rc, out = s_client(env["strict"], "-tls1_2", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384")
+    assert rc != 0, out
+    rc, out = s_client(env["strict"], "-tls1_2")
+    assert "Cipher    : ECDHE-RSA-AES128-GCM-SHA256" in out, out
+    # TLS 1.3 suites from ssl-default-bind-ciphersuites
+    rc, out = s_client(env["main"], "-ciphersuites", "TLS_AES_256_GCM_SHA384")
+    assert rc != 0, out
+    rc, out = s_client(env["main"], "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256")
+    assert rc == 0 and "TLS_CHACHA20_POLY1305_SHA256" in out, out
+
+
+REQ = b"GET /name HTTP/1.0\r\n\r\n"
+
+
+def test_resumption_by_ticket_and_by_session_id(env, tmp_path):
+    sess = str(tmp_path / "sess")
+    for port, how in ((env["main"], "ticket"), (env["strict"], "session id")):
+        for args in (("-tls1_2",), ()):
+            if port == env["strict"] and not args:
+                continue
+            # a request read to its end: TLS 1.3 tickets follow the handshake
+            rc, out = s_client(port, *args, "-ign_eof", "-sess_out", sess, inp=REQ)
+            assert rc == 0 and "New," in out, out
+            rc, out = s_client(port, *args, "-ign_eof", "-sess_in", sess, inp=REQ)
+            assert rc == 0 and "Reused," in out, (how, args, out)
+    # no ticket from the no-tls-tickets line: the resumption was by id
+    rc, out = s_client(env["strict"], "-tls1_2", "-reconnect")
+    assert out.count("Reused,") >= 4 and "TLS session ticket:" not in out, out
+
+
+def test_alpn_h2_left_out(env):
+    rc, out = s_client(env["main"], "-alpn", "h2,http/1.1")
+    assert "ALPN protocol: http/1.1" in out, out
+    rc, out = s_client(env["main"], "-alpn", "h2")
+    assert "No ALPN negotiated" in out, out
+    rc, out = curl(env, env["main"], "/headers", "www.example.test", "--http2")
+    assert rc == 0 and out.endswith("200 1.1"), out
+    assert "x-alpn: http/1.1" in out.lower()
+    assert "h2 is left out" in env["lbd"].stderr()
+
+
+def test_fetches_and_redirect(env):
+    rc, out = curl(env, env["main"], "/headers", "other.test", "--tlsv1.3")
+    assert rc == 0 and out.endswith("200 1.1"), out
+    low = out.lower()
+    assert "x-ssl: 1" in low and "x-sni: other.test" in low
+    assert "x-proto: tlsv1.3" in low and "x-cipher: tls_" in low
+    rc, out = run("curl", "-sS", "-i", "http://127.0.0.1:%d/some/path" % env["plain"])
+    assert "302" in out.splitlines()[0] and "location: https://" in out.lower(), out
+
+
+def test_client_certificate_verification(env):
+    key, crt = env["client"]
+    rc, out = curl(env, env["req"], "/headers", "www.example.test", "--cert", crt,
+                   "--key", key)
+    assert rc == 0 and out.endswith("200 1.1"), out
+    low = out.lower()
+    assert "x-cused: 1" in low and "x-verify: 0" in low
+    assert "x-sdn: /cn=client one" in low and "x-idn: /cn=lbd test root" in low
+    rc, out = curl(env, env["req"])                      # no certificate
+    assert rc != 0, out
+    rk, rcrt = env["rogue"]
+    rc, out = curl(env, env["req"], "/headers", "www.example.test", "--cert", rcrt,
+                   "--key", rk)
+    assert rc != 0, out
+    rc, out = curl(env, env["opt"])                      # optional: none is fine
+    assert rc == 0 and "x-cused: 0" in out.lower(), out
+
+
+def test_backend_tls_verified_and_checked(env):
+    def up():
+        return ",UP," in [l for l in cli(env["sock"], "show stat").splitlines()
+                          if l.startswith("tlsbe,t1,")][0]
+    end = time.time() + 5
+    while time.time() < end and not up():
+        time.sleep(0.05)
+    assert up(), cli(env["sock"], "show stat")
+    rc, out = run("curl", "-sS", "-w", "\n%{http_code}",
+                  "http://127.0.0.1:%d/x" % env["tobe"])
+    assert out.endswith("tls-backend\n200"), out
+    assert "backend.test" in env["tb"].sni
+    # the certificate is not for wrong.test: verification refuses it
+    rc, out = run("curl", "-sS", "-w", "\n%{http_code}",
+                  "http://127.0.0.1:%d/bad" % env["tobe"])
+    assert out.endswith("503"), out
+
+
+def test_show_ssl_cert(env):
+    out = cli(env["sock"], "show ssl cert")
+    lines = out.split("\n")
+    assert lines[0] == "# filename" and env["rsa"] in lines
+    assert os.path.join(env["dir"], "certdir", "wild.pem") in lines
+    assert lines.count(env["rsa"]) == 1          # loaded by four lines, listed once
+    out = cli(env["sock"], "show ssl cert " + env["rsa"])
+    assert "notAfter:" in out and "Subject: /CN=www.example.test" in out, out
+    assert "Not found" in cli(env["sock"], "show ssl cert /nonexistent")
+
+
+def test_garbage_on_the_tls_port(env):
+    rnd = random.Random(8)
+    hello = bytes([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03])
+    payloads = [bytes(rnd.getrandbits(8) for _ in range(n)) for n in (1, 5, 300, 20000)]
+    payloads += [hello, hello + bytes(40),                       # truncated
+                 bytes([0x16, 0x03, 0x01, 0xff, 0xff]) + bytes(70000),   # oversized
+                 bytes([0x16, 0x03, 0x03, 0x00, 0x05, 0x01, 0xff, 0xff, 0xff, 0xff]),
+                 b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"]
+    for p in payloads:
+        s = socket.create_connection(("127.0.0.1", env["main"]), timeout=5)
+        try:
+            s.sendall(p)
+            s.shutdown(socket.SHUT_WR)
+            while s.recv(4096):
+                pass
+        except OSError:
+            pass
+        s.close()
+    rc, out = curl(env, env["main"])
+    assert rc == 0 and out.endswith("200 1.1"), out
+    assert env["lbd"].proc.poll() is None
+
+
+def test_wrong_key_and_bad_settings_refused_at_check(pki):
+    base = "defaults\n    mode http\n    timeout client 1s\n    timeout server 1s\n" \
+           "    timeout connect 1s\nfrontend f\n    bind 127.0.0.1:1 %s\n" \
+           "    default_backend b\nbackend b\n    server s 127.0.0.1:2 %s\n"
+    rc, out, _ = check_config(base % ("ssl crt " + pki["mismatch"], ""))
+    assert rc != 0 and "does not match" in out, out
+    rc, out, _ = check_config(base % ("ssl", ""))
+    assert rc != 0 and "needs a certificate" in out, out
+    rc, out, _ = check_config(base % ("ssl crt %s npn http/1.1" % pki["rsa"], ""))
+    assert rc != 0 and "use 'alpn'" in out, out
+    rc, out, _ = check_config(base % ("ssl crt %s ciphers NOPE" % pki["rsa"], ""))
+    assert rc != 0 and "ciphers 'NOPE'" in out, out
+    rc, out, _ = check_config(base % ("", "ssl"))
+    assert rc != 0 and "verify none" in out, out
+    rc, out, _ = check_config(base % ("ssl crt %s verify required" % pki["rsa"], ""))
+    assert rc != 0 and "needs a 'ca-file'" in out, out
+    glob = "global\n    ssl-engine rdrand\n"
+    rc, out, _ = check_config(glob + base % ("", "ssl verify none"))
+    assert rc == 0 and "no engines" in out, out
