@@ -4,7 +4,8 @@
 #   make         build every binary into build/
 #   make run     deps + build + run lbd on config/lbd.cfg with demo backends
 #   make test    deps + unit and integration tests, then again under ASan+UBSan
-#   make bench   lbd against haproxy and nginx (free and at an equal CPU budget), vrrpd's failover against
+#   make bench   lbd against haproxy and nginx (free and at an equal CPU budget; TLS handshakes and
+#                keep-alive), vrrpd's failover against
 #                keepalived's, the appliance's (lbd + vrrpd) against keepalived + haproxy
 #                (results: docs/benchmarks.md)
 #   make fuzz    build the libFuzzer targets and run each briefly
@@ -129,6 +130,7 @@ bench: deps all
 	$(PYTHON) bench/run.py --lbd $(BUILD)/lbd/lbd --cpu-cap 50 --out docs/benchmarks-cpu-capped.md
 	$(PYTHON) bench/checks_cost.py --lbd $(BUILD)/lbd/lbd --out docs/benchmarks.md
 	$(PYTHON) bench/rules_cost.py --lbd $(BUILD)/lbd/lbd --out docs/benchmarks.md
+	$(PYTHON) bench/tls.py --lbd $(BUILD)/lbd/lbd --out docs/benchmarks.md
 	$(PYTHON) bench/vrrp_failover.py --vrrpd $(BUILD)/vrrpd/vrrpd --out docs/benchmarks.md
 	$(PYTHON) bench/appliance_failover.py --lbd $(BUILD)/lbd/lbd --vrrpd $(BUILD)/vrrpd/vrrpd \
 	  --out docs/benchmarks.md
