@@ -40,7 +40,7 @@ endif
 # Debian packages: build, test peers and benchmark peers.
 DEPS_BUILD := build-essential clang libclang-rt-14-dev pkg-config libev-dev libssl-dev \
               zlib1g-dev libpcre2-dev libcrypt-dev libnl-3-dev libnl-route-3-dev libnftables-dev libsnmp-dev libcmocka-dev
-DEPS_TEST  := python3 python3-pytest curl socat haproxy iproute2 procps redis-server \
+DEPS_TEST  := python3 python3-pytest curl openssl socat haproxy iproute2 procps redis-server \
               util-linux prometheus chromium chromium-driver python3-selenium \
               mariadb-server keepalived tcpdump iputils-arping
 DEPS_BENCH := wrk iperf3 nginx-light libnginx-mod-stream

@@ -384,3 +384,22 @@ def test_wrong_key_and_bad_settings_refused_at_check(pki):
     glob = "global\n    ssl-engine rdrand\n"
     rc, out, _ = check_config(glob + base % ("", "ssl verify none"))
     assert rc == 0 and "no engines" in out, out
+
+
+def test_seed_05_tls_lines_warn_and_run(pki):
+    """The seed's tuning guide: its TLS lines load, ssl-engine and ssl-reuse
+    with a warning saying what they do here."""
+    seed = os.path.join(os.path.dirname(__file__), "seed", "05-performance-tuning.cfg")
+    keep = ("tune.ssl.", "ssl-engine", "bind *:443", "ssl-reuse", "frontend https")
+    lines = [l.replace("/etc/haproxy/certs/site.pem", pki["rsa"])
+                .replace("*:443", "127.0.0.1:%d" % free_port())
+             for l in open(seed).read().splitlines() if l.startswith(keep)]
+    assert len(lines) == 7, lines
+    text = "global\n%s\ndefaults\n    mode http\n    timeout client 1s\n" \
+           "    timeout server 1s\n    timeout connect 1s\n%s\n    " \
+           "http-request return status 200\n" % ("\n".join(lines[:4]), "\n".join(lines[4:]))
+    rc, out, _ = check_config(text)
+    assert rc == 0, out
+    assert "'ssl-engine' is ignored: OpenSSL 3 has no engines" in out
+    assert "'ssl-reuse' is not an HAProxy keyword and is ignored" in out
+    assert "h2 is left out" in out
