@@ -110,6 +110,22 @@ static void check_logs(struct cfg_ctx *ctx, struct proxy *px)
 				"in 'mode tcp'; they will be empty.", px->id);
 }
 
+int cfg_server_tls(const struct global *g, struct server *s, char *err, size_t errlen)
+{
+	if (s->tls && !s->tls->enabled) {
+		/* options alone, or "no-ssl": clear text */
+		tls_conf_free(s->tls);
+		s->tls = NULL;
+	}
+	if (!s->tls)
+		return 0;
+	if (tls_conf_inherit(s->tls, g->tls_srv_def) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return tls_conf_build(s->tls, &g->tls_tune, err, errlen);
+}
+
 /* TLS contexts of a proxy's bind lines and servers, with the
  * ssl-default-* settings for what they leave unset: certificates and keys
  * are loaded (and checked against each other) here, before privileges drop. */
@@ -127,20 +143,10 @@ static int check_tls(struct cfg_ctx *ctx, struct proxy *px)
 			cfg_alert_global(ctx, "parsing [%s:%d] : 'bind %s' : %s.",
 					 b->file, b->line, b->text, err);
 	}
-	for (struct server *s = px->servers; s; s = s->next) {
-		if (s->tls && !s->tls->enabled) {
-			/* options alone, or "no-ssl": clear text */
-			tls_conf_free(s->tls);
-			s->tls = NULL;
-		}
-		if (!s->tls)
-			continue;
-		if (tls_conf_inherit(s->tls, g->tls_srv_def) < 0)
-			return -1;
-		if (tls_conf_build(s->tls, &g->tls_tune, err, sizeof(err)) < 0)
+	for (struct server *s = px->servers; s; s = s->next)
+		if (cfg_server_tls(g, s, err, sizeof(err)) < 0)
 			cfg_alert_global(ctx, "parsing [%s:%d] : 'server %s/%s' : %s.",
 					 s->file, s->line, px->id, s->id, err);
-	}
 	return 0;
 }
 

@@ -1202,7 +1202,7 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "http-request", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_http_request, 0, 0, 0, "the actions listed in docs/configuration.md; the others are refused" },
 	{ "http-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_http_response, 0, 0, 0, "the actions listed in docs/configuration.md; the others are refused" },
 	{ "http-after-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
-	{ "tcp-request", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_tcp_request, 0, 0, 0, "connection and content accept, reject and track-sc; the other actions are refused" },
+	{ "tcp-request", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_tcp_request, 0, 0, 0, "connection and content accept, reject and track-sc, inspect-delay; the other actions are refused" },
 	{ "tcp-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_tcp_request, 0, 0, 0, "content accept, reject and close; inspect-delay is refused" },
 	{ "redirect", PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
 	{ "use-server", PR_CAP_BE, kw_p_stick, 0, 0, 0, NULL },

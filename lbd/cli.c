@@ -1364,7 +1364,7 @@ static void cmd_add_server(struct cli_ctx *x, int argc, char **argv)
 {
 	const char *arg = argc > 2 ? argv[2] : NULL;
 	const char *slash = arg ? strchr(arg, '/') : NULL;
-	char be_name[256], *words[CLI_MAX_ARGS];
+	char be_name[256], *words[CLI_MAX_ARGS], tlserr[512];
 	struct proxy *be, tmp;
 	struct server *srv, *o, **tail;
 	struct lb_node **nodes;
@@ -1425,6 +1425,11 @@ static void cmd_add_server(struct cli_ctx *x, int argc, char **argv)
 		return;
 	}
 	sbuf_free(&errs);
+	if (cfg_server_tls(&lbd.conf->global, srv, tlserr, sizeof(tlserr)) < 0) {
+		OUT(x, "server '%s': %s.\n", srv->id, tlserr);
+		proxy_server_free(srv);
+		return;
+	}
 	srv->be = be;
 	srv->flags |= SRV_F_DYNAMIC;
 	for (o = be->servers; o; o = o->next)

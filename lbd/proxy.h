@@ -97,6 +97,7 @@ enum {
 struct pr_timeouts {		/* milliseconds, 0 = not set */
 	uint32_t connect, client, server, tunnel, client_fin, server_fin;
 	uint32_t http_request, http_keep_alive, queue, check, tarpit;
+	uint32_t inspect;		/* tcp-request inspect-delay */
 };
 
 struct bind {

@@ -25,6 +25,7 @@
 #include "session.h"
 #include "stktable.h"
 #include "tls.h"
+#include "tls_hello.h"
 #include "userlist.h"
 #include "vars.h"
 
@@ -312,21 +313,81 @@ static int f_ssl(const struct smp_arg *a, struct smp_ctx *c, struct smp *out,
 	return v ? smp_set_str(out, v, strlen(v)) : 0;
 }
 
-#define SSL_FETCH(fn, what) \
-static int fn(const struct smp_arg *a, struct smp_ctx *c, struct smp *out) \
-{ \
-	return f_ssl(a, c, out, what); \
+/* req.ssl_sni, req.ssl_hello_type: the ClientHello waiting in the request
+ * buffer (mode tcp, not terminated) */
+static int f_req_hello(struct smp_ctx *c, struct smp *out, int sni)
+{
+	const struct chn *q = c->s->t ? &c->s->t->req : NULL;
+	struct tls_hello h;
+
+	if (!q || !q->b.area ||
+	    tls_hello_parse((const uint8_t *)q->b.area + q->b.head, q->b.data, &h) !=
+	    TLS_HELLO_OK)
+		return 0;
+	if (!sni)
+		return smp_set_int(out, h.type, SMP_T_SINT);
+	return h.sni ? smp_set_str(out, h.sni, h.sni_len) : 0;
 }
-SSL_FETCH(f_ssl_fc, SSL_FC)
-SSL_FETCH(f_ssl_fc_sni, SSL_FC_SNI)
-SSL_FETCH(f_ssl_fc_protocol, SSL_FC_PROTO)
-SSL_FETCH(f_ssl_fc_cipher, SSL_FC_CIPHER)
-SSL_FETCH(f_ssl_fc_alpn, SSL_FC_ALPN)
-SSL_FETCH(f_ssl_fc_resumed, SSL_FC_RESUMED)
-SSL_FETCH(f_ssl_c_used, SSL_C_USED)
-SSL_FETCH(f_ssl_c_verify, SSL_C_VERIFY)
-SSL_FETCH(f_ssl_c_s_dn, SSL_C_S_DN)
-SSL_FETCH(f_ssl_c_i_dn, SSL_C_I_DN)
+
+static int f_req_ssl_sni(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_req_hello(c, out, 1);
+}
+
+static int f_req_ssl_hello_type(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_req_hello(c, out, 0);
+}
+
+static int f_ssl_fc(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_FC);
+}
+
+static int f_ssl_fc_sni(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_FC_SNI);
+}
+
+static int f_ssl_fc_protocol(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_FC_PROTO);
+}
+
+static int f_ssl_fc_cipher(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_FC_CIPHER);
+}
+
+static int f_ssl_fc_alpn(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_FC_ALPN);
+}
+
+static int f_ssl_fc_resumed(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_FC_RESUMED);
+}
+
+static int f_ssl_c_used(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_C_USED);
+}
+
+static int f_ssl_c_verify(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_C_VERIFY);
+}
+
+static int f_ssl_c_s_dn(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_C_S_DN);
+}
+
+static int f_ssl_c_i_dn(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_C_I_DN);
+}
 
 static const struct proxy *smp_px_or(const struct smp_arg *a, const struct proxy *dflt)
 {
@@ -773,6 +834,10 @@ static const struct smp_fetch smp_fetches[] = {
 	{ "int", f_int, { ARG_INT }, 1, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "str", f_str, { ARG_STR }, 1, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "ssl_fc", f_ssl_fc, A0, 0, S(BOOL), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "req.ssl_sni", f_req_ssl_sni, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "req_ssl_sni", f_req_ssl_sni, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "req.ssl_hello_type", f_req_ssl_hello_type, A0, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "req_ssl_hello_type", f_req_ssl_hello_type, A0, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "ssl_fc_sni", f_ssl_fc_sni, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "ssl_fc_protocol", f_ssl_fc_protocol, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "ssl_fc_cipher", f_ssl_fc_cipher, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },

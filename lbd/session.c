@@ -26,6 +26,7 @@
 #include "session.h"
 #include "srv_sess.h"
 #include "tls.h"
+#include "tls_hello.h"
 #include "worker.h"
 
 const char *const sess_state_names[SS_STATE_COUNT] = {
@@ -163,12 +164,39 @@ struct session *session_new(struct worker *w, struct bind *b, int fd,
 		s->t->t_req = now;
 		s->t->req_tv = s->accept_tv;
 		/* with TLS, the stream starts once the handshake is done (SNI
-		 * known to the rules) */
-		if (!s->cli.ssl && stream_start_tcp(s) < 0)
+		 * known to the rules); with an inspect-delay, once the content
+		 * rules can judge */
+		if (fe->to.inspect && fe->tcp_content && !s->cli.ssl) {
+			s->inspect = 1;
+			s->exp_x = now + fe->to.inspect / 1000.0;
+		} else if (!s->cli.ssl && stream_start_tcp(s) < 0)
 			return NULL;
 	}
 	session_update(s);
 	return s;
+}
+
+/* mode tcp with an inspect-delay: the stream starts when the client's
+ * bytes can be judged (a whole TLS ClientHello, or something that is not
+ * one), when it stops sending or the buffer is full, or when the delay
+ * ends. Returns -1 when s was closed. */
+static int sess_inspect(struct session *s, int expired)
+{
+	struct chn *c = &s->t->req;
+	struct tls_hello h;
+
+	int more = !c->b.area || (c->b.data < c->b.size &&
+		   tls_hello_parse((const uint8_t *)c->b.area + c->b.head, c->b.data, &h) ==
+		   TLS_HELLO_MORE);
+
+	if (!expired && !c->eof && more)
+		return 0;
+	s->inspect = 0;
+	s->exp_x = 0;
+	if (stream_start_tcp(s) < 0)
+		return -1;
+	stream_req_data(s);	/* the bytes read so far go on to the server */
+	return s->freeing ? -1 : 0;
 }
 
 /* ---- transactions ---- */
@@ -284,7 +312,10 @@ static void sess_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	s->armed = 0;
 	/* when both sides expire together the client is blamed, as HAProxy */
-	if (s->exp_x && now >= s->exp_x) {
+	if (s->exp_x && now >= s->exp_x && s->inspect) {
+		if (sess_inspect(s, 1) < 0)
+			return;
+	} else if (s->exp_x && now >= s->exp_x) {
 		s->exp_x = 0;
 		stream_phase_timeout(s);
 	} else if (s->exp_c && now >= s->exp_c) {
@@ -521,7 +552,10 @@ static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		if (s->state == SS_REQ_WAIT && s->t->t_rq_start == 0)
 			s->t->t_rq_start = ev_now(loop);
 	}
-	if (n >= 0)
+	if (n >= 0 && s->inspect) {
+		if (sess_inspect(s, 0) < 0)
+			return;
+	} else if (n >= 0)
 		stream_req_data(s);
 	if (!s->freeing)
 		session_update(s);

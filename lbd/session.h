@@ -204,6 +204,7 @@ struct session {
 	unsigned cli_close:1;		/* close client after this response */
 	unsigned first_req:1;		/* first request of the client connection */
 	unsigned cli_eof:1;		/* the client shut its side (kept across txns) */
+	unsigned inspect:1;		/* mode tcp: waiting for content (inspect-delay) */
 	enum sess_state state;
 
 	struct sock cli;

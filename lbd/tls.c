@@ -426,8 +426,6 @@ static const char *ssl_errstr(char *buf, size_t len)
 	return buf;
 }
 
-#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); goto fail; } while (0)
-
 static int ctx_dh(SSL_CTX *ctx, unsigned bits)
 {
 	EVP_PKEY_CTX *pc;
@@ -452,6 +450,26 @@ static int ctx_dh(SSL_CTX *ctx, unsigned bits)
 	return 0;
 }
 
+/* Files read at start-up must be regular files of a sane size (never a
+ * FIFO or /dev/zero that would hang the load). 0 or -1 with err. */
+#define TLS_FILE_MAX	(16u << 20)
+
+static int file_ok(const char *what, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		snprintf(err, errlen, "%s '%s': %s", what, path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > TLS_FILE_MAX) {
+		snprintf(err, errlen, "%s '%s': not a regular file of at most 16 MiB",
+			 what, path);
+		return -1;
+	}
+	return 0;
+}
+
 /* What both sides share: versions, ciphers, groups, verification. */
 static int ctx_common(SSL_CTX *ctx, const struct tls_conf *c, char *err, size_t errlen)
 {
@@ -471,27 +489,47 @@ static int ctx_common(SSL_CTX *ctx, const struct tls_conf *c, char *err, size_t 
 	SSL_CTX_set_options(ctx, op);
 	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
 			 SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
-	if (c->min_ver && SSL_CTX_set_min_proto_version(ctx, c->min_ver) != 1)
-		FAIL("ssl-min-ver: %s", ssl_errstr(e, sizeof(e)));
-	if (c->max_ver && SSL_CTX_set_max_proto_version(ctx, c->max_ver) != 1)
-		FAIL("ssl-max-ver: %s", ssl_errstr(e, sizeof(e)));
-	if (c->ciphers && SSL_CTX_set_cipher_list(ctx, c->ciphers) != 1)
-		FAIL("ciphers '%s': %s", c->ciphers, ssl_errstr(e, sizeof(e)));
-	if (c->ciphersuites && SSL_CTX_set_ciphersuites(ctx, c->ciphersuites) != 1)
-		FAIL("ciphersuites '%s': %s", c->ciphersuites, ssl_errstr(e, sizeof(e)));
-	if (c->curves && SSL_CTX_set1_groups_list(ctx, c->curves) != 1)
-		FAIL("curves '%s': %s", c->curves, ssl_errstr(e, sizeof(e)));
-	if (c->verify > TLS_VERIFY_NONE && !c->ca_file)
-		FAIL("'verify %s' needs a 'ca-file'", c->verify == TLS_VERIFY_OPTIONAL ?
-		     "optional" : "required");
-	if (c->ca_file && SSL_CTX_load_verify_locations(ctx, c->ca_file, NULL) != 1)
-		FAIL("ca-file '%s': %s", c->ca_file, ssl_errstr(e, sizeof(e)));
+	if (c->min_ver && SSL_CTX_set_min_proto_version(ctx, c->min_ver) != 1) {
+		snprintf(err, errlen, "ssl-min-ver: %s", ssl_errstr(e, sizeof(e)));
+		goto fail;
+	}
+	if (c->max_ver && SSL_CTX_set_max_proto_version(ctx, c->max_ver) != 1) {
+		snprintf(err, errlen, "ssl-max-ver: %s", ssl_errstr(e, sizeof(e)));
+		goto fail;
+	}
+	if (c->ciphers && SSL_CTX_set_cipher_list(ctx, c->ciphers) != 1) {
+		snprintf(err, errlen, "ciphers '%s': %s", c->ciphers, ssl_errstr(e, sizeof(e)));
+		goto fail;
+	}
+	if (c->ciphersuites && SSL_CTX_set_ciphersuites(ctx, c->ciphersuites) != 1) {
+		snprintf(err, errlen, "ciphersuites '%s': %s", c->ciphersuites, ssl_errstr(e, sizeof(e)));
+		goto fail;
+	}
+	if (c->curves && SSL_CTX_set1_groups_list(ctx, c->curves) != 1) {
+		snprintf(err, errlen, "curves '%s': %s", c->curves, ssl_errstr(e, sizeof(e)));
+		goto fail;
+	}
+	if (c->verify > TLS_VERIFY_NONE && !c->ca_file) {
+		snprintf(err, errlen, "'verify %s' needs a 'ca-file'", c->verify == TLS_VERIFY_OPTIONAL ?
+		                      "optional" : "required");
+		goto fail;
+	}
+	if (c->ca_file && file_ok("ca-file", c->ca_file, err, errlen) < 0)
+		goto fail;
+	if (c->crl_file && file_ok("crl-file", c->crl_file, err, errlen) < 0)
+		goto fail;
+	if (c->ca_file && SSL_CTX_load_verify_locations(ctx, c->ca_file, NULL) != 1) {
+		snprintf(err, errlen, "ca-file '%s': %s", c->ca_file, ssl_errstr(e, sizeof(e)));
+		goto fail;
+	}
 	if (c->crl_file) {
 		X509_STORE *st = SSL_CTX_get_cert_store(ctx);
 		X509_LOOKUP *lu = X509_STORE_add_lookup(st, X509_LOOKUP_file());
 
-		if (!lu || X509_load_crl_file(lu, c->crl_file, X509_FILETYPE_PEM) <= 0)
-			FAIL("crl-file '%s': %s", c->crl_file, ssl_errstr(e, sizeof(e)));
+		if (!lu || X509_load_crl_file(lu, c->crl_file, X509_FILETYPE_PEM) <= 0) {
+			snprintf(err, errlen, "crl-file '%s': %s", c->crl_file, ssl_errstr(e, sizeof(e)));
+			goto fail;
+		}
 		X509_STORE_set_flags(st, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
 	}
 	return 0;
@@ -504,25 +542,35 @@ fail:
 static int pem_read(const char *file, X509 **x, STACK_OF(X509) **chain,
 		    EVP_PKEY **key, char *err, size_t errlen)
 {
-	BIO *bio = BIO_new_file(file, "r");
+	BIO *bio = NULL;
 	char e[256], kf[4096];
 	X509 *ca;
 
 	*x = NULL;
 	*chain = NULL;
 	*key = NULL;
-	if (!bio)
-		FAIL("cannot open '%s': %s", file, strerror(errno));
+	if (file_ok("crt", file, err, errlen) < 0)
+		return -1;
+	bio = BIO_new_file(file, "r");
+	if (!bio) {
+		snprintf(err, errlen, "cannot open '%s': %s", file, strerror(errno));
+		goto fail;
+	}
 	*x = PEM_read_bio_X509_AUX(bio, NULL, NULL, NULL);
-	if (!*x)
-		FAIL("'%s': no certificate found (%s)", file, ssl_errstr(e, sizeof(e)));
+	if (!*x) {
+		snprintf(err, errlen, "'%s': no certificate found (%s)", file, ssl_errstr(e, sizeof(e)));
+		goto fail;
+	}
 	*chain = sk_X509_new_null();
-	if (!*chain)
-		FAIL("out of memory");
+	if (!*chain) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	while ((ca = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
 		if (!sk_X509_push(*chain, ca)) {
 			X509_free(ca);
-			FAIL("out of memory");
+			snprintf(err, errlen, "out of memory");
+			goto fail;
 		}
 	ERR_clear_error();
 	BIO_free(bio);
@@ -533,13 +581,17 @@ static int pem_read(const char *file, X509 **x, STACK_OF(X509) **chain,
 	BIO_free(bio);
 	bio = NULL;
 	if (!*key && (size_t)snprintf(kf, sizeof(kf), "%s.key", file) < sizeof(kf) &&
-	    (bio = BIO_new_file(kf, "r")))
+	    file_ok("key", kf, e, sizeof(e)) == 0 && (bio = BIO_new_file(kf, "r")))
 		*key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
 	ERR_clear_error();
-	if (!*key)
-		FAIL("'%s': no private key in the file nor in '%s.key'", file, file);
-	if (X509_check_private_key(*x, *key) != 1)
-		FAIL("'%s': the private key does not match the certificate", file);
+	if (!*key) {
+		snprintf(err, errlen, "'%s': no private key in the file nor in '%s.key'", file, file);
+		goto fail;
+	}
+	if (X509_check_private_key(*x, *key) != 1) {
+		snprintf(err, errlen, "'%s': the private key does not match the certificate", file);
+		goto fail;
+	}
 	BIO_free(bio);
 	return 0;
 fail:
@@ -632,8 +684,10 @@ static SSL_CTX *ctx_new_bind(struct tls_conf *c, const struct tls_tune *tune,
 	}
 	if (ctx_common(ctx, c, err, errlen) < 0)
 		goto fail;
-	if (ctx_dh(ctx, tune->dh_param) < 0)
-		FAIL("tune.ssl.default-dh-param: cannot set up the DHE group");
+	if (ctx_dh(ctx, tune->dh_param) < 0) {
+		snprintf(err, errlen, "tune.ssl.default-dh-param: cannot set up the DHE group");
+		goto fail;
+	}
 	SSL_CTX_set_session_cache_mode(ctx, tune->cachesize ? SSL_SESS_CACHE_SERVER :
 				       SSL_SESS_CACHE_OFF);
 	SSL_CTX_sess_set_cache_size(ctx, tune->cachesize);
@@ -674,13 +728,19 @@ static int cert_load(struct tls_conf *c, const struct tls_tune *tune, const char
 	if (pem_read(file, &t.x509, &chain, &key, err, errlen) < 0)
 		return -1;
 	t.key_type = EVP_PKEY_get_base_id(key);
-	if (!(t.file = strdup(file)))
-		FAIL("out of memory");
+	if (!(t.file = strdup(file))) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	for (unsigned i = 0; i < nfilters; i++)
-		if (name_add(&t, filters[i], strlen(filters[i])) < 0)
-			FAIL("out of memory");
-	if (!nfilters && cert_names(&t) < 0)
-		FAIL("out of memory");
+		if (name_add(&t, filters[i], strlen(filters[i])) < 0) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+	if (!nfilters && cert_names(&t) < 0) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	/* an RSA and an ECDSA certificate for the same names share a context:
 	 * OpenSSL serves the one the client's signature algorithms allow */
 	for (unsigned i = 0; i < c->ncerts && !t.ctx; i++)
@@ -694,11 +754,15 @@ static int cert_load(struct tls_conf *c, const struct tls_tune *tune, const char
 		}
 	if (!t.ctx && !(t.ctx = ctx_new_bind(c, tune, err, errlen)))
 		goto fail;
-	if (SSL_CTX_use_cert_and_key(t.ctx, t.x509, key, chain, 1) != 1)
-		FAIL("'%s': %s", file, ssl_errstr(e, sizeof(e)));
+	if (SSL_CTX_use_cert_and_key(t.ctx, t.x509, key, chain, 1) != 1) {
+		snprintf(err, errlen, "'%s': %s", file, ssl_errstr(e, sizeof(e)));
+		goto fail;
+	}
 	v = realloc(c->certs, (c->ncerts + 1) * sizeof(*v));
-	if (!v)
-		FAIL("out of memory");
+	if (!v) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	c->certs = v;
 	c->certs[c->ncerts++] = t;
 	sk_X509_pop_free(chain, X509_free);
@@ -763,10 +827,13 @@ static int crt_load(struct tls_conf *c, const struct tls_tune *tune, const char 
 static int crt_list_load(struct tls_conf *c, const struct tls_tune *tune,
 			 char *err, size_t errlen)
 {
-	FILE *f = fopen(c->crt_list, "r");
+	FILE *f = NULL;
 	char line[4096];
 	int lineno = 0, rc = 0;
 
+	if (file_ok("crt-list", c->crt_list, err, errlen) < 0)
+		return -1;
+	f = fopen(c->crt_list, "r");
 	if (!f) {
 		snprintf(err, errlen, "crt-list '%s': %s", c->crt_list, strerror(errno));
 		return -1;
@@ -866,9 +933,11 @@ static int build_srv(struct tls_conf *c, char *err, size_t errlen)
 		return -1;
 	}
 	if (c->verify == TLS_VERIFY_UNSET) {
-		if (!c->ca_file)
-			FAIL("'ssl': verify is on by default and needs a 'ca-file'; "
-			     "write 'verify none' to accept any server certificate");
+		if (!c->ca_file) {
+			snprintf(err, errlen, "'ssl': verify is on by default and needs a 'ca-file'; "
+			                      "write 'verify none' to accept any server certificate");
+			goto fail;
+		}
 		c->verify = TLS_VERIFY_REQUIRED;
 	}
 	if (ctx_common(ctx, c, err, errlen) < 0)
@@ -887,11 +956,15 @@ static int build_srv(struct tls_conf *c, char *err, size_t errlen)
 		X509_free(x);
 		sk_X509_pop_free(chain, X509_free);
 		EVP_PKEY_free(key);
-		if (ok != 1)
-			FAIL("crt '%s': %s", c->crt[0], ssl_errstr(e, sizeof(e)));
+		if (ok != 1) {
+			snprintf(err, errlen, "crt '%s': %s", c->crt[0], ssl_errstr(e, sizeof(e)));
+			goto fail;
+		}
 	}
-	if (c->alpn && SSL_CTX_set_alpn_protos(ctx, c->alpn, c->alpn_len) != 0)
-		FAIL("alpn: %s", ssl_errstr(e, sizeof(e)));
+	if (c->alpn && SSL_CTX_set_alpn_protos(ctx, c->alpn, c->alpn_len) != 0) {
+		snprintf(err, errlen, "alpn: %s", ssl_errstr(e, sizeof(e)));
+		goto fail;
+	}
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT |
 				       SSL_SESS_CACHE_NO_INTERNAL_STORE);
 	SSL_CTX_sess_set_new_cb(ctx, tls_new_session_cb);

@@ -122,6 +122,25 @@ def pki(tmp_path_factory):
     cat(d, "certdir/wild.pem", wild[1], inter[1])
     cat(d, "certdir/wild.pem.key", wild[0])
     p["mismatch"] = cat(d, "mismatch.pem", rsa[1], other[0])
+    # a ClientHello as openssl sends it, SNI other.test, to replay by hand
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    cl = subprocess.Popen(["openssl", "s_client", "-connect", "127.0.0.1:%d" %
+                           srv.getsockname()[1], "-servername", "other.test"],
+                          stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+    c, _ = srv.accept()
+    c.settimeout(5)
+    hello = b""
+    while len(hello) < 5 or len(hello) < 5 + int.from_bytes(hello[3:5], "big"):
+        hello += c.recv(65536)
+    c.close()
+    srv.close()
+    cl.kill()
+    cl.wait()
+    with open(os.path.join(d, "hello.bin"), "wb") as f:
+        f.write(hello)
     return p
 
 
@@ -162,6 +181,19 @@ frontend tobe
     bind 127.0.0.1:{tobe}
     use_backend tlsbad if {{ path_beg /bad }}
     default_backend tlsbe
+frontend sniroute
+    mode tcp
+    bind 127.0.0.1:{route}
+    tcp-request inspect-delay 3s
+    tcp-request content reject unless {{ req.ssl_hello_type 1 }}
+    use_backend pass_main if {{ req.ssl_sni -i other.test }}
+    default_backend pass_py
+backend pass_main
+    mode tcp
+    server m 127.0.0.1:{main}
+backend pass_py
+    mode tcp
+    server p 127.0.0.1:{tlsport}
 backend echo
     server e1 127.0.0.1:{echo}
 backend tlsbe
@@ -175,7 +207,7 @@ backend tlsbad
 def env(pki, tmp_path_factory):
     echo = Backend("e1").start()
     tb = TlsBackend(pki["back"][1], pki["back"][0])
-    ports = {k: free_port() for k in ("main", "plain", "strict", "req", "opt", "tobe")}
+    ports = {k: free_port() for k in ("main", "plain", "strict", "req", "opt", "tobe", "route")}
     sock = str(tmp_path_factory.mktemp("sock") / "admin.sock")
     cfg = CFG.format(sock=sock, rsa=pki["rsa"], dir=pki["dir"], ca=pki["ca"],
                      echo=echo.port, tlsport=tb.port, **ports)
@@ -311,6 +343,30 @@ def test_client_certificate_verification(env):
     assert rc != 0, out
     rc, out = curl(env, env["opt"])                      # optional: none is fine
     assert rc == 0 and "x-cused: 0" in out.lower(), out
+
+
+def test_req_ssl_sni_routes_without_terminating(env):
+    """mode tcp: the ClientHello is read in place, TLS goes through."""
+    rc, out = s_client(env["route"], "-servername", "other.test")
+    assert rc == 0 and "CN = other.test" in subject(out), out      # lbd's main bind
+    rc, out = s_client(env["route"], "-servername", "elsewhere.test")
+    assert rc == 0 and "CN = backend.test" in subject(out), out    # the Python server
+    assert "elsewhere.test" in env["tb"].sni
+    # a hello sent in pieces is waited for
+    raw = open(os.path.join(env["dir"], "hello.bin"), "rb").read()
+    s = socket.create_connection(("127.0.0.1", env["route"]), timeout=5)
+    s.sendall(raw[:7])
+    time.sleep(0.2)
+    s.sendall(raw[7:])
+    rec = s.recv(5)
+    assert rec[:1] == b"\x16", rec            # a ServerHello record came back
+    s.close()
+    # not TLS: rejected as soon as the first bytes say so
+    s = socket.create_connection(("127.0.0.1", env["route"]), timeout=5)
+    s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+    t0 = time.time()
+    assert s.recv(100) == b"" and time.time() - t0 < 2
+    s.close()
 
 
 def test_backend_tls_verified_and_checked(env):
