@@ -489,6 +489,9 @@ static int ctx_common(SSL_CTX *ctx, const struct tls_conf *c, char *err, size_t 
 	SSL_CTX_set_options(ctx, op);
 	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
 			 SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+	/* one read(2) per record instead of header then body; what it reads
+	 * ahead is found by SSL_has_pending (tls_pending) */
+	SSL_CTX_set_read_ahead(ctx, 1);
 	if (c->min_ver && SSL_CTX_set_min_proto_version(ctx, c->min_ver) != 1) {
 		snprintf(err, errlen, "ssl-min-ver: %s", ssl_errstr(e, sizeof(e)));
 		goto fail;
@@ -1154,7 +1157,7 @@ ssize_t tls_send(struct sock *sk, const char *buf, size_t len)
 
 int tls_pending(const struct sock *sk)
 {
-	return sk->ssl && SSL_pending(sk->ssl) > 0;
+	return sk->ssl && SSL_has_pending(sk->ssl);
 }
 
 void tls_shutw(struct sock *sk)

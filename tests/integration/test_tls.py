@@ -327,6 +327,48 @@ def test_fetches_and_redirect(env):
     assert "302" in out.splitlines()[0] and "location: https://" in out.lower(), out
 
 
+def test_large_bodies_both_ways(env, tmp_path):
+    """Records bigger than the buffers, partial TLS writes, decrypted bytes
+    waiting while the other side is slow: every byte arrives."""
+    rc, out = run("curl", "-sS", "--max-time", "10", "--cacert", env["ca"], "--resolve",
+                  "www.example.test:%d:127.0.0.1" % env["main"], "-o", str(tmp_path / "dl"),
+                  "-w", "%{http_code} %{size_download}",
+                  "https://www.example.test:%d/size/3000000" % env["main"])
+    assert rc == 0 and out == "200 3000000", out
+    up = tmp_path / "up"
+    up.write_bytes(os.urandom(2000000))
+    rc, out = run("curl", "-sS", "--max-time", "10", "--cacert", env["ca"], "--resolve",
+                  "www.example.test:%d:127.0.0.1" % env["main"], "--data-binary",
+                  "@%s" % up, "-H", "Content-Type: application/octet-stream",
+                  "-o", str(tmp_path / "echo"), "-w", "%{http_code}",
+                  "https://www.example.test:%d/echo" % env["main"])
+    assert rc == 0 and out == "200", out
+    assert (tmp_path / "echo").read_bytes().startswith(up.read_bytes()[:1000])
+
+
+def test_crt_list(pki, tmp_path):
+    """A crt-list names files and, optionally, the names they answer for."""
+    lst = tmp_path / "list"
+    lst.write_text("# comment\n%s\n%s other.test *.alias.test\n" % (
+        pki["rsa"], os.path.join(pki["dir"], "certdir", "wild.pem")))
+    port = free_port()
+    cfg = ("defaults\n    mode http\n    timeout client 2s\n    timeout server 2s\n"
+           "    timeout connect 2s\nfrontend f\n    bind 127.0.0.1:%d ssl crt-list %s\n"
+           "    http-request return status 200\n" % (port, lst))
+    lbd = Lbd(cfg, [port])
+    try:
+        for name, cn in (("other.test", "*.wild.test"), ("x.alias.test", "*.wild.test"),
+                         ("a.wild.test", "www.example.test"),     # its own name: not listed
+                         ("www.example.test", "www.example.test")):
+            rc, out = s_client(port, "-servername", name)
+            assert rc == 0 and "CN = " + cn in subject(out), (name, out)
+    finally:
+        lbd.stop()
+    lst.write_text("%s [ssl-min-ver TLSv1.2]\n" % pki["rsa"])
+    rc, out, _ = check_config(cfg)
+    assert rc != 0 and "per-certificate options" in out, out
+
+
 def test_client_certificate_verification(env):
     key, crt = env["client"]
     rc, out = curl(env, env["req"], "/headers", "www.example.test", "--cert", crt,
