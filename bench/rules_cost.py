@@ -94,18 +94,6 @@ def run_one(procs, tools, kind, text, port, args, tmp):
         procs.stop(p)
 
 
-def write(path, text):
-    old = open(path).read() if os.path.exists(path) else ""
-    block = BEGIN + "\n" + text + END + "\n"
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        new = head + block + rest.split(END, 1)[1].lstrip("\n")
-    else:
-        new = old.rstrip("\n") + "\n\n" + block
-    with open(path, "w") as f:
-        f.write(new)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lbd", required=True)
@@ -166,7 +154,7 @@ def main():
                  "(bar: <= 15%%).\n" % (vs_hap, vs_plain, 100 * (1 - vs_plain)))
         print(text)
         if a.out:
-            write(a.out, text)
+            R.write_marked_section(a.out, BEGIN, END, text)
     except R.BenchError as e:
         print("rules_cost: %s" % e, file=sys.stderr)
         return 1

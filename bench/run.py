@@ -1047,6 +1047,20 @@ FOREIGN_SECTIONS = ("## Health check cost", "<!-- rules_cost: begin -->", "## Ru
                     "## VRRP failover", "## Appliance failover")
 
 
+def write_marked_section(path, begin, end, text):
+    """Replace the text between the begin and end markers in path, or
+    append it with them; the rest of the file is kept."""
+    old = open(path).read() if os.path.exists(path) else ""
+    block = begin + "\n" + text + end + "\n"
+    if begin in old and end in old:
+        head, rest = old.split(begin, 1)
+        new = head + block + rest.split(end, 1)[1].lstrip("\n")
+    else:
+        new = old.rstrip("\n") + "\n\n" + block
+    with open(path, "w") as f:
+        f.write(new)
+
+
 def write_report(bench, path):
     a = bench.args
     L = []

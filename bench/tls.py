@@ -179,18 +179,6 @@ def run_one(procs, tools, server, kind, port, pem, crt, key, args, tmp):
     return {"rate": rate, "resumed": resumed, "full": full}
 
 
-def write(path, text):
-    old = open(path).read() if os.path.exists(path) else ""
-    block = BEGIN + "\n" + text + END + "\n"
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        new = head + block + rest.split(END, 1)[1].lstrip("\n")
-    else:
-        new = old.rstrip("\n") + "\n\n" + block
-    with open(path, "w") as f:
-        f.write(new)
-
-
 def report(rounds, a, tools):
     med = {(s, k): R.median([r[s][k]["rate"] for r in rounds]) for s in SERVERS for k in KINDS}
     ratio = {(o, k): R.median([r["lbd"][k]["rate"] / r[o][k]["rate"] for r in rounds])
@@ -266,7 +254,7 @@ def main():
         text = report(rounds, a, tools)
         print(text)
         if a.out:
-            write(a.out, text)
+            R.write_marked_section(a.out, BEGIN, END, text)
     except R.BenchError as e:
         print("tls: %s" % e, file=sys.stderr)
         return 1

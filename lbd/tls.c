@@ -1105,54 +1105,50 @@ int tls_handshake(struct sock *sk)
 	}
 }
 
+/* What SSL_read or SSL_write (own: the event it waits for by nature)
+ * returned as n: bytes, 0 at a close_notify, -1 when the socket must be
+ * ready first (*other: for the other event than own), -2 on error. */
+static ssize_t tls_outcome(struct sock *sk, int n, int own, unsigned *other)
+{
+	int e;
+
+	*other = 0;
+	if (n > 0)
+		return n;
+	e = SSL_get_error(sk->ssl, n);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		*other = e != own;
+		return -1;
+	}
+	if (e == SSL_ERROR_ZERO_RETURN)
+		return 0;
+	sk->tls_err = 1;
+	ERR_clear_error();
+	return -2;
+}
+
 ssize_t tls_recv(struct sock *sk, char *buf, size_t len)
 {
-	int n;
+	unsigned other;
+	ssize_t n;
 
 	ERR_clear_error();
-	n = SSL_read(sk->ssl, buf, len > INT32_MAX ? INT32_MAX : (int)len);
-	if (n > 0) {
-		sk->tls_rd_wr = 0;
-		return n;
-	}
-	switch (SSL_get_error(sk->ssl, n)) {
-	case SSL_ERROR_WANT_READ:
-		sk->tls_rd_wr = 0;
-		return -1;
-	case SSL_ERROR_WANT_WRITE:
-		sk->tls_rd_wr = 1;
-		return -1;
-	case SSL_ERROR_ZERO_RETURN:
-		return 0;
-	default:
-		sk->tls_err = 1;
-		ERR_clear_error();
-		return -2;
-	}
+	n = tls_outcome(sk, SSL_read(sk->ssl, buf, len > INT32_MAX ? INT32_MAX : (int)len),
+			SSL_ERROR_WANT_READ, &other);
+	sk->tls_rd_wr = other;
+	return n;
 }
 
 ssize_t tls_send(struct sock *sk, const char *buf, size_t len)
 {
-	int n;
+	unsigned other;
+	ssize_t n;
 
 	ERR_clear_error();
-	n = SSL_write(sk->ssl, buf, len > INT32_MAX ? INT32_MAX : (int)len);
-	if (n > 0) {
-		sk->tls_wr_rd = 0;
-		return n;
-	}
-	switch (SSL_get_error(sk->ssl, n)) {
-	case SSL_ERROR_WANT_WRITE:
-		sk->tls_wr_rd = 0;
-		return -1;
-	case SSL_ERROR_WANT_READ:
-		sk->tls_wr_rd = 1;
-		return -1;
-	default:
-		sk->tls_err = 1;
-		ERR_clear_error();
-		return -2;
-	}
+	n = tls_outcome(sk, SSL_write(sk->ssl, buf, len > INT32_MAX ? INT32_MAX : (int)len),
+			SSL_ERROR_WANT_WRITE, &other);
+	sk->tls_wr_rd = other;
+	return n == 0 ? -2 : n;		/* the peer closed: nothing more goes */
 }
 
 int tls_pending(const struct sock *sk)

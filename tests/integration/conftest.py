@@ -8,6 +8,7 @@ import shutil
 import signal
 import socket
 import socketserver
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -82,12 +83,19 @@ class HttpServerThread:
     """A threaded http.server on self.port, loopback: subclasses build their
     request handler and call serve(); stop() ends it."""
 
-    def serve(self, handler):
+    def serve(self, handler, tls=None):
+        """tls: (certificate file, key file) for an HTTPS server."""
         class Srv(socketserver.ThreadingMixIn, http.server.HTTPServer):
             daemon_threads = True
             allow_reuse_address = True
 
         self.srv = Srv(("127.0.0.1", self.port), handler)
+        if tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            if getattr(self, "sni_callback", None):
+                ctx.sni_callback = self.sni_callback
+            self.srv.socket = ctx.wrap_socket(self.srv.socket, server_side=True)
         threading.Thread(target=self.srv.serve_forever, daemon=True).start()
 
     def stop(self):

@@ -68,11 +68,7 @@ class SeedBackend(HttpServerThread):
             def log_message(self, *a):
                 pass
 
-        self.serve(H)
-        if tls:     # an HTTPS server: (certificate, key)
-            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            ctx.load_cert_chain(*tls)
-            self.srv.socket = ctx.wrap_socket(self.srv.socket, server_side=True)
+        self.serve(H, tls)      # tls: HTTPS with (certificate, key)
 
 
 def seed_config(port, tls_port, pem, sock, ports):
