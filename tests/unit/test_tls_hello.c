@@ -81,7 +81,8 @@ static size_t build(uint8_t *out, const uint8_t *ext, size_t n)
 	*p++ = 1; *p++ = 0;			/* null compression */
 	if (n != (size_t)-1) {
 		*p++ = (uint8_t)(n >> 8); *p++ = (uint8_t)n;
-		memcpy(p, ext, n);
+		if (n)
+			memcpy(p, ext, n);
 		p += n;
 	}
 	return (size_t)(p - out);
