@@ -16,6 +16,7 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -32,6 +33,8 @@ struct tls_cert {
 	int key_type;		/* EVP_PKEY_RSA, EVP_PKEY_EC ... */
 	char **names;		/* lower-case DNS names (SAN, else CN), or filters */
 	unsigned nnames;
+	unsigned char *ocsp;	/* <file>.ocsp: the DER response stapled, or NULL */
+	size_t ocsp_len;
 };
 
 /* One name a certificate answers for; wildcards keep their ".suffix". */
@@ -357,6 +360,7 @@ static void cert_free(struct tls_cert *t)
 	for (unsigned i = 0; i < t->nnames; i++)
 		free(t->names[i]);
 	free(t->names);
+	free(t->ocsp);
 }
 
 void tls_conf_free(struct tls_conf *c)
@@ -670,6 +674,7 @@ static int same_names(const struct tls_cert *a, const struct tls_cert *b)
 }
 
 static int tls_sni_cb(SSL *ssl, int *al, void *arg);
+static int tls_ocsp_cb(SSL *ssl, void *arg);
 static int tls_alpn_cb(SSL *ssl, const unsigned char **out, unsigned char *outlen,
 		       const unsigned char *in, unsigned inlen, void *arg);
 
@@ -710,12 +715,73 @@ static SSL_CTX *ctx_new_bind(struct tls_conf *c, const struct tls_tune *tune,
 	}
 	SSL_CTX_set_tlsext_servername_callback(ctx, tls_sni_cb);
 	SSL_CTX_set_tlsext_servername_arg(ctx, c);
+	SSL_CTX_set_tlsext_status_cb(ctx, tls_ocsp_cb);
+	SSL_CTX_set_tlsext_status_arg(ctx, c);
 	if (c->alpn)
 		SSL_CTX_set_alpn_select_cb(ctx, tls_alpn_cb, c);
 	return ctx;
 fail:
 	SSL_CTX_free(ctx);
 	return NULL;
+}
+
+#define TLS_OCSP_MAX	65536
+
+/* <file>.ocsp, when there is one: a successful OCSP response (DER) about
+ * this certificate, issued by the first certificate of its chain, kept to
+ * staple. 0 (also without a file) or -1 with err. */
+static int ocsp_load(struct tls_cert *t, const STACK_OF(X509) *chain, char *err,
+		     size_t errlen)
+{
+	char f[4096];
+	struct stat st;
+	const unsigned char *p;
+	OCSP_RESPONSE *resp = NULL;
+	OCSP_BASICRESP *basic = NULL;
+	OCSP_CERTID *id = NULL;
+	FILE *fp = NULL;
+	int rc = -1;
+
+	if ((size_t)snprintf(f, sizeof(f), "%s.ocsp", t->file) >= sizeof(f) || stat(f, &st) < 0)
+		return 0;
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size > TLS_OCSP_MAX) {
+		snprintf(err, errlen, "'%s': not a regular file of at most 64 KiB", f);
+		return -1;
+	}
+	t->ocsp_len = (size_t)st.st_size;
+	if (!(t->ocsp = malloc(t->ocsp_len)) || !(fp = fopen(f, "rb")) ||
+	    fread(t->ocsp, 1, t->ocsp_len, fp) != t->ocsp_len) {
+		snprintf(err, errlen, "'%s': cannot read it", f);
+		goto out;
+	}
+	p = t->ocsp;
+	resp = d2i_OCSP_RESPONSE(NULL, &p, (long)t->ocsp_len);
+	if (!resp || OCSP_response_status(resp) != OCSP_RESPONSE_STATUS_SUCCESSFUL ||
+	    !(basic = OCSP_response_get1_basic(resp))) {
+		snprintf(err, errlen, "'%s': not a successful OCSP response", f);
+		goto out;
+	}
+	if (sk_X509_num(chain) < 1 ||
+	    !(id = OCSP_cert_to_id(NULL, t->x509, sk_X509_value(chain, 0))) ||
+	    OCSP_resp_find(basic, id, -1) < 0) {
+		snprintf(err, errlen, "'%s': the response is not about '%s' (or its "
+			 "issuer is not the first certificate of the chain)", f, t->file);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fp)
+		fclose(fp);
+	OCSP_CERTID_free(id);
+	OCSP_BASICRESP_free(basic);
+	OCSP_RESPONSE_free(resp);
+	ERR_clear_error();
+	if (rc < 0) {
+		free(t->ocsp);
+		t->ocsp = NULL;
+		t->ocsp_len = 0;
+	}
+	return rc;
 }
 
 /* Load one certificate file for a bind line; filters (crt-list) replace
@@ -740,6 +806,8 @@ static int cert_load(struct tls_conf *c, const struct tls_tune *tune, const char
 			snprintf(err, errlen, "out of memory");
 			goto fail;
 		}
+	if (ocsp_load(&t, chain, err, errlen) < 0)
+		goto fail;
 	if (!nfilters && cert_names(&t) < 0) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
@@ -1017,6 +1085,29 @@ static int tls_sni_cb(SSL *ssl, int *al, void *arg)
 	if (ctx != SSL_get_SSL_CTX(ssl))
 		SSL_set_SSL_CTX(ssl, ctx);
 	return SSL_TLSEXT_ERR_OK;
+}
+
+/* The client asked for the certificate's status: staple the response
+ * of the certificate chosen (by SNI, then by key type). */
+static int tls_ocsp_cb(SSL *ssl, void *arg)
+{
+	const struct tls_conf *c = arg;
+	X509 *x = SSL_get_certificate(ssl);
+	unsigned char *copy;
+
+	for (unsigned i = 0; x && i < c->ncerts; i++) {
+		const struct tls_cert *t = &c->certs[i];
+
+		if (t->x509 != x || !t->ocsp)
+			continue;
+		copy = OPENSSL_memdup(t->ocsp, t->ocsp_len);
+		if (!copy || SSL_set_tlsext_status_ocsp_resp(ssl, copy, (long)t->ocsp_len) != 1) {
+			OPENSSL_free(copy);
+			return SSL_TLSEXT_ERR_NOACK;
+		}
+		return SSL_TLSEXT_ERR_OK;
+	}
+	return SSL_TLSEXT_ERR_NOACK;
 }
 
 static int tls_alpn_cb(SSL *ssl, const unsigned char **out, unsigned char *outlen,

@@ -14,6 +14,7 @@ wrong name), TLS health checks, "show ssl cert", a wrong key refused at
 import http.server
 import os
 import random
+import shutil
 import socket
 import subprocess
 import time
@@ -109,6 +110,16 @@ def pki(tmp_path_factory):
     os.mkdir(os.path.join(d, "certdir"))
     p = {"dir": d, "ca": root[1], "client": client, "rogue": rogue, "back": back}
     p["rsa"] = cat(d, "rsa.pem", rsa[1], inter[1], rsa[0])
+    # an OCSP response about rsa.crt from its issuer, to staple (the
+    # responder knows no certificate: a successful response, status unknown)
+    open(os.path.join(d, "index.txt"), "w").close()
+    rc, out = run("openssl", "ocsp", "-issuer", inter[1], "-cert", rsa[1], "-no_nonce",
+                  "-reqout", os.path.join(d, "req.der"))
+    assert rc == 0, out
+    rc, out = run("openssl", "ocsp", "-index", os.path.join(d, "index.txt"), "-rsigner",
+                  inter[1], "-rkey", inter[0], "-CA", inter[1], "-reqin",
+                  os.path.join(d, "req.der"), "-respout", p["rsa"] + ".ocsp", "-ndays", "1")
+    assert rc == 0, out
     cat(d, "certdir/ecdsa.pem", ecd[1], inter[1], ecd[0])
     cat(d, "certdir/other.pem", other[1], inter[1], other[0])
     # key beside the certificate, in wild.pem.key
@@ -245,6 +256,20 @@ def test_chain_and_sni_pick_the_certificate(env):
     # two labels are not covered by the wildcard: the default certificate
     rc, out = s_client(env["main"], "-servername", "b.a.wild.test")
     assert "CN = www.example.test" in subject(out)
+
+
+def test_ocsp_response_stapled(env, pki, tmp_path):
+    rc, out = s_client(env["main"], "-servername", "www.example.test", "-status",
+                       "-sigalgs", "RSA-PSS+SHA256:RSA+SHA256")     # rsa.pem has one
+    assert "OCSP Response Status: successful" in out and "Cert Status: unknown" in out, out
+    rc, out = s_client(env["main"], "-servername", "other.test", "-status")
+    assert "OCSP response: no response sent" in out, out
+    # a response about another certificate is refused at load
+    other = cat(str(tmp_path), "other.pem", os.path.join(pki["dir"], "other.crt"),
+                os.path.join(pki["dir"], "inter.crt"), os.path.join(pki["dir"], "other.key"))
+    shutil.copy(pki["rsa"] + ".ocsp", other + ".ocsp")
+    rc, out, _ = check_config("frontend f\n    bind 127.0.0.1:1 ssl crt %s\n" % other)
+    assert rc != 0 and "the response is not about" in out, out
 
 
 def test_rsa_or_ecdsa_by_client_capability(env):
