@@ -507,6 +507,8 @@ static void sess_cli_handshake(struct session *s)
 	int rc = tls_handshake(&s->cli);
 
 	if (rc < 0) {
+		/* counted (show info), not logged: a scan must not flood the logs */
+		s->t->logged = 1;
 		session_close(s, TERM_CLI_ABORT, TERM_ST_REQ);
 		return;
 	}

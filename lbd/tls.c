@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1124,6 +1125,46 @@ static int tls_alpn_cb(SSL *ssl, const unsigned char **out, unsigned char *outle
 	return SSL_TLSEXT_ERR_OK;
 }
 
+/* ---- counters: one block per thread, summed when read ---- */
+
+struct tls_stats {
+	_Atomic unsigned long long conns, closed, fe_full, fe_resumed, fe_failed;
+};
+
+static struct tls_stats tls_stats[TLS_MAX_THREADS + 1];	/* + one shared overflow */
+static atomic_uint tls_nstats;
+static _Thread_local struct tls_stats *tls_mine;
+
+static struct tls_stats *tls_my_stats(void)
+{
+	if (!tls_mine) {
+		unsigned i = atomic_fetch_add(&tls_nstats, 1);
+
+		tls_mine = &tls_stats[i < TLS_MAX_THREADS ? i : TLS_MAX_THREADS];
+	}
+	return tls_mine;
+}
+
+static void tls_count(_Atomic unsigned long long *c)
+{
+	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+}
+
+void tls_totals(struct tls_totals *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (unsigned i = 0; i <= TLS_MAX_THREADS; i++) {
+		struct tls_stats *s = &tls_stats[i];
+
+		t->conns += atomic_load_explicit(&s->conns, memory_order_relaxed);
+		t->cur -= (long long)atomic_load_explicit(&s->closed, memory_order_relaxed);
+		t->fe_full += atomic_load_explicit(&s->fe_full, memory_order_relaxed);
+		t->fe_resumed += atomic_load_explicit(&s->fe_resumed, memory_order_relaxed);
+		t->fe_failed += atomic_load_explicit(&s->fe_failed, memory_order_relaxed);
+	}
+	t->cur += (long long)t->conns;
+}
+
 /* ---- transport ---- */
 
 static int sock_ssl_new(struct sock *sk, SSL_CTX *ctx)
@@ -1178,8 +1219,13 @@ int tls_handshake(struct sock *sk)
 	ERR_clear_error();
 	rc = SSL_do_handshake(sk->ssl);
 	if (rc == 1) {
+		struct tls_stats *st = tls_my_stats();
+
 		sk->tls_hs = 0;
 		sk->tls_hs_wr = 0;
+		tls_count(&st->conns);
+		if (SSL_is_server(sk->ssl))
+			tls_count(SSL_session_reused(sk->ssl) ? &st->fe_resumed : &st->fe_full);
 		return 1;
 	}
 	switch (SSL_get_error(sk->ssl, rc)) {
@@ -1192,6 +1238,8 @@ int tls_handshake(struct sock *sk)
 	default:
 		sk->tls_err = 1;
 		ERR_clear_error();
+		if (SSL_is_server(sk->ssl))
+			tls_count(&tls_my_stats()->fe_failed);
 		return -1;
 	}
 }
@@ -1260,6 +1308,8 @@ void tls_sock_free(struct sock *sk)
 {
 	if (!sk->ssl)
 		return;
+	if (!sk->tls_hs)		/* counted open when its handshake ended */
+		tls_count(&tls_my_stats()->closed);
 	tls_shutw(sk);
 	SSL_free(sk->ssl);
 	sk->ssl = NULL;

@@ -155,6 +155,15 @@ int tls_resumed(const struct sock *sk);
 
 /* ---- the runtime API ---- */
 
+/* Handshakes so far, over all threads (each counts its own). */
+struct tls_totals {
+	unsigned long long conns;	/* handshakes done, both sides (CumSslConns) */
+	long long cur;			/* of which still open (CurrSslConns) */
+	unsigned long long fe_full, fe_resumed;	/* client side, by kind */
+	unsigned long long fe_failed;	/* client handshakes that failed */
+};
+void tls_totals(struct tls_totals *t);
+
 /* "show ssl cert [file]": the list of loaded certificates (each once), or
  * the details of one. 0, or -1 when file names no loaded certificate. */
 int tls_show_cert(struct tls_conf *const *confs, unsigned n, const char *file,

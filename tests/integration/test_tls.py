@@ -322,6 +322,12 @@ def test_resumption_by_ticket_and_by_session_id(env, tmp_path):
     # no ticket from the no-tls-tickets line: the resumption was by id
     rc, out = s_client(env["strict"], "-tls1_2", "-reconnect")
     assert out.count("Reused,") >= 4 and "TLS session ticket:" not in out, out
+    # what lbd reports (HAProxy's show info fields)
+    info = dict(l.split(": ", 1) for l in cli(env["sock"], "show info").splitlines()
+                if ": " in l)
+    assert int(info["CumSslConns"]) >= 12
+    assert 0 < int(info["SslFrontendSessionReuse_pct"]) < 100
+    assert int(info["CurrSslConns"]) < int(info["CumSslConns"])
 
 
 def test_alpn_h2_left_out(env):
