@@ -47,6 +47,7 @@ void sock_init(struct sock *sk, int fd, void (*rcb)(struct ev_loop *, ev_io *, i
 	sk->fd = fd;
 	sk->ssl = NULL;
 	sk->tls_hs = sk->tls_hs_wr = sk->tls_rd_wr = sk->tls_wr_rd = sk->tls_err = 0;
+	sk->tls_fed = 0;
 	ev_io_init(&sk->rio, rcb, fd, EV_READ);
 	ev_io_init(&sk->wio, wcb, fd, EV_WRITE);
 	sk->rio.data = data;

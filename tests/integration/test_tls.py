@@ -319,6 +319,13 @@ def test_resumption_by_ticket_and_by_session_id(env, tmp_path):
             assert rc == 0 and "New," in out, out
             rc, out = s_client(port, *args, "-ign_eof", "-sess_in", sess, inp=REQ)
             assert rc == 0 and "Reused," in out, (how, args, out)
+    # a session made on a certificate chosen by SNI resumes there too
+    rc, out = s_client(env["main"], "-servername", "other.test", "-ign_eof", "-sess_out",
+                       sess, inp=REQ)
+    assert rc == 0 and "New," in out, out
+    rc, out = s_client(env["main"], "-servername", "other.test", "-ign_eof", "-sess_in",
+                       sess, inp=REQ)
+    assert rc == 0 and "Reused," in out, out
     # no ticket from the no-tls-tickets line: the resumption was by id
     rc, out = s_client(env["strict"], "-tls1_2", "-reconnect")
     assert out.count("Reused,") >= 4 and "TLS session ticket:" not in out, out
