@@ -84,7 +84,8 @@ class HttpServerThread:
     request handler and call serve(); stop() ends it."""
 
     def serve(self, handler, tls=None):
-        """tls: (certificate file, key file) for an HTTPS server."""
+        """tls: (certificate file, key file[, CA file]) for an HTTPS server;
+        with a CA file, clients must show a certificate it signed."""
         class Srv(socketserver.ThreadingMixIn, http.server.HTTPServer):
             daemon_threads = True
             allow_reuse_address = True
@@ -92,7 +93,10 @@ class HttpServerThread:
         self.srv = Srv(("127.0.0.1", self.port), handler)
         if tls:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            ctx.load_cert_chain(*tls)
+            ctx.load_cert_chain(*tls[:2])
+            if len(tls) > 2:
+                ctx.verify_mode = ssl.CERT_REQUIRED
+                ctx.load_verify_locations(tls[2])
             if getattr(self, "sni_callback", None):
                 ctx.sni_callback = self.sni_callback
             self.srv.socket = ctx.wrap_socket(self.srv.socket, server_side=True)

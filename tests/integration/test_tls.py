@@ -72,7 +72,7 @@ def cat(d, name, *files):
 class TlsBackend(HttpServerThread):
     """An HTTPS server answering with the SNI it saw."""
 
-    def __init__(self, crt, key):
+    def __init__(self, crt, key, client_ca=None):
         self.port = free_port()
         self.sni = []
         self.sni_callback = lambda s, name, c: self.sni.append(name)
@@ -90,7 +90,7 @@ class TlsBackend(HttpServerThread):
             def log_message(self, *a):
                 pass
 
-        self.serve(H, (crt, key))
+        self.serve(H, (crt, key, client_ca) if client_ca else (crt, key))
 
 
 @pytest.fixture(scope="module")
@@ -106,9 +106,24 @@ def pki(tmp_path_factory):
     wild = mkcert(d, "wild", "*.wild.test", ["*.wild.test"], issuer=inter, ec=True, serial=6)
     back = mkcert(d, "back", "backend.test", ["backend.test"], issuer=root, serial=7)
     client = mkcert(d, "client", "client one", issuer=root, serial=8)
+    client2 = mkcert(d, "client2", "client two", issuer=root, serial=9)
     rogue = mkcert(d, "rogue", "client rogue")
     os.mkdir(os.path.join(d, "certdir"))
-    p = {"dir": d, "ca": root[1], "client": client, "rogue": rogue, "back": back}
+    p = {"dir": d, "ca": root[1], "client": client, "client2": client2, "rogue": rogue,
+         "back": back}
+    p["client_pem"] = cat(d, "client.pem", client[1], client[0])
+    # a CRL from the root revoking client two
+    open(os.path.join(d, "ca_index.txt"), "w").close()
+    with open(os.path.join(d, "crlnumber"), "w") as f:
+        f.write("01\n")
+    with open(os.path.join(d, "ca.cnf"), "w") as f:
+        f.write("[ca]\ndefault_ca = d\n[d]\ndatabase = %s/ca_index.txt\ncrlnumber = "
+                "%s/crlnumber\ncertificate = %s\nprivate_key = %s\ndefault_md = sha256\n"
+                "default_crl_days = 2\n" % (d, d, root[1], root[0]))
+    for args in (("-revoke", client2[1]), ("-gencrl", "-out", os.path.join(d, "crl.pem"))):
+        rc, out = run("openssl", "ca", "-config", os.path.join(d, "ca.cnf"), *args)
+        assert rc == 0, out
+    p["crl"] = os.path.join(d, "crl.pem")
     p["rsa"] = cat(d, "rsa.pem", rsa[1], inter[1], rsa[0])
     # an OCSP response about rsa.crt from its issuer, to staple (the
     # responder knows no certificate: a successful response, status unknown)
@@ -181,9 +196,14 @@ frontend mtls
     http-request set-header X-SDN %[ssl_c_s_dn]
     http-request set-header X-IDN %[ssl_c_i_dn]
     default_backend echo
+frontend revoked
+    bind 127.0.0.1:{revoked} ssl crt {rsa} verify required ca-file {ca} crl-file {crlfile}
+    default_backend echo
 frontend tobe
     bind 127.0.0.1:{tobe}
     use_backend tlsbad if {{ path_beg /bad }}
+    use_backend mtls_ok if {{ path_beg /mtls-ok }}
+    use_backend mtls_none if {{ path_beg /mtls-none }}
     default_backend tlsbe
 frontend sniroute
     mode tcp
@@ -202,6 +222,10 @@ backend echo
     server e1 127.0.0.1:{echo}
 backend tlsbe
     server t1 127.0.0.1:{tlsport} ssl verify required ca-file {ca} sni str(backend.test) check inter 200
+backend mtls_ok
+    server c1 127.0.0.1:{mtlsport} ssl verify required ca-file {ca} sni str(backend.test) crt {client_pem}
+backend mtls_none
+    server c2 127.0.0.1:{mtlsport} ssl verify required ca-file {ca} sni str(backend.test)
 backend tlsbad
     server t2 127.0.0.1:{tlsport} ssl verify required ca-file {ca} sni str(wrong.test)
 """
@@ -211,16 +235,20 @@ backend tlsbad
 def env(pki, tmp_path_factory):
     echo = Backend("e1").start()
     tb = TlsBackend(pki["back"][1], pki["back"][0])
-    ports = {k: free_port() for k in ("main", "plain", "strict", "req", "opt", "tobe", "route")}
+    mtb = TlsBackend(pki["back"][1], pki["back"][0], client_ca=pki["ca"])
+    ports = {k: free_port() for k in ("main", "plain", "strict", "req", "opt", "tobe", "route",
+                                       "revoked")}
     sock = str(tmp_path_factory.mktemp("sock") / "admin.sock")
     cfg = CFG.format(sock=sock, rsa=pki["rsa"], dir=pki["dir"], ca=pki["ca"],
-                     echo=echo.port, tlsport=tb.port, **ports)
+                     echo=echo.port, tlsport=tb.port, mtlsport=mtb.port,
+                     crlfile=pki["crl"], client_pem=pki["client_pem"], **ports)
     lbd = Lbd(cfg, list(ports.values()))
     try:
         yield dict(ports, sock=sock, lbd=lbd, tb=tb, **pki)
     finally:
         lbd.stop()
         tb.stop()
+        mtb.stop()
         echo.stop()
 
 
@@ -381,15 +409,19 @@ def test_crt_list(pki, tmp_path):
         pki["rsa"], os.path.join(pki["dir"], "certdir", "wild.pem")))
     port = free_port()
     cfg = ("defaults\n    mode http\n    timeout client 2s\n    timeout server 2s\n"
-           "    timeout connect 2s\nfrontend f\n    bind 127.0.0.1:%d ssl crt-list %s\n"
-           "    http-request return status 200\n" % (port, lst))
+           "    timeout connect 2s\nfrontend f\n    bind 127.0.0.1:%d ssl crt-list %s "
+           "strict-sni\n    http-request return status 200\n" % (port, lst))
     lbd = Lbd(cfg, [port])
     try:
         for name, cn in (("other.test", "*.wild.test"), ("x.alias.test", "*.wild.test"),
-                         ("a.wild.test", "www.example.test"),     # its own name: not listed
                          ("www.example.test", "www.example.test")):
             rc, out = s_client(port, "-servername", name)
             assert rc == 0 and "CN = " + cn in subject(out), (name, out)
+        # strict-sni: a name no certificate answers for is refused (a.wild.test:
+        # the filters replaced the file's own names)
+        for name in ("unknown.test", "a.wild.test"):
+            rc, out = s_client(port, "-servername", name)
+            assert rc != 0 and "unrecognized name" in out, out
     finally:
         lbd.stop()
     lst.write_text("%s [ssl-min-ver TLSv1.2]\n" % pki["rsa"])
@@ -413,6 +445,14 @@ def test_client_certificate_verification(env):
     assert rc != 0, out
     rc, out = curl(env, env["opt"])                      # optional: none is fine
     assert rc == 0 and "x-cused: 0" in out.lower(), out
+    # the CRL: client one passes, client two is revoked
+    rc, out = curl(env, env["revoked"], "/headers", "www.example.test", "--cert", crt,
+                   "--key", key)
+    assert rc == 0 and out.endswith("200 1.1"), out
+    k2, c2 = env["client2"]
+    rc, out = curl(env, env["revoked"], "/headers", "www.example.test", "--cert", c2,
+                   "--key", k2)
+    assert rc != 0, out
 
 
 def test_req_ssl_sni_routes_without_terminating(env):
@@ -451,6 +491,15 @@ def test_backend_tls_verified_and_checked(env):
                   "http://127.0.0.1:%d/x" % env["tobe"])
     assert out.endswith("tls-backend\n200"), out
     assert "backend.test" in env["tb"].sni
+    # a server asking for a client certificate: "crt" gives it one
+    rc, out = run("curl", "-sS", "-w", "\n%{http_code}",
+                  "http://127.0.0.1:%d/mtls-ok" % env["tobe"])
+    assert out.endswith("tls-backend\n200"), out
+    rc, out = run("curl", "-sS", "-w", "\n%{http_code}",
+                  "http://127.0.0.1:%d/mtls-none" % env["tobe"])
+    # TLS 1.3: the server's refusal (an alert) comes after lbd's side of the
+    # handshake is over, in answer to the request: a broken answer
+    assert out.endswith("502"), out
     # the certificate is not for wrong.test: verification refuses it
     rc, out = run("curl", "-sS", "-w", "\n%{http_code}",
                   "http://127.0.0.1:%d/bad" % env["tobe"])
