@@ -14,7 +14,7 @@
 #include "counters.h"
 #include "lb.h"
 #include "syslog.h"
-#include "tls.h"
+#include "tls_conf.h"
 
 #define LBD_MAX_THREADS	64
 #define LBD_MAX_LOGS	4

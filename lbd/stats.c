@@ -19,6 +19,7 @@
 #include "stats.h"
 #include "version.h"
 #include "worker.h"
+#include "tls.h"
 
 /* Column names and HAProxy's tags (origin, nature, scope). */
 const struct stat_col stat_cols[ST_COUNT] = {
