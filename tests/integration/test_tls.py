@@ -14,6 +14,7 @@ wrong name), TLS health checks, "show ssl cert", a wrong key refused at
 import http.server
 import os
 import random
+import re
 import shutil
 import socket
 import subprocess
@@ -83,6 +84,7 @@ class TlsBackend(HttpServerThread):
             def do_GET(self):
                 body = b"tls-backend"
                 self.send_response(200)
+                self.send_header("X-Resumed", "%d" % self.request.session_reused)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -203,6 +205,7 @@ frontend tobe
     bind 127.0.0.1:{tobe}
     use_backend tlsbad if {{ path_beg /bad }}
     use_backend mtls_ok if {{ path_beg /mtls-ok }}
+    use_backend tlsnew if {{ path_beg /new }}
     use_backend mtls_none if {{ path_beg /mtls-none }}
     default_backend tlsbe
 frontend sniroute
@@ -226,6 +229,9 @@ backend mtls_ok
     server c1 127.0.0.1:{mtlsport} ssl verify required ca-file {ca} sni str(backend.test) crt {client_pem}
 backend mtls_none
     server c2 127.0.0.1:{mtlsport} ssl verify required ca-file {ca} sni str(backend.test)
+backend tlsnew
+    http-reuse never
+    server t3 127.0.0.1:{tlsport} ssl verify required ca-file {ca} sni str(backend.test)
 backend tlsbad
     server t2 127.0.0.1:{tlsport} ssl verify required ca-file {ca} sni str(wrong.test)
 """
@@ -491,6 +497,13 @@ def test_backend_tls_verified_and_checked(env):
                   "http://127.0.0.1:%d/x" % env["tobe"])
     assert out.endswith("tls-backend\n200"), out
     assert "backend.test" in env["tb"].sni
+    # a new connection for each request: the second resumes the first's session
+    resumed = []
+    for _ in range(3):
+        rc, out = run("curl", "-sS", "-i", "http://127.0.0.1:%d/new" % env["tobe"])
+        assert rc == 0 and " 200 " in out.splitlines()[0], out
+        resumed.append(re.search(r"(?im)^x-resumed: (\d)", out).group(1))
+    assert resumed[0] == "0" and resumed[1:] == ["1", "1"], resumed
     # a server asking for a client certificate: "crt" gives it one
     rc, out = run("curl", "-sS", "-w", "\n%{http_code}",
                   "http://127.0.0.1:%d/mtls-ok" % env["tobe"])
