@@ -156,6 +156,7 @@ def run_one(procs, tools, server, kind, port, pem, crt, key, args, tmp):
     p = procs.spawn(server, cmd, cpus="1", log=None if server == "nginx" else log)
     try:
         R.wait_listen([port], p, server)
+        cpu0 = R.proc_cpu_seconds(p.pid)
         if kind == "keepalive":
             rc, out = procs.run("wrk", [tools["wrk"], "-t1", "-c50", "-d%ds" % args.duration,
                                         "--timeout", "5s", "https://127.0.0.1:%d/" % port],
@@ -163,10 +164,11 @@ def run_one(procs, tools, server, kind, port, pem, crt, key, args, tmp):
             res = R.parse_wrk(out)
             if rc != 0 or "rps" not in res or res.get("non2xx"):
                 raise R.BenchError("%s keepalive: %s" % (server, out.strip()[-300:]))
-            rate, n = res["rps"], None
+            rate, n = res["rps"], res.get("requests")
         else:
             rate, n = s_time(procs, tools, port, kind, args)
-        if p.poll() is not None:
+        cpu1 = R.proc_cpu_seconds(p.pid)
+        if p.poll() is not None or cpu0 is None or cpu1 is None or not n:
             raise R.BenchError("%s exited: %s" % (server, R.tail(log)))
     finally:
         procs.stop(p)
@@ -176,13 +178,18 @@ def run_one(procs, tools, server, kind, port, pem, crt, key, args, tmp):
     if kind in ("ticket", "sessid") and full > 2 * args.clients:
         raise R.BenchError("%s %s: %d full handshakes in a resumption run"
                            % (server, kind, full))
-    return {"rate": rate, "resumed": resumed, "full": full}
+    # the server's own CPU per handshake or request: what other loads on
+    # the machine disturb least
+    return {"rate": rate, "resumed": resumed, "full": full, "us": (cpu1 - cpu0) * 1e6 / n}
 
 
 def report(rounds, a, tools):
     med = {(s, k): R.median([r[s][k]["rate"] for r in rounds]) for s in SERVERS for k in KINDS}
     ratio = {(o, k): R.median([r["lbd"][k]["rate"] / r[o][k]["rate"] for r in rounds])
              for o in ("nginx", "haproxy") for k in KINDS}
+    us = {(s, k): R.median([r[s][k]["us"] for r in rounds]) for s in SERVERS for k in KINDS}
+    us_ratio = {(o, k): R.median([r[o][k]["us"] / r["lbd"][k]["us"] for r in rounds])
+                for o in ("nginx", "haproxy") for k in KINDS}
     counts = {(s, k): (sum(r[s][k]["resumed"] for r in rounds),
                        sum(r[s][k]["full"] for r in rounds)) for s in SERVERS for k in KINDS}
     hap = R.cmd_output([tools["haproxy"], "-v"]).splitlines()[0]
@@ -206,13 +213,24 @@ def report(rounds, a, tools):
         text += "| %s (%s) | %.0f | %.0f | %.0f | **%.2f** | %.2f |\n" % (
             k, unit.get(k, "handshakes/s"), med[("lbd", k)], med[("haproxy", k)],
             med[("nginx", k)], ratio[("nginx", k)], ratio[("haproxy", k)])
+    text += ("\nThe servers' own CPU time per handshake (per request for keepalive), "
+             "in microseconds (`/proc/<pid>/stat` before and after each run), and "
+             "how much more the others spend than lbd (medians of per-round ratios; "
+             "above 1.0 lbd is cheaper):\n\n"
+             "| run | lbd | haproxy | nginx | nginx/lbd | haproxy/lbd |\n"
+             "|---|---:|---:|---:|---:|---:|\n")
+    for k in KINDS:
+        text += "| %s | %.0f | %.0f | %.0f | **%.2f** | %.2f |\n" % (
+            k, us[("lbd", k)], us[("haproxy", k)], us[("nginx", k)], us_ratio[("nginx", k)],
+            us_ratio[("haproxy", k)])
     text += ("\nResumed / full requests the servers logged (all rounds; lbd and HAProxy "
              "`http-request capture ssl_fc_is_resumed`, nginx `$ssl_session_reused`):\n\n"
              "| run | lbd | haproxy | nginx |\n|---|---|---|---|\n")
     for k in KINDS[:3]:
         text += "| %s | %s |\n" % (k, " | ".join("%d / %d" % counts[(s, k)] for s in SERVERS))
     text += ("\nThe bar: lbd >= 1.0x nginx in each run (ratios are medians of per-round "
-             "ratios).\n")
+             "ratios). The machine is shared: rates swing between rounds with the other "
+             "loads on it, CPU per operation much less.\n")
     return text
 
 

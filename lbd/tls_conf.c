@@ -491,8 +491,11 @@ static int ctx_common(SSL_CTX *ctx, const struct tls_conf *c, char *err, size_t 
 	if (c->side == TLS_SIDE_BIND && !c->prefer_client)
 		op |= SSL_OP_CIPHER_SERVER_PREFERENCE;
 	SSL_CTX_set_options(ctx, op);
+	/* the chain sent is the one in the file: no chain built from the CA
+	 * store at every handshake (a certificate verification each time) */
 	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
-			 SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+			 SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS |
+			 SSL_MODE_NO_AUTO_CHAIN);
 	/* one read(2) per record instead of header then body; what it reads
 	 * ahead is found by SSL_has_pending (tls_pending) */
 	SSL_CTX_set_read_ahead(ctx, 1);
@@ -696,8 +699,15 @@ static SSL_CTX *ctx_new_bind(struct tls_conf *c, const struct tls_tune *tune,
 		snprintf(err, errlen, "tune.ssl.default-dh-param: cannot set up the DHE group");
 		goto fail;
 	}
-	SSL_CTX_set_session_cache_mode(ctx, tune->cachesize ? SSL_SESS_CACHE_SERVER :
-				       SSL_SESS_CACHE_OFF);
+	/* one TLS 1.3 ticket per handshake (OpenSSL sends two): a client
+	 * resumes one connection with it, and each ticket costs a session
+	 * encoding, an encryption and an HMAC */
+	SSL_CTX_set_num_tickets(ctx, 1);
+	/* no flush of the whole cache every 255 handshakes (a walk of every
+	 * entry in OpenSSL 3.0): the size bound evicts the oldest, and an
+	 * expired entry is refused when looked up */
+	SSL_CTX_set_session_cache_mode(ctx, tune->cachesize ? SSL_SESS_CACHE_SERVER |
+				       SSL_SESS_CACHE_NO_AUTO_CLEAR : SSL_SESS_CACHE_OFF);
 	SSL_CTX_sess_set_cache_size(ctx, tune->cachesize);
 	SSL_CTX_set_timeout(ctx, (long)tune->lifetime);
 	/* sessions resume only on the line that made them */
