@@ -57,6 +57,7 @@ struct tls_opt {
 		   char *err, size_t errlen, char *warn, size_t warnlen);
 	size_t off;		/* string options: the field */
 	int val;
+	int partial;		/* some forms are refused as not supported yet */
 };
 
 #define B TLS_SIDE_BIND
@@ -245,33 +246,33 @@ static int o_refused(struct tls_conf *c, const struct tls_opt *o, const char *ar
 
 #define OFF(f) offsetof(struct tls_conf, f)
 static const struct tls_opt tls_opts[] = {
-	{ "ssl", 0, B | S, o_ssl, 0, 1 },
-	{ "no-ssl", 0, S, o_ssl, 0, 0 },
-	{ "crt", 1, B | S, o_crt, 0, 0 },
-	{ "crt-list", 1, B, o_str, OFF(crt_list), 0 },
-	{ "ca-file", 1, B | S, o_str, OFF(ca_file), 0 },
-	{ "crl-file", 1, B | S, o_str, OFF(crl_file), 0 },
-	{ "verify", 1, B | S, o_verify, 0, 0 },
-	{ "ciphers", 1, B | S, o_str, OFF(ciphers), 0 },
-	{ "ciphersuites", 1, B | S, o_str, OFF(ciphersuites), 0 },
-	{ "curves", 1, B | S, o_str, OFF(curves), 0 },
-	{ "ecdhe", 1, B, o_str, OFF(curves), 0 },
-	{ "alpn", 1, B | S, o_alpn, 0, 0 },
-	{ "npn", 1, B | S, o_refused, 0, 1 },
-	{ "sni", 1, S, o_sni, 0, 0 },
-	{ "ssl-min-ver", 1, B | S | D, o_ver, 0, 0 },
-	{ "ssl-max-ver", 1, B | S | D, o_ver, 0, 1 },
-	{ "no-sslv3", 0, B | S | D, o_nover, 0, 0 },
-	{ "no-tlsv10", 0, B | S | D, o_nover, 0, 1 },
-	{ "no-tlsv11", 0, B | S | D, o_nover, 0, 2 },
-	{ "no-tlsv12", 0, B | S | D, o_nover, 0, 3 },
-	{ "no-tlsv13", 0, B | S | D, o_nover, 0, 4 },
-	{ "no-tls-tickets", 0, B | S | D, o_flag, 0, TF_NO_TICKETS },
-	{ "prefer-client-ciphers", 0, B | D, o_flag, 0, TF_PREFER_CLIENT },
-	{ "strict-sni", 0, B, o_flag, 0, TF_STRICT_SNI },
-	{ "check-ssl", 0, S, o_flag, 0, TF_CHECK_SSL },
-	{ "no-ssl-reuse", 0, S | D, o_flag, 0, TF_NO_REUSE },
-	{ NULL, 0, 0, NULL, 0, 0 }
+	{ "ssl", 0, B | S, o_ssl, 0, 1, 0 },
+	{ "no-ssl", 0, S, o_ssl, 0, 0, 0 },
+	{ "crt", 1, B | S, o_crt, 0, 0, 0 },
+	{ "crt-list", 1, B, o_str, OFF(crt_list), 0, 1 },
+	{ "ca-file", 1, B | S, o_str, OFF(ca_file), 0, 0 },
+	{ "crl-file", 1, B | S, o_str, OFF(crl_file), 0, 0 },
+	{ "verify", 1, B | S, o_verify, 0, 0, 0 },
+	{ "ciphers", 1, B | S, o_str, OFF(ciphers), 0, 0 },
+	{ "ciphersuites", 1, B | S, o_str, OFF(ciphersuites), 0, 0 },
+	{ "curves", 1, B | S, o_str, OFF(curves), 0, 0 },
+	{ "ecdhe", 1, B, o_str, OFF(curves), 0, 0 },
+	{ "alpn", 1, B | S, o_alpn, 0, 0, 0 },
+	{ "npn", 1, B | S, o_refused, 0, 1, 0 },
+	{ "sni", 1, S, o_sni, 0, 0, 1 },
+	{ "ssl-min-ver", 1, B | S | D, o_ver, 0, 0, 0 },
+	{ "ssl-max-ver", 1, B | S | D, o_ver, 0, 1, 0 },
+	{ "no-sslv3", 0, B | S | D, o_nover, 0, 0, 0 },
+	{ "no-tlsv10", 0, B | S | D, o_nover, 0, 1, 0 },
+	{ "no-tlsv11", 0, B | S | D, o_nover, 0, 2, 0 },
+	{ "no-tlsv12", 0, B | S | D, o_nover, 0, 3, 0 },
+	{ "no-tlsv13", 0, B | S | D, o_nover, 0, 4, 0 },
+	{ "no-tls-tickets", 0, B | S | D, o_flag, 0, TF_NO_TICKETS, 0 },
+	{ "prefer-client-ciphers", 0, B | D, o_flag, 0, TF_PREFER_CLIENT, 0 },
+	{ "strict-sni", 0, B, o_flag, 0, TF_STRICT_SNI, 0 },
+	{ "check-ssl", 0, S, o_flag, 0, TF_CHECK_SSL, 0 },
+	{ "no-ssl-reuse", 0, S | D, o_flag, 0, TF_NO_REUSE, 0 },
+	{ NULL, 0, 0, NULL, 0, 0, 0 }
 };
 #undef B
 #undef S
@@ -338,7 +339,8 @@ void tls_opt_dump(FILE *out, const char *prefix, unsigned side)
 	for (const struct tls_opt *o = tls_opts; o->name; o++)
 		if (o->sides & side)
 			fprintf(out, "%s\t%s\t%s\n", prefix, o->name,
-				o->set == o_refused ? "refused" : "supported");
+				o->set == o_refused ? "refused" :
+				o->partial ? "partial" : "supported");
 }
 
 /* ---- settings objects ---- */
