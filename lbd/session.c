@@ -80,6 +80,7 @@ static void sock_want(struct ev_loop *loop, ev_io *io, int want)
 }
 
 static void sess_untrack(struct session *s);
+static int sess_start_tcp(struct session *s);
 
 /* tcp-request connection: 0 when the connection is rejected. */
 static int session_accept_rules(struct session *s)
@@ -167,14 +168,23 @@ struct session *session_new(struct worker *w, struct bind *b, int fd,
 		/* with TLS, the stream starts once the handshake is done (SNI
 		 * known to the rules); with an inspect-delay, once the content
 		 * rules can judge */
-		if (fe->to.inspect && fe->tcp_content && !s->cli.ssl) {
-			s->inspect = 1;
-			s->exp_x = now + fe->to.inspect / 1000.0;
-		} else if (!s->cli.ssl && stream_start_tcp(s) < 0)
+		if (!s->cli.ssl && sess_start_tcp(s) < 0)
 			return NULL;
 	}
 	session_update(s);
 	return s;
+}
+
+/* mode tcp: the stream starts now, or with an inspect-delay once the
+ * client's first bytes are there (sess_inspect). -1 when s was closed. */
+static int sess_start_tcp(struct session *s)
+{
+	if (s->fe->to.inspect && s->fe->tcp_content) {
+		s->inspect = 1;
+		s->exp_x = ev_now(s->w->loop) + s->fe->to.inspect / 1000.0;
+		return 0;
+	}
+	return stream_start_tcp(s);
 }
 
 /* mode tcp with an inspect-delay: the stream starts when the client's
@@ -513,7 +523,7 @@ static void sess_cli_handshake(struct session *s)
 		session_close(s, TERM_CLI_ABORT, TERM_ST_REQ);
 		return;
 	}
-	if (rc == 1 && !s->http && stream_start_tcp(s) < 0)
+	if (rc == 1 && !s->http && sess_start_tcp(s) < 0)
 		return;
 	if (!s->freeing)
 		session_update(s);

@@ -215,6 +215,19 @@ frontend sniroute
     tcp-request content reject unless {{ req.ssl_hello_type 1 }}
     use_backend pass_main if {{ req.ssl_sni -i other.test }}
     default_backend pass_py
+frontend tlstcp
+    mode tcp
+    bind 127.0.0.1:{tlstcp} ssl crt {rsa} crt {dir}/certdir
+    tcp-request inspect-delay 2s
+    tcp-request content accept
+    use_backend tcp_echo if {{ ssl_fc_sni -i other.test }}
+    default_backend tcp_none
+backend tcp_echo
+    mode tcp
+    server e 127.0.0.1:{echo}
+backend tcp_none
+    mode tcp
+    server n 127.0.0.1:1
 backend pass_main
     mode tcp
     server m 127.0.0.1:{main}
@@ -243,7 +256,7 @@ def env(pki, tmp_path_factory):
     tb = TlsBackend(pki["back"][1], pki["back"][0])
     mtb = TlsBackend(pki["back"][1], pki["back"][0], client_ca=pki["ca"])
     ports = {k: free_port() for k in ("main", "plain", "strict", "req", "opt", "tobe", "route",
-                                       "revoked")}
+                                       "revoked", "tlstcp")}
     sock = str(tmp_path_factory.mktemp("sock") / "admin.sock")
     cfg = CFG.format(sock=sock, rsa=pki["rsa"], dir=pki["dir"], ca=pki["ca"],
                      echo=echo.port, tlsport=tb.port, mtlsport=mtb.port,
@@ -483,6 +496,15 @@ def test_req_ssl_sni_routes_without_terminating(env):
     t0 = time.time()
     assert s.recv(100) == b"" and time.time() - t0 < 2
     s.close()
+
+
+def test_mode_tcp_terminated_routes_by_sni(env):
+    """bind ssl in mode tcp: the rules run after the handshake (ssl_fc_sni)."""
+    rc, out = s_client(env["tlstcp"], "-servername", "other.test", "-ign_eof", inp=REQ)
+    assert "CN = other.test" in subject(out) and "\r\n\r\ne1" in out, out
+    rc, out = s_client(env["tlstcp"], "-servername", "www.example.test", "-ign_eof",
+                       inp=REQ)
+    assert "e1" not in out.split("---")[-1], out       # no server there
 
 
 def test_backend_tls_verified_and_checked(env):
