@@ -190,6 +190,10 @@ frontend main
 frontend strict
     bind 127.0.0.1:{strict} ssl crt {rsa} ssl-max-ver TLSv1.2 ciphers ECDHE-RSA-AES128-GCM-SHA256 no-tls-tickets
     default_backend echo
+frontend prefs
+    bind 127.0.0.1:{srvpref} ssl crt {rsa} ssl-max-ver TLSv1.2 ciphers ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256
+    bind 127.0.0.1:{clipref} ssl crt {rsa} ssl-max-ver TLSv1.2 ciphers ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256 prefer-client-ciphers
+    default_backend echo
 frontend mtls
     bind 127.0.0.1:{req} ssl crt {rsa} verify required ca-file {ca}
     bind 127.0.0.1:{opt} ssl crt {rsa} verify optional ca-file {ca}
@@ -256,7 +260,7 @@ def env(pki, tmp_path_factory):
     tb = TlsBackend(pki["back"][1], pki["back"][0])
     mtb = TlsBackend(pki["back"][1], pki["back"][0], client_ca=pki["ca"])
     ports = {k: free_port() for k in ("main", "plain", "strict", "req", "opt", "tobe", "route",
-                                       "revoked", "tlstcp")}
+                                       "revoked", "tlstcp", "srvpref", "clipref")}
     sock = str(tmp_path_factory.mktemp("sock") / "admin.sock")
     cfg = CFG.format(sock=sock, rsa=pki["rsa"], dir=pki["dir"], ca=pki["ca"],
                      echo=echo.port, tlsport=tb.port, mtlsport=mtb.port,
@@ -344,6 +348,12 @@ def test_only_configured_ciphers(env):
     rc, out = s_client(env["strict"], "-tls1_2", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384")
     assert rc != 0, out
     rc, out = s_client(env["strict"], "-tls1_2")
+    assert "Cipher    : ECDHE-RSA-AES128-GCM-SHA256" in out, out
+    # whose order wins: the server's, unless prefer-client-ciphers
+    order = "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384"
+    rc, out = s_client(env["srvpref"], "-tls1_2", "-cipher", order)
+    assert "Cipher    : ECDHE-RSA-AES256-GCM-SHA384" in out, out
+    rc, out = s_client(env["clipref"], "-tls1_2", "-cipher", order)
     assert "Cipher    : ECDHE-RSA-AES128-GCM-SHA256" in out, out
     # TLS 1.3 suites from ssl-default-bind-ciphersuites
     rc, out = s_client(env["main"], "-ciphersuites", "TLS_AES_256_GCM_SHA384")
