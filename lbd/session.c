@@ -273,7 +273,9 @@ void session_txn_free(struct session *s)
 	vars_free(&t->vars);
 	free(t->unique_id);
 	svc_release(s);
-	/* pipelined bytes wait for the next transaction, or go back */
+	/* pipelined bytes wait for the next transaction, or go back; bytes
+	 * still in the TLS layer may be fed again */
+	s->cli.tls_fed = 0;
 	s->cli_eof = t->req.eof;
 	if (t->req.b.data)
 		s->pending = t->req.b;

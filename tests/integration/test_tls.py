@@ -431,6 +431,15 @@ def test_large_bodies_both_ways(env, tmp_path):
     assert (tmp_path / "echo").read_bytes().startswith(up.read_bytes()[:1000])
 
 
+def test_pipelined_requests_over_tls(env):
+    """Several requests in one write: each answered, none left in the TLS
+    layer unread."""
+    reqs = b"".join(b"GET /name HTTP/1.1\r\nHost: x\r\n%s\r\n" % c
+                    for c in (b"", b"", b"Connection: close\r\n"))
+    rc, out = s_client(env["main"], "-quiet", "-ign_eof", inp=reqs)
+    assert out.count("HTTP/1.1 200") == 3, out
+
+
 def test_crt_list(pki, tmp_path):
     """A crt-list names files and, optionally, the names they answer for."""
     lst = tmp_path / "list"
