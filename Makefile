@@ -4,7 +4,8 @@
 #   make         build every binary into build/
 #   make run     deps + build + run lbd on config/lbd.cfg with demo backends
 #   make test    deps + unit and integration tests, then again under ASan+UBSan
-#   make bench   lbd against haproxy and nginx (free and at an equal CPU budget), vrrpd's failover against
+#   make bench   lbd against haproxy and nginx (free and at an equal CPU budget; TLS handshakes and
+#                keep-alive), vrrpd's failover against
 #                keepalived's, the appliance's (lbd + vrrpd) against keepalived + haproxy
 #                (results: docs/benchmarks.md)
 #   make fuzz    build the libFuzzer targets and run each briefly
@@ -55,7 +56,8 @@ endif
 # Debian packages: build, test peers and benchmark peers.
 DEPS_BUILD := build-essential clang libclang-rt-14-dev pkg-config libev-dev libssl-dev \
               zlib1g-dev libpcre2-dev libcrypt-dev libnl-3-dev libnl-route-3-dev libnftables-dev libsnmp-dev libcmocka-dev
-DEPS_TEST  := python3 python3-pytest python3-pytest-xdist curl socat haproxy iproute2 procps redis-server \
+DEPS_TEST  := python3 python3-pytest python3-pytest-xdist curl openssl socat haproxy iproute2 procps \
+              redis-server \
               util-linux prometheus chromium chromium-driver python3-selenium \
               mariadb-server keepalived tcpdump iputils-arping \
               snmpd snmp snmptrapd smitools
@@ -147,6 +149,7 @@ bench: deps all
 	$(PYTHON) bench/checks_cost.py --lbd $(BUILD)/lbd/lbd --out docs/benchmarks.md
 	$(PYTHON) bench/rules_cost.py --lbd $(BUILD)/lbd/lbd --out docs/benchmarks.md
 	$(PYTHON) bench/reload.py --lbd $(BUILD)/lbd/lbd --out docs/benchmarks.md
+	$(PYTHON) bench/tls.py --lbd $(BUILD)/lbd/lbd --out docs/benchmarks.md
 	$(PYTHON) bench/vrrp_failover.py --vrrpd $(BUILD)/vrrpd/vrrpd --out docs/benchmarks.md
 	$(PYTHON) bench/appliance_failover.py --lbd $(BUILD)/lbd/lbd --vrrpd $(BUILD)/vrrpd/vrrpd \
 	  --out docs/benchmarks.md

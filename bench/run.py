@@ -1044,6 +1044,7 @@ def summarize(bench):
 
 # Headings of the sections other benchmarks write into the same file.
 FOREIGN_SECTIONS = ("## Health check cost", "<!-- rules_cost: begin -->", "## Rules cost",
+                    "<!-- reload: begin -->", "<!-- tls_bench: begin -->",
                     "## VRRP failover", "## Appliance failover")
 
 

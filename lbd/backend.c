@@ -28,8 +28,10 @@
 #include "backend.h"
 #include "log.h"
 #include "proxy.h"
+#include "sample.h"
 #include "session.h"
 #include "srv_sess.h"
+#include "tls.h"
 #include "worker.h"
 
 #define container_of(p, type, member) \
@@ -388,6 +390,9 @@ static void backend_idle_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct idle_conn *c = w->data;
 
+	/* TLS 1.3 servers send session tickets after the handshake */
+	if (c->sk.ssl && tls_idle_check(&c->sk) == 0)
+		return;
 	idle_unlink(c);
 	idle_free(c);
 }
@@ -467,6 +472,31 @@ static int backend_send_proxy(struct session *s)
 	return send(s->t->sc->sk.fd, line, (size_t)n, MSG_NOSIGNAL) == n ? 0 : -1;
 }
 
+/* A TLS server connection: its SSL object, the SNI the server line asks
+ * for. The socket is first waited on for the TCP connect. */
+static int backend_tls_start(struct session *s, struct idle_conn *c)
+{
+	struct tls_conf *tc = c->srv->tls;
+	char sni[256];
+	const char *name = NULL;
+
+	if (tc->sni) {
+		struct smp_ctx x = { .s = s, .a = &s->w->arena };
+		struct smp v = { 0 };
+
+		if (smp_expr_eval(tc->sni, &x, &v) && smp_to_str(&v, x.a) == 0 &&
+		    v.len > 0 && v.len < sizeof(sni)) {
+			memcpy(sni, v.str, v.len);
+			sni[v.len] = '\0';
+			name = sni;
+		}
+	}
+	if (tls_sock_connect(&c->sk, tc, name, s->w->id) < 0)
+		return -1;
+	c->sk.tls_hs_wr = 1;
+	return 0;
+}
+
 int backend_connect(struct session *s)
 {
 	struct server *srv = s->t->srv;
@@ -474,13 +504,15 @@ int backend_connect(struct session *s)
 	struct sockaddr_storage addr;
 	int fd, one = 1;
 
+	/* a connection made with one SNI is not reused for another */
 	if (s->http && s->t->be->reuse != PR_REUSE_NEVER && !s->t->srv->send_proxy &&
-	    !s->t->no_reuse)
+	    !s->t->no_reuse && !(srv->tls && srv->tls->sni))
 		c = idle_take(s);
 	if (c) {
 		c->nreq++;
 		s->t->sc = c;
 		s->t->reused = 1;
+		s->t->srv_l4 = 1;
 		session_attach_srv(s);
 		srv_sess_link(s, srv);
 		return 0;
@@ -509,10 +541,17 @@ int backend_connect(struct session *s)
 	sock_init(&c->sk, fd, NULL, NULL, NULL);
 	s->t->sc = c;
 	s->t->reused = 0;
+	s->t->srv_l4 = 0;
 	session_attach_srv(s);
 	srv_sess_link(s, srv);
-	if (connect(fd, (struct sockaddr *)&addr, srv->addrlen) == 0)
-		return backend_connect_done(s);
+	if (srv->tls && backend_tls_start(s, c) < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&addr, srv->addrlen) == 0) {
+		if (backend_connect_done(s) < 0)
+			return -1;
+		s->t->srv_l4 = 1;
+		return c->sk.ssl ? 1 : 0;	/* the handshake runs from the loop */
+	}
 	if (errno == EINPROGRESS)
 		return 1;
 	return -1;
@@ -552,6 +591,7 @@ void backend_conn_release(struct session *s, int reusable)
 	s->t->srv_connected = 0;
 	srv_sess_unlink(s);
 	if (!reusable || s->t->be->reuse == PR_REUSE_NEVER || srv->pool_max_conn == 0 ||
+	    (srv->tls && srv->tls->sni) ||
 	    (srv->pool_max_conn > 0 &&
 	     atomic_load(&srv->idle_count) >= (unsigned)srv->pool_max_conn) ||
 	    atomic_load(&lbd.stopping)) {

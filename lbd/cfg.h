@@ -92,6 +92,13 @@ int cfg_errorfile_load(struct proxy *px, int status, const char *path,
 void cfg_kw_dump(FILE *out);
 void cfg_srv_kw_dump(FILE *out);
 
+/* Build a server's TLS context (ssl-default-server-* first); a server
+ * with TLS options but no "ssl" (or "no-ssl") loses them. 0, or -1 with a
+ * message in err. Also used by "add server". */
+struct global;
+struct server;
+int cfg_server_tls(const struct global *g, struct server *s, char *err, size_t errlen);
+
 /* Validate cross references and fill runtime fields after all files. */
 int cfg_postparse(struct cfg_ctx *ctx);
 

@@ -112,6 +112,46 @@ static void check_logs(struct cfg_ctx *ctx, struct proxy *px)
 				"in 'mode tcp'; they will be empty.", px->id);
 }
 
+int cfg_server_tls(const struct global *g, struct server *s, char *err, size_t errlen)
+{
+	if (s->tls && !s->tls->enabled) {
+		/* options alone, or "no-ssl": clear text */
+		tls_conf_free(s->tls);
+		s->tls = NULL;
+	}
+	if (!s->tls)
+		return 0;
+	if (tls_conf_inherit(s->tls, g->tls_srv_def) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return tls_conf_build(s->tls, &g->tls_tune, err, errlen);
+}
+
+/* TLS contexts of a proxy's bind lines and servers, with the
+ * ssl-default-* settings for what they leave unset: certificates and keys
+ * are loaded (and checked against each other) here, before privileges drop. */
+static int check_tls(struct cfg_ctx *ctx, struct proxy *px)
+{
+	struct global *g = &ctx->conf->global;
+	char err[512];
+
+	for (struct bind *b = px->binds; b; b = b->next) {
+		if (!b->tls_owner)
+			continue;
+		if (tls_conf_inherit(b->tls, g->tls_bind_def) < 0)
+			return -1;
+		if (tls_conf_build(b->tls, &g->tls_tune, err, sizeof(err)) < 0)
+			cfg_alert_global(ctx, "parsing [%s:%d] : 'bind %s' : %s.",
+					 b->file, b->line, b->text, err);
+	}
+	for (struct server *s = px->servers; s; s = s->next)
+		if (cfg_server_tls(g, s, err, sizeof(err)) < 0)
+			cfg_alert_global(ctx, "parsing [%s:%d] : 'server %s/%s' : %s.",
+					 s->file, s->line, px->id, s->id, err);
+	return 0;
+}
+
 static int check_servers(struct cfg_ctx *ctx, struct proxy *be)
 {
 	unsigned i = 0;
@@ -256,6 +296,8 @@ int cfg_postparse(struct cfg_ctx *ctx)
 			stick_resolve(ctx, px, conf);
 		check_timeouts(ctx, px);
 		check_logs(ctx, px);
+		if (check_tls(ctx, px) < 0)
+			return -1;
 		/* an error page is sent from one buffer, as with HAProxy */
 		for (int i = 0; i < PR_ERR_COUNT; i++)
 			if (px->errs[i].data && px->errs[i].len > conf->global.bufsize)

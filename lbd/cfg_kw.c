@@ -334,6 +334,56 @@ static int kw_g_master_worker(struct cfg_ctx *ctx, const struct cfg_kw *kw, int 
 	return 0;
 }
 
+/* ssl-default-{bind,server}-{options,ciphers,ciphersuites,curves}: the
+ * defaults of every bind line / server with "ssl" (kw->max the side,
+ * kw->min which setting) */
+static int kw_g_ssl_def(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+			char **argv)
+{
+	static const char *const opt[] = { NULL, "ciphers", "ciphersuites", "curves" };
+	struct global *g = &ctx->conf->global;
+	struct tls_conf **tc = kw->max == TLS_SIDE_BIND ? &g->tls_bind_def : &g->tls_srv_def;
+	char err[256], warn[64], *a[2];
+
+	if (kw_need_args(ctx, argc, argv, 1, "an argument") < 0)
+		return 0;
+	if (!*tc && !(*tc = tls_conf_new((unsigned)kw->max)))
+		return -1;
+	if (kw->min == 0) {
+		if (tls_opt_line(*tc, argc - 1, argv + 1, err, sizeof(err)) < 0)
+			cfg_err(ctx, "'%s': %s.", argv[0], err);
+		return 0;
+	}
+	if (argc > 2) {
+		cfg_err(ctx, "'%s' takes one argument.", argv[0]);
+		return 0;
+	}
+	a[0] = (char *)opt[kw->min];
+	a[1] = argv[1];
+	if (tls_opt_apply(*tc, a, err, sizeof(err), warn, sizeof(warn)) < 0)
+		cfg_err(ctx, "'%s': %s.", argv[0], err);
+	return 0;
+}
+
+/* tune.ssl.lifetime: seconds, or a time with its unit */
+static int kw_g_ssl_lifetime(struct cfg_ctx *ctx, const struct cfg_kw *kw, int argc,
+			     char **argv)
+{
+	char err[128];
+	uint64_t v;
+	uint32_t ms;
+
+	if (kw_need_args(ctx, argc, argv, 1, "<time> as an argument") < 0)
+		return 0;
+	if (cfg_parse_uint(argv[1], 0, 86400 * 365, &v, err, sizeof(err)) == 0)
+		ctx->conf->global.tls_tune.lifetime = (unsigned)v;
+	else if (cfg_parse_time_ms(argv[1], &ms, err, sizeof(err)) == 0)
+		ctx->conf->global.tls_tune.lifetime = ms / 1000;
+	else
+		cfg_err(ctx, "'%s': %s", argv[0], err);
+	return 0;
+}
+
 static const struct cfg_kw cfg_global_kws[] = {
 	{ "maxconn", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, maxconn), 1, 10000000, NULL },
 	{ "nbthread", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, nbthread), 1, LBD_MAX_THREADS, NULL },
@@ -368,15 +418,18 @@ static const struct cfg_kw cfg_global_kws[] = {
 	{ "server-state-file", CFG_SEC_GLOBAL, kw_str, offsetof(struct global, server_state_file), 0, 0, NULL },
 	{ "server-state-base", CFG_SEC_GLOBAL, kw_str, offsetof(struct global, server_state_base), 0, 0, NULL },
 	{ "mworker-max-reloads", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, mworker_max_reloads), 0, 1000000, NULL },
-	{ "ssl-default-bind-ciphers", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
-	{ "ssl-default-bind-ciphersuites", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
-	{ "ssl-default-bind-options", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
-	{ "ssl-default-server-ciphers", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
-	{ "ssl-default-server-options", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
-	{ "ssl-engine", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "OpenSSL 3 has no engines; remove it (TLS arrives with its own issue)" },
-	{ "tune.ssl.cachesize", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
-	{ "tune.ssl.lifetime", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
-	{ "tune.ssl.default-dh-param", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "TLS arrives with its own issue" },
+	{ "ssl-default-bind-options", CFG_SEC_GLOBAL, kw_g_ssl_def, 0, 0, TLS_SIDE_BIND, NULL },
+	{ "ssl-default-bind-ciphers", CFG_SEC_GLOBAL, kw_g_ssl_def, 0, 1, TLS_SIDE_BIND, NULL },
+	{ "ssl-default-bind-ciphersuites", CFG_SEC_GLOBAL, kw_g_ssl_def, 0, 2, TLS_SIDE_BIND, NULL },
+	{ "ssl-default-bind-curves", CFG_SEC_GLOBAL, kw_g_ssl_def, 0, 3, TLS_SIDE_BIND, NULL },
+	{ "ssl-default-server-options", CFG_SEC_GLOBAL, kw_g_ssl_def, 0, 0, TLS_SIDE_SRV, NULL },
+	{ "ssl-default-server-ciphers", CFG_SEC_GLOBAL, kw_g_ssl_def, 0, 1, TLS_SIDE_SRV, NULL },
+	{ "ssl-default-server-ciphersuites", CFG_SEC_GLOBAL, kw_g_ssl_def, 0, 2, TLS_SIDE_SRV, NULL },
+	{ "ssl-default-server-curves", CFG_SEC_GLOBAL, kw_g_ssl_def, 0, 3, TLS_SIDE_SRV, NULL },
+	{ "ssl-engine", CFG_SEC_GLOBAL, kw_ignored_warn, 0, 0, 0, "is ignored: OpenSSL 3 has no engines (hardware offload is an OpenSSL provider, set up in openssl.cnf); lbd runs with OpenSSL's default provider" },
+	{ "tune.ssl.cachesize", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, tls_tune.cachesize), 0, 10000000, NULL },
+	{ "tune.ssl.lifetime", CFG_SEC_GLOBAL, kw_g_ssl_lifetime, 0, 0, 0, NULL },
+	{ "tune.ssl.default-dh-param", CFG_SEC_GLOBAL, kw_uint, offsetof(struct global, tls_tune.dh_param), 1024, 8192, NULL },
 	{ "tune.buffers.limit", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "lbd allocates buffers per session" },
 	{ "tune.buffers.reserve", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "lbd allocates buffers per session" },
 	{ "ulimit-n", CFG_SEC_GLOBAL, kw_unsupported, 0, 0, 0, "lbd derives the limit from maxconn" },
@@ -1216,7 +1269,7 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "http-request", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_http_request, 0, 0, 0, "the actions listed in docs/configuration.md; the others are refused" },
 	{ "http-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_http_response, 0, 0, 0, "the actions listed in docs/configuration.md; the others are refused" },
 	{ "http-after-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
-	{ "tcp-request", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_tcp_request, 0, 0, 0, "connection and content accept, reject and track-sc; the other actions are refused" },
+	{ "tcp-request", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_tcp_request, 0, 0, 0, "connection and content accept, reject and track-sc, inspect-delay; the other actions are refused" },
 	{ "tcp-response", PR_CAP_DEF | PR_CAP_LISTEN, kw_p_tcp_request, 0, 0, 0, "content accept, reject and close; inspect-delay is refused" },
 	{ "redirect", PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, RULES },
 	{ "use-server", PR_CAP_BE, kw_p_stick, 0, 0, 0, NULL },
@@ -1247,7 +1300,7 @@ static const struct cfg_kw cfg_proxy_kws[] = {
 	{ "max-keep-alive-queue", PR_CAP_DEF | PR_CAP_BE, kw_unsupported, 0, 0, 0, NULL },
 	{ "email-alert", PR_CAP_DEF | PR_CAP_LISTEN, kw_unsupported, 0, 0, 0, NULL },
 	{ "server-template", PR_CAP_BE, kw_unsupported, 0, 0, 0, NULL },
-	{ "ssl-reuse", PR_CAP_DEF | PR_CAP_LISTEN, kw_removed, 0, 0, 0, "is not an HAProxy keyword: TLS session resumption is on by default; remove it" },
+	{ "ssl-reuse", PR_CAP_DEF | PR_CAP_LISTEN, kw_ignored_warn, 0, 0, 0, "is not an HAProxy keyword and is ignored: TLS session resumption (session cache and tickets) is on by default; remove it" },
 	{ NULL, 0, NULL, 0, 0, 0, NULL }
 };
 

@@ -454,6 +454,8 @@ struct lbd_conf *cfg_load(char *const *paths, int npaths, int quiet, int *nwarn)
 	conf->global.maxaccept = 64;
 	conf->global.mworker_max_reloads = -1;
 	conf->global.http_maxhdr = 101;
+	conf->global.tls_tune.cachesize = 20000;
+	conf->global.tls_tune.lifetime = 300;
 	conf->global.nbthread = 1;
 	for (int i = 0; i < LBD_MAX_THREADS; i++)
 		conf->global.cpu_map[i] = -1;

@@ -366,7 +366,6 @@ static int srv_kw_unsupported(struct cfg_ctx *ctx, struct server *srv,
 }
 
 #define SRV_CHECKS "health checks arrive with their own issue"
-#define SRV_TLS "TLS arrives with its own issue"
 static const struct srv_kw srv_kws[] = {
 	{ "weight", 1, srv_kw_uint, offsetof(struct server, uweight), 0, 256, NULL },
 	{ "maxconn", 1, srv_kw_uint, offsetof(struct server, maxconn), 0, 10000000, NULL },
@@ -406,13 +405,6 @@ static const struct srv_kw srv_kws[] = {
 	{ "cookie", 1, srv_kw_cookie, 0, 0, 0, NULL },
 	{ "track", 1, srv_kw_unsupported, 0, 0, 0, SRV_CHECKS },
 	{ "redir", 1, srv_kw_unsupported, 0, 0, 0, NULL },
-	{ "ssl", 0, srv_kw_unsupported, 0, 0, 0, SRV_TLS },
-	{ "verify", 1, srv_kw_unsupported, 0, 0, 0, SRV_TLS },
-	{ "sni", 1, srv_kw_unsupported, 0, 0, 0, SRV_TLS },
-	{ "ca-file", 1, srv_kw_unsupported, 0, 0, 0, SRV_TLS },
-	{ "crt", 1, srv_kw_unsupported, 0, 0, 0, SRV_TLS },
-	{ "alpn", 1, srv_kw_unsupported, 0, 0, 0, SRV_TLS },
-	{ "check-ssl", 0, srv_kw_unsupported, 0, 0, 0, SRV_TLS },
 	{ "proto", 1, srv_kw_unsupported, 0, 0, 0, "HTTP/2 towards servers is not supported yet" },
 	{ "resolvers", 1, srv_kw_unsupported, 0, 0, 0, "run-time DNS resolution is not supported yet" },
 	{ "init-addr", 1, srv_kw_unsupported, 0, 0, 0, NULL },
@@ -420,12 +412,40 @@ static const struct srv_kw srv_kws[] = {
 	{ NULL, 0, NULL, 0, 0, 0, NULL }
 };
 
+/* A TLS option of a bind line or server (tls.c's table); 0, -1 on ENOMEM. */
+static int cfg_tls_opt(struct cfg_ctx *ctx, struct tls_conf **tc, unsigned side,
+		       const char *what, const char *name, char **argv)
+{
+	char err[256], warn[256];
+
+	if (!*tc && !(*tc = tls_conf_new(side)))
+		return -1;
+	if (tls_opt_apply(*tc, argv, err, sizeof(err), warn, sizeof(warn)) < 0)
+		cfg_err(ctx, "'%s %s': %s.", what, name, err);
+	else if (warn[0])
+		cfg_warn(ctx, "'%s %s': %s.", what, name, warn);
+	return 0;
+}
+
 static int srv_apply_args(struct cfg_ctx *ctx, struct server *srv, int argc,
 			  char **argv)
 {
 	for (int i = 0; i < argc; i++) {
 		const struct srv_kw *kw;
+		int nargs = tls_opt_nargs(argv[i], TLS_SIDE_SRV);
 
+		if (nargs >= 0) {
+			if (i + nargs >= argc) {
+				cfg_err(ctx, "'server %s': '%s' expects an argument.",
+					srv->id, argv[i]);
+				return 0;
+			}
+			if (cfg_tls_opt(ctx, &srv->tls, TLS_SIDE_SRV, "server", srv->id,
+					argv + i) < 0)
+				return -1;
+			i += nargs;
+			continue;
+		}
 		for (kw = srv_kws; kw->name; kw++)
 			if (strcmp(kw->name, argv[i]) == 0)
 				break;
@@ -479,10 +499,12 @@ int cfg_parse_server(struct cfg_ctx *ctx, int argc, char **argv, int is_default)
 		if (srv_apply_args(ctx, &tmp, argc - 1, argv + 1) < 0) {
 			free(tmp.agent_send);
 			free(tmp.cookie);
+			tls_conf_free(tmp.tls);
 			return -1;
 		}
 		free(tmp.agent_send);	/* only validated here, replayed per server */
 		free(tmp.cookie);
+		tls_conf_free(tmp.tls);
 		char *joined = NULL;
 		size_t len = px->defsrv_args ? strlen(px->defsrv_args) : 0;
 		for (int i = 1; i < argc; i++)
@@ -562,7 +584,6 @@ struct bind_kw {
 	const char *note;		/* refused: why */
 };
 
-#define BIND_TLS "TLS arrives with its own issue"
 static const struct bind_kw bind_kws[] = {
 	{ "v6only", 0, BK_V6ONLY, NULL },
 	{ "transparent", 0, BK_FREEBIND, NULL },
@@ -570,23 +591,6 @@ static const struct bind_kw bind_kws[] = {
 	{ "backlog", 1, BK_BACKLOG, NULL },
 	{ "maxconn", 1, BK_MAXCONN, NULL },
 	{ "name", 1, BK_NAME, NULL },
-	{ "ssl", 0, BK_REFUSED, BIND_TLS },
-	{ "crt", 1, BK_REFUSED, BIND_TLS },
-	{ "crt-list", 1, BK_REFUSED, BIND_TLS },
-	{ "alpn", 1, BK_REFUSED, BIND_TLS },
-	{ "npn", 1, BK_REFUSED, BIND_TLS },
-	{ "ca-file", 1, BK_REFUSED, BIND_TLS },
-	{ "crl-file", 1, BK_REFUSED, BIND_TLS },
-	{ "verify", 1, BK_REFUSED, BIND_TLS },
-	{ "ciphers", 1, BK_REFUSED, BIND_TLS },
-	{ "ciphersuites", 1, BK_REFUSED, BIND_TLS },
-	{ "curves", 1, BK_REFUSED, BIND_TLS },
-	{ "ecdhe", 1, BK_REFUSED, BIND_TLS },
-	{ "ssl-min-ver", 1, BK_REFUSED, BIND_TLS },
-	{ "ssl-max-ver", 1, BK_REFUSED, BIND_TLS },
-	{ "no-tls-tickets", 0, BK_REFUSED, BIND_TLS },
-	{ "prefer-client-ciphers", 0, BK_REFUSED, BIND_TLS },
-	{ "strict-sni", 0, BK_REFUSED, BIND_TLS },
 	{ "accept-proxy", 0, BK_REFUSED, "the PROXY protocol on binds is not built yet" },
 	{ "process", 1, BK_REFUSED, "lbd has one process; use 'thread'" },
 	{ "thread", 1, BK_REFUSED, "every thread listens on every bind" },
@@ -606,7 +610,17 @@ static int bind_opt(struct cfg_ctx *ctx, struct bind *b, int argc, char **argv,
 	const char *o = argv[*i];
 	char err[128];
 	uint64_t v;
+	int nargs = tls_opt_nargs(o, TLS_SIDE_BIND);
 
+	if (nargs >= 0) {
+		if (*i + nargs >= argc) {
+			cfg_err(ctx, "'bind %s': '%s' expects an argument.", argv[1], o);
+			return 0;
+		}
+		*i += nargs;
+		return cfg_tls_opt(ctx, &b->tls, TLS_SIDE_BIND, "bind", argv[1],
+				   argv + *i - nargs);
+	}
 	for (kw = bind_kws; kw->name; kw++)
 		if (strcmp(kw->name, o) == 0)
 			break;
@@ -655,9 +669,11 @@ void cfg_srv_kw_dump(FILE *out)
 		fprintf(out, "server\t%s\t%s\n", kw->name,
 			kw->parse == srv_kw_unsupported ? "not-supported-yet" :
 			"supported");
+	tls_opt_dump(out, "server", TLS_SIDE_SRV);
 	for (const struct bind_kw *kw = bind_kws; kw->name; kw++)
 		fprintf(out, "bind\t%s\t%s\n", kw->name,
 			kw->note ? "not-supported-yet" : "supported");
+	tls_opt_dump(out, "bind", TLS_SIDE_BIND);
 }
 
 int cfg_parse_bind(struct cfg_ctx *ctx, int argc, char **argv)
@@ -704,13 +720,20 @@ int cfg_parse_bind(struct cfg_ctx *ctx, int argc, char **argv)
 			first = b;
 	}
 	free(list);
-	/* options apply to every address of the line */
+	/* options apply to every address of the line; TLS settings are
+	 * gathered in one object the addresses share */
+	struct tls_conf *tc = NULL;
+
 	for (int i = 2; i < argc; i++) {
 		struct bind tmp;
 
 		memset(&tmp, 0, sizeof(tmp));
-		if (bind_opt(ctx, &tmp, argc, argv, &i) < 0)
+		tmp.tls = tc;
+		if (bind_opt(ctx, &tmp, argc, argv, &i) < 0) {
+			tls_conf_free(tmp.tls);
 			return -1;
+		}
+		tc = tmp.tls;
 		for (struct bind *b = first; b; b = b->next) {
 			b->v6only |= tmp.v6only;
 			b->transparent |= tmp.transparent;
@@ -722,6 +745,16 @@ int cfg_parse_bind(struct cfg_ctx *ctx, int argc, char **argv)
 				b->name = strdup(tmp.name);
 		}
 		free(tmp.name);
+	}
+	if (tc && !tc->enabled) {
+		cfg_warn(ctx, "'bind %s': TLS options without 'ssl' have no effect.",
+			 argv[1]);
+		tls_conf_free(tc);
+		tc = NULL;
+	}
+	for (struct bind *b = first; b && tc; b = b->next) {
+		b->tls = tc;
+		b->tls_owner = b == first;
 	}
 	return 0;
 }

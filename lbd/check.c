@@ -36,6 +36,7 @@
 #include "session.h"
 #include "slowstart.h"
 #include "srv_sess.h"
+#include "tls.h"
 #include "worker.h"
 
 const char *const chk_status_names[CHK_ST_COUNT] = {
@@ -52,8 +53,8 @@ const char *const chk_status_desc[CHK_ST_COUNT] = {
 
 #define CHK_RESP_MAX	16384	/* response bytes kept for judging */
 
-enum chk_phase { CHK_IDLE, CHK_CONNECTING, CHK_SENDING, CHK_READING,
-		 CHK_EXTERNAL };
+enum chk_phase { CHK_IDLE, CHK_CONNECTING, CHK_HANDSHAKE, CHK_SENDING,
+		 CHK_READING, CHK_EXTERNAL };
 
 struct check {
 	struct check *next;
@@ -62,6 +63,7 @@ struct check {
 	ev_timer timer;
 	ev_io io;
 	int fd;
+	struct sock tls;		/* the TLS layer of fd (its ssl), when used */
 	ev_child child;			/* external check: the command's exit */
 	pid_t pid;			/* external check running, 0 if none */
 	enum chk_phase phase;
@@ -196,6 +198,8 @@ static void check_io_cb(struct ev_loop *loop, ev_io *io, int revents);
 static void check_timer_cb(struct ev_loop *loop, ev_timer *t, int revents);
 static void check_io_want(struct check *c, int events);
 static void check_connected(struct check *c);
+static void check_handshake(struct check *c);
+static void check_talk(struct check *c);
 
 /* The wait before the next run: inter when stable, fastinter while going
  * up or down, downinter when down; +/- spread-checks percent. */
@@ -220,6 +224,56 @@ static double check_next_delay(const struct check *c)
 	return ms / 1000.0;
 }
 
+static void check_close_fd(struct check *c)
+{
+	if (c->fd < 0)
+		return;
+	ev_io_stop(c->w->loop, &c->io);
+	c->tls.tls_err = 1;	/* a reset follows: no close_notify */
+	tls_sock_free(&c->tls);
+	close(c->fd);
+	c->fd = -1;
+}
+
+/* Health checks of an "ssl" server speak TLS, unless they go to another
+ * port or address (then "check-ssl" asks for it); agents never do. */
+static int check_uses_tls(const struct check *c)
+{
+	const struct server *s = c->srv;
+
+	return !c->agent && s->tls &&
+	       (s->tls->check_ssl || (!s->check_port && !s->check_addrlen));
+}
+
+/* recv/send on the check's connection, through TLS when it has it; errno
+ * EAGAIN when nothing can move now. */
+static ssize_t check_recv(struct check *c, char *buf, size_t len)
+{
+	ssize_t n = -1, got = 0;
+
+	if (!c->tls.ssl)
+		return recv(c->fd, buf, len, 0);
+	/* decrypted bytes left in the TLS layer would not wake the poller */
+	while ((size_t)got < len && (n = tls_recv(&c->tls, buf + got, len - (size_t)got)) > 0)
+		got += n;
+	if (got > 0)
+		return got;
+	errno = n == -1 ? EAGAIN : EPROTO;
+	return n == 0 ? 0 : -1;
+}
+
+static ssize_t check_sendb(struct check *c, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	if (!c->tls.ssl)
+		return send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	n = tls_send(&c->tls, buf, len);
+	if (n < 0)
+		errno = n == -1 ? EAGAIN : EPROTO;
+	return n < 0 ? -1 : n;
+}
+
 static void check_finish(struct check *c, enum chk_status st, int code,
 			 const char *info)
 {
@@ -231,9 +285,7 @@ static void check_finish(struct check *c, enum chk_status st, int code,
 		struct linger lg = { 1, 0 };
 
 		setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-		ev_io_stop(loop, &c->io);
-		close(c->fd);
-		c->fd = -1;
+		check_close_fd(c);
 	}
 	c->status = st;
 	c->code = code;
@@ -359,7 +411,7 @@ static void check_read(struct check *c)
 	ssize_t n;
 
 	if (c->agent) {
-		n = recv(c->fd, c->resp + c->resplen, CHK_RESP_MAX - c->resplen, 0);
+		n = check_recv(c, c->resp + c->resplen, CHK_RESP_MAX - c->resplen);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (n > 0)
@@ -371,7 +423,7 @@ static void check_read(struct check *c)
 		check_proto_judge(c, 1);
 		return;
 	}
-	n = recv(c->fd, c->resp + c->resplen, CHK_RESP_MAX - c->resplen, 0);
+	n = check_recv(c, c->resp + c->resplen, CHK_RESP_MAX - c->resplen);
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return;
@@ -503,6 +555,38 @@ static void check_connected(struct check *c)
 		check_finish(c, CHK_ST_SOCKERR, 0, "cannot send the PROXY line");
 		return;
 	}
+	if (check_uses_tls(c)) {
+		c->tls.fd = c->fd;
+		if (tls_sock_connect(&c->tls, c->srv->tls, NULL, c->w->id) < 0) {
+			check_finish(c, CHK_ST_SOCKERR, 0, "cannot set up TLS");
+			return;
+		}
+		c->phase = CHK_HANDSHAKE;
+		check_handshake(c);
+		return;
+	}
+	check_talk(c);
+}
+
+/* The TLS handshake of a check: a failure is a layer 6 one. */
+static void check_handshake(struct check *c)
+{
+	int rc = tls_handshake(&c->tls);
+
+	if (rc < 0) {
+		check_finish(c, CHK_ST_L6RSP, 0, "TLS handshake failure");
+		return;
+	}
+	if (rc == 0) {
+		check_io_want(c, c->tls.tls_hs_wr ? EV_WRITE : EV_READ);
+		return;
+	}
+	check_talk(c);
+}
+
+/* Connected (and TLS done): what the check sends or waits for first. */
+static void check_talk(struct check *c)
+{
 	if (c->agent) {
 		c->phase = c->outlen ? CHK_SENDING : CHK_READING;
 		check_io_want(c, c->outlen ? EV_WRITE : EV_READ);
@@ -526,7 +610,7 @@ static void check_connected(struct check *c)
 		check_io_want(c, EV_READ);
 		return;
 	default:
-		check_finish(c, CHK_ST_L4OK, 0, NULL);
+		check_finish(c, c->tls.ssl ? CHK_ST_L6OK : CHK_ST_L4OK, 0, NULL);
 	}
 }
 
@@ -567,11 +651,7 @@ static void check_tcp_run(struct check *c)
 
 		switch (r->kind) {
 		case TCPCHK_CONNECT:
-			if (c->fd >= 0) {
-				ev_io_stop(c->w->loop, &c->io);
-				close(c->fd);
-				c->fd = -1;
-			}
+			check_close_fd(c);
 			c->resplen = c->outlen = c->outsent = 0;
 			c->eof = 0;
 			c->step++;
@@ -631,8 +711,7 @@ static void check_tcp_run(struct check *c)
 
 static void check_send(struct check *c)
 {
-	ssize_t n = send(c->fd, c->out + c->outsent, c->outlen - c->outsent,
-			 MSG_NOSIGNAL | MSG_DONTWAIT);
+	ssize_t n = check_sendb(c, c->out + c->outsent, c->outlen - c->outsent);
 
 	if (n < 0 && errno != EAGAIN && errno != EINTR) {
 		check_finish(c, CHK_ST_SOCKERR, 0, strerror(errno));
@@ -652,7 +731,7 @@ static void check_send(struct check *c)
 
 static void check_tcp_read(struct check *c)
 {
-	ssize_t n = recv(c->fd, c->resp + c->resplen, CHK_RESP_MAX - c->resplen, 0);
+	ssize_t n = check_recv(c, c->resp + c->resplen, CHK_RESP_MAX - c->resplen);
 
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
@@ -672,6 +751,9 @@ static void check_io_cb(struct ev_loop *loop, ev_io *io, int revents)
 	switch (c->phase) {
 	case CHK_CONNECTING:
 		check_connected(c);
+		return;
+	case CHK_HANDSHAKE:
+		check_handshake(c);
 		return;
 	case CHK_SENDING:
 		check_send(c);
@@ -790,6 +872,9 @@ static void check_timer_cb(struct ev_loop *loop, ev_timer *t, int revents)
 		return;
 	case CHK_CONNECTING:
 		check_finish(c, CHK_ST_L4TOUT, 0, NULL);
+		return;
+	case CHK_HANDSHAKE:
+		check_finish(c, CHK_ST_L6RSP, 0, "TLS handshake timeout");
 		return;
 	case CHK_EXTERNAL:
 		check_external_kill(c);
@@ -935,10 +1020,7 @@ void check_stop_all(struct worker *w)
 
 		check_list = c->next;
 		ev_timer_stop(w->loop, &c->timer);
-		if (c->fd >= 0) {
-			ev_io_stop(w->loop, &c->io);
-			close(c->fd);
-		}
+		check_close_fd(c);
 		if (c->pid) {
 			pid_t pid = c->pid;
 
@@ -1025,10 +1107,7 @@ void check_del_server(struct server *s)
 		}
 		*pp = c->next;
 		ev_timer_stop(w->loop, &c->timer);
-		if (c->fd >= 0) {
-			ev_io_stop(w->loop, &c->io);
-			close(c->fd);
-		}
+		check_close_fd(c);
 		free(c->req);
 		free(c->out);
 		free(c->resp);

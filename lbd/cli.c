@@ -889,6 +889,32 @@ static void cmd_show_env(struct cli_ctx *x, int argc, char **argv)
 		OUT(x, "Variable not found\n");
 }
 
+/* show ssl cert [<file>]: the certificates the bind lines loaded, or one
+ * in detail (its expiry among them) */
+static void cmd_show_ssl_cert(struct cli_ctx *x, int argc, char **argv)
+{
+	struct tls_conf **confs;
+	unsigned n = 0;
+
+	for (struct proxy *px = lbd.conf->proxies; px; px = px->next)
+		for (struct bind *b = px->binds; b; b = b->next)
+			n += b->tls_owner;
+	confs = calloc(n ? n : 1, sizeof(*confs));
+	if (!confs) {
+		OUT(x, "Out of memory.\n");
+		return;
+	}
+	n = 0;
+	for (struct proxy *px = lbd.conf->proxies; px; px = px->next)
+		for (struct bind *b = px->binds; b; b = b->next)
+			if (b->tls_owner)
+				confs[n++] = b->tls;
+	if (tls_show_cert(confs, n, argc > 3 ? argv[3] : NULL, x->out) < 0)
+		OUT(x, "Can't display the certificate: Not found or the certificate "
+		    "is a bundle!\n");
+	free(confs);
+}
+
 static void cli_vrrp_info(struct cli_ctx *x);
 
 static void cmd_show_info(struct cli_ctx *x, int argc, char **argv)
@@ -1415,7 +1441,7 @@ static void cmd_add_server(struct cli_ctx *x, int argc, char **argv)
 {
 	const char *arg = argc > 2 ? argv[2] : NULL;
 	const char *slash = arg ? strchr(arg, '/') : NULL;
-	char be_name[256], *words[CLI_MAX_ARGS];
+	char be_name[256], *words[CLI_MAX_ARGS], tlserr[512];
 	struct proxy *be, tmp;
 	struct server *srv, *o, **tail;
 	struct lb_node **nodes;
@@ -1476,6 +1502,11 @@ static void cmd_add_server(struct cli_ctx *x, int argc, char **argv)
 		return;
 	}
 	sbuf_free(&errs);
+	if (cfg_server_tls(&lbd.conf->global, srv, tlserr, sizeof(tlserr)) < 0) {
+		OUT(x, "server '%s': %s.\n", srv->id, tlserr);
+		proxy_server_free(srv);
+		return;
+	}
 	srv->be = be;
 	srv->flags |= SRV_F_DYNAMIC;
 	srv->dyn_args = handover_join(argc - 3, argv + 3);
@@ -1874,6 +1905,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ { "show", "info" }, "show info [desc|json|typed|float]*", "report information about the running process", CLI_LVL_USER, cmd_show_info, NULL },
 	{ { "show", "servers", "state" }, "show servers state [<backend>]", "dump volatile server information (all or for a single backend)", CLI_LVL_USER, cmd_show_servers_state, NULL },
 	{ { "show", "sess" }, "show sess [id]", "report the list of current sessions or dump this exact session", CLI_LVL_OPER, NULL, cmd_show_sess },
+	{ { "show", "ssl", "cert" }, "show ssl cert [<certfile>]", "display the SSL certificates used in memory, or the details of a file", CLI_LVL_OPER, cmd_show_ssl_cert, NULL },
 	{ { "show", "stat" }, "show stat [desc|json|no-maint|typed|up]*", "report counters for each proxy and server", CLI_LVL_USER, cmd_show_stat, NULL },
 	{ { "show", "vrrp" }, "show vrrp", "the node's VRRP instances as vrrpd reports them (vrrpd-socket)", CLI_LVL_USER, cmd_show_vrrp, NULL },
 	{ { "show", "table" }, "show table [<table>]", "report table usage stats or dump this table's contents", CLI_LVL_OPER, cmd_show_table, NULL },

@@ -328,6 +328,9 @@ int main(int argc, char **argv)
 		log_warn("cannot raise the file descriptor limit for maxconn %u",
 			 conf->global.maxconn);
 	lbd.hard_maxconn = conf->global.maxconn;
+	/* a stop asked for once the ports answer must wait for the loop's
+	 * watchers (worker_run_all), not kill us by default */
+	worker_block_signals(1);
 	/* the stats sockets first: once a frontend port answers, they exist */
 	if (cli_bind_all(conf) < 0 || worker_bind_all() < 0) {
 		lbd_conf_free(conf);

@@ -139,6 +139,7 @@ void proxy_server_free(struct server *s)
 	free(s->agent_send);
 	free(s->cookie);
 	free(s->dyn_args);
+	tls_conf_free(s->tls);
 	cnt_free(s->cnt);
 	free(s->id);
 	free(s->file);
@@ -158,6 +159,8 @@ void proxy_free(struct proxy *px)
 		free(b->text);
 		free(b->file);
 		free(b->name);
+		if (b->tls_owner)
+			tls_conf_free(b->tls);
 		free(b);
 	}
 	for (struct use_backend *u = px->use_be, *n; u; u = n) {
@@ -232,6 +235,8 @@ void lbd_conf_free(struct lbd_conf *conf)
 	free(conf->global.server_state_file);
 	free(conf->global.server_state_base);
 	cli_cfg_free(conf->global.cli);
+	tls_conf_free(conf->global.tls_bind_def);
+	tls_conf_free(conf->global.tls_srv_def);
 	free(conf);
 }
 

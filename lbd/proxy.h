@@ -14,6 +14,7 @@
 #include "counters.h"
 #include "lb.h"
 #include "syslog.h"
+#include "tls_conf.h"
 
 #define LBD_MAX_THREADS	64
 #define LBD_MAX_LOGS	4
@@ -96,6 +97,7 @@ enum {
 struct pr_timeouts {		/* milliseconds, 0 = not set */
 	uint32_t connect, client, server, tunnel, client_fin, server_fin;
 	uint32_t http_request, http_keep_alive, queue, check, tarpit;
+	uint32_t inspect;		/* tcp-request inspect-delay */
 };
 
 struct bind {
@@ -112,6 +114,8 @@ struct bind {
 	int v6only;
 	int transparent;		/* IP_FREEBIND */
 	char *name;
+	struct tls_conf *tls;		/* "ssl": shared by the line's addresses */
+	int tls_owner;			/* this bind frees it */
 	int fd[LBD_MAX_THREADS];	/* one listening socket per thread */
 	unsigned nfd;
 };
@@ -170,6 +174,7 @@ struct server {
 	uint32_t puid;
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
+	struct tls_conf *tls;		/* "ssl" and its options, NULL if clear text */
 	unsigned uweight;		/* current weight, 0..256 (agent, "set weight") */
 	unsigned iweight;		/* initial weight, as configured */
 	unsigned maxconn, minconn, maxqueue;
@@ -365,6 +370,9 @@ struct global {
 	char *server_state_base;	/* where relative state files are */
 	int master_worker;		/* "master-worker": run as lbd -W */
 	int mworker_max_reloads;	/* -1: old workers are not counted */
+	struct tls_conf *tls_bind_def;	/* ssl-default-bind-* */
+	struct tls_conf *tls_srv_def;	/* ssl-default-server-* */
+	struct tls_tune tls_tune;	/* tune.ssl.* */
 };
 
 /* The rates whose maxima the stats sampler keeps (proxy rate_max[]). */

@@ -25,6 +25,8 @@
 #include "sample.h"
 #include "session.h"
 #include "stktable.h"
+#include "tls.h"
+#include "tls_hello.h"
 #include "userlist.h"
 #include "vars.h"
 
@@ -278,9 +280,120 @@ static int f_str(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
 	return smp_set_str(out, a[0].str, strlen(a[0].str));
 }
 
+/* ---- TLS, the client's side (tls.c reads the connection) ---- */
+
+enum { SSL_FC, SSL_FC_SNI, SSL_FC_PROTO, SSL_FC_CIPHER, SSL_FC_ALPN, SSL_FC_RESUMED,
+       SSL_C_USED, SSL_C_VERIFY, SSL_C_S_DN, SSL_C_I_DN };
+
+static int f_ssl(const struct smp_arg *a, struct smp_ctx *c, struct smp *out,
+		 int what)
+{
+	const struct sock *sk = &c->s->cli;
+	const char *v = NULL;
+	unsigned len = 0;
+	char *dn;
+
+	if (what == SSL_FC)
+		return smp_set_int(out, sk->ssl != NULL, SMP_T_BOOL);
+	if (!sk->ssl)
+		return 0;
+	switch (what) {
+	case SSL_FC_SNI: v = tls_sni(sk); break;
+	case SSL_FC_PROTO: v = tls_protocol(sk); break;
+	case SSL_FC_CIPHER: v = tls_cipher(sk); break;
+	case SSL_FC_ALPN:
+		v = tls_alpn(sk, &len);
+		return v ? smp_set_str(out, v, len) : 0;
+	case SSL_FC_RESUMED:
+		return smp_set_int(out, tls_resumed(sk), SMP_T_BOOL);
+	case SSL_C_USED:
+		return smp_set_int(out, tls_peer_cert(sk), SMP_T_BOOL);
+	case SSL_C_VERIFY:
+		return smp_set_int(out, tls_verify_result(sk), SMP_T_SINT);
+	case SSL_C_S_DN:
+	case SSL_C_I_DN:
+		dn = arena_alloc(c->a, 1024);
+		if (!dn || tls_peer_dn(sk, what == SSL_C_I_DN, dn, 1024) < 0)
+			return 0;
+		return smp_set_str(out, dn, strlen(dn));
+	}
+	return v ? smp_set_str(out, v, strlen(v)) : 0;
+}
+
+/* req.ssl_sni, req.ssl_hello_type: the ClientHello waiting in the request
+ * buffer (mode tcp, not terminated) */
+static int f_req_hello(struct smp_ctx *c, struct smp *out, int sni)
+{
+	const struct chn *q = c->s->t ? &c->s->t->req : NULL;
+	struct tls_hello h;
+
+	if (!q || !q->b.area ||
+	    tls_hello_parse((const uint8_t *)q->b.area + q->b.head, q->b.data, &h) !=
+	    TLS_HELLO_OK)
+		return 0;
+	if (!sni)
+		return smp_set_int(out, h.type, SMP_T_SINT);
+	return h.sni ? smp_set_str(out, h.sni, h.sni_len) : 0;
+}
+
+static int f_req_ssl_sni(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_req_hello(c, out, 1);
+}
+
+static int f_req_ssl_hello_type(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_req_hello(c, out, 0);
+}
+
 static int f_ssl_fc(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
 {
-	return smp_set_int(out, 0, SMP_T_BOOL);	/* no TLS listener yet */
+	return f_ssl(a, c, out, SSL_FC);
+}
+
+static int f_ssl_fc_sni(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_FC_SNI);
+}
+
+static int f_ssl_fc_protocol(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_FC_PROTO);
+}
+
+static int f_ssl_fc_cipher(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_FC_CIPHER);
+}
+
+static int f_ssl_fc_alpn(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_FC_ALPN);
+}
+
+static int f_ssl_fc_resumed(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_FC_RESUMED);
+}
+
+static int f_ssl_c_used(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_C_USED);
+}
+
+static int f_ssl_c_verify(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_C_VERIFY);
+}
+
+static int f_ssl_c_s_dn(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_C_S_DN);
+}
+
+static int f_ssl_c_i_dn(const struct smp_arg *a, struct smp_ctx *c, struct smp *out)
+{
+	return f_ssl(a, c, out, SSL_C_I_DN);
 }
 
 static const struct proxy *smp_px_or(const struct smp_arg *a, const struct proxy *dflt)
@@ -811,6 +924,19 @@ static const struct smp_fetch smp_fetches[] = {
 	{ "int", f_int, { ARG_INT }, 1, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "str", f_str, { ARG_STR }, 1, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "ssl_fc", f_ssl_fc, A0, 0, S(BOOL), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "req.ssl_sni", f_req_ssl_sni, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "req_ssl_sni", f_req_ssl_sni, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "req.ssl_hello_type", f_req_ssl_hello_type, A0, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "req_ssl_hello_type", f_req_ssl_hello_type, A0, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "ssl_fc_sni", f_ssl_fc_sni, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "ssl_fc_protocol", f_ssl_fc_protocol, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "ssl_fc_cipher", f_ssl_fc_cipher, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "ssl_fc_alpn", f_ssl_fc_alpn, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "ssl_fc_is_resumed", f_ssl_fc_resumed, A0, 0, S(BOOL), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "ssl_c_used", f_ssl_c_used, A0, 0, S(BOOL), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "ssl_c_verify", f_ssl_c_verify, A0, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "ssl_c_s_dn", f_ssl_c_s_dn, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
+	{ "ssl_c_i_dn", f_ssl_c_i_dn, A0, 0, S(STR), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "nbsrv", f_nbsrv, { ARG_BE }, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "be_conn", f_be_conn, { ARG_BE }, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
 	{ "fe_conn", f_fe_conn, { ARG_FE }, 0, S(SINT), SMP_USE_L4, 0, SC_NONE, 0 },
@@ -1255,7 +1381,7 @@ static const struct smp_conv smp_convs[] = {
 static const char *const smp_later[] = {
 	"map_str_int", "map_beg_int", "map_ip_int", "table_http_req_rate", "table_conn_cur",
 	"sc_inc_gpc0", "src_inc_gpc0",
-	"ssl_fc_sni", "ssl_c_used", "req.body", "req.len", "res.cook", "scook",
+	"req.body", "req.len", "res.cook", "scook",
 };
 
 /* ---- parsing ---- */

@@ -25,6 +25,8 @@
 #include "service.h"
 #include "session.h"
 #include "srv_sess.h"
+#include "tls.h"
+#include "tls_hello.h"
 #include "worker.h"
 
 const char *const sess_state_names[SS_STATE_COUNT] = {
@@ -43,6 +45,9 @@ void sock_init(struct sock *sk, int fd, void (*rcb)(struct ev_loop *, ev_io *, i
 	       void (*wcb)(struct ev_loop *, ev_io *, int), void *data)
 {
 	sk->fd = fd;
+	sk->ssl = NULL;
+	sk->tls_hs = sk->tls_hs_wr = sk->tls_rd_wr = sk->tls_wr_rd = sk->tls_err = 0;
+	sk->tls_fed = 0;
 	ev_io_init(&sk->rio, rcb, fd, EV_READ);
 	ev_io_init(&sk->wio, wcb, fd, EV_WRITE);
 	sk->rio.data = data;
@@ -55,8 +60,15 @@ void sock_close(struct ev_loop *loop, struct sock *sk)
 		return;
 	ev_io_stop(loop, &sk->rio);
 	ev_io_stop(loop, &sk->wio);
+	tls_sock_free(sk);
 	close(sk->fd);
 	sk->fd = -1;
+}
+
+void sock_shutw(struct sock *sk)
+{
+	tls_shutw(sk);
+	shutdown(sk->fd, SHUT_WR);
 }
 
 static void sock_want(struct ev_loop *loop, ev_io *io, int want)
@@ -68,6 +80,7 @@ static void sock_want(struct ev_loop *loop, ev_io *io, int want)
 }
 
 static void sess_untrack(struct session *s);
+static int sess_start_tcp(struct session *s);
 
 /* tcp-request connection: 0 when the connection is rejected. */
 static int session_accept_rules(struct session *s)
@@ -98,6 +111,11 @@ struct session *session_new(struct worker *w, struct bind *b, int fd,
 	if (getsockname(fd, &s->fe_addr.sa, &sl) < 0)
 		memset(&s->fe_addr, 0, sizeof(s->fe_addr));
 	sock_init(&s->cli, fd, sess_cli_read_cb, sess_cli_write_cb, s);
+	if (b->tls && tls_sock_accept(&s->cli, b->tls) < 0) {
+		close(fd);
+		free(s);
+		return NULL;
+	}
 	ev_timer_init(&s->timer, sess_timer_cb, 0., 0.);
 	s->timer.data = s;
 	gettimeofday(&s->accept_tv, NULL);
@@ -108,7 +126,7 @@ struct session *session_new(struct worker *w, struct bind *b, int fd,
 	if (fe->tcp_conn && !session_accept_rules(s)) {
 		CNT_ADD(fe->fe_cnt, denied_conn, 1);
 		sess_untrack(s);
-		close(fd);
+		sock_close(w->loop, &s->cli);
 		free(s);
 		return NULL;
 	}
@@ -119,7 +137,7 @@ struct session *session_new(struct worker *w, struct bind *b, int fd,
 		if (s->stk[i].e)
 			stkt_count_req(s->stk[i].t, s->stk[i].e);
 	if (session_txn_new(s) < 0) {
-		close(fd);
+		sock_close(w->loop, &s->cli);
 		free(s);
 		return NULL;
 	}
@@ -147,11 +165,49 @@ struct session *session_new(struct worker *w, struct bind *b, int fd,
 		s->t->req.head_done = s->t->res.head_done = 1;
 		s->t->t_req = now;
 		s->t->req_tv = s->accept_tv;
-		if (stream_start_tcp(s) < 0)
+		/* with TLS, the stream starts once the handshake is done (SNI
+		 * known to the rules); with an inspect-delay, once the content
+		 * rules can judge */
+		if (!s->cli.ssl && sess_start_tcp(s) < 0)
 			return NULL;
 	}
 	session_update(s);
 	return s;
+}
+
+/* mode tcp: the stream starts now, or with an inspect-delay once the
+ * client's first bytes are there (sess_inspect). -1 when s was closed. */
+static int sess_start_tcp(struct session *s)
+{
+	if (s->fe->to.inspect && s->fe->tcp_content) {
+		s->inspect = 1;
+		s->exp_x = ev_now(s->w->loop) + s->fe->to.inspect / 1000.0;
+		return 0;
+	}
+	return stream_start_tcp(s);
+}
+
+/* mode tcp with an inspect-delay: the stream starts when the client's
+ * bytes can be judged (a whole TLS ClientHello, or something that is not
+ * one), when it stops sending or the buffer is full, or when the delay
+ * ends. Returns -1 when s was closed. */
+static int sess_inspect(struct session *s, int expired)
+{
+	struct chn *c = &s->t->req;
+	struct tls_hello h;
+
+	int more = !c->b.area || (c->b.data < c->b.size &&
+		   tls_hello_parse((const uint8_t *)c->b.area + c->b.head, c->b.data, &h) ==
+		   TLS_HELLO_MORE);
+
+	if (!expired && !c->eof && more)
+		return 0;
+	s->inspect = 0;
+	s->exp_x = 0;
+	if (stream_start_tcp(s) < 0)
+		return -1;
+	stream_req_data(s);	/* the bytes read so far go on to the server */
+	return s->freeing ? -1 : 0;
 }
 
 /* ---- transactions ---- */
@@ -217,7 +273,9 @@ void session_txn_free(struct session *s)
 	vars_free(&t->vars);
 	free(t->unique_id);
 	svc_release(s);
-	/* pipelined bytes wait for the next transaction, or go back */
+	/* pipelined bytes wait for the next transaction, or go back; bytes
+	 * still in the TLS layer may be fed again */
+	s->cli.tls_fed = 0;
 	s->cli_eof = t->req.eof;
 	if (t->req.b.data)
 		s->pending = t->req.b;
@@ -267,7 +325,10 @@ static void sess_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	s->armed = 0;
 	/* when both sides expire together the client is blamed, as HAProxy */
-	if (s->exp_x && now >= s->exp_x) {
+	if (s->exp_x && now >= s->exp_x && s->inspect) {
+		if (sess_inspect(s, 1) < 0)
+			return;
+	} else if (s->exp_x && now >= s->exp_x) {
 		s->exp_x = 0;
 		stream_phase_timeout(s);
 	} else if (s->exp_c && now >= s->exp_c) {
@@ -285,7 +346,7 @@ static void sess_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 /* Read into c from fd. Returns bytes read, 0 on EOF, -1 when nothing to
  * read now, -2 on error. limit keeps room free at the end (maxrewrite). */
-static ssize_t chn_recv(struct session *s, struct chn *c, int fd, uint32_t reserve)
+static ssize_t chn_recv(struct session *s, struct chn *c, struct sock *sk, uint32_t reserve)
 {
 	uint32_t room;
 	ssize_t n;
@@ -295,7 +356,13 @@ static ssize_t chn_recv(struct session *s, struct chn *c, int fd, uint32_t reser
 	room = buf_room(&c->b);
 	if (room <= reserve)
 		return -1;
-	n = recv(fd, buf_tail(&c->b), room - reserve, 0);
+	if (sk->ssl) {
+		n = tls_recv(sk, buf_tail(&c->b), room - reserve);
+		if (n < 0)
+			return n;
+		sk->tls_fed = 0;
+	} else
+		n = recv(sk->fd, buf_tail(&c->b), room - reserve, 0);
 	if (n > 0) {
 		c->b.data += (uint32_t)n;
 		c->total += (uint64_t)n;
@@ -313,15 +380,23 @@ static ssize_t chn_recv(struct session *s, struct chn *c, int fd, uint32_t reser
 /* Send c's forwardable bytes to fd. Returns 0 (possibly partial), -1 on a
  * broken connection. With retain, sent bytes stay in the buffer (c->keep)
  * so the request can be sent again on another connection. */
-static int chn_send(struct chn *c, int fd, int retain)
+static int chn_send(struct chn *c, struct sock *sk, int retain)
 {
 	/* more of a known-length body follows: let the kernel fill segments */
 	int more = c->mode == BODY_LENGTH && c->left > 0 ? MSG_MORE : 0;
 
 	while (c->fwd) {
-		ssize_t n = send(fd, c->b.area + c->b.head + c->keep, c->fwd,
-				 MSG_NOSIGNAL | MSG_DONTWAIT | more);
+		ssize_t n;
 
+		if (sk->ssl) {
+			n = tls_send(sk, c->b.area + c->b.head + c->keep, c->fwd);
+			if (n == -1)
+				return 0;
+			if (n < 0)
+				return -1;
+		} else
+			n = send(sk->fd, c->b.area + c->b.head + c->keep, c->fwd,
+				 MSG_NOSIGNAL | MSG_DONTWAIT | more);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return 0;
@@ -346,7 +421,8 @@ static int chn_send(struct chn *c, int fd, int retain)
 static int chn_can_splice(const struct session *s, const struct chn *c)
 {
 	if (c->no_splice || lbd.conf->global.nosplice || c->b.data ||
-	    !s->t->srv_connected || (s->t->comp && c == &s->t->res))
+	    !s->t->srv_connected || (s->t->comp && c == &s->t->res) ||
+	    s->cli.ssl || s->t->sc->sk.ssl)	/* the kernel cannot decrypt */
 		return 0;
 	return c->mode == BODY_TUNNEL ||
 	       (c->mode == BODY_LENGTH && c->head_done && c->left >= CHN_SPLICE_MIN);
@@ -437,11 +513,35 @@ void session_req_release_kept(struct session *s)
 	s->t->retryable = 0;
 }
 
+/* The client's TLS handshake made progress; once done, a tcp-mode stream
+ * starts (its rules may read the SNI). */
+static void sess_cli_handshake(struct session *s)
+{
+	int rc = tls_handshake(&s->cli);
+
+	if (rc < 0) {
+		/* counted (show info), not logged: a scan must not flood the logs */
+		s->t->logged = 1;
+		session_close(s, TERM_CLI_ABORT, TERM_ST_REQ);
+		return;
+	}
+	if (rc == 1 && !s->http && sess_start_tcp(s) < 0)
+		return;
+	if (!s->freeing)
+		session_update(s);
+}
+
 static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct session *s = w->data;
 	uint32_t reserve = 0;
 	ssize_t n;
+
+	if (s->cli.tls_hs) {
+		sess_cli_handshake(s);
+		return;
+	}
+	s->cli.tls_wr_rd = 0;	/* a blocked write retries in the update */
 
 	/* a keep-alive connection gets its next transaction with its first
 	 * bytes */
@@ -454,7 +554,7 @@ static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	if (chn_can_splice(s, &s->t->req))
 		n = chn_splice_in(s->w, &s->t->req, s->cli.fd);
 	else
-		n = chn_recv(s, &s->t->req, s->cli.fd, reserve);
+		n = chn_recv(s, &s->t->req, &s->cli, reserve);
 	if (n == -2) {
 		s->t->req.eof = 1;
 		stream_cli_error(s);
@@ -467,7 +567,10 @@ static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		if (s->state == SS_REQ_WAIT && s->t->t_rq_start == 0)
 			s->t->t_rq_start = ev_now(loop);
 	}
-	if (n >= 0)
+	if (n >= 0 && s->inspect) {
+		if (sess_inspect(s, 0) < 0)
+			return;
+	} else if (n >= 0)
 		stream_req_data(s);
 	if (!s->freeing)
 		session_update(s);
@@ -477,18 +580,60 @@ static void sess_cli_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct session *s = w->data;
 
+	if (s->cli.tls_hs)
+		sess_cli_handshake(s);
+	else if (s->cli.tls_rd_wr)
+		sess_cli_read_cb(loop, &s->cli.rio, EV_READ);
+	else
+		session_update(s);
+}
+
+/* Connecting to the server: the TCP connection, then a TLS handshake when
+ * the server line says "ssl"; the connect timeout covers both. */
+static void sess_srv_connecting(struct session *s)
+{
+	struct sock *sk = &s->t->sc->sk;
+	int rc = 1;
+
+	if (!s->t->srv_l4) {
+		ev_io_stop(s->w->loop, &sk->wio);
+		if (backend_connect_done(s) < 0)
+			rc = -1;
+		else
+			s->t->srv_l4 = 1;
+	}
+	if (rc == 1 && sk->tls_hs)
+		rc = tls_handshake(sk);
+	if (rc < 0) {
+		stream_connect_failed(s);
+		if (!s->freeing)
+			session_update(s);	/* new deadline to arm */
+		return;
+	}
+	if (rc == 1) {
+		stream_connected(s);
+		if (s->freeing)
+			return;
+	}
 	session_update(s);
 }
 
 static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct session *s = w->data;
-	/* room for the head rewrite, as on the request side */
+
+	if (s->state == SS_CONNECTING) {
+		sess_srv_connecting(s);
+		return;
+	}
+	s->t->sc->sk.tls_wr_rd = 0;	/* a blocked write retries in the update */
+	/* room for the head rewrite, as on the request side; compressing:
+	 * chunk framing */
 	uint32_t reserve = (s->http && (!s->t->res.head_done || s->t->comp)) ?
-			   lbd.conf->global.maxrewrite : 0;	/* compressing: chunk framing */
+			   lbd.conf->global.maxrewrite : 0;
 	ssize_t n = chn_can_splice(s, &s->t->res) ?
 		    chn_splice_in(s->w, &s->t->res, s->t->sc->sk.fd) :
-		    chn_recv(s, &s->t->res, s->t->sc->sk.fd, reserve);
+		    chn_recv(s, &s->t->res, &s->t->sc->sk, reserve);
 
 	if (n == -2) {
 		s->t->res.eof = 1;
@@ -512,19 +657,12 @@ static void sess_srv_write_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct session *s = w->data;
 
-	if (s->state == SS_CONNECTING) {
-		ev_io_stop(loop, w);
-		if (backend_connect_done(s) < 0) {
-			stream_connect_failed(s);
-			if (!s->freeing)
-				session_update(s);	/* new deadline to arm */
-			return;
-		}
-		stream_connected(s);
-		if (s->freeing)
-			return;
-	}
-	session_update(s);
+	if (s->state == SS_CONNECTING)
+		sess_srv_connecting(s);
+	else if (s->t->sc->sk.tls_rd_wr)
+		sess_srv_read_cb(loop, &s->t->sc->sk.rio, EV_READ);
+	else
+		session_update(s);
 }
 
 /* Attach the server connection's watchers to this session. */
@@ -551,31 +689,59 @@ static int sess_flush(struct session *s)
 
 	if (!s->t)
 		return 0;
-	if (s->t->res.fwd || s->t->res.pdata) {
+	if ((s->t->res.fwd || s->t->res.pdata) && !s->cli.tls_hs) {
 		before = s->t->res.fwd + s->t->res.pdata;
-		if (chn_send(&s->t->res, s->cli.fd, 0) < 0 ||
+		if (chn_send(&s->t->res, &s->cli, 0) < 0 ||
 		    (s->t->res.fwd == 0 && chn_splice_out(&s->t->res, s->cli.fd) < 0)) {
 			stream_cli_error(s);
 			return -1;
 		}
 		if (s->t->res.fwd + s->t->res.pdata != before) {
+			if (s->t->sc)
+				s->t->sc->sk.tls_fed = 0;	/* room for more */
 			stream_count_bytes(s, before - s->t->res.fwd - s->t->res.pdata, 1);
 			s->exp_c = tmo(now, stream_cli_timeout(s));
 		}
 	}
 	if (s->t->sc && s->t->srv_connected && (s->t->req.fwd || s->t->req.pdata)) {
 		before = s->t->req.fwd + s->t->req.pdata;
-		if (chn_send(&s->t->req, s->t->sc->sk.fd, s->t->retryable) < 0 ||
+		if (chn_send(&s->t->req, &s->t->sc->sk, s->t->retryable) < 0 ||
 		    (s->t->req.fwd == 0 && chn_splice_out(&s->t->req, s->t->sc->sk.fd) < 0)) {
 			stream_srv_error(s);	/* may retry on a new connection */
 			return s->freeing ? -1 : 0;
 		}
 		if (s->t->req.fwd + s->t->req.pdata != before) {
+			s->cli.tls_fed = 0;
 			stream_count_bytes(s, before - s->t->req.fwd - s->t->req.pdata, 2);
 			s->exp_s = tmo(now, stream_srv_timeout(s));
 		}
 	}
 	return 0;
+}
+
+/* A TLS layer may wait for the other socket event than the stream asks
+ * for: during its handshake, or a read (write) that must write (read). */
+static void sess_tls_wants(const struct sock *sk, int *rd, int *wr)
+{
+	if (sk->tls_hs) {
+		*rd = sk->tls_hs_wr ? 0 : STREAM_READ_TIMED;
+		*wr = sk->tls_hs_wr;
+		return;
+	}
+	if (sk->tls_rd_wr && *rd)
+		*wr = 1;
+	if (sk->tls_wr_rd && *wr && !*rd)
+		*rd = STREAM_READ_AHEAD;
+}
+
+/* Bytes decrypted but not read yet leave the socket quiet: feed the read
+ * watcher once, again only after the other side took some bytes. */
+static void sess_tls_feed(struct ev_loop *loop, struct sock *sk, int rd)
+{
+	if (rd && !sk->tls_hs && !sk->tls_fed && tls_pending(sk)) {
+		sk->tls_fed = 1;
+		ev_feed_event(loop, &sk->rio, EV_READ);
+	}
 }
 
 void session_update(struct session *s)
@@ -596,10 +762,17 @@ void session_update(struct session *s)
 
 	rd_cli = stream_want_cli_read(s);
 	wr_cli = t && (t->res.fwd > 0 || t->res.pdata > 0);
+	if (s->cli.ssl)
+		sess_tls_wants(&s->cli, &rd_cli, &wr_cli);
 	sc = t ? t->sc : NULL;
 	if (sc && s->state != SS_CONNECTING) {
 		rd_srv = stream_want_srv_read(s);
 		wr_srv = t->srv_connected && (t->req.fwd > 0 || t->req.pdata > 0);
+		if (sc->sk.ssl)
+			sess_tls_wants(&sc->sk, &rd_srv, &wr_srv);
+	} else if (sc && sc->sk.ssl && t->srv_l4) {
+		rd_srv = !sc->sk.tls_hs_wr;	/* the handshake */
+		wr_srv = sc->sk.tls_hs_wr;
 	} else if (sc) {
 		wr_srv = 1;
 	}
@@ -608,7 +781,9 @@ void session_update(struct session *s)
 	if (sc) {
 		sock_want(loop, &sc->sk.rio, rd_srv);
 		sock_want(loop, &sc->sk.wio, wr_srv);
+		sess_tls_feed(loop, &sc->sk, rd_srv);
 	}
+	sess_tls_feed(loop, &s->cli, rd_cli);
 
 	/* inactivity deadlines run only while a side is expected to act */
 	if (rd_cli == STREAM_READ_TIMED || wr_cli) {

@@ -60,10 +60,20 @@ struct chn {
 
 #define CHN_PIPE_CAP	65536	/* what a pipe holds by default */
 
-/* A socket with its two watchers. */
+struct ssl_st;
+
+/* A socket with its two watchers, and its TLS layer when it has one
+ * (tls.c): the flags say which socket event a TLS call waits for. */
 struct sock {
 	int fd;
 	ev_io rio, wio;
+	struct ssl_st *ssl;	/* NULL: clear text */
+	unsigned tls_hs:1;	/* the handshake is still running */
+	unsigned tls_hs_wr:1;	/* ... and waits to write (else to read) */
+	unsigned tls_rd_wr:1;	/* a read waits for the socket to be writable */
+	unsigned tls_wr_rd:1;	/* a write waits for the socket to be readable */
+	unsigned tls_err:1;	/* failed: no close_notify */
+	unsigned tls_fed:1;	/* a read event was fed for decrypted bytes */
 };
 
 /* A server connection: attached to a session, or idle in a server's pool. */
@@ -142,6 +152,7 @@ struct txn {
 	unsigned err_sent:1;
 	unsigned rq_armed:1;		/* http-request deadline set for this request */
 	unsigned no_reuse:1;		/* retrying: use a new server connection */
+	unsigned srv_l4:1;		/* TCP connected (a TLS handshake may follow) */
 	int status;
 	char term[2];
 
@@ -195,6 +206,7 @@ struct session {
 	unsigned cli_close:1;		/* close client after this response */
 	unsigned first_req:1;		/* first request of the client connection */
 	unsigned cli_eof:1;		/* the client shut its side (kept across txns) */
+	unsigned inspect:1;		/* mode tcp: waiting for content (inspect-delay) */
 	enum sess_state state;
 
 	struct sock cli;
@@ -248,5 +260,7 @@ void session_req_release_kept(struct session *s);
 void sock_init(struct sock *sk, int fd, void (*rcb)(struct ev_loop *, ev_io *, int),
 	       void (*wcb)(struct ev_loop *, ev_io *, int), void *data);
 void sock_close(struct ev_loop *loop, struct sock *sk);
+/* Shut the writing side (close_notify first on TLS). */
+void sock_shutw(struct sock *sk);
 
 #endif

@@ -19,6 +19,7 @@
 #include "stats.h"
 #include "version.h"
 #include "worker.h"
+#include "tls.h"
 
 /* Column names and HAProxy's tags (origin, nature, scope). */
 const struct stat_col stat_cols[ST_COUNT] = {
@@ -785,6 +786,7 @@ void stats_info_fill(struct stats_info *si)
 	uint64_t dropped;
 	unsigned sess_rate = 0, conn_rate = 0, listeners = 0, n = nthr();
 	struct rlimit rl = { 0, 0 };
+	struct tls_totals ssl;
 	double now = (double)time(NULL);
 
 	memset(f, 0, sizeof(si->f));
@@ -826,6 +828,11 @@ void stats_info_fill(struct stats_info *si)
 	f_u32(&f[INF_CUM_REQ], (uint32_t)cum_req);
 	for (int i = INF_MAX_SSL_CONNS; i <= INF_COMPRESS_BPS_RATE_LIM; i++)
 		f_u32(&f[i], 0);
+	tls_totals(&ssl);
+	f_u32(&f[INF_CURR_SSL_CONNS], (uint32_t)(ssl.cur > 0 ? ssl.cur : 0));
+	f_u32(&f[INF_CUM_SSL_CONNS], (uint32_t)ssl.conns);
+	f_u32(&f[INF_SSL_FRONTEND_SESSION_REUSE_PCT], ssl.fe_full + ssl.fe_resumed ?
+	      (uint32_t)(ssl.fe_resumed * 100 / (ssl.fe_full + ssl.fe_resumed)) : 0);
 	f_u32(&f[INF_CONN_RATE], conn_rate);
 	f_u32(&f[INF_SESS_RATE], sess_rate);
 	f_u32(&f[INF_MAX_CONN_RATE], atomic_load(&lbd.max_conn_rate));

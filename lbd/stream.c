@@ -1390,12 +1390,12 @@ static int stream_tunnel_progress(struct session *s)
 	if (!s->t->srv_connected)
 		return 0;
 	if (q->eof && q->fwd == 0 && q->pdata == 0 && !q->shut_sent) {
-		shutdown(s->t->sc->sk.fd, SHUT_WR);
+		sock_shutw(&s->t->sc->sk);
 		q->shut_sent = 1;
 		s->exp_c = s->exp_s = 0;	/* restart with the fin timeouts */
 	}
 	if (r->eof && r->fwd == 0 && r->pdata == 0 && !r->shut_sent) {
-		shutdown(s->cli.fd, SHUT_WR);
+		sock_shutw(&s->cli);
 		r->shut_sent = 1;
 		s->exp_c = s->exp_s = 0;
 	}
@@ -1412,7 +1412,7 @@ int stream_progress(struct session *s)
 		return 0;
 	if (s->state == SS_CLOSING) {
 		if (s->t->res.fwd == 0 && !s->t->res.shut_sent) {
-			shutdown(s->cli.fd, SHUT_WR);
+			sock_shutw(&s->cli);
 			s->t->res.shut_sent = 1;
 		}
 		if (s->t->req.eof) {

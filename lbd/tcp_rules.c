@@ -7,6 +7,7 @@
 
 #include "acl.h"
 #include "cfg.h"
+#include "cfg_lex.h"
 #include "proxy.h"
 #include "sample.h"
 #include "session.h"
@@ -143,8 +144,17 @@ int trule_cfg(struct cfg_ctx *ctx, int argc, char **argv)
 	if (!strcmp(argv[0], "tcp-response"))
 		return trule_cfg_response(ctx, argc, argv);
 
+	if (argc > 1 && !strcmp(argv[1], "inspect-delay")) {
+		/* mode tcp: how long the content rules may wait for the client's
+		 * first bytes (a whole TLS ClientHello for req.ssl_sni) */
+		if (argc != 3 || cfg_parse_time_ms(argv[2], &ctx->cur->to.inspect, err,
+						   sizeof(err)) < 0)
+			cfg_err(ctx, "'tcp-request inspect-delay' expects <time>%s%s.",
+				argc == 3 ? ": " : "", argc == 3 ? err : "");
+		return 0;
+	}
 	if (argc < 3 || (strcmp(argv[1], "connection") && strcmp(argv[1], "content"))) {
-		if (argc > 1 && (!strcmp(argv[1], "inspect-delay") || !strcmp(argv[1], "session")))
+		if (argc > 1 && !strcmp(argv[1], "session"))
 			cfg_err(ctx, "'tcp-request %s' is not supported yet.", argv[1]);
 		else
 			cfg_err(ctx, "'tcp-request' expects 'connection' or 'content' and "

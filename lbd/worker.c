@@ -642,11 +642,23 @@ static void worker_signal_cb(struct ev_loop *loop, ev_signal *sig, int revents)
 	worker_stop_all(1);
 }
 
+static const int worker_signums[3] = { SIGTERM, SIGINT, SIGUSR1 };
+
+void worker_block_signals(int block)
+{
+	sigset_t ss;
+
+	sigemptyset(&ss);
+	for (int i = 0; i < 3; i++)
+		sigaddset(&ss, worker_signums[i]);
+	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &ss, NULL);
+}
+
 int worker_run_all(void)
 {
 	unsigned n = lbd.conf->global.nbthread;
 	ev_signal sigs[3];
-	static const int signums[3] = { SIGTERM, SIGINT, SIGUSR1 };
+	const int *signums = worker_signums;
 	int rc = 0;
 
 	lbd.workers = calloc(n, sizeof(*lbd.workers));
@@ -667,6 +679,9 @@ int worker_run_all(void)
 		ev_signal_start(lbd.workers[0].loop, &sigs[i]);
 		ev_unref(lbd.workers[0].loop);
 	}
+	/* what came since worker_block_signals(1) is delivered now, to the
+	 * watchers (the other threads keep them blocked) */
+	worker_block_signals(0);
 	/* health checks live on the first thread */
 	if (check_start_all(&lbd.workers[0]) < 0) {
 		log_warnx("cannot start the health checks");

@@ -79,6 +79,11 @@ int worker_bind_all(void);
  * loops until stopped. Returns the process exit status. */
 int worker_run_all(void);
 
+/* Block (1) or unblock (0) the stop signals in the calling thread: main()
+ * blocks them before binding, worker_run_all unblocks them once their
+ * watchers run. */
+void worker_block_signals(int block);
+
 /* Queue a session to be processed on its own thread (any thread may call). */
 void worker_wake_session(struct session *s);
 

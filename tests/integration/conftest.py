@@ -8,6 +8,7 @@ import shutil
 import signal
 import socket
 import socketserver
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -27,12 +28,32 @@ def sanitized():
         return b"AddressSanitizer" in f.read()
 
 
+# Ports for the daemons under test come from below the kernel's ephemeral
+# range (32768-60999), where no client socket of another test can take one
+# between free_port() and the daemon's bind; each pytest-xdist worker has
+# its own slice, so two test files running at once never pick the same.
+_PORT_SLICE = 5000
+_port_next = [None]
+
+
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    if _port_next[0] is None:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+        index = int(worker[2:]) if worker[2:].isdigit() else 0
+        _port_next[0] = 20000 + (index % 2) * _PORT_SLICE + os.getpid() % 1000
+    base = 20000 + (_port_next[0] - 20000) // _PORT_SLICE * _PORT_SLICE
+    for _ in range(_PORT_SLICE):
+        port = _port_next[0]
+        _port_next[0] = base + (port + 1 - base) % _PORT_SLICE
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            continue
+        finally:
+            s.close()
+    raise RuntimeError("no free port in %d-%d" % (base, base + _PORT_SLICE - 1))
 
 
 def wait_port(port, timeout=5.0, host="127.0.0.1"):
@@ -82,12 +103,23 @@ class HttpServerThread:
     """A threaded http.server on self.port, loopback: subclasses build their
     request handler and call serve(); stop() ends it."""
 
-    def serve(self, handler):
+    def serve(self, handler, tls=None):
+        """tls: (certificate file, key file[, CA file]) for an HTTPS server;
+        with a CA file, clients must show a certificate it signed."""
         class Srv(socketserver.ThreadingMixIn, http.server.HTTPServer):
             daemon_threads = True
             allow_reuse_address = True
 
         self.srv = Srv(("127.0.0.1", self.port), handler)
+        if tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls[:2])
+            if len(tls) > 2:
+                ctx.verify_mode = ssl.CERT_REQUIRED
+                ctx.load_verify_locations(tls[2])
+            if getattr(self, "sni_callback", None):
+                ctx.sni_callback = self.sni_callback
+            self.srv.socket = ctx.wrap_socket(self.srv.socket, server_side=True)
         threading.Thread(target=self.srv.serve_forever, daemon=True).start()
 
     def stop(self):

@@ -40,8 +40,9 @@ class Load:
     at most max_seconds in any case."""
 
     def __init__(self, port, keepalive=4, fresh=2, path="/", max_seconds=60,
-                 pause=0.0):
+                 pause=0.0, tls=None):
         self.port, self.path, self.pause = port, path, pause
+        self.tls = tls              # an ssl.SSLContext: every connection is TLS
         self.req = ("GET %s HTTP/1.1\r\nHost: t\r\n\r\n" % path).encode()
         self.lock = threading.Lock()
         self.ok = self.failed = self.conns = self.conn_failed = 0
@@ -69,6 +70,8 @@ class Load:
     def _connect(self):
         try:
             s = socket.create_connection(("127.0.0.1", self.port), 5)
+            if self.tls:
+                s = self.tls.wrap_socket(s, server_hostname="t.test")
         except OSError as e:
             self._count(conn_failed=1, error="connect: %r" % e)
             return None

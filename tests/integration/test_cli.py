@@ -106,7 +106,7 @@ def seed_basic(sock, port, b1, b2):
     out = []
     for line in open(os.path.join(SEED, "01-basic-structure.cfg")):
         s = line.strip()
-        if s.startswith(("chroot", "user ", "group ", "daemon", "cpu-map", "ssl-default",
+        if s.startswith(("chroot", "user ", "group ", "daemon", "cpu-map",
                          "errorfile", "log /dev/log")):
             continue
         line = line.replace("/run/haproxy/admin.sock", sock)

@@ -41,7 +41,7 @@ backend app
     ("backend b\n  server s1 127.0.0.1:80 weight 300\n", 2, "out of range"),
     ("frontend f\n  bind :80\n  http-request reject\n", 3, "not supported yet"),
     ("backend b\n  server s1 127.0.0.1:80 track b/s2\n", 2, "not supported yet"),
-    ("frontend f\n  bind :80 ssl crt /x.pem\n", 2, "not supported yet"),
+    ("frontend f\n  bind :80 ssl crt /x.pem\n", 2, "crt '/x.pem'"),
     ('frontend f\n  bind :80\n  log-format "%{+Q}zz"\n', 3, "zz"),
     ("listen l\n  bind :80\n  mode ftp\n", 3, "unknown proxy mode"),
     ("frontend f 'x\n", 1, "quote"),
@@ -225,5 +225,8 @@ def test_seed_configs_structure_parses(name):
         ok = ("not supported yet" in line or "Fatal errors" in line
               or "is not an HAProxy keyword" in line
               or "file descriptors" in line or "already declared" in line
-              or "has the same name" in line or "unable to find required" in line)
+              or "has the same name" in line or "unable to find required" in line
+              # the guide's certificate is not on this machine (HAProxy
+              # refuses a missing one too; test_tls.py runs these lines)
+              or "crt '/etc/haproxy/certs/site.pem': No such file" in line)
         assert ok, line

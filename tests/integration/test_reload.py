@@ -8,6 +8,8 @@ import re
 import shutil
 import signal
 import socket
+import subprocess
+import ssl
 import tempfile
 import time
 
@@ -101,10 +103,10 @@ def wait_for(pred, timeout=10.0, what="condition"):
 def pid_alive(pid):
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+        with open("/proc/%d/stat" % pid) as f:     # a zombie is gone
+            return f.read().split(") ")[1][0] != "Z"
+    except (ProcessLookupError, FileNotFoundError):   # reaped meanwhile
         return False
-    with open("/proc/%d/stat" % pid) as f:     # a zombie is gone
-        return f.read().split(") ")[1][0] != "Z"
 
 
 def cfg(port, be_port, glob="", ka="10s"):
@@ -158,6 +160,39 @@ def test_fifty_reloads_under_load_lose_nothing(master):
     # the keep-alive clients were told to leave by the old workers
     assert load.closes > 0
     assert master.procs()["reloads"] == before + 50
+
+
+def test_fifty_reloads_under_tls_load_lose_nothing(backend, tmp_path):
+    """The same over TLS: handshakes in flight and TLS keep-alive clients
+    ride through 50 reloads (the old worker finishes its handshakes and
+    answers "Connection: close" on its keep-alive connections)."""
+    key, crt = str(tmp_path / "k.pem"), str(tmp_path / "c.pem")
+    p = subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", crt,
+                        "-subj", "/CN=t.test", "-days", "2"], capture_output=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    pem = tmp_path / "t.pem"
+    pem.write_text(open(crt).read() + open(key).read())
+    port = free_port()
+    text = cfg(port, backend.port, glob="    nbthread 2").replace(
+        "bind 127.0.0.1:%d" % port, "bind 127.0.0.1:%d ssl crt %s" % (port, pem))
+    m = Master(text, [port])
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    try:
+        load = Load(port, keepalive=3, fresh=2, path="/name", tls=ctx).start()
+        try:
+            wait_for(lambda: load.ok > 50, what="TLS traffic")
+            for i in range(50):
+                out = m.mcli("reload")
+                assert out.startswith("Success=1"), out
+        finally:
+            load.stop()
+        assert load.lost() == 0, (load.failed, load.conn_failed, load.errors)
+        assert load.ok > 300 and load.conns > 30 and load.closes > 0, (load.ok, load.conns)
+    finally:
+        m.stop()
 
 
 def test_broken_config_is_refused_and_changes_nothing(master):

@@ -1,10 +1,12 @@
 """The seed's "Enterprise HTTP/HTTPS Load Balancing" and "API Backend"
 blocks (seed/02-enterprise-http.cfg) run line by line on real backends:
 addresses rewritten to loopback, the static-servers and admin-servers
-backends the guide leaves out supplied here, small maxconn values. The
-TLS lines (the :443 bind, the HTTPS redirect that depends on it, and the
-API servers' "ssl verify none") wait for the TLS issue and are taken out;
-everything else is the seed's text.
+backends the guide leaves out supplied here, small maxconn values, and a
+throwaway certificate for the :443 bind (made with the openssl CLI). The
+TLS lines run as written: clients are served over HTTPS, the plain port
+answers with the redirect to https, and the API servers are HTTPS servers
+reached (and health-checked) with "ssl verify none"; everything else is
+the seed's text.
 
 What the guide says each block does, checked: routing by path and Host,
 the four security headers, Host and User-Agent captured in the log line,
@@ -20,6 +22,7 @@ import json
 import os
 import re
 import socket
+import ssl
 import subprocess
 import time
 import uuid
@@ -36,10 +39,11 @@ class SeedBackend(HttpServerThread):
     """/health answers 200, /api/health the JSON the API check expects;
     anything else: JSON naming the server, the path and the headers."""
 
-    def __init__(self, name):
+    def __init__(self, name, tls=None):
         self.name = name
         self.port = free_port()
         outer = self
+        self.tls = tls
 
         class H(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -64,16 +68,15 @@ class SeedBackend(HttpServerThread):
             def log_message(self, *a):
                 pass
 
-        self.serve(H)
+        self.serve(H, tls)      # tls: HTTPS with (certificate, key)
 
 
-def seed_config(port, sock, ports):
-    """The seed's text, TLS lines out, addresses to our backends."""
+def seed_config(port, tls_port, pem, sock, ports):
+    """The seed's text, addresses to our ports and backends, our certificate."""
     out = []
     for line in open(SEED).read().splitlines():
-        if ":443" in line or "ssl_fc" in line:
-            continue        # TLS: its own issue
-        line = line.replace(" ssl verify none", "")
+        line = line.replace("bind *:443 ssl crt /etc/haproxy/certs/site.pem",
+                            "bind 127.0.0.1:%d ssl crt %s" % (tls_port, pem))
         m = re.match(r"(server (\w+)) [\d.]+:\d+ (.*)$", line)
         if m:
             line = "%s 127.0.0.1:%d %s" % (m.group(1), ports[m.group(2)], m.group(3))
@@ -102,9 +105,19 @@ backend admin-servers
     return head + "\n".join(out) + "\n" + tail
 
 
+CLIENT_TLS = ssl.create_default_context()
+CLIENT_TLS.check_hostname = False
+CLIENT_TLS.verify_mode = ssl.CERT_NONE      # the throwaway certificate
+
+
+def https(port, src="127.0.0.1"):
+    return http.client.HTTPSConnection("127.0.0.1", port, timeout=5, context=CLIENT_TLS,
+                                       source_address=(src, 0))
+
+
 def get(port, path, headers=None, src="127.0.0.1", conn=None):
-    c = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=5,
-                                           source_address=(src, 0))
+    """Over HTTPS, as the seed's redirect sends every client there."""
+    c = conn or https(port, src)
     c.request("GET", path, headers=headers or {})
     r = c.getresponse()
     raw = r.read()
@@ -118,10 +131,21 @@ def get(port, path, headers=None, src="127.0.0.1", conn=None):
 @pytest.fixture
 def seed_lb(tmp_path):
     names = ("web1", "web2", "web3", "api1", "api2", "api3", "static1", "admin1")
-    backs = {n: SeedBackend(n) for n in names}
-    port = free_port()
+    key, crt = str(tmp_path / "site.key"), str(tmp_path / "site.crt")
+    p = subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", crt,
+                        "-days", "2", "-subj", "/CN=www.example.com"],
+                       capture_output=True, timeout=20)
+    assert p.returncode == 0, p.stderr
+    pem = str(tmp_path / "site.pem")
+    with open(pem, "w") as f:
+        f.write(open(crt).read() + open(key).read())
+    backs = {n: SeedBackend(n, (crt, key) if n.startswith("api") else None) for n in names}
+    plain, port = free_port(), free_port()
     sock = str(tmp_path / "admin.sock")
-    lbd = Lbd(seed_config(port, sock, {n: b.port for n, b in backs.items()}), [port])
+    lbd = Lbd(seed_config(plain, port, pem, sock, {n: b.port for n, b in backs.items()}),
+              [plain, port])
+    lbd.plain_port = plain
     try:
         # every checked server UP (web3 is a backup, also checked)
         def all_up():
@@ -140,6 +164,13 @@ def seed_lb(tmp_path):
 
 def test_seed_enterprise_blocks_do_what_the_guide_says(seed_lb):
     port, sock, lbd, backs = seed_lb
+    # plain HTTP is sent to https, HTTPS is served
+    c = http.client.HTTPConnection("127.0.0.1", lbd.plain_port, timeout=5)
+    c.request("GET", "/api/users?x=1", headers={"Host": "www.example.com"})
+    r = c.getresponse()
+    assert r.status == 302
+    assert r.getheader("location") == "https://www.example.com/api/users?x=1"
+    c.close()
     # routing by path and Host
     assert json.loads(get(port, "/api/users")[2])["server"].startswith("api")
     assert json.loads(get(port, "/static/app.css")[2])["server"] == "static1"
@@ -197,7 +228,7 @@ def test_seed_cookie_persistence_and_redispatch(seed_lb):
 
 def test_seed_rate_limit_429_per_source(seed_lb):
     port, sock, lbd, backs = seed_lb
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=5, source_address=("127.0.0.9", 0))
+    c = https(port, "127.0.0.9")
     statuses = [get(port, "/", conn=c)[0] for _ in range(103)]
     c.close()
     assert statuses[:100] == [200] * 100 and statuses[100:] == [429] * 3
