@@ -195,7 +195,7 @@ frontend fe
     ("http-request track-sc0 src table nosuch", "no such proxy"),
     ("http-request sc-inc-gpc0(7)", "the counter is 0, 1 or 2"),
     ("tcp-request connection reject if { path /x }", "need the request's contents"),
-    ("tcp-request inspect-delay 5s", "'tcp-request inspect-delay' is not supported yet"),
+    ("tcp-request inspect-delay 5x", "'tcp-request inspect-delay' expects <time>"),
 ])
 def test_stick_errors(line, message):
     """Refusals with their reason (the frontend line; backend ones below)."""
