@@ -621,6 +621,21 @@ static int set_fifo(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+/*
+ * enable_snmp_vrrp: keepalived serves its own KEEPALIVED-MIB's VRRP part
+ * then. vrrpd does not have that MIB; rather than refuse a line so common
+ * in configurations that use SNMP, it starts the subagent with VRRPv3-MIB
+ * (as enable_snmp_rfcv3) and says so, so that nobody polls in vain.
+ */
+static int set_snmp_vrrp(struct parser *p, const struct kw *k, void *obj,
+			 int argc, char **argv)
+{
+	vrrp_conf_msg(p, 1, "enable_snmp_vrrp: KEEPALIVED-MIB is not served; the "
+		      "SNMP subagent serves VRRPv3-MIB (RFC 6527) instead, as with "
+		      "enable_snmp_rfcv3: point the NMS at VRRPv3-MIB");
+	return set_flag(p, k, obj, argc, argv);
+}
+
 /* snmp_socket </path|unix:/path|tcp:ADDR:PORT|udp:ADDR:PORT>, literal
  * addresses only: a name lookup would block the loop at reconnections */
 static int set_snmp_socket(struct parser *p, const struct kw *k, void *obj,
@@ -1230,8 +1245,7 @@ static const struct kw kw_global[] = {
 	{ "vrrp_min_garp", 0, 1, set_min_garp, 0, 0, 0, N, NULL },
 	{ "vrrp_startup_delay", 1, 1, set_secs, G(startup_delay_ms), 1000, 3600000, N, NULL },
 	{ "control_socket", 1, 5, set_ctl, 0, 0, 0, N, NULL },
-	{ "enable_snmp_vrrp", 0, 0, refuse, 0, 0, 0, N,
-	  "KEEPALIVED-MIB; vrrpd serves VRRPv3-MIB (enable_snmp_rfcv3)" },
+	{ "enable_snmp_vrrp", 0, 0, set_snmp_vrrp, G(snmp_rfcv3), 1, 0, N, NULL },
 	{ "enable_snmp_rfc", 0, 0, refuse, 0, 0, 0, N,
 	  "VRRP-MIB (RFC 2787); vrrpd serves VRRPv3-MIB (enable_snmp_rfcv3)" },
 	{ "enable_snmp_rfcv2", 0, 0, refuse, 0, 0, 0, N,

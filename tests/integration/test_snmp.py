@@ -41,7 +41,10 @@ STATS_RCVD = 3
 def vrrp_conf(prio, snmp_socket=None, traps=False, vips=("192.0.2.50/24", "192.0.2.51/24")):
     g = "global_defs {\n  router_id n%d\n  vrrp_version 3\n" % prio
     if snmp_socket:
-        g += "  enable_snmp_rfcv3\n  snmp_socket %s\n" % snmp_socket
+        # keepalived's usual line where traps are wanted (it warns that
+        # KEEPALIVED-MIB is not served), the RFC's own switch elsewhere
+        g += "  %s\n  snmp_socket %s\n" % (
+            "enable_snmp_vrrp" if traps else "enable_snmp_rfcv3", snmp_socket)
     if traps:
         g += "  enable_traps\n"
     return g + "}\n" + instance(prio=prio, advert="0.5", vips=vips)

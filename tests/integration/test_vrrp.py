@@ -100,9 +100,15 @@ def test_vrrp_config_seed_accepted(tmp_path):
     assert "is valid" in out
 
 
+def test_vrrp_enable_snmp_vrrp_warns_and_loads(tmp_path):
+    rc, out = check("global_defs {\n  enable_snmp_vrrp\n}\n" + instance(), tmp_path)
+    assert rc == 0, out
+    assert "k.conf:2: enable_snmp_vrrp: KEEPALIVED-MIB is not served" in out, out
+
+
 def test_vrrp_config_errors_name_file_and_line(tmp_path):
     rc, out = check("""global_defs {
-  enable_snmp_vrrp
+  enable_snmp_rfcv2
   no_such_keyword 1
 }
 vrrp_instance VI_1 {
@@ -115,7 +121,7 @@ vrrp_instance VI_1 {
 }
 """, tmp_path)
     assert rc == 1
-    assert "k.conf:2: enable_snmp_vrrp: not supported yet" in out
+    assert "k.conf:2: enable_snmp_rfcv2: not supported yet" in out
     assert "k.conf:3: unknown keyword 'no_such_keyword'" in out
     assert "k.conf:7: virtual_router_id: '300'" in out
     assert "k.conf:8: old_unicast_checksum: expected nothing or 'never', not 'always'" in out

@@ -180,7 +180,7 @@ static void test_errors_have_lines(void **state)
 	struct msgs ms;
 	struct vrrp_conf *c = load(
 		"global_defs {\n"			/* 1 */
-		" enable_snmp_vrrp\n"			/* 2 */
+		" enable_snmp_rfcv2\n"			/* 2 */
 		" notification_email {\n  a@b\n }\n"	/* 3-5 */
 		"}\n"					/* 6 */
 		"vrrp_instance VI_1 {\n"		/* 7 */
@@ -199,7 +199,7 @@ static void test_errors_have_lines(void **state)
 		"}\n", 1, &ms);
 
 	assert_null(c);
-	assert_non_null(strstr(ms.text, "t.conf:2: enable_snmp_vrrp: not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:2: enable_snmp_rfcv2: not supported yet"));
 	assert_non_null(strstr(ms.text, "t.conf:3: notification_email: not handled"));
 	assert_non_null(strstr(ms.text, "t.conf:9: virtual_router_id: '0'"));
 	assert_non_null(strstr(ms.text, "t.conf:10: priority: '256'"));
