@@ -634,25 +634,20 @@ def test_cookie_maxidle_maxlife_like_haproxy(echo_backends, tmp_path, directive)
         [("Cookie", "SERVERID=w2|zz!")],
         [("Cookie", "SERVERID=nosuch|%s" % ck_date(-60))],
     ]
-    results = {}
-    for name, cls in (("haproxy", Haproxy), ("lbd", Lbd)):
-        port = free_port()
-        text = (COOKIE_CFG.replace("{directive}", directive)
-                .replace("{port}", str(port)).replace("{sock}", str(tmp_path / name))
-                .replace("{a}", str(a.port)).replace("{b}", str(b.port))
-                .replace("{c}", str(c.port)))
-        d = cls(text, port) if cls is Haproxy else cls(text, [port])
-        try:
-            n0 = len(d.logs(1))
-            got = []
-            for headers in cases:
-                st, hdrs, body = request(port, "GET", "/", headers)
-                j = json.loads(body)
-                got.append((st, j["be"], ck_relative(j["headers"].get("cookie")),
-                            ck_relative(hdrs.get("set-cookie"))))
-            results[name] = (got, d.logs(n0 + len(cases))[n0:])
-        finally:
-            d.stop(check=cls is Lbd)
+    text = (COOKIE_CFG.replace("{directive}", directive).replace("{sock}", str(tmp_path / "s"))
+            .replace("{a}", str(a.port)).replace("{b}", str(b.port))
+            .replace("{c}", str(c.port)))
+
+    def play(port, d):
+        n0 = len(d.logs(1))
+        got = []
+        for headers in cases:
+            st, hdrs, body = request(port, "GET", "/", headers)
+            j = json.loads(body)
+            got.append((st, j["be"], ck_relative(j["headers"].get("cookie")),
+                        ck_relative(hdrs.get("set-cookie"))))
+        return got, d.logs(n0 + len(cases))[n0:]
+    results = each_proxy(text, play)
     h, l = results["haproxy"], results["lbd"]
     for i, (hg, lg) in enumerate(zip(h[0], l[0])):
         assert lg == hg, "request %d %r:\n  haproxy %r\n  lbd     %r" % (i, cases[i], hg, lg)
@@ -683,21 +678,16 @@ def test_log_format_samples_like_haproxy(echo_backends):
 backend be
     server a 127.0.0.1:{a}
 """.replace("{a}", str(a.port))
-    got = {}
-    for name, cls in (("haproxy", Haproxy), ("lbd", Lbd)):
-        port = free_port()
-        text = cfg.replace("{port}", str(port))
-        d = cls(text, port) if cls is Haproxy else cls(text, [port])
-        try:
-            n0 = len(d.logs(1))
-            _, hdrs, body = request(port, "GET", "/A/b", [("X-N", "1"), ("X-N", "2"),
-                                                      ("Host", "www.example.com")])
-            request(port, "POST", "/x", [("Content-Length", "0"), ("Host", "b.test")])
-            request(port, "GET", "/nosuch", [("Host", "c.test")])
-            got[name] = d.logs(n0 + 3)[n0:] + [hdrs.get("x-host"), hdrs.get("x-srv"),
-                                               json.loads(body)["headers"].get("x-names")]
-        finally:
-            d.stop(check=cls is Lbd)
+
+    def play(port, d):
+        n0 = len(d.logs(1))
+        _, hdrs, body = request(port, "GET", "/A/b", [("X-N", "1"), ("X-N", "2"),
+                                                  ("Host", "www.example.com")])
+        request(port, "POST", "/x", [("Content-Length", "0"), ("Host", "b.test")])
+        request(port, "GET", "/nosuch", [("Host", "c.test")])
+        return d.logs(n0 + 3)[n0:] + [hdrs.get("x-host"), hdrs.get("x-srv"),
+                                      json.loads(body)["headers"].get("x-names")]
+    got = each_proxy(cfg, play)
     assert got["lbd"] == got["haproxy"], "\n".join("%s | %s" % x for x in zip(*got.values()))
     assert got["lbd"][0].startswith('fe be a 1 2 1 www.example. application/json - GET 200 "/a/b" '), got
     assert got["lbd"][-3:] == ["www.example.-GET", "a/1/be", "fe/1"], got
