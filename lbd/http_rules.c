@@ -1071,7 +1071,7 @@ static void hrule_track(const struct hrule *r, struct smp_ctx *c)
 	struct stkt_ref *ref = &c->s->t->stk[r->sc];
 	struct smp v = { 0 };
 
-	if (ref->e || c->s->stk[r->sc].e || !smp_expr_eval(r->key, c, &v))
+	if (ref->e || sess_stk(c->s, r->sc)->e || !smp_expr_eval(r->key, c, &v))
 		return;
 	ref->e = stkt_track(r->table, &v);
 	if (!ref->e)
@@ -1135,7 +1135,7 @@ enum hrule_verdict hrule_exec(const struct hrule *list, struct smp_ctx *c,
 		}
 		case HR_INC_GPC0: {
 			const struct stkt_ref *ref = c->s->t->stk[r->sc].e ?
-				&c->s->t->stk[r->sc] : &c->s->stk[r->sc];
+				&c->s->t->stk[r->sc] : sess_stk(c->s, r->sc);
 
 			if (ref->e)
 				stkt_inc_gpc0(ref->t, ref->e);

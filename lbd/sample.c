@@ -899,7 +899,7 @@ static int f_stick(const struct smp_fetch *f, const struct smp_arg *a, struct sm
 		if (n < 0 || n >= STKT_MAX_SC)
 			return 0;
 		/* the request's own counter, else the connection's */
-		r = t && t->stk[n].e ? &t->stk[n] : &c->s->stk[n];
+		r = t && t->stk[n].e ? &t->stk[n] : sess_stk(c->s, n);
 		if (!r->e || !stkt_get(r->t, r->e, f->data, &v))
 			return 0;
 		return smp_set_int(out, v, SMP_T_SINT);

@@ -58,8 +58,8 @@ void sess_log_vars(const struct session *s, struct logfmt_vars *v, struct sess_l
 		v->srv = s->t->srv->addr;
 		v->has_srv = 1;
 	}
-	v->accept_date = s->accept_tv;
-	v->request_date = s->t->t_req > 0 ? s->t->req_tv : s->accept_tv;
+	v->accept_date = tv_of(s->t_idle);
+	v->request_date = s->t->t_req > 0 ? s->t->req_tv : v->accept_date;
 	v->frontend = fe->id;
 	v->backend = s->t->be ? s->t->be->id : fe->id;
 	v->server = s->t->srv ? s->t->srv->id : s->t->srv_label ? s->t->srv_label :

@@ -118,7 +118,6 @@ struct session *session_new(struct worker *w, struct bind *b, int fd,
 	}
 	ev_timer_init(&s->timer, sess_timer_cb, 0., 0.);
 	s->timer.data = s;
-	gettimeofday(&s->accept_tv, NULL);
 	s->t_accept = now;
 	s->t_idle = now;
 	s->first_req = 1;
@@ -133,10 +132,11 @@ struct session *session_new(struct worker *w, struct bind *b, int fd,
 	/* HAProxy counts an HTTP request on the connection's counters when
 	 * its stream starts: the first one now (even if none comes), the
 	 * next ones as they arrive (stream.c) */
-	for (int i = 0; s->http && i < STKT_MAX_SC; i++)
+	for (int i = 0; s->http && s->stk && i < STKT_MAX_SC; i++)
 		if (s->stk[i].e)
 			stkt_count_req(s->stk[i].t, s->stk[i].e);
 	if (session_txn_new(s) < 0) {
+		sess_untrack(s);
 		sock_close(w->loop, &s->cli);
 		free(s);
 		return NULL;
@@ -164,7 +164,7 @@ struct session *session_new(struct worker *w, struct bind *b, int fd,
 		s->t->req.mode = s->t->res.mode = BODY_TUNNEL;
 		s->t->req.head_done = s->t->res.head_done = 1;
 		s->t->t_req = now;
-		s->t->req_tv = s->accept_tv;
+		s->t->req_tv = tv_of(now);
 		/* with TLS, the stream starts once the handshake is done (SNI
 		 * known to the rules); with an inspect-delay, once the content
 		 * rules can judge */
@@ -237,7 +237,7 @@ int session_txn_new(struct session *s)
 static void txn_untrack(struct session *s, struct txn *t)
 {
 	for (int i = 0; i < STKT_MAX_SC; i++) {
-		struct stkt_ref *r = t->stk[i].e ? &t->stk[i] : &s->stk[i];
+		const struct stkt_ref *r = t->stk[i].e ? &t->stk[i] : sess_stk(s, i);
 
 		if (!r->e)
 			continue;
@@ -246,7 +246,7 @@ static void txn_untrack(struct session *s, struct txn *t)
 		stkt_count_bytes(r->t, r->e, t->bytes_in, t->bytes_out);
 		if (r == &t->stk[i]) {
 			stkt_release(r->t, r->e);
-			r->e = NULL;
+			t->stk[i].e = NULL;
 		}
 	}
 }
@@ -254,11 +254,20 @@ static void txn_untrack(struct session *s, struct txn *t)
 /* The connection's own stick counters, at its end. */
 static void sess_untrack(struct session *s)
 {
-	for (int i = 0; i < STKT_MAX_SC; i++)
-		if (s->stk[i].e) {
+	for (int i = 0; s->stk && i < STKT_MAX_SC; i++)
+		if (s->stk[i].e)
 			stkt_release(s->stk[i].t, s->stk[i].e);
-			s->stk[i].e = NULL;
-		}
+	free(s->stk);
+	s->stk = NULL;
+}
+
+const struct stkt_ref sess_stk_none;
+
+struct stkt_ref *sess_stk_get(struct session *s)
+{
+	if (!s->stk)
+		s->stk = calloc(STKT_MAX_SC, sizeof(*s->stk));
+	return s->stk;
 }
 
 void session_txn_free(struct session *s)

@@ -212,17 +212,44 @@ struct session {
 	struct sock cli;
 	union sess_addr cli_addr, fe_addr;
 	struct buf pending;		/* client bytes kept between transactions */
-	struct stkt_ref stk[STKT_MAX_SC];	/* tcp-request connection track-sc */
+	struct stkt_ref *stk;		/* tcp-request connection/session track-sc:
+					 * STKT_MAX_SC refs, NULL until one is
+					 * tracked (read through sess_stk) */
 	struct var_store vars;		/* vars.c: the sess scope */
 
 	/* timers: one ev_timer, deadlines checked when it fires */
 	ev_timer timer;
 	ev_tstamp exp_c, exp_s, exp_x;	/* client, server, phase (0 = off) */
 	ev_tstamp armed;
-	struct timeval accept_tv;
 	ev_tstamp t_accept;		/* accept */
-	ev_tstamp t_idle;		/* start of the idle time before a request */
+	ev_tstamp t_idle;		/* start of the idle time before a request:
+					 * the accept, then the end of the previous
+					 * request (the log's accept date) */
 };
+
+/* An event-loop time (wall clock) as a timeval, for log dates. */
+static inline struct timeval tv_of(ev_tstamp t)
+{
+	struct timeval tv;
+
+	tv.tv_sec = (time_t)t;
+	tv.tv_usec = (suseconds_t)((t - (double)tv.tv_sec) * 1e6);
+	if (tv.tv_usec >= 1000000)
+		tv.tv_usec = 999999;
+	return tv;
+}
+
+/* The connection's track-sc slot n; an empty one when nothing is tracked
+ * on the connection. */
+extern const struct stkt_ref sess_stk_none;
+static inline const struct stkt_ref *sess_stk(const struct session *s, int n)
+{
+	return s->stk ? &s->stk[n] : &sess_stk_none;
+}
+
+/* The connection's track-sc slots, allocated on first use; NULL when
+ * memory is short. */
+struct stkt_ref *sess_stk_get(struct session *s);
 
 /* Accept path: create a session for a new client fd. Returns NULL on
  * failure (fd closed). */

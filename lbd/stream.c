@@ -736,7 +736,7 @@ static void stream_http_request(struct session *s, struct http1_msg *m)
 		return;
 	s->t->head_req = m->method_len == 4 && memcmp(m->method, "HEAD", 4) == 0;
 	s->t->cli_ver10 = m->version_minor == 0;
-	for (int i = 0; !s->first_req && i < STKT_MAX_SC; i++)
+	for (int i = 0; !s->first_req && s->stk && i < STKT_MAX_SC; i++)
 		if (s->stk[i].e)	/* tracked by the connection (first: at accept) */
 			stkt_count_req(s->stk[i].t, s->stk[i].e);
 	if (s->fe->tcp_content && !trule_exec(s->fe->tcp_content, &sc, 0)) {
@@ -1444,7 +1444,6 @@ static void stream_txn_reset(struct session *s)
 	s->state = SS_REQ_WAIT;
 	s->first_req = 0;
 	s->t_idle = now;
-	gettimeofday(&s->accept_tv, NULL);
 	s->exp_x = s->fe->to.http_keep_alive ?
 		   now + s->fe->to.http_keep_alive / 1000.0 : 0;
 	s->exp_s = 0;

@@ -242,11 +242,18 @@ int trule_resolve(struct cfg_ctx *ctx, struct proxy *px, struct lbd_conf *conf)
 static void trule_track(const struct trule *r, struct smp_ctx *c, int on_session)
 {
 	struct session *s = c->s;
-	struct stkt_ref *ref = on_session || !s->t ? &s->stk[r->sc] : &s->t->stk[r->sc];
+	struct stkt_ref *ref;
 	struct smp v = { 0 };
 
-	if (s->stk[r->sc].e || (s->t && s->t->stk[r->sc].e))
+	if (sess_stk(s, r->sc)->e || (s->t && s->t->stk[r->sc].e))
 		return;
+	if (on_session || !s->t) {
+		if (!sess_stk_get(s))
+			return;
+		ref = &s->stk[r->sc];
+	} else {
+		ref = &s->t->stk[r->sc];
+	}
 	if (!smp_expr_eval(r->key, c, &v) || !(ref->e = stkt_track(r->table, &v)))
 		return;
 	ref->t = r->table;
