@@ -589,6 +589,7 @@ void backend_conn_release(struct session *s, int reusable)
 
 	s->t->sc = NULL;
 	s->t->srv_connected = 0;
+	session_drop_srv_events(s);
 	srv_sess_unlink(s);
 	if (!reusable || s->t->be->reuse == PR_REUSE_NEVER || srv->pool_max_conn == 0 ||
 	    (srv->tls && srv->tls->sni) ||

@@ -38,6 +38,10 @@ static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents);
 static void sess_cli_write_cb(struct ev_loop *loop, ev_io *w, int revents);
 static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents);
 static void sess_srv_write_cb(struct ev_loop *loop, ev_io *w, int revents);
+static void sess_cli_read(struct session *s);
+static void sess_cli_write(struct session *s);
+static void sess_srv_read(struct session *s);
+static void sess_srv_write(struct session *s);
 static void sess_timer_cb(struct ev_loop *loop, ev_timer *w, int revents);
 static void chn_close_pipe(struct worker *w, struct chn *c);
 
@@ -540,9 +544,107 @@ static void sess_cli_handshake(struct session *s)
 		session_update(s);
 }
 
+/* ---- socket events ----
+ *
+ * The session's socket watchers only note the event: after a poll (the
+ * worker's check watcher sets w->collecting) the session goes on the
+ * worker's evq, which the prepare pass runs before the next poll. libev
+ * invokes a poll's events in reverse order, so the connection that became
+ * ready first would be served last in every burst; the evq, filled
+ * head-first in that reversed order, runs them in the poll's order. Events
+ * fed outside that window (a TLS record already decrypted) run at once.
+ */
+enum { SEV_CLI_R = 1, SEV_CLI_W = 2, SEV_SRV_R = 4, SEV_SRV_W = 8 };
+
+static void sess_note(struct session *s, unsigned ev)
+{
+	struct worker *w = s->w;
+
+	if (!s->evpend) {
+		s->next_ev = w->evq;
+		w->evq = s;
+	}
+	s->evpend |= ev;
+}
+
 static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct session *s = w->data;
+
+	(void)loop;
+	(void)revents;
+	if (s->w->collecting)
+		sess_note(s, SEV_CLI_R);
+	else
+		sess_cli_read(s);
+}
+
+static void sess_cli_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct session *s = w->data;
+
+	(void)loop;
+	(void)revents;
+	if (s->w->collecting)
+		sess_note(s, SEV_CLI_W);
+	else
+		sess_cli_write(s);
+}
+
+static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct session *s = w->data;
+
+	(void)loop;
+	(void)revents;
+	if (s->w->collecting)
+		sess_note(s, SEV_SRV_R);
+	else
+		sess_srv_read(s);
+}
+
+static void sess_srv_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct session *s = w->data;
+
+	(void)loop;
+	(void)revents;
+	if (s->w->collecting)
+		sess_note(s, SEV_SRV_W);
+	else
+		sess_srv_write(s);
+}
+
+void session_drop_srv_events(struct session *s)
+{
+	s->evpend &= ~(unsigned)(SEV_SRV_R | SEV_SRV_W);
+}
+
+void session_run_events(struct worker *w)
+{
+	struct session *s;
+
+	w->collecting = 0;
+	while ((s = w->evq)) {
+		unsigned ev = s->evpend;
+
+		w->evq = s->next_ev;
+		s->evpend = 0;
+		/* the server side first: its bytes are on their way out */
+		if ((ev & SEV_SRV_W) && !s->freeing && s->t && s->t->sc)
+			sess_srv_write(s);
+		if ((ev & SEV_SRV_R) && !s->freeing && s->t && s->t->sc)
+			sess_srv_read(s);
+		if ((ev & SEV_CLI_R) && !s->freeing)
+			sess_cli_read(s);
+		if ((ev & SEV_CLI_W) && !s->freeing)
+			sess_cli_write(s);
+	}
+}
+
+static void sess_cli_read(struct session *s)
+{
+	struct ev_loop *loop = s->w->loop;
 	uint32_t reserve = 0;
 	ssize_t n;
 
@@ -585,14 +687,12 @@ static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		session_update(s);
 }
 
-static void sess_cli_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+static void sess_cli_write(struct session *s)
 {
-	struct session *s = w->data;
-
 	if (s->cli.tls_hs)
 		sess_cli_handshake(s);
 	else if (s->cli.tls_rd_wr)
-		sess_cli_read_cb(loop, &s->cli.rio, EV_READ);
+		sess_cli_read(s);
 	else
 		session_update(s);
 }
@@ -627,9 +727,9 @@ static void sess_srv_connecting(struct session *s)
 	session_update(s);
 }
 
-static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+static void sess_srv_read(struct session *s)
 {
-	struct session *s = w->data;
+	struct ev_loop *loop = s->w->loop;
 
 	if (s->state == SS_CONNECTING) {
 		sess_srv_connecting(s);
@@ -662,14 +762,12 @@ static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		session_update(s);
 }
 
-static void sess_srv_write_cb(struct ev_loop *loop, ev_io *w, int revents)
+static void sess_srv_write(struct session *s)
 {
-	struct session *s = w->data;
-
 	if (s->state == SS_CONNECTING)
 		sess_srv_connecting(s);
 	else if (s->t->sc->sk.tls_rd_wr)
-		sess_srv_read_cb(loop, &s->t->sc->sk.rio, EV_READ);
+		sess_srv_read(s);
 	else
 		session_update(s);
 }
@@ -679,6 +777,7 @@ void session_attach_srv(struct session *s)
 {
 	struct idle_conn *c = s->t->sc;
 
+	session_drop_srv_events(s);
 	ev_io_stop(s->w->loop, &c->sk.rio);
 	ev_io_stop(s->w->loop, &c->sk.wio);
 	ev_set_cb(&c->sk.rio, sess_srv_read_cb);

@@ -194,6 +194,7 @@ struct session {
 	struct worker *w;
 	struct session *next_q;		/* runq / inbox link */
 	struct session *next_free;	/* freeq link */
+	struct session *next_ev;	/* worker's evq link */
 	struct session *next_all, *prev_all;	/* the worker's sessions */
 	struct session *next_srv, *prev_srv;	/* srv_sess.c: on srv_linked */
 	struct server *srv_linked;	/* holds a connection to it (srv_sess.c) */
@@ -207,6 +208,7 @@ struct session {
 	unsigned first_req:1;		/* first request of the client connection */
 	unsigned cli_eof:1;		/* the client shut its side (kept across txns) */
 	unsigned inspect:1;		/* mode tcp: waiting for content (inspect-delay) */
+	unsigned evpend:4;		/* SEV_* socket events waiting on evq */
 	enum sess_state state;
 
 	struct sock cli;
@@ -276,6 +278,14 @@ int session_txn_new(struct session *s);
 
 /* End s's transaction: keep unread client bytes in s->pending, free it. */
 void session_txn_free(struct session *s);
+
+/* Run the socket events collected since the last poll, in the order the
+ * poll reported them (libev invokes a poll's events last-first; a busy
+ * connection served last under every burst gets the latency tail). */
+void session_run_events(struct worker *w);
+
+/* Forget the server socket's collected events (its connection changes). */
+void session_drop_srv_events(struct session *s);
 
 /* Point the server connection's watchers at this session's callbacks. */
 void session_attach_srv(struct session *s);

@@ -414,7 +414,17 @@ static void worker_run_queues(struct worker *w)
 
 static void worker_prepare_cb(struct ev_loop *loop, ev_prepare *p, int revents)
 {
+	session_run_events(p->data);
 	worker_run_queues(p->data);
+}
+
+/* Invoked first after each poll: the sessions' socket events of this poll
+ * are collected for session_run_events. */
+static void worker_check_cb(struct ev_loop *loop, ev_check *c, int revents)
+{
+	struct worker *w = c->data;
+
+	w->collecting = 1;
 }
 
 /* ---- stopping ---- */
@@ -556,6 +566,9 @@ static int worker_init(struct worker *w, unsigned id)
 	ev_prepare_init(&w->prep, worker_prepare_cb);
 	w->prep.data = w;
 	ev_prepare_start(w->loop, &w->prep);
+	ev_check_init(&w->chk, worker_check_cb);
+	w->chk.data = w;
+	ev_check_start(w->loop, &w->chk);
 	atomic_store(&w->alive_ms, worker_mono_ms());
 	ev_timer_init(&w->tick, worker_tick_cb, 0.1, 0.1);
 	w->tick.data = w;
@@ -576,6 +589,7 @@ static void worker_fini(struct worker *w)
 		ev_timer_stop(w->loop, &w->hard_stop);
 		ev_async_stop(w->loop, &w->wake);
 		ev_prepare_stop(w->loop, &w->prep);
+		ev_check_stop(w->loop, &w->chk);
 		if (w->id != 0)
 			ev_loop_destroy(w->loop);
 	}

@@ -35,6 +35,9 @@ struct worker {
 	pthread_t thread;
 	ev_async wake;			/* inbox and stop requests */
 	ev_prepare prep;		/* run queue, deferred frees */
+	ev_check chk;			/* after a poll: start collecting events */
+	struct session *evq;		/* sessions with socket events to run */
+	int collecting;			/* socket events go to evq (see session.c) */
 	ev_timer tick;			/* 100 ms: listener resume, idle purge */
 	pthread_mutex_t inbox_lock;
 	struct session *inbox;		/* sessions handed over by other threads */
