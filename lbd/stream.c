@@ -575,17 +575,22 @@ static enum hhead_conn stream_req_conn(struct session *s, const struct http1_msg
 /*
  * A reply made by the rules (return, redirect) to a request without a
  * body: sent like a server's response, the connection kept for the next
- * request as HAProxy does. -1 when it cannot be (a body to skip, an
- * HTTP/1.0 client, no buffer): the caller answers and closes.
+ * request as HAProxy does, or closed right after it when the client asked
+ * for that (HTTP/1.0, "Connection: close") and sent nothing more. -1 when
+ * it cannot be (a body to skip, bytes after the request to drain, no
+ * buffer): the caller answers, then drains until the client closes.
  */
 static int stream_reply_keepalive(struct session *s, const struct http1_msg *m,
 				  const struct hrule_out *o)
 {
 	struct chn *req = &s->t->req, *res = &s->t->res;
+	int closing;
 
-	if (!m || (m->flags & (HTTP1_F_CHUNKED | HTTP1_F_CONN_CLOSE)) ||
-	    ((m->flags & HTTP1_F_HAS_CL) && m->content_length) ||
-	    m->version_minor == 0 || s->cli_close)
+	if (!m || (m->flags & HTTP1_F_CHUNKED) ||
+	    ((m->flags & HTTP1_F_HAS_CL) && m->content_length))
+		return -1;
+	closing = (m->flags & HTTP1_F_CONN_CLOSE) || m->version_minor == 0 || s->cli_close;
+	if (closing && req->b.data > m->head_len)
 		return -1;
 	if (!res->b.area && buf_get(s->w->bufs, &res->b) < 0)
 		return -1;
@@ -607,6 +612,8 @@ static int stream_reply_keepalive(struct session *s, const struct http1_msg *m,
 	s->t->log_bytes = hhead_log_size_page(o->reply, o->reply_len);
 	s->t->srv_label = NULL;
 	s->state = SS_FORWARD;
+	if (closing)
+		s->cli_close = 1;
 	return 0;
 }
 
