@@ -554,17 +554,18 @@ static void sess_cli_handshake(struct session *s)
  * head-first in that reversed order, runs them in the poll's order. Events
  * fed outside that window (a TLS record already decrypted) run at once.
  */
-enum { SEV_CLI_R = 1, SEV_CLI_W = 2, SEV_SRV_R = 4, SEV_SRV_W = 8 };
+enum { SEV_CLI_R = 1, SEV_CLI_W = 2, SEV_SRV_R = 4, SEV_SRV_W = 8,
+       SEV_LINKED = 16 };	/* on the evq (its events may have been dropped) */
 
 static void sess_note(struct session *s, unsigned ev)
 {
 	struct worker *w = s->w;
 
-	if (!s->evpend) {
+	if (!(s->evpend & SEV_LINKED)) {
 		s->next_ev = w->evq;
 		w->evq = s;
 	}
-	s->evpend |= ev;
+	s->evpend |= ev | SEV_LINKED;
 }
 
 static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents)

@@ -208,7 +208,7 @@ struct session {
 	unsigned first_req:1;		/* first request of the client connection */
 	unsigned cli_eof:1;		/* the client shut its side (kept across txns) */
 	unsigned inspect:1;		/* mode tcp: waiting for content (inspect-delay) */
-	unsigned evpend:4;		/* SEV_* socket events waiting on evq */
+	unsigned evpend:5;		/* SEV_* socket events waiting on evq */
 	enum sess_state state;
 
 	struct sock cli;
