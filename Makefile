@@ -9,7 +9,7 @@
 #                keepalived's, the appliance's (lbd + vrrpd) against keepalived + haproxy
 #                (results: docs/benchmarks.md)
 #   make fuzz    build the libFuzzer targets and run each briefly
-#   make mibcheck  smilint and snmptranslate on docs/mibs (needs the IETF base MIBs)
+#   make mibcheck  smilint and snmptranslate on docs/mibs
 #   make install binaries, systemd units, default configs, man pages, MIBs
 #                (PREFIX=/usr/local, DESTDIR for staging; make uninstall)
 #   make clean
@@ -60,7 +60,7 @@ DEPS_TEST  := python3 python3-pytest python3-pytest-xdist curl openssl socat hap
               redis-server \
               util-linux prometheus chromium chromium-driver python3-selenium \
               mariadb-server keepalived tcpdump iputils-arping \
-              snmpd snmp snmptrapd smitools
+              snmpd snmp snmptrapd smitools erlang-snmp
 DEPS_BENCH := wrk iperf3 nginx-light libnginx-mod-stream
 DEPS       := $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_BENCH)
 
@@ -169,12 +169,15 @@ fuzz: deps
 	  [ $$rc -eq 0 ] || { echo "$$n failed: see $(BUILD)/fuzz/$$n.log"; exit 1; }; \
 	done
 
-# The MIB against libsmi's checker and net-snmp's parser; both need the IETF
-# base modules (SNMPv2-SMI...), which Debian ships in non-free
-# snmp-mibs-downloader only.
-mibcheck:
-	smilint -l 3 docs/mibs/LBD-MIB.txt
-	snmptranslate -M +docs/mibs -m +LBD-MIB -On LBD-MIB::lbdMIB
+# The MIB against libsmi's checker and net-snmp's parser, with the IETF
+# base modules it imports (SNMPv2-SMI, -TC, -CONF): Debian's net-snmp and
+# libsmi packages leave them out (non-free snmp-mibs-downloader), its
+# erlang-snmp package (main, in DEPS) ships them.
+mibcheck: deps
+	@d=$$(ls -d /usr/lib/erlang/lib/snmp-*/mibs | head -n 1); \
+	  echo "IETF base modules: $$d"; \
+	  SMIPATH=$$d smilint -l 4 docs/mibs/LBD-MIB.txt && \
+	  snmptranslate -M $$d:docs/mibs -m LBD-MIB -On LBD-MIB::lbdMIB
 
 # Installation. Configurations are installed only where none exists, so
 # a reinstall never overwrites an operator's files.
