@@ -35,12 +35,13 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"lbd " LBD_VERSION " - load balancer speaking HAProxy's configuration\n"
-		"usage: lbd [-c] [-q] [-d] [-D] [-V] [-W [-S socket]] [-p pidfile]\n"
+		"usage: lbd [-c] [-q] [-d] [-db] [-D] [-V] [-W [-S socket]] [-p pidfile]\n"
 		"           [-x socket] [-sf|-st pid...] -f <file|dir> [-f ...]\n"
 		"  -f <cfg>   configuration file or directory (*.cfg in order); repeatable\n"
 		"  -c         check the configuration and exit (0 valid, 1 invalid)\n"
 		"  -q         quiet: no warnings\n"
 		"  -d         debug: stay in foreground, verbose diagnostics\n"
+		"  -db        stay in the foreground (ignore 'daemon' and -D)\n"
 		"  -D         daemon mode (as 'daemon' in global)\n"
 		"  -V         verbose\n"
 		"  -p <file>  write the pid to <file>\n"
@@ -196,13 +197,19 @@ static void close_logs(struct lbd_conf *conf)
 		slog_target_close(&conf->global.logs[i]);
 }
 
-/* "-sf"/"-st" followed by pids, as HAProxy's: taken out of argv before
- * getopt (they are not single-letter options). Returns the new argc. */
-static int take_finish_pids(int argc, char **argv, int *pids, unsigned *n, int *hard)
+/* HAProxy's options that are not single letters, taken out of argv before
+ * getopt: "-sf"/"-st" followed by pids, "-db" (stay in the foreground).
+ * Returns the new argc. */
+static int take_long_opts(int argc, char **argv, int *pids, unsigned *n, int *hard,
+			  int *foreground)
 {
 	int out = 1;
 
 	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-db") == 0) {
+			*foreground = 1;
+			continue;
+		}
 		if (strcmp(argv[i], "-sf") != 0 && strcmp(argv[i], "-st") != 0) {
 			argv[out++] = argv[i];
 			continue;
@@ -253,10 +260,10 @@ int main(int argc, char **argv)
 	struct lbd_conf *conf;
 	int nwarn = 0, opt, rc, pid_fd = -1, ready_fd = -1, master = 0, wmode;
 	const char *mcli_path = NULL, *xsock = NULL;
-	int finish[MAX_FINISH_PIDS], finish_hard = 0;
+	int finish[MAX_FINISH_PIDS], finish_hard = 0, foreground = 0;
 	unsigned nfinish = 0;
 
-	argc = take_finish_pids(argc, argv, finish, &nfinish, &finish_hard);
+	argc = take_long_opts(argc, argv, finish, &nfinish, &finish_hard, &foreground);
 	while ((opt = getopt(argc, argv, "f:cqdDVp:vhWKS:x:s")) != -1) {
 		switch (opt) {
 		case 'f':
@@ -295,6 +302,8 @@ int main(int argc, char **argv)
 		lbd_conf_free(conf);
 		return 0;
 	}
+	if (foreground)		/* -db wins over "daemon" and -D */
+		conf->global.daemon = daemon_opt = 0;
 	/* a worker that a master started: its sockets come from the master */
 	wmode = mworker_init();
 	if (wmode < 0) {

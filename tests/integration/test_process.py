@@ -134,6 +134,32 @@ def test_daemon_mode_writes_pidfile(backends):
     assert not os.path.exists("/proc/%d" % pid)
 
 
+def test_db_keeps_a_daemon_configuration_in_the_foreground(backends):
+    """HAProxy's -db, as container images run it: "daemon" in the file
+    and -D are overridden, the process started is the one serving."""
+    (b,) = backends(1)
+    port = free_port()
+    d = tempfile.mkdtemp()
+    pidfile = os.path.join(d, "lbd.pid")
+    path = os.path.join(d, "lbd.cfg")
+    with open(path, "w") as f:
+        f.write(cfg(port, b, "    daemon\n    pidfile %s\n" % pidfile))
+    p = subprocess.Popen([LBD, "-db", "-D", "-f", path], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    try:
+        assert wait_port(port)
+        assert p.poll() is None, p.stderr.read()
+        assert int(open(pidfile).read()) == p.pid
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        c.request("GET", "/name")
+        assert c.getresponse().read() == b"s1"
+    finally:
+        p.send_signal(signal.SIGTERM)
+        p.wait(10)
+    assert p.returncode == 0
+    p.stderr.close()
+
+
 def test_nbthread_with_cpu_map(lbd, backends):
     (b,) = backends(1)
     port = free_port()
