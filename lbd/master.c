@@ -800,8 +800,21 @@ out:
 	if (m.state_fd >= 0)
 		master_state_end();
 	sbuf_free(&m.state);
-	for (int i = 0; i < 5; i++)
-		ev_signal_stop(m.loop, &m.sigs[i]);
+	/* a stop signal now (the test or the operator insisting) must not
+	 * kill the teardown once libev gives the default action back: held
+	 * first, then ignored, so the exit status stays ours */
+	{
+		sigset_t ss;
+
+		sigemptyset(&ss);
+		for (int i = 0; i < 5; i++)
+			sigaddset(&ss, signums[i]);
+		sigprocmask(SIG_BLOCK, &ss, NULL);
+		for (int i = 0; i < 5; i++) {
+			ev_signal_stop(m.loop, &m.sigs[i]);
+			signal(signums[i], SIG_IGN);
+		}
+	}
 	ev_child_stop(m.loop, &m.child);
 	ev_timer_stop(m.loop, &m.respawn);
 	ev_timer_stop(m.loop, &m.start_to);

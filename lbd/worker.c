@@ -730,11 +730,13 @@ int worker_run_all(void)
 	worker_main(&lbd.workers[0]);
 	for (unsigned i = 1; i < n; i++)
 		pthread_join(lbd.workers[i].thread, NULL);
+	/* already on the way out: a late stop signal must not kill the
+	 * teardown (stopping a watcher gives back the default action), so
+	 * they are held first, then ignored */
+	worker_block_signals(1);
 	for (int i = 0; i < 3; i++) {
 		ev_ref(lbd.workers[0].loop);
 		ev_signal_stop(lbd.workers[0].loop, &sigs[i]);
-		/* already on the way out: a late stop signal must not kill
-		 * the teardown (libev gave back the default action) */
 		signal(signums[i], SIG_IGN);
 	}
 out:
