@@ -310,6 +310,7 @@ struct vrrp_conf_global {
 	/* syslog_target lines (vrrp_log.c); none: /dev/log */
 	struct slog_target syslog[VRRP_CONF_SYSLOG_MAX];
 	size_t nsyslog;
+	char log_tag[33];		/* syslog tag, default "vrrpd" (log_tag) */
 };
 
 struct vrrp_conf {

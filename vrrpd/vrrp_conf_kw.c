@@ -672,6 +672,28 @@ static int set_syslog(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+/* log_tag NAME: the syslog tag (RFC 3164 TAG: letters, digits, '_', '-',
+ * '.', at most 32); "Keepalived_vrrp" keeps rsyslog filters written for
+ * keepalived matching */
+static int set_log_tag(struct parser *p, const struct kw *k, void *obj,
+		       int argc, char **argv)
+{
+	struct vrrp_conf_global *g = obj;
+	size_t n = strlen(argv[0]);
+
+	(void)k;
+	(void)argc;
+	if (n == 0 || n >= sizeof(g->log_tag) ||
+	    strspn(argv[0], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		   "0123456789_-.") != n) {
+		vrrp_conf_msg(p, 0, "log_tag: '%s' is not a syslog tag (letters, digits, "
+			      "'_', '-', '.', at most %zu)", argv[0], sizeof(g->log_tag) - 1);
+		return -1;
+	}
+	memcpy(g->log_tag, argv[0], n + 1);
+	return 0;
+}
+
 /* control_socket PATH [level user|operator|admin] [mode OCTAL] */
 static int set_ctl(struct parser *p, const struct kw *k, void *obj, int argc,
 		   char **argv)
@@ -1256,6 +1278,7 @@ static const struct kw kw_global[] = {
 	{ "enable_traps", 0, 0, set_flag, G(snmp_traps), 1, 0, N, NULL },
 	{ "snmp_socket", 1, 1, set_snmp_socket, G(snmp_socket), 128, 0, N, NULL },
 	{ "syslog_target", 2, 8, set_syslog, 0, 0, 0, N, NULL },
+	{ "log_tag", 1, 1, set_log_tag, 0, 0, 0, N, NULL },
 	{ "notify_fifo", 1, 3, set_fifo, 0, VRRP_CONF_FIFO_ALL, 0, N, NULL },
 	{ "vrrp_notify_fifo", 1, 3, set_fifo, 0, VRRP_CONF_FIFO_VRRP, 0, N, NULL },
 	{ "notify_fifo_script", 1, 3, set_fifo, 0, VRRP_CONF_FIFO_ALL, 1, N, NULL },

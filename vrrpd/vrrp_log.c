@@ -15,6 +15,7 @@ struct vrrp_log {
 	struct slog_target t[VRRP_CONF_SYSLOG_MAX];
 	size_t n;
 	char host[256];
+	char tag[33];
 	unsigned pid;
 };
 
@@ -25,7 +26,7 @@ static void vrrp_log_sink(void *arg, int pri, const char *msg, size_t len)
 	for (size_t i = 0; i < l->n; i++)
 		slog_send(&l->t[i], pri & 7,
 			  l->t[i].format == SLOG_FMT_LOCAL ? NULL : l->host,
-			  "vrrpd", l->pid, msg, len);
+			  l->tag, l->pid, msg, len);
 }
 
 struct vrrp_log *vrrp_log_new(const struct vrrp_conf_global *g, int facility)
@@ -54,6 +55,7 @@ struct vrrp_log *vrrp_log_new(const struct vrrp_conf_global *g, int facility)
 	}
 	if (gethostname(l->host, sizeof(l->host) - 1) != 0)
 		snprintf(l->host, sizeof(l->host), "localhost");
+	snprintf(l->tag, sizeof(l->tag), "%s", g->log_tag[0] ? g->log_tag : "vrrpd");
 	l->pid = (unsigned)getpid();
 	log_to_sink(vrrp_log_sink, l);
 	return l;

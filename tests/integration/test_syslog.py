@@ -210,3 +210,34 @@ def test_vrrpd_syslog_keepalived_words_and_absent_receiver(lans, tmp_path):
         assert ours.stop() == 0
     finally:
         unix.close()
+
+
+def test_vrrpd_log_tag_keeps_keepalived_filters(lans, tmp_path):
+    """log_tag Keepalived_vrrp: the lines carry keepalived's tag, so an
+    rsyslog filter on the program name written for keepalived still
+    matches; a tag syslog cannot carry is refused with its line."""
+    lan = lans(2)
+    unix = Receiver(str(tmp_path / "vrrpd.sock"))
+    try:
+        path = lan.write("tag.conf", """global_defs {
+  vrrp_version 3
+  log_tag Keepalived_vrrp
+  syslog_target %s format rfc3164 daemon
+}
+""" % unix.addr + instance(prio=100, advert="0.2"))
+        ours = lan.start(1, [os.environ.get("VRRPD_BIN", "build/vrrpd/vrrpd"), "-n",
+                             "-f", path, "-p", os.path.join(lan.dir, "t.pid"),
+                             "-r", os.path.join(lan.dir, "t.vpid")], "tagged")
+        got = unix.poll(lambda l: "Entering MASTER STATE" in l)
+        assert got, (unix.lines, ours.text())
+        m = RFC3164.match(got[0])
+        assert m and m.group(3) == "Keepalived_vrrp", got[0]
+        assert int(m.group(4)) == ours.pid
+        assert ours.stop() == 0
+    finally:
+        unix.close()
+    bad = tmp_path / "bad.conf"
+    bad.write_text("global_defs {\n  log_tag has:colon\n}\n")
+    p = subprocess.run([os.environ.get("VRRPD_BIN", "build/vrrpd/vrrpd"), "-t", "-f", str(bad)],
+                       capture_output=True, text=True, timeout=20)
+    assert p.returncode == 1 and "bad.conf:2: log_tag" in p.stderr, p.stderr
