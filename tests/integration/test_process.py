@@ -107,7 +107,9 @@ def test_sigterm_stops_at_once(lbd, backends):
     assert l.proc.returncode == 0
 
 
-def test_daemon_mode_writes_pidfile(backends):
+def daemon_config(backends):
+    """A configuration with "daemon" and a pidfile in a fresh directory:
+    (port, pidfile, path)."""
     (b,) = backends(1)
     port = free_port()
     d = tempfile.mkdtemp()
@@ -115,6 +117,11 @@ def test_daemon_mode_writes_pidfile(backends):
     path = os.path.join(d, "lbd.cfg")
     with open(path, "w") as f:
         f.write(cfg(port, b, "    daemon\n    pidfile %s\n" % pidfile))
+    return port, pidfile, path
+
+
+def test_daemon_mode_writes_pidfile(backends):
+    port, pidfile, path = daemon_config(backends)
     p = subprocess.run([LBD, "-f", path], capture_output=True, text=True, timeout=10)
     assert p.returncode == 0, p.stderr
     try:
@@ -137,13 +144,7 @@ def test_daemon_mode_writes_pidfile(backends):
 def test_db_keeps_a_daemon_configuration_in_the_foreground(backends):
     """HAProxy's -db, as container images run it: "daemon" in the file
     and -D are overridden, the process started is the one serving."""
-    (b,) = backends(1)
-    port = free_port()
-    d = tempfile.mkdtemp()
-    pidfile = os.path.join(d, "lbd.pid")
-    path = os.path.join(d, "lbd.cfg")
-    with open(path, "w") as f:
-        f.write(cfg(port, b, "    daemon\n    pidfile %s\n" % pidfile))
+    port, pidfile, path = daemon_config(backends)
     p = subprocess.Popen([LBD, "-db", "-D", "-f", path], stdout=subprocess.DEVNULL,
                          stderr=subprocess.PIPE)
     try:
