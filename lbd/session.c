@@ -34,10 +34,7 @@ const char *const sess_state_names[SS_STATE_COUNT] = {
 	"service", "tarpit"
 };
 
-static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents);
-static void sess_cli_write_cb(struct ev_loop *loop, ev_io *w, int revents);
-static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents);
-static void sess_srv_write_cb(struct ev_loop *loop, ev_io *w, int revents);
+static void sess_io_cb(struct ev_loop *loop, ev_io *w, int revents);
 static void sess_cli_read(struct session *s);
 static void sess_cli_write(struct session *s);
 static void sess_srv_read(struct session *s);
@@ -114,7 +111,7 @@ struct session *session_new(struct worker *w, struct bind *b, int fd,
 	memcpy(&s->cli_addr, addr, sizeof(s->cli_addr));
 	if (getsockname(fd, &s->fe_addr.sa, &sl) < 0)
 		memset(&s->fe_addr, 0, sizeof(s->fe_addr));
-	sock_init(&s->cli, fd, sess_cli_read_cb, sess_cli_write_cb, s);
+	sock_init(&s->cli, fd, sess_io_cb, sess_io_cb, s);
 	if (b->tls && tls_sock_accept(&s->cli, b->tls) < 0) {
 		close(fd);
 		free(s);
@@ -568,52 +565,37 @@ static void sess_note(struct session *s, unsigned ev)
 	s->evpend |= ev | SEV_LINKED;
 }
 
-static void sess_cli_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+/* What the session's events run: the server side first (its bytes are on
+ * their way out); a server event whose connection changed meanwhile is
+ * dropped (session_drop_srv_events), one for a closing session too. */
+static void sess_dispatch(struct session *s, unsigned ev)
 {
-	struct session *s = w->data;
-
-	(void)loop;
-	(void)revents;
-	if (s->w->collecting)
-		sess_note(s, SEV_CLI_R);
-	else
+	if ((ev & SEV_SRV_W) && !s->freeing && s->t && s->t->sc)
+		sess_srv_write(s);
+	if ((ev & SEV_SRV_R) && !s->freeing && s->t && s->t->sc)
+		sess_srv_read(s);
+	if ((ev & SEV_CLI_R) && !s->freeing)
 		sess_cli_read(s);
-}
-
-static void sess_cli_write_cb(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct session *s = w->data;
-
-	(void)loop;
-	(void)revents;
-	if (s->w->collecting)
-		sess_note(s, SEV_CLI_W);
-	else
+	if ((ev & SEV_CLI_W) && !s->freeing)
 		sess_cli_write(s);
 }
 
-static void sess_srv_read_cb(struct ev_loop *loop, ev_io *w, int revents)
+/* The callback of the four socket watchers of a session (client and
+ * server, read and write). */
+static void sess_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct session *s = w->data;
+	int cli = w == &s->cli.rio || w == &s->cli.wio;
+	/* the watcher's own direction: an fd error comes with both bits */
+	unsigned ev = (w->events & EV_READ) ? (cli ? SEV_CLI_R : SEV_SRV_R) :
+					      (cli ? SEV_CLI_W : SEV_SRV_W);
 
 	(void)loop;
 	(void)revents;
 	if (s->w->collecting)
-		sess_note(s, SEV_SRV_R);
+		sess_note(s, ev);
 	else
-		sess_srv_read(s);
-}
-
-static void sess_srv_write_cb(struct ev_loop *loop, ev_io *w, int revents)
-{
-	struct session *s = w->data;
-
-	(void)loop;
-	(void)revents;
-	if (s->w->collecting)
-		sess_note(s, SEV_SRV_W);
-	else
-		sess_srv_write(s);
+		sess_dispatch(s, ev);
 }
 
 void session_drop_srv_events(struct session *s)
@@ -631,15 +613,7 @@ void session_run_events(struct worker *w)
 
 		w->evq = s->next_ev;
 		s->evpend = 0;
-		/* the server side first: its bytes are on their way out */
-		if ((ev & SEV_SRV_W) && !s->freeing && s->t && s->t->sc)
-			sess_srv_write(s);
-		if ((ev & SEV_SRV_R) && !s->freeing && s->t && s->t->sc)
-			sess_srv_read(s);
-		if ((ev & SEV_CLI_R) && !s->freeing)
-			sess_cli_read(s);
-		if ((ev & SEV_CLI_W) && !s->freeing)
-			sess_cli_write(s);
+		sess_dispatch(s, ev);
 	}
 }
 
@@ -781,8 +755,8 @@ void session_attach_srv(struct session *s)
 	session_drop_srv_events(s);
 	ev_io_stop(s->w->loop, &c->sk.rio);
 	ev_io_stop(s->w->loop, &c->sk.wio);
-	ev_set_cb(&c->sk.rio, sess_srv_read_cb);
-	ev_set_cb(&c->sk.wio, sess_srv_write_cb);
+	ev_set_cb(&c->sk.rio, sess_io_cb);
+	ev_set_cb(&c->sk.wio, sess_io_cb);
 	c->sk.rio.data = s;
 	c->sk.wio.data = s;
 }
