@@ -145,17 +145,24 @@ def master(backend):
     m.stop()
 
 
-def test_fifty_reloads_under_load_lose_nothing(master):
-    before = master.procs()["reloads"]
-    load = Load(master.port, keepalive=4, fresh=2, path="/name").start()
+def reload_under_load(m, load, n, what):
+    """Start load, reload m n times through the master CLI once it flows,
+    stop it: no request may be lost."""
+    load.start()
     try:
-        wait_for(lambda: load.ok > 50, what="traffic")
-        for i in range(50):
-            out = master.mcli("reload")
+        wait_for(lambda: load.ok > 50, what=what)
+        for _ in range(n):
+            out = m.mcli("reload")
             assert out.startswith("Success=1"), out
     finally:
         load.stop()
     assert load.lost() == 0, (load.failed, load.conn_failed, load.errors)
+
+
+def test_fifty_reloads_under_load_lose_nothing(master):
+    before = master.procs()["reloads"]
+    load = Load(master.port, keepalive=4, fresh=2, path="/name")
+    reload_under_load(master, load, 50, "traffic")
     assert load.ok > 500 and load.conns > 50, (load.ok, load.conns)
     # the keep-alive clients were told to leave by the old workers
     assert load.closes > 0
@@ -181,15 +188,8 @@ def test_fifty_reloads_under_tls_load_lose_nothing(backend, tmp_path):
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
     try:
-        load = Load(port, keepalive=3, fresh=2, path="/name", tls=ctx).start()
-        try:
-            wait_for(lambda: load.ok > 50, what="TLS traffic")
-            for i in range(50):
-                out = m.mcli("reload")
-                assert out.startswith("Success=1"), out
-        finally:
-            load.stop()
-        assert load.lost() == 0, (load.failed, load.conn_failed, load.errors)
+        load = Load(port, keepalive=3, fresh=2, path="/name", tls=ctx)
+        reload_under_load(m, load, 50, "TLS traffic")
         assert load.ok > 300 and load.conns > 30 and load.closes > 0, (load.ok, load.conns)
     finally:
         m.stop()
