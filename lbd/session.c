@@ -752,7 +752,6 @@ void session_attach_srv(struct session *s)
 {
 	struct idle_conn *c = s->t->sc;
 
-	session_drop_srv_events(s);
 	ev_io_stop(s->w->loop, &c->sk.rio);
 	ev_io_stop(s->w->loop, &c->sk.wio);
 	ev_set_cb(&c->sk.rio, sess_io_cb);
