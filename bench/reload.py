@@ -14,8 +14,16 @@ reset at connect, and the reload time (SIGUSR2 to the new worker listed),
 median and max. Runs interleave lbd and haproxy over rounds in a
 shuffled order.
 
+Then a reload storm per proxy: one reload a second for --storm seconds
+(60 by default) under the same load, with one more idle keep-alive
+client opened on each new worker so that every generation has a reason
+to stay (`hard-stop-after 10s`, `mworker-max-reloads 3`); sampled each
+second: how many old workers are alive, the master's resident memory and
+that of all the proxy's processes.
+
 Usage: bench/reload.py --lbd build/lbd/lbd [--rounds 3] [--reloads 20]
-       [--out docs/benchmarks.md]   (replaces or appends its own section)
+       [--storm 60] [--out docs/benchmarks.md]
+       (replaces or appends its own section)
 """
 import argparse
 import os
@@ -37,11 +45,11 @@ from reload_load import Load  # noqa: E402
 PAUSE = 0.1     # seconds of load between two reloads
 
 
-def cfg(port, be_port, sock):
+def cfg(port, be_port, sock, glob=""):
     return """global
     maxconn 2000
     hard-stop-after 10s
-    stats socket %s level admin expose-fd listeners
+%s    stats socket %s level admin expose-fd listeners
 defaults
     mode http
     timeout connect 2s
@@ -53,7 +61,7 @@ frontend fe
     default_backend be
 backend be
     server s1 127.0.0.1:%d
-""" % (sock, port, be_port)
+""" % (glob, sock, port, be_port)
 
 
 def mcli(path, line, timeout=2.0):
@@ -134,15 +142,111 @@ def run_one(procs, tools, kind, port, be_port, reloads, tmp):
         procs.stop(p, timeout=15)
 
 
+def rss_kib(pid):
+    """VmRSS of pid in KiB, 0 once it is gone."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def children(pid):
+    """The live (not zombie) children of pid."""
+    out = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                st = f.read().rsplit(") ", 1)[1].split()
+        except OSError:
+            continue
+        if int(st[1]) == pid and st[0] != "Z":
+            out.append(int(d))
+    return out
+
+
+def hold_idle(port):
+    """One keep-alive connection that made a request and stays idle."""
+    s = socket.create_connection(("127.0.0.1", port), 5)
+    s.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+    s.settimeout(5)
+    s.recv(65536)
+    return s
+
+
+def run_storm(procs, tools, kind, port, be_port, seconds, tmp):
+    """One reload a second for `seconds` under load, an idle client held
+    on each generation; samples taken just before each reload."""
+    d = tempfile.mkdtemp(prefix=kind + "-storm-", dir=tmp)
+    msock, ssock = os.path.join(d, "master.sock"), os.path.join(d, "admin.sock")
+    path = os.path.join(d, "proxy.cfg")
+    with open(path, "w") as f:
+        f.write(cfg(port, be_port, ssock, "    mworker-max-reloads 3\n"))
+    p = procs.spawn(kind, [tools[kind], "-W", "-S", msock, "-f", path], cpus="1",
+                    log=os.path.join(d, "proxy.log"))
+    load, held, samples = None, [], []
+    try:
+        R.wait_listen([port], p, kind)
+        worker = wait_worker(msock, None)
+        load = Load(port, keepalive=4, fresh=2, path="/", max_seconds=seconds + 60).start()
+        held.append(hold_idle(port))
+        t_next = time.monotonic() + 1.0
+        for _ in range(seconds):
+            time.sleep(max(0.0, t_next - time.monotonic()))
+            t_next += 1.0
+            kids = children(p.pid)
+            samples.append({"old": max(0, len(kids) - 1), "master": rss_kib(p.pid),
+                            "all": rss_kib(p.pid) + sum(rss_kib(k) for k in kids)})
+            os.kill(p.pid, signal.SIGUSR2)
+            worker = wait_worker(msock, worker)
+            held.append(hold_idle(port))
+        load.stop()
+        return {"samples": samples, "lost": load.failed + load.conn_failed,
+                "ok": load.ok}
+    finally:
+        if load:
+            load.stop()
+        for s in held:
+            s.close()
+        procs.stop(p, timeout=15)
+
+
+def storm_text(storm, seconds):
+    text = ("\n### Reload storm\n\nOne reload a second for %d s under the same load, "
+            "`hard-stop-after 10s` and `mworker-max-reloads 3`, a new idle keep-alive "
+            "client held on each new worker (so no old worker leaves on its own); "
+            "sampled once a second before each reload. Resident memory in KiB, "
+            "\"early\" is the median of the samples of the storm's second 5 to 15, "
+            "\"late\" of its last ten seconds.\n\n"
+            "| proxy | requests served | lost | old workers (max) | old workers (median) "
+            "| master early | master late | all processes early | all processes late |\n"
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n" % seconds)
+    for k in ("lbd", "haproxy"):
+        r = storm[k]
+        sm = r["samples"]
+        early, late = sm[4:15] or sm, sm[-10:]
+        text += "| %s | %d | %d | %d | %.0f | %.0f | %.0f | %.0f | %.0f |\n" % (
+            k, r["ok"], r["lost"], max(x["old"] for x in sm), R.median([x["old"] for x in sm]),
+            R.median([x["master"] for x in early]), R.median([x["master"] for x in late]),
+            R.median([x["all"] for x in early]), R.median([x["all"] for x in late]))
+    return text
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lbd", required=True)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--reloads", type=int, default=20)
+    ap.add_argument("--storm", type=int, default=60)
     ap.add_argument("--out")
     a = ap.parse_args()
-    if not 1 <= a.rounds <= 20 or not 1 <= a.reloads <= 200:
-        ap.error("rounds 1..20, reloads 1..200")
+    if not 1 <= a.rounds <= 20 or not 1 <= a.reloads <= 200 or not 0 <= a.storm <= 600:
+        ap.error("rounds 1..20, reloads 1..200, storm 0..600")
     try:
         tools = {"lbd": R.which_or_die("lbd", a.lbd), "haproxy": R.which_or_die("haproxy"),
                  "nginx": R.which_or_die("nginx")}
@@ -175,6 +279,16 @@ def main():
                 print("round %d %s: %d requests, %d lost, %d refused, reload median "
                       "%.1f ms" % (r + 1, k, res["ok"], res["lost"], res["refused"],
                                    1000 * R.median(res["times"])), flush=True)
+        storm = {}
+        if a.storm:
+            order = ["lbd", "haproxy"]
+            random.shuffle(order)
+            for k in order:
+                storm[k] = run_storm(procs, tools, k, port, b1, a.storm, tmp)
+                sm = storm[k]["samples"]
+                print("storm %s: %d lost, old workers max %d, master %d -> %d KiB" % (
+                    k, storm[k]["lost"], max(x["old"] for x in sm), sm[0]["master"],
+                    sm[-1]["master"]), flush=True)
         hap_ver = R.cmd_output([tools["haproxy"], "-v"]).splitlines()[0]
         n = a.rounds * a.reloads
         text = ("## Reloads under load: lbd -W beside HAProxy -W\n\n"
@@ -210,6 +324,8 @@ def main():
         if total["haproxy"]["errors"]:
             text += "\nHAProxy's first failures as the client saw them: %s.\n" % (
                 "; ".join("`%s`" % e for e in total["haproxy"]["errors"][:3]))
+        if storm:
+            text += storm_text(storm, a.storm)
         print(text)
         if a.out:
             R.write_section(a.out, "reload", text)
