@@ -528,6 +528,7 @@ int backend_connect(struct session *s)
 	if (fd < 0)
 		return -1;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	sock_set_bufs(fd, lbd.conf->global.sndbuf_srv, lbd.conf->global.rcvbuf_srv);
 	if (s->t->be->options & PR_O_SRVKA)
 		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
 	c = calloc(1, sizeof(*c));

@@ -349,6 +349,8 @@ struct global {
 	unsigned maxrewrite;		/* tune.maxrewrite */
 	unsigned maxaccept;
 	unsigned http_maxhdr;		/* tune.http.maxhdr */
+	unsigned sndbuf_cli, rcvbuf_cli;	/* tune.sndbuf/rcvbuf.client, 0 kernel's */
+	unsigned sndbuf_srv, rcvbuf_srv;	/* tune.sndbuf/rcvbuf.server */
 	uint32_t hard_stop_after;
 	struct slog_target logs[LBD_MAX_LOGS];
 	unsigned nlogs;

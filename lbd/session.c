@@ -48,7 +48,7 @@ void sock_init(struct sock *sk, int fd, void (*rcb)(struct ev_loop *, ev_io *, i
 	sk->fd = fd;
 	sk->ssl = NULL;
 	sk->tls_hs = sk->tls_hs_wr = sk->tls_rd_wr = sk->tls_wr_rd = sk->tls_err = 0;
-	sk->tls_fed = 0;
+	sk->tls_fed = sk->tls_shut_pend = 0;
 	ev_io_init(&sk->rio, rcb, fd, EV_READ);
 	ev_io_init(&sk->wio, wcb, fd, EV_WRITE);
 	sk->rio.data = data;
@@ -66,10 +66,27 @@ void sock_close(struct ev_loop *loop, struct sock *sk)
 	sk->fd = -1;
 }
 
+void sock_set_bufs(int fd, unsigned snd, unsigned rcv)
+{
+	int v;
+
+	if (snd) {
+		v = (int)snd;
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+	}
+	if (rcv) {
+		v = (int)rcv;
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
+	}
+}
+
 void sock_shutw(struct sock *sk)
 {
 	tls_shutw(sk);
-	shutdown(sk->fd, SHUT_WR);
+	if (tls_wflush(sk) > 0)		/* the FIN goes after them */
+		sk->tls_shut_pend = 1;
+	else
+		shutdown(sk->fd, SHUT_WR);
 }
 
 static void sock_want(struct ev_loop *loop, ev_io *io, int want)
@@ -764,6 +781,26 @@ void session_attach_srv(struct session *s)
 
 /* Send what can be sent; progress on a side restarts its inactivity
  * timeout. Returns -1 when s was closed. */
+/* The client's TLS records gathered in this pass (tls.c) leave once the
+ * response is handed over: with close_notify when the connection closes
+ * after it, so the end of an exchange is one segment. Not while a request
+ * is awaited and its bytes are already decrypted: the read they make the
+ * session do comes first (a session ticket, or the answer to a pipelined
+ * request, then leaves with the next answer). */
+static int sess_cli_gathered(struct session *s)
+{
+	if (s->cli.tls_hs || s->t->res.fwd || s->t->res.pdata ||
+	    (s->state == SS_REQ_WAIT && tls_pending(&s->cli)))
+		return 0;
+	if (s->cli_close && stream_txn_complete(s))
+		tls_shutw(&s->cli);
+	if (tls_wflush(&s->cli) < 0) {
+		stream_cli_error(s);
+		return -1;
+	}
+	return 0;
+}
+
 static int sess_flush(struct session *s)
 {
 	ev_tstamp now = ev_now(s->w->loop);
@@ -785,6 +822,8 @@ static int sess_flush(struct session *s)
 			s->exp_c = tmo(now, stream_cli_timeout(s));
 		}
 	}
+	if (s->cli.ssl && sess_cli_gathered(s) < 0)
+		return -1;
 	if (s->t->sc && s->t->srv_connected && (s->t->req.fwd || s->t->req.pdata)) {
 		before = s->t->req.fwd + s->t->req.pdata;
 		if (chn_send(&s->t->req, &s->t->sc->sk, s->t->retryable) < 0 ||
@@ -826,6 +865,35 @@ static void sess_tls_feed(struct ev_loop *loop, struct sock *sk, int rd)
 	}
 }
 
+/* What the pass gathered for the client leaves now, unless a fed read
+ * event brings the session back within this pass with a request to answer;
+ * what the socket does not take makes the session wait for it to be
+ * writable. */
+static int sess_cli_wflush(struct session *s, int rd, int *wr)
+{
+	struct sock *sk = &s->cli;
+	int rc;
+
+	if (rd && !sk->tls_hs && !sk->tls_fed && (!s->t || s->state == SS_REQ_WAIT) &&
+	    tls_pending(sk))
+		return 0;
+	rc = tls_wflush(sk);
+	if (rc < 0) {
+		if (s->t)
+			stream_cli_error(s);
+		else
+			session_close(s, TERM_CLI_ABORT, TERM_ST_REQ);
+		return -1;
+	}
+	if (rc > 0)
+		*wr = 1;
+	else if (sk->tls_shut_pend) {
+		sk->tls_shut_pend = 0;
+		shutdown(sk->fd, SHUT_WR);
+	}
+	return 0;
+}
+
 void session_update(struct session *s)
 {
 	struct ev_loop *loop = s->w->loop;
@@ -858,6 +926,8 @@ void session_update(struct session *s)
 	} else if (sc) {
 		wr_srv = 1;
 	}
+	if (s->cli.ssl && sess_cli_wflush(s, rd_cli, &wr_cli) < 0)
+		return;
 	sock_want(loop, &s->cli.rio, rd_cli);
 	sock_want(loop, &s->cli.wio, wr_cli);
 	if (sc) {

@@ -74,6 +74,7 @@ struct sock {
 	unsigned tls_wr_rd:1;	/* a write waits for the socket to be readable */
 	unsigned tls_err:1;	/* failed: no close_notify */
 	unsigned tls_fed:1;	/* a read event was fed for decrypted bytes */
+	unsigned tls_shut_pend:1;	/* FIN after the gathered records (tls_wflush) */
 };
 
 /* A server connection: attached to a session, or idle in a server's pool. */
@@ -299,5 +300,9 @@ void sock_init(struct sock *sk, int fd, void (*rcb)(struct ev_loop *, ev_io *, i
 void sock_close(struct ev_loop *loop, struct sock *sk);
 /* Shut the writing side (close_notify first on TLS). */
 void sock_shutw(struct sock *sk);
+
+/* tune.sndbuf / tune.rcvbuf on a new socket: SO_SNDBUF and SO_RCVBUF when
+ * non-zero (the kernel doubles them and stops tuning them itself). */
+void sock_set_bufs(int fd, unsigned snd, unsigned rcv);
 
 #endif

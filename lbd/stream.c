@@ -33,6 +33,7 @@
 #include "stick.h"
 #include "stream.h"
 #include "tcp_rules.h"
+#include "tls.h"
 #include "worker.h"
 
 #define LINGER_TIME	1.0	/* seconds to drain a client after an error */
@@ -1390,6 +1391,13 @@ int stream_should_log(const struct session *s)
 
 /* ---- progress: end of transactions, half-close, closing ---- */
 
+/* Every byte for the client is in the kernel: TLS records gathered in
+ * this pass are sent now (tls.c), the socket may still refuse some. */
+static int stream_cli_sent(struct session *s)
+{
+	return tls_wflush(&s->cli) == 0;
+}
+
 static int stream_tunnel_progress(struct session *s)
 {
 	struct chn *q = &s->t->req, *r = &s->t->res;
@@ -1406,11 +1414,19 @@ static int stream_tunnel_progress(struct session *s)
 		r->shut_sent = 1;
 		s->exp_c = s->exp_s = 0;
 	}
-	if (q->shut_sent && r->shut_sent) {
+	if (q->shut_sent && r->shut_sent && stream_cli_sent(s)) {
 		session_close(s, 0, 0);
 		return -1;
 	}
 	return 0;
+}
+
+int stream_txn_complete(const struct session *s)
+{
+	const struct txn *t = s->t;
+
+	return t && s->state == SS_FORWARD && t->req.msg_done && t->res.msg_done &&
+	       t->res.fwd == 0 && t->req.fwd == 0 && t->res.pdata == 0 && t->req.pdata == 0;
 }
 
 int stream_progress(struct session *s)
@@ -1422,7 +1438,7 @@ int stream_progress(struct session *s)
 			sock_shutw(&s->cli);
 			s->t->res.shut_sent = 1;
 		}
-		if (s->t->req.eof) {
+		if (s->t->req.eof && stream_cli_sent(s)) {
 			session_close(s, 0, 0);
 			return -1;
 		}
@@ -1432,9 +1448,7 @@ int stream_progress(struct session *s)
 		return -1;
 	if (!s->http || s->t->res.mode == BODY_TUNNEL)
 		return stream_tunnel_progress(s);
-	if (s->state == SS_FORWARD && s->t->req.msg_done && s->t->res.msg_done &&
-	    s->t->res.fwd == 0 && s->t->req.fwd == 0 &&
-	    s->t->res.pdata == 0 && s->t->req.pdata == 0) {
+	if (stream_txn_complete(s) && stream_cli_sent(s)) {
 		stream_txn_end(s);
 		return s->freeing ? -1 : 0;
 	}

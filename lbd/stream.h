@@ -37,6 +37,10 @@ void stream_side_timeout(struct session *s, int is_cli);
  * Returns -1 when s was closed. */
 int stream_progress(struct session *s);
 
+/* The transaction is answered and both directions handed over (HTTP):
+ * what ends it, or closes the connection after it. */
+int stream_txn_complete(const struct session *s);
+
 /* Whether each side should be read now: 0 no, STREAM_READ_TIMED yes and
  * the side's inactivity timeout runs, STREAM_READ_AHEAD yes without it. */
 enum { STREAM_READ_TIMED = 1, STREAM_READ_AHEAD = 2 };

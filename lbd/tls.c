@@ -8,9 +8,13 @@
  * cache); resumption towards a server keeps one session per thread, so it
  * takes none.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -60,14 +64,231 @@ void tls_totals(struct tls_totals *t)
 	t->cur += (long long)t->conns;
 }
 
+/* ---- the client side's socket BIO: writes gathered per event pass ----
+ *
+ * A TLS server writes several small records in a row: the session ticket
+ * after the handshake, the response, then close_notify. Sent one by one,
+ * each is a segment the client wakes up for. The bind side's BIO keeps
+ * small writes in a buffer that session.c flushes once the event pass is
+ * done with the session (tls_wflush), so they leave in one send. A write
+ * that does not fit goes out at once with what is buffered (one sendmsg,
+ * no copy). The buffer exists only while it holds bytes.
+ */
+#define TLS_WB_SIZE	2048	/* tickets, small responses, alerts */
+
+struct tls_wb {
+	int fd;
+	unsigned err:1;		/* a send failed: the connection is dead */
+	unsigned eof:1;		/* the peer closed */
+	unsigned len;		/* bytes buffered */
+	char *buf;		/* TLS_WB_SIZE bytes, or NULL when empty */
+};
+
+static BIO_METHOD *tls_wb_meth;
+static int tls_wb_type;
+static pthread_once_t tls_wb_once = PTHREAD_ONCE_INIT;
+
+static void tls_wb_put(struct tls_wb *w)
+{
+	free(w->buf);
+	w->buf = NULL;
+	w->len = 0;
+}
+
+/* Send what is buffered then data (may be NULL): bytes sent or -1 with
+ * errno. */
+static ssize_t tls_wb_sendv(struct tls_wb *w, const void *data, size_t dlen)
+{
+	struct iovec iov[2] = { { w->buf, w->len }, { (void *)data, dlen } };
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+
+	if (!w->len || !dlen)		/* one piece: no iovec to import */
+		return send(w->fd, w->len ? w->buf : data, w->len ? w->len : dlen,
+			    MSG_NOSIGNAL | MSG_DONTWAIT);
+	return sendmsg(w->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+/* After sending n of the buffered bytes (and maybe more): what of data
+ * went (>= 0), the buffer keeping what did not. */
+static size_t tls_wb_sent(struct tls_wb *w, size_t n)
+{
+	if (n < w->len) {
+		memmove(w->buf, w->buf + n, w->len - n);
+		w->len -= (unsigned)n;
+		return 0;
+	}
+	n -= w->len;
+	if (w->buf)
+		tls_wb_put(w);
+	return n;
+}
+
+static int tls_wb_write(BIO *b, const char *data, size_t dlen, size_t *done)
+{
+	struct tls_wb *w = BIO_get_data(b);
+	ssize_t n;
+
+	BIO_clear_retry_flags(b);
+	*done = 0;
+	if (w->err)
+		return 0;
+	if (w->len + dlen <= TLS_WB_SIZE) {
+		if (!w->buf && !(w->buf = malloc(TLS_WB_SIZE)))
+			goto direct;
+		memcpy(w->buf + w->len, data, dlen);
+		w->len += (unsigned)dlen;
+		*done = dlen;
+		return 1;
+	}
+direct:
+	n = tls_wb_sendv(w, data, dlen);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			BIO_set_retry_write(b);
+		else
+			w->err = 1;
+		return 0;
+	}
+	*done = tls_wb_sent(w, (size_t)n);
+	if (*done == 0) {
+		BIO_set_retry_write(b);
+		return 0;
+	}
+	return 1;
+}
+
+static int tls_wb_read(BIO *b, char *buf, size_t len, size_t *done)
+{
+	struct tls_wb *w = BIO_get_data(b);
+	ssize_t n = recv(w->fd, buf, len, 0);
+
+	BIO_clear_retry_flags(b);
+	*done = 0;
+	if (n > 0) {
+		*done = (size_t)n;
+		return 1;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		BIO_set_retry_read(b);
+	else if (n == 0)
+		w->eof = 1;
+	return 0;
+}
+
+static long tls_wb_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+	struct tls_wb *w = BIO_get_data(b);
+
+	(void)num;
+	switch (cmd) {
+	case BIO_CTRL_FLUSH:		/* session.c flushes after the pass */
+		return 1;
+	case BIO_C_GET_FD:
+		if (ptr)
+			*(int *)ptr = w->fd;
+		return w->fd;
+	case BIO_CTRL_WPENDING:
+		return (long)w->len;
+	case BIO_CTRL_EOF:
+		return w->eof;
+	default:
+		return 0;
+	}
+}
+
+static int tls_wb_destroy(BIO *b)
+{
+	struct tls_wb *w = BIO_get_data(b);
+
+	if (w) {
+		if (w->buf)
+			tls_wb_put(w);
+		free(w);
+		BIO_set_data(b, NULL);
+	}
+	return 1;
+}
+
+static void tls_wb_init(void)
+{
+	BIO_METHOD *m;
+
+	tls_wb_type = BIO_get_new_index() | BIO_TYPE_SOURCE_SINK | BIO_TYPE_DESCRIPTOR;
+	m = BIO_meth_new(tls_wb_type, "lbd socket");
+
+	if (m && BIO_meth_set_write_ex(m, tls_wb_write) == 1 &&
+	    BIO_meth_set_read_ex(m, tls_wb_read) == 1 &&
+	    BIO_meth_set_ctrl(m, tls_wb_ctrl) == 1 &&
+	    BIO_meth_set_destroy(m, tls_wb_destroy) == 1)
+		tls_wb_meth = m;
+	else
+		BIO_meth_free(m);
+}
+
+/* The bind side's BIO on fd, or NULL. */
+static BIO *tls_wb_new(int fd)
+{
+	struct tls_wb *w;
+	BIO *b;
+
+	pthread_once(&tls_wb_once, tls_wb_init);
+	if (!tls_wb_meth || !(w = calloc(1, sizeof(*w))))
+		return NULL;
+	w->fd = fd;
+	if (!(b = BIO_new(tls_wb_meth))) {
+		free(w);
+		return NULL;
+	}
+	BIO_set_data(b, w);
+	BIO_set_init(b, 1);
+	return b;
+}
+
+static struct tls_wb *tls_wb_of(const struct sock *sk)
+{
+	BIO *b = sk->ssl ? SSL_get_wbio(sk->ssl) : NULL;
+
+	return b && tls_wb_type && BIO_method_type(b) == tls_wb_type ? BIO_get_data(b) : NULL;
+}
+
+int tls_wpending(const struct sock *sk)
+{
+	struct tls_wb *w = sk->ssl ? tls_wb_of(sk) : NULL;
+
+	return w && w->len;
+}
+
+int tls_wflush(struct sock *sk)
+{
+	struct tls_wb *w = sk->ssl ? tls_wb_of(sk) : NULL;
+	ssize_t n;
+
+	if (!w || !w->len)
+		return w && w->err ? -1 : 0;
+	n = tls_wb_sendv(w, NULL, 0);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return 1;
+		w->err = 1;
+		tls_wb_put(w);
+		return -1;
+	}
+	tls_wb_sent(w, (size_t)n);
+	return w->len ? 1 : 0;
+}
+
 /* ---- transport ---- */
 
-static int sock_ssl_new(struct sock *sk, SSL_CTX *ctx)
+static int sock_ssl_new(struct sock *sk, SSL_CTX *ctx, int gather)
 {
+	BIO *b = NULL;
+
 	sk->ssl = SSL_new(ctx);
 	if (!sk->ssl)
 		return -1;
-	if (SSL_set_fd(sk->ssl, sk->fd) != 1) {
+	if (gather && (b = tls_wb_new(sk->fd)))
+		SSL_set_bio(sk->ssl, b, b);
+	else if (gather || SSL_set_fd(sk->ssl, sk->fd) != 1) {
 		SSL_free(sk->ssl);
 		sk->ssl = NULL;
 		return -1;
@@ -82,7 +303,7 @@ static int sock_ssl_new(struct sock *sk, SSL_CTX *ctx)
 
 int tls_sock_accept(struct sock *sk, struct tls_conf *c)
 {
-	if (sock_ssl_new(sk, c->ctx) < 0)
+	if (sock_ssl_new(sk, c->ctx, 1) < 0)
 		return -1;
 	SSL_set_accept_state(sk->ssl);
 	return 0;
@@ -91,7 +312,7 @@ int tls_sock_accept(struct sock *sk, struct tls_conf *c)
 int tls_sock_connect(struct sock *sk, struct tls_conf *c, const char *sni,
 		     unsigned tid)
 {
-	if (sock_ssl_new(sk, c->ctx) < 0)
+	if (sock_ssl_new(sk, c->ctx, 0) < 0)
 		return -1;
 	SSL_set_connect_state(sk->ssl);
 	if (sni && sni[0]) {
@@ -206,6 +427,7 @@ void tls_sock_free(struct sock *sk)
 	if (!sk->tls_hs)		/* counted open when its handshake ended */
 		tls_count(&tls_my_stats()->closed);
 	tls_shutw(sk);
+	tls_wflush(sk);			/* the last records, never waiting */
 	SSL_free(sk->ssl);
 	sk->ssl = NULL;
 }

@@ -36,6 +36,13 @@ ssize_t tls_send(struct sock *sk, const char *buf, size_t len);
 /* Bytes already decrypted and waiting in sk's TLS layer. */
 int tls_pending(const struct sock *sk);
 
+/* The bind side gathers the records of an event pass (tls.c): send them.
+ * 0 all sent, 1 some wait for the socket to be writable, -1 error. */
+int tls_wflush(struct sock *sk);
+
+/* Records written but not sent yet (see tls_wflush). */
+int tls_wpending(const struct sock *sk);
+
 /* Send close_notify (once, never waiting). */
 void tls_shutw(struct sock *sk);
 

@@ -237,6 +237,7 @@ static void listener_accept_cb(struct ev_loop *loop, ev_io *io, int revents)
 			return;
 		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		sock_set_bufs(fd, lbd.conf->global.sndbuf_cli, lbd.conf->global.rcvbuf_cli);
 		atomic_fetch_add(&lbd.actconn, 1);
 		session_new(l->w, l->b, fd, &addr);
 	}

@@ -17,6 +17,7 @@ import random
 import re
 import shutil
 import socket
+import ssl
 import subprocess
 import time
 
@@ -429,6 +430,86 @@ def test_large_bodies_both_ways(env, tmp_path):
                    "-o", str(tmp_path / "echo"))
     assert rc == 0 and out.endswith("200 1.1"), out
     assert (tmp_path / "echo").read_bytes().startswith(up.read_bytes()[:1000])
+
+
+GATHER_CFG = """global
+    tune.sndbuf.client 8192
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 10s
+    timeout server 10s
+frontend small
+    bind 127.0.0.1:{port} ssl crt {rsa}
+    http-request return status 200 content-type text/plain string ok if {{ path /ok }}
+    default_backend b
+backend b
+    server s1 127.0.0.1:{be}
+"""
+
+
+@pytest.fixture(scope="module")
+def small_sndbuf(pki):
+    """lbd with a small client send buffer (tune.sndbuf.client): its TLS
+    records meet a full socket at once."""
+    be = Backend("s1").start()
+    port = free_port()
+    lbd = Lbd(GATHER_CFG.format(port=port, rsa=pki["rsa"], be=be.port), [port])
+    try:
+        yield dict(port=port, ca=pki["ca"], lbd=lbd)
+    finally:
+        lbd.stop()
+        be.stop()
+
+
+def slow_reader(env):
+    """A TLS client with a small receive window that reports an end
+    without close_notify as an error."""
+    raw = socket.socket()
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    raw.settimeout(10)
+    raw.connect(("127.0.0.1", env["port"]))
+    ctx = ssl.create_default_context(cafile=env["ca"])
+    return ctx.wrap_socket(raw, server_hostname="www.example.test",
+                           suppress_ragged_eofs=False)
+
+
+def read_to_close(s):
+    data = b""
+    while True:
+        chunk = s.recv(65536)            # SSLEOFError without close_notify
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    return data
+
+
+@pytest.mark.parametrize("kind", ["large", "pipelined"])
+def test_gathered_records_wait_for_a_slow_reader_before_the_close(small_sndbuf, kind):
+    """lbd gathers a pass's small TLS records and sends them together; when
+    the socket is full they wait for it (the next transaction and the close
+    too), and the connection closes with close_notify after the last byte:
+    a close-mode response with a small last record, and two thousand small
+    pipelined answers the client reads only later."""
+    s = slow_reader(small_sndbuf)
+    n = 2000 if kind == "pipelined" else 300000 + 37
+    if kind == "pipelined":
+        reqs = (b"GET /ok HTTP/1.1\r\nHost: t\r\n\r\n" * (n - 1) +
+                b"GET /ok HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+    else:
+        reqs = (b"GET /size/%d HTTP/1.1\r\nHost: t\r\n"
+                b"Connection: close\r\n\r\n" % n)
+    s.sendall(reqs)                      # fits in the sockets' buffers
+    time.sleep(1.0)                      # lbd fills the socket and waits
+    data = read_to_close(s)
+    if kind == "pipelined":
+        assert data.count(b"HTTP/1.1 200") == n, data[-300:]
+        assert data.endswith(b"ok"), data[-300:]
+    else:
+        head, _, body = data.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200"), head[:200]
+        assert len(body) == n
 
 
 def test_pipelined_requests_over_tls(env):
