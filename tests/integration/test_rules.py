@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(not os.access(HAPROXY, os.X_OK),
 
 # headers the backends report back (what rules add, set, replace, delete)
 SEEN = ("x-real-ip", "x-via", "x-forwarded-proto", "x-tag", "x-api", "x-client",
-        "x-rep", "x-list", "x-drop", "user-agent", "x-from-map")
+        "x-rep", "x-list", "x-drop", "user-agent", "x-from-map", "x-hit", "x-sub")
 # response headers the comparison looks at
 SHOWN = ("x-frame-options", "x-content-type-options", "location", "content-type",
          "server", "x-resp", "x-status-was", "content-length", "x-b")
