@@ -235,7 +235,8 @@ def test_acl_match_methods_and_predefined_acls(echo_backends):
         name = a.split()[0] if a.isupper() else "a%d" % i
         if not a.isupper():
             lines.append("    acl %s %s" % (name, a))
-        lines.append("    http-request add-header X-Hit %s if %s" % (letters[i], name))
+        # one header gathering every letter (the backend keeps one of each name)
+        lines.append("    http-request set-header X-Hit %%[req.hdr(x-hit)]%s if %s" % (letters[i], name))
     cfg = BASE + """
 frontend fe
     bind 127.0.0.1:{port}
