@@ -309,3 +309,107 @@ backend be
             assert int(g["x-date-plus"]) == int(g["x-date"]) + 3600, g
     uuids = [g["x-uuid"] for _, g in l[1]]
     assert len(set(uuids)) == len(uuids), uuids
+
+
+def test_response_rewrites_and_return_file_like_haproxy(echo, tmp_path):
+    """http-response add-header (a second value kept beside the first),
+    replace-header (the whole value, with a back-reference), set-header
+    with a response fetch, del-header; http-request return with a body
+    from a file, its content-type and an extra header."""
+    be = echo()
+    page = tmp_path / "page.txt"
+    page.write_bytes(b"from a file\nline 2\n")
+    cfg = HEAD + """frontend fe
+    bind 127.0.0.1:{port}
+    http-request return status 503 content-type "text/plain; charset=utf-8" file %s hdr X-Why maintenance if { path /maint }
+    http-request return status 200 content-type text/plain file %s if { path /file }
+    http-response add-header X-List added
+    http-response add-header X-Two %%[status]-%%[res.hdr(server)]
+    http-response replace-header Server ^(ec)(ho)$ \\2-\\1 if { status 200 }
+    http-response replace-header Content-Type ^application/(.*)$ text/\\1-x
+    http-response del-header X-Missing
+    default_backend be
+backend be
+    server a 127.0.0.1:%d
+""" % (page, page, be.port)
+
+    def play(port, sock):
+        out = []
+        for path in ("/", "/status/404", "/maint", "/file"):
+            st, hdrs, body = request(port, "GET", path)
+            keep = {k: v for k, v in hdrs.items()
+                    if k in ("x-list", "x-two", "server", "content-type", "x-why",
+                             "content-length")}
+            out.append((st, keep, body if path in ("/maint", "/file") else None))
+        return out
+
+    h, l = each_proxy(cfg, play, tmp_path)
+    assert l == h, "\n haproxy %r\n lbd     %r" % (h, l)
+    # (http.server sends a Server header of its own before the backend's)
+    assert l[0][1]["x-list"] == "a, b, c\nadded" and l[0][1]["server"].endswith("\nho-ec"), l[0]
+    assert l[0][1]["x-two"] == "200-echo" and l[0][1]["content-type"] == "text/json-x", l[0]
+    assert l[1][1]["server"].endswith("\necho"), l[1]
+    # (the response rules do not see what "return" answers)
+    assert l[2] == (503, {"content-type": "text/plain; charset=utf-8", "x-why": "maintenance",
+                          "content-length": "19"},
+                    b"from a file\nline 2\n"), l[2]
+    assert l[3][2] == b"from a file\nline 2\n", l[3]
+
+
+TCP_CFG = HEAD + """frontend fe
+    bind 127.0.0.1:{port}
+    stick-table type ip size 1k expire 30s store conn_cnt,conn_cur,http_req_cnt
+    tcp-request connection accept if { src 127.0.0.3 }
+    tcp-request connection reject if { src 127.0.0.2 } || { src 127.0.0.3 }
+    tcp-request content accept if { src 127.0.0.5 }
+    tcp-request content reject if { src 127.0.0.4 } || { src 127.0.0.5 }
+    tcp-request content track-sc1 src table st
+    tcp-request content track-sc2 src,ipmask(24)
+    http-request set-header X-Sc %[sc1_conn_cur]/%[sc1_conn_cnt]/%[sc2_http_req_cnt]/%[sc_conn_cnt(1)]
+    default_backend be
+backend be
+    server a 127.0.0.1:{a}
+backend st
+    stick-table type ip size 1k expire 30s store conn_cnt,conn_cur,http_req_cnt
+"""
+
+
+def test_tcp_request_accept_and_content_tracking_like_haproxy(echo, tmp_path):
+    """tcp-request connection accept stops the connection rules (a later
+    reject is not reached), tcp-request content accept likewise for the
+    content rules; tcp-request content track-sc1 / track-sc2 (into another
+    table and this one) count what the sc fetches read back; the tables'
+    entries in "show table"."""
+    be = echo()
+    cfg = TCP_CFG.replace("{a}", str(be.port))
+
+    def play(port, sock):
+        out = []
+        for src in ("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5",
+                    "127.0.0.1"):
+            try:
+                st, hdrs, body = request(port, "GET", "/", src=(src, 0))
+                out.append((src, st, seen(body).get("x-sc")))
+            except (ConnectionError, http.client.HTTPException, OSError):
+                out.append((src, "closed", None))
+        time.sleep(0.2)
+        tables = [table_entries(cli(sock, "show table %s" % t)) for t in ("st", "fe")]
+        return out, tables
+
+    h, l = each_proxy(cfg, play, tmp_path)
+    assert l == h, "\n haproxy %r\n lbd     %r" % (h, l)
+    assert [x[1] for x in l[0]] == [200, "closed", 200, "closed", 200, 200], l[0]
+    # 127.0.0.5 was accepted before the tracking rules; the start-up probe
+    # sent no request, so the content rules did not count it
+    assert [x[2] for x in l[0]] == ["1/1/1/1", None, "1/1/2/1", None, "///", "1/2/3/2"], l[0]
+    assert set(l[1][0]) == {"127.0.0.1", "127.0.0.3"} and set(l[1][1]) == {"127.0.0.0"}, l[1]
+
+
+def table_entries(dump):
+    """{key: data fields} of a "show table <t>" dump, without use/exp."""
+    out = {}
+    for line in dump.splitlines():
+        m = re.match(r"0x[0-9a-f]+: key=(\S+) use=\d+ exp=\d+ (.*)$", line)
+        if m:
+            out[m.group(1)] = m.group(2)
+    return out
