@@ -413,3 +413,78 @@ def table_entries(dump):
         if m:
             out[m.group(1)] = m.group(2)
     return out
+
+
+STICK_CFG = HEAD + """frontend fe
+    bind 127.0.0.1:{port}
+    http-request track-sc0 src table t_data
+    http-request track-sc1 src table t_ip6
+    http-request track-sc2 req.hdr(x-n) table t_int if { req.hdr(x-n) -m found }
+    http-request track-sc2 req.hdr(x-k) table t_bin if { req.hdr(x-k) -m found }
+    http-request sc-inc-gpc0(0) if { path /mark }
+    http-request set-header X-Sc %[sc0_get_gpc0]/%[sc0_gpc0_rate]/%[sc0_conn_rate]/%[sc2_http_req_cnt]
+    default_backend be
+backend be
+    balance roundrobin
+    stick-table type ip size 1k expire 30s
+    stick on src
+    server a 127.0.0.1:{a}
+    server b 127.0.0.1:{b}
+backend t_data
+    stick-table type ip size 1k expire 30s store conn_cnt,conn_rate(10s),bytes_in_rate(10s),bytes_out_rate(10s),gpc0,gpc0_rate(10s),http_err_cnt,http_err_rate(10s)
+backend t_ip6
+    stick-table type ipv6 size 1k expire 30s store http_req_cnt
+backend t_int
+    stick-table type integer size 1k expire 30s store http_req_cnt,http_req_rate(10s)
+backend t_bin
+    stick-table type binary len 8 size 1k expire 30s store http_req_cnt
+"""
+
+
+def test_stick_table_key_types_and_stored_data_like_haproxy(echo, tmp_path):
+    """Keys of type ipv6 (an IPv4 source mapped), integer (from a header's
+    text), binary (padded to its length); the data types gpc0 and
+    gpc0_rate (sc-inc-gpc0), conn_cnt and conn_rate, bytes_in_rate and
+    bytes_out_rate, http_err_cnt and http_err_rate, and the server_id a
+    "stick on" stores: "show table" of each table and the sc fetches
+    read the same in HAProxy and lbd."""
+    a, b = echo("a"), echo("b")
+    cfg = STICK_CFG.replace("{a}", str(a.port)).replace("{b}", str(b.port))
+    cases = [("127.0.0.1", "/", [("X-N", "42")]), ("127.0.0.1", "/mark", [("X-K", "ab")]),
+             ("127.0.0.2", "/status/404", [("X-N", "42")]), ("127.0.0.2", "/mark", []),
+             ("127.0.0.1", "/mark", [("X-K", "abcdefgh")]), ("127.0.0.3", "/", [("X-N", "-7")])]
+
+    def play(port, sock):
+        out = []
+        for src, path, headers in cases:
+            st, hdrs, body = request(port, "GET", path, headers, src=(src, 0))
+            j = json.loads(body)
+            out.append((st, j["be"], j["headers"].get("x-sc")))
+        time.sleep(0.2)
+        return out, {t: table_entries(cli(sock, "show table %s" % t))
+                     for t in ("be", "t_data", "t_ip6", "t_int", "t_bin")}
+
+    h, l = each_proxy(cfg, play, tmp_path)
+    assert l[0] == h[0], "\n haproxy %r\n lbd     %r" % (h[0], l[0])
+    # HAProxy counts bytes of its internal form of the messages (HTX
+    # blocks); lbd the bytes on the wire: compared apart
+    nbytes = {}
+    for name, got in (("haproxy", h), ("lbd", l)):
+        for key, fields in got[1]["t_data"].items():
+            m = re.search(r" bytes_in_rate\(10000\)=(\d+) bytes_out_rate\(10000\)=(\d+)$",
+                          fields)
+            assert m, fields
+            nbytes[name, key] = (int(m.group(1)), int(m.group(2)))
+            got[1]["t_data"][key] = fields[:m.start()]
+    for t in h[1]:
+        assert l[1][t] == h[1][t], "%s:\n haproxy %r\n lbd     %r" % (t, h[1][t], l[1][t])
+    # the request of 127.0.0.3 as sent, and about the same responses
+    req = b"GET / HTTP/1.1\r\nHost: h.example\r\nX-N: -7\r\n\r\n"
+    assert nbytes["lbd", "127.0.0.3"][0] == len(req), nbytes
+    for key in ("127.0.0.1", "127.0.0.2", "127.0.0.3"):
+        hb, lb = nbytes["haproxy", key], nbytes["lbd", key]
+        assert abs(lb[0] - hb[0]) < hb[0] * 0.3 and abs(lb[1] - hb[1]) < hb[1] * 0.1, nbytes
+    assert set(l[1]["t_ip6"]) == {"::ffff:127.0.0.1", "::ffff:127.0.0.2", "::ffff:127.0.0.3"}
+    assert set(l[1]["t_int"]) == {"42", "4294967289"}   # 32-bit: -7
+    assert set(l[1]["t_bin"]) == {"6162000000000000", "6162636465666768"}   # padded
+    assert l[1]["t_data"]["127.0.0.1"].startswith("gpc0=2 gpc0_rate(10000)=2 conn_cnt=")
