@@ -5,7 +5,9 @@ operators, source ports, header IPs, map defaults, uuid()/rand()/date(),
 the response rewrites, "return ... file", tcp-request accept and content
 tracking, the stick-table key types and stored data types, compression
 algo identity and ranged responses. Each test names what it proves."""
+import gzip
 import http.client
+import http.server
 import json
 import os
 import re
@@ -15,7 +17,7 @@ import uuid
 
 import pytest
 
-from conftest import Lbd, cli, free_port
+from conftest import HttpServerThread, Lbd, cli, free_port
 from test_log_compat import HAPROXY, Haproxy
 from test_rules import EchoBackend
 
@@ -488,3 +490,83 @@ def test_stick_table_key_types_and_stored_data_like_haproxy(echo, tmp_path):
     assert set(l[1]["t_int"]) == {"42", "4294967289"}   # 32-bit: -7
     assert set(l[1]["t_bin"]) == {"6162000000000000", "6162636465666768"}   # padded
     assert l[1]["t_data"]["127.0.0.1"].startswith("gpc0=2 gpc0_rate(10000)=2 conn_cnt=")
+
+
+class RangeOrigin(HttpServerThread):
+    """A text body; a Range request is answered 206 with that part."""
+
+    BODY = b"".join(b"row %05d of a text that compresses well\n" % i for i in range(500))
+
+    def __init__(self):
+        self.port = free_port()
+        body = self.BODY
+
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
+
+            def do_GET(self):
+                rng = self.headers.get("Range")
+                part, status = body, 200
+                if rng and self.path != "/ignore-range":
+                    lo, hi = (int(x) for x in rng.split("=")[1].split("-"))
+                    part, status = body[lo:hi + 1], 206
+                self.send_response(status)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("ETag", '"v1"')
+                if status == 206:
+                    self.send_header("Content-Range", "bytes %d-%d/%d" % (lo, hi, len(body)))
+                self.send_header("Content-Length", str(len(part)))
+                self.end_headers()
+                self.wfile.write(part)
+
+            def log_message(self, *a):
+                pass
+
+        self.serve(H)
+
+
+@pytest.mark.parametrize("algo", ["gzip", "identity"])
+def test_compression_identity_and_ranges_like_haproxy(tmp_path, algo):
+    """compression algo identity (chosen like any algorithm, the body
+    left as it is), and ranged responses: a 206 part is never compressed,
+    a Range the server ignored (200) is; User-Agent Mozilla/4 is left
+    alone as in HAProxy."""
+    o = RangeOrigin()
+    cfg = HEAD + """frontend fe
+    bind 127.0.0.1:{port}
+    default_backend be
+backend be
+    compression algo %s
+    compression type text/plain
+    server o 127.0.0.1:%d
+""" % (algo, o.port)
+    cases = [("/", [("Accept-Encoding", "gzip")]),
+             ("/", [("Accept-Encoding", "identity")]),
+             ("/", []), ("/", [("Accept-Encoding", "identity;q=0, gzip")]),
+             ("/", [("Accept-Encoding", "*;q=0, br")]),
+             ("/", [("Accept-Encoding", "gzip"), ("Range", "bytes=0-99")]),
+             ("/ignore-range", [("Accept-Encoding", "gzip"), ("Range", "bytes=0-99")]),
+             ("/", [("Accept-Encoding", "gzip"), ("User-Agent", "Mozilla/4.0 (old)")])]
+
+    def play(port, sock):
+        out = []
+        for path, headers in cases:
+            st, hdrs, body = request(port, "GET", path, headers)
+            if hdrs.get("content-encoding") == "gzip":
+                body = gzip.decompress(body)
+            out.append((st, {k: v for k, v in hdrs.items()
+                             if k in ("content-encoding", "transfer-encoding", "vary",
+                                      "content-range", "content-length", "etag")}, body))
+        return out
+
+    try:
+        h, l = each_proxy(cfg, play, tmp_path)
+    finally:
+        o.stop()
+    for i, (hc, lc) in enumerate(zip(h, l)):
+        assert lc == hc, "%r:\n haproxy %r\n lbd     %r" % (cases[i], hc[:2], lc[:2])
+    full = RangeOrigin.BODY
+    assert [x[2] for x in l] == [full] * 5 + [full[:100], full, full]
+    assert ("content-encoding" in l[0][1]) == (algo == "gzip"), l[0]
+    assert "content-encoding" not in l[5][1] and "content-encoding" not in l[7][1]
