@@ -570,3 +570,84 @@ backend be
     assert [x[2] for x in l] == [full] * 5 + [full[:100], full, full]
     assert ("content-encoding" in l[0][1]) == (algo == "gzip"), l[0]
     assert "content-encoding" not in l[5][1] and "content-encoding" not in l[7][1]
+
+
+def test_condition_operators_like_haproxy(echo, tmp_path):
+    """if / unless, implicit AND binding tighter than || and "or", "!" on
+    a named and an anonymous ACL, an ACL declared twice ORing its
+    patterns, use_backend ... unless: the same outcomes in both."""
+    a, b = echo("a"), echo("b")
+    conds = [
+        "if A B || C", "if A or B C", "unless A || B", "unless A B", "if !A !{ path_end /z }",
+        "if { path_beg /x } or !{ hdr(x-b) -m found }", "if D", "unless !D",
+        "if A !B or !C D", "if { src 127.0.0.1 } { dst_port {port} } { method GET }",
+    ]
+    rules = "\n".join("    http-request set-header X-H%d 1 %s" % (i, c) for i, c in enumerate(conds))
+    cfg = HEAD + """frontend fe
+    bind 127.0.0.1:{port}
+    acl A path_beg /a
+    acl B hdr(x-b) -m found
+    acl C hdr(x-c) -m found
+    acl D path_end .d
+    acl D hdr(x-d) yes
+%s
+    use_backend be_b unless { path_beg /a } || { hdr(x-b) -m found }
+    default_backend be
+backend be
+    server a 127.0.0.1:%d
+backend be_b
+    server b 127.0.0.1:%d
+""" % (rules, a.port, b.port)
+    cases = [("/a", []), ("/a", [("X-B", "1")]), ("/q", [("X-C", "1")]), ("/x/z", []),
+             ("/f.d", []), ("/g", [("X-D", "yes")]), ("/a/z", [("X-B", "1"), ("X-C", "1"),
+                                                           ("X-D", "no")])]
+
+    def play(port, sock):
+        out = []
+        for path, headers in cases:
+            st, hdrs, body = request(port, "GET", path, headers)
+            out.append((st, json.loads(body)["be"], hits(body)))
+        return out
+
+    h, l = each_proxy(cfg, play, tmp_path)
+    assert l == h, "\n haproxy %r\n lbd     %r" % (h, l)
+    assert l == [(200, "a", "bdfij"), (200, "a", "abj"), (200, "b", "acdefj"),
+                 (200, "b", "cdfj"), (200, "b", "cdefghij"), (200, "b", "cdefghij"),
+                 (200, "a", "abj")], l
+
+
+def test_stick_table_evicts_the_least_recently_used_entry(echo, tmp_path):
+    """A table of size 3: a fourth key evicts the entry used least
+    recently (not the oldest one, which was just used again); the table
+    never holds more than its size. lbd's documented policy (HAProxy
+    trashes entries by expiry date, in batches: not compared)."""
+    be = echo()
+    sock = str(tmp_path / "lbd.sock")
+    port = free_port()
+    cfg = (HEAD + """frontend fe
+    bind 127.0.0.1:{port}
+    stick-table type string len 8 size 3 expire 60s store http_req_cnt
+    http-request track-sc0 req.hdr(x-k)
+    default_backend be
+backend be
+    server a 127.0.0.1:%d
+""" % be.port).replace("{port}", str(port)).replace("{sock}", sock)
+    d = Lbd(cfg, [port])
+    try:
+        def send(key):
+            assert request(port, "GET", "/", [("X-K", key)])[0] == 200
+
+        for key in ("k1", "k2", "k3", "k1", "k4"):
+            send(key)
+        time.sleep(0.1)
+        dump = cli(sock, "show table fe")
+        assert table_entries(dump) == {"k1": "http_req_cnt=2", "k3": "http_req_cnt=1",
+                                       "k4": "http_req_cnt=1"}, dump
+        for key in ("k5", "k3", "k6"):
+            send(key)
+        time.sleep(0.1)
+        dump = cli(sock, "show table fe")
+        assert set(table_entries(dump)) == {"k3", "k5", "k6"}, dump
+        assert "size:3, used:3" in dump.splitlines()[0], dump
+    finally:
+        d.stop()
