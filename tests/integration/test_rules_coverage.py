@@ -651,3 +651,44 @@ backend be
         assert "size:3, used:3" in dump.splitlines()[0], dump
     finally:
         d.stop()
+
+
+def test_be_conn_fe_conn_and_nbsrv_count_live_connections_like_haproxy(echo, backends, tmp_path):
+    """be_conn, fe_conn, nbsrv and srv_is_up read while a slow request
+    holds a connection of backend be: one there, two on the frontend;
+    with the server disabled, nbsrv drops to 0 and srv_is_up is false."""
+    (slow,) = backends(1)
+    e = echo()
+    cfg = HEAD + """frontend fe
+    bind 127.0.0.1:{port}
+    use_backend be if { path_beg /sleep }
+    http-request set-header X-C %%[be_conn(be)]/%%[fe_conn]/%%[nbsrv(be)]/%%[srv_is_up(be/s1)]/%%[be_conn(be_echo)]
+    acl busy be_conn(be) ge 1
+    http-request set-header X-Busy 1 if busy
+    default_backend be_echo
+backend be
+    server s1 %s
+backend be_echo
+    server e 127.0.0.1:%d
+""" % (slow.addr, e.port)
+
+    def play(port, sock):
+        import threading
+        out = {}
+        t = threading.Thread(target=lambda: out.setdefault(
+            "slow", request(port, "GET", "/sleep/700")[0]))
+        t.start()
+        time.sleep(0.3)
+        busy = seen(request(port, "GET", "/")[2])
+        t.join()
+        time.sleep(0.1)
+        idle = seen(request(port, "GET", "/")[2])
+        cli(sock, "disable server be/s1")
+        down = seen(request(port, "GET", "/")[2])
+        return out["slow"], busy, idle, down
+
+    h, l = each_proxy(cfg, play, tmp_path)
+    assert l == h, "\n haproxy %r\n lbd     %r" % (h, l)
+    assert l[0] == 200
+    assert l[1] == {"x-c": "1/2/1/1/0", "x-busy": "1"}, l
+    assert l[2] == {"x-c": "0/1/1/1/0"} and l[3] == {"x-c": "0/1/0/0/0"}, l
