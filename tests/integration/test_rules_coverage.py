@@ -1,10 +1,13 @@
 """The fetches, match methods, converters and actions of the rules issue
 that the other rule tests leave out, each played side by side with
 Debian's HAProxy 2.6 where it behaves the same: match flags and integer
-operators, source ports, header IPs, map defaults, uuid()/rand()/date(),
-the response rewrites, "return ... file", tcp-request accept and content
-tracking, the stick-table key types and stored data types, compression
-algo identity and ranged responses. Each test names what it proves."""
+operators, source ports, header IPs, condition operators, live connection
+counts, map defaults, ipmask/field/word/json/regsub forms, uuid()/rand()/
+date(), the response rewrites, "return ... file", tcp-request accept and
+content tracking, the stick-table key types and stored data types,
+compression algo identity, ranged responses and old browsers; then lbd's
+own least-recently-used eviction. Each test names what it proves.
+"""
 import gzip
 import http.client
 import http.server
