@@ -52,6 +52,7 @@ struct comp_state {
 	uint64_t left;			/* DECH_DATA: payload bytes of the chunk */
 	unsigned line;			/* DECH_TRAILER: bytes on the current line */
 	int finished;
+	int identity;			/* algo identity: the data as it is, chunked */
 };
 
 /* ---- configuration ---- */
@@ -181,6 +182,25 @@ static int comp_qvalue(const char *v, size_t n, const char *tok, int *star)
 	return q;
 }
 
+/* Browsers announcing "Mozilla/4" mishandled compressed responses, but for
+ * MSIE 7 and later, and MSIE 6 on XP SP2 ("SV1"): HAProxy's list, read at
+ * the fixed places of "Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1;
+ * SV1)". */
+static int comp_old_browser(const struct hmsg *h)
+{
+	const struct http1_hdr *ua = hmsg_find(h, "user-agent", 10, NULL);
+	const char *v;
+	size_t n;
+
+	if (!ua || ua->value_len < 9 || memcmp(ua->value, "Mozilla/4", 9) != 0)
+		return 0;
+	v = ua->value;
+	n = ua->value_len;
+	if (n < 31 || memcmp(v + 25, "MSIE ", 5) != 0 || v[30] < '6')
+		return 1;
+	return v[30] == '6' && (n < 54 || memcmp(v + 51, "SV1", 3) != 0);
+}
+
 void comp_request(struct session *s, struct hmsg *h)
 {
 	const struct comp_conf *c = s->t->be->comp ? s->t->be->comp : s->fe->comp;
@@ -188,7 +208,7 @@ void comp_request(struct session *s, struct hmsg *h)
 	int best = 0;
 
 	s->t->comp_algo = COMP_NONE;
-	if (!c || !c->nalgo)
+	if (!c || !c->nalgo || comp_old_browser(h))
 		return;
 	ae = hmsg_find(h, "accept-encoding", 15, NULL);
 	if (ae) {
@@ -206,6 +226,11 @@ void comp_request(struct session *s, struct hmsg *h)
 			}
 		}
 	}
+	/* when nothing else fits, a configured identity is used whatever the
+	 * header says (even "identity;q=0"), as HAProxy does */
+	for (unsigned i = 0; !best && i < c->nalgo; i++)
+		if (c->algo[i] == COMP_IDENTITY)
+			s->t->comp_algo = COMP_IDENTITY;
 	/* offload: the server must not compress what lbd will */
 	if (c->offload && s->t->comp_algo > COMP_IDENTITY)
 		hmsg_del(h, "accept-encoding", 15);
@@ -254,7 +279,8 @@ static int comp_start(struct session *s, enum comp_algo a)
 
 	if (!z)
 		return -1;
-	if (deflateInit2(&z->z, COMP_LEVEL, Z_DEFLATED, bits, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+	z->identity = a == COMP_IDENTITY;
+	if (!z->identity && deflateInit2(&z->z, COMP_LEVEL, Z_DEFLATED, bits, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
 		free(z);
 		return -1;
 	}
@@ -271,7 +297,7 @@ int comp_response(struct session *s, struct hmsg *h)
 	unsigned netag = 0;
 
 	/* an HTTP/1.0 client cannot take the chunked framing */
-	if (!c || a == COMP_NONE || a == COMP_IDENTITY || s->t->head_req ||
+	if (!c || a == COMP_NONE || s->t->head_req ||
 	    h->status < 200 || h->status > 203 || h->ver_minor == 0 || s->t->cli_ver10 ||
 	    !(h->m->flags & (HTTP1_F_HAS_CL | HTTP1_F_CHUNKED)) ||
 	    ((h->m->flags & HTTP1_F_HAS_CL) && h->m->content_length < (c->minsize ? c->minsize : 1)) ||
@@ -297,7 +323,8 @@ int comp_response(struct session *s, struct hmsg *h)
 			return -1;
 	}
 	if (hmsg_add(h, "Transfer-Encoding", 17, "chunked", 7) < 0 ||
-	    hmsg_add(h, "Content-Encoding", 16, comp_tokens[a], strlen(comp_tokens[a])) < 0 ||
+	    (a != COMP_IDENTITY &&
+	     hmsg_add(h, "Content-Encoding", 16, comp_tokens[a], strlen(comp_tokens[a])) < 0) ||
 	    (!comp_hdr_has(h, "vary", "accept-encoding") &&
 	     hmsg_add(h, "Vary", 4, "Accept-Encoding", 15) < 0))
 		return -1;
@@ -310,7 +337,8 @@ void comp_state_free(struct comp_state *z)
 {
 	if (!z)
 		return;
-	deflateEnd(&z->z);
+	if (!z->identity)
+		deflateEnd(&z->z);
 	free(z);
 }
 
@@ -408,7 +436,14 @@ long comp_body(struct comp_state *z, const char *in, size_t len, int chunked,
 		n = comp_dechunk(z, in, len, pay);
 		data = pay;
 	}
-	o = comp_deflate(z, data, n, done ? Z_FINISH : Z_SYNC_FLUSH, out, room, outlen - 8);
+	if (z->identity) {
+		o = room + n <= outlen - 8 ? (long)(room + n) : -1;
+		if (o > 0)
+			memcpy(out + room, data, n);
+	} else {
+		o = comp_deflate(z, data, n, done ? Z_FINISH : Z_SYNC_FLUSH, out, room,
+				 outlen - 8);
+	}
 	free(pay);
 	if (o < 0)
 		return -1;

@@ -1073,6 +1073,23 @@ fail:
 	return NULL;
 }
 
+/* A netmask of len bytes: a prefix length, or written as an address
+ * ("255.255.0.0", "ffff:ffff::"; any bits, as HAProxy takes them). */
+static int smp_mask_parse(const char *s, size_t len, uint8_t *mask)
+{
+	char *end;
+	long bits;
+
+	if (inet_pton(len == 4 ? AF_INET : AF_INET6, s, mask) == 1)
+		return 0;
+	bits = strtol(s, &end, 10);
+	if (!*s || *end || bits < 0 || bits > (long)len * 8)
+		return -1;
+	for (size_t i = 0; i < len; i++, bits -= 8)
+		mask[i] = bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
+	return 0;
+}
+
 static int smp_arg_set(struct smp_arg *arg, enum smp_arg_kind kind, const char *s,
 		       size_t n, const char *kw, char *err, size_t errlen)
 {
@@ -1088,6 +1105,31 @@ static int smp_arg_set(struct smp_arg *arg, enum smp_arg_kind kind, const char *
 		arg->n = strtoll(arg->str, &end, 10);
 		if (!n || *end) {
 			snprintf(err, errlen, "'%s': '%s' is not an integer", kw, arg->str);
+			return -1;
+		}
+	} else if (kind == ARG_MSK4 || kind == ARG_MSK6) {
+		if (smp_mask_parse(arg->str, kind == ARG_MSK4 ? 4 : 16, arg->mask) < 0) {
+			snprintf(err, errlen, "'%s': '%s' is not a netmask (a prefix length "
+				 "or an address form)", kw, arg->str);
+			return -1;
+		}
+	} else if (kind == ARG_JSON) {
+		static const char *const codes[] = {
+			[JSON_ASCII] = "ascii", [JSON_UTF8] = "utf8", [JSON_UTF8S] = "utf8s",
+			[JSON_UTF8P] = "utf8p", [JSON_UTF8PS] = "utf8ps",
+		};
+
+		for (arg->n = 0; arg->n < 5 && strcmp(codes[arg->n], arg->str); arg->n++)
+			;
+		if (arg->n == 5) {
+			snprintf(err, errlen, "'%s': unknown input code '%s' (ascii, utf8, "
+				 "utf8s, utf8p or utf8ps)", kw, arg->str);
+			return -1;
+		}
+	} else if (kind == ARG_REGFLAGS) {
+		if (arg->str[strspn(arg->str, "gi")]) {
+			snprintf(err, errlen, "'%s': unknown flag in '%s' ('g' and 'i' only)",
+				 kw, arg->str);
 			return -1;
 		}
 	} else if (kind == ARG_REG) {
@@ -1125,6 +1167,28 @@ static int smp_arg_set(struct smp_arg *arg, enum smp_arg_kind kind, const char *
 		snprintf(err, errlen, "'%s': expects '<backend>/<server>', got '%s'",
 			 kw, arg->str);
 		return -1;
+	}
+	return 0;
+}
+
+/* regsub's 'i' flag: its regex compiled again, caseless. */
+static int smp_regflags(struct smp_call *k, const enum smp_arg_kind *kinds, const char *kw,
+			char *err, size_t errlen)
+{
+	PCRE2_SIZE eo;
+	int ec;
+
+	for (unsigned i = 1; i < k->nargs; i++) {
+		if (kinds[i] != ARG_REGFLAGS || !strchr(k->args[i].str, 'i') ||
+		    kinds[0] != ARG_REG)
+			continue;
+		pcre2_code_free(k->args[0].re);
+		k->args[0].re = pcre2_compile((PCRE2_SPTR)k->args[0].str, PCRE2_ZERO_TERMINATED,
+					      PCRE2_CASELESS, &ec, &eo, NULL);
+		if (!k->args[0].re) {
+			snprintf(err, errlen, "'%s': invalid regex '%s'", kw, k->args[0].str);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -1171,6 +1235,8 @@ static int smp_parse_args(const char **p, const char *kw, const enum smp_arg_kin
 		}
 		s++;
 	}
+	if (smp_regflags(k, kinds, kw, err, errlen) < 0)
+		return -1;
 	if (k->nargs < nmandatory) {
 		snprintf(err, errlen, "'%s' expects at least %u argument%s", kw,
 			 nmandatory, nmandatory > 1 ? "s" : "");

@@ -163,58 +163,87 @@ static int c_not(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
 	return smp_set_int(v, v->sint == 0, SMP_T_BOOL);
 }
 
-/* ipmask(v4 bits[, v6 bits]) */
+/* ipmask(v4 mask[, v6 mask]): an IPv6 address without a v6 mask has no
+ * result */
 static int c_ipmask(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
 {
+	uint8_t *b;
+
 	/* a string holding an address is taken as one */
 	if (smp_to_ip(v) < 0)
 		return 0;
 	if (v->type == SMP_T_IPV4) {
-		int64_t b = a[0].n;
-
-		v->v4.s_addr &= b <= 0 ? 0 : htonl(b >= 32 ? 0xffffffffu :
-					     ~(0xffffffffu >> b));
+		b = (uint8_t *)&v->v4.s_addr;
+		for (int i = 0; i < 4; i++)
+			b[i] &= a[0].mask[i];
 		return 1;
 	}
 	if (v->type == SMP_T_IPV6 && a[1].set) {
-		int64_t b = a[1].n;
-
-		for (int i = 0; i < 16; i++, b -= 8)
-			v->v6.s6_addr[i] &= b >= 8 ? 0xff : b <= 0 ? 0 :
-					     (uint8_t)(0xff << (8 - b));
+		for (int i = 0; i < 16; i++)
+			v->v6.s6_addr[i] &= a[1].mask[i];
 		return 1;
 	}
 	return 0;
 }
 
-/* word(n, delimiters) / field(n, delimiters): n counts from 1, negative
- * from the end; word skips empty tokens, field does not */
+/* Walks the tokens of s split at any byte of d (word: the empty ones
+ * skipped). The k-th one (from 1) is set in *ts and *te; returns how many there
+ * are, or k when the walk stops at it (k == 0 walks them all). */
+static int64_t smp_tokens(const char *s, size_t len, const char *d, int words, int64_t k,
+			  const char **ts, const char **te)
+{
+	const char *e = s + len;
+	size_t dlen = strlen(d);
+	int64_t n = 0;
+
+	for (;;) {
+		const char *t = s;
+
+		while (t < e && !memchr(d, *t, dlen))
+			t++;
+		if (!words || t > s) {
+			if (++n == k) {
+				*ts = s;
+				*te = t;
+				return n;
+			}
+		}
+		if (t == e)
+			return n;
+		s = t + 1;
+	}
+}
+
+/* word(n, delimiters[, count]) / field(...): n counts from 1, negative from
+ * the end; word skips empty tokens, field does not. count tokens are taken
+ * from the n-th one on, towards the end (n > 0) or the start (n < 0); 0, a
+ * negative count or more tokens than there are take the rest of the input,
+ * the delimiters at its edge included (HAProxy's results). */
 static int smp_split(const struct smp_arg *a, struct smp_ctx *c, struct smp *v, int words)
 {
-	const char *d = a[1].str, *s, *e;
-	int64_t want = a[0].n, n = 0, total = 0;
+	const char *d = a[1].str, *from, *to, *te;
+	int64_t want = a[0].n, cnt = !a[2].set ? 1 : a[2].n > 0 ? a[2].n : 0;
+	int64_t total, first, last;
 
 	if (smp_to_str(v, c->a) < 0 || want == 0)
 		return 0;
-	for (int pass = want < 0 ? 0 : 1; pass < 2; pass++) {
-		s = v->str;
-		e = v->str + v->len;
-		n = 0;
-		while (s <= e) {
-			const char *t = s;
-
-			while (t < e && !strchr(d, *t))
-				t++;
-			if (!words || t > s) {
-				n++;
-				if (pass == 1 && n == (want > 0 ? want : total + want + 1))
-					return smp_set_str(v, s, (size_t)(t - s));
-			}
-			s = t + 1;
-		}
-		total = n;
+	total = smp_tokens(v->str, v->len, d, words, 0, &from, &to);
+	if (want > 0) {
+		first = want;
+		last = !cnt || cnt > total ? total + 1 : want + cnt - 1;
+	} else {
+		last = total + want + 1;
+		first = !cnt || cnt > total ? 0 : last - cnt + 1;
 	}
-	return 0;
+	if (want > 0 ? first > total : last < 1)
+		return 0;
+	from = v->str;
+	to = v->str + v->len;
+	if (first >= 1)
+		smp_tokens(v->str, v->len, d, words, first, &from, &te);
+	if (last <= total)
+		smp_tokens(v->str, v->len, d, words, last, &te, &to);
+	return smp_set_str(v, from, (size_t)(to - from));
 }
 
 static int c_word(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
@@ -227,30 +256,86 @@ static int c_field(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
 	return smp_split(a, c, v, 0);
 }
 
-/* json: escape for a JSON string (quotes, backslash, controls) */
+/* One character below 0x80 as JSON writes it inside a string */
+static char *json_ascii(char *o, unsigned char ch)
+{
+	static const char esc[128] = {
+		['"'] = '"', ['\\'] = '\\', ['/'] = '/', ['\b'] = 'b', ['\f'] = 'f',
+		['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't',
+	};
+
+	if (esc[ch]) {
+		*o++ = '\\';
+		*o++ = esc[ch];
+	} else if (ch < 0x20 || ch == 0x7f) {
+		o += sprintf(o, "\\u%04x", ch);
+	} else {
+		*o++ = (char)ch;
+	}
+	return o;
+}
+
+/* The UTF-8 sequence at s (n > 0 bytes left): its length, 0 when its lead
+ * byte is not followed by the continuation bytes it announces; *cp gets the
+ * code point. */
+static size_t json_utf8(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len = s[0] >= 0xf0 && s[0] < 0xf8 ? 4 : s[0] >= 0xe0 && s[0] < 0xf0 ? 3 :
+		     s[0] >= 0xc0 && s[0] < 0xe0 ? 2 : 0;
+
+	if (!len || len > n)
+		return 0;
+	*cp = s[0] & (0x7f >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (s[i] & 0x3f);
+	}
+	return len;
+}
+
+/* json([input code]): escaped for a JSON string. ascii writes each byte of
+ * 0x80 and above as \u00XX; the utf8 codes decode UTF-8 up to U+FFFD
+ * (surrogates and 4-byte sequences are invalid) and fail on an invalid
+ * sequence, or skip it ("s"); "p" accepts overlong forms. */
 static int c_json(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
 {
+	static const uint32_t least[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	int code = a[0].set ? (int)a[0].n : JSON_ASCII;
+	int skip = code == JSON_UTF8S || code == JSON_UTF8PS;
+	int overlong_ok = code == JSON_UTF8P || code == JSON_UTF8PS;
+	const unsigned char *s;
 	char *b, *o;
 
 	if (smp_to_str(v, c->a) < 0 || !(b = arena_alloc(c->a, v->len * 6 + 1)))
 		return 0;
+	s = (const unsigned char *)v->str;
 	o = b;
-	for (size_t i = 0; i < v->len; i++) {
-		unsigned char ch = (unsigned char)v->str[i];
+	for (size_t i = 0; i < v->len;) {
+		uint32_t cp;
+		size_t len;
 
-		if (ch == '"' || ch == '\\') {
-			*o++ = '\\';
-			*o++ = (char)ch;
-		} else if (ch < 0x20) {
-			o += sprintf(o, "\\u%04x", ch);
-		} else {
-			*o++ = (char)ch;
+		if (s[i] < 0x80 || code == JSON_ASCII) {
+			o = s[i] < 0x80 ? json_ascii(o, s[i]) : o + sprintf(o, "\\u%04x", s[i]);
+			i++;
+			continue;
 		}
+		len = json_utf8(s + i, v->len - i, &cp);
+		if (!len || (cp >= 0xd800 && cp <= 0xdfff) || cp >= 0xfffe ||
+		    (cp < least[len] && !overlong_ok)) {
+			if (!skip)
+				return 0;
+			i += len ? len : 1;
+			continue;
+		}
+		o = cp < 0x80 ? json_ascii(o, (unsigned char)cp) : o + sprintf(o, "\\u%04x", cp);
+		i += len;
 	}
 	return smp_set_str(v, b, (size_t)(o - b));
 }
 
-/* regsub(regex, replacement[, flags]): "g" replaces every match */
+/* regsub(regex, replacement[, flags]): "g" replaces every match ("i" was
+ * taken when the regex was compiled) */
 static int c_regsub(const struct smp_arg *a, struct smp_ctx *c, struct smp *v)
 {
 	PCRE2_SIZE outlen;
@@ -384,11 +469,11 @@ const struct smp_conv smp_convs[] = {
 	{ "cpl", c_cpl, A0, 0, S(SINT) },
 	{ "bool", c_bool, A0, 0, S(BOOL) },
 	{ "not", c_not, A0, 0, S(BOOL) },
-	{ "ipmask", c_ipmask, { ARG_INT, ARG_INT }, 1, SAME },
-	{ "word", c_word, { ARG_INT, ARG_STR }, 2, S(STR) },
-	{ "field", c_field, { ARG_INT, ARG_STR }, 2, S(STR) },
-	{ "json", c_json, { ARG_STR }, 0, S(STR) },
-	{ "regsub", c_regsub, { ARG_REG, ARG_STR, ARG_STR }, 2, S(STR) },
+	{ "ipmask", c_ipmask, { ARG_MSK4, ARG_MSK6 }, 1, SAME },
+	{ "word", c_word, { ARG_INT, ARG_STR, ARG_INT }, 2, S(STR) },
+	{ "field", c_field, { ARG_INT, ARG_STR, ARG_INT }, 2, S(STR) },
+	{ "json", c_json, { ARG_JSON }, 0, S(STR) },
+	{ "regsub", c_regsub, { ARG_REG, ARG_STR, ARG_REGFLAGS }, 2, S(STR) },
 	{ "map", c_map, { ARG_MAP, ARG_STR }, 1, S(STR) },
 	{ "map_str", c_map, { ARG_MAP, ARG_STR }, 1, S(STR) },
 	{ "map_beg", c_map, { ARG_MAP, ARG_STR }, 1, S(STR) },

@@ -23,7 +23,13 @@
 /* Argument kinds of a fetch or converter. */
 enum smp_arg_kind { ARG_NONE, ARG_STR, ARG_INT, ARG_BE, ARG_FE, ARG_SRV, ARG_REG, ARG_VAR,
 		    ARG_MAP, ARG_UL,
-		    ARG_IVAR };		/* an integer or a variable's name */
+		    ARG_IVAR,		/* an integer or a variable's name */
+		    ARG_MSK4, ARG_MSK6,	/* a netmask: prefix length or address form */
+		    ARG_JSON,		/* json's input code, in n */
+		    ARG_REGFLAGS };	/* regsub's flags: 'g', 'i' */
+
+/* json's input codes: how bytes of 0x80 and above are read */
+enum smp_json_code { JSON_ASCII, JSON_UTF8, JSON_UTF8S, JSON_UTF8P, JSON_UTF8PS };
 
 /* A map file: "key value" lines, matched as the converter's name says. */
 enum map_kind { MAP_STR, MAP_BEG, MAP_SUB, MAP_END, MAP_DOM, MAP_REG, MAP_IP, MAP_INT };
@@ -47,6 +53,7 @@ struct smp_arg {
 	struct smp_map *map;		/* ARG_MAP */
 	const struct userlist *ul;	/* ARG_UL: resolved */
 	int64_t n;
+	uint8_t mask[16];		/* ARG_MSK4 (4 bytes) / ARG_MSK6 */
 	struct proxy *px;		/* ARG_BE / ARG_FE / ARG_SRV: resolved */
 	struct server *srv;
 	pcre2_code *re;

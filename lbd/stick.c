@@ -159,7 +159,7 @@ int stick_resolve(struct cfg_ctx *ctx, struct proxy *be, struct lbd_conf *conf)
 				 r->name ? r->name : be->id);
 			goto fail;
 		}
-		stkt_store_server_id(r->table);
+		stkt_store_server_id(r->table, be);
 	}
 	return 0;
 fail:

@@ -61,6 +61,7 @@ struct stkt_entry {
 
 struct stktable {
 	struct proxy *px;
+	const struct proxy *stick_be;		/* whose servers server_id names */
 	enum stkt_type type;
 	unsigned keylen;			/* string/binary: max; others fixed */
 	unsigned size;
@@ -343,17 +344,26 @@ static int stkt_key(const struct stktable *t, struct smp *s, unsigned char *k,
 		}
 		*n = 16;
 		return 0;
-	case STKT_T_INT:
+	case STKT_T_INT: {
+		/* HAProxy's integer keys are 32-bit unsigned: -7 is 4294967289 */
+		uint64_t u;
+
 		if (smp_to_sint(s) < 0)
 			return -1;
-		memcpy(k, &s->sint, 8);
+		u = (uint32_t)s->sint;
+		memcpy(k, &u, 8);
 		*n = 8;
 		return 0;
+	}
 	default:
 		if (s->type != SMP_T_STR)
 			return -1;	/* the caller turns numbers into strings */
 		*n = s->len < t->keylen ? s->len : t->keylen;
 		memcpy(k, s->str, *n);
+		if (t->type == STKT_T_BIN) {	/* zero-padded to len, as HAProxy */
+			memset(k + *n, 0, t->keylen - *n);
+			*n = t->keylen;
+		}
 		return 0;
 	}
 }
@@ -598,9 +608,11 @@ int stkt_lookup_get(struct stktable *t, struct smp *key, enum stkt_data d, int64
 	return rc;
 }
 
-void stkt_store_server_id(struct stktable *t)
+void stkt_store_server_id(struct stktable *t, const struct proxy *be)
 {
 	t->store |= 1u << STKT_SERVER_ID;
+	if (!t->stick_be)
+		t->stick_be = be;
 }
 
 void stkt_set_server_id(struct stktable *t, struct smp *key, uint32_t id)
@@ -643,7 +655,7 @@ static void stkt_show_key(struct sbuf *out, const struct stktable *t,
 		break;
 	case STKT_T_INT:
 		memcpy(&i, e->key, 8);
-		sbuf_printf(out, "%lld", (long long)i);
+		sbuf_printf(out, "%llu", (unsigned long long)i);
 		break;
 	case STKT_T_STR:
 		sbuf_add(out, (const char *)e->key, e->klen);
@@ -652,6 +664,19 @@ static void stkt_show_key(struct sbuf *out, const struct stktable *t,
 		for (unsigned k = 0; k < e->klen; k++)
 			sbuf_printf(out, "%02x", e->key[k]);
 	}
+}
+
+/* HAProxy shows the name of a stick rule's server after the counters */
+static void stkt_show_server_key(struct sbuf *out, const struct stktable *t,
+				 const struct stkt_entry *e)
+{
+	if (!t->stick_be || !e->cnt[STKT_SERVER_ID])
+		return;
+	for (const struct server *srv = t->stick_be->servers; srv; srv = srv->next)
+		if (srv->puid == e->cnt[STKT_SERVER_ID]) {
+			sbuf_printf(out, " server_key=%s", srv->id);
+			return;
+		}
 }
 
 void stkt_show(struct sbuf *out, const struct proxy *list, const char *name,
@@ -687,6 +712,7 @@ void stkt_show(struct sbuf *out, const struct proxy *list, const char *name,
 					sbuf_printf(out, " %s=%lld", stkt_data_names[d],
 						    (long long)v);
 			}
+			stkt_show_server_key(out, t, e);
 			sbuf_puts(out, "\n");
 		}
 		pthread_mutex_unlock(&t->lock);
@@ -756,6 +782,10 @@ int stkt_restore(const struct proxy *list, int argc, char **argv, char *err,
 		snprintf(err, errlen, "_stkt: the key does not fit table '%s' (%s).",
 			 argv[0], stkt_type_names[t->type]);
 		return -1;
+	}
+	if (t->type == STKT_T_BIN) {	/* from a worker that did not pad */
+		memset(k + n, 0, t->keylen - n);
+		n = t->keylen;
 	}
 	for (int i = 0; i <= STKT_DATA_COUNT; i++) {
 		char *end;

@@ -71,9 +71,11 @@ int stkt_get(struct stktable *t, struct stkt_entry *e, enum stkt_data d,
 int stkt_lookup_get(struct stktable *t, struct smp *key, enum stkt_data d,
 		    int64_t *v);
 
-/* Stick rules: the table keeps server_id whether or not "store" says so;
- * set an entry's server (created if needed; not tracked). */
-void stkt_store_server_id(struct stktable *t);
+/* Stick rules of backend be: the table keeps server_id whether or not
+ * "store" says so, and "show table" names the server (server_key) from
+ * the first such backend's servers; set an entry's server (created if
+ * needed; not tracked). */
+void stkt_store_server_id(struct stktable *t, const struct proxy *be);
 void stkt_set_server_id(struct stktable *t, struct smp *key, uint32_t id);
 
 /* "show table" (every table's summary line) and "show table <name>"

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(not os.access(HAPROXY, os.X_OK),
 
 # headers the backends report back (what rules add, set, replace, delete)
 SEEN = ("x-real-ip", "x-via", "x-forwarded-proto", "x-tag", "x-api", "x-client",
-        "x-rep", "x-list", "x-drop", "user-agent", "x-from-map")
+        "x-rep", "x-list", "x-drop", "user-agent", "x-from-map", "x-hit", "x-sub")
 # response headers the comparison looks at
 SHOWN = ("x-frame-options", "x-content-type-options", "location", "content-type",
          "server", "x-resp", "x-status-was", "content-length", "x-b")
@@ -235,7 +235,8 @@ def test_acl_match_methods_and_predefined_acls(echo_backends):
         name = a.split()[0] if a.isupper() else "a%d" % i
         if not a.isupper():
             lines.append("    acl %s %s" % (name, a))
-        lines.append("    http-request add-header X-Hit %s if %s" % (letters[i], name))
+        # one header gathering every letter (the backend keeps one of each name)
+        lines.append("    http-request set-header X-Hit %%[req.hdr(x-hit)]%s if %s" % (letters[i], name))
     cfg = BASE + """
 frontend fe
     bind 127.0.0.1:{port}
