@@ -62,6 +62,8 @@ struct hrule {
 	char *ctype;			/* return content-type */
 	char *body;			/* return string / file contents */
 	size_t body_len;
+	char *reply;			/* return: the whole answer when it is fixed */
+	size_t reply_len;
 	struct hrule_hdr *hdrs;
 	char *reason;			/* set-status reason */
 	int sc;				/* track-sc<n> / sc-inc-gpc0(<n>) / capture slot */
@@ -152,6 +154,27 @@ struct logfmt *hrule_logfmt_compile(const char *fmt, char *err, size_t errlen)
 	return lf;
 }
 
+/* An answer's bytes in out (room bytes): the length, or 0 when it does
+ * not fit. */
+static size_t hrule_format(char *out, size_t room, int status, const char *extra,
+			   size_t extra_len, const char *ctype, const char *body, size_t blen)
+{
+	int n = snprintf(out, room, "HTTP/1.1 %d %s\r\n%.*s%s%s%scontent-length: %zu\r\n"
+			 "cache-control: no-cache\r\n\r\n", status, hmsg_reason(status),
+			 (int)extra_len, extra, ctype ? "content-type: " : "",
+			 ctype ? ctype : "", ctype ? "\r\n" : "", blen);
+
+	if (n < 0 || (size_t)n + blen > room)
+		return 0;
+	memcpy(out + n, body, blen);
+	return (size_t)n + blen;
+}
+
+static size_t hrule_room(size_t extra_len, const char *ctype, size_t blen)
+{
+	return 256 + extra_len + (ctype ? strlen(ctype) : 0) + blen;
+}
+
 /* ---- configuration ---- */
 
 static void hrule_free(struct hrule *r)
@@ -163,6 +186,7 @@ static void hrule_free(struct hrule *r)
 		pcre2_code_free(r->re);
 	free(r->ctype);
 	free(r->body);
+	free(r->reply);
 	free(r->reason);
 	smp_expr_free(r->key);
 	free(r->table_name);
@@ -318,6 +342,17 @@ static int hrule_cfg_return(struct cfg_ctx *ctx, struct hrule *r, int argc, char
 	if ((r->body || r->fmt) && !r->ctype) {
 		cfg_err(ctx, "'return': a body needs a 'content-type'.");
 		return -1;
+	}
+	/* nothing to render: the answer is made once, here */
+	if (!r->fmt && !r->hdrs) {
+		size_t room = hrule_room(0, r->ctype, r->body_len);
+
+		if (!(r->reply = malloc(room)) ||
+		    !(r->reply_len = hrule_format(r->reply, room, r->status, "", 0, r->ctype,
+						  r->body ? r->body : "", r->body_len))) {
+			cfg_err(ctx, "'return': out of memory.");
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -894,20 +929,12 @@ static const char *hrule_response(struct smp_ctx *c, int status, const char *ext
 				  size_t extra_len, const char *ctype, const char *body,
 				  size_t blen, size_t *len)
 {
-	size_t room = 256 + extra_len + (ctype ? strlen(ctype) : 0) + blen;
+	size_t room = hrule_room(extra_len, ctype, blen);
 	char *out = arena_alloc(c->a, room);
-	int n;
 
-	if (!out)
+	if (!out || !(*len = hrule_format(out, room, status, extra, extra_len, ctype,
+					  body, blen)))
 		return NULL;
-	n = snprintf(out, room, "HTTP/1.1 %d %s\r\n%.*s%s%s%scontent-length: %zu\r\n"
-		     "cache-control: no-cache\r\n\r\n", status, hmsg_reason(status),
-		     (int)extra_len, extra, ctype ? "content-type: " : "",
-		     ctype ? ctype : "", ctype ? "\r\n" : "", blen);
-	if (n < 0 || (size_t)n + blen > room)
-		return NULL;
-	memcpy(out + n, body, blen);
-	*len = (size_t)n + blen;
 	return out;
 }
 
@@ -1006,6 +1033,13 @@ static int hrule_do_return(const struct hrule *r, struct smp_ctx *c, struct hrul
 	size_t hl = 0, blen = r->body_len;
 	const char *body = r->body ? r->body : "";
 
+	if (r->reply) {
+		out->reply = r->reply;
+		out->reply_len = r->reply_len;
+		out->status = r->status;
+		out->local = 1;
+		return 1;
+	}
 	if (r->fmt && !(body = hrule_render(r->fmt, c, &blen)))
 		return -1;
 	for (const struct hrule_hdr *h = r->hdrs; h; h = h->next) {
