@@ -132,6 +132,8 @@ static int tls_wb_write(BIO *b, const char *data, size_t dlen, size_t *done)
 	*done = 0;
 	if (w->err)
 		return 0;
+	if (dlen == 0)
+		return 1;
 	if (w->len + dlen <= TLS_WB_SIZE) {
 		if (!w->buf && !(w->buf = malloc(TLS_WB_SIZE)))
 			goto direct;
