@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include <ev.h>
-#include <sys/resource.h>
 
 #include "agentx.h"
 #include "log.h"
@@ -26,6 +25,7 @@
 #include "vrrp_nl.h"
 #include "vrrp_snmp.h"
 #include "vrrp_static.h"
+#include "vrrp_sys.h"
 #include "vrrp_track.h"
 
 #define VRRPD_VERSION	"0.1.0"
@@ -505,6 +505,11 @@ static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	struct vrrp_track *ot = d->env.track;
 
 	log_notice("Reloading configuration");
+	if (nc && vrrp_sys_differs(&oc->global, &nc->global))
+		log_warnx("process settings (vrrp_priority, vrrp_rt_priority, "
+			  "vrrp_rlimit_rttime, vrrp_cpu_affinity, vrrp_no_swap, "
+			  "umask, vrrp_process_name) changed: they apply at the "
+			  "next start");
 	sdn_reloading();
 	ev_timer_stop(loop, &d->startup);
 	if (!nc) {
@@ -541,6 +546,12 @@ static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	vrrp_conf_free(oc);
 	vrrp_snmp_set_traps(d->snmp, nc->global.snmp_traps);
 	track_changed(d);
+	if (nc->global.fifo_states_on_reload) {
+		for (size_t i = 0; i < d->ngroups; i++)
+			vrrp_sync_fifo_state(d->groups[i]);
+		for (size_t i = 0; i < d->nrts; i++)
+			vrrp_rt_fifo_state(d->rts[i]);
+	}
 	sdn_send("READY=1");
 	status_notify(d);
 }
@@ -579,9 +590,6 @@ static int run(struct opts *o, struct vrrp_conf *conf, struct vrrp_log *vlog)
 	d.env.changed_arg = &d;
 	ctl_start(&d);
 	snmp_start(&d);
-	if (conf->global.has_process_priority &&
-	    setpriority(PRIO_PROCESS, 0, conf->global.process_priority) != 0)
-		log_warn("vrrp_priority");
 	ev_signal_init(&d.sigterm, vrrpd_term_cb, SIGTERM);
 	ev_signal_init(&d.sigint, vrrpd_term_cb, SIGINT);
 	ev_signal_init(&d.sighup, vrrpd_hup_cb, SIGHUP);
@@ -664,6 +672,9 @@ int main(int argc, char **argv)
 		if (!vlog)
 			return 1;
 	}
+	/* after the fork (memory locks are not inherited), before the pid
+	 * files (the umask applies to them) */
+	vrrp_sys_apply(&conf->global);
 	if (write_pid(o.pidfile) != 0 || write_pid(o.vrrp_pidfile) != 0)
 		return 1;
 	rc = run(&o, conf, vlog);

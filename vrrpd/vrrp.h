@@ -175,6 +175,12 @@ struct vrrp_sync *vrrp_sync_new(struct vrrp_rt **rts, size_t n,
 				const char *notify_fault);
 void vrrp_sync_free(struct vrrp_sync *g);
 
+/* fifo_write_vrrp_states_on_reload: tell the notify FIFOs the state of rt
+ * (INSTANCE "VI_1" MASTER 100) or of g (GROUP "G" MASTER) as if it had
+ * just been entered; nothing for a router not yet out of Initialize. */
+void vrrp_rt_fifo_state(const struct vrrp_rt *rt);
+void vrrp_sync_fifo_state(const struct vrrp_sync *g);
+
 /* Force FAULT (down 1: the Master hands over with a priority 0 advert)
  * or give the decision back to tracking; the control socket's "disable
  * vrrp" / "enable vrrp". */

@@ -409,6 +409,7 @@ static struct vrrp_conf *conf_new(void)
 	c->global.garp_repeat = 5;
 	c->global.garp_refresh_repeat = 1;
 	c->global.garp_lower_delay_s = c->global.garp_lower_repeat = -1;
+	c->global.lower_prio_no_advert = c->global.higher_prio_send_advert = -1;
 	c->global.ctl_level = VRRP_CTL_USER;
 	c->global.ctl_mode = 0600;
 	strcpy(c->global.nft_table, "vrrpd");

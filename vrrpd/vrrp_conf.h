@@ -239,6 +239,12 @@ struct vrrp_conf_instance {
 	int has_unicast_ttl;
 	uint8_t unicast_ttl;		/* unicast_ttl: sent; received not checked */
 	int in_group;			/* index + 1 of its sync group */
+	/* -1 = as global_defs says; 0/1 once validated (vrrp_check.c) */
+	int lower_prio_no_advert;	/* a lower priority advert: no reply */
+	int higher_prio_send_advert;	/* a higher one: one advert first */
+	int notify_prio_changes;	/* FIFO lines on priority changes */
+	int unicast_fault_no_peer;	/* unicast without peers: FAULT */
+	uint32_t rx_buf_size;		/* kernel_rx_buf_size, 0 = system's */
 };
 
 struct vrrp_conf_group {
@@ -259,6 +265,7 @@ struct vrrp_conf_group {
 	size_t ntrack_procs;
 	char *notify, *notify_master, *notify_backup, *notify_fault,
 	     *notify_stop;
+	int notify_prio_changes;	/* for its members, -1 = not said */
 };
 
 /* notify_fifo / vrrp_notify_fifo: a FIFO that gets one line per
@@ -273,6 +280,7 @@ struct vrrp_conf_fifo {
 enum { VRRP_CONF_FIFO_ALL, VRRP_CONF_FIFO_VRRP, VRRP_CONF_FIFO_MAX };
 
 #define VRRP_CONF_SYSLOG_MAX	4
+#define VRRP_CONF_CPUS		1024	/* vrrp_cpu_affinity: CPUs 0..1023 */
 
 struct vrrp_conf_global {
 	char router_id[64];
@@ -311,6 +319,23 @@ struct vrrp_conf_global {
 	struct slog_target syslog[VRRP_CONF_SYSLOG_MAX];
 	size_t nsyslog;
 	char log_tag[33];		/* syslog tag, default "vrrpd" (log_tag) */
+	/* the instances' defaults; -1 = not set (lower_prio_no_advert then
+	 * follows vrrp_strict) */
+	int lower_prio_no_advert, higher_prio_send_advert;
+	int notify_prio_changes;	/* vrrp_notify_priority_changes */
+	int owner_ignore_adverts;	/* priority 255 drops every advert */
+	int log_unknown_vrids;		/* log adverts for VRIDs not ours */
+	int fifo_states_on_reload;	/* fifo_write_vrrp_states_on_reload */
+	/* the process (vrrp_sys.c) */
+	int no_swap;			/* vrrp_no_swap: mlockall */
+	uint32_t rt_priority;		/* vrrp_rt_priority 1..99, 0 = none */
+	uint32_t rlimit_rttime_us;	/* vrrp_rlimit_rttime, 0 = unchanged */
+	uint64_t cpus[VRRP_CONF_CPUS / 64];	/* vrrp_cpu_affinity */
+	int has_cpus;
+	int has_umask;
+	unsigned umask;			/* umask, 0..0777 */
+	char process_name[16];		/* vrrp_process_name, "" = as started */
+	int pname_strong;		/* it came from vrrp_process_name */
 };
 
 struct vrrp_conf {

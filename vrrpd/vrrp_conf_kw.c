@@ -1,8 +1,9 @@
 /*
  * vrrp_conf_kw.c - keepalived.conf's VRRP keywords: one table per block
  * (the documentation's index: vrrpd -K prints it), the generic setters the
- * rows use, each keyword's own handler and the list blocks' entries. The
- * statements and blocks around them are read by vrrp_conf.c.
+ * rows use and each keyword's own handler. The statements and blocks
+ * around them are read by vrrp_conf.c, the list blocks' entries by
+ * vrrp_conf_list.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include "vrrp_conf_route.h"
 #include "vrrp_ctl.h"
 #include "vrrp_packet.h"
+#include "vrrp_sys.h"
 
 /* ---- generic setters ---- */
 
@@ -162,6 +164,32 @@ static int always_on(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+static int parse_bool(const char *s, int *out);
+
+/* "KEYWORD [BOOL]" into an int: no value means yes */
+static int set_bool(struct parser *p, const struct kw *k, void *obj, int argc,
+		    char **argv)
+{
+	int on = 1;
+
+	if (argc == 1 && parse_bool(argv[0], &on) != 0) {
+		vrrp_conf_msg(p, 0, "%s: '%s' is not a boolean", k->name, argv[0]);
+		return -1;
+	}
+	*(int *)((char *)obj + k->off) = on;
+	return 0;
+}
+
+/* a keepalived knob for a mechanism vrrpd does not have: its value is
+ * still checked (k->lo..k->hi when k->hi), then nothing is done */
+static int noop_num(struct parser *p, const struct kw *k, void *obj, int argc,
+		    char **argv)
+{
+	long v;
+
+	return argc == 1 && k->hi ? get_num(p, k, argv[0], &v) : 0;
+}
+
 /* ---- keyword handlers ---- */
 
 static int new_instance(struct parser *p, const struct kw *k, void *obj,
@@ -193,6 +221,8 @@ static int new_instance(struct parser *p, const struct kw *k, void *obj,
 	vi->garp_delay_s = vi->garp_repeat = -1;
 	vi->garp_refresh_s = vi->garp_refresh_repeat = -1;
 	vi->garp_lower_delay_s = vi->garp_lower_repeat = -1;
+	vi->lower_prio_no_advert = vi->higher_prio_send_advert = -1;
+	vi->notify_prio_changes = -1;
 	return 0;
 }
 
@@ -491,6 +521,7 @@ static int new_group(struct parser *p, const struct kw *k, void *obj,
 	strcpy(g->name, argv[0]);
 	snprintf(g->file, sizeof(g->file), "%s", p->file);
 	g->line = p->line;
+	g->notify_prio_changes = -1;
 	return 0;
 }
 
@@ -906,6 +937,66 @@ static int set_prio(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+/* vrrp_cpu_affinity CPU...: CPU numbers or ranges (2-5), 0..1023 */
+static int set_cpus(struct parser *p, const struct kw *k, void *obj, int argc,
+		    char **argv)
+{
+	struct vrrp_conf_global *g = obj;
+	uint64_t cpus[VRRP_CONF_CPUS / 64] = { 0 };
+
+	for (int i = 0; i < argc; i++)
+		if (vrrp_sys_parse_cpus(argv[i], cpus, VRRP_CONF_CPUS / 64) != 0) {
+			vrrp_conf_msg(p, 0, "%s: '%s' is not a CPU number or range in "
+				      "0..%d", k->name, argv[i], VRRP_CONF_CPUS - 1);
+			return -1;
+		}
+	memcpy(g->cpus, cpus, sizeof(cpus));
+	g->has_cpus = 1;
+	return 0;
+}
+
+/* umask NUMBER|BITS, BITS perhaps written in several words */
+static int set_umask(struct parser *p, const struct kw *k, void *obj, int argc,
+		     char **argv)
+{
+	struct vrrp_conf_global *g = obj;
+	char buf[128] = "";
+
+	for (int i = 0; i < argc; i++) {
+		if (strlen(buf) + strlen(argv[i]) + 2 >= sizeof(buf))
+			goto bad;
+		strcat(strcat(buf, i ? " " : ""), argv[i]);
+	}
+	if (vrrp_sys_parse_umask(buf, &g->umask) != 0)
+		goto bad;
+	g->has_umask = 1;
+	return 0;
+bad:
+	vrrp_conf_msg(p, 0, "%s: '%s' is neither a mode in 0..0777 nor "
+		      "I{R|W|X}{USR|GRP|OTH} names joined by '|'", k->name, argv[0]);
+	return -1;
+}
+
+/* vrrp_process_name / process_name NAME: the name ps and top show (at
+ * most 15 bytes, the kernel's limit); vrrp_process_name wins */
+static int set_pname(struct parser *p, const struct kw *k, void *obj,
+		     int argc, char **argv)
+{
+	struct vrrp_conf_global *g = obj;
+	size_t n = strlen(argv[0]);
+
+	if (n == 0 || n >= sizeof(g->process_name) || strchr(argv[0], '/')) {
+		vrrp_conf_msg(p, 0, "%s: '%s' is not a process name (1 to %zu bytes, "
+			      "no '/')", k->name, argv[0], sizeof(g->process_name) - 1);
+		return -1;
+	}
+	if (k->lo || !g->pname_strong) {
+		memcpy(g->process_name, argv[0], n + 1);
+		g->pname_strong |= (int)k->lo;
+	}
+	return 0;
+}
+
 static int set_auth_type(struct parser *p, const struct kw *k, void *obj,
 			 int argc, char **argv)
 {
@@ -992,6 +1083,20 @@ static const struct kw kw_top[] = {
 	{ "static_rules", 0, 0, open_block, 0, 0, 0, BLK_STATIC_RULES, NULL },
 	{ "garp_group", 0, 0, new_garp, 0, 0, 0, BLK_GARP, NULL },
 	{ "linkbeat_interfaces", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
+	{ "instance", 1, 1, refuse, 0, 0, 0, N,
+	  "pid file names per keepalived instance; vrrpd takes -p and -r" },
+	{ "use_pid_dir", 0, 0, refuse, 0, 0, 0, N,
+	  "vrrpd takes its pid files from -p and -r" },
+	{ "net_namespace", 1, 1, refuse, 0, 0, 0, N,
+	  "start vrrpd inside the namespace (ip netns exec)" },
+	{ "net_namespace_ipvs", 0, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "namespace_with_ipsets", 0, 0, accept_noop, 0, 0, 0, N, NULL },
+	{ "linkbeat_use_polling", 0, 0, refuse, 0, 0, 0, N,
+	  "vrrpd follows links through netlink only" },
+	{ "child_wait_time", 1, 1, noop_num, 0, 0, 1000, N, NULL },
+	{ "track_group", 1, 1, refuse, 0, 0, 0, BLK_SKIP, NULL },
+	{ "interface_up_down_delays", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
 };
 
@@ -1047,6 +1152,123 @@ static const struct kw kw_global[] = {
 	{ "vrrp_mcast_group6", 1, 1, set_mcast, G(mcast6), AF_INET6, 0, N, NULL },
 	{ "vrrp_check_unicast_src", 0, 0, always_on, 0, 0, 0, N, NULL },
 	{ "dynamic_interfaces", 0, 1, set_dynamic, 0, 0, 0, N, NULL },
+	{ "vrrp_no_swap", 0, 0, set_flag, G(no_swap), 1, 0, N, NULL },
+	{ "vrrp_rt_priority", 1, 1, set_u32, G(rt_priority), 1, 99, N, NULL },
+	{ "vrrp_rlimit_rttime", 1, 1, set_u32, G(rlimit_rttime_us), 1, 4000000000, N, NULL },
+	{ "vrrp_rlimit_rtime", 1, 1, set_u32, G(rlimit_rttime_us), 1, 4000000000, N, NULL },
+	{ "vrrp_cpu_affinity", 1, 32, set_cpus, 0, 0, 0, N, NULL },
+	{ "umask", 1, 8, set_umask, 0, 0, 0, N, NULL },
+	{ "vrrp_process_name", 1, 1, set_pname, 0, 1, 0, N, NULL },
+	{ "process_name", 1, 1, set_pname, 0, 0, 0, N, NULL },
+	{ "process_names", 0, 0, accept_noop, 0, 0, 0, N, NULL },
+	{ "max_auto_priority", 0, 1, refuse, 0, 0, 0, N, NULL },
+	{ "min_auto_priority_delay", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "tmp_config_directory", 1, 1, accept_noop, 0, 0, 0, N, NULL },
+	{ "config_save_dir", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "data_use_instance", 0, 1, accept_noop, 0, 0, 0, N, NULL },
+	{ "reload_check_config", 0, 0, always_on, 0, 0, 0, N, NULL },
+	{ "reload_time_file", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "reload_repeat", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "reload_file", 0, 1, refuse, 0, 0, 0, N, NULL },
+	{ "include_check", 0, 8, refuse, 0, 0, 0, N, NULL },
+	{ "random_seed", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "startup_script", 1, 3, refuse, 0, 0, 0, N, NULL },
+	{ "startup_script_timeout", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "shutdown_script", 1, 3, refuse, 0, 0, 0, N, NULL },
+	{ "shutdown_script_timeout", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "enable_dbus", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "dbus_service_name", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_lower_prio_no_advert", 0, 1, set_bool, G(lower_prio_no_advert), 0, 0, N, NULL },
+	{ "vrrp_higher_prio_send_advert", 0, 1, set_bool, G(higher_prio_send_advert), 0, 0, N, NULL },
+	{ "vrrp_notify_priority_changes", 0, 1, set_bool, G(notify_prio_changes), 0, 0, N, NULL },
+	{ "vrrp_owner_ignore_adverts", 0, 1, set_bool, G(owner_ignore_adverts), 0, 0, N, NULL },
+	{ "log_unknown_vrids", 0, 0, set_flag, G(log_unknown_vrids), 1, 0, N, NULL },
+	{ "fifo_write_vrrp_states_on_reload", 0, 0, set_flag, G(fifo_states_on_reload), 1, 0, N, NULL },
+	{ "vrrp_garp_extra_if", 1, 2, refuse, 0, 0, 0, N, NULL },
+	{ "vmac_prefix", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "vmac_addr_prefix", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "nftables_priority", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "nftables_counters", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "nftables_ifindex", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_iptables", 0, 2, refuse, 0, 0, 0, N,
+	  "vrrpd filters with nftables (nftables)" },
+	{ "vrrp_ipsets", 0, 5, refuse, 0, 0, 0, N,
+	  "vrrpd filters with nftables (nftables)" },
+	{ "disable_local_igmp", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_netlink_cmd_rcv_bufs", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_netlink_cmd_rcv_bufs_force", 0, 1, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_netlink_monitor_rcv_bufs", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_netlink_monitor_rcv_bufs_force", 0, 1, refuse, 0, 0, 0, N, NULL },
+	{ "process_monitor_rcv_bufs", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "process_monitor_rcv_bufs_force", 0, 1, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_rx_bufs_policy", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_rx_bufs_multiplier", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "checker_priority", 1, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "checker_no_swap", 0, 0, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "checker_rt_priority", 1, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "checker_rlimit_rttime", 1, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "checker_cpu_affinity", 1, 32, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "checker_process_name", 1, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "checker_log_all_failures", 0, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_sync_daemon", 1, 13, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_timeouts", 1, 6, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_flush", 0, 0, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_flush_on_stop", 0, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_notify_fifo", 1, 3, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_notify_fifo_script", 1, 3, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_netlink_cmd_rcv_bufs", 1, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_netlink_cmd_rcv_bufs_force", 0, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_netlink_monitor_rcv_bufs", 1, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_netlink_monitor_rcv_bufs_force", 0, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "nftables_ipvs", 0, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "nftables_ipvs_priority", 1, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "nftables_ipvs_start_fwmark", 1, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "rs_init_notifies", 0, 0, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "no_checker_emails", 0, 0, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "bfd_priority", 1, 1, refuse_never, 0, 0, 0, N,
+	  "BFD is keepalived's bfd process" },
+	{ "bfd_no_swap", 0, 0, refuse_never, 0, 0, 0, N,
+	  "BFD is keepalived's bfd process" },
+	{ "bfd_rt_priority", 1, 1, refuse_never, 0, 0, 0, N,
+	  "BFD is keepalived's bfd process" },
+	{ "bfd_rlimit_rttime", 1, 1, refuse_never, 0, 0, 0, N,
+	  "BFD is keepalived's bfd process" },
+	{ "bfd_cpu_affinity", 1, 32, refuse_never, 0, 0, 0, N,
+	  "BFD is keepalived's bfd process" },
+	{ "bfd_process_name", 1, 1, refuse_never, 0, 0, 0, N,
+	  "BFD is keepalived's bfd process" },
+	{ "smtp_helo_name", 1, 1, refuse_never, 0, 0, 0, N,
+	  "vrrpd sends no e-mail; use notify scripts" },
+	{ "smtp_alert", 0, 1, refuse_never, 0, 0, 0, N,
+	  "vrrpd sends no e-mail; use notify scripts" },
+	{ "smtp_alert_vrrp", 0, 1, refuse_never, 0, 0, 0, N,
+	  "vrrpd sends no e-mail; use notify scripts" },
+	{ "smtp_alert_checker", 0, 1, refuse_never, 0, 0, 0, N,
+	  "vrrpd sends no e-mail; use notify scripts" },
+	{ "no_email_faults", 0, 0, refuse_never, 0, 0, 0, N,
+	  "vrrpd sends no e-mail; use notify scripts" },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
 };
 
@@ -1107,6 +1329,24 @@ static const struct kw kw_instance[] = {
 	  "vrrpd sends no e-mail; use notify scripts" },
 	{ "lvs_sync_daemon_interface", 1, 1, refuse_never, 0, 0, 0, N,
 	  "LVS is keepalived's checker process" },
+	{ "lower_prio_no_advert", 0, 1, set_bool, I(lower_prio_no_advert), 0, 0, N, NULL },
+	{ "higher_prio_send_advert", 0, 1, set_bool, I(higher_prio_send_advert), 0, 0, N, NULL },
+	{ "notify_priority_changes", 0, 1, set_bool, I(notify_prio_changes), 0, 0, N, NULL },
+	{ "unicast_fault_no_peer", 0, 0, set_flag, I(unicast_fault_no_peer), 1, 0, N, NULL },
+	{ "kernel_rx_buf_size", 1, 1, set_u32, I(rx_buf_size), 256, 1073741824, N, NULL },
+	{ "no_virtual_ipaddress", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "mcast_dst_ip", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "track_src_ip", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "promote_secondaries", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "use_vmac_addr", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "use_ipvlan", 0, 3, refuse, 0, 0, 0, N, NULL },
+	{ "vrf", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "linkbeat_use_polling", 0, 0, refuse, 0, 0, 0, N,
+	  "vrrpd follows links through netlink only" },
+	{ "timer_expired_backup", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "garp_extra_if", 1, 2, refuse, 0, 0, 0, N, NULL },
+	{ "vmac_garp_intvl", 1, 2, refuse, 0, 0, 0, N, NULL },
+	{ "debug", 0, 1, refuse, 0, 0, 0, N, NULL },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
 };
 
@@ -1151,6 +1391,8 @@ static const struct kw kw_group[] = {
 	{ "track_lbd", 0, 0, open_block, 0, 0, 0, BLK_TRACK_LBD, NULL },
 	{ "track_process", 0, 0, open_block, 0, 0, 0, BLK_TRACK_PROCESS, NULL },
 	{ "global_tracking", 0, 0, accept_noop, 0, 0, 0, N, NULL },
+	{ "notify_priority_changes", 0, 1, set_bool, SG(notify_prio_changes), 0, 0, N, NULL },
+	{ "sync_group_tracking_weight", 0, 0, refuse, 0, 0, 0, N, NULL },
 	{ "smtp_alert", 0, 1, refuse_never, 0, 0, 0, N,
 	  "vrrpd sends no e-mail; use notify scripts" },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
@@ -1222,7 +1464,8 @@ void vrrp_conf_keywords(vrrp_conf_kw_fn fn, void *arg)
 			fn(arg, kw_block_names[b], k->name,
 			   k->fn == refuse ? "not supported yet" :
 			   k->fn == refuse_never ? "refused" :
-			   k->fn == accept_noop ? "accepted, no effect" :
+			   k->fn == accept_noop || k->fn == noop_num ?
+			   "accepted, no effect" :
 			   k->fn == always_on ? "supported, always on" :
 			   "supported");
 }
