@@ -61,6 +61,7 @@ struct vrrpd {
 	struct vrrp_snmp *snmp;		/* VRRPv3-MIB subagent */
 	struct vrrp_log *log;		/* syslog targets, NULL on the console */
 	ev_timer startup;		/* vrrp_startup_delay */
+	int auto_prio;			/* max_auto_priority: real-time priority now */
 };
 
 static void usage(FILE *f)
@@ -326,6 +327,13 @@ static void snmp_start(struct vrrpd *d)
 	d->env.event_arg = d;
 }
 
+static void timer_late(void *arg, double late_s)
+{
+	struct vrrpd *d = arg;
+
+	vrrp_sys_late(&d->conf->global, late_s, &d->auto_prio);
+}
+
 static void track_changed(void *arg)
 {
 	struct vrrpd *d = arg;
@@ -570,6 +578,8 @@ static int run(struct opts *o, struct vrrp_conf *conf, struct vrrp_log *vlog)
 	struct vrrpd d = { .o = o, .conf = conf, .log = vlog };
 	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);
 
+	/* as keepalived: before anything else is set up, waited for */
+	vrrp_track_run_wait(loop, &conf->global, VRRP_CONF_RUN_STARTUP);
 	d.env.loop = loop;
 	d.env.conf = conf;
 	d.env.arp_fd = vrrp_arp_open();
@@ -588,6 +598,8 @@ static int run(struct opts *o, struct vrrp_conf *conf, struct vrrp_log *vlog)
 		fatalx("cannot start tracking");
 	d.env.changed = rt_changed;
 	d.env.changed_arg = &d;
+	d.env.late = timer_late;
+	d.env.late_arg = &d;
 	ctl_start(&d);
 	snmp_start(&d);
 	ev_signal_init(&d.sigterm, vrrpd_term_cb, SIGTERM);
@@ -626,6 +638,8 @@ static int run(struct opts *o, struct vrrp_conf *conf, struct vrrp_log *vlog)
 	vrrp_env_clear(&d.env);
 	vrrp_nl_free(d.env.nl);
 	close(d.env.arp_fd);
+	/* after everything stopped, the loop serving it alone */
+	vrrp_track_run_wait(loop, &d.conf->global, VRRP_CONF_RUN_SHUTDOWN);
 	vrrp_conf_free(d.conf);
 	ev_loop_destroy(loop);
 	return 0;

@@ -661,6 +661,8 @@ static void master_adver_timer(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 	if (late > rt->ci->advert_cs / 200.0)
 		log_warnx("(%s) advert timer ran %.0f ms late", rt->ci->name,
 			  late * 1000);
+	if (rt->env->late)
+		rt->env->late(rt->env->late_arg, late);
 	send_advert(rt, rt->priority);
 	start_adver_timer(rt);
 }

@@ -117,6 +117,9 @@ struct vrrp_env {
 	/* called for the events of enum vrrp_rt_event (may be NULL) */
 	void (*event)(void *arg, struct vrrp_rt *rt, enum vrrp_rt_event ev);
 	void *event_arg;
+	/* called when an advert timer fired late_s seconds late (may be NULL) */
+	void (*late)(void *arg, double late_s);
+	void *late_arg;
 };
 
 /* A sync group at run time: its members move together. */

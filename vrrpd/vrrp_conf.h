@@ -279,6 +279,16 @@ struct vrrp_conf_fifo {
 
 enum { VRRP_CONF_FIFO_ALL, VRRP_CONF_FIFO_VRRP, VRRP_CONF_FIFO_MAX };
 
+/* startup_script / shutdown_script: run once before the instances start
+ * and once after they stopped, waited for at most timeout_s. */
+struct vrrp_conf_run {
+	char *cmd;			/* NULL = none */
+	char user[64], group[64];	/* "" = script_user's */
+	uint32_t timeout_s;		/* *_script_timeout 1..1000, default 10 */
+};
+
+enum { VRRP_CONF_RUN_STARTUP, VRRP_CONF_RUN_SHUTDOWN, VRRP_CONF_RUN_MAX };
+
 #define VRRP_CONF_SYSLOG_MAX	4
 #define VRRP_CONF_CPUS		1024	/* vrrp_cpu_affinity: CPUs 0..1023 */
 
@@ -309,6 +319,7 @@ struct vrrp_conf_global {
 	uint32_t down_timer_adverts;	/* vrrp_down_timer_adverts, 0 = 3 */
 	uint32_t startup_delay_ms;	/* vrrp_startup_delay */
 	struct vrrp_conf_fifo fifo[VRRP_CONF_FIFO_MAX];
+	struct vrrp_conf_run run[VRRP_CONF_RUN_MAX];
 	char ctl_path[108];		/* control_socket, "" = none */
 	int ctl_level;			/* VRRP_CTL_*, default user */
 	unsigned ctl_mode;		/* default 0600 */
@@ -329,7 +340,10 @@ struct vrrp_conf_global {
 	/* the process (vrrp_sys.c) */
 	int no_swap;			/* vrrp_no_swap: mlockall */
 	uint32_t rt_priority;		/* vrrp_rt_priority 1..99, 0 = none */
-	uint32_t rlimit_rttime_us;	/* vrrp_rlimit_rttime, 0 = unchanged */
+	uint32_t rlimit_rttime_us;	/* vrrp_rlimit_rttime, 0 = 10000 once
+					 * real-time, else unchanged */
+	int max_auto_priority;		/* 1..99: real-time when late; else off */
+	uint32_t min_auto_prio_delay_us;	/* how late, default 1 s */
 	uint64_t cpus[VRRP_CONF_CPUS / 64];	/* vrrp_cpu_affinity */
 	int has_cpus;
 	int has_umask;

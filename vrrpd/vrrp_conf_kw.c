@@ -652,6 +652,30 @@ static int set_fifo(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+/* startup_script|shutdown_script CMD [USER [GROUP]] into global.run[k->lo] */
+static int set_run(struct parser *p, const struct kw *k, void *obj, int argc,
+		   char **argv)
+{
+	struct vrrp_conf_run *r = &((struct vrrp_conf_global *)obj)->run[k->lo];
+	char *cmd;
+
+	for (int i = 1; i < argc; i++)
+		if (strlen(argv[i]) >= sizeof(r->user)) {
+			vrrp_conf_msg(p, 0, "%s: '%s' is too long", k->name, argv[i]);
+			return -1;
+		}
+	cmd = strdup(argv[0]);
+	if (!cmd) {
+		vrrp_conf_msg(p, 0, "out of memory");
+		return -1;
+	}
+	free(r->cmd);
+	r->cmd = cmd;
+	snprintf(r->user, sizeof(r->user), "%s", argc > 1 ? argv[1] : "");
+	snprintf(r->group, sizeof(r->group), "%s", argc > 2 ? argv[2] : "");
+	return 0;
+}
+
 /*
  * enable_snmp_vrrp: keepalived serves its own KEEPALIVED-MIB's VRRP part
  * then. vrrpd does not have that MIB; rather than refuse a line so common
@@ -937,6 +961,18 @@ static int set_prio(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+/* max_auto_priority [-1..99]: no value means the highest */
+static int set_auto_prio(struct parser *p, const struct kw *k, void *obj,
+			 int argc, char **argv)
+{
+	long v = k->hi;
+
+	if (argc == 1 && get_num(p, k, argv[0], &v) < 0)
+		return -1;
+	*(int *)((char *)obj + k->off) = (int)v;
+	return 0;
+}
+
 /* vrrp_cpu_affinity CPU...: CPU numbers or ranges (2-5), 0..1023 */
 static int set_cpus(struct parser *p, const struct kw *k, void *obj, int argc,
 		    char **argv)
@@ -1161,8 +1197,9 @@ static const struct kw kw_global[] = {
 	{ "vrrp_process_name", 1, 1, set_pname, 0, 1, 0, N, NULL },
 	{ "process_name", 1, 1, set_pname, 0, 0, 0, N, NULL },
 	{ "process_names", 0, 0, accept_noop, 0, 0, 0, N, NULL },
-	{ "max_auto_priority", 0, 1, refuse, 0, 0, 0, N, NULL },
-	{ "min_auto_priority_delay", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "max_auto_priority", 0, 1, set_auto_prio, G(max_auto_priority), -1, 99, N, NULL },
+	{ "min_auto_priority_delay", 1, 1, set_u32, G(min_auto_prio_delay_us), 1, 10000000,
+	  N, NULL },
 	{ "tmp_config_directory", 1, 1, accept_noop, 0, 0, 0, N, NULL },
 	{ "config_save_dir", 1, 1, refuse, 0, 0, 0, N, NULL },
 	{ "data_use_instance", 0, 1, accept_noop, 0, 0, 0, N, NULL },
@@ -1172,10 +1209,12 @@ static const struct kw kw_global[] = {
 	{ "reload_file", 0, 1, refuse, 0, 0, 0, N, NULL },
 	{ "include_check", 0, 8, refuse, 0, 0, 0, N, NULL },
 	{ "random_seed", 1, 1, refuse, 0, 0, 0, N, NULL },
-	{ "startup_script", 1, 3, refuse, 0, 0, 0, N, NULL },
-	{ "startup_script_timeout", 1, 1, refuse, 0, 0, 0, N, NULL },
-	{ "shutdown_script", 1, 3, refuse, 0, 0, 0, N, NULL },
-	{ "shutdown_script_timeout", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "startup_script", 1, 3, set_run, 0, VRRP_CONF_RUN_STARTUP, 0, N, NULL },
+	{ "startup_script_timeout", 1, 1, set_u32,
+	  G(run[VRRP_CONF_RUN_STARTUP].timeout_s), 1, 1000, N, NULL },
+	{ "shutdown_script", 1, 3, set_run, 0, VRRP_CONF_RUN_SHUTDOWN, 0, N, NULL },
+	{ "shutdown_script_timeout", 1, 1, set_u32,
+	  G(run[VRRP_CONF_RUN_SHUTDOWN].timeout_s), 1, 1000, N, NULL },
 	{ "enable_dbus", 0, 0, refuse, 0, 0, 0, N, NULL },
 	{ "dbus_service_name", 1, 1, refuse, 0, 0, 0, N, NULL },
 	{ "vrrp_lower_prio_no_advert", 0, 1, set_bool, G(lower_prio_no_advert), 0, 0, N, NULL },

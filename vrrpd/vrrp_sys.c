@@ -86,6 +86,26 @@ int vrrp_sys_parse_umask(const char *s, unsigned *mode)
 	return 0;
 }
 
+/* RLIMIT_RTTIME as configured, or keepalived's 10 ms for a real-time
+ * process: a loop that never blocks is stopped rather than starve the CPU */
+static int set_rttime(const struct vrrp_conf_global *g)
+{
+	rlim_t us = g->rlimit_rttime_us ? g->rlimit_rttime_us : 10000;
+	struct rlimit rl = { us, us };
+
+	if (setrlimit(RLIMIT_RTTIME, &rl) == 0)
+		return 0;
+	log_warn("vrrp_rlimit_rttime %lu", (unsigned long)us);
+	return -1;
+}
+
+static int set_rr(int prio)
+{
+	struct sched_param sp = { .sched_priority = prio };
+
+	return sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp);
+}
+
 static int apply_sched(const struct vrrp_conf_global *g)
 {
 	int failed = 0;
@@ -95,23 +115,30 @@ static int apply_sched(const struct vrrp_conf_global *g)
 		log_warn("vrrp_priority %d", g->process_priority);
 		failed++;
 	}
-	if (g->rlimit_rttime_us) {
-		struct rlimit rl = { g->rlimit_rttime_us, g->rlimit_rttime_us };
-
-		if (setrlimit(RLIMIT_RTTIME, &rl) != 0) {
-			log_warn("vrrp_rlimit_rttime %u", g->rlimit_rttime_us);
-			failed++;
-		}
-	}
-	if (g->rt_priority) {
-		struct sched_param sp = { .sched_priority = (int)g->rt_priority };
-
-		if (sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, &sp) != 0) {
-			log_warn("vrrp_rt_priority %u", g->rt_priority);
-			failed++;
-		}
+	if ((g->rlimit_rttime_us || g->rt_priority) && set_rttime(g) != 0)
+		failed++;
+	if (g->rt_priority && set_rr((int)g->rt_priority) != 0) {
+		log_warn("vrrp_rt_priority %u", g->rt_priority);
+		failed++;
 	}
 	return failed;
+}
+
+void vrrp_sys_late(const struct vrrp_conf_global *g, double late_s, int *cur)
+{
+	int next = *cur ? *cur + 1 : (int)g->rt_priority + 1;
+
+	if (g->max_auto_priority <= 0 || late_s * 1e6 < g->min_auto_prio_delay_us ||
+	    next > g->max_auto_priority)
+		return;
+	if ((!*cur && !g->rt_priority && set_rttime(g) != 0) || set_rr(next) != 0) {
+		log_warn("max_auto_priority: real-time priority %d", next);
+		return;
+	}
+	*cur = next;
+	log_notice("timers ran %.0f ms late: real-time priority %d "
+		   "(max_auto_priority %d)", late_s * 1000, next,
+		   g->max_auto_priority);
 }
 
 int vrrp_sys_apply(const struct vrrp_conf_global *g)
@@ -152,6 +179,8 @@ int vrrp_sys_differs(const struct vrrp_conf_global *a,
 		a->process_priority != b->process_priority) ||
 	       a->rlimit_rttime_us != b->rlimit_rttime_us ||
 	       a->rt_priority != b->rt_priority ||
+	       a->max_auto_priority != b->max_auto_priority ||
+	       a->min_auto_prio_delay_us != b->min_auto_prio_delay_us ||
 	       a->has_umask != b->has_umask || a->umask != b->umask ||
 	       a->has_cpus != b->has_cpus ||
 	       memcmp(a->cpus, b->cpus, sizeof(a->cpus)) != 0 ||

@@ -26,6 +26,12 @@ int vrrp_sys_parse_umask(const char *s, unsigned *mode);
  * logged and the others are still applied; returns how many failed. */
 int vrrp_sys_apply(const struct vrrp_conf_global *g);
 
+/* max_auto_priority: the loop ran late_s seconds late. Past
+ * min_auto_priority_delay, vrrpd goes real-time (SCHED_RR) one step
+ * higher each time, up to max_auto_priority; *cur is the real-time
+ * priority it has now (0 at first). */
+void vrrp_sys_late(const struct vrrp_conf_global *g, double late_s, int *cur);
+
 /* 1 when a and b differ in a setting vrrp_sys_apply makes (a reload
  * leaves them as they were at start), else 0. */
 int vrrp_sys_differs(const struct vrrp_conf_global *a,

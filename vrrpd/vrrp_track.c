@@ -209,6 +209,78 @@ static void vrrp_track_child_exit_cb(struct ev_loop *loop, ev_child *w,
 	free(c);
 }
 
+/* one startup_script or shutdown_script being waited for */
+struct run_wait {
+	ev_child child;
+	ev_timer timer;
+	const char *name;
+	pid_t pid;
+	int done, killed;
+};
+
+static void vrrp_track_run_exit_cb(struct ev_loop *loop, ev_child *w,
+				   int revents)
+{
+	struct run_wait *r = w->data;
+
+	ev_child_stop(loop, w);
+	ev_timer_stop(loop, &r->timer);
+	r->done = 1;
+}
+
+static void vrrp_track_run_timeout_cb(struct ev_loop *loop, ev_timer *w,
+				      int revents)
+{
+	struct run_wait *r = w->data;
+
+	log_warnx("%s still running after %.0f s: killed", r->name, w->repeat);
+	kill(-r->pid, SIGKILL);
+	r->killed = 1;		/* the child watcher reaps it */
+}
+
+int vrrp_track_run_wait(struct ev_loop *loop, const struct vrrp_conf_global *g,
+			int which)
+{
+	static const char *const names[VRRP_CONF_RUN_MAX] = {
+		[VRRP_CONF_RUN_STARTUP] = "startup_script",
+		[VRRP_CONF_RUN_SHUTDOWN] = "shutdown_script",
+	};
+	const struct vrrp_conf_run *run = &g->run[which];
+	struct run_wait r = { .name = names[which] };
+	int own = run->user[0] != '\0', st;
+
+	if (!run->cmd)
+		return 0;
+	if (g->script_security && !path_secure(run->cmd)) {
+		log_warnx("%s '%s' is insecure (enable_script_security): not run",
+			  r.name, run->cmd);
+		return -1;
+	}
+	r.pid = spawn(run->cmd, NULL, 0, own ? run->user : g->script_user,
+		      own ? run->group : g->script_group);
+	if (r.pid < 0) {
+		log_warn("cannot run %s '%s'", r.name, run->cmd);
+		return -1;
+	}
+	log_info("running %s '%s'", r.name, run->cmd);
+	ev_child_init(&r.child, vrrp_track_run_exit_cb, r.pid, 0);
+	ev_timer_init(&r.timer, vrrp_track_run_timeout_cb, 0., run->timeout_s);
+	r.child.data = r.timer.data = &r;
+	ev_child_start(loop, &r.child);
+	ev_timer_again(loop, &r.timer);
+	while (!r.done)
+		ev_run(loop, EVRUN_ONCE);
+	st = r.child.rstatus;
+	if (r.killed || !WIFEXITED(st)) {
+		log_warnx("%s '%s' did not finish", r.name, run->cmd);
+		return -1;
+	}
+	if (WEXITSTATUS(st))
+		log_warnx("%s '%s' exited with status %d", r.name, run->cmd,
+			  WEXITSTATUS(st));
+	return WEXITSTATUS(st);
+}
+
 int vrrp_track_spawn(struct vrrp_track *t, const char *cmd,
 		     const char *const *extra, int nextra)
 {

@@ -10,6 +10,7 @@
 
 struct ev_loop;
 struct vrrp_conf;
+struct vrrp_conf_global;
 struct vrrp_track;
 
 /* Called after a script or file changed its result. */
@@ -45,6 +46,15 @@ long vrrp_track_file_value(const struct vrrp_track *t, const char *name);
  * not waited for. Returns 0 or -1. */
 int vrrp_track_spawn(struct vrrp_track *t, const char *cmd,
 		     const char *const *extra, int nextra);
+
+/* startup_script / shutdown_script: run g->run[which] (as its user, else
+ * script_user) and wait for it on loop, which must have nothing else to
+ * serve then (vrrpd calls it before starting anything and after stopping
+ * everything): at most its timeout, then its process group is killed.
+ * Returns its exit status, -1 when it could not run or was killed, 0
+ * when there is none. */
+int vrrp_track_run_wait(struct ev_loop *loop, const struct vrrp_conf_global *g,
+			int which);
 
 /* Write one line (newline added) to every notify FIFO; never blocks: a
  * FIFO nobody drains drops lines. */

@@ -315,3 +315,64 @@ def test_vrrp_kernel_rx_buf_size(lans, size):
     # the kernel doubles SO_RCVBUF for its bookkeeping
     assert bufs == [2 * size if size else default], bufs
     stop_clean(a)
+
+
+def test_vrrp_startup_and_shutdown_scripts(lans):
+    """startup_script runs and is waited for before anything is set up,
+    shutdown_script once everything is taken down (the VIP is gone)."""
+    lan = lans(1)
+    up = lan.write("up.sh", "#!/bin/sh\nip -o addr show dev eth0 > %s/up.txt\n"
+                   "sleep 1\ntouch %s/up.done\n" % (lan.dir, lan.dir))
+    down = lan.write("down.sh", "#!/bin/sh\nip -o addr show dev eth0 > %s/down.txt\n"
+                     % lan.dir)
+    os.chmod(up, 0o755)
+    os.chmod(down, 0o755)
+    glob = "global_defs {\n  startup_script %s\n  shutdown_script %s\n}\n" % (up, down)
+    a = vrrpd(lan, 1, glob + instance(prio=150))
+    only_holder(lan, 1)
+    assert os.path.exists(os.path.join(lan.dir, "up.done"))
+    with open(os.path.join(lan.dir, "up.txt")) as f:
+        assert lan.ip4(1) in f.read()
+    text = a.text()
+    assert text.index("running startup_script") < text.index("Entering BACKUP STATE"), text
+    stop_clean(a)
+    with open(os.path.join(lan.dir, "down.txt")) as f:
+        down_addrs = f.read()
+    assert lan.ip4(1) in down_addrs and VIP not in down_addrs, down_addrs
+
+
+def test_vrrp_startup_script_timeout(lans):
+    lan = lans(1)
+    glob = ("global_defs {\n  startup_script \"/bin/sleep 30\"\n"
+            "  startup_script_timeout 1\n}\n")
+    t0 = time.monotonic()
+    a = vrrpd(lan, 1, glob + instance(prio=150))
+    only_holder(lan, 1)
+    assert time.monotonic() - t0 < 10
+    assert "startup_script still running after 1 s: killed" in a.text(), a.text()
+    assert "sleep 30" not in lan.exec(1, ["ps", "-eo", "args"]).stdout
+    stop_clean(a)
+
+
+def test_vrrp_max_auto_priority(lans):
+    """A Master whose advert timer fires late (here: stopped for 0.6 s)
+    goes real-time, one step higher each time, up to max_auto_priority."""
+    lan = lans(1)
+    glob = "global_defs {\n  max_auto_priority 2\n  min_auto_priority_delay 200000\n}\n"
+    a = vrrpd(lan, 1, glob + instance(prio=150))
+    only_holder(lan, 1)
+    pid = pid_of(lan, "vrrpd1")
+    assert "SCHED_OTHER" in lan.exec(1, ["chrt", "-p", str(pid)]).stdout
+    for n, prio in enumerate((1, 2, 2)):
+        os.kill(pid, signal.SIGSTOP)
+        time.sleep(0.6)
+        os.kill(pid, signal.SIGCONT)
+        assert a.wait_log("advert timer ran", 5, count=n + 1)
+        time.sleep(0.3)
+        policy = lan.exec(1, ["chrt", "-p", str(pid)]).stdout
+        assert "SCHED_RR" in policy and "priority: %d" % prio in policy, policy
+    assert a.text().count("(max_auto_priority 2)") == 2, a.text()
+    with open("/proc/%d/limits" % pid) as f:
+        rt = [l for l in f if l.startswith("Max realtime timeout")][0]
+    assert rt.split()[3:5] == ["10000", "10000"], rt
+    stop_clean(a)

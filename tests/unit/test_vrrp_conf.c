@@ -704,7 +704,10 @@ static void test_newer_keywords(void **state)
 		" vrrp_lower_prio_no_advert\n vrrp_higher_prio_send_advert yes\n"
 		" vrrp_notify_priority_changes\n vrrp_owner_ignore_adverts\n"
 		" log_unknown_vrids\n fifo_write_vrrp_states_on_reload\n"
-		" tmp_config_directory /tmp\n reload_check_config\n}\n"
+		" tmp_config_directory /tmp\n reload_check_config\n"
+		" startup_script \"/bin/echo up\" nobody nogroup\n"
+		" shutdown_script /bin/true\n shutdown_script_timeout 3\n"
+		" max_auto_priority\n min_auto_priority_delay 200000\n}\n"
 		"vrrp_sync_group G {\n group {\n  B\n }\n notify_priority_changes off\n}\n"
 		"vrrp_instance A {\n interface eth0\n virtual_router_id 1\n"
 		" lower_prio_no_advert off\n kernel_rx_buf_size 65536\n"
@@ -730,6 +733,15 @@ static void test_newer_keywords(void **state)
 	assert_int_equal(c->global.owner_ignore_adverts, 1);
 	assert_int_equal(c->global.log_unknown_vrids, 1);
 	assert_int_equal(c->global.fifo_states_on_reload, 1);
+	assert_string_equal(c->global.run[VRRP_CONF_RUN_STARTUP].cmd, "/bin/echo up");
+	assert_string_equal(c->global.run[VRRP_CONF_RUN_STARTUP].user, "nobody");
+	assert_string_equal(c->global.run[VRRP_CONF_RUN_STARTUP].group, "nogroup");
+	assert_int_equal(c->global.run[VRRP_CONF_RUN_STARTUP].timeout_s, 10);
+	assert_string_equal(c->global.run[VRRP_CONF_RUN_SHUTDOWN].cmd, "/bin/true");
+	assert_string_equal(c->global.run[VRRP_CONF_RUN_SHUTDOWN].user, "");
+	assert_int_equal(c->global.run[VRRP_CONF_RUN_SHUTDOWN].timeout_s, 3);
+	assert_int_equal(c->global.max_auto_priority, 99);
+	assert_int_equal(c->global.min_auto_prio_delay_us, 200000);
 	a = vrrp_conf_instance(c, "A");
 	b = vrrp_conf_instance(c, "B");
 	m = vrrp_conf_instance(c, "M");
@@ -758,6 +770,9 @@ static void test_newer_keywords(void **state)
 	assert_int_equal(vrrp_conf_instance(c, "S")->lower_prio_no_advert, 1);
 	assert_string_equal(c->global.process_name, "");
 	assert_int_equal(c->global.has_umask, 0);
+	assert_int_equal(c->global.max_auto_priority, 0);
+	assert_int_equal(c->global.min_auto_prio_delay_us, 1000000);
+	assert_null(c->global.run[VRRP_CONF_RUN_STARTUP].cmd);
 	vrrp_conf_free(c);
 	c = load("global_defs {\n vrrp_strict\n vrrp_higher_prio_send_advert\n}\n"
 		 "vrrp_instance S {\n interface eth0\n virtual_router_id 2\n"
@@ -772,7 +787,7 @@ static void test_newer_keywords(void **state)
 		 "global_defs {\n umask 01000\n vrrp_cpu_affinity 1 4096\n"
 		 " vrrp_rt_priority 0\n vrrp_rlimit_rttime 0\n"
 		 " vrrp_process_name 0123456789abcdef\n vrrp_lower_prio_no_advert maybe\n"
-		 " checker_no_swap\n smtp_alert_vrrp\n lvs_flush\n startup_script /bin/true\n"
+		 " checker_no_swap\n smtp_alert_vrrp\n lvs_flush\n vrrp_garp_extra_if 100\n"
 		 " vrrp_iptables\n}\n"
 		 "vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
 		 " kernel_rx_buf_size 100\n use_ipvlan\n"
@@ -789,10 +804,19 @@ static void test_newer_keywords(void **state)
 	assert_non_null(strstr(ms.text, "t.conf:10: checker_no_swap: not handled by vrrpd: LVS"));
 	assert_non_null(strstr(ms.text, "t.conf:11: smtp_alert_vrrp: not handled by vrrpd: vrrpd sends no e-mail"));
 	assert_non_null(strstr(ms.text, "t.conf:12: lvs_flush: not handled by vrrpd: LVS"));
-	assert_non_null(strstr(ms.text, "t.conf:13: startup_script: not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:13: vrrp_garp_extra_if: not supported yet"));
 	assert_non_null(strstr(ms.text, "t.conf:14: vrrp_iptables: not supported yet: vrrpd filters with nftables"));
 	assert_non_null(strstr(ms.text, "t.conf:19: kernel_rx_buf_size: '100' is not a number in 256.."));
 	assert_non_null(strstr(ms.text, "t.conf:20: use_ipvlan: not supported yet"));
+	c = load("global_defs {\n max_auto_priority 100\n max_auto_priority -2\n"
+		 " startup_script_timeout 0\n shutdown_script_timeout 1001\n"
+		 " min_auto_priority_delay 10000001\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:2: max_auto_priority: '100' is not a number in -1..99"));
+	assert_non_null(strstr(ms.text, "t.conf:3: max_auto_priority: '-2' is not"));
+	assert_non_null(strstr(ms.text, "t.conf:4: startup_script_timeout: '0' is not a number in 1..1000"));
+	assert_non_null(strstr(ms.text, "t.conf:5: shutdown_script_timeout: '1001' is not"));
+	assert_non_null(strstr(ms.text, "t.conf:6: min_auto_priority_delay: '10000001' is not"));
 }
 
 int main(void)
