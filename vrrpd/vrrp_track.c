@@ -563,6 +563,41 @@ static void fifo_start(struct vrrp_track *t, int i)
 	ev_child_start(t->loop, &t->fifo_child[i]);
 }
 
+static int str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* A reload whose FIFO i is the same as prev's takes prev's open FIFO and
+ * its running reader over: no line written around the reload is lost to
+ * a reader being replaced. 1 when taken over. */
+static int fifo_inherit(struct vrrp_track *t, struct vrrp_track *prev, int i)
+{
+	const struct vrrp_conf_fifo *a = &t->conf->global.fifo[i];
+	const struct vrrp_conf_fifo *b;
+
+	if (!prev || prev->fifo_fd[i] < 0)
+		return 0;
+	b = &prev->conf->global.fifo[i];
+	if (!str_same(a->path, b->path) || !str_same(a->script, b->script) ||
+	    strcmp(a->user, b->user) || strcmp(a->group, b->group) ||
+	    strcmp(a->script_user, b->script_user) ||
+	    strcmp(a->script_group, b->script_group))
+		return 0;
+	t->fifo_fd[i] = prev->fifo_fd[i];
+	prev->fifo_fd[i] = -1;
+	if (prev->fifo_pid[i] > 0) {
+		ev_child_stop(t->loop, &prev->fifo_child[i]);
+		t->fifo_pid[i] = prev->fifo_pid[i];
+		prev->fifo_pid[i] = 0;
+		ev_child_init(&t->fifo_child[i], vrrp_track_fifo_script_exit_cb,
+			      t->fifo_pid[i], 0);
+		t->fifo_child[i].data = &t->fifo_pid[i];
+		ev_child_start(t->loop, &t->fifo_child[i]);
+	}
+	return 1;
+}
+
 void vrrp_track_fifo(struct vrrp_track *t, const char *line)
 {
 	char buf[512];
@@ -599,7 +634,7 @@ static void script_inherit(struct track_script *s, const struct vrrp_track *prev
 
 struct vrrp_track *vrrp_track_new(struct ev_loop *loop,
 				  const struct vrrp_conf *c,
-				  const struct vrrp_track *prev,
+				  struct vrrp_track *prev,
 				  vrrp_track_change_fn cb, void *arg)
 {
 	struct vrrp_track *t = calloc(1, sizeof(*t));
@@ -641,7 +676,8 @@ struct vrrp_track *vrrp_track_new(struct ev_loop *loop,
 		ev_timer_start(loop, &s->interval);
 	}
 	for (int i = 0; i < VRRP_CONF_FIFO_MAX; i++)
-		fifo_start(t, i);
+		if (!fifo_inherit(t, prev, i))
+			fifo_start(t, i);
 	if (files_start(t) != 0) {
 		vrrp_track_free(t);
 		return NULL;

@@ -19,10 +19,12 @@ typedef void (*vrrp_track_change_fn)(void *arg);
 /* Start every vrrp_script and vrrp_track_file of c (c must outlive the
  * tracker). A script that prev (the tracker of the configuration being
  * reloaded, or NULL) runs the same way keeps its verdict: a reload never
- * fails a healthy script while it reruns. Returns NULL after logging why. */
+ * fails a healthy script while it reruns; a notify FIFO configured the
+ * same way is taken over from prev with its reader, so that no line is
+ * lost around the reload. Returns NULL after logging why. */
 struct vrrp_track *vrrp_track_new(struct ev_loop *loop,
 				  const struct vrrp_conf *c,
-				  const struct vrrp_track *prev,
+				  struct vrrp_track *prev,
 				  vrrp_track_change_fn cb, void *arg);
 
 /* The vrrp_track_lbd trackers (vrrp_lbd.h). */
