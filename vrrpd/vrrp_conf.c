@@ -416,6 +416,7 @@ static struct vrrp_conf *conf_new(void)
 	c->global.ctl_level = VRRP_CTL_USER;
 	c->global.ctl_mode = 0600;
 	strcpy(c->global.nft_table, "vrrpd");
+	c->global.nft_priority = -1;
 	strcpy(c->global.log_tag, "vrrpd");
 	strcpy(c->global.default_interface, "eth0");	/* keepalived's default */
 	c->global.mcast4.family = AF_INET;

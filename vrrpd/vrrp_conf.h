@@ -308,6 +308,8 @@ struct vrrp_conf_global {
 	struct vrrp_conf_addr mcast4;	/* vrrp_mcast_group4, 224.0.0.18 */
 	struct vrrp_conf_addr mcast6;	/* vrrp_mcast_group6, ff02::12 */
 	char nft_table[64];		/* nftables TABLE, default "vrrpd" */
+	int32_t nft_priority;		/* nftables_priority, default -1 */
+	int nft_counters;		/* nftables_counters */
 	char default_interface[IFNAMSIZ];	/* static addresses without dev */
 	int dynamic_interfaces;		/* instances wait for their interface */
 	int script_security;

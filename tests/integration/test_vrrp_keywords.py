@@ -22,6 +22,7 @@ import pytest
 
 from netns import wait_until
 from test_vrrp import VIP, instance, lans, only_holder, stop_clean, vrrpd  # noqa: F401
+from test_vrrp_accept import probe
 
 # a VRRPv3 advert for IPv4: SRC VRID PRIO VIP ADVERT_CS COUNT GAP_S
 SENDER = r"""
@@ -375,4 +376,38 @@ def test_vrrp_max_auto_priority(lans):
     with open("/proc/%d/limits" % pid) as f:
         rt = [l for l in f if l.startswith("Max realtime timeout")][0]
     assert rt.split()[3:5] == ["10000", "10000"], rt
+    stop_clean(a)
+
+
+# "nft list table inet vrrpd" through libnftables (no nft command needed)
+NFT_LIST = r"""
+import ctypes
+n = ctypes.CDLL("libnftables.so.1")
+n.nft_ctx_new.restype = ctypes.c_void_p
+n.nft_ctx_get_output_buffer.restype = ctypes.c_char_p
+n.nft_ctx_get_output_buffer.argtypes = [ctypes.c_void_p]
+n.nft_ctx_buffer_output.argtypes = [ctypes.c_void_p]
+n.nft_run_cmd_from_buffer.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+ctx = n.nft_ctx_new(0)
+n.nft_ctx_buffer_output(ctx)
+assert n.nft_run_cmd_from_buffer(ctx, b"list table inet vrrpd") == 0
+print(n.nft_ctx_get_output_buffer(ctx).decode())
+"""
+
+
+def test_vrrp_nftables_priority_and_counters(lans):
+    """no_accept's chain hooks in at nftables_priority and, with
+    nftables_counters, counts what it drops."""
+    lan = lans(3)
+    glob = "global_defs {\n  nftables_priority -150\n  nftables_counters\n}\n"
+    a = vrrpd(lan, 1, glob + instance(prio=150, extra="  no_accept\n"))
+    only_holder(lan, 1)
+    assert a.wait_log("nftables: table inet vrrpd filters the VIPs", 5)
+    for _ in range(2):
+        assert probe(lan, "icmp", VIP) == "silent"
+    out = lan.exec(1, ["/usr/bin/python3", "-c", NFT_LIST]).stdout
+    # nft names -150 after the standard priority it is nearest: mangle
+    assert re.search(r"hook input priority (-150|mangle)\b", out), out
+    m = re.search(r"ip daddr @vips4 counter packets (\d+) bytes \d+ drop", out)
+    assert m and int(m.group(1)) >= 2, out
     stop_clean(a)

@@ -757,6 +757,21 @@ static void test_newer_keywords(void **state)
 	assert_int_equal(b->rx_buf_size, 0);
 	vrrp_conf_free(c);
 
+	/* nftables_priority and nftables_counters shape no_accept's chain */
+	c = load("global_defs {\n nftables_priority -150\n nftables_counters\n}\n"
+		 "vrrp_instance N {\n interface eth0\n virtual_router_id 1\n"
+		 " no_accept\n virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 1, &ms);
+	assert_non_null(c);
+	{
+		char rules[4096];
+
+		assert_true(vrrp_nft_ruleset(c, rules, sizeof(rules)) > 0);
+		assert_non_null(strstr(rules, "hook input priority -150;"));
+		assert_non_null(strstr(rules, "ip daddr @vips4 counter drop\n"));
+		assert_non_null(strstr(rules, "ip6 daddr @vips6 counter drop\n"));
+	}
+	vrrp_conf_free(c);
+
 	/* defaults: adverts answered, none sent on a higher one; strict
 	 * turns lower_prio_no_advert on and refuses the other */
 	c = load("vrrp_instance D {\n interface eth0\n virtual_router_id 1\n"
@@ -810,13 +825,15 @@ static void test_newer_keywords(void **state)
 	assert_non_null(strstr(ms.text, "t.conf:20: use_ipvlan: not supported yet"));
 	c = load("global_defs {\n max_auto_priority 100\n max_auto_priority -2\n"
 		 " startup_script_timeout 0\n shutdown_script_timeout 1001\n"
-		 " min_auto_priority_delay 10000001\n}\n", 1, &ms);
+		 " min_auto_priority_delay 10000001\n nftables_priority 2147483648\n}\n",
+		 1, &ms);
 	assert_null(c);
 	assert_non_null(strstr(ms.text, "t.conf:2: max_auto_priority: '100' is not a number in -1..99"));
 	assert_non_null(strstr(ms.text, "t.conf:3: max_auto_priority: '-2' is not"));
 	assert_non_null(strstr(ms.text, "t.conf:4: startup_script_timeout: '0' is not a number in 1..1000"));
 	assert_non_null(strstr(ms.text, "t.conf:5: shutdown_script_timeout: '1001' is not"));
 	assert_non_null(strstr(ms.text, "t.conf:6: min_auto_priority_delay: '10000001' is not"));
+	assert_non_null(strstr(ms.text, "t.conf:7: nftables_priority: '2147483648' is not"));
 }
 
 int main(void)
