@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include <ev.h>
-#include <sys/resource.h>
 
 #include "agentx.h"
 #include "log.h"
@@ -26,6 +25,7 @@
 #include "vrrp_nl.h"
 #include "vrrp_snmp.h"
 #include "vrrp_static.h"
+#include "vrrp_sys.h"
 #include "vrrp_track.h"
 
 #define VRRPD_VERSION	"0.1.0"
@@ -61,6 +61,7 @@ struct vrrpd {
 	struct vrrp_snmp *snmp;		/* VRRPv3-MIB subagent */
 	struct vrrp_log *log;		/* syslog targets, NULL on the console */
 	ev_timer startup;		/* vrrp_startup_delay */
+	int auto_prio;			/* max_auto_priority: real-time priority now */
 };
 
 static void usage(FILE *f)
@@ -326,6 +327,13 @@ static void snmp_start(struct vrrpd *d)
 	d->env.event_arg = d;
 }
 
+static void timer_late(void *arg, double late_s)
+{
+	struct vrrpd *d = arg;
+
+	vrrp_sys_late(&d->conf->global, late_s, &d->auto_prio);
+}
+
 static void track_changed(void *arg)
 {
 	struct vrrpd *d = arg;
@@ -505,6 +513,11 @@ static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	struct vrrp_track *ot = d->env.track;
 
 	log_notice("Reloading configuration");
+	if (nc && vrrp_sys_differs(&oc->global, &nc->global))
+		log_warnx("process settings (vrrp_priority, vrrp_rt_priority, "
+			  "vrrp_rlimit_rttime, vrrp_cpu_affinity, vrrp_no_swap, "
+			  "umask, vrrp_process_name) changed: they apply at the "
+			  "next start");
 	sdn_reloading();
 	ev_timer_stop(loop, &d->startup);
 	if (!nc) {
@@ -541,6 +554,12 @@ static void vrrpd_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	vrrp_conf_free(oc);
 	vrrp_snmp_set_traps(d->snmp, nc->global.snmp_traps);
 	track_changed(d);
+	if (nc->global.fifo_states_on_reload) {
+		for (size_t i = 0; i < d->ngroups; i++)
+			vrrp_sync_fifo_state(d->groups[i]);
+		for (size_t i = 0; i < d->nrts; i++)
+			vrrp_rt_fifo_state(d->rts[i]);
+	}
 	sdn_send("READY=1");
 	status_notify(d);
 }
@@ -559,6 +578,8 @@ static int run(struct opts *o, struct vrrp_conf *conf, struct vrrp_log *vlog)
 	struct vrrpd d = { .o = o, .conf = conf, .log = vlog };
 	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);
 
+	/* as keepalived: before anything else is set up, waited for */
+	vrrp_track_run_wait(loop, &conf->global, VRRP_CONF_RUN_STARTUP);
 	d.env.loop = loop;
 	d.env.conf = conf;
 	d.env.arp_fd = vrrp_arp_open();
@@ -577,11 +598,10 @@ static int run(struct opts *o, struct vrrp_conf *conf, struct vrrp_log *vlog)
 		fatalx("cannot start tracking");
 	d.env.changed = rt_changed;
 	d.env.changed_arg = &d;
+	d.env.late = timer_late;
+	d.env.late_arg = &d;
 	ctl_start(&d);
 	snmp_start(&d);
-	if (conf->global.has_process_priority &&
-	    setpriority(PRIO_PROCESS, 0, conf->global.process_priority) != 0)
-		log_warn("vrrp_priority");
 	ev_signal_init(&d.sigterm, vrrpd_term_cb, SIGTERM);
 	ev_signal_init(&d.sigint, vrrpd_term_cb, SIGINT);
 	ev_signal_init(&d.sighup, vrrpd_hup_cb, SIGHUP);
@@ -618,6 +638,8 @@ static int run(struct opts *o, struct vrrp_conf *conf, struct vrrp_log *vlog)
 	vrrp_env_clear(&d.env);
 	vrrp_nl_free(d.env.nl);
 	close(d.env.arp_fd);
+	/* after everything stopped, the loop serving it alone */
+	vrrp_track_run_wait(loop, &d.conf->global, VRRP_CONF_RUN_SHUTDOWN);
 	vrrp_conf_free(d.conf);
 	ev_loop_destroy(loop);
 	return 0;
@@ -664,6 +686,9 @@ int main(int argc, char **argv)
 		if (!vlog)
 			return 1;
 	}
+	/* after the fork (memory locks are not inherited), before the pid
+	 * files (the umask applies to them) */
+	vrrp_sys_apply(&conf->global);
 	if (write_pid(o.pidfile) != 0 || write_pid(o.vrrp_pidfile) != 0)
 		return 1;
 	rc = run(&o, conf, vlog);

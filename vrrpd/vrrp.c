@@ -138,6 +138,7 @@ struct vrrp_rt {
 	double up_since;		/* left Initialize at (ev_now) */
 	enum vrrp_master_reason master_reason;
 	enum vrrp_proto_err proto_err;
+	double unknown_vrid_logged;	/* log_unknown_vrids: ev_now */
 };
 
 static void vrrp_change_state(struct vrrp_rt *rt, enum vrrp_state to);
@@ -660,6 +661,8 @@ static void master_adver_timer(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 	if (late > rt->ci->advert_cs / 200.0)
 		log_warnx("(%s) advert timer ran %.0f ms late", rt->ci->name,
 			  late * 1000);
+	if (rt->env->late)
+		rt->env->late(rt->env->late_arg, late);
 	send_advert(rt, rt->priority);
 	start_adver_timer(rt);
 }
@@ -680,18 +683,26 @@ static void master_advert(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 		log_notice("(%s) Master received advert from %s with higher "
 			   "priority %u, ours %u", rt->ci->name, txt,
 			   pkt->priority, rt->priority);
+		/* higher_prio_send_advert: the other Master hears a lower
+		 * one and announces itself again (its garp_lower_prio_*) */
+		if (rt->ci->higher_prio_send_advert)
+			send_advert(rt, rt->priority);
 		leave_master(rt);
 		become_backup(rt, rt->version == 3 ? pkt->adver_int
 						    : rt->ci->advert_cs);
 		return;
 	}
-	/* a split brain healing: tell the lower Master at once (RFC 9568) */
+	/* a split brain healing: tell the lower Master at once (RFC 9568),
+	 * unless lower_prio_no_advert keeps to RFC 5798's regular adverts */
 	inet_ntop(src->family, src->u.b, txt, sizeof(txt));
 	log_notice("(%s) received lower priority advert (%u) from %s, ours "
-		   "%u: sending advert and gratuitous ARPs", rt->ci->name,
-		   pkt->priority, txt, rt->priority);
-	send_advert(rt, rt->priority);
-	start_adver_timer(rt);
+		   "%u: sending %sgratuitous ARPs", rt->ci->name, pkt->priority,
+		   txt, rt->priority,
+		   rt->ci->lower_prio_no_advert ? "" : "advert and ");
+	if (!rt->ci->lower_prio_no_advert) {
+		send_advert(rt, rt->priority);
+		start_adver_timer(rt);
+	}
 	garp_lower(rt);
 	if (rt->ci->notify_rx_lower)
 		vrrp_track_spawn(rt->env->track, rt->ci->notify_rx_lower, NULL, 0);
@@ -845,6 +856,43 @@ static void notify(struct vrrp_rt *rt, const char *kind, const char *name,
 	if (generic)
 		vrrp_track_spawn(rt->env->track, generic, args,
 				 kind[0] == 'G' ? 3 : 4);
+}
+
+/* notify_priority_changes: a Master or Backup whose effective priority
+ * moved tells the notify FIFOs, as keepalived does: INSTANCE "VI_1"
+ * MASTER_PRIORITY 90 */
+static void notify_priority(struct vrrp_rt *rt)
+{
+	char line[160];
+
+	if (!rt->ci->notify_prio_changes ||
+	    (rt->state != VRRP_STATE_MASTER && rt->state != VRRP_STATE_BACKUP))
+		return;
+	snprintf(line, sizeof(line), "INSTANCE \"%s\" %s_PRIORITY %u",
+		 rt->ci->name, vrrp_state_names[rt->state], rt->priority);
+	vrrp_track_fifo(rt->env->track, line);
+}
+
+void vrrp_rt_fifo_state(const struct vrrp_rt *rt)
+{
+	char line[160];
+
+	if (rt->state == VRRP_STATE_INIT)
+		return;
+	snprintf(line, sizeof(line), "INSTANCE \"%s\" %s %u", rt->ci->name,
+		 vrrp_state_names[rt->state], rt->priority);
+	vrrp_track_fifo(rt->env->track, line);
+}
+
+void vrrp_sync_fifo_state(const struct vrrp_sync *g)
+{
+	char line[160];
+
+	if (g->state == VRRP_STATE_INIT || !g->n)
+		return;
+	snprintf(line, sizeof(line), "GROUP \"%s\" %s", g->name,
+		 vrrp_state_names[g->state]);
+	vrrp_track_fifo(g->m[0]->env->track, line);
 }
 
 static const char *state_script(enum vrrp_state to, const char *m,
@@ -1026,6 +1074,36 @@ static int old_cksum_seen(struct vrrp_rt *rt, const struct vrrp_conf_addr *src)
 	return 0;
 }
 
+/* log_unknown_vrids: an advert for a VRID no instance has on this
+ * interface, said once by the first instance there, at most once a
+ * second each (the sender could be anybody on the link) */
+static void log_unknown_vrid(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
+			     const struct vrrp_conf_addr *src)
+{
+	const struct vrrp_conf *c = rt->env->conf;
+	const struct vrrp_conf_instance *first = NULL;
+	double now = ev_now(rt->env->loop);
+	char txt[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < c->ninstances; i++) {
+		const struct vrrp_conf_instance *o = &c->instances[i];
+
+		if (o->family != rt->ci->family ||
+		    strcmp(o->interface, rt->ci->interface) != 0)
+			continue;
+		if (o->vrid == pkt->vrid)
+			return;
+		if (!first)
+			first = o;
+	}
+	if (first != rt->ci || now - rt->unknown_vrid_logged < 1.0)
+		return;
+	rt->unknown_vrid_logged = now;
+	inet_ntop(src->family, src->u.b, txt, sizeof(txt));
+	log_info("%s: advert for unknown VRID %u from %s", rt->ci->interface,
+		 pkt->vrid, txt);
+}
+
 static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 			    const struct vrrp_conf_addr *src,
 			    const struct vrrp_conf_addr *dst, uint8_t ttl)
@@ -1048,11 +1126,20 @@ static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 		}
 		return;
 	}
-	if (pkt.vrid != rt->ci->vrid)
-		return;		/* another virtual router on this link */
+	if (pkt.vrid != rt->ci->vrid) {
+		/* another virtual router on this link */
+		if (rt->env->conf->global.log_unknown_vrids)
+			log_unknown_vrid(rt, &pkt, src);
+		return;
+	}
 	if (rt->has_primary &&
 	    memcmp(src->u.b, rt->primary.u.b, rt->family == AF_INET ? 4 : 16) == 0)
 		return;		/* our own */
+	if (rt->ci->priority == 255 && rt->env->conf->global.owner_ignore_adverts) {
+		log_debug("(%s) advert dropped: we are the address owner "
+			  "(vrrp_owner_ignore_adverts)", rt->ci->name);
+		return;
+	}
 	if (rt->ci->npeers && !peer_known(rt, src)) {
 		rt->stats[VRRP_STAT_PEER]++;
 		log_debug("(%s) advert from an unknown unicast peer",
@@ -1212,11 +1299,18 @@ void vrrp_rt_track_update(struct vrrp_rt *rt)
 				   rt->ci->name);
 		fault = 1;
 	}
+	if (rt->ci->unicast_fault_no_peer && !rt->ci->npeers && !fault) {
+		if (!rt->fault)
+			log_warnx("(%s) unicast_fault_no_peer and no unicast_peer",
+				  rt->ci->name);
+		fault = 1;
+	}
 	if (prio != rt->priority) {
 		log_info("(%s) Changing effective priority from %u to %d",
 			 rt->ci->name, rt->priority, prio);
 		rt->priority = (uint8_t)prio;
 		changed(rt);
+		notify_priority(rt);
 	}
 	if (fault == rt->fault)
 		return;
@@ -1295,7 +1389,7 @@ int vrrp_rt_start(struct vrrp_rt *rt)
 							  : ci->vmac_name,
 			       ci->npeers > 0 ? NULL : &rt->mcast,
 			       ci->has_unicast_ttl ? ci->unicast_ttl
-						   : VRRP_PKT_TTL);
+						   : VRRP_PKT_TTL, (int)ci->rx_buf_size);
 	if (rt->fd < 0)
 		return -1;
 	ev_io_init(&rt->io, vrrp_rt_read_cb, rt->fd, EV_READ);

@@ -117,6 +117,9 @@ struct vrrp_env {
 	/* called for the events of enum vrrp_rt_event (may be NULL) */
 	void (*event)(void *arg, struct vrrp_rt *rt, enum vrrp_rt_event ev);
 	void *event_arg;
+	/* called when an advert timer fired late_s seconds late (may be NULL) */
+	void (*late)(void *arg, double late_s);
+	void *late_arg;
 };
 
 /* A sync group at run time: its members move together. */
@@ -174,6 +177,12 @@ struct vrrp_sync *vrrp_sync_new(struct vrrp_rt **rts, size_t n,
 				const char *notify_backup,
 				const char *notify_fault);
 void vrrp_sync_free(struct vrrp_sync *g);
+
+/* fifo_write_vrrp_states_on_reload: tell the notify FIFOs the state of rt
+ * (INSTANCE "VI_1" MASTER 100) or of g (GROUP "G" MASTER) as if it had
+ * just been entered; nothing for a router not yet out of Initialize. */
+void vrrp_rt_fifo_state(const struct vrrp_rt *rt);
+void vrrp_sync_fifo_state(const struct vrrp_sync *g);
 
 /* Force FAULT (down 1: the Master hands over with a priority 0 advert)
  * or give the decision back to tracking; the control socket's "disable

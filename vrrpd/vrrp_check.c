@@ -91,12 +91,25 @@ static void check_family(struct check *p, struct vrrp_conf_instance *vi)
 static void check_strict(struct check *p, struct vrrp_conf_instance *vi,
 			 int version)
 {
-	int strict = vi->strict_set ? vi->strict : p->c->global.strict;
+	const struct vrrp_conf_global *g = &p->c->global;
+	int strict = vi->strict_set ? vi->strict : g->strict;
 
 	vi->accept_mode = vi->accept_set ? vi->accept :
 			  strict ? vi->priority == 255 : 1;
+	/* as written here, else in global_defs, else what strict implies */
+	if (vi->lower_prio_no_advert < 0)
+		vi->lower_prio_no_advert = g->lower_prio_no_advert >= 0 ?
+					   g->lower_prio_no_advert : strict;
+	if (vi->higher_prio_send_advert < 0)
+		vi->higher_prio_send_advert = g->higher_prio_send_advert > 0;
 	if (!strict)
 		return;
+	if (!vi->lower_prio_no_advert)
+		report(p, 0, "(%s) vrrp_strict: lower_prio_no_advert cannot be "
+		       "cleared", vi->name);
+	if (vi->higher_prio_send_advert)
+		report(p, 0, "(%s) vrrp_strict: higher_prio_send_advert is not "
+		       "allowed", vi->name);
 	if (vi->npeers)
 		report(p, 0, "(%s) vrrp_strict: unicast_peer is not allowed",
 		       vi->name);
@@ -273,6 +286,8 @@ static void check_groups(struct check *p)
 			}
 			vi->in_group = (int)g + 1;
 			group_tracks(p, grp, vi);
+			if (vi->notify_prio_changes < 0)
+				vi->notify_prio_changes = grp->notify_prio_changes;
 		}
 	}
 }
@@ -367,6 +382,12 @@ static void check_all(struct check *p)
 	for (size_t i = 0; i < p->c->ninstances; i++)
 		check_instance(p, &p->c->instances[i]);
 	check_groups(p);
+	for (size_t i = 0; i < p->c->ninstances; i++) {
+		struct vrrp_conf_instance *vi = &p->c->instances[i];
+
+		if (vi->notify_prio_changes < 0)
+			vi->notify_prio_changes = p->c->global.notify_prio_changes;
+	}
 }
 
 

@@ -409,9 +409,14 @@ static struct vrrp_conf *conf_new(void)
 	c->global.garp_repeat = 5;
 	c->global.garp_refresh_repeat = 1;
 	c->global.garp_lower_delay_s = c->global.garp_lower_repeat = -1;
+	c->global.lower_prio_no_advert = c->global.higher_prio_send_advert = -1;
+	c->global.min_auto_prio_delay_us = 1000000;
+	c->global.run[VRRP_CONF_RUN_STARTUP].timeout_s = 10;
+	c->global.run[VRRP_CONF_RUN_SHUTDOWN].timeout_s = 10;
 	c->global.ctl_level = VRRP_CTL_USER;
 	c->global.ctl_mode = 0600;
 	strcpy(c->global.nft_table, "vrrpd");
+	c->global.nft_priority = -1;
 	strcpy(c->global.log_tag, "vrrpd");
 	strcpy(c->global.default_interface, "eth0");	/* keepalived's default */
 	c->global.mcast4.family = AF_INET;
@@ -540,6 +545,8 @@ void vrrp_conf_free(struct vrrp_conf *c)
 		free(c->global.fifo[i].path);
 		free(c->global.fifo[i].script);
 	}
+	for (int i = 0; i < VRRP_CONF_RUN_MAX; i++)
+		free(c->global.run[i].cmd);
 	free(c->instances);
 	free(c->scripts);
 	free(c->files);

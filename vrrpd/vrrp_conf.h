@@ -239,6 +239,12 @@ struct vrrp_conf_instance {
 	int has_unicast_ttl;
 	uint8_t unicast_ttl;		/* unicast_ttl: sent; received not checked */
 	int in_group;			/* index + 1 of its sync group */
+	/* -1 = as global_defs says; 0/1 once validated (vrrp_check.c) */
+	int lower_prio_no_advert;	/* a lower priority advert: no reply */
+	int higher_prio_send_advert;	/* a higher one: one advert first */
+	int notify_prio_changes;	/* FIFO lines on priority changes */
+	int unicast_fault_no_peer;	/* unicast without peers: FAULT */
+	uint32_t rx_buf_size;		/* kernel_rx_buf_size, 0 = system's */
 };
 
 struct vrrp_conf_group {
@@ -259,6 +265,7 @@ struct vrrp_conf_group {
 	size_t ntrack_procs;
 	char *notify, *notify_master, *notify_backup, *notify_fault,
 	     *notify_stop;
+	int notify_prio_changes;	/* for its members, -1 = not said */
 };
 
 /* notify_fifo / vrrp_notify_fifo: a FIFO that gets one line per
@@ -272,7 +279,18 @@ struct vrrp_conf_fifo {
 
 enum { VRRP_CONF_FIFO_ALL, VRRP_CONF_FIFO_VRRP, VRRP_CONF_FIFO_MAX };
 
+/* startup_script / shutdown_script: run once before the instances start
+ * and once after they stopped, waited for at most timeout_s. */
+struct vrrp_conf_run {
+	char *cmd;			/* NULL = none */
+	char user[64], group[64];	/* "" = script_user's */
+	uint32_t timeout_s;		/* *_script_timeout 1..1000, default 10 */
+};
+
+enum { VRRP_CONF_RUN_STARTUP, VRRP_CONF_RUN_SHUTDOWN, VRRP_CONF_RUN_MAX };
+
 #define VRRP_CONF_SYSLOG_MAX	4
+#define VRRP_CONF_CPUS		1024	/* vrrp_cpu_affinity: CPUs 0..1023 */
 
 struct vrrp_conf_global {
 	char router_id[64];
@@ -290,6 +308,8 @@ struct vrrp_conf_global {
 	struct vrrp_conf_addr mcast4;	/* vrrp_mcast_group4, 224.0.0.18 */
 	struct vrrp_conf_addr mcast6;	/* vrrp_mcast_group6, ff02::12 */
 	char nft_table[64];		/* nftables TABLE, default "vrrpd" */
+	int32_t nft_priority;		/* nftables_priority, default -1 */
+	int nft_counters;		/* nftables_counters */
 	char default_interface[IFNAMSIZ];	/* static addresses without dev */
 	int dynamic_interfaces;		/* instances wait for their interface */
 	int script_security;
@@ -301,6 +321,7 @@ struct vrrp_conf_global {
 	uint32_t down_timer_adverts;	/* vrrp_down_timer_adverts, 0 = 3 */
 	uint32_t startup_delay_ms;	/* vrrp_startup_delay */
 	struct vrrp_conf_fifo fifo[VRRP_CONF_FIFO_MAX];
+	struct vrrp_conf_run run[VRRP_CONF_RUN_MAX];
 	char ctl_path[108];		/* control_socket, "" = none */
 	int ctl_level;			/* VRRP_CTL_*, default user */
 	unsigned ctl_mode;		/* default 0600 */
@@ -311,6 +332,26 @@ struct vrrp_conf_global {
 	struct slog_target syslog[VRRP_CONF_SYSLOG_MAX];
 	size_t nsyslog;
 	char log_tag[33];		/* syslog tag, default "vrrpd" (log_tag) */
+	/* the instances' defaults; -1 = not set (lower_prio_no_advert then
+	 * follows vrrp_strict) */
+	int lower_prio_no_advert, higher_prio_send_advert;
+	int notify_prio_changes;	/* vrrp_notify_priority_changes */
+	int owner_ignore_adverts;	/* priority 255 drops every advert */
+	int log_unknown_vrids;		/* log adverts for VRIDs not ours */
+	int fifo_states_on_reload;	/* fifo_write_vrrp_states_on_reload */
+	/* the process (vrrp_sys.c) */
+	int no_swap;			/* vrrp_no_swap: mlockall */
+	uint32_t rt_priority;		/* vrrp_rt_priority 1..99, 0 = none */
+	uint32_t rlimit_rttime_us;	/* vrrp_rlimit_rttime, 0 = 10000 once
+					 * real-time, else unchanged */
+	int max_auto_priority;		/* 1..99: real-time when late; else off */
+	uint32_t min_auto_prio_delay_us;	/* how late, default 1 s */
+	uint64_t cpus[VRRP_CONF_CPUS / 64];	/* vrrp_cpu_affinity */
+	int has_cpus;
+	int has_umask;
+	unsigned umask;			/* umask, 0..0777 */
+	char process_name[16];		/* vrrp_process_name, "" = as started */
+	int pname_strong;		/* it came from vrrp_process_name */
 };
 
 struct vrrp_conf {

@@ -1,8 +1,9 @@
 /*
  * vrrp_conf_kw.c - keepalived.conf's VRRP keywords: one table per block
  * (the documentation's index: vrrpd -K prints it), the generic setters the
- * rows use, each keyword's own handler and the list blocks' entries. The
- * statements and blocks around them are read by vrrp_conf.c.
+ * rows use and each keyword's own handler. The statements and blocks
+ * around them are read by vrrp_conf.c, the list blocks' entries by
+ * vrrp_conf_list.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include "vrrp_conf_route.h"
 #include "vrrp_ctl.h"
 #include "vrrp_packet.h"
+#include "vrrp_sys.h"
 
 /* ---- generic setters ---- */
 
@@ -162,6 +164,32 @@ static int always_on(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+static int parse_bool(const char *s, int *out);
+
+/* "KEYWORD [BOOL]" into an int: no value means yes */
+static int set_bool(struct parser *p, const struct kw *k, void *obj, int argc,
+		    char **argv)
+{
+	int on = 1;
+
+	if (argc == 1 && parse_bool(argv[0], &on) != 0) {
+		vrrp_conf_msg(p, 0, "%s: '%s' is not a boolean", k->name, argv[0]);
+		return -1;
+	}
+	*(int *)((char *)obj + k->off) = on;
+	return 0;
+}
+
+/* a keepalived knob for a mechanism vrrpd does not have: its value is
+ * still checked (k->lo..k->hi when k->hi), then nothing is done */
+static int noop_num(struct parser *p, const struct kw *k, void *obj, int argc,
+		    char **argv)
+{
+	long v;
+
+	return argc == 1 && k->hi ? get_num(p, k, argv[0], &v) : 0;
+}
+
 /* ---- keyword handlers ---- */
 
 static int new_instance(struct parser *p, const struct kw *k, void *obj,
@@ -193,6 +221,8 @@ static int new_instance(struct parser *p, const struct kw *k, void *obj,
 	vi->garp_delay_s = vi->garp_repeat = -1;
 	vi->garp_refresh_s = vi->garp_refresh_repeat = -1;
 	vi->garp_lower_delay_s = vi->garp_lower_repeat = -1;
+	vi->lower_prio_no_advert = vi->higher_prio_send_advert = -1;
+	vi->notify_prio_changes = -1;
 	return 0;
 }
 
@@ -491,6 +521,7 @@ static int new_group(struct parser *p, const struct kw *k, void *obj,
 	strcpy(g->name, argv[0]);
 	snprintf(g->file, sizeof(g->file), "%s", p->file);
 	g->line = p->line;
+	g->notify_prio_changes = -1;
 	return 0;
 }
 
@@ -618,6 +649,30 @@ static int set_fifo(struct parser *p, const struct kw *k, void *obj,
 	}
 	snprintf(user, 64, "%s", argc > 1 ? argv[1] : "");
 	snprintf(group, 64, "%s", argc > 2 ? argv[2] : "");
+	return 0;
+}
+
+/* startup_script|shutdown_script CMD [USER [GROUP]] into global.run[k->lo] */
+static int set_run(struct parser *p, const struct kw *k, void *obj, int argc,
+		   char **argv)
+{
+	struct vrrp_conf_run *r = &((struct vrrp_conf_global *)obj)->run[k->lo];
+	char *cmd;
+
+	for (int i = 1; i < argc; i++)
+		if (strlen(argv[i]) >= sizeof(r->user)) {
+			vrrp_conf_msg(p, 0, "%s: '%s' is too long", k->name, argv[i]);
+			return -1;
+		}
+	cmd = strdup(argv[0]);
+	if (!cmd) {
+		vrrp_conf_msg(p, 0, "out of memory");
+		return -1;
+	}
+	free(r->cmd);
+	r->cmd = cmd;
+	snprintf(r->user, sizeof(r->user), "%s", argc > 1 ? argv[1] : "");
+	snprintf(r->group, sizeof(r->group), "%s", argc > 2 ? argv[2] : "");
 	return 0;
 }
 
@@ -906,6 +961,78 @@ static int set_prio(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+/* max_auto_priority [-1..99]: no value means the highest */
+static int set_auto_prio(struct parser *p, const struct kw *k, void *obj,
+			 int argc, char **argv)
+{
+	long v = k->hi;
+
+	if (argc == 1 && get_num(p, k, argv[0], &v) < 0)
+		return -1;
+	*(int *)((char *)obj + k->off) = (int)v;
+	return 0;
+}
+
+/* vrrp_cpu_affinity CPU...: CPU numbers or ranges (2-5), 0..1023 */
+static int set_cpus(struct parser *p, const struct kw *k, void *obj, int argc,
+		    char **argv)
+{
+	struct vrrp_conf_global *g = obj;
+	uint64_t cpus[VRRP_CONF_CPUS / 64] = { 0 };
+
+	for (int i = 0; i < argc; i++)
+		if (vrrp_sys_parse_cpus(argv[i], cpus, VRRP_CONF_CPUS / 64) != 0) {
+			vrrp_conf_msg(p, 0, "%s: '%s' is not a CPU number or range in "
+				      "0..%d", k->name, argv[i], VRRP_CONF_CPUS - 1);
+			return -1;
+		}
+	memcpy(g->cpus, cpus, sizeof(cpus));
+	g->has_cpus = 1;
+	return 0;
+}
+
+/* umask NUMBER|BITS, BITS perhaps written in several words */
+static int set_umask(struct parser *p, const struct kw *k, void *obj, int argc,
+		     char **argv)
+{
+	struct vrrp_conf_global *g = obj;
+	char buf[128] = "";
+
+	for (int i = 0; i < argc; i++) {
+		if (strlen(buf) + strlen(argv[i]) + 2 >= sizeof(buf))
+			goto bad;
+		strcat(strcat(buf, i ? " " : ""), argv[i]);
+	}
+	if (vrrp_sys_parse_umask(buf, &g->umask) != 0)
+		goto bad;
+	g->has_umask = 1;
+	return 0;
+bad:
+	vrrp_conf_msg(p, 0, "%s: '%s' is neither a mode in 0..0777 nor "
+		      "I{R|W|X}{USR|GRP|OTH} names joined by '|'", k->name, argv[0]);
+	return -1;
+}
+
+/* vrrp_process_name / process_name NAME: the name ps and top show (at
+ * most 15 bytes, the kernel's limit); vrrp_process_name wins */
+static int set_pname(struct parser *p, const struct kw *k, void *obj,
+		     int argc, char **argv)
+{
+	struct vrrp_conf_global *g = obj;
+	size_t n = strlen(argv[0]);
+
+	if (n == 0 || n >= sizeof(g->process_name) || strchr(argv[0], '/')) {
+		vrrp_conf_msg(p, 0, "%s: '%s' is not a process name (1 to %zu bytes, "
+			      "no '/')", k->name, argv[0], sizeof(g->process_name) - 1);
+		return -1;
+	}
+	if (k->lo || !g->pname_strong) {
+		memcpy(g->process_name, argv[0], n + 1);
+		g->pname_strong |= (int)k->lo;
+	}
+	return 0;
+}
+
 static int set_auth_type(struct parser *p, const struct kw *k, void *obj,
 			 int argc, char **argv)
 {
@@ -966,254 +1093,6 @@ static int set_init_file(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
-/* ---- list blocks ---- */
-
-int vrrp_conf_parse_scope(const char *s, uint8_t *scope)
-{
-	static const struct { const char *n; uint8_t v; } t[] = {
-		{ "global", RT_SCOPE_UNIVERSE }, { "site", RT_SCOPE_SITE },
-		{ "link", RT_SCOPE_LINK }, { "host", RT_SCOPE_HOST },
-		{ "nowhere", RT_SCOPE_NOWHERE },
-	};
-	long v;
-
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (strcmp(s, t[i].n) == 0) {
-			*scope = t[i].v;
-			return 0;
-		}
-	if (vrrp_conf_parse_long(s, 0, 255, &v) != 0)
-		return -1;
-	*scope = (uint8_t)v;
-	return 0;
-}
-
-static int vip_option(struct parser *p, struct vrrp_conf_vip *v,
-		      const char *opt, const char *val)
-{
-	if (strcmp(opt, "brd") == 0) {
-		if (v->addr.family != AF_INET ||
-		    inet_pton(AF_INET, val, &v->brd) != 1) {
-			vrrp_conf_msg(p, 0, "virtual_ipaddress: brd '%s' is not an IPv4 "
-			    "address for an IPv4 VIP", val);
-			return -1;
-		}
-		v->has_brd = 1;
-	} else if (strcmp(opt, "dev") == 0 || strcmp(opt, "label") == 0) {
-		char *dst = opt[0] == 'd' ? v->dev : v->label;
-
-		if (strlen(val) >= IFNAMSIZ) {
-			vrrp_conf_msg(p, 0, "virtual_ipaddress: %s '%s' is longer than "
-			    "%d bytes", opt, val, IFNAMSIZ - 1);
-			return -1;
-		}
-		strcpy(dst, val);
-	} else if (strcmp(opt, "scope") == 0) {
-		if (vrrp_conf_parse_scope(val, &v->scope) != 0) {
-			vrrp_conf_msg(p, 0, "virtual_ipaddress: unknown scope '%s'", val);
-			return -1;
-		}
-	} else {
-		vrrp_conf_msg(p, 0, "virtual_ipaddress: option '%s': not supported yet",
-		    opt);
-		return -1;
-	}
-	return 0;
-}
-
-static void list_vip(struct parser *p, struct frame *f, int argc, char **argv)
-{
-	int stat = f->kind == BLK_STATIC_VIPS, excl = f->kind == BLK_VIPS_EXCL;
-	struct vrrp_conf_instance *vi = stat ? NULL : &p->c->instances[f->idx];
-	struct vrrp_conf_vip **arr = stat ? &p->c->static_vips :
-				     excl ? &vi->vips_excluded : &vi->vips;
-	size_t *n = stat ? &p->c->nstatic_vips : excl ? &vi->nvips_excluded : &vi->nvips;
-	struct vrrp_conf_vip v = { .scope = RT_SCOPE_UNIVERSE }, *na;
-	int has_prefix;
-
-	if (vrrp_conf_parse_prefix(argv[0], &v.addr, &v.prefix, &has_prefix)
-	    != 0) {
-		vrrp_conf_msg(p, 0, "%s: '%s' is not an address[/prefix]",
-		    stat ? "static_ipaddress" : "virtual_ipaddress", argv[0]);
-		return;
-	}
-	for (int i = 1; i < argc; i += 2) {
-		if (i + 1 >= argc) {
-			vrrp_conf_msg(p, 0, "virtual_ipaddress: '%s' needs a value",
-			    argv[i]);
-			return;
-		}
-		if (vip_option(p, &v, argv[i], argv[i + 1]) != 0)
-			return;
-	}
-	na = vrrp_conf_grow(p, *arr, n, sizeof(v), VRRP_CONF_LIST_MAX);
-	if (!na)
-		return;
-	*arr = na;
-	na[(*n)++] = v;
-}
-
-/* The track list a list frame fills: its array and its count. */
-static void track_list(struct parser *p, struct frame *f,
-		       struct vrrp_conf_track ***arr, size_t **n)
-{
-	int k = f->kind;
-
-	if (f->owner == BLK_GROUP) {
-		struct vrrp_conf_group *g = &p->c->groups[f->idx];
-
-		*arr = k == BLK_TRACK_SCRIPT ? &g->track_scripts :
-		       k == BLK_TRACK_IF ? &g->track_ifs :
-		       k == BLK_TRACK_LBD ? &g->track_lbds :
-		       k == BLK_TRACK_PROCESS ? &g->track_procs : &g->track_files;
-		*n = k == BLK_TRACK_SCRIPT ? &g->ntrack_scripts :
-		     k == BLK_TRACK_IF ? &g->ntrack_ifs :
-		     k == BLK_TRACK_LBD ? &g->ntrack_lbds :
-		     k == BLK_TRACK_PROCESS ? &g->ntrack_procs : &g->ntrack_files;
-	} else {
-		struct vrrp_conf_instance *vi = &p->c->instances[f->idx];
-
-		*arr = k == BLK_TRACK_SCRIPT ? &vi->track_scripts :
-		       k == BLK_TRACK_IF ? &vi->track_ifs :
-		       k == BLK_TRACK_LBD ? &vi->track_lbds :
-		       k == BLK_TRACK_PROCESS ? &vi->track_procs : &vi->track_files;
-		*n = k == BLK_TRACK_SCRIPT ? &vi->ntrack_scripts :
-		     k == BLK_TRACK_IF ? &vi->ntrack_ifs :
-		     k == BLK_TRACK_LBD ? &vi->ntrack_lbds :
-		     k == BLK_TRACK_PROCESS ? &vi->ntrack_procs : &vi->ntrack_files;
-	}
-}
-
-static void list_track(struct parser *p, struct frame *f, int argc,
-		       char **argv)
-{
-	struct vrrp_conf_track t = { 0 }, **arr, *na;
-	size_t *n;
-	long w;
-
-	track_list(p, f, &arr, &n);
-	if (strlen(argv[0]) >= sizeof(t.name)) {
-		vrrp_conf_msg(p, 0, "'%s' is too long a name", argv[0]);
-		return;
-	}
-	strcpy(t.name, argv[0]);
-	if (argc > 1) {
-		if (argc > 4 || strcmp(argv[1], "weight") != 0 || argc < 3 ||
-		    vrrp_conf_parse_long(argv[2], -254, 254, &w) != 0 ||
-		    (argc == 4 && strcmp(argv[3], "reverse") != 0)) {
-			vrrp_conf_msg(p, 0, "%s: expected NAME [weight -254..254 [reverse]]",
-			    argv[0]);
-			return;
-		}
-		t.weight = (int)w;
-		t.has_weight = 1;
-		t.reverse = argc == 4;
-	}
-	na = vrrp_conf_grow(p, *arr, n, sizeof(t), VRRP_CONF_LIST_MAX);
-	if (!na)
-		return;
-	*arr = na;
-	na[(*n)++] = t;
-}
-
-static void list_route(struct parser *p, struct frame *f, int argc,
-		       char **argv)
-{
-	int stat = f->kind == BLK_STATIC_ROUTES || f->kind == BLK_STATIC_RULES;
-	int rule = f->kind == BLK_RULES || f->kind == BLK_STATIC_RULES;
-	struct vrrp_conf_instance *vi = stat ? NULL : &p->c->instances[f->idx];
-	struct vrrp_conf_rule **rules = stat ? &p->c->static_rules : &vi->rules;
-	struct vrrp_conf_route **routes = stat ? &p->c->static_routes : &vi->routes;
-	size_t *nrules = stat ? &p->c->nstatic_rules : &vi->nrules;
-	size_t *nroutes = stat ? &p->c->nstatic_routes : &vi->nroutes;
-	char err[200];
-	struct vrrp_conf_route r;
-	struct vrrp_conf_rule u;
-	void *na;
-
-	if ((rule ? vrrp_conf_rule_parse(argc, argv, &u, err, sizeof(err)) :
-		    vrrp_conf_route_parse(argc, argv, &r, err, sizeof(err))) != 0) {
-		vrrp_conf_msg(p, 0, "%s_%s: %s", stat ? "static" : "virtual",
-			      rule ? "rules" : "routes", err);
-		return;
-	}
-	if (rule) {
-		na = vrrp_conf_grow(p, *rules, nrules, sizeof(u), VRRP_CONF_LIST_MAX);
-		if (!na)
-			return;
-		*rules = na;
-		/* memcpy keeps the zeroed padding: reloads compare bytes */
-		memcpy(&(*rules)[(*nrules)++], &u, sizeof(u));
-		return;
-	}
-	na = vrrp_conf_grow(p, *routes, nroutes, sizeof(r), VRRP_CONF_LIST_MAX);
-	if (!na)
-		return;
-	*routes = na;
-	memcpy(&(*routes)[(*nroutes)++], &r, sizeof(r));
-}
-
-static void list_peer(struct parser *p, struct frame *f, int argc,
-		      char **argv)
-{
-	struct vrrp_conf_instance *vi = &p->c->instances[f->idx];
-	struct vrrp_conf_addr a, *na;
-
-	if (argc > 1) {
-		vrrp_conf_msg(p, 0, "unicast_peer: option '%s': not supported yet",
-		    argv[1]);
-		return;
-	}
-	if (vrrp_conf_parse_addr(argv[0], &a) != 0) {
-		vrrp_conf_msg(p, 0, "unicast_peer: '%s' is not an IP address", argv[0]);
-		return;
-	}
-	na = vrrp_conf_grow(p, vi->peers, &vi->npeers, sizeof(a), VRRP_CONF_LIST_MAX);
-	if (!na)
-		return;
-	vi->peers = na;
-	na[vi->npeers++] = a;
-}
-
-static void list_garp_if(struct parser *p, struct frame *f, int argc,
-			 char **argv)
-{
-	struct vrrp_conf_garp *g = &p->c->garps[f->idx];
-
-	if (argc > 1 || strlen(argv[0]) >= IFNAMSIZ) {
-		vrrp_conf_msg(p, 0, "interfaces: one interface name (under %d "
-			      "characters) per line", IFNAMSIZ);
-		return;
-	}
-	if (g->nifs == VRRP_CONF_GARP_IFS) {
-		vrrp_conf_msg(p, 0, "interfaces: at most %d in a garp_group",
-			      VRRP_CONF_GARP_IFS);
-		return;
-	}
-	strcpy(g->ifs[g->nifs++], argv[0]);
-}
-
-static void list_member(struct parser *p, struct frame *f, int argc,
-			char **argv)
-{
-	struct vrrp_conf_group *g = &p->c->groups[f->idx];
-
-	for (int i = 0; i < argc; i++) {
-		char (*na)[VRRP_CONF_NAME_MAX];
-
-		if (strlen(argv[i]) >= VRRP_CONF_NAME_MAX) {
-			vrrp_conf_msg(p, 0, "group: '%s' is too long a name", argv[i]);
-			continue;
-		}
-		na = vrrp_conf_grow(p, g->members, &g->nmembers, sizeof(*na),
-			  VRRP_CONF_LIST_MAX);
-		if (!na)
-			return;
-		g->members = na;
-		strcpy(g->members[g->nmembers++], argv[i]);
-	}
-}
-
 /* ---- the tables ---- */
 
 #define OFF(type, field) offsetof(struct type, field)
@@ -1240,6 +1119,20 @@ static const struct kw kw_top[] = {
 	{ "static_rules", 0, 0, open_block, 0, 0, 0, BLK_STATIC_RULES, NULL },
 	{ "garp_group", 0, 0, new_garp, 0, 0, 0, BLK_GARP, NULL },
 	{ "linkbeat_interfaces", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
+	{ "instance", 1, 1, refuse, 0, 0, 0, N,
+	  "pid file names per keepalived instance; vrrpd takes -p and -r" },
+	{ "use_pid_dir", 0, 0, refuse, 0, 0, 0, N,
+	  "vrrpd takes its pid files from -p and -r" },
+	{ "net_namespace", 1, 1, refuse, 0, 0, 0, N,
+	  "start vrrpd inside the namespace (ip netns exec)" },
+	{ "net_namespace_ipvs", 0, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "namespace_with_ipsets", 0, 0, accept_noop, 0, 0, 0, N, NULL },
+	{ "linkbeat_use_polling", 0, 0, refuse, 0, 0, 0, N,
+	  "vrrpd follows links through netlink only" },
+	{ "child_wait_time", 1, 1, noop_num, 0, 0, 1000, N, NULL },
+	{ "track_group", 1, 1, refuse, 0, 0, 0, BLK_SKIP, NULL },
+	{ "interface_up_down_delays", 0, 0, refuse, 0, 0, 0, BLK_SKIP, NULL },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
 };
 
@@ -1295,6 +1188,127 @@ static const struct kw kw_global[] = {
 	{ "vrrp_mcast_group6", 1, 1, set_mcast, G(mcast6), AF_INET6, 0, N, NULL },
 	{ "vrrp_check_unicast_src", 0, 0, always_on, 0, 0, 0, N, NULL },
 	{ "dynamic_interfaces", 0, 1, set_dynamic, 0, 0, 0, N, NULL },
+	{ "vrrp_no_swap", 0, 0, set_flag, G(no_swap), 1, 0, N, NULL },
+	{ "vrrp_rt_priority", 1, 1, set_u32, G(rt_priority), 1, 99, N, NULL },
+	{ "vrrp_rlimit_rttime", 1, 1, set_u32, G(rlimit_rttime_us), 1, 4000000000, N, NULL },
+	{ "vrrp_rlimit_rtime", 1, 1, set_u32, G(rlimit_rttime_us), 1, 4000000000, N, NULL },
+	{ "vrrp_cpu_affinity", 1, 32, set_cpus, 0, 0, 0, N, NULL },
+	{ "umask", 1, 8, set_umask, 0, 0, 0, N, NULL },
+	{ "vrrp_process_name", 1, 1, set_pname, 0, 1, 0, N, NULL },
+	{ "process_name", 1, 1, set_pname, 0, 0, 0, N, NULL },
+	{ "process_names", 0, 0, accept_noop, 0, 0, 0, N, NULL },
+	{ "max_auto_priority", 0, 1, set_auto_prio, G(max_auto_priority), -1, 99, N, NULL },
+	{ "min_auto_priority_delay", 1, 1, set_u32, G(min_auto_prio_delay_us), 1, 10000000,
+	  N, NULL },
+	{ "tmp_config_directory", 1, 1, accept_noop, 0, 0, 0, N, NULL },
+	{ "config_save_dir", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "data_use_instance", 0, 1, accept_noop, 0, 0, 0, N, NULL },
+	{ "reload_check_config", 0, 0, always_on, 0, 0, 0, N, NULL },
+	{ "reload_time_file", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "reload_repeat", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "reload_file", 0, 1, refuse, 0, 0, 0, N, NULL },
+	{ "include_check", 0, 8, refuse, 0, 0, 0, N, NULL },
+	{ "random_seed", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "startup_script", 1, 3, set_run, 0, VRRP_CONF_RUN_STARTUP, 0, N, NULL },
+	{ "startup_script_timeout", 1, 1, set_u32,
+	  G(run[VRRP_CONF_RUN_STARTUP].timeout_s), 1, 1000, N, NULL },
+	{ "shutdown_script", 1, 3, set_run, 0, VRRP_CONF_RUN_SHUTDOWN, 0, N, NULL },
+	{ "shutdown_script_timeout", 1, 1, set_u32,
+	  G(run[VRRP_CONF_RUN_SHUTDOWN].timeout_s), 1, 1000, N, NULL },
+	{ "enable_dbus", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "dbus_service_name", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_lower_prio_no_advert", 0, 1, set_bool, G(lower_prio_no_advert), 0, 0, N, NULL },
+	{ "vrrp_higher_prio_send_advert", 0, 1, set_bool, G(higher_prio_send_advert), 0, 0, N, NULL },
+	{ "vrrp_notify_priority_changes", 0, 1, set_bool, G(notify_prio_changes), 0, 0, N, NULL },
+	{ "vrrp_owner_ignore_adverts", 0, 1, set_bool, G(owner_ignore_adverts), 0, 0, N, NULL },
+	{ "log_unknown_vrids", 0, 0, set_flag, G(log_unknown_vrids), 1, 0, N, NULL },
+	{ "fifo_write_vrrp_states_on_reload", 0, 0, set_flag, G(fifo_states_on_reload), 1, 0, N, NULL },
+	{ "vrrp_garp_extra_if", 1, 2, refuse, 0, 0, 0, N, NULL },
+	{ "vmac_prefix", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "vmac_addr_prefix", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "nftables_priority", 1, 1, set_i32, G(nft_priority), INT32_MIN, INT32_MAX,
+	  N, NULL },
+	{ "nftables_counters", 0, 0, set_flag, G(nft_counters), 1, 0, N, NULL },
+	{ "nftables_ifindex", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_iptables", 0, 2, refuse, 0, 0, 0, N,
+	  "vrrpd filters with nftables (nftables)" },
+	{ "vrrp_ipsets", 0, 5, refuse, 0, 0, 0, N,
+	  "vrrpd filters with nftables (nftables)" },
+	{ "disable_local_igmp", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_netlink_cmd_rcv_bufs", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_netlink_cmd_rcv_bufs_force", 0, 1, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_netlink_monitor_rcv_bufs", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_netlink_monitor_rcv_bufs_force", 0, 1, refuse, 0, 0, 0, N, NULL },
+	{ "process_monitor_rcv_bufs", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "process_monitor_rcv_bufs_force", 0, 1, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_rx_bufs_policy", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_rx_bufs_multiplier", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "checker_priority", 1, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "checker_no_swap", 0, 0, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "checker_rt_priority", 1, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "checker_rlimit_rttime", 1, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "checker_cpu_affinity", 1, 32, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "checker_process_name", 1, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "checker_log_all_failures", 0, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_sync_daemon", 1, 13, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_timeouts", 1, 6, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_flush", 0, 0, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_flush_on_stop", 0, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_notify_fifo", 1, 3, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_notify_fifo_script", 1, 3, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_netlink_cmd_rcv_bufs", 1, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_netlink_cmd_rcv_bufs_force", 0, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_netlink_monitor_rcv_bufs", 1, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "lvs_netlink_monitor_rcv_bufs_force", 0, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "nftables_ipvs", 0, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "nftables_ipvs_priority", 1, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "nftables_ipvs_start_fwmark", 1, 1, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "rs_init_notifies", 0, 0, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "no_checker_emails", 0, 0, refuse_never, 0, 0, 0, N,
+	  "LVS is keepalived's checker process; lbd balances load" },
+	{ "bfd_priority", 1, 1, refuse_never, 0, 0, 0, N,
+	  "BFD is keepalived's bfd process" },
+	{ "bfd_no_swap", 0, 0, refuse_never, 0, 0, 0, N,
+	  "BFD is keepalived's bfd process" },
+	{ "bfd_rt_priority", 1, 1, refuse_never, 0, 0, 0, N,
+	  "BFD is keepalived's bfd process" },
+	{ "bfd_rlimit_rttime", 1, 1, refuse_never, 0, 0, 0, N,
+	  "BFD is keepalived's bfd process" },
+	{ "bfd_cpu_affinity", 1, 32, refuse_never, 0, 0, 0, N,
+	  "BFD is keepalived's bfd process" },
+	{ "bfd_process_name", 1, 1, refuse_never, 0, 0, 0, N,
+	  "BFD is keepalived's bfd process" },
+	{ "smtp_helo_name", 1, 1, refuse_never, 0, 0, 0, N,
+	  "vrrpd sends no e-mail; use notify scripts" },
+	{ "smtp_alert", 0, 1, refuse_never, 0, 0, 0, N,
+	  "vrrpd sends no e-mail; use notify scripts" },
+	{ "smtp_alert_vrrp", 0, 1, refuse_never, 0, 0, 0, N,
+	  "vrrpd sends no e-mail; use notify scripts" },
+	{ "smtp_alert_checker", 0, 1, refuse_never, 0, 0, 0, N,
+	  "vrrpd sends no e-mail; use notify scripts" },
+	{ "no_email_faults", 0, 0, refuse_never, 0, 0, 0, N,
+	  "vrrpd sends no e-mail; use notify scripts" },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
 };
 
@@ -1355,6 +1369,24 @@ static const struct kw kw_instance[] = {
 	  "vrrpd sends no e-mail; use notify scripts" },
 	{ "lvs_sync_daemon_interface", 1, 1, refuse_never, 0, 0, 0, N,
 	  "LVS is keepalived's checker process" },
+	{ "lower_prio_no_advert", 0, 1, set_bool, I(lower_prio_no_advert), 0, 0, N, NULL },
+	{ "higher_prio_send_advert", 0, 1, set_bool, I(higher_prio_send_advert), 0, 0, N, NULL },
+	{ "notify_priority_changes", 0, 1, set_bool, I(notify_prio_changes), 0, 0, N, NULL },
+	{ "unicast_fault_no_peer", 0, 0, set_flag, I(unicast_fault_no_peer), 1, 0, N, NULL },
+	{ "kernel_rx_buf_size", 1, 1, set_u32, I(rx_buf_size), 256, 1073741824, N, NULL },
+	{ "no_virtual_ipaddress", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "mcast_dst_ip", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "track_src_ip", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "promote_secondaries", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "use_vmac_addr", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "use_ipvlan", 0, 3, refuse, 0, 0, 0, N, NULL },
+	{ "vrf", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "linkbeat_use_polling", 0, 0, refuse, 0, 0, 0, N,
+	  "vrrpd follows links through netlink only" },
+	{ "timer_expired_backup", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "garp_extra_if", 1, 2, refuse, 0, 0, 0, N, NULL },
+	{ "vmac_garp_intvl", 1, 2, refuse, 0, 0, 0, N, NULL },
+	{ "debug", 0, 1, refuse, 0, 0, 0, N, NULL },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
 };
 
@@ -1399,6 +1431,8 @@ static const struct kw kw_group[] = {
 	{ "track_lbd", 0, 0, open_block, 0, 0, 0, BLK_TRACK_LBD, NULL },
 	{ "track_process", 0, 0, open_block, 0, 0, 0, BLK_TRACK_PROCESS, NULL },
 	{ "global_tracking", 0, 0, accept_noop, 0, 0, 0, N, NULL },
+	{ "notify_priority_changes", 0, 1, set_bool, SG(notify_prio_changes), 0, 0, N, NULL },
+	{ "sync_group_tracking_weight", 0, 0, refuse, 0, 0, 0, N, NULL },
 	{ "smtp_alert", 0, 1, refuse_never, 0, 0, 0, N,
 	  "vrrpd sends no e-mail; use notify scripts" },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
@@ -1470,46 +1504,8 @@ void vrrp_conf_keywords(vrrp_conf_kw_fn fn, void *arg)
 			fn(arg, kw_block_names[b], k->name,
 			   k->fn == refuse ? "not supported yet" :
 			   k->fn == refuse_never ? "refused" :
-			   k->fn == accept_noop ? "accepted, no effect" :
+			   k->fn == accept_noop || k->fn == noop_num ?
+			   "accepted, no effect" :
 			   k->fn == always_on ? "supported, always on" :
 			   "supported");
-}
-
-void vrrp_conf_list(struct parser *p, struct frame *f, int argc, char **argv)
-{
-	switch (f->kind) {
-	case BLK_VIPS:
-	case BLK_VIPS_EXCL:
-		list_vip(p, f, argc, argv);
-		break;
-	case BLK_TRACK_SCRIPT:
-	case BLK_TRACK_IF:
-	case BLK_TRACK_FILE:
-	case BLK_TRACK_LBD:
-	case BLK_TRACK_PROCESS:
-		list_track(p, f, argc, argv);
-		break;
-	case BLK_ROUTES:
-	case BLK_RULES:
-		list_route(p, f, argc, argv);
-		break;
-	case BLK_PEERS:
-		list_peer(p, f, argc, argv);
-		break;
-	case BLK_MEMBERS:
-		list_member(p, f, argc, argv);
-		break;
-	case BLK_GARP_IFS:
-		list_garp_if(p, f, argc, argv);
-		break;
-	case BLK_STATIC_VIPS:
-		list_vip(p, f, argc, argv);
-		break;
-	case BLK_STATIC_ROUTES:
-	case BLK_STATIC_RULES:
-		list_route(p, f, argc, argv);
-		break;
-	default:
-		break;
-	}
 }

@@ -76,7 +76,7 @@ static int open6(int fd, int ifindex, const struct vrrp_conf_addr *group,
 }
 
 int vrrp_net_open(int family, int ifindex, const char *ifname,
-		  const struct vrrp_conf_addr *group, int ttl)
+		  const struct vrrp_conf_addr *group, int ttl, int rcvbuf)
 {
 	int fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
 			VRRP_PKT_PROTO);
@@ -87,6 +87,9 @@ int vrrp_net_open(int family, int ifindex, const char *ifname,
 	}
 	if (opt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname,
 		(socklen_t)strlen(ifname), "SO_BINDTODEVICE"))
+		goto fail;
+	if (rcvbuf && opt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf),
+			  "SO_RCVBUF (kernel_rx_buf_size)"))
 		goto fail;
 	if ((family == AF_INET ? open4 : open6)(fd, ifindex, group, ttl) != 0)
 		goto fail;

@@ -14,10 +14,11 @@
 struct vrrp_conf_addr;
 
 /* Open the socket on ifname/ifindex, joined to group (NULL: unicast, whose
- * adverts leave with TTL / Hop Limit ttl; multicast ones always with 255).
+ * adverts leave with TTL / Hop Limit ttl; multicast ones always with 255),
+ * with a receive buffer of rcvbuf bytes (0: the system's default).
  * Returns the fd (non-blocking) or -1 after logging why. */
 int vrrp_net_open(int family, int ifindex, const char *ifname,
-		  const struct vrrp_conf_addr *group, int ttl);
+		  const struct vrrp_conf_addr *group, int ttl, int rcvbuf);
 
 /* Send a VRRP message from src to dst through ifindex. Returns 0 or -1. */
 int vrrp_net_send(int fd, int ifindex, const struct vrrp_conf_addr *src,

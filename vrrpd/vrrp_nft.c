@@ -97,6 +97,7 @@ int vrrp_nft_ruleset(const struct vrrp_conf *c, char *buf, size_t len)
 {
 	struct out o = { .buf = buf, .len = len };
 	const char *t = c->global.nft_table;
+	const char *cnt = c->global.nft_counters ? "counter " : "";
 	size_t i;
 
 	for (i = 0; i < c->ninstances; i++)
@@ -111,12 +112,12 @@ int vrrp_nft_ruleset(const struct vrrp_conf *c, char *buf, size_t len)
 	put_set(&o, c, AF_INET);
 	put_set(&o, c, AF_INET6);
 	put(&o, "  chain input {\n"
-		"    type filter hook input priority -1; policy accept;\n"
-		"    ip daddr @vips4 drop\n"
+		"    type filter hook input priority %d; policy accept;\n"
+		"    ip daddr @vips4 %sdrop\n"
 		"    ip6 daddr @vips6 icmpv6 type { nd-neighbor-solicit, "
-		"nd-neighbor-advert } accept\n"
-		"    ip6 daddr @vips6 drop\n"
-		"  }\n}\n");
+		"nd-neighbor-advert } %saccept\n"
+		"    ip6 daddr @vips6 %sdrop\n"
+		"  }\n}\n", (int)c->global.nft_priority, cnt, cnt, cnt);
 	return o.overflow ? -1 : (int)o.pos;
 }
 

@@ -209,6 +209,78 @@ static void vrrp_track_child_exit_cb(struct ev_loop *loop, ev_child *w,
 	free(c);
 }
 
+/* one startup_script or shutdown_script being waited for */
+struct run_wait {
+	ev_child child;
+	ev_timer timer;
+	const char *name;
+	pid_t pid;
+	int done, killed;
+};
+
+static void vrrp_track_run_exit_cb(struct ev_loop *loop, ev_child *w,
+				   int revents)
+{
+	struct run_wait *r = w->data;
+
+	ev_child_stop(loop, w);
+	ev_timer_stop(loop, &r->timer);
+	r->done = 1;
+}
+
+static void vrrp_track_run_timeout_cb(struct ev_loop *loop, ev_timer *w,
+				      int revents)
+{
+	struct run_wait *r = w->data;
+
+	log_warnx("%s still running after %.0f s: killed", r->name, w->repeat);
+	kill(-r->pid, SIGKILL);
+	r->killed = 1;		/* the child watcher reaps it */
+}
+
+int vrrp_track_run_wait(struct ev_loop *loop, const struct vrrp_conf_global *g,
+			int which)
+{
+	static const char *const names[VRRP_CONF_RUN_MAX] = {
+		[VRRP_CONF_RUN_STARTUP] = "startup_script",
+		[VRRP_CONF_RUN_SHUTDOWN] = "shutdown_script",
+	};
+	const struct vrrp_conf_run *run = &g->run[which];
+	struct run_wait r = { .name = names[which] };
+	int own = run->user[0] != '\0', st;
+
+	if (!run->cmd)
+		return 0;
+	if (g->script_security && !path_secure(run->cmd)) {
+		log_warnx("%s '%s' is insecure (enable_script_security): not run",
+			  r.name, run->cmd);
+		return -1;
+	}
+	r.pid = spawn(run->cmd, NULL, 0, own ? run->user : g->script_user,
+		      own ? run->group : g->script_group);
+	if (r.pid < 0) {
+		log_warn("cannot run %s '%s'", r.name, run->cmd);
+		return -1;
+	}
+	log_info("running %s '%s'", r.name, run->cmd);
+	ev_child_init(&r.child, vrrp_track_run_exit_cb, r.pid, 0);
+	ev_timer_init(&r.timer, vrrp_track_run_timeout_cb, 0., run->timeout_s);
+	r.child.data = r.timer.data = &r;
+	ev_child_start(loop, &r.child);
+	ev_timer_again(loop, &r.timer);
+	while (!r.done)
+		ev_run(loop, EVRUN_ONCE);
+	st = r.child.rstatus;
+	if (r.killed || !WIFEXITED(st)) {
+		log_warnx("%s '%s' did not finish", r.name, run->cmd);
+		return -1;
+	}
+	if (WEXITSTATUS(st))
+		log_warnx("%s '%s' exited with status %d", r.name, run->cmd,
+			  WEXITSTATUS(st));
+	return WEXITSTATUS(st);
+}
+
 int vrrp_track_spawn(struct vrrp_track *t, const char *cmd,
 		     const char *const *extra, int nextra)
 {
@@ -491,6 +563,41 @@ static void fifo_start(struct vrrp_track *t, int i)
 	ev_child_start(t->loop, &t->fifo_child[i]);
 }
 
+static int str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* A reload whose FIFO i is the same as prev's takes prev's open FIFO and
+ * its running reader over: no line written around the reload is lost to
+ * a reader being replaced. 1 when taken over. */
+static int fifo_inherit(struct vrrp_track *t, struct vrrp_track *prev, int i)
+{
+	const struct vrrp_conf_fifo *a = &t->conf->global.fifo[i];
+	const struct vrrp_conf_fifo *b;
+
+	if (!prev || prev->fifo_fd[i] < 0)
+		return 0;
+	b = &prev->conf->global.fifo[i];
+	if (!str_same(a->path, b->path) || !str_same(a->script, b->script) ||
+	    strcmp(a->user, b->user) || strcmp(a->group, b->group) ||
+	    strcmp(a->script_user, b->script_user) ||
+	    strcmp(a->script_group, b->script_group))
+		return 0;
+	t->fifo_fd[i] = prev->fifo_fd[i];
+	prev->fifo_fd[i] = -1;
+	if (prev->fifo_pid[i] > 0) {
+		ev_child_stop(t->loop, &prev->fifo_child[i]);
+		t->fifo_pid[i] = prev->fifo_pid[i];
+		prev->fifo_pid[i] = 0;
+		ev_child_init(&t->fifo_child[i], vrrp_track_fifo_script_exit_cb,
+			      t->fifo_pid[i], 0);
+		t->fifo_child[i].data = &t->fifo_pid[i];
+		ev_child_start(t->loop, &t->fifo_child[i]);
+	}
+	return 1;
+}
+
 void vrrp_track_fifo(struct vrrp_track *t, const char *line)
 {
 	char buf[512];
@@ -527,7 +634,7 @@ static void script_inherit(struct track_script *s, const struct vrrp_track *prev
 
 struct vrrp_track *vrrp_track_new(struct ev_loop *loop,
 				  const struct vrrp_conf *c,
-				  const struct vrrp_track *prev,
+				  struct vrrp_track *prev,
 				  vrrp_track_change_fn cb, void *arg)
 {
 	struct vrrp_track *t = calloc(1, sizeof(*t));
@@ -569,7 +676,8 @@ struct vrrp_track *vrrp_track_new(struct ev_loop *loop,
 		ev_timer_start(loop, &s->interval);
 	}
 	for (int i = 0; i < VRRP_CONF_FIFO_MAX; i++)
-		fifo_start(t, i);
+		if (!fifo_inherit(t, prev, i))
+			fifo_start(t, i);
 	if (files_start(t) != 0) {
 		vrrp_track_free(t);
 		return NULL;

@@ -218,15 +218,15 @@ static void test_unknown_keyword_warns_at_run_time(void **state)
 {
 	struct msgs ms;
 	struct vrrp_conf *c = load(
-		"global_defs {\n max_auto_priority 10\n}\n"
+		"global_defs {\n frobnicate_adverts 10\n}\n"
 		"vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n"
 		" virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 0, &ms);
 
 	assert_non_null(c);
 	assert_int_equal(ms.warnings, 1);
-	assert_non_null(strstr(ms.text, "W t.conf:2: unknown keyword 'max_auto_priority'"));
+	assert_non_null(strstr(ms.text, "W t.conf:2: unknown keyword 'frobnicate_adverts'"));
 	vrrp_conf_free(c);
-	c = load("global_defs {\n max_auto_priority 10\n}\n", 1, &ms);
+	c = load("global_defs {\n frobnicate_adverts 10\n}\n", 1, &ms);
 	assert_null(c);
 }
 
@@ -689,6 +689,153 @@ static void test_timers(void **state)
 	assert_int_equal(vrrp_master_down_interval(254, 10, 3), 30);
 }
 
+/* keepalived's newer keywords: process settings, advert policies and
+ * their defaults under vrrp_strict, FIFO options, and the refusals */
+static void test_newer_keywords(void **state)
+{
+	struct msgs ms;
+	const struct vrrp_conf_instance *a, *b, *m;
+	struct vrrp_conf *c = load(
+		"child_wait_time 5\nnamespace_with_ipsets\n"
+		"global_defs {\n vrrp_no_swap\n vrrp_rt_priority 5\n"
+		" vrrp_rlimit_rttime 20000\n vrrp_cpu_affinity 0 2-3\n"
+		" umask IWGRP | IWOTH\n process_name outer\n"
+		" vrrp_process_name inner\n process_name later\n"
+		" vrrp_lower_prio_no_advert\n vrrp_higher_prio_send_advert yes\n"
+		" vrrp_notify_priority_changes\n vrrp_owner_ignore_adverts\n"
+		" log_unknown_vrids\n fifo_write_vrrp_states_on_reload\n"
+		" tmp_config_directory /tmp\n reload_check_config\n"
+		" startup_script \"/bin/echo up\" nobody nogroup\n"
+		" shutdown_script /bin/true\n shutdown_script_timeout 3\n"
+		" max_auto_priority\n min_auto_priority_delay 200000\n}\n"
+		"vrrp_sync_group G {\n group {\n  B\n }\n notify_priority_changes off\n}\n"
+		"vrrp_instance A {\n interface eth0\n virtual_router_id 1\n"
+		" lower_prio_no_advert off\n kernel_rx_buf_size 65536\n"
+		" unicast_fault_no_peer\n"
+		" virtual_ipaddress {\n  192.0.2.1\n }\n}\n"
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n"
+		" higher_prio_send_advert false\n"
+		" virtual_ipaddress {\n  192.0.2.2\n }\n}\n"
+		"vrrp_instance M {\n interface eth0\n virtual_router_id 3\n"
+		" notify_priority_changes\n"
+		" virtual_ipaddress {\n  192.0.2.3\n }\n}\n", 1, &ms);
+
+	assert_non_null(c);
+	assert_int_equal(ms.errors, 0);
+	assert_int_equal(c->global.no_swap, 1);
+	assert_int_equal(c->global.rt_priority, 5);
+	assert_int_equal(c->global.rlimit_rttime_us, 20000);
+	assert_int_equal(c->global.has_cpus, 1);
+	assert_true(c->global.cpus[0] == 0xd);
+	assert_int_equal(c->global.has_umask, 1);
+	assert_int_equal(c->global.umask, 022);
+	assert_string_equal(c->global.process_name, "inner");
+	assert_int_equal(c->global.owner_ignore_adverts, 1);
+	assert_int_equal(c->global.log_unknown_vrids, 1);
+	assert_int_equal(c->global.fifo_states_on_reload, 1);
+	assert_string_equal(c->global.run[VRRP_CONF_RUN_STARTUP].cmd, "/bin/echo up");
+	assert_string_equal(c->global.run[VRRP_CONF_RUN_STARTUP].user, "nobody");
+	assert_string_equal(c->global.run[VRRP_CONF_RUN_STARTUP].group, "nogroup");
+	assert_int_equal(c->global.run[VRRP_CONF_RUN_STARTUP].timeout_s, 10);
+	assert_string_equal(c->global.run[VRRP_CONF_RUN_SHUTDOWN].cmd, "/bin/true");
+	assert_string_equal(c->global.run[VRRP_CONF_RUN_SHUTDOWN].user, "");
+	assert_int_equal(c->global.run[VRRP_CONF_RUN_SHUTDOWN].timeout_s, 3);
+	assert_int_equal(c->global.max_auto_priority, 99);
+	assert_int_equal(c->global.min_auto_prio_delay_us, 200000);
+	a = vrrp_conf_instance(c, "A");
+	b = vrrp_conf_instance(c, "B");
+	m = vrrp_conf_instance(c, "M");
+	assert_int_equal(a->lower_prio_no_advert, 0);	/* its own */
+	assert_int_equal(b->lower_prio_no_advert, 1);	/* global_defs' */
+	assert_int_equal(a->higher_prio_send_advert, 1);
+	assert_int_equal(b->higher_prio_send_advert, 0);
+	assert_int_equal(a->notify_prio_changes, 1);	/* global_defs' */
+	assert_int_equal(b->notify_prio_changes, 0);	/* its group's */
+	assert_int_equal(m->notify_prio_changes, 1);
+	assert_int_equal(a->unicast_fault_no_peer, 1);
+	assert_int_equal(a->rx_buf_size, 65536);
+	assert_int_equal(b->rx_buf_size, 0);
+	vrrp_conf_free(c);
+
+	/* nftables_priority and nftables_counters shape no_accept's chain */
+	c = load("global_defs {\n nftables_priority -150\n nftables_counters\n}\n"
+		 "vrrp_instance N {\n interface eth0\n virtual_router_id 1\n"
+		 " no_accept\n virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 1, &ms);
+	assert_non_null(c);
+	{
+		char rules[4096];
+
+		assert_true(vrrp_nft_ruleset(c, rules, sizeof(rules)) > 0);
+		assert_non_null(strstr(rules, "hook input priority -150;"));
+		assert_non_null(strstr(rules, "ip daddr @vips4 counter drop\n"));
+		assert_non_null(strstr(rules, "ip6 daddr @vips6 counter drop\n"));
+	}
+	vrrp_conf_free(c);
+
+	/* defaults: adverts answered, none sent on a higher one; strict
+	 * turns lower_prio_no_advert on and refuses the other */
+	c = load("vrrp_instance D {\n interface eth0\n virtual_router_id 1\n"
+		 " virtual_ipaddress {\n  192.0.2.1\n }\n}\n"
+		 "vrrp_instance S {\n interface eth0\n virtual_router_id 2\n"
+		 " strict_mode\n virtual_ipaddress {\n  192.0.2.2\n }\n}\n", 1, &ms);
+	assert_non_null(c);
+	assert_int_equal(vrrp_conf_instance(c, "D")->lower_prio_no_advert, 0);
+	assert_int_equal(vrrp_conf_instance(c, "D")->higher_prio_send_advert, 0);
+	assert_int_equal(vrrp_conf_instance(c, "D")->notify_prio_changes, 0);
+	assert_int_equal(vrrp_conf_instance(c, "S")->lower_prio_no_advert, 1);
+	assert_string_equal(c->global.process_name, "");
+	assert_int_equal(c->global.has_umask, 0);
+	assert_int_equal(c->global.max_auto_priority, 0);
+	assert_int_equal(c->global.min_auto_prio_delay_us, 1000000);
+	assert_null(c->global.run[VRRP_CONF_RUN_STARTUP].cmd);
+	vrrp_conf_free(c);
+	c = load("global_defs {\n vrrp_strict\n vrrp_higher_prio_send_advert\n}\n"
+		 "vrrp_instance S {\n interface eth0\n virtual_router_id 2\n"
+		 " lower_prio_no_advert no\n virtual_ipaddress {\n  192.0.2.2\n }\n}\n",
+		 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "(S) vrrp_strict: lower_prio_no_advert cannot be cleared"));
+	assert_non_null(strstr(ms.text, "(S) vrrp_strict: higher_prio_send_advert is not allowed"));
+
+	/* bad values name their line; nothing is replaced by a default */
+	c = load("child_wait_time x\ninstance i1\n"
+		 "global_defs {\n umask 01000\n vrrp_cpu_affinity 1 4096\n"
+		 " vrrp_rt_priority 0\n vrrp_rlimit_rttime 0\n"
+		 " vrrp_process_name 0123456789abcdef\n vrrp_lower_prio_no_advert maybe\n"
+		 " checker_no_swap\n smtp_alert_vrrp\n lvs_flush\n vrrp_garp_extra_if 100\n"
+		 " vrrp_iptables\n}\n"
+		 "vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
+		 " kernel_rx_buf_size 100\n use_ipvlan\n"
+		 " virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:1: child_wait_time: 'x' is not a number in 0..1000"));
+	assert_non_null(strstr(ms.text, "t.conf:2: instance: not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:4: umask: '01000' is neither"));
+	assert_non_null(strstr(ms.text, "t.conf:5: vrrp_cpu_affinity: '4096' is not a CPU"));
+	assert_non_null(strstr(ms.text, "t.conf:6: vrrp_rt_priority: '0' is not a number in 1..99"));
+	assert_non_null(strstr(ms.text, "t.conf:7: vrrp_rlimit_rttime: '0' is not a number"));
+	assert_non_null(strstr(ms.text, "t.conf:8: vrrp_process_name: '0123456789abcdef' is not a process name"));
+	assert_non_null(strstr(ms.text, "t.conf:9: vrrp_lower_prio_no_advert: 'maybe' is not a boolean"));
+	assert_non_null(strstr(ms.text, "t.conf:10: checker_no_swap: not handled by vrrpd: LVS"));
+	assert_non_null(strstr(ms.text, "t.conf:11: smtp_alert_vrrp: not handled by vrrpd: vrrpd sends no e-mail"));
+	assert_non_null(strstr(ms.text, "t.conf:12: lvs_flush: not handled by vrrpd: LVS"));
+	assert_non_null(strstr(ms.text, "t.conf:13: vrrp_garp_extra_if: not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:14: vrrp_iptables: not supported yet: vrrpd filters with nftables"));
+	assert_non_null(strstr(ms.text, "t.conf:19: kernel_rx_buf_size: '100' is not a number in 256.."));
+	assert_non_null(strstr(ms.text, "t.conf:20: use_ipvlan: not supported yet"));
+	c = load("global_defs {\n max_auto_priority 100\n max_auto_priority -2\n"
+		 " startup_script_timeout 0\n shutdown_script_timeout 1001\n"
+		 " min_auto_priority_delay 10000001\n nftables_priority 2147483648\n}\n",
+		 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:2: max_auto_priority: '100' is not a number in -1..99"));
+	assert_non_null(strstr(ms.text, "t.conf:3: max_auto_priority: '-2' is not"));
+	assert_non_null(strstr(ms.text, "t.conf:4: startup_script_timeout: '0' is not a number in 1..1000"));
+	assert_non_null(strstr(ms.text, "t.conf:5: shutdown_script_timeout: '1001' is not"));
+	assert_non_null(strstr(ms.text, "t.conf:6: min_auto_priority_delay: '10000001' is not"));
+	assert_non_null(strstr(ms.text, "t.conf:7: nftables_priority: '2147483648' is not"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -707,6 +854,7 @@ int main(void)
 		cmocka_unit_test(test_braces_anywhere),
 		cmocka_unit_test(test_parse_secs),
 		cmocka_unit_test(test_timers),
+		cmocka_unit_test(test_newer_keywords),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
