@@ -20,6 +20,7 @@ import time
 
 import pytest
 
+from conftest import sanitized
 from netns import wait_until
 from test_vrrp import VIP, instance, lans, only_holder, stop_clean, vrrpd  # noqa: F401
 from test_vrrp_accept import probe
@@ -111,7 +112,8 @@ def test_vrrp_process_settings_apply_to_vrrpd(lans):
     pid = pid_of(lan, "vrrpd1")
     st = proc_status(pid)
     assert st["Name"].strip() == "vrrp_kwtest"
-    assert int(st["VmLck"].split()[0]) > 0, st["VmLck"]       # vrrp_no_swap
+    if not sanitized():     # ASan makes mlockall a no-op
+        assert int(st["VmLck"].split()[0]) > 0, st["VmLck"]   # vrrp_no_swap
     assert st["Cpus_allowed_list"].strip() == "0"
     assert st["Umask"].strip() == "0027"
     with open("/proc/%d/limits" % pid) as f:
@@ -131,19 +133,20 @@ def test_vrrp_lower_prio_no_advert(lans, no_advert):
     its regular adverts (RFC 5798)."""
     lan = lans(2)
     extra = "  lower_prio_no_advert\n" if no_advert else ""
-    a = vrrpd(lan, 1, instance(prio=150, advert="5", extra=extra))
+    # adverts every 2 s: what comes within 1 s of a regular one is an answer
+    a = vrrpd(lan, 1, instance(prio=150, advert="2", extra=extra))
     only_holder(lan, 1, timeout=40)
     dump = sniff(lan, 2)
     seen = after_regular_advert(dump, lan.ip4(1))
-    send(lan, 2, prio=50, count=3, gap=0.3)
-    time.sleep(1)
+    send(lan, 2, prio=50, count=2, gap=0.2)
+    time.sleep(0.6)
     mine = [x for x in adverts(dump)[seen:] if x[1] == lan.ip4(1)]
     if no_advert:
         assert mine == [], mine
         assert a.wait_log("received lower priority advert (50) from %s, ours "
                           "150: sending gratuitous ARPs" % lan.ip4(2), 5)
     else:
-        assert len(mine) >= 3, adverts(dump)
+        assert len(mine) >= 2, adverts(dump)
         assert all(x[2] == 150 for x in mine)
     assert lan.holders(VIP) == [1]
     dump.stop(signal.SIGINT)
@@ -157,7 +160,7 @@ def test_vrrp_higher_prio_send_advert(lans, send_advert):
     other Master (as split brain heals) hears it and announces again."""
     lan = lans(2)
     extra = "  higher_prio_send_advert\n" if send_advert else ""
-    a = vrrpd(lan, 1, instance(prio=100, advert="5", extra=extra))
+    a = vrrpd(lan, 1, instance(prio=100, extra=extra))
     only_holder(lan, 1, timeout=40)
     dump = sniff(lan, 2)
     seen = after_regular_advert(dump, lan.ip4(1))
