@@ -144,30 +144,12 @@ def run_one(procs, tools, kind, port, be_port, reloads, tmp):
 
 def rss_kib(pid):
     """VmRSS of pid in KiB, 0 once it is gone."""
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return R.proc_rss_kb(pid) or 0
 
 
 def children(pid):
     """The live (not zombie) children of pid."""
-    out = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % d) as f:
-                st = f.read().rsplit(") ", 1)[1].split()
-        except OSError:
-            continue
-        if int(st[1]) == pid and st[0] != "Z":
-            out.append(int(d))
-    return out
+    return R.pids_where(lambda f: int(f[1]) == pid and f[0] != "Z")
 
 
 def hold_idle(port):

@@ -471,8 +471,9 @@ class Backends:
 CGROUP_CPU = "/sys/fs/cgroup/cpu"
 
 
-def session_pids(sid):
-    """Every process of a session (nginx's workers with their master)."""
+def pids_where(pred):
+    """Every process whose /proc/PID/stat fields after the name (state,
+    ppid, pgrp, session, ...) satisfy pred."""
     pids = []
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -482,9 +483,14 @@ def session_pids(sid):
                 fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[3]) == sid:
+        if pred(fields):
             pids.append(int(d))
     return pids
+
+
+def session_pids(sid):
+    """Every process of a session (nginx's workers with their master)."""
+    return pids_where(lambda f: int(f[3]) == sid)
 
 
 def cpu_cap(name, pids, pct):
