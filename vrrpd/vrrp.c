@@ -108,6 +108,7 @@ struct vrrp_rt {
 	int ifindex;
 	int fd;
 	int vmac_ifindex;		/* use_vmac: the macvlan, else 0 */
+	char promote_if[IFNAMSIZ];	/* promote_secondaries held on it */
 	int sock_if;			/* the socket's interface: the VMAC
 					 * (unless vmac_xmit_base), else ifindex */
 	struct vrrp_conf_addr vmac_ll;	/* the link-local given to the VMAC */
@@ -1104,6 +1105,17 @@ static void log_unknown_vrid(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 		 pkt->vrid, txt);
 }
 
+/* a multicast destination that is not our group (mcast_dst_ip,
+ * vrrp_mcast_group4|6): the advert is another virtual router's */
+static int other_group(const struct vrrp_rt *rt, const struct vrrp_conf_addr *dst)
+{
+	int mc = rt->family == AF_INET ? dst->u.b[0] >> 4 == 0xe
+				       : dst->u.b[0] == 0xff;
+
+	return mc && memcmp(dst->u.b, rt->mcast.u.b,
+			    rt->family == AF_INET ? 4 : 16) != 0;
+}
+
 static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 			    const struct vrrp_conf_addr *src,
 			    const struct vrrp_conf_addr *dst, uint8_t ttl)
@@ -1135,6 +1147,10 @@ static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 	if (rt->has_primary &&
 	    memcmp(src->u.b, rt->primary.u.b, rt->family == AF_INET ? 4 : 16) == 0)
 		return;		/* our own */
+	if (!rt->ci->npeers && other_group(rt, dst)) {
+		log_debug("(%s) advert to another multicast group", rt->ci->name);
+		return;
+	}
 	if (rt->ci->priority == 255 && rt->env->conf->global.owner_ignore_adverts) {
 		log_debug("(%s) advert dropped: we are the address owner "
 			  "(vrrp_owner_ignore_adverts)", rt->ci->name);
@@ -1364,6 +1380,9 @@ int vrrp_rt_start(struct vrrp_rt *rt)
 			  ci->interface);
 		return -1;
 	}
+	if (ci->promote_secondaries && !rt->promote_if[0] &&
+	    vrrp_nl_promote_hold(rt->env->nl, ci->interface) == 0)
+		strcpy(rt->promote_if, ci->interface);
 	if (ci->use_vmac) {
 		/* 00-00-5E-00-01-{VRID}, 00-00-5E-00-02-{VRID} for IPv6 */
 		uint8_t vmac[6] = { 0x00, 0x00, 0x5e, 0x00,
@@ -1382,8 +1401,7 @@ int vrrp_rt_start(struct vrrp_rt *rt)
 	}
 	if (!rt->sock_if)
 		rt->sock_if = rt->ifindex;
-	rt->mcast = rt->family == AF_INET ? rt->env->conf->global.mcast4
-					  : rt->env->conf->global.mcast6;
+	rt->mcast = *vrrp_conf_mcast(rt->env->conf, ci);
 	rt->fd = vrrp_net_open(rt->family, rt->sock_if,
 			       rt->sock_if == rt->ifindex ? ci->interface
 							  : ci->vmac_name,
@@ -1454,6 +1472,8 @@ void vrrp_rt_free(struct vrrp_rt *rt)
 	}
 	if (rt->vmac_ifindex)
 		vrrp_nl_link_del(rt->env->nl, rt->vmac_ifindex);
+	if (rt->promote_if[0])
+		vrrp_nl_promote_release(rt->env->nl, rt->promote_if);
 	free(rt);
 }
 
@@ -1580,9 +1600,9 @@ int vrrp_rt_same(const struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
 	       o->vmac_xmit_base == ci->vmac_xmit_base &&
 	       o->has_unicast_ttl == ci->has_unicast_ttl &&
 	       o->unicast_ttl == ci->unicast_ttl &&
-	       memcmp(&rt->mcast, rt->family == AF_INET ?
-		      &rt->env->conf->global.mcast4 :
-		      &rt->env->conf->global.mcast6, sizeof(rt->mcast)) == 0 &&
+	       o->promote_secondaries == ci->promote_secondaries &&
+	       memcmp(&rt->mcast, vrrp_conf_mcast(rt->env->conf, ci),
+		      sizeof(rt->mcast)) == 0 &&
 	       vrrp_conf_version(rt->env->conf, o) ==
 	       vrrp_conf_version(rt->env->conf, ci);
 }

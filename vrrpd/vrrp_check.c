@@ -165,6 +165,13 @@ static void check_instance(struct check *p, struct vrrp_conf_instance *vi)
 	if (vi->auth_type == VRRP_PKT_AUTH_PASS && vi->auth_len == 0)
 		report(p, 0, "(%s) auth_type PASS without auth_pass", vi->name);
 	check_strict(p, vi, version);
+	if (vi->mcast_dst.family && vi->family &&
+	    vi->mcast_dst.family != vi->family)
+		report(p, 0, "(%s) mcast_dst_ip is not of the instance's address "
+		       "family", vi->name);
+	if (vi->mcast_dst.family && vi->npeers)
+		report(p, 1, "(%s) mcast_dst_ip has no effect with unicast_peer",
+		       vi->name);
 	if (vi->has_unicast_ttl && !vi->npeers)
 		report(p, 0, "(%s) unicast_ttl without unicast_peer", vi->name);
 	if (vi->priority == 255 && vi->nopreempt)

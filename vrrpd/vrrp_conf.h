@@ -245,6 +245,9 @@ struct vrrp_conf_instance {
 	int notify_prio_changes;	/* FIFO lines on priority changes */
 	int unicast_fault_no_peer;	/* unicast without peers: FAULT */
 	uint32_t rx_buf_size;		/* kernel_rx_buf_size, 0 = system's */
+	int promote_secondaries;	/* set on the interface while running */
+	struct vrrp_conf_addr mcast_dst;	/* mcast_dst_ip; family 0 = the
+						 * global vrrp_mcast_group4|6 */
 };
 
 struct vrrp_conf_group {
@@ -409,6 +412,11 @@ void vrrp_conf_free(struct vrrp_conf *c);
 /* The instance's VRRP version after defaults (2 or 3). */
 int vrrp_conf_version(const struct vrrp_conf *c,
 		      const struct vrrp_conf_instance *vi);
+
+/* The multicast group vi's adverts go to and are heard on: its
+ * mcast_dst_ip, else the global vrrp_mcast_group4|6 of its family. */
+const struct vrrp_conf_addr *vrrp_conf_mcast(const struct vrrp_conf *c,
+					     const struct vrrp_conf_instance *vi);
 
 /* Lookups by name; NULL when absent. */
 const struct vrrp_conf_script *vrrp_conf_script(const struct vrrp_conf *c,

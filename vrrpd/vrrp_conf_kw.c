@@ -831,14 +831,15 @@ static int set_min_garp(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
-/* vrrp_mcast_group4|6 ADDR: a multicast group of family k->lo, for IPv6
- * of link-local scope (ffX2::) */
+/* vrrp_mcast_group4|6, mcast_dst_ip ADDR: a multicast group of family
+ * k->lo (0: either), for IPv6 of link-local scope (ffX2::) */
 static int set_mcast(struct parser *p, const struct kw *k, void *obj,
 		     int argc, char **argv)
 {
 	struct vrrp_conf_addr *a = (struct vrrp_conf_addr *)((char *)obj + k->off);
 	struct vrrp_conf_addr v;
-	int ok = vrrp_conf_parse_addr(argv[0], &v) == 0 && v.family == k->lo;
+	int ok = vrrp_conf_parse_addr(argv[0], &v) == 0 &&
+		 (!k->lo || v.family == k->lo);
 
 	if (ok && v.family == AF_INET)
 		ok = (ntohl(v.u.v4.s_addr) >> 28) == 0xe;
@@ -847,7 +848,8 @@ static int set_mcast(struct parser *p, const struct kw *k, void *obj,
 	if (!ok) {
 		vrrp_conf_msg(p, 0, "%s: '%s' is not an %s", k->name, argv[0],
 		    k->lo == AF_INET ? "IPv4 multicast address" :
-		    "IPv6 link-local multicast address (ffX2::)");
+		    k->lo == AF_INET6 ? "IPv6 link-local multicast address (ffX2::)" :
+		    "IPv4 multicast or IPv6 link-local multicast address");
 		return -1;
 	}
 	*a = v;
@@ -1375,9 +1377,9 @@ static const struct kw kw_instance[] = {
 	{ "unicast_fault_no_peer", 0, 0, set_flag, I(unicast_fault_no_peer), 1, 0, N, NULL },
 	{ "kernel_rx_buf_size", 1, 1, set_u32, I(rx_buf_size), 256, 1073741824, N, NULL },
 	{ "no_virtual_ipaddress", 0, 0, refuse, 0, 0, 0, N, NULL },
-	{ "mcast_dst_ip", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "mcast_dst_ip", 1, 1, set_mcast, I(mcast_dst), 0, 0, N, NULL },
 	{ "track_src_ip", 0, 0, refuse, 0, 0, 0, N, NULL },
-	{ "promote_secondaries", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "promote_secondaries", 0, 0, set_flag, I(promote_secondaries), 1, 0, N, NULL },
 	{ "use_vmac_addr", 0, 0, refuse, 0, 0, 0, N, NULL },
 	{ "use_ipvlan", 0, 3, refuse, 0, 0, 0, N, NULL },
 	{ "vrf", 1, 1, refuse, 0, 0, 0, N, NULL },

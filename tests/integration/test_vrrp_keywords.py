@@ -411,3 +411,74 @@ def test_vrrp_nftables_priority_and_counters(lans):
     m = re.search(r"ip daddr @vips4 counter packets (\d+) bytes \d+ drop", out)
     assert m and int(m.group(1)) >= 2, out
     stop_clean(a)
+
+
+def promote(lan, node):
+    return lan.exec(node, ["cat", "/proc/sys/net/ipv4/conf/eth0/promote_secondaries"]
+                    ).stdout.strip()
+
+
+def test_vrrp_promote_secondaries(lans):
+    """promote_secondaries is set on the interface while the instance
+    runs: a reload that drops the first VIP of a subnet keeps the others
+    of that subnet (the kernel would otherwise remove them with their
+    primary). The value found is put back when vrrpd stops."""
+    lan = lans(1)
+    extra = "  promote_secondaries\n"
+    vips = ("198.51.100.1/24", "198.51.100.2/24")
+    assert promote(lan, 1) == "0"
+    a = vrrpd(lan, 1, instance(prio=150, vips=vips, extra=extra))
+    assert wait_until(lambda: lan.has(1, "198.51.100.2"), 15)
+    assert promote(lan, 1) == "1"
+    lan.write("vrrpd1.conf", instance(prio=150, vips=vips[1:], extra=extra))
+    a.send(signal.SIGHUP)
+    assert wait_until(lambda: not lan.has(1, "198.51.100.1"), 10)
+    time.sleep(0.5)
+    assert lan.has(1, "198.51.100.2"), a.text()
+    stop_clean(a)
+    assert promote(lan, 1) == "0"
+
+
+def test_vrrp_without_promote_secondaries(lans):
+    """Without the keyword vrrpd leaves the setting alone."""
+    lan = lans(1)
+    a = vrrpd(lan, 1, instance(prio=150, vips=("192.0.2.50/24",)))
+    assert wait_until(lambda: lan.has(1, "192.0.2.50"), 15)
+    assert promote(lan, 1) == "0"
+    stop_clean(a)
+
+
+MCAST = re.compile(r"^(\d+\.\d+) IP (\d+\.\d+\.\d+\.\d+) > (\d+\.\d+\.\d+\.\d+): "
+                   r"VRRPv3, Advertisement, vrid (\d+), prio (\d+)")
+
+
+def test_vrrp_mcast_dst_ip(lans):
+    """Two routers with mcast_dst_ip send their adverts to that group and
+    elect through it: the Master's adverts go to 224.0.0.118 only, the
+    Backup hears them (it stays Backup), and takes over when the Master
+    stops. An advert sent to 224.0.0.18 (the usual group) is another
+    virtual router's: it does not move the VIP."""
+    lan = lans(3)
+    extra = "  mcast_dst_ip 224.0.0.118\n"
+    a = vrrpd(lan, 1, instance(prio=150, extra=extra))
+    only_holder(lan, 1)
+    b = vrrpd(lan, 2, instance(prio=100, extra=extra))
+    dump = sniff(lan, 3)
+    time.sleep(1.5)
+    only_holder(lan, 1)
+    seen = [MCAST.match(l) for l in dump.text().splitlines()]
+    seen = [m for m in seen if m]
+    assert seen, dump.text()
+    assert {(m.group(2), m.group(3)) for m in seen} == {(lan.ip4(1), "224.0.0.118")}, \
+        dump.text()
+    # a higher priority advert to the usual group is not for this router
+    send(lan, 3, prio=250, count=5, gap=0.1)
+    time.sleep(0.3)
+    only_holder(lan, 1)
+    assert "Entering BACKUP" not in a.text().split("Entering MASTER")[-1]
+    a.stop(signal.SIGTERM)
+    only_holder(lan, 2)
+    dump.stop(signal.SIGINT)
+    assert any(m and m.group(2) == lan.ip4(2) and m.group(3) == "224.0.0.118"
+               for m in map(MCAST.match, dump.text().splitlines())), dump.text()
+    stop_clean(b)

@@ -836,6 +836,63 @@ static void test_newer_keywords(void **state)
 	assert_non_null(strstr(ms.text, "t.conf:7: nftables_priority: '2147483648' is not"));
 }
 
+/* promote_secondaries and mcast_dst_ip: an instance's own multicast group
+ * (the global one otherwise), checked against the instance's family */
+static void test_promote_and_mcast_dst(void **state)
+{
+	struct msgs ms;
+	char a[INET6_ADDRSTRLEN];
+	const struct vrrp_conf_instance *vi;
+	struct vrrp_conf *c = load(
+		"global_defs {\n vrrp_mcast_group4 224.0.0.118\n}\n"
+		"vrrp_instance P {\n interface eth0\n virtual_router_id 1\n"
+		" promote_secondaries\n mcast_dst_ip 224.0.0.200\n"
+		" virtual_ipaddress {\n  192.0.2.1/24\n  192.0.2.2/24\n }\n}\n"
+		"vrrp_instance Q {\n interface eth0\n virtual_router_id 2\n"
+		" virtual_ipaddress {\n  192.0.2.3\n }\n}\n"
+		"vrrp_instance R {\n interface eth0\n virtual_router_id 3\n"
+		" mcast_dst_ip ff12::1:12\n"
+		" virtual_ipaddress {\n  fe80::3\n }\n}\n", 1, &ms);
+
+	assert_non_null(c);
+	assert_int_equal(ms.errors, 0);
+	vi = vrrp_conf_instance(c, "P");
+	assert_int_equal(vi->promote_secondaries, 1);
+	inet_ntop(AF_INET, vrrp_conf_mcast(c, vi)->u.b, a, sizeof(a));
+	assert_string_equal(a, "224.0.0.200");
+	vi = vrrp_conf_instance(c, "Q");
+	assert_int_equal(vi->promote_secondaries, 0);
+	inet_ntop(AF_INET, vrrp_conf_mcast(c, vi)->u.b, a, sizeof(a));
+	assert_string_equal(a, "224.0.0.118");
+	vi = vrrp_conf_instance(c, "R");
+	assert_int_equal(vrrp_conf_mcast(c, vi)->family, AF_INET6);
+	inet_ntop(AF_INET6, vrrp_conf_mcast(c, vi)->u.b, a, sizeof(a));
+	assert_string_equal(a, "ff12::1:12");
+	vrrp_conf_free(c);
+
+	c = load("vrrp_instance P {\n interface eth0\n virtual_router_id 1\n"
+		 " mcast_dst_ip 192.0.2.9\n"				/* 4 */
+		 " mcast_dst_ip ff05::12\n"				/* 5 */
+		 " mcast_dst_ip 224.0.0.18 224.0.0.19\n"		/* 6 */
+		 " promote_secondaries yes\n"				/* 7 */
+		 " virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:4: mcast_dst_ip: '192.0.2.9' is not an IPv4 multicast or IPv6 link-local multicast address"));
+	assert_non_null(strstr(ms.text, "t.conf:5: mcast_dst_ip: 'ff05::12' is not"));
+	assert_non_null(strstr(ms.text, "t.conf:6: mcast_dst_ip"));
+	assert_non_null(strstr(ms.text, "t.conf:7: promote_secondaries"));
+	/* whole-configuration checks */
+	c = load("vrrp_instance F {\n interface eth0\n virtual_router_id 2\n"
+		 " mcast_dst_ip ff02::12\n"
+		 " virtual_ipaddress {\n  192.0.2.2\n }\n}\n"
+		 "vrrp_instance U {\n interface eth0\n virtual_router_id 3\n"
+		 " mcast_dst_ip 224.0.0.19\n unicast_peer {\n  192.0.2.8\n }\n"
+		 " virtual_ipaddress {\n  192.0.2.3\n }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "(F) mcast_dst_ip is not of the instance's address family"));
+	assert_non_null(strstr(ms.text, "W t.conf:9: (U) mcast_dst_ip has no effect with unicast_peer"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -855,6 +912,7 @@ int main(void)
 		cmocka_unit_test(test_parse_secs),
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_newer_keywords),
+		cmocka_unit_test(test_promote_and_mcast_dst),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
