@@ -348,8 +348,28 @@ static void check_garps(struct check *p)
 	}
 }
 
+/* vrrp_iptables / vrrp_ipsets: what vrrpd does instead */
+static void check_fw_compat(struct check *p)
+{
+	static const char *const kw[2] = { "vrrp_iptables", "vrrp_ipsets" };
+
+	for (int i = 0; i < 2; i++) {
+		const struct vrrp_conf_where *w = &p->c->global.fw_compat[i];
+
+		if (!w->line)
+			continue;
+		p->file = w->file;
+		p->line = w->line;
+		report(p, 1, "%s: not used: vrrpd filters with nftables instead, "
+		       "table inet %s (what is addressed to the VIPs of no_accept "
+		       "and strict instances is dropped on input)", kw[i],
+		       p->c->global.nft_table);
+	}
+}
+
 static void check_all(struct check *p)
 {
+	check_fw_compat(p);
 	check_garps(p);
 	for (size_t i = 0; i < p->c->nprocs; i++)
 		check_process(p, &p->c->procs[i]);

@@ -313,6 +313,12 @@ struct vrrp_conf_global {
 	char nft_table[64];		/* nftables TABLE, default "vrrpd" */
 	int32_t nft_priority;		/* nftables_priority, default -1 */
 	int nft_counters;		/* nftables_counters */
+	/* vrrp_iptables, vrrp_ipsets: where each was last written (line 0:
+	 * not at all); vrrpd filters with nftables and says so at load */
+	struct vrrp_conf_where {
+		char file[256];
+		int line;
+	} fw_compat[2];
 	char default_interface[IFNAMSIZ];	/* static addresses without dev */
 	int dynamic_interfaces;		/* instances wait for their interface */
 	int script_security;

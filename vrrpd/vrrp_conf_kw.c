@@ -947,6 +947,19 @@ static int set_nft(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+/* vrrp_iptables / vrrp_ipsets (k->lo: 0 / 1): keepalived's iptables
+ * filtering, which vrrpd does with nftables; where they were written, for
+ * the warning that names the table once the whole file is read */
+static int fw_compat(struct parser *p, const struct kw *k, void *obj,
+		     int argc, char **argv)
+{
+	struct vrrp_conf_where *w = &((struct vrrp_conf_global *)obj)->fw_compat[k->lo];
+
+	snprintf(w->file, sizeof(w->file), "%s", p->file);
+	w->line = p->line;
+	return 0;
+}
+
 static int set_prio(struct parser *p, const struct kw *k, void *obj,
 		    int argc, char **argv)
 {
@@ -1210,7 +1223,7 @@ static const struct kw kw_global[] = {
 	{ "reload_repeat", 0, 0, refuse, 0, 0, 0, N, NULL },
 	{ "reload_file", 0, 1, refuse, 0, 0, 0, N, NULL },
 	{ "include_check", 0, 8, refuse, 0, 0, 0, N, NULL },
-	{ "random_seed", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "random_seed", 1, 1, noop_num, 0, 0, 4294967295, N, NULL },
 	{ "startup_script", 1, 3, set_run, 0, VRRP_CONF_RUN_STARTUP, 0, N, NULL },
 	{ "startup_script_timeout", 1, 1, set_u32,
 	  G(run[VRRP_CONF_RUN_STARTUP].timeout_s), 1, 1000, N, NULL },
@@ -1232,10 +1245,8 @@ static const struct kw kw_global[] = {
 	  N, NULL },
 	{ "nftables_counters", 0, 0, set_flag, G(nft_counters), 1, 0, N, NULL },
 	{ "nftables_ifindex", 0, 0, refuse, 0, 0, 0, N, NULL },
-	{ "vrrp_iptables", 0, 2, refuse, 0, 0, 0, N,
-	  "vrrpd filters with nftables (nftables)" },
-	{ "vrrp_ipsets", 0, 5, refuse, 0, 0, 0, N,
-	  "vrrpd filters with nftables (nftables)" },
+	{ "vrrp_iptables", 0, 2, fw_compat, 0, 0, 0, N, NULL },
+	{ "vrrp_ipsets", 0, 5, fw_compat, 0, 1, 0, N, NULL },
 	{ "disable_local_igmp", 0, 0, refuse, 0, 0, 0, N, NULL },
 	{ "vrrp_netlink_cmd_rcv_bufs", 1, 1, refuse, 0, 0, 0, N, NULL },
 	{ "vrrp_netlink_cmd_rcv_bufs_force", 0, 1, refuse, 0, 0, 0, N, NULL },
@@ -1506,7 +1517,8 @@ void vrrp_conf_keywords(vrrp_conf_kw_fn fn, void *arg)
 			fn(arg, kw_block_names[b], k->name,
 			   k->fn == refuse ? "not supported yet" :
 			   k->fn == refuse_never ? "refused" :
-			   k->fn == accept_noop || k->fn == noop_num ?
+			   k->fn == accept_noop || k->fn == noop_num ||
+			   k->fn == fw_compat ?
 			   "accepted, no effect" :
 			   k->fn == always_on ? "supported, always on" :
 			   "supported");

@@ -482,3 +482,21 @@ def test_vrrp_mcast_dst_ip(lans):
     assert any(m and m.group(2) == lan.ip4(2) and m.group(3) == "224.0.0.118"
                for m in map(MCAST.match, dump.text().splitlines())), dump.text()
     stop_clean(b)
+
+
+def test_vrrp_iptables_is_done_with_nftables(lans):
+    """vrrp_iptables and vrrp_ipsets are accepted with a warning naming
+    the nftables table that does the filtering, and no_accept still
+    keeps the VIP silent."""
+    lan = lans(3)
+    glob = "global_defs {\n  vrrp_iptables keepalived\n  vrrp_ipsets\n}\n"
+    a = vrrpd(lan, 1, glob + instance(prio=150, extra="  no_accept\n"))
+    only_holder(lan, 1)
+    conf = os.path.join(lan.dir, "vrrpd1.conf")
+    assert a.wait_log("%s:2: vrrp_iptables: not used: vrrpd filters with "
+                      "nftables instead, table inet vrrpd" % conf, 5), a.text()
+    assert a.wait_log("%s:3: vrrp_ipsets: not used" % conf, 5), a.text()
+    assert a.wait_log("nftables: table inet vrrpd filters the VIPs", 5)
+    assert probe(lan, "icmp", VIP) == "silent"
+    assert probe(lan, "tcp", VIP) == "silent"
+    stop_clean(a)

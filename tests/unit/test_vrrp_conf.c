@@ -803,7 +803,7 @@ static void test_newer_keywords(void **state)
 		 " vrrp_rt_priority 0\n vrrp_rlimit_rttime 0\n"
 		 " vrrp_process_name 0123456789abcdef\n vrrp_lower_prio_no_advert maybe\n"
 		 " checker_no_swap\n smtp_alert_vrrp\n lvs_flush\n vrrp_garp_extra_if 100\n"
-		 " vrrp_iptables\n}\n"
+		 " vmac_prefix vr\n}\n"
 		 "vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
 		 " kernel_rx_buf_size 100\n use_ipvlan\n"
 		 " virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 1, &ms);
@@ -820,7 +820,7 @@ static void test_newer_keywords(void **state)
 	assert_non_null(strstr(ms.text, "t.conf:11: smtp_alert_vrrp: not handled by vrrpd: vrrpd sends no e-mail"));
 	assert_non_null(strstr(ms.text, "t.conf:12: lvs_flush: not handled by vrrpd: LVS"));
 	assert_non_null(strstr(ms.text, "t.conf:13: vrrp_garp_extra_if: not supported yet"));
-	assert_non_null(strstr(ms.text, "t.conf:14: vrrp_iptables: not supported yet: vrrpd filters with nftables"));
+	assert_non_null(strstr(ms.text, "t.conf:14: vmac_prefix: not supported yet"));
 	assert_non_null(strstr(ms.text, "t.conf:19: kernel_rx_buf_size: '100' is not a number in 256.."));
 	assert_non_null(strstr(ms.text, "t.conf:20: use_ipvlan: not supported yet"));
 	c = load("global_defs {\n max_auto_priority 100\n max_auto_priority -2\n"
@@ -893,6 +893,53 @@ static void test_promote_and_mcast_dst(void **state)
 	assert_non_null(strstr(ms.text, "W t.conf:9: (U) mcast_dst_ip has no effect with unicast_peer"));
 }
 
+/* vrrp_iptables / vrrp_ipsets: accepted with a warning that names the
+ * nftables table doing the filtering (known once the file is read) */
+static void test_iptables_warns(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load(
+		"global_defs {\n vrrp_iptables keepalived_in keepalived_out\n"
+		" vrrp_ipsets\n nftables kaf\n}\n"
+		"vrrp_instance N {\n interface eth0\n virtual_router_id 1\n"
+		" no_accept\n virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 1, &ms);
+
+	assert_non_null(c);
+	assert_int_equal(ms.errors, 0);
+	assert_int_equal(ms.warnings, 2);
+	assert_non_null(strstr(ms.text, "W t.conf:2: vrrp_iptables: not used: vrrpd filters with nftables instead, table inet kaf"));
+	assert_non_null(strstr(ms.text, "W t.conf:3: vrrp_ipsets: not used: vrrpd filters with nftables instead, table inet kaf"));
+	assert_string_equal(c->global.nft_table, "kaf");
+	vrrp_conf_free(c);
+	c = load("global_defs {\n vrrp_iptables a b c\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:2: vrrp_iptables"));
+	c = load("global_defs {\n vrrp_ipsets\n}\n", 1, &ms);
+	assert_non_null(c);
+	assert_non_null(strstr(ms.text, "W t.conf:2: vrrp_ipsets: not used: vrrpd filters with nftables instead, table inet vrrpd"));
+	vrrp_conf_free(c);
+}
+
+/* random_seed seeds keepalived's ${_RANDOM}; vrrpd has neither, but the
+ * value is still checked */
+static void test_random_seed(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load("global_defs {\n random_seed 4294967295\n}\n",
+				   1, &ms);
+
+	assert_non_null(c);
+	assert_int_equal(ms.errors + ms.warnings, 0);
+	vrrp_conf_free(c);
+	c = load("global_defs {\n random_seed 4294967296\n random_seed -1\n"
+		 " random_seed x\n random_seed\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:2: random_seed: '4294967296' is not a number in 0..4294967295"));
+	assert_non_null(strstr(ms.text, "t.conf:3: random_seed: '-1' is not"));
+	assert_non_null(strstr(ms.text, "t.conf:4: random_seed: 'x' is not"));
+	assert_non_null(strstr(ms.text, "t.conf:5: random_seed"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -913,6 +960,8 @@ int main(void)
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_newer_keywords),
 		cmocka_unit_test(test_promote_and_mcast_dst),
+		cmocka_unit_test(test_iptables_warns),
+		cmocka_unit_test(test_random_seed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
