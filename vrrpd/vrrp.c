@@ -8,6 +8,7 @@
  * runs the notify programs and moves the sync group.
  */
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1053,6 +1054,20 @@ static enum vrrp_pkt_cksum cksum_form(const struct vrrp_conf *conf,
 	return VRRP_PKT_CKSUM_PSEUDO;
 }
 
+/* a debug line of rt's: written without -D too when its instance has
+ * "debug" (1..4; vrrpd has one level of detail) */
+static void rt_debug(const struct vrrp_rt *rt, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void rt_debug(const struct vrrp_rt *rt, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vdebug(rt->ci->debug > 0, fmt, ap);
+	va_end(ap);
+}
+
 /* An advert summed the old unicast way: refused with "never"; otherwise
  * accepted, and we answer in the same form, as keepalived does, so a peer
  * that only knows the old form keeps hearing us. 0 to go on, -1 to drop. */
@@ -1062,7 +1077,7 @@ static int old_cksum_seen(struct vrrp_rt *rt, const struct vrrp_conf_addr *src)
 
 	if (rt->ci->old_unicast_checksum == VRRP_OLD_CKSUM_NEVER) {
 		rt->stats[VRRP_STAT_CHECKSUM]++;
-		log_debug("(%s) advert discarded: old unicast checksum "
+		rt_debug(rt, "(%s) advert discarded: old unicast checksum "
 			  "(old_unicast_checksum never)", rt->ci->name);
 		return -1;
 	}
@@ -1134,7 +1149,7 @@ static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 	if (vrrp_pkt_parse(msg, len, &ip, &pkt, why, sizeof(why)) != 0) {
 		if (pkt.vrid == 0 || pkt.vrid == rt->ci->vrid) {
 			count_error(rt, pkt_err_stat[pkt.err]);
-			log_debug("(%s) advert discarded: %s", rt->ci->name, why);
+			rt_debug(rt, "(%s) advert discarded: %s", rt->ci->name, why);
 		}
 		return;
 	}
@@ -1148,17 +1163,17 @@ static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 	    memcmp(src->u.b, rt->primary.u.b, rt->family == AF_INET ? 4 : 16) == 0)
 		return;		/* our own */
 	if (!rt->ci->npeers && other_group(rt, dst)) {
-		log_debug("(%s) advert to another multicast group", rt->ci->name);
+		rt_debug(rt, "(%s) advert to another multicast group", rt->ci->name);
 		return;
 	}
 	if (rt->ci->priority == 255 && rt->env->conf->global.owner_ignore_adverts) {
-		log_debug("(%s) advert dropped: we are the address owner "
+		rt_debug(rt, "(%s) advert dropped: we are the address owner "
 			  "(vrrp_owner_ignore_adverts)", rt->ci->name);
 		return;
 	}
 	if (rt->ci->npeers && !peer_known(rt, src)) {
 		rt->stats[VRRP_STAT_PEER]++;
-		log_debug("(%s) advert from an unknown unicast peer",
+		rt_debug(rt, "(%s) advert from an unknown unicast peer",
 			  rt->ci->name);
 		return;
 	}
@@ -1167,7 +1182,7 @@ static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 	st = check_advert(rt, &pkt);
 	if (st != VRRP_STAT_RX) {
 		count_error(rt, st);
-		log_debug("(%s) advert discarded: %s", rt->ci->name,
+		rt_debug(rt, "(%s) advert discarded: %s", rt->ci->name,
 			  vrrp_stat_names[st]);
 		return;
 	}

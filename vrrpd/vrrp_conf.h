@@ -246,6 +246,7 @@ struct vrrp_conf_instance {
 	int unicast_fault_no_peer;	/* unicast without peers: FAULT */
 	uint32_t rx_buf_size;		/* kernel_rx_buf_size, 0 = system's */
 	int promote_secondaries;	/* set on the interface while running */
+	uint8_t debug;			/* debug 0..4: its debug lines always */
 	struct vrrp_conf_addr mcast_dst;	/* mcast_dst_ip; family 0 = the
 						 * global vrrp_mcast_group4|6 */
 };

@@ -1399,7 +1399,7 @@ static const struct kw kw_instance[] = {
 	{ "timer_expired_backup", 0, 0, refuse, 0, 0, 0, N, NULL },
 	{ "garp_extra_if", 1, 2, refuse, 0, 0, 0, N, NULL },
 	{ "vmac_garp_intvl", 1, 2, refuse, 0, 0, 0, N, NULL },
-	{ "debug", 0, 1, refuse, 0, 0, 0, N, NULL },
+	{ "debug", 1, 1, set_u8, I(debug), 0, 4, N, NULL },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
 };
 

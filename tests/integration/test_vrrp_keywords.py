@@ -500,3 +500,26 @@ def test_vrrp_iptables_is_done_with_nftables(lans):
     assert probe(lan, "icmp", VIP) == "silent"
     assert probe(lan, "tcp", VIP) == "silent"
     stop_clean(a)
+
+
+@pytest.mark.parametrize("debug", [None, 0, 2])
+def test_vrrp_instance_debug(lans, debug):
+    """An instance with "debug N" (1..4) writes its debug lines (here: an
+    advert whose address list is not ours, discarded) without -D; debug 0
+    or no keyword keeps them for -D."""
+    lan = lans(2)
+    extra = "  debug %d\n" % debug if debug is not None else ""
+    a = vrrpd(lan, 1, instance(prio=150, extra=extra))
+    only_holder(lan, 1)
+    path = os.path.join(lan.dir, "sender.py")
+    lan.write("sender.py", SENDER)
+    lan.exec(2, ["/usr/bin/python3", path, lan.ip4(2), "51", "250",
+                 "192.0.2.99", "100", "3", "0.1"])
+    line = "[DEBUG] (%d) : (VI_1) advert discarded" % a.pid
+    if debug:
+        assert a.wait_log(line, 5), a.text()
+    else:
+        time.sleep(0.5)
+        assert "discarded" not in a.text(), a.text()
+    only_holder(lan, 1)
+    assert a.stop(signal.SIGTERM) == 0

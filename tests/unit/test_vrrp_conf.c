@@ -848,7 +848,7 @@ static void test_promote_and_mcast_dst(void **state)
 		"vrrp_instance P {\n interface eth0\n virtual_router_id 1\n"
 		" promote_secondaries\n mcast_dst_ip 224.0.0.200\n"
 		" virtual_ipaddress {\n  192.0.2.1/24\n  192.0.2.2/24\n }\n}\n"
-		"vrrp_instance Q {\n interface eth0\n virtual_router_id 2\n"
+		"vrrp_instance Q {\n interface eth0\n virtual_router_id 2\n debug 4\n"
 		" virtual_ipaddress {\n  192.0.2.3\n }\n}\n"
 		"vrrp_instance R {\n interface eth0\n virtual_router_id 3\n"
 		" mcast_dst_ip ff12::1:12\n"
@@ -860,8 +860,10 @@ static void test_promote_and_mcast_dst(void **state)
 	assert_int_equal(vi->promote_secondaries, 1);
 	inet_ntop(AF_INET, vrrp_conf_mcast(c, vi)->u.b, a, sizeof(a));
 	assert_string_equal(a, "224.0.0.200");
+	assert_int_equal(vi->debug, 0);
 	vi = vrrp_conf_instance(c, "Q");
 	assert_int_equal(vi->promote_secondaries, 0);
+	assert_int_equal(vi->debug, 4);
 	inet_ntop(AF_INET, vrrp_conf_mcast(c, vi)->u.b, a, sizeof(a));
 	assert_string_equal(a, "224.0.0.118");
 	vi = vrrp_conf_instance(c, "R");
@@ -875,12 +877,16 @@ static void test_promote_and_mcast_dst(void **state)
 		 " mcast_dst_ip ff05::12\n"				/* 5 */
 		 " mcast_dst_ip 224.0.0.18 224.0.0.19\n"		/* 6 */
 		 " promote_secondaries yes\n"				/* 7 */
+		 " debug 5\n debug\n debug -1\n"			/* 8-10 */
 		 " virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 1, &ms);
 	assert_null(c);
 	assert_non_null(strstr(ms.text, "t.conf:4: mcast_dst_ip: '192.0.2.9' is not an IPv4 multicast or IPv6 link-local multicast address"));
 	assert_non_null(strstr(ms.text, "t.conf:5: mcast_dst_ip: 'ff05::12' is not"));
 	assert_non_null(strstr(ms.text, "t.conf:6: mcast_dst_ip"));
 	assert_non_null(strstr(ms.text, "t.conf:7: promote_secondaries"));
+	assert_non_null(strstr(ms.text, "t.conf:8: debug: '5' is not a number in 0..4"));
+	assert_non_null(strstr(ms.text, "t.conf:9: debug"));
+	assert_non_null(strstr(ms.text, "t.conf:10: debug: '-1' is not"));
 	/* whole-configuration checks */
 	c = load("vrrp_instance F {\n interface eth0\n virtual_router_id 2\n"
 		 " mcast_dst_ip ff02::12\n"
