@@ -418,34 +418,35 @@ def promote(lan, node):
                     ).stdout.strip()
 
 
-def test_vrrp_promote_secondaries(lans):
+@pytest.mark.parametrize("keyword", [True, False])
+def test_vrrp_promote_secondaries(lans, keyword):
     """promote_secondaries is set on the interface while the instance
-    runs: a reload that drops the first VIP of a subnet keeps the others
-    of that subnet (the kernel would otherwise remove them with their
-    primary). The value found is put back when vrrpd stops."""
+    runs: a reload that drops the first VIP of a subnet no longer makes
+    the kernel remove the others of that subnet with it (without the
+    keyword `ip monitor` sees the second one deleted too, and the
+    setting is left alone). The value found is put back when vrrpd
+    stops."""
     lan = lans(1)
-    extra = "  promote_secondaries\n"
+    extra = "  promote_secondaries\n" if keyword else ""
     vips = ("198.51.100.1/24", "198.51.100.2/24")
     assert promote(lan, 1) == "0"
     a = vrrpd(lan, 1, instance(prio=150, vips=vips, extra=extra))
     assert wait_until(lambda: lan.has(1, "198.51.100.2"), 15)
-    assert promote(lan, 1) == "1"
+    assert promote(lan, 1) == ("1" if keyword else "0")
+    mon = lan.start(1, ["ip", "-o", "monitor", "address"], "monitor")
+    time.sleep(0.3)
     lan.write("vrrpd1.conf", instance(prio=150, vips=vips[1:], extra=extra))
     a.send(signal.SIGHUP)
     assert wait_until(lambda: not lan.has(1, "198.51.100.1"), 10)
+    assert mon.wait_log("Deleted", 5)
     time.sleep(0.5)
     assert lan.has(1, "198.51.100.2"), a.text()
+    gone = [l for l in mon.text().splitlines() if l.startswith("Deleted")]
+    assert any("198.51.100.1/24" in l for l in gone), mon.text()
+    assert any("198.51.100.2/24" in l for l in gone) != keyword, mon.text()
+    mon.stop(signal.SIGTERM)
     stop_clean(a)
     assert promote(lan, 1) == "0"
-
-
-def test_vrrp_without_promote_secondaries(lans):
-    """Without the keyword vrrpd leaves the setting alone."""
-    lan = lans(1)
-    a = vrrpd(lan, 1, instance(prio=150, vips=("192.0.2.50/24",)))
-    assert wait_until(lambda: lan.has(1, "192.0.2.50"), 15)
-    assert promote(lan, 1) == "0"
-    stop_clean(a)
 
 
 MCAST = re.compile(r"^(\d+\.\d+) IP (\d+\.\d+\.\d+\.\d+) > (\d+\.\d+\.\d+\.\d+): "
