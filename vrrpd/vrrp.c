@@ -27,6 +27,7 @@
 #include "vrrp_lbd.h"
 #include "vrrp_proc.h"
 #include "vrrp_track.h"
+#include "vrrp_xgarp.h"
 
 const char *const vrrp_state_names[VRRP_STATE_MAX] = {
 	[VRRP_STATE_INIT] = "INIT",
@@ -125,6 +126,7 @@ struct vrrp_rt {
 	ev_timer garp_timer;		/* the delayed second round */
 	uint32_t garp_second;		/* its size */
 	ev_timer refresh_timer;
+	ev_timer xgarp_timer;		/* garp_extra_if all */
 	ev_timer garp_tick;		/* paces announcements */
 	ev_timer release_timer;		/* graceful stop: VIPs kept until */
 	int graceful;			/* stopping: keep VIPs for a moment */
@@ -563,6 +565,27 @@ static void vrrp_rt_refresh_cb(struct ev_loop *loop, ev_timer *w, int revents)
 					       g->garp_refresh_repeat));
 }
 
+/* garp_extra_if all N: a Master announces its VIPs on other interfaces
+ * every N seconds (the setting of the generation it runs) */
+static void xgarp_arm(struct vrrp_rt *rt)
+{
+	const struct vrrp_conf_xgarp *x = &rt->ci->xgarp;
+
+	ev_timer_stop(rt->env->loop, &rt->xgarp_timer);
+	if (rt->state != VRRP_STATE_MASTER || !x->all || x->secs <= 0)
+		return;
+	ev_timer_set(&rt->xgarp_timer, x->secs, x->secs);
+	ev_timer_start(rt->env->loop, &rt->xgarp_timer);
+}
+
+static void vrrp_rt_xgarp_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct vrrp_rt *rt = w->data;
+
+	if (rt->state == VRRP_STATE_MASTER)
+		vrrp_xgarp_send(rt->env->nl, rt->env->arp_fd, rt->ci);
+}
+
 /* ---- transitions (the table's cells) ---- */
 
 static void become_master(struct vrrp_rt *rt, enum vrrp_master_reason why)
@@ -579,6 +602,7 @@ static void become_master(struct vrrp_rt *rt, enum vrrp_master_reason why)
 	if (rt->has_primary)
 		note_master(rt, &rt->primary);
 	vrrp_change_state(rt, VRRP_STATE_MASTER);
+	xgarp_arm(rt);
 }
 
 static void leave_master(struct vrrp_rt *rt)
@@ -587,6 +611,7 @@ static void leave_master(struct vrrp_rt *rt)
 	ev_timer_stop(rt->env->loop, &rt->garp_timer);
 	ev_timer_stop(rt->env->loop, &rt->refresh_timer);
 	ev_timer_stop(rt->env->loop, &rt->garp_tick);
+	ev_timer_stop(rt->env->loop, &rt->xgarp_timer);
 	rt->garp_left = 0;
 	vips_set(rt, 0);
 }
@@ -763,6 +788,7 @@ static void any_shutdown(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 			ev_timer_stop(rt->env->loop, &rt->garp_timer);
 			ev_timer_stop(rt->env->loop, &rt->refresh_timer);
 			ev_timer_stop(rt->env->loop, &rt->garp_tick);
+			ev_timer_stop(rt->env->loop, &rt->xgarp_timer);
 			rt->releasing = 1;
 			ev_timer_set(&rt->release_timer,
 				     rt->ci->advert_cs / 100.0 + 0.25, 0.);
@@ -1378,6 +1404,8 @@ struct vrrp_rt *vrrp_rt_new(struct vrrp_env *env,
 	ev_timer_init(&rt->refresh_timer, vrrp_rt_refresh_cb, 1., 0.);
 	ev_timer_init(&rt->garp_tick, vrrp_rt_garp_tick_cb, 1., 0.);
 	rt->garp_tick.data = rt;
+	ev_timer_init(&rt->xgarp_timer, vrrp_rt_xgarp_cb, 1., 0.);
+	rt->xgarp_timer.data = rt;
 	ev_timer_init(&rt->release_timer, vrrp_rt_release_cb, 1., 0.);
 	rt->release_timer.data = rt;
 	rt->adver_timer.data = rt->master_down_timer.data = rt;
@@ -1480,6 +1508,7 @@ void vrrp_rt_free(struct vrrp_rt *rt)
 	ev_timer_stop(loop, &rt->master_down_timer);
 	ev_timer_stop(loop, &rt->garp_timer);
 	ev_timer_stop(loop, &rt->refresh_timer);
+	ev_timer_stop(loop, &rt->xgarp_timer);
 	ev_timer_stop(loop, &rt->garp_tick);
 	if (rt->fd >= 0) {
 		ev_io_stop(loop, &rt->io);
@@ -1685,5 +1714,7 @@ void vrrp_rt_reconf(struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
 		memcpy(rt->addrs + alen * rt->naddr++, ci->vips[i].addr.u.b, alen);
 	if (rt->state == VRRP_STATE_MASTER)
 		vips_set(rt, 1);
+	if (old->xgarp.secs != ci->xgarp.secs || old->xgarp.all != ci->xgarp.all)
+		xgarp_arm(rt);
 	vrrp_rt_track_update(rt);
 }

@@ -165,6 +165,8 @@ static void check_instance(struct check *p, struct vrrp_conf_instance *vi)
 	if (vi->auth_type == VRRP_PKT_AUTH_PASS && vi->auth_len == 0)
 		report(p, 0, "(%s) auth_type PASS without auth_pass", vi->name);
 	check_strict(p, vi, version);
+	if (vi->xgarp.secs < 0)
+		vi->xgarp = p->c->global.xgarp;
 	if (vi->mcast_dst.family && vi->family &&
 	    vi->mcast_dst.family != vi->family)
 		report(p, 0, "(%s) mcast_dst_ip is not of the instance's address "

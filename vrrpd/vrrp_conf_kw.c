@@ -223,6 +223,7 @@ static int new_instance(struct parser *p, const struct kw *k, void *obj,
 	vi->garp_lower_delay_s = vi->garp_lower_repeat = -1;
 	vi->lower_prio_no_advert = vi->higher_prio_send_advert = -1;
 	vi->notify_prio_changes = -1;
+	vi->xgarp.secs = -1;
 	return 0;
 }
 
@@ -960,6 +961,30 @@ static int fw_compat(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
+/* garp_extra_if / vrrp_garp_extra_if [all] SECONDS (0..86400) */
+static int set_xgarp(struct parser *p, const struct kw *k, void *obj,
+		     int argc, char **argv)
+{
+	struct vrrp_conf_xgarp *x = (struct vrrp_conf_xgarp *)((char *)obj + k->off);
+	int all = argc == 2;
+	long v;
+
+	if (all && strcmp(argv[0], "all") != 0) {
+		vrrp_conf_msg(p, 0, "%s: expected 'all' or nothing before the "
+			      "interval, not '%s'", k->name, argv[0]);
+		return -1;
+	}
+	if (get_num(p, k, argv[argc - 1], &v) < 0)
+		return -1;
+	if (!all && v)
+		vrrp_conf_msg(p, 1, "%s: without 'all' only VIPs' own VMACs are "
+			      "announced, and vrrpd creates none: nothing is sent",
+			      k->name);
+	x->secs = (int32_t)v;
+	x->all = all;
+	return 0;
+}
+
 static int set_prio(struct parser *p, const struct kw *k, void *obj,
 		    int argc, char **argv)
 {
@@ -1238,7 +1263,7 @@ static const struct kw kw_global[] = {
 	{ "vrrp_owner_ignore_adverts", 0, 1, set_bool, G(owner_ignore_adverts), 0, 0, N, NULL },
 	{ "log_unknown_vrids", 0, 0, set_flag, G(log_unknown_vrids), 1, 0, N, NULL },
 	{ "fifo_write_vrrp_states_on_reload", 0, 0, set_flag, G(fifo_states_on_reload), 1, 0, N, NULL },
-	{ "vrrp_garp_extra_if", 1, 2, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_garp_extra_if", 1, 2, set_xgarp, G(xgarp), 0, 86400, N, NULL },
 	{ "vmac_prefix", 1, 1, refuse, 0, 0, 0, N, NULL },
 	{ "vmac_addr_prefix", 1, 1, refuse, 0, 0, 0, N, NULL },
 	{ "nftables_priority", 1, 1, set_i32, G(nft_priority), INT32_MIN, INT32_MAX,
@@ -1398,7 +1423,7 @@ static const struct kw kw_instance[] = {
 	{ "linkbeat_use_polling", 0, 0, refuse, 0, 0, 0, N,
 	  "vrrpd follows links through netlink only" },
 	{ "timer_expired_backup", 0, 0, refuse, 0, 0, 0, N, NULL },
-	{ "garp_extra_if", 1, 2, refuse, 0, 0, 0, N, NULL },
+	{ "garp_extra_if", 1, 2, set_xgarp, I(xgarp), 0, 86400, N, NULL },
 	{ "vmac_garp_intvl", 1, 2, refuse, 0, 0, 0, N, NULL },
 	{ "debug", 1, 1, set_u8, I(debug), 0, 4, N, NULL },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }

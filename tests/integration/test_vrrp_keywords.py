@@ -479,9 +479,10 @@ def test_vrrp_mcast_dst_ip(lans):
     assert "Entering BACKUP" not in a.text().split("Entering MASTER")[-1]
     a.stop(signal.SIGTERM)
     only_holder(lan, 2)
+    assert wait_until(lambda: any(
+        m and m.group(2) == lan.ip4(2) and m.group(3) == "224.0.0.118"
+        for m in map(MCAST.match, dump.text().splitlines())), 5), dump.text()
     dump.stop(signal.SIGINT)
-    assert any(m and m.group(2) == lan.ip4(2) and m.group(3) == "224.0.0.118"
-               for m in map(MCAST.match, dump.text().splitlines())), dump.text()
     stop_clean(b)
 
 
@@ -524,3 +525,33 @@ def test_vrrp_instance_debug(lans, debug):
         assert "discarded" not in a.text(), a.text()
     only_holder(lan, 1)
     assert a.stop(signal.SIGTERM) == 0
+
+
+@pytest.mark.parametrize("how", ["garp_extra_if", "vrrp_garp_extra_if", None])
+def test_vrrp_garp_extra_if(lans, how):
+    """With garp_extra_if all N (or the global vrrp_garp_extra_if) a
+    Master announces the VIPs that live on another interface ("dev")
+    there every N seconds; without it nothing is sent there."""
+    lan = lans(1)
+    lan.exec(1, ["ip", "link", "add", "xif0", "type", "veth", "peer", "name", "xif1"])
+    for dev in ("xif0", "xif1"):
+        lan.exec(1, ["ip", "link", "set", dev, "up"])
+    vips = (VIP, "203.0.113.5/24 dev xif0")
+    glob = extra = ""
+    if how == "garp_extra_if":
+        extra = "  garp_extra_if all 1\n"
+    elif how == "vrrp_garp_extra_if":
+        glob = "global_defs {\n  vrrp_garp_extra_if all 1\n}\n"
+    dump = lan.start(1, ["tcpdump", "-l", "-n", "-tt", "-i", "xif0", "arp"], "tcpdump_x")
+    assert dump.wait_log("listening on", 10), dump.text()
+    a = vrrpd(lan, 1, glob + instance(prio=150, vips=vips, extra=extra))
+    only_holder(lan, 1)
+    assert lan.has(1, "203.0.113.5")
+    time.sleep(2.6)
+    dump.stop(signal.SIGINT)
+    seen = [l for l in dump.text().splitlines() if "Request who-has 203.0.113.5 tell 203.0.113.5" in l]
+    if how:
+        assert 2 <= len(seen) <= 3, dump.text()
+    else:
+        assert seen == [], dump.text()
+    stop_clean(a)

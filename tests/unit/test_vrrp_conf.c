@@ -802,7 +802,7 @@ static void test_newer_keywords(void **state)
 		 "global_defs {\n umask 01000\n vrrp_cpu_affinity 1 4096\n"
 		 " vrrp_rt_priority 0\n vrrp_rlimit_rttime 0\n"
 		 " vrrp_process_name 0123456789abcdef\n vrrp_lower_prio_no_advert maybe\n"
-		 " checker_no_swap\n smtp_alert_vrrp\n lvs_flush\n vrrp_garp_extra_if 100\n"
+		 " checker_no_swap\n smtp_alert_vrrp\n lvs_flush\n vmac_addr_prefix x\n"
 		 " vmac_prefix vr\n}\n"
 		 "vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
 		 " kernel_rx_buf_size 100\n use_ipvlan\n"
@@ -819,7 +819,7 @@ static void test_newer_keywords(void **state)
 	assert_non_null(strstr(ms.text, "t.conf:10: checker_no_swap: not handled by vrrpd: LVS"));
 	assert_non_null(strstr(ms.text, "t.conf:11: smtp_alert_vrrp: not handled by vrrpd: vrrpd sends no e-mail"));
 	assert_non_null(strstr(ms.text, "t.conf:12: lvs_flush: not handled by vrrpd: LVS"));
-	assert_non_null(strstr(ms.text, "t.conf:13: vrrp_garp_extra_if: not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:13: vmac_addr_prefix: not supported yet"));
 	assert_non_null(strstr(ms.text, "t.conf:14: vmac_prefix: not supported yet"));
 	assert_non_null(strstr(ms.text, "t.conf:19: kernel_rx_buf_size: '100' is not a number in 256.."));
 	assert_non_null(strstr(ms.text, "t.conf:20: use_ipvlan: not supported yet"));
@@ -946,6 +946,50 @@ static void test_random_seed(void **state)
 	assert_non_null(strstr(ms.text, "t.conf:5: random_seed"));
 }
 
+/* garp_extra_if / vrrp_garp_extra_if [all] SECONDS: the instance's own or
+ * the global one; without "all" a warning (vrrpd makes no VIP VMACs) */
+static void test_garp_extra_if(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load(
+		"global_defs {\n vrrp_garp_extra_if all 100\n}\n"
+		"vrrp_instance A {\n interface eth0\n virtual_router_id 1\n"
+		" garp_extra_if 30\n"
+		" virtual_ipaddress {\n  192.0.2.1\n }\n}\n"
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n"
+		" virtual_ipaddress {\n  192.0.2.2\n }\n}\n"
+		"vrrp_instance C {\n interface eth0\n virtual_router_id 3\n"
+		" garp_extra_if all 0\n"
+		" virtual_ipaddress {\n  192.0.2.3\n }\n}\n", 1, &ms);
+
+	assert_non_null(c);
+	assert_int_equal(ms.errors, 0);
+	assert_int_equal(ms.warnings, 1);
+	assert_non_null(strstr(ms.text, "W t.conf:7: garp_extra_if: without 'all' only VIPs' own VMACs"));
+	assert_int_equal(c->global.xgarp.secs, 100);
+	assert_int_equal(c->global.xgarp.all, 1);
+	assert_int_equal(vrrp_conf_instance(c, "A")->xgarp.secs, 30);
+	assert_int_equal(vrrp_conf_instance(c, "A")->xgarp.all, 0);
+	assert_int_equal(vrrp_conf_instance(c, "B")->xgarp.secs, 100);
+	assert_int_equal(vrrp_conf_instance(c, "B")->xgarp.all, 1);
+	assert_int_equal(vrrp_conf_instance(c, "C")->xgarp.secs, 0);
+	vrrp_conf_free(c);
+	c = load("vrrp_instance B {\n interface eth0\n virtual_router_id 2\n"
+		 " virtual_ipaddress {\n  192.0.2.2\n }\n}\n", 1, &ms);
+	assert_non_null(c);
+	assert_int_equal(vrrp_conf_instance(c, "B")->xgarp.secs, 0);
+	vrrp_conf_free(c);
+	c = load("global_defs {\n vrrp_garp_extra_if all 86401\n"
+		 " vrrp_garp_extra_if some 5\n vrrp_garp_extra_if all\n"
+		 " vrrp_garp_extra_if -1\n vrrp_garp_extra_if all 1 2\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:2: vrrp_garp_extra_if: '86401' is not a number in 0..86400"));
+	assert_non_null(strstr(ms.text, "t.conf:3: vrrp_garp_extra_if: expected 'all' or nothing before the interval, not 'some'"));
+	assert_non_null(strstr(ms.text, "t.conf:4: vrrp_garp_extra_if: 'all' is not a number"));
+	assert_non_null(strstr(ms.text, "t.conf:5: vrrp_garp_extra_if: '-1' is not"));
+	assert_non_null(strstr(ms.text, "t.conf:6: vrrp_garp_extra_if"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -968,6 +1012,7 @@ int main(void)
 		cmocka_unit_test(test_promote_and_mcast_dst),
 		cmocka_unit_test(test_iptables_warns),
 		cmocka_unit_test(test_random_seed),
+		cmocka_unit_test(test_garp_extra_if),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
