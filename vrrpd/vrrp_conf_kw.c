@@ -961,21 +961,30 @@ static int fw_compat(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
-/* garp_extra_if / vrrp_garp_extra_if [all] SECONDS (0..86400) */
+/* garp_extra_if / vrrp_garp_extra_if [all] SECONDS (0..86400), "all"
+ * before or after the interval as keepalived takes it; vmac_garp_intvl
+ * and vrrp_vmac_garp_intvl (k->lo 1) are its older names */
 static int set_xgarp(struct parser *p, const struct kw *k, void *obj,
 		     int argc, char **argv)
 {
 	struct vrrp_conf_xgarp *x = (struct vrrp_conf_xgarp *)((char *)obj + k->off);
-	int all = argc == 2;
+	int all = argc == 2, n = all && strcmp(argv[0], "all") == 0;
 	long v;
 
-	if (all && strcmp(argv[0], "all") != 0) {
-		vrrp_conf_msg(p, 0, "%s: expected 'all' or nothing before the "
-			      "interval, not '%s'", k->name, argv[0]);
+	if (all && !n && strcmp(argv[1], "all") != 0) {
+		vrrp_conf_msg(p, 0, "%s: expected an interval and 'all', not "
+			      "'%s %s'", k->name, argv[0], argv[1]);
 		return -1;
 	}
-	if (get_num(p, k, argv[argc - 1], &v) < 0)
+	if (vrrp_conf_parse_long(argv[n], 0, 86400, &v) != 0) {
+		vrrp_conf_msg(p, 0, "%s: '%s' is not a number in 0..86400",
+			      k->name, argv[n]);
 		return -1;
+	}
+	if (k->lo)
+		vrrp_conf_msg(p, 1, "%s: keepalived's older name of %sgarp_extra_if",
+			      k->name, strncmp(k->name, "vrrp_", 5) == 0 ?
+			      "vrrp_" : "");
 	if (!all && v)
 		vrrp_conf_msg(p, 1, "%s: without 'all' only VIPs' own VMACs are "
 			      "announced, and vrrpd creates none: nothing is sent",
@@ -1263,7 +1272,8 @@ static const struct kw kw_global[] = {
 	{ "vrrp_owner_ignore_adverts", 0, 1, set_bool, G(owner_ignore_adverts), 0, 0, N, NULL },
 	{ "log_unknown_vrids", 0, 0, set_flag, G(log_unknown_vrids), 1, 0, N, NULL },
 	{ "fifo_write_vrrp_states_on_reload", 0, 0, set_flag, G(fifo_states_on_reload), 1, 0, N, NULL },
-	{ "vrrp_garp_extra_if", 1, 2, set_xgarp, G(xgarp), 0, 86400, N, NULL },
+	{ "vrrp_garp_extra_if", 1, 2, set_xgarp, G(xgarp), 0, 0, N, NULL },
+	{ "vrrp_vmac_garp_intvl", 1, 2, set_xgarp, G(xgarp), 1, 0, N, NULL },
 	{ "vmac_prefix", 1, 1, refuse, 0, 0, 0, N, NULL },
 	{ "vmac_addr_prefix", 1, 1, refuse, 0, 0, 0, N, NULL },
 	{ "nftables_priority", 1, 1, set_i32, G(nft_priority), INT32_MIN, INT32_MAX,
@@ -1423,8 +1433,8 @@ static const struct kw kw_instance[] = {
 	{ "linkbeat_use_polling", 0, 0, refuse, 0, 0, 0, N,
 	  "vrrpd follows links through netlink only" },
 	{ "timer_expired_backup", 0, 0, refuse, 0, 0, 0, N, NULL },
-	{ "garp_extra_if", 1, 2, set_xgarp, I(xgarp), 0, 86400, N, NULL },
-	{ "vmac_garp_intvl", 1, 2, refuse, 0, 0, 0, N, NULL },
+	{ "garp_extra_if", 1, 2, set_xgarp, I(xgarp), 0, 0, N, NULL },
+	{ "vmac_garp_intvl", 1, 2, set_xgarp, I(xgarp), 1, 0, N, NULL },
 	{ "debug", 1, 1, set_u8, I(debug), 0, 4, N, NULL },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
 };

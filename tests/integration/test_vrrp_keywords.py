@@ -527,7 +527,8 @@ def test_vrrp_instance_debug(lans, debug):
     assert a.stop(signal.SIGTERM) == 0
 
 
-@pytest.mark.parametrize("how", ["garp_extra_if", "vrrp_garp_extra_if", None])
+@pytest.mark.parametrize("how", ["garp_extra_if", "vrrp_garp_extra_if",
+                                 "vmac_garp_intvl", None])
 def test_vrrp_garp_extra_if(lans, how):
     """With garp_extra_if all N (or the global vrrp_garp_extra_if) a
     Master announces the VIPs that live on another interface ("dev")
@@ -540,6 +541,8 @@ def test_vrrp_garp_extra_if(lans, how):
     glob = extra = ""
     if how == "garp_extra_if":
         extra = "  garp_extra_if all 1\n"
+    elif how == "vmac_garp_intvl":
+        extra = "  vmac_garp_intvl 1 all\n"
     elif how == "vrrp_garp_extra_if":
         glob = "global_defs {\n  vrrp_garp_extra_if all 1\n}\n"
     dump = lan.start(1, ["tcpdump", "-l", "-n", "-tt", "-i", "xif0", "arp"], "tcpdump_x")

@@ -960,11 +960,15 @@ static void test_garp_extra_if(void **state)
 		" virtual_ipaddress {\n  192.0.2.2\n }\n}\n"
 		"vrrp_instance C {\n interface eth0\n virtual_router_id 3\n"
 		" garp_extra_if all 0\n"
-		" virtual_ipaddress {\n  192.0.2.3\n }\n}\n", 1, &ms);
+		" virtual_ipaddress {\n  192.0.2.3\n }\n}\n"
+		"vrrp_instance D {\n interface eth0\n virtual_router_id 4\n"
+		" vmac_garp_intvl 7 all\n"				/* 30 */
+		" virtual_ipaddress {\n  192.0.2.4\n }\n}\n", 1, &ms);
 
 	assert_non_null(c);
 	assert_int_equal(ms.errors, 0);
-	assert_int_equal(ms.warnings, 1);
+	assert_int_equal(ms.warnings, 2);
+	assert_non_null(strstr(ms.text, "W t.conf:30: vmac_garp_intvl: keepalived's older name of garp_extra_if"));
 	assert_non_null(strstr(ms.text, "W t.conf:7: garp_extra_if: without 'all' only VIPs' own VMACs"));
 	assert_int_equal(c->global.xgarp.secs, 100);
 	assert_int_equal(c->global.xgarp.all, 1);
@@ -973,6 +977,8 @@ static void test_garp_extra_if(void **state)
 	assert_int_equal(vrrp_conf_instance(c, "B")->xgarp.secs, 100);
 	assert_int_equal(vrrp_conf_instance(c, "B")->xgarp.all, 1);
 	assert_int_equal(vrrp_conf_instance(c, "C")->xgarp.secs, 0);
+	assert_int_equal(vrrp_conf_instance(c, "D")->xgarp.secs, 7);
+	assert_int_equal(vrrp_conf_instance(c, "D")->xgarp.all, 1);
 	vrrp_conf_free(c);
 	c = load("vrrp_instance B {\n interface eth0\n virtual_router_id 2\n"
 		 " virtual_ipaddress {\n  192.0.2.2\n }\n}\n", 1, &ms);
@@ -984,7 +990,7 @@ static void test_garp_extra_if(void **state)
 		 " vrrp_garp_extra_if -1\n vrrp_garp_extra_if all 1 2\n}\n", 1, &ms);
 	assert_null(c);
 	assert_non_null(strstr(ms.text, "t.conf:2: vrrp_garp_extra_if: '86401' is not a number in 0..86400"));
-	assert_non_null(strstr(ms.text, "t.conf:3: vrrp_garp_extra_if: expected 'all' or nothing before the interval, not 'some'"));
+	assert_non_null(strstr(ms.text, "t.conf:3: vrrp_garp_extra_if: expected an interval and 'all', not 'some 5'"));
 	assert_non_null(strstr(ms.text, "t.conf:4: vrrp_garp_extra_if: 'all' is not a number"));
 	assert_non_null(strstr(ms.text, "t.conf:5: vrrp_garp_extra_if: '-1' is not"));
 	assert_non_null(strstr(ms.text, "t.conf:6: vrrp_garp_extra_if"));
