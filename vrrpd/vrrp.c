@@ -1413,6 +1413,23 @@ struct vrrp_rt *vrrp_rt_new(struct vrrp_env *env,
 	return rt;
 }
 
+/* promote_secondaries: held on the interface from before the first VIP
+ * of generation ci goes until after the last one it drops is gone */
+static void promote_hold(struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
+{
+	if (ci->promote_secondaries && !rt->promote_if[0] &&
+	    vrrp_nl_promote_hold(rt->env->nl, ci->interface) == 0)
+		strcpy(rt->promote_if, ci->interface);
+}
+
+static void promote_release(struct vrrp_rt *rt)
+{
+	if (!rt->promote_if[0])
+		return;
+	vrrp_nl_promote_release(rt->env->nl, rt->promote_if);
+	rt->promote_if[0] = '\0';
+}
+
 int vrrp_rt_start(struct vrrp_rt *rt)
 {
 	const struct vrrp_conf_instance *ci = rt->ci;
@@ -1423,9 +1440,7 @@ int vrrp_rt_start(struct vrrp_rt *rt)
 			  ci->interface);
 		return -1;
 	}
-	if (ci->promote_secondaries && !rt->promote_if[0] &&
-	    vrrp_nl_promote_hold(rt->env->nl, ci->interface) == 0)
-		strcpy(rt->promote_if, ci->interface);
+	promote_hold(rt, ci);
 	if (ci->use_vmac) {
 		/* 00-00-5E-00-01-{VRID}, 00-00-5E-00-02-{VRID} for IPv6 */
 		uint8_t vmac[6] = { 0x00, 0x00, 0x5e, 0x00,
@@ -1516,8 +1531,7 @@ void vrrp_rt_free(struct vrrp_rt *rt)
 	}
 	if (rt->vmac_ifindex)
 		vrrp_nl_link_del(rt->env->nl, rt->vmac_ifindex);
-	if (rt->promote_if[0])
-		vrrp_nl_promote_release(rt->env->nl, rt->promote_if);
+	promote_release(rt);
 	free(rt);
 }
 
@@ -1644,7 +1658,6 @@ int vrrp_rt_same(const struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
 	       o->vmac_xmit_base == ci->vmac_xmit_base &&
 	       o->has_unicast_ttl == ci->has_unicast_ttl &&
 	       o->unicast_ttl == ci->unicast_ttl &&
-	       o->promote_secondaries == ci->promote_secondaries &&
 	       memcmp(&rt->mcast, vrrp_conf_mcast(rt->env->conf, ci),
 		      sizeof(rt->mcast)) == 0 &&
 	       vrrp_conf_version(rt->env->conf, o) ==
@@ -1692,6 +1705,8 @@ void vrrp_rt_reconf(struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
 	const struct vrrp_conf_instance *old = rt->ci;
 	size_t alen = rt->family == AF_INET ? 4 : 16;
 
+	if (rt->state != VRRP_STATE_INIT && rt->state != VRRP_STATE_STOP)
+		promote_hold(rt, ci);
 	if (rt->state == VRRP_STATE_MASTER) {
 		routes_drop_old(rt, ci);
 		for (size_t i = 0; i < old->nvips; i++)
@@ -1716,5 +1731,7 @@ void vrrp_rt_reconf(struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
 		vips_set(rt, 1);
 	if (old->xgarp.secs != ci->xgarp.secs || old->xgarp.all != ci->xgarp.all)
 		xgarp_arm(rt);
+	if (!ci->promote_secondaries)
+		promote_release(rt);
 	vrrp_rt_track_update(rt);
 }

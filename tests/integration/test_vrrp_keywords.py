@@ -449,6 +449,34 @@ def test_vrrp_promote_secondaries(lans, keyword):
     assert promote(lan, 1) == "0"
 
 
+def test_vrrp_promote_secondaries_by_reload(lans):
+    """A reload that adds promote_secondaries and drops the first VIP of
+    a subnet sets it before the VIP goes: the second one stays. A reload
+    that takes the keyword away puts the value back, without restarting
+    the instance (it stays Master)."""
+    lan = lans(1)
+    vips = ("198.51.100.1/24", "198.51.100.2/24")
+    a = vrrpd(lan, 1, instance(prio=150, vips=vips))
+    assert wait_until(lambda: lan.has(1, "198.51.100.2"), 15)
+    assert promote(lan, 1) == "0"
+    mon = lan.start(1, ["ip", "-o", "monitor", "address"], "monitor")
+    time.sleep(0.3)
+    lan.write("vrrpd1.conf", instance(prio=150, vips=vips[1:],
+                                      extra="  promote_secondaries\n"))
+    a.send(signal.SIGHUP)
+    assert wait_until(lambda: not lan.has(1, "198.51.100.1"), 10)
+    time.sleep(0.5)
+    assert promote(lan, 1) == "1"
+    gone = [l for l in mon.text().splitlines() if l.startswith("Deleted")]
+    assert not any("198.51.100.2/24" in l for l in gone), mon.text()
+    lan.write("vrrpd1.conf", instance(prio=150, vips=vips[1:]))
+    a.send(signal.SIGHUP)
+    assert wait_until(lambda: promote(lan, 1) == "0", 10)
+    mon.stop(signal.SIGTERM)
+    assert a.text().count("Entering MASTER STATE") == 1, a.text()
+    stop_clean(a)
+
+
 MCAST = re.compile(r"^(\d+\.\d+) IP (\d+\.\d+\.\d+\.\d+) > (\d+\.\d+\.\d+\.\d+): "
                    r"VRRPv3, Advertisement, vrid (\d+), prio (\d+)")
 
