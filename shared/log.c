@@ -108,6 +108,13 @@ void log_debug(const char *fmt, ...)
 	LOG_BODY(LOG_DEBUG, "DEBUG", 0);
 }
 
+void log_vdebug(int force, const char *fmt, va_list ap)
+{
+	if (log_level_verbose < 2 && !force)
+		return;
+	log_emit(LOG_DEBUG, "DEBUG", 0, fmt, ap);
+}
+
 void fatal(const char *fmt, ...)
 {
 	int e = errno;

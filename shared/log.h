@@ -31,6 +31,9 @@ void log_warnx(const char *fmt, ...) LOG_PRINTF(1, 2);
 void log_notice(const char *fmt, ...) LOG_PRINTF(1, 2);
 void log_info(const char *fmt, ...) LOG_PRINTF(1, 2);
 void log_debug(const char *fmt, ...) LOG_PRINTF(1, 2);
+/* A debug line, also written below debug verbosity when force is set (an
+ * object whose own setting asks for its details). */
+void log_vdebug(int force, const char *fmt, va_list ap) LOG_PRINTF(2, 0);
 /* Start-up failures and broken invariants only: log and exit(1). */
 void fatal(const char *fmt, ...) LOG_PRINTF(1, 2) __attribute__((noreturn));
 void fatalx(const char *fmt, ...) LOG_PRINTF(1, 2) __attribute__((noreturn));

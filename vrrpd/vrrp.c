@@ -5,9 +5,11 @@
  * Master_Adver_Interval, Skew_Time, Master_Down_Interval. Times are
  * centiseconds. Transitions come from one table indexed by state and
  * event; vrrp_change_state logs them in keepalived's words, counts them,
- * runs the notify programs and moves the sync group.
+ * runs the notify programs and moves the sync group. What a Master puts
+ * on and announces (VIPs, routes, gratuitous ARPs) is vrrp_announce.c's.
  */
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,13 +20,14 @@
 
 #include "log.h"
 #include "vrrp.h"
-#include "vrrp_arp.h"
+#include "vrrp_announce.h"
 #include "vrrp_conf.h"
 #include "vrrp_net.h"
 #include "vrrp_nl.h"
 #include "vrrp_packet.h"
 #include "vrrp_lbd.h"
 #include "vrrp_proc.h"
+#include "vrrp_rt.h"
 #include "vrrp_track.h"
 
 const char *const vrrp_state_names[VRRP_STATE_MAX] = {
@@ -93,53 +96,6 @@ struct vrrp_sync {
 	enum vrrp_state state;
 };
 
-struct vrrp_rt {
-	struct vrrp_env *env;
-	const struct vrrp_conf_instance *ci;
-	struct vrrp_sync *group;
-	enum vrrp_state state;
-	int version, family;
-	enum vrrp_pkt_cksum cksum;
-	uint8_t priority;		/* effective: base + tracking */
-	int fault;			/* tracking says down */
-	uint32_t master_adver_interval;	/* cs, learned (v3) */
-	double preempt_until;		/* preempt_delay: ev_now before which
-					 * lower-priority adverts still count */
-	int ifindex;
-	int fd;
-	int vmac_ifindex;		/* use_vmac: the macvlan, else 0 */
-	int sock_if;			/* the socket's interface: the VMAC
-					 * (unless vmac_xmit_base), else ifindex */
-	struct vrrp_conf_addr vmac_ll;	/* the link-local given to the VMAC */
-	uint8_t mac[6];
-	struct vrrp_conf_addr primary;	/* our advert source */
-	struct vrrp_conf_addr mcast;	/* multicast destination (at start) */
-	int has_primary;
-	uint8_t addrs[VRRP_PKT_MAX_ADDRS * 16];	/* VIPs, packed */
-	size_t naddr;
-	ev_io io;
-	ev_timer adver_timer;
-	ev_timer master_down_timer;
-	ev_timer garp_timer;		/* the delayed second round */
-	uint32_t garp_second;		/* its size */
-	ev_timer refresh_timer;
-	ev_timer garp_tick;		/* paces announcements */
-	ev_timer release_timer;		/* graceful stop: VIPs kept until */
-	int graceful;			/* stopping: keep VIPs for a moment */
-	int releasing;			/* stopped, VIPs still held */
-	int deleted;			/* a reload removed it (vrrp_rt_delete) */
-	size_t garp_left, garp_pos;	/* queued announcements */
-	double adver_due;		/* to detect a late loop */
-	uint64_t stats[VRRP_STAT_MAX];
-	struct vrrp_conf_addr master;	/* the Master as last heard (or us) */
-	int has_master;
-	int admin_down;			/* "disable vrrp": FAULT on request */
-	int preempting;			/* a lower priority Master is heard */
-	double up_since;		/* left Initialize at (ev_now) */
-	enum vrrp_master_reason master_reason;
-	enum vrrp_proto_err proto_err;
-	double unknown_vrid_logged;	/* log_unknown_vrids: ev_now */
-};
 
 static void vrrp_change_state(struct vrrp_rt *rt, enum vrrp_state to);
 static void vrrp_fsm(struct vrrp_rt *rt, enum vrrp_event ev,
@@ -223,11 +179,6 @@ static void start_master_down(struct vrrp_rt *rt)
 /* ---- sending ---- */
 
 /* where VIPs live and announcements leave: the VMAC, else the interface */
-static int vip_if(const struct vrrp_rt *rt)
-{
-	return rt->vmac_ifindex ? rt->vmac_ifindex : rt->ifindex;
-}
-
 static int refresh_primary(struct vrrp_rt *rt)
 {
 	const struct vrrp_conf_instance *ci = rt->ci;
@@ -307,286 +258,30 @@ static void start_adver_timer(struct vrrp_rt *rt)
 	timer_cs(rt, &rt->adver_timer, rt->ci->advert_cs);
 }
 
-/* ---- VIPs and gratuitous ARP ---- */
-
-static int vip_ifindex(struct vrrp_rt *rt, const struct vrrp_conf_vip *v)
-{
-	if (!v->dev[0])
-		return vip_if(rt);
-	return vrrp_nl_ifindex(rt->env->nl, v->dev);
-}
-
-/* virtual_routes and virtual_rules: after the VIPs they may depend on,
- * and gone before them */
-static void routes_set(struct vrrp_rt *rt, int add)
-{
-	const struct vrrp_conf_instance *ci = rt->ci;
-
-	for (size_t i = 0; i < ci->nroutes; i++) {
-		const struct vrrp_conf_route *r = &ci->routes[i];
-		int idx = r->dev[0] ? vrrp_nl_ifindex(rt->env->nl, r->dev) : 0;
-
-		if (r->dev[0] && idx <= 0)
-			log_warnx("(%s) virtual_routes: no interface %s",
-				  ci->name, r->dev);
-		else
-			vrrp_nl_route(rt->env->nl, add, idx, r);
-	}
-	for (size_t i = 0; i < ci->nrules; i++)
-		vrrp_nl_rule(rt->env->nl, add, &ci->rules[i]);
-}
-
-static void vips_set(struct vrrp_rt *rt, int add)
-{
-	const struct vrrp_conf_instance *ci = rt->ci;
-
-	if (!add)
-		routes_set(rt, 0);
-	for (size_t i = 0; i < ci->nvips; i++)
-		vrrp_nl_vip(rt->env->nl, add, vip_ifindex(rt, &ci->vips[i]),
-			    &ci->vips[i]);
-	for (size_t i = 0; i < ci->nvips_excluded; i++)
-		vrrp_nl_vip(rt->env->nl, add,
-			    vip_ifindex(rt, &ci->vips_excluded[i]),
-			    &ci->vips_excluded[i]);
-	if (add)
-		routes_set(rt, 1);
-}
-
-/* The i-th address to announce: VIPs then excluded VIPs on our interface
- * (other devices and IPv6 link-local addresses are not announced). */
-static const struct vrrp_conf_vip *garp_item(const struct vrrp_rt *rt,
-					     size_t i)
-{
-	const struct vrrp_conf_instance *ci = rt->ci;
-	const struct vrrp_conf_vip *v = i < ci->nvips ? &ci->vips[i]
-				      : &ci->vips_excluded[i - ci->nvips];
-
-	if (v->dev[0])
-		return NULL;
-	if (v->addr.family == AF_INET6 && v->addr.u.b[0] == 0xfe &&
-	    (v->addr.u.b[1] & 0xc0) == 0x80)
-		return NULL;
-	return v;
-}
-
-/*
- * Announcement pacing (vrrp_garp_interval, vrrp_gna_interval, garp_group):
- * the interval separates every gratuitous ARP / unsolicited NA sent on an
- * interface, whichever instance sends it, and on all the interfaces of a
- * garp_group together. Each such domain remembers when the next one of
- * each family may leave; an instance that finds it in the future waits
- * on its garp_tick until then.
- */
-struct vrrp_pace {
-	char key[IFNAMSIZ + 2];		/* "i:<interface>" or "g:<group's first>" */
-	ev_tstamp next[2];		/* IPv4, IPv6 */
-};
-
-void vrrp_env_clear(struct vrrp_env *env)
-{
-	free(env->paces);
-	env->paces = NULL;
-	env->npaces = 0;
-}
-
-/* The pacing domain of rt's interface; NULL if out of memory (no pacing). */
-static struct vrrp_pace *pace_of(struct vrrp_rt *rt)
-{
-	struct vrrp_env *env = rt->env;
-	const struct vrrp_conf_garp *gg = vrrp_conf_garp(env->conf, rt->ci->interface);
-	char key[IFNAMSIZ + 2];
-	struct vrrp_pace *np;
-
-	if (gg)
-		snprintf(key, sizeof(key), "g:%s", gg->interface[0] ? gg->interface
-								    : gg->ifs[0]);
-	else
-		snprintf(key, sizeof(key), "i:%s", rt->ci->interface);
-	for (size_t i = 0; i < env->npaces; i++)
-		if (strcmp(env->paces[i].key, key) == 0)
-			return &env->paces[i];
-	/* one per interface or group the configuration names: bounded */
-	np = realloc(env->paces, (env->npaces + 1) * sizeof(*np));
-	if (!np)
-		return NULL;
-	env->paces = np;
-	np += env->npaces++;
-	memset(np, 0, sizeof(*np));
-	memcpy(np->key, key, sizeof(key));
-	return np;
-}
-
-/* The pause after one announcement: the interface's garp_group, else the
- * global vrrp_garp_interval / vrrp_gna_interval. */
-static uint32_t announce_interval(const struct vrrp_rt *rt, int family)
-{
-	const struct vrrp_conf_global *g = &rt->env->conf->global;
-	const struct vrrp_conf_garp *gg = vrrp_conf_garp(rt->env->conf,
-							 rt->ci->interface);
-	uint32_t us = family == AF_INET ? g->garp_interval_us : g->gna_interval_us;
-	uint32_t own = !gg ? UINT32_MAX : family == AF_INET ?
-		       gg->garp_interval_us : gg->gna_interval_us;
-
-	return own != UINT32_MAX ? own : us;
-}
-
-/* Send queued announcements; with an interval set (announce_interval),
- * one per tick of garp_tick. */
-static void garp_pump(struct vrrp_rt *rt)
-{
-	size_t n = rt->ci->nvips + rt->ci->nvips_excluded;
-	struct vrrp_conf_addr ll;
-	int has_ll = vrrp_nl_primary(rt->env->nl, vip_if(rt), AF_INET6,
-				     NULL, 0, &ll) == 0;
-
-	if (n == 0 || vrrp_nl_mac(rt->env->nl, vip_if(rt), rt->mac) != 0) {
-		rt->garp_left = 0;
-		return;
-	}
-	while (rt->garp_left > 0) {
-		const struct vrrp_conf_vip *v = garp_item(rt, rt->garp_pos % n);
-		uint32_t us;
-
-		if (v && (v->addr.family == AF_INET || has_ll) &&
-		    (us = announce_interval(rt, v->addr.family)) != 0) {
-			struct vrrp_pace *pc = pace_of(rt);
-			ev_tstamp now = ev_now(rt->env->loop);
-			int f6 = v->addr.family == AF_INET6;
-
-			if (pc && pc->next[f6] > now) {
-				ev_timer_stop(rt->env->loop, &rt->garp_tick);
-				ev_timer_set(&rt->garp_tick, pc->next[f6] - now, 0.);
-				ev_timer_start(rt->env->loop, &rt->garp_tick);
-				return;
-			}
-			if (pc)
-				pc->next[f6] = now + us / 1e6;
-		}
-		rt->garp_pos++;
-		rt->garp_left--;
-		if (!v || (v->addr.family == AF_INET6 && !has_ll))
-			continue;
-		vrrp_arp_send(rt->env->arp_fd, vip_if(rt), rt->mac, &v->addr,
-			      &ll);
-	}
-}
-
-static void vrrp_rt_garp_tick_cb(struct ev_loop *loop, ev_timer *w,
-				 int revents)
-{
-	struct vrrp_rt *rt = w->data;
-
-	if (rt->state == VRRP_STATE_MASTER)
-		garp_pump(rt);
-}
-
-/* Queue repeat announcements of every address, and start sending. */
-static void garp_round(struct vrrp_rt *rt, uint32_t repeat)
-{
-	size_t n = rt->ci->nvips + rt->ci->nvips_excluded;
-
-	if (rt->garp_left == 0)
-		rt->garp_pos = 0;
-	rt->garp_left += repeat * n;
-	if (rt->garp_left > 4 * 255 * 256)
-		rt->garp_left = 4 * 255 * 256;
-	if (!ev_is_active(&rt->garp_tick))
-		garp_pump(rt);
-}
-
-static int32_t pick(int32_t inst, uint32_t global)
-{
-	return inst >= 0 ? inst : (int32_t)global;
-}
-
-static void garp_master(struct vrrp_rt *rt)
-{
-	const struct vrrp_conf_global *g = &rt->env->conf->global;
-	const struct vrrp_conf_instance *ci = rt->ci;
-	int32_t delay = pick(ci->garp_delay_s, g->garp_delay_s);
-	int32_t refresh = pick(ci->garp_refresh_s, g->garp_refresh_s);
-
-	rt->garp_second = (uint32_t)pick(ci->garp_repeat, g->garp_repeat);
-	garp_round(rt, rt->garp_second);
-	ev_timer_stop(rt->env->loop, &rt->garp_timer);
-	if (delay > 0) {
-		ev_timer_set(&rt->garp_timer, delay, 0.);
-		ev_timer_start(rt->env->loop, &rt->garp_timer);
-	}
-	ev_timer_stop(rt->env->loop, &rt->refresh_timer);
-	if (refresh > 0) {
-		ev_timer_set(&rt->refresh_timer, refresh, refresh);
-		ev_timer_start(rt->env->loop, &rt->refresh_timer);
-	}
-}
-
-/* a lower priority Master is about: announce as on becoming Master, with
- * the garp_lower_prio_* values (the master ones unless set) */
-static void garp_lower(struct vrrp_rt *rt)
-{
-	const struct vrrp_conf_global *g = &rt->env->conf->global;
-	const struct vrrp_conf_instance *ci = rt->ci;
-	int32_t repeat = ci->garp_lower_repeat >= 0 ? ci->garp_lower_repeat :
-			 g->garp_lower_repeat >= 0 ? g->garp_lower_repeat :
-			 pick(ci->garp_repeat, g->garp_repeat);
-	int32_t delay = ci->garp_lower_delay_s >= 0 ? ci->garp_lower_delay_s :
-			g->garp_lower_delay_s >= 0 ? g->garp_lower_delay_s :
-			pick(ci->garp_delay_s, g->garp_delay_s);
-
-	garp_round(rt, (uint32_t)repeat);
-	rt->garp_second = (uint32_t)repeat;
-	if (delay > 0 && repeat > 0) {
-		ev_timer_stop(rt->env->loop, &rt->garp_timer);
-		ev_timer_set(&rt->garp_timer, delay, 0.);
-		ev_timer_start(rt->env->loop, &rt->garp_timer);
-	}
-}
-
-static void vrrp_rt_garp_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct vrrp_rt *rt = w->data;
-
-	if (rt->state == VRRP_STATE_MASTER)
-		garp_round(rt, rt->garp_second);
-}
-
-static void vrrp_rt_refresh_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct vrrp_rt *rt = w->data;
-	const struct vrrp_conf_global *g = &rt->env->conf->global;
-
-	if (rt->state == VRRP_STATE_MASTER)
-		garp_round(rt, (uint32_t)pick(rt->ci->garp_refresh_repeat,
-					       g->garp_refresh_repeat));
-}
-
 /* ---- transitions (the table's cells) ---- */
 
 static void become_master(struct vrrp_rt *rt, enum vrrp_master_reason why)
 {
 	rt->master_reason = why;
 	ev_timer_stop(rt->env->loop, &rt->master_down_timer);
-	vips_set(rt, 1);
+	vrrp_ann_vips_set(rt, 1);
 	/* the first gratuitous ARP before the advert: the old Master drops
 	 * the VIPs when it hears the advert, and hosts must already send to
 	 * us by then, or their packets go to a node that no longer has them */
-	garp_master(rt);
+	vrrp_ann_master(rt);
 	send_advert(rt, rt->priority);
 	start_adver_timer(rt);
 	if (rt->has_primary)
 		note_master(rt, &rt->primary);
 	vrrp_change_state(rt, VRRP_STATE_MASTER);
+	vrrp_ann_xgarp_arm(rt);
 }
 
 static void leave_master(struct vrrp_rt *rt)
 {
 	ev_timer_stop(rt->env->loop, &rt->adver_timer);
-	ev_timer_stop(rt->env->loop, &rt->garp_timer);
-	ev_timer_stop(rt->env->loop, &rt->refresh_timer);
-	ev_timer_stop(rt->env->loop, &rt->garp_tick);
-	rt->garp_left = 0;
-	vips_set(rt, 0);
+	vrrp_ann_stop(rt);
+	vrrp_ann_vips_set(rt, 0);
 }
 
 static void become_backup(struct vrrp_rt *rt, uint32_t master_adver)
@@ -703,7 +398,7 @@ static void master_advert(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 		send_advert(rt, rt->priority);
 		start_adver_timer(rt);
 	}
-	garp_lower(rt);
+	vrrp_ann_lower(rt);
 	if (rt->ci->notify_rx_lower)
 		vrrp_track_spawn(rt->env->track, rt->ci->notify_rx_lower, NULL, 0);
 }
@@ -744,7 +439,7 @@ static void release_vips(struct vrrp_rt *rt)
 	if (!rt->releasing)
 		return;
 	rt->releasing = 0;
-	vips_set(rt, 0);
+	vrrp_ann_vips_set(rt, 0);
 }
 
 /* A Master stopping gracefully sends its priority 0 advert and keeps
@@ -758,9 +453,7 @@ static void any_shutdown(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 		send_advert(rt, 0);
 		if (rt->graceful) {
 			ev_timer_stop(rt->env->loop, &rt->adver_timer);
-			ev_timer_stop(rt->env->loop, &rt->garp_timer);
-			ev_timer_stop(rt->env->loop, &rt->refresh_timer);
-			ev_timer_stop(rt->env->loop, &rt->garp_tick);
+			vrrp_ann_stop(rt);
 			rt->releasing = 1;
 			ev_timer_set(&rt->release_timer,
 				     rt->ci->advert_cs / 100.0 + 0.25, 0.);
@@ -1052,6 +745,20 @@ static enum vrrp_pkt_cksum cksum_form(const struct vrrp_conf *conf,
 	return VRRP_PKT_CKSUM_PSEUDO;
 }
 
+/* a debug line of rt's: written without -D too when its instance has
+ * "debug" (1..4; vrrpd has one level of detail) */
+static void rt_debug(const struct vrrp_rt *rt, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void rt_debug(const struct vrrp_rt *rt, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vdebug(rt->ci->debug > 0, fmt, ap);
+	va_end(ap);
+}
+
 /* An advert summed the old unicast way: refused with "never"; otherwise
  * accepted, and we answer in the same form, as keepalived does, so a peer
  * that only knows the old form keeps hearing us. 0 to go on, -1 to drop. */
@@ -1061,7 +768,7 @@ static int old_cksum_seen(struct vrrp_rt *rt, const struct vrrp_conf_addr *src)
 
 	if (rt->ci->old_unicast_checksum == VRRP_OLD_CKSUM_NEVER) {
 		rt->stats[VRRP_STAT_CHECKSUM]++;
-		log_debug("(%s) advert discarded: old unicast checksum "
+		rt_debug(rt, "(%s) advert discarded: old unicast checksum "
 			  "(old_unicast_checksum never)", rt->ci->name);
 		return -1;
 	}
@@ -1104,6 +811,17 @@ static void log_unknown_vrid(struct vrrp_rt *rt, const struct vrrp_pkt *pkt,
 		 pkt->vrid, txt);
 }
 
+/* a multicast destination that is not our group (mcast_dst_ip,
+ * vrrp_mcast_group4|6): the advert is another virtual router's */
+static int other_group(const struct vrrp_rt *rt, const struct vrrp_conf_addr *dst)
+{
+	int mc = rt->family == AF_INET ? dst->u.b[0] >> 4 == 0xe
+				       : dst->u.b[0] == 0xff;
+
+	return mc && memcmp(dst->u.b, rt->mcast.u.b,
+			    rt->family == AF_INET ? 4 : 16) != 0;
+}
+
 static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 			    const struct vrrp_conf_addr *src,
 			    const struct vrrp_conf_addr *dst, uint8_t ttl)
@@ -1122,7 +840,7 @@ static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 	if (vrrp_pkt_parse(msg, len, &ip, &pkt, why, sizeof(why)) != 0) {
 		if (pkt.vrid == 0 || pkt.vrid == rt->ci->vrid) {
 			count_error(rt, pkt_err_stat[pkt.err]);
-			log_debug("(%s) advert discarded: %s", rt->ci->name, why);
+			rt_debug(rt, "(%s) advert discarded: %s", rt->ci->name, why);
 		}
 		return;
 	}
@@ -1135,14 +853,18 @@ static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 	if (rt->has_primary &&
 	    memcmp(src->u.b, rt->primary.u.b, rt->family == AF_INET ? 4 : 16) == 0)
 		return;		/* our own */
+	if (!rt->ci->npeers && other_group(rt, dst)) {
+		rt_debug(rt, "(%s) advert to another multicast group", rt->ci->name);
+		return;
+	}
 	if (rt->ci->priority == 255 && rt->env->conf->global.owner_ignore_adverts) {
-		log_debug("(%s) advert dropped: we are the address owner "
+		rt_debug(rt, "(%s) advert dropped: we are the address owner "
 			  "(vrrp_owner_ignore_adverts)", rt->ci->name);
 		return;
 	}
 	if (rt->ci->npeers && !peer_known(rt, src)) {
 		rt->stats[VRRP_STAT_PEER]++;
-		log_debug("(%s) advert from an unknown unicast peer",
+		rt_debug(rt, "(%s) advert from an unknown unicast peer",
 			  rt->ci->name);
 		return;
 	}
@@ -1151,7 +873,7 @@ static void handle_datagram(struct vrrp_rt *rt, const uint8_t *msg, size_t len,
 	st = check_advert(rt, &pkt);
 	if (st != VRRP_STAT_RX) {
 		count_error(rt, st);
-		log_debug("(%s) advert discarded: %s", rt->ci->name,
+		rt_debug(rt, "(%s) advert discarded: %s", rt->ci->name,
 			  vrrp_stat_names[st]);
 		return;
 	}
@@ -1343,15 +1065,28 @@ struct vrrp_rt *vrrp_rt_new(struct vrrp_env *env,
 		memcpy(rt->addrs + alen * rt->naddr++, ci->vips[i].addr.u.b, alen);
 	ev_timer_init(&rt->adver_timer, vrrp_rt_adver_cb, 1., 0.);
 	ev_timer_init(&rt->master_down_timer, vrrp_rt_master_down_cb, 1., 0.);
-	ev_timer_init(&rt->garp_timer, vrrp_rt_garp_cb, 1., 0.);
-	ev_timer_init(&rt->refresh_timer, vrrp_rt_refresh_cb, 1., 0.);
-	ev_timer_init(&rt->garp_tick, vrrp_rt_garp_tick_cb, 1., 0.);
-	rt->garp_tick.data = rt;
+	vrrp_ann_init(rt);
 	ev_timer_init(&rt->release_timer, vrrp_rt_release_cb, 1., 0.);
 	rt->release_timer.data = rt;
 	rt->adver_timer.data = rt->master_down_timer.data = rt;
-	rt->garp_timer.data = rt->refresh_timer.data = rt;
 	return rt;
+}
+
+/* promote_secondaries: held on the interface from before the first VIP
+ * of generation ci goes until after the last one it drops is gone */
+static void promote_hold(struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
+{
+	if (ci->promote_secondaries && !rt->promote_if[0] &&
+	    vrrp_nl_promote_hold(rt->env->nl, ci->interface) == 0)
+		strcpy(rt->promote_if, ci->interface);
+}
+
+static void promote_release(struct vrrp_rt *rt)
+{
+	if (!rt->promote_if[0])
+		return;
+	vrrp_nl_promote_release(rt->env->nl, rt->promote_if);
+	rt->promote_if[0] = '\0';
 }
 
 int vrrp_rt_start(struct vrrp_rt *rt)
@@ -1364,6 +1099,7 @@ int vrrp_rt_start(struct vrrp_rt *rt)
 			  ci->interface);
 		return -1;
 	}
+	promote_hold(rt, ci);
 	if (ci->use_vmac) {
 		/* 00-00-5E-00-01-{VRID}, 00-00-5E-00-02-{VRID} for IPv6 */
 		uint8_t vmac[6] = { 0x00, 0x00, 0x5e, 0x00,
@@ -1382,8 +1118,7 @@ int vrrp_rt_start(struct vrrp_rt *rt)
 	}
 	if (!rt->sock_if)
 		rt->sock_if = rt->ifindex;
-	rt->mcast = rt->family == AF_INET ? rt->env->conf->global.mcast4
-					  : rt->env->conf->global.mcast6;
+	rt->mcast = *vrrp_conf_mcast(rt->env->conf, ci);
 	rt->fd = vrrp_net_open(rt->family, rt->sock_if,
 			       rt->sock_if == rt->ifindex ? ci->interface
 							  : ci->vmac_name,
@@ -1396,7 +1131,7 @@ int vrrp_rt_start(struct vrrp_rt *rt)
 	rt->io.data = rt;
 	ev_io_start(rt->env->loop, &rt->io);
 	/* VIPs left by a previous run that died must not answer for us */
-	vips_set(rt, 0);
+	vrrp_ann_vips_set(rt, 0);
 	vrrp_rt_track_update(rt);
 	vrrp_fsm(rt, VRRP_EV_STARTUP, NULL, NULL);
 	return 0;
@@ -1445,15 +1180,14 @@ void vrrp_rt_free(struct vrrp_rt *rt)
 	release_vips(rt);
 	ev_timer_stop(loop, &rt->adver_timer);
 	ev_timer_stop(loop, &rt->master_down_timer);
-	ev_timer_stop(loop, &rt->garp_timer);
-	ev_timer_stop(loop, &rt->refresh_timer);
-	ev_timer_stop(loop, &rt->garp_tick);
+	vrrp_ann_stop(rt);
 	if (rt->fd >= 0) {
 		ev_io_stop(loop, &rt->io);
 		close(rt->fd);
 	}
 	if (rt->vmac_ifindex)
 		vrrp_nl_link_del(rt->env->nl, rt->vmac_ifindex);
+	promote_release(rt);
 	free(rt);
 }
 
@@ -1554,7 +1288,7 @@ void vrrp_rt_info(const struct vrrp_rt *rt, struct vrrp_rt_info *out)
 	/* the MAC the VIPs answer with: the macvlan's with use_vmac, else the
 	 * interface's (what keepalived reports too); the RFC's VRRP MAC
 	 * before the interface is known */
-	if (rt->ifindex <= 0 || vrrp_nl_mac(rt->env->nl, vip_if(rt), out->vmac))
+	if (rt->ifindex <= 0 || vrrp_nl_mac(rt->env->nl, vrrp_rt_vip_if(rt), out->vmac))
 		memcpy(out->vmac, (uint8_t[6]){ 0x00, 0x00, 0x5e, 0x00,
 				  rt->family == AF_INET ? 0x01 : 0x02, ci->vrid }, 6);
 	out->up_since = rt->up_since;
@@ -1580,9 +1314,8 @@ int vrrp_rt_same(const struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
 	       o->vmac_xmit_base == ci->vmac_xmit_base &&
 	       o->has_unicast_ttl == ci->has_unicast_ttl &&
 	       o->unicast_ttl == ci->unicast_ttl &&
-	       memcmp(&rt->mcast, rt->family == AF_INET ?
-		      &rt->env->conf->global.mcast4 :
-		      &rt->env->conf->global.mcast6, sizeof(rt->mcast)) == 0 &&
+	       memcmp(&rt->mcast, vrrp_conf_mcast(rt->env->conf, ci),
+		      sizeof(rt->mcast)) == 0 &&
 	       vrrp_conf_version(rt->env->conf, o) ==
 	       vrrp_conf_version(rt->env->conf, ci);
 }
@@ -1628,18 +1361,20 @@ void vrrp_rt_reconf(struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
 	const struct vrrp_conf_instance *old = rt->ci;
 	size_t alen = rt->family == AF_INET ? 4 : 16;
 
+	if (rt->state != VRRP_STATE_INIT && rt->state != VRRP_STATE_STOP)
+		promote_hold(rt, ci);
 	if (rt->state == VRRP_STATE_MASTER) {
 		routes_drop_old(rt, ci);
 		for (size_t i = 0; i < old->nvips; i++)
 			if (!vip_in(&old->vips[i], ci->vips, ci->nvips))
 				vrrp_nl_vip(rt->env->nl, 0,
-					    vip_ifindex(rt, &old->vips[i]),
+					    vrrp_ann_vip_ifindex(rt, &old->vips[i]),
 					    &old->vips[i]);
 		for (size_t i = 0; i < old->nvips_excluded; i++)
 			if (!vip_in(&old->vips_excluded[i], ci->vips_excluded,
 				    ci->nvips_excluded))
 				vrrp_nl_vip(rt->env->nl, 0,
-					    vip_ifindex(rt, &old->vips_excluded[i]),
+					    vrrp_ann_vip_ifindex(rt, &old->vips_excluded[i]),
 					    &old->vips_excluded[i]);
 	}
 	rt->ci = ci;
@@ -1649,6 +1384,10 @@ void vrrp_rt_reconf(struct vrrp_rt *rt, const struct vrrp_conf_instance *ci)
 	for (size_t i = 0; i < ci->nvips && rt->naddr < VRRP_PKT_MAX_ADDRS; i++)
 		memcpy(rt->addrs + alen * rt->naddr++, ci->vips[i].addr.u.b, alen);
 	if (rt->state == VRRP_STATE_MASTER)
-		vips_set(rt, 1);
+		vrrp_ann_vips_set(rt, 1);
+	if (old->xgarp.secs != ci->xgarp.secs || old->xgarp.all != ci->xgarp.all)
+		vrrp_ann_xgarp_arm(rt);
+	if (!ci->promote_secondaries)
+		promote_release(rt);
 	vrrp_rt_track_update(rt);
 }

@@ -165,6 +165,15 @@ static void check_instance(struct check *p, struct vrrp_conf_instance *vi)
 	if (vi->auth_type == VRRP_PKT_AUTH_PASS && vi->auth_len == 0)
 		report(p, 0, "(%s) auth_type PASS without auth_pass", vi->name);
 	check_strict(p, vi, version);
+	if (vi->xgarp.secs < 0)
+		vi->xgarp = p->c->global.xgarp;
+	if (vi->mcast_dst.family && vi->family &&
+	    vi->mcast_dst.family != vi->family)
+		report(p, 0, "(%s) mcast_dst_ip is not of the instance's address "
+		       "family", vi->name);
+	if (vi->mcast_dst.family && vi->npeers)
+		report(p, 1, "(%s) mcast_dst_ip has no effect with unicast_peer",
+		       vi->name);
 	if (vi->has_unicast_ttl && !vi->npeers)
 		report(p, 0, "(%s) unicast_ttl without unicast_peer", vi->name);
 	if (vi->priority == 255 && vi->nopreempt)
@@ -341,8 +350,28 @@ static void check_garps(struct check *p)
 	}
 }
 
+/* vrrp_iptables / vrrp_ipsets: what vrrpd does instead */
+static void check_fw_compat(struct check *p)
+{
+	static const char *const kw[2] = { "vrrp_iptables", "vrrp_ipsets" };
+
+	for (int i = 0; i < 2; i++) {
+		const struct vrrp_conf_where *w = &p->c->global.fw_compat[i];
+
+		if (!w->line)
+			continue;
+		p->file = w->file;
+		p->line = w->line;
+		report(p, 1, "%s: not used: vrrpd filters with nftables instead, "
+		       "table inet %s (what is addressed to the VIPs of no_accept "
+		       "and strict instances is dropped on input)", kw[i],
+		       p->c->global.nft_table);
+	}
+}
+
 static void check_all(struct check *p)
 {
+	check_fw_compat(p);
 	check_garps(p);
 	for (size_t i = 0; i < p->c->nprocs; i++)
 		check_process(p, &p->c->procs[i]);

@@ -564,6 +564,14 @@ int vrrp_conf_version(const struct vrrp_conf *c,
 	return c->global.vrrp_version;
 }
 
+const struct vrrp_conf_addr *vrrp_conf_mcast(const struct vrrp_conf *c,
+					     const struct vrrp_conf_instance *vi)
+{
+	if (vi->mcast_dst.family)
+		return &vi->mcast_dst;
+	return vi->family == AF_INET6 ? &c->global.mcast6 : &c->global.mcast4;
+}
+
 const struct vrrp_conf_script *vrrp_conf_script(const struct vrrp_conf *c,
 						const char *name)
 {

@@ -173,6 +173,15 @@ struct vrrp_conf_lbd {
 	int line;
 };
 
+/* garp_extra_if / vrrp_garp_extra_if [all] SECONDS: a Master announces
+ * its VIPs on other interfaces that often (vrrp_xgarp.h); 0 = never, -1
+ * in an instance = the global setting. Without "all" only the VIPs' own
+ * VMACs are meant, which vrrpd does not create. */
+struct vrrp_conf_xgarp {
+	int32_t secs;
+	int all;
+};
+
 /* old_unicast_checksum: keepalived's VRRPv3/IPv4 unicast checksum before
  * 1.3.6. AUTO sends today's form and switches to the old one when a peer
  * uses it; ON sends the old one; NEVER refuses adverts carrying it. */
@@ -245,6 +254,12 @@ struct vrrp_conf_instance {
 	int notify_prio_changes;	/* FIFO lines on priority changes */
 	int unicast_fault_no_peer;	/* unicast without peers: FAULT */
 	uint32_t rx_buf_size;		/* kernel_rx_buf_size, 0 = system's */
+	int promote_secondaries;	/* set on the interface while running */
+	uint8_t debug;			/* debug 0..4: its debug lines always */
+	struct vrrp_conf_xgarp xgarp;	/* garp_extra_if, after validation
+					 * with the global one applied */
+	struct vrrp_conf_addr mcast_dst;	/* mcast_dst_ip; family 0 = the
+						 * global vrrp_mcast_group4|6 */
 };
 
 struct vrrp_conf_group {
@@ -310,6 +325,13 @@ struct vrrp_conf_global {
 	char nft_table[64];		/* nftables TABLE, default "vrrpd" */
 	int32_t nft_priority;		/* nftables_priority, default -1 */
 	int nft_counters;		/* nftables_counters */
+	struct vrrp_conf_xgarp xgarp;	/* vrrp_garp_extra_if, default 0 */
+	/* vrrp_iptables, vrrp_ipsets: where each was last written (line 0:
+	 * not at all); vrrpd filters with nftables and says so at load */
+	struct vrrp_conf_where {
+		char file[256];
+		int line;
+	} fw_compat[2];
 	char default_interface[IFNAMSIZ];	/* static addresses without dev */
 	int dynamic_interfaces;		/* instances wait for their interface */
 	int script_security;
@@ -409,6 +431,11 @@ void vrrp_conf_free(struct vrrp_conf *c);
 /* The instance's VRRP version after defaults (2 or 3). */
 int vrrp_conf_version(const struct vrrp_conf *c,
 		      const struct vrrp_conf_instance *vi);
+
+/* The multicast group vi's adverts go to and are heard on: its
+ * mcast_dst_ip, else the global vrrp_mcast_group4|6 of its family. */
+const struct vrrp_conf_addr *vrrp_conf_mcast(const struct vrrp_conf *c,
+					     const struct vrrp_conf_instance *vi);
 
 /* Lookups by name; NULL when absent. */
 const struct vrrp_conf_script *vrrp_conf_script(const struct vrrp_conf *c,

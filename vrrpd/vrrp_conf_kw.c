@@ -223,6 +223,7 @@ static int new_instance(struct parser *p, const struct kw *k, void *obj,
 	vi->garp_lower_delay_s = vi->garp_lower_repeat = -1;
 	vi->lower_prio_no_advert = vi->higher_prio_send_advert = -1;
 	vi->notify_prio_changes = -1;
+	vi->xgarp.secs = -1;
 	return 0;
 }
 
@@ -831,14 +832,15 @@ static int set_min_garp(struct parser *p, const struct kw *k, void *obj,
 	return 0;
 }
 
-/* vrrp_mcast_group4|6 ADDR: a multicast group of family k->lo, for IPv6
- * of link-local scope (ffX2::) */
+/* vrrp_mcast_group4|6, mcast_dst_ip ADDR: a multicast group of family
+ * k->lo (0: either), for IPv6 of link-local scope (ffX2::) */
 static int set_mcast(struct parser *p, const struct kw *k, void *obj,
 		     int argc, char **argv)
 {
 	struct vrrp_conf_addr *a = (struct vrrp_conf_addr *)((char *)obj + k->off);
 	struct vrrp_conf_addr v;
-	int ok = vrrp_conf_parse_addr(argv[0], &v) == 0 && v.family == k->lo;
+	int ok = vrrp_conf_parse_addr(argv[0], &v) == 0 &&
+		 (!k->lo || v.family == k->lo);
 
 	if (ok && v.family == AF_INET)
 		ok = (ntohl(v.u.v4.s_addr) >> 28) == 0xe;
@@ -847,7 +849,8 @@ static int set_mcast(struct parser *p, const struct kw *k, void *obj,
 	if (!ok) {
 		vrrp_conf_msg(p, 0, "%s: '%s' is not an %s", k->name, argv[0],
 		    k->lo == AF_INET ? "IPv4 multicast address" :
-		    "IPv6 link-local multicast address (ffX2::)");
+		    k->lo == AF_INET6 ? "IPv6 link-local multicast address (ffX2::)" :
+		    "IPv4 multicast or IPv6 link-local multicast address");
 		return -1;
 	}
 	*a = v;
@@ -942,6 +945,52 @@ static int set_nft(struct parser *p, const struct kw *k, void *obj,
 		return -1;
 	}
 	strcpy(g->nft_table, t);
+	return 0;
+}
+
+/* vrrp_iptables / vrrp_ipsets (k->lo: 0 / 1): keepalived's iptables
+ * filtering, which vrrpd does with nftables; where they were written, for
+ * the warning that names the table once the whole file is read */
+static int fw_compat(struct parser *p, const struct kw *k, void *obj,
+		     int argc, char **argv)
+{
+	struct vrrp_conf_where *w = &((struct vrrp_conf_global *)obj)->fw_compat[k->lo];
+
+	snprintf(w->file, sizeof(w->file), "%s", p->file);
+	w->line = p->line;
+	return 0;
+}
+
+/* garp_extra_if / vrrp_garp_extra_if [all] SECONDS (0..86400), "all"
+ * before or after the interval as keepalived takes it; vmac_garp_intvl
+ * and vrrp_vmac_garp_intvl (k->lo 1) are its older names */
+static int set_xgarp(struct parser *p, const struct kw *k, void *obj,
+		     int argc, char **argv)
+{
+	struct vrrp_conf_xgarp *x = (struct vrrp_conf_xgarp *)((char *)obj + k->off);
+	int all = argc == 2, n = all && strcmp(argv[0], "all") == 0;
+	long v;
+
+	if (all && !n && strcmp(argv[1], "all") != 0) {
+		vrrp_conf_msg(p, 0, "%s: expected an interval and 'all', not "
+			      "'%s %s'", k->name, argv[0], argv[1]);
+		return -1;
+	}
+	if (vrrp_conf_parse_long(argv[n], 0, 86400, &v) != 0) {
+		vrrp_conf_msg(p, 0, "%s: '%s' is not a number in 0..86400",
+			      k->name, argv[n]);
+		return -1;
+	}
+	if (k->lo)
+		vrrp_conf_msg(p, 1, "%s: keepalived's older name of %sgarp_extra_if",
+			      k->name, strncmp(k->name, "vrrp_", 5) == 0 ?
+			      "vrrp_" : "");
+	if (!all && v)
+		vrrp_conf_msg(p, 1, "%s: without 'all' only VIPs' own VMACs are "
+			      "announced, and vrrpd creates none: nothing is sent",
+			      k->name);
+	x->secs = (int32_t)v;
+	x->all = all;
 	return 0;
 }
 
@@ -1208,7 +1257,7 @@ static const struct kw kw_global[] = {
 	{ "reload_repeat", 0, 0, refuse, 0, 0, 0, N, NULL },
 	{ "reload_file", 0, 1, refuse, 0, 0, 0, N, NULL },
 	{ "include_check", 0, 8, refuse, 0, 0, 0, N, NULL },
-	{ "random_seed", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "random_seed", 1, 1, noop_num, 0, 0, 4294967295, N, NULL },
 	{ "startup_script", 1, 3, set_run, 0, VRRP_CONF_RUN_STARTUP, 0, N, NULL },
 	{ "startup_script_timeout", 1, 1, set_u32,
 	  G(run[VRRP_CONF_RUN_STARTUP].timeout_s), 1, 1000, N, NULL },
@@ -1223,17 +1272,16 @@ static const struct kw kw_global[] = {
 	{ "vrrp_owner_ignore_adverts", 0, 1, set_bool, G(owner_ignore_adverts), 0, 0, N, NULL },
 	{ "log_unknown_vrids", 0, 0, set_flag, G(log_unknown_vrids), 1, 0, N, NULL },
 	{ "fifo_write_vrrp_states_on_reload", 0, 0, set_flag, G(fifo_states_on_reload), 1, 0, N, NULL },
-	{ "vrrp_garp_extra_if", 1, 2, refuse, 0, 0, 0, N, NULL },
+	{ "vrrp_garp_extra_if", 1, 2, set_xgarp, G(xgarp), 0, 0, N, NULL },
+	{ "vrrp_vmac_garp_intvl", 1, 2, set_xgarp, G(xgarp), 1, 0, N, NULL },
 	{ "vmac_prefix", 1, 1, refuse, 0, 0, 0, N, NULL },
 	{ "vmac_addr_prefix", 1, 1, refuse, 0, 0, 0, N, NULL },
 	{ "nftables_priority", 1, 1, set_i32, G(nft_priority), INT32_MIN, INT32_MAX,
 	  N, NULL },
 	{ "nftables_counters", 0, 0, set_flag, G(nft_counters), 1, 0, N, NULL },
 	{ "nftables_ifindex", 0, 0, refuse, 0, 0, 0, N, NULL },
-	{ "vrrp_iptables", 0, 2, refuse, 0, 0, 0, N,
-	  "vrrpd filters with nftables (nftables)" },
-	{ "vrrp_ipsets", 0, 5, refuse, 0, 0, 0, N,
-	  "vrrpd filters with nftables (nftables)" },
+	{ "vrrp_iptables", 0, 2, fw_compat, 0, 0, 0, N, NULL },
+	{ "vrrp_ipsets", 0, 5, fw_compat, 0, 1, 0, N, NULL },
 	{ "disable_local_igmp", 0, 0, refuse, 0, 0, 0, N, NULL },
 	{ "vrrp_netlink_cmd_rcv_bufs", 1, 1, refuse, 0, 0, 0, N, NULL },
 	{ "vrrp_netlink_cmd_rcv_bufs_force", 0, 1, refuse, 0, 0, 0, N, NULL },
@@ -1374,19 +1422,20 @@ static const struct kw kw_instance[] = {
 	{ "notify_priority_changes", 0, 1, set_bool, I(notify_prio_changes), 0, 0, N, NULL },
 	{ "unicast_fault_no_peer", 0, 0, set_flag, I(unicast_fault_no_peer), 1, 0, N, NULL },
 	{ "kernel_rx_buf_size", 1, 1, set_u32, I(rx_buf_size), 256, 1073741824, N, NULL },
-	{ "no_virtual_ipaddress", 0, 0, refuse, 0, 0, 0, N, NULL },
-	{ "mcast_dst_ip", 1, 1, refuse, 0, 0, 0, N, NULL },
+	{ "no_virtual_ipaddress", 0, 0, refuse, 0, 0, 0, N,
+	  "a VRRPv3 advert carries at least one address (RFC 5798 5.2.5)" },
+	{ "mcast_dst_ip", 1, 1, set_mcast, I(mcast_dst), 0, 0, N, NULL },
 	{ "track_src_ip", 0, 0, refuse, 0, 0, 0, N, NULL },
-	{ "promote_secondaries", 0, 0, refuse, 0, 0, 0, N, NULL },
+	{ "promote_secondaries", 0, 0, set_flag, I(promote_secondaries), 1, 0, N, NULL },
 	{ "use_vmac_addr", 0, 0, refuse, 0, 0, 0, N, NULL },
 	{ "use_ipvlan", 0, 3, refuse, 0, 0, 0, N, NULL },
 	{ "vrf", 1, 1, refuse, 0, 0, 0, N, NULL },
 	{ "linkbeat_use_polling", 0, 0, refuse, 0, 0, 0, N,
 	  "vrrpd follows links through netlink only" },
 	{ "timer_expired_backup", 0, 0, refuse, 0, 0, 0, N, NULL },
-	{ "garp_extra_if", 1, 2, refuse, 0, 0, 0, N, NULL },
-	{ "vmac_garp_intvl", 1, 2, refuse, 0, 0, 0, N, NULL },
-	{ "debug", 0, 1, refuse, 0, 0, 0, N, NULL },
+	{ "garp_extra_if", 1, 2, set_xgarp, I(xgarp), 0, 0, N, NULL },
+	{ "vmac_garp_intvl", 1, 2, set_xgarp, I(xgarp), 1, 0, N, NULL },
+	{ "debug", 1, 1, set_u8, I(debug), 0, 4, N, NULL },
 	{ NULL, 0, 0, NULL, 0, 0, 0, N, NULL }
 };
 
@@ -1504,7 +1553,8 @@ void vrrp_conf_keywords(vrrp_conf_kw_fn fn, void *arg)
 			fn(arg, kw_block_names[b], k->name,
 			   k->fn == refuse ? "not supported yet" :
 			   k->fn == refuse_never ? "refused" :
-			   k->fn == accept_noop || k->fn == noop_num ?
+			   k->fn == accept_noop || k->fn == noop_num ||
+			   k->fn == fw_compat ?
 			   "accepted, no effect" :
 			   k->fn == always_on ? "supported, always on" :
 			   "supported");

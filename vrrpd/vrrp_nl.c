@@ -33,6 +33,11 @@ struct vrrp_nl {
 	ev_io io;
 	vrrp_nl_link_fn link_cb;
 	void *arg;
+	struct promote {		/* promote_secondaries we set */
+		char name[IFNAMSIZ];
+		int refs;
+		char old;		/* the value found, '0' or '1' */
+	} promote[VRRP_NL_PROMOTE_MAX];
 };
 
 static void vrrp_nl_link_change_cb(struct nl_cache *cache,
@@ -390,6 +395,62 @@ static void sysctl_set(const char *path, const char *value)
 		log_warn("%s", path);
 	if (fd >= 0)
 		close(fd);
+}
+
+int vrrp_nl_promote_hold(struct vrrp_nl *nl, const char *ifname)
+{
+	struct promote *pr = NULL;
+	char path[128], old = '0';
+	int fd;
+
+	for (int i = 0; i < VRRP_NL_PROMOTE_MAX && !pr; i++)
+		if (nl->promote[i].refs && strcmp(nl->promote[i].name, ifname) == 0)
+			pr = &nl->promote[i];
+	if (pr) {
+		pr->refs++;
+		return 0;
+	}
+	for (int i = 0; i < VRRP_NL_PROMOTE_MAX && !pr; i++)
+		if (!nl->promote[i].refs)
+			pr = &nl->promote[i];
+	if (!pr || strlen(ifname) >= sizeof(pr->name)) {
+		log_warnx("%s: promote_secondaries: too many interfaces", ifname);
+		return -1;
+	}
+	snprintf(path, sizeof(path),
+		 "/proc/sys/net/ipv4/conf/%s/promote_secondaries", ifname);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, &old, 1) != 1)
+		log_warn("%s", path);
+	if (fd >= 0)
+		close(fd);
+	if (old != '1')
+		sysctl_set(path, "1");
+	strcpy(pr->name, ifname);
+	pr->old = old == '1' ? '1' : '0';
+	pr->refs = 1;
+	return 0;
+}
+
+void vrrp_nl_promote_release(struct vrrp_nl *nl, const char *ifname)
+{
+	char path[128];
+
+	for (int i = 0; i < VRRP_NL_PROMOTE_MAX; i++) {
+		struct promote *pr = &nl->promote[i];
+
+		if (!pr->refs || strcmp(pr->name, ifname) != 0 || --pr->refs)
+			continue;
+		if (pr->old == '1')
+			return;
+		snprintf(path, sizeof(path),
+			 "/proc/sys/net/ipv4/conf/%s/promote_secondaries",
+			 pr->name);
+		/* the interface may be gone: nothing to put back then */
+		if (access(path, F_OK) == 0)
+			sysctl_set(path, "0");
+		return;
+	}
 }
 
 int vrrp_nl_vmac_add(struct vrrp_nl *nl, const char *name, int base_ifindex,

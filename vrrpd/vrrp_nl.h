@@ -65,6 +65,14 @@ int vrrp_nl_rule(struct vrrp_nl *nl, int add, const struct vrrp_conf_rule *u);
 int vrrp_nl_vmac_add(struct vrrp_nl *nl, const char *name, int base_ifindex,
 		     const uint8_t mac[6]);
 
+/* promote_secondaries: net.ipv4.conf.IFNAME.promote_secondaries is 1
+ * while at least one holder has it (removing one address then keeps the
+ * others of its subnet); the value found before the first hold is put
+ * back after the last release. Hold returns 0, or -1 (logged). */
+#define VRRP_NL_PROMOTE_MAX	64
+int vrrp_nl_promote_hold(struct vrrp_nl *nl, const char *ifname);
+void vrrp_nl_promote_release(struct vrrp_nl *nl, const char *ifname);
+
 /* Delete the interface (a VMAC we created). Returns 0 or -1. */
 int vrrp_nl_link_del(struct vrrp_nl *nl, int ifindex);
 

@@ -420,3 +420,178 @@ def test_vrrp_nftables_priority_and_counters(lans):
     m = re.search(r"ip daddr @vips4 counter packets (\d+) bytes \d+ drop", out)
     assert m and int(m.group(1)) >= 2, out
     stop_clean(a)
+
+
+def promote(lan, node):
+    return lan.exec(node, ["cat", "/proc/sys/net/ipv4/conf/eth0/promote_secondaries"]
+                    ).stdout.strip()
+
+
+@pytest.mark.parametrize("keyword", [True, False])
+def test_vrrp_promote_secondaries(lans, keyword):
+    """promote_secondaries is set on the interface while the instance
+    runs: a reload that drops the first VIP of a subnet no longer makes
+    the kernel remove the others of that subnet with it (without the
+    keyword `ip monitor` sees the second one deleted too, and the
+    setting is left alone). The value found is put back when vrrpd
+    stops."""
+    lan = lans(1)
+    extra = "  promote_secondaries\n" if keyword else ""
+    vips = ("198.51.100.1/24", "198.51.100.2/24")
+    assert promote(lan, 1) == "0"
+    a = vrrpd(lan, 1, instance(prio=150, vips=vips, extra=extra))
+    assert wait_until(lambda: lan.has(1, "198.51.100.2"), 15)
+    assert promote(lan, 1) == ("1" if keyword else "0")
+    mon = lan.start(1, ["ip", "-o", "monitor", "address"], "monitor")
+    time.sleep(0.3)
+    lan.write("vrrpd1.conf", instance(prio=150, vips=vips[1:], extra=extra))
+    a.send(signal.SIGHUP)
+    assert wait_until(lambda: not lan.has(1, "198.51.100.1"), 10)
+    assert mon.wait_log("Deleted", 5)
+    time.sleep(0.5)
+    assert lan.has(1, "198.51.100.2"), a.text()
+    gone = [l for l in mon.text().splitlines() if l.startswith("Deleted")]
+    assert any("198.51.100.1/24" in l for l in gone), mon.text()
+    assert any("198.51.100.2/24" in l for l in gone) != keyword, mon.text()
+    mon.stop(signal.SIGTERM)
+    stop_clean(a)
+    assert promote(lan, 1) == "0"
+
+
+def test_vrrp_promote_secondaries_by_reload(lans):
+    """A reload that adds promote_secondaries and drops the first VIP of
+    a subnet sets it before the VIP goes: the second one stays. A reload
+    that takes the keyword away puts the value back, without restarting
+    the instance (it stays Master)."""
+    lan = lans(1)
+    vips = ("198.51.100.1/24", "198.51.100.2/24")
+    a = vrrpd(lan, 1, instance(prio=150, vips=vips))
+    assert wait_until(lambda: lan.has(1, "198.51.100.2"), 15)
+    assert promote(lan, 1) == "0"
+    mon = lan.start(1, ["ip", "-o", "monitor", "address"], "monitor")
+    time.sleep(0.3)
+    lan.write("vrrpd1.conf", instance(prio=150, vips=vips[1:],
+                                      extra="  promote_secondaries\n"))
+    a.send(signal.SIGHUP)
+    assert wait_until(lambda: not lan.has(1, "198.51.100.1"), 10)
+    time.sleep(0.5)
+    assert promote(lan, 1) == "1"
+    gone = [l for l in mon.text().splitlines() if l.startswith("Deleted")]
+    assert not any("198.51.100.2/24" in l for l in gone), mon.text()
+    lan.write("vrrpd1.conf", instance(prio=150, vips=vips[1:]))
+    a.send(signal.SIGHUP)
+    assert wait_until(lambda: promote(lan, 1) == "0", 10)
+    mon.stop(signal.SIGTERM)
+    assert a.text().count("Entering MASTER STATE") == 1, a.text()
+    stop_clean(a)
+
+
+MCAST = re.compile(r"^(\d+\.\d+) IP (\d+\.\d+\.\d+\.\d+) > (\d+\.\d+\.\d+\.\d+): "
+                   r"VRRPv3, Advertisement, vrid (\d+), prio (\d+)")
+
+
+def test_vrrp_mcast_dst_ip(lans):
+    """Two routers with mcast_dst_ip send their adverts to that group and
+    elect through it: the Master's adverts go to 224.0.0.118 only, the
+    Backup hears them (it stays Backup), and takes over when the Master
+    stops. An advert sent to 224.0.0.18 (the usual group) is another
+    virtual router's: it does not move the VIP."""
+    lan = lans(3)
+    extra = "  mcast_dst_ip 224.0.0.118\n"
+    a = vrrpd(lan, 1, instance(prio=150, extra=extra))
+    only_holder(lan, 1)
+    b = vrrpd(lan, 2, instance(prio=100, extra=extra))
+    dump = sniff(lan, 3)
+    time.sleep(1.5)
+    only_holder(lan, 1)
+    seen = [MCAST.match(l) for l in dump.text().splitlines()]
+    seen = [m for m in seen if m]
+    assert seen, dump.text()
+    assert {(m.group(2), m.group(3)) for m in seen} == {(lan.ip4(1), "224.0.0.118")}, \
+        dump.text()
+    # a higher priority advert to the usual group is not for this router
+    send(lan, 3, prio=250, count=5, gap=0.1)
+    time.sleep(0.3)
+    only_holder(lan, 1)
+    assert "Entering BACKUP" not in a.text().split("Entering MASTER")[-1]
+    a.stop(signal.SIGTERM)
+    only_holder(lan, 2)
+    assert wait_until(lambda: any(
+        m and m.group(2) == lan.ip4(2) and m.group(3) == "224.0.0.118"
+        for m in map(MCAST.match, dump.text().splitlines())), 5), dump.text()
+    dump.stop(signal.SIGINT)
+    stop_clean(b)
+
+
+def test_vrrp_iptables_is_done_with_nftables(lans):
+    """vrrp_iptables and vrrp_ipsets are accepted with a warning naming
+    the nftables table that does the filtering, and no_accept still
+    keeps the VIP silent."""
+    lan = lans(3)
+    glob = "global_defs {\n  vrrp_iptables keepalived\n  vrrp_ipsets\n}\n"
+    a = vrrpd(lan, 1, glob + instance(prio=150, extra="  no_accept\n"))
+    only_holder(lan, 1)
+    conf = os.path.join(lan.dir, "vrrpd1.conf")
+    assert a.wait_log("%s:2: vrrp_iptables: not used: vrrpd filters with "
+                      "nftables instead, table inet vrrpd" % conf, 5), a.text()
+    assert a.wait_log("%s:3: vrrp_ipsets: not used" % conf, 5), a.text()
+    assert a.wait_log("nftables: table inet vrrpd filters the VIPs", 5)
+    assert probe(lan, "icmp", VIP) == "silent"
+    assert probe(lan, "tcp", VIP) == "silent"
+    stop_clean(a)
+
+
+@pytest.mark.parametrize("debug", [None, 0, 2])
+def test_vrrp_instance_debug(lans, debug):
+    """An instance with "debug N" (1..4) writes its debug lines (here: an
+    advert whose address list is not ours, discarded) without -D; debug 0
+    or no keyword keeps them for -D."""
+    lan = lans(2)
+    extra = "  debug %d\n" % debug if debug is not None else ""
+    a = vrrpd(lan, 1, instance(prio=150, extra=extra))
+    only_holder(lan, 1)
+    path = os.path.join(lan.dir, "sender.py")
+    lan.write("sender.py", SENDER)
+    lan.exec(2, ["/usr/bin/python3", path, lan.ip4(2), "51", "250",
+                 "192.0.2.99", "100", "3", "0.1"])
+    line = "[DEBUG] (%d) : (VI_1) advert discarded" % a.pid
+    if debug:
+        assert a.wait_log(line, 5), a.text()
+    else:
+        time.sleep(0.5)
+        assert "discarded" not in a.text(), a.text()
+    only_holder(lan, 1)
+    assert a.stop(signal.SIGTERM) == 0
+
+
+@pytest.mark.parametrize("how", ["garp_extra_if", "vrrp_garp_extra_if",
+                                 "vmac_garp_intvl", None])
+def test_vrrp_garp_extra_if(lans, how):
+    """With garp_extra_if all N (or the global vrrp_garp_extra_if) a
+    Master announces the VIPs that live on another interface ("dev")
+    there every N seconds; without it nothing is sent there."""
+    lan = lans(1)
+    lan.exec(1, ["ip", "link", "add", "xif0", "type", "veth", "peer", "name", "xif1"])
+    for dev in ("xif0", "xif1"):
+        lan.exec(1, ["ip", "link", "set", dev, "up"])
+    vips = (VIP, "203.0.113.5/24 dev xif0")
+    glob = extra = ""
+    if how == "garp_extra_if":
+        extra = "  garp_extra_if all 1\n"
+    elif how == "vmac_garp_intvl":
+        extra = "  vmac_garp_intvl 1 all\n"
+    elif how == "vrrp_garp_extra_if":
+        glob = "global_defs {\n  vrrp_garp_extra_if all 1\n}\n"
+    dump = lan.start(1, ["tcpdump", "-l", "-n", "-tt", "-i", "xif0", "arp"], "tcpdump_x")
+    assert dump.wait_log("listening on", 10), dump.text()
+    a = vrrpd(lan, 1, glob + instance(prio=150, vips=vips, extra=extra))
+    only_holder(lan, 1)
+    assert lan.has(1, "203.0.113.5")
+    time.sleep(2.6)
+    dump.stop(signal.SIGINT)
+    seen = [l for l in dump.text().splitlines() if "Request who-has 203.0.113.5 tell 203.0.113.5" in l]
+    if how:
+        assert 2 <= len(seen) <= 3, dump.text()
+    else:
+        assert seen == [], dump.text()
+    stop_clean(a)

@@ -802,8 +802,8 @@ static void test_newer_keywords(void **state)
 		 "global_defs {\n umask 01000\n vrrp_cpu_affinity 1 4096\n"
 		 " vrrp_rt_priority 0\n vrrp_rlimit_rttime 0\n"
 		 " vrrp_process_name 0123456789abcdef\n vrrp_lower_prio_no_advert maybe\n"
-		 " checker_no_swap\n smtp_alert_vrrp\n lvs_flush\n vrrp_garp_extra_if 100\n"
-		 " vrrp_iptables\n}\n"
+		 " checker_no_swap\n smtp_alert_vrrp\n lvs_flush\n vmac_addr_prefix x\n"
+		 " vmac_prefix vr\n}\n"
 		 "vrrp_instance X {\n interface eth0\n virtual_router_id 1\n"
 		 " kernel_rx_buf_size 100\n use_ipvlan\n"
 		 " virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 1, &ms);
@@ -819,8 +819,8 @@ static void test_newer_keywords(void **state)
 	assert_non_null(strstr(ms.text, "t.conf:10: checker_no_swap: not handled by vrrpd: LVS"));
 	assert_non_null(strstr(ms.text, "t.conf:11: smtp_alert_vrrp: not handled by vrrpd: vrrpd sends no e-mail"));
 	assert_non_null(strstr(ms.text, "t.conf:12: lvs_flush: not handled by vrrpd: LVS"));
-	assert_non_null(strstr(ms.text, "t.conf:13: vrrp_garp_extra_if: not supported yet"));
-	assert_non_null(strstr(ms.text, "t.conf:14: vrrp_iptables: not supported yet: vrrpd filters with nftables"));
+	assert_non_null(strstr(ms.text, "t.conf:13: vmac_addr_prefix: not supported yet"));
+	assert_non_null(strstr(ms.text, "t.conf:14: vmac_prefix: not supported yet"));
 	assert_non_null(strstr(ms.text, "t.conf:19: kernel_rx_buf_size: '100' is not a number in 256.."));
 	assert_non_null(strstr(ms.text, "t.conf:20: use_ipvlan: not supported yet"));
 	c = load("global_defs {\n max_auto_priority 100\n max_auto_priority -2\n"
@@ -834,6 +834,166 @@ static void test_newer_keywords(void **state)
 	assert_non_null(strstr(ms.text, "t.conf:5: shutdown_script_timeout: '1001' is not"));
 	assert_non_null(strstr(ms.text, "t.conf:6: min_auto_priority_delay: '10000001' is not"));
 	assert_non_null(strstr(ms.text, "t.conf:7: nftables_priority: '2147483648' is not"));
+}
+
+/* promote_secondaries and mcast_dst_ip: an instance's own multicast group
+ * (the global one otherwise), checked against the instance's family */
+static void test_promote_and_mcast_dst(void **state)
+{
+	struct msgs ms;
+	char a[INET6_ADDRSTRLEN];
+	const struct vrrp_conf_instance *vi;
+	struct vrrp_conf *c = load(
+		"global_defs {\n vrrp_mcast_group4 224.0.0.118\n}\n"
+		"vrrp_instance P {\n interface eth0\n virtual_router_id 1\n"
+		" promote_secondaries\n mcast_dst_ip 224.0.0.200\n"
+		" virtual_ipaddress {\n  192.0.2.1/24\n  192.0.2.2/24\n }\n}\n"
+		"vrrp_instance Q {\n interface eth0\n virtual_router_id 2\n debug 4\n"
+		" virtual_ipaddress {\n  192.0.2.3\n }\n}\n"
+		"vrrp_instance R {\n interface eth0\n virtual_router_id 3\n"
+		" mcast_dst_ip ff12::1:12\n"
+		" virtual_ipaddress {\n  fe80::3\n }\n}\n", 1, &ms);
+
+	assert_non_null(c);
+	assert_int_equal(ms.errors, 0);
+	vi = vrrp_conf_instance(c, "P");
+	assert_int_equal(vi->promote_secondaries, 1);
+	inet_ntop(AF_INET, vrrp_conf_mcast(c, vi)->u.b, a, sizeof(a));
+	assert_string_equal(a, "224.0.0.200");
+	assert_int_equal(vi->debug, 0);
+	vi = vrrp_conf_instance(c, "Q");
+	assert_int_equal(vi->promote_secondaries, 0);
+	assert_int_equal(vi->debug, 4);
+	inet_ntop(AF_INET, vrrp_conf_mcast(c, vi)->u.b, a, sizeof(a));
+	assert_string_equal(a, "224.0.0.118");
+	vi = vrrp_conf_instance(c, "R");
+	assert_int_equal(vrrp_conf_mcast(c, vi)->family, AF_INET6);
+	inet_ntop(AF_INET6, vrrp_conf_mcast(c, vi)->u.b, a, sizeof(a));
+	assert_string_equal(a, "ff12::1:12");
+	vrrp_conf_free(c);
+
+	c = load("vrrp_instance P {\n interface eth0\n virtual_router_id 1\n"
+		 " mcast_dst_ip 192.0.2.9\n"				/* 4 */
+		 " mcast_dst_ip ff05::12\n"				/* 5 */
+		 " mcast_dst_ip 224.0.0.18 224.0.0.19\n"		/* 6 */
+		 " promote_secondaries yes\n"				/* 7 */
+		 " debug 5\n debug\n debug -1\n"			/* 8-10 */
+		 " virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:4: mcast_dst_ip: '192.0.2.9' is not an IPv4 multicast or IPv6 link-local multicast address"));
+	assert_non_null(strstr(ms.text, "t.conf:5: mcast_dst_ip: 'ff05::12' is not"));
+	assert_non_null(strstr(ms.text, "t.conf:6: mcast_dst_ip"));
+	assert_non_null(strstr(ms.text, "t.conf:7: promote_secondaries"));
+	assert_non_null(strstr(ms.text, "t.conf:8: debug: '5' is not a number in 0..4"));
+	assert_non_null(strstr(ms.text, "t.conf:9: debug"));
+	assert_non_null(strstr(ms.text, "t.conf:10: debug: '-1' is not"));
+	/* whole-configuration checks */
+	c = load("vrrp_instance F {\n interface eth0\n virtual_router_id 2\n"
+		 " mcast_dst_ip ff02::12\n"
+		 " virtual_ipaddress {\n  192.0.2.2\n }\n}\n"
+		 "vrrp_instance U {\n interface eth0\n virtual_router_id 3\n"
+		 " mcast_dst_ip 224.0.0.19\n unicast_peer {\n  192.0.2.8\n }\n"
+		 " virtual_ipaddress {\n  192.0.2.3\n }\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "(F) mcast_dst_ip is not of the instance's address family"));
+	assert_non_null(strstr(ms.text, "W t.conf:9: (U) mcast_dst_ip has no effect with unicast_peer"));
+}
+
+/* vrrp_iptables / vrrp_ipsets: accepted with a warning that names the
+ * nftables table doing the filtering (known once the file is read) */
+static void test_iptables_warns(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load(
+		"global_defs {\n vrrp_iptables keepalived_in keepalived_out\n"
+		" vrrp_ipsets\n nftables kaf\n}\n"
+		"vrrp_instance N {\n interface eth0\n virtual_router_id 1\n"
+		" no_accept\n virtual_ipaddress {\n  192.0.2.1\n }\n}\n", 1, &ms);
+
+	assert_non_null(c);
+	assert_int_equal(ms.errors, 0);
+	assert_int_equal(ms.warnings, 2);
+	assert_non_null(strstr(ms.text, "W t.conf:2: vrrp_iptables: not used: vrrpd filters with nftables instead, table inet kaf"));
+	assert_non_null(strstr(ms.text, "W t.conf:3: vrrp_ipsets: not used: vrrpd filters with nftables instead, table inet kaf"));
+	assert_string_equal(c->global.nft_table, "kaf");
+	vrrp_conf_free(c);
+	c = load("global_defs {\n vrrp_iptables a b c\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:2: vrrp_iptables"));
+	c = load("global_defs {\n vrrp_ipsets\n}\n", 1, &ms);
+	assert_non_null(c);
+	assert_non_null(strstr(ms.text, "W t.conf:2: vrrp_ipsets: not used: vrrpd filters with nftables instead, table inet vrrpd"));
+	vrrp_conf_free(c);
+}
+
+/* random_seed seeds keepalived's ${_RANDOM}; vrrpd has neither, but the
+ * value is still checked */
+static void test_random_seed(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load("global_defs {\n random_seed 4294967295\n}\n",
+				   1, &ms);
+
+	assert_non_null(c);
+	assert_int_equal(ms.errors + ms.warnings, 0);
+	vrrp_conf_free(c);
+	c = load("global_defs {\n random_seed 4294967296\n random_seed -1\n"
+		 " random_seed x\n random_seed\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:2: random_seed: '4294967296' is not a number in 0..4294967295"));
+	assert_non_null(strstr(ms.text, "t.conf:3: random_seed: '-1' is not"));
+	assert_non_null(strstr(ms.text, "t.conf:4: random_seed: 'x' is not"));
+	assert_non_null(strstr(ms.text, "t.conf:5: random_seed"));
+}
+
+/* garp_extra_if / vrrp_garp_extra_if [all] SECONDS: the instance's own or
+ * the global one; without "all" a warning (vrrpd makes no VIP VMACs) */
+static void test_garp_extra_if(void **state)
+{
+	struct msgs ms;
+	struct vrrp_conf *c = load(
+		"global_defs {\n vrrp_garp_extra_if all 100\n}\n"
+		"vrrp_instance A {\n interface eth0\n virtual_router_id 1\n"
+		" garp_extra_if 30\n"
+		" virtual_ipaddress {\n  192.0.2.1\n }\n}\n"
+		"vrrp_instance B {\n interface eth0\n virtual_router_id 2\n"
+		" virtual_ipaddress {\n  192.0.2.2\n }\n}\n"
+		"vrrp_instance C {\n interface eth0\n virtual_router_id 3\n"
+		" garp_extra_if all 0\n"
+		" virtual_ipaddress {\n  192.0.2.3\n }\n}\n"
+		"vrrp_instance D {\n interface eth0\n virtual_router_id 4\n"
+		" vmac_garp_intvl 7 all\n"				/* 30 */
+		" virtual_ipaddress {\n  192.0.2.4\n }\n}\n", 1, &ms);
+
+	assert_non_null(c);
+	assert_int_equal(ms.errors, 0);
+	assert_int_equal(ms.warnings, 2);
+	assert_non_null(strstr(ms.text, "W t.conf:30: vmac_garp_intvl: keepalived's older name of garp_extra_if"));
+	assert_non_null(strstr(ms.text, "W t.conf:7: garp_extra_if: without 'all' only VIPs' own VMACs"));
+	assert_int_equal(c->global.xgarp.secs, 100);
+	assert_int_equal(c->global.xgarp.all, 1);
+	assert_int_equal(vrrp_conf_instance(c, "A")->xgarp.secs, 30);
+	assert_int_equal(vrrp_conf_instance(c, "A")->xgarp.all, 0);
+	assert_int_equal(vrrp_conf_instance(c, "B")->xgarp.secs, 100);
+	assert_int_equal(vrrp_conf_instance(c, "B")->xgarp.all, 1);
+	assert_int_equal(vrrp_conf_instance(c, "C")->xgarp.secs, 0);
+	assert_int_equal(vrrp_conf_instance(c, "D")->xgarp.secs, 7);
+	assert_int_equal(vrrp_conf_instance(c, "D")->xgarp.all, 1);
+	vrrp_conf_free(c);
+	c = load("vrrp_instance B {\n interface eth0\n virtual_router_id 2\n"
+		 " virtual_ipaddress {\n  192.0.2.2\n }\n}\n", 1, &ms);
+	assert_non_null(c);
+	assert_int_equal(vrrp_conf_instance(c, "B")->xgarp.secs, 0);
+	vrrp_conf_free(c);
+	c = load("global_defs {\n vrrp_garp_extra_if all 86401\n"
+		 " vrrp_garp_extra_if some 5\n vrrp_garp_extra_if all\n"
+		 " vrrp_garp_extra_if -1\n vrrp_garp_extra_if all 1 2\n}\n", 1, &ms);
+	assert_null(c);
+	assert_non_null(strstr(ms.text, "t.conf:2: vrrp_garp_extra_if: '86401' is not a number in 0..86400"));
+	assert_non_null(strstr(ms.text, "t.conf:3: vrrp_garp_extra_if: expected an interval and 'all', not 'some 5'"));
+	assert_non_null(strstr(ms.text, "t.conf:4: vrrp_garp_extra_if: 'all' is not a number"));
+	assert_non_null(strstr(ms.text, "t.conf:5: vrrp_garp_extra_if: '-1' is not"));
+	assert_non_null(strstr(ms.text, "t.conf:6: vrrp_garp_extra_if"));
 }
 
 int main(void)
@@ -855,6 +1015,10 @@ int main(void)
 		cmocka_unit_test(test_parse_secs),
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_newer_keywords),
+		cmocka_unit_test(test_promote_and_mcast_dst),
+		cmocka_unit_test(test_iptables_warns),
+		cmocka_unit_test(test_random_seed),
+		cmocka_unit_test(test_garp_extra_if),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
