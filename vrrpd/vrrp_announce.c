@@ -63,16 +63,17 @@ void vrrp_ann_vips_set(struct vrrp_rt *rt, int add)
 		routes_set(rt, 1);
 }
 
-/* The i-th address to announce: VIPs then excluded VIPs on our interface
- * (other devices and IPv6 link-local addresses are not announced). */
-static const struct vrrp_conf_vip *garp_item(const struct vrrp_rt *rt,
-					     size_t i)
+/* The i-th address to announce: VIPs then excluded VIPs that live where
+ * the instance puts its VIPs, with or without a "dev" naming it (those on
+ * other devices go through vrrp_xgarp; IPv6 link-local addresses are not
+ * announced). */
+static const struct vrrp_conf_vip *garp_item(struct vrrp_rt *rt, size_t i)
 {
 	const struct vrrp_conf_instance *ci = rt->ci;
 	const struct vrrp_conf_vip *v = i < ci->nvips ? &ci->vips[i]
 				      : &ci->vips_excluded[i - ci->nvips];
 
-	if (v->dev[0])
+	if (v->dev[0] && vrrp_ann_vip_ifindex(rt, v) != vrrp_rt_vip_if(rt))
 		return NULL;
 	if (v->addr.family == AF_INET6 && v->addr.u.b[0] == 0xfe &&
 	    (v->addr.u.b[1] & 0xc0) == 0x80)
@@ -191,10 +192,14 @@ static void vrrp_rt_garp_tick_cb(struct ev_loop *loop, ev_timer *w,
 		garp_pump(rt);
 }
 
-/* Queue repeat announcements of every address, and start sending. */
+/* Queue repeat announcements of every address, and start sending; the
+ * VIPs on other devices are announced there once a round. */
 static void garp_round(struct vrrp_rt *rt, uint32_t repeat)
 {
 	size_t n = rt->ci->nvips + rt->ci->nvips_excluded;
+
+	if (repeat > 0)
+		vrrp_xgarp_send(rt->env->nl, rt->env->arp_fd, rt->ci);
 
 	if (rt->garp_left == 0)
 		rt->garp_pos = 0;

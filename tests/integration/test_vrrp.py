@@ -443,13 +443,16 @@ def test_vrrp_notify_scripts_get_keepalived_arguments(lans):
     assert wait_until(lambda: "INSTANCE VI_1 STOP 150" in lines(), 10), lines()
 
 
-@pytest.mark.parametrize("family", ["ipv4", "ipv6"])
+@pytest.mark.parametrize("family", ["ipv4", "ipv6", "ipv4-dev"])
 def test_vrrp_announcement_moves_client_neighbour_entry(lans, family):
     """Gratuitous ARP (IPv4) or unsolicited NA (IPv6) from the new master
-    updates a client's neighbour entry without the client asking."""
+    updates a client's neighbour entry without the client asking; a VIP
+    written with "dev" naming the instance's interface is announced too."""
     lan = lans(3)               # node 3 is a client on the LAN
-    vip = VIP if family == "ipv4" else VIP6
-    vips = (vip + ("/24" if family == "ipv4" else "/64"),)
+    vip = VIP6 if family == "ipv6" else VIP
+    vips = (vip + ("/64" if family == "ipv6" else "/24") +
+            (" dev eth0" if family == "ipv4-dev" else ""),)
+    family = family.split("-")[0]
     a = vrrpd(lan, 1, instance(prio=150, vips=vips))
     b = vrrpd(lan, 2, instance(prio=100, vips=vips))
     only_holder(lan, 1, vip)
