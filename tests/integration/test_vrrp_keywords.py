@@ -347,14 +347,17 @@ def test_vrrp_startup_and_shutdown_scripts(lans):
 
 def test_vrrp_startup_script_timeout(lans):
     lan = lans(1)
-    glob = ("global_defs {\n  startup_script \"/bin/sleep 30\"\n"
-            "  startup_script_timeout 1\n}\n")
+    # a command line of this test's own, to look for among all processes
+    cmd = "/bin/sleep 30.%d" % os.getpid()
+    glob = ("global_defs {\n  startup_script \"%s\"\n"
+            "  startup_script_timeout 1\n}\n" % cmd)
     t0 = time.monotonic()
     a = vrrpd(lan, 1, glob + instance(prio=150))
     only_holder(lan, 1)
     assert time.monotonic() - t0 < 10
     assert "startup_script still running after 1 s: killed" in a.text(), a.text()
-    assert "sleep 30" not in lan.exec(1, ["ps", "-eo", "args"]).stdout
+    assert cmd not in [l.strip() for l in
+                       lan.exec(1, ["ps", "-eo", "args"]).stdout.splitlines()]
     stop_clean(a)
 
 
