@@ -108,11 +108,13 @@ def one_run(kind, binary, advert, event, probe_secs):
             m.send(signal.SIGTERM)
         probe.proc.wait(probe_secs + 30)
         times = [float(x) for x in probe.text().split()]
-        before = [t for t in times if t < t_event]
-        after = [t for t in times if t >= t_event]
-        if not before or not after:
+        # the longest gap from the last reply before the event on: a reply
+        # already on its way at the event lands just after it, and the
+        # outage is the gap that follows
+        first = next((i for i, t in enumerate(times) if t >= t_event), None)
+        if first is None or first == 0:
             return None
-        return after[0] - before[-1]
+        return max(b - a for a, b in zip(times[first - 1:], times[first:]))
     finally:
         lan.teardown()
 
