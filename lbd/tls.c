@@ -253,13 +253,6 @@ static struct tls_wb *tls_wb_of(const struct sock *sk)
 	return b && tls_wb_type && BIO_method_type(b) == tls_wb_type ? BIO_get_data(b) : NULL;
 }
 
-int tls_wpending(const struct sock *sk)
-{
-	struct tls_wb *w = sk->ssl ? tls_wb_of(sk) : NULL;
-
-	return w && w->len;
-}
-
 int tls_wflush(struct sock *sk)
 {
 	struct tls_wb *w = sk->ssl ? tls_wb_of(sk) : NULL;

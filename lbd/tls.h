@@ -40,9 +40,6 @@ int tls_pending(const struct sock *sk);
  * 0 all sent, 1 some wait for the socket to be writable, -1 error. */
 int tls_wflush(struct sock *sk);
 
-/* Records written but not sent yet (see tls_wflush). */
-int tls_wpending(const struct sock *sk);
-
 /* Send close_notify (once, never waiting). */
 void tls_shutw(struct sock *sk);
 

@@ -208,7 +208,10 @@ def fifo_reader(lan, name):
     return "  vrrp_notify_fifo %s\n  vrrp_notify_fifo_script %s\n" % (fifo, reader), lines
 
 
-def test_vrrp_notify_priority_changes(lans):
+@pytest.mark.parametrize("keyword", [True, False])
+def test_vrrp_notify_priority_changes(lans, keyword):
+    """notify_priority_changes puts a Master's priority changes on the
+    FIFO; without it only the states go there."""
     lan = lans(1)
     path = os.path.join(lan.dir, "weight")
     with open(path, "w") as f:
@@ -216,34 +219,23 @@ def test_vrrp_notify_priority_changes(lans):
     fifo, lines = fifo_reader(lan, "prio")
     conf = ("global_defs {\n%s}\n" % fifo +
             "vrrp_track_file tf {\n  file \"%s\"\n  weight 1\n}\n" % path)
-    a = vrrpd(lan, 1, conf + instance(prio=150, extra="  notify_priority_changes\n"
-                                      "  track_file {\n    tf\n  }"))
+    extra = "  notify_priority_changes\n" if keyword else ""
+    a = vrrpd(lan, 1, conf + instance(prio=150, extra=extra + "  track_file {\n    tf\n  }"))
     only_holder(lan, 1)
     assert wait_until(lambda: 'INSTANCE "VI_1" MASTER 150' in lines(), 10), lines()
     with open(path, "w") as f:
         f.write("-10\n")
-    assert wait_until(lambda: 'INSTANCE "VI_1" MASTER_PRIORITY 140' in lines(), 10), lines()
-    with open(path, "w") as f:
-        f.write("0\n")
-    assert wait_until(lambda: 'INSTANCE "VI_1" MASTER_PRIORITY 150' in lines(), 10), lines()
-    stop_clean(a)
-
-
-def test_vrrp_no_priority_lines_without_the_keyword(lans):
-    lan = lans(1)
-    path = os.path.join(lan.dir, "weight")
-    with open(path, "w") as f:
-        f.write("0\n")
-    fifo, lines = fifo_reader(lan, "prio")
-    conf = ("global_defs {\n%s}\n" % fifo +
-            "vrrp_track_file tf {\n  file \"%s\"\n  weight 1\n}\n" % path)
-    a = vrrpd(lan, 1, conf + instance(prio=150, extra="  track_file {\n    tf\n  }"))
-    only_holder(lan, 1)
-    with open(path, "w") as f:
-        f.write("-10\n")
-    assert a.wait_log("Changing effective priority from 150 to 140", 10)
-    time.sleep(0.5)
-    assert not any("PRIORITY" in l for l in lines()), lines()
+    if keyword:
+        assert wait_until(lambda: 'INSTANCE "VI_1" MASTER_PRIORITY 140' in lines(), 10), \
+            lines()
+        with open(path, "w") as f:
+            f.write("0\n")
+        assert wait_until(lambda: 'INSTANCE "VI_1" MASTER_PRIORITY 150' in lines(), 10), \
+            lines()
+    else:
+        assert a.wait_log("Changing effective priority from 150 to 140", 10)
+        time.sleep(0.5)
+        assert not any("PRIORITY" in l for l in lines()), lines()
     stop_clean(a)
 
 
